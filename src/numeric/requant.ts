@@ -1,0 +1,188 @@
+/**
+ * npusim's requantization modes: the step that turns one accumulator (bias included) into one
+ * output element, clamped to the output's range (type range intersected with the activation).
+ * Library modes reproduce their library exactly and fix their own rounding; `hvx` and
+ * `shift-only` are npusim's definitions (docs/numerics.md) and take the configured rounding.
+ */
+import { cmsisRequantize } from './cmsisnn.js';
+import { srdhm } from './gemmlowp.js';
+import { INT16, INT32, saturate } from './integers.js';
+import { roundFloat, type RoundingMode, roundShiftRight } from './rounding.js';
+import type { StochasticDraw } from './stochastic.js';
+import { mbqmDouble, mbqmSingle } from './tflite.js';
+
+export const REQUANT_MODES = [
+  'gemmlowp',
+  'tflite-double',
+  'tflite-single',
+  'cmsis-nn',
+  'cmsis-nn-single',
+  'hvx',
+  'ort-float',
+  'shift-only',
+] as const;
+export type RequantMode = (typeof REQUANT_MODES)[number];
+
+/**
+ * The rounding each library mode performs, for documentation and for rejecting a contradicting
+ * `rounding` in a config. Modes absent here take the configured rounding.
+ */
+export const LIBRARY_ROUNDING: Readonly<Partial<Record<RequantMode, string>>> = {
+  gemmlowp: 'half-up (SRDHM) then half-away (RDBPOT)',
+  'tflite-double': 'half-up (SRDHM) then half-away (RDBPOT)',
+  'tflite-single': 'half-up, once',
+  'cmsis-nn': 'half-up (doubling high multiply) then half-away (divide by power of two)',
+  'cmsis-nn-single': 'half-up, once',
+  'ort-float': 'float32 multiply, then half-even',
+};
+
+export function takesRounding(mode: RequantMode): boolean {
+  return LIBRARY_ROUNDING[mode] === undefined;
+}
+
+export function isRequantMode(name: string): name is RequantMode {
+  return (REQUANT_MODES as readonly string[]).includes(name);
+}
+
+/** Where the result goes: its zero point and the clamp bounds (inside the output type's range). */
+export interface RequantOutput {
+  readonly zeroPoint: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface RequantResult {
+  readonly value: number;
+  /** The final clamp (or, for hvx, any saturation after the multiply) changed the value. */
+  readonly clipped: boolean;
+}
+
+export type RequantParams =
+  | {
+      readonly mode: 'gemmlowp' | 'tflite-double' | 'tflite-single' | 'cmsis-nn' | 'cmsis-nn-single';
+      readonly multiplier: number;
+      readonly shift: number;
+    }
+  | { readonly mode: 'hvx'; readonly multiplier: number; readonly shift: number; readonly rounding: RoundingMode }
+  | { readonly mode: 'ort-float'; readonly scale: number }
+  | { readonly mode: 'shift-only'; readonly shift: number; readonly rounding: RoundingMode };
+
+function clampToOutput(value: number, output: RequantOutput, alreadyClipped = false): RequantResult {
+  if (value < output.min) return { value: output.min, clipped: true };
+  if (value > output.max) return { value: output.max, clipped: true };
+  return { value, clipped: alreadyClipped };
+}
+
+/** gemmlowp's fixed-point output stage: RDBPOT(SRDHM(acc << left, m), right) + zp, clamped. */
+export function requantGemmlowp(acc: number, multiplier: number, shift: number, output: RequantOutput): RequantResult {
+  return clampToOutput(mbqmDouble(acc, multiplier, shift) + output.zeroPoint, output);
+}
+
+export function requantTflite(
+  acc: number,
+  multiplier: number,
+  shift: number,
+  build: 'double' | 'single',
+  output: RequantOutput,
+): RequantResult {
+  const scaled = build === 'double' ? mbqmDouble(acc, multiplier, shift) : mbqmSingle(acc, multiplier, shift);
+  return clampToOutput(scaled + output.zeroPoint, output);
+}
+
+export function requantCmsis(
+  acc: number,
+  multiplier: number,
+  shift: number,
+  build: 'double' | 'single',
+  output: RequantOutput,
+): RequantResult {
+  return clampToOutput(cmsisRequantize(acc, multiplier, shift, build) + output.zeroPoint, output);
+}
+
+/**
+ * onnxruntime: y = rne(fl32(fl32(acc) * scale)) + zp, clamped. For integer bounds this equals MLAS's
+ * clamp-in-float-then-round order.
+ */
+export function requantOrt(acc: number, scale: number, output: RequantOutput): RequantResult {
+  const scaled = Math.fround(Math.fround(acc) * scale);
+  return clampToOutput(roundFloat(scaled, 'half-even') + output.zeroPoint, output);
+}
+
+/**
+ * Dynamic fixed point: a right shift with the configured rounding (a negative shift is an exact left
+ * shift), then zp, clamped. shift in -32..63.
+ */
+export function requantShiftOnly(
+  acc: number,
+  shift: number,
+  rounding: RoundingMode,
+  output: RequantOutput,
+  draw?: StochasticDraw,
+): RequantResult {
+  if (!Number.isInteger(shift) || shift < -32 || shift > 63) {
+    throw new RangeError(`shift-only requantization shift must be in -32..63, got ${shift}`);
+  }
+  const scaled = shift >= 0 ? roundShiftRight(acc, shift, rounding, draw) : acc * 2 ** -shift;
+  return clampToOutput(scaled + output.zeroPoint, output);
+}
+
+/** Longest shift one vasr word-to-half narrowing performs (Rt & 15). */
+const VASR_WORD_SHIFT = 15;
+
+/**
+ * npusim's HVX pipeline: saturating left shift to int32; Q31 rounding doubling multiply (vmpyo
+ * :<<1:rnd:sat, = SRDHM); a word pre-shift with rounding when the right shift exceeds 15; vasr
+ * word-to-half narrowing with the configured rounding and saturation; zp added with int16
+ * saturation (vadd:sat); saturation to the output type and the activation clamp. Outputs up to
+ * 8 bits, or signed 16 bits.
+ */
+export function requantHvx(
+  acc: number,
+  multiplier: number,
+  shift: number,
+  rounding: RoundingMode,
+  output: RequantOutput,
+  draw?: StochasticDraw,
+): RequantResult {
+  if (!Number.isInteger(shift) || shift < -31 || shift > 31) {
+    throw new RangeError(`hvx requantization shift must be in -31..31, got ${shift}`);
+  }
+  const leftShift = Math.max(shift, 0);
+  let rightShift = Math.max(-shift, 0);
+  const word = saturate(acc * 2 ** leftShift, INT32).value;
+  let product = srdhm(word, multiplier, 32);
+  if (rightShift > VASR_WORD_SHIFT) {
+    product = roundShiftRight(product, rightShift - VASR_WORD_SHIFT, rounding, draw);
+    rightShift = VASR_WORD_SHIFT;
+  }
+  const narrowed = saturate(roundShiftRight(product, rightShift, rounding, draw), INT16);
+  const withZeroPoint = saturate(narrowed.value + output.zeroPoint, INT16);
+  return clampToOutput(withZeroPoint.value, output, narrowed.saturated || withZeroPoint.saturated);
+}
+
+/** One output element under any mode. */
+export function requantize(
+  acc: number,
+  params: RequantParams,
+  output: RequantOutput,
+  draw?: StochasticDraw,
+): RequantResult {
+  switch (params.mode) {
+    case 'gemmlowp':
+      return requantGemmlowp(acc, params.multiplier, params.shift, output);
+    case 'tflite-double':
+      return requantTflite(acc, params.multiplier, params.shift, 'double', output);
+    case 'tflite-single':
+      return requantTflite(acc, params.multiplier, params.shift, 'single', output);
+    case 'cmsis-nn':
+      return requantCmsis(acc, params.multiplier, params.shift, 'double', output);
+    case 'cmsis-nn-single':
+      return requantCmsis(acc, params.multiplier, params.shift, 'single', output);
+    case 'hvx':
+      return requantHvx(acc, params.multiplier, params.shift, params.rounding, output, draw);
+    case 'ort-float':
+      return requantOrt(acc, params.scale, output);
+    case 'shift-only':
+      return requantShiftOnly(acc, params.shift, params.rounding, output, draw);
+  }
+}
