@@ -1,0 +1,50 @@
+/** `npusim vectors FILE...`: checks conformance vector files against the numeric core. */
+import { readFile } from 'node:fs/promises';
+import { runVectorCases, type VectorFailure } from '../../conformance/runVectors.js';
+import { parseVectorText } from '../../conformance/vectorFile.js';
+import type { VectorCase } from '../../conformance/vectorFile.js';
+import { InputError } from '../../errors.js';
+import { type CliIO, EXIT_DIFFERENCE, EXIT_OK, paint } from '../io.js';
+
+export interface VectorsOptions {
+  readonly files: readonly string[];
+  readonly maxFailures: number;
+}
+
+async function readCases(file: string): Promise<VectorCase[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a .jsonl file' : `cannot be read (${code ?? (error as Error).message})`;
+    throw new InputError(reason, file);
+  }
+  return parseVectorText(text, file);
+}
+
+function formatResult(value: VectorFailure['got']): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export async function runVectorsCommand(options: VectorsOptions, io: CliIO): Promise<number> {
+  const colour = paint(io);
+  // Read and parse everything first, so that a malformed file stops the run before any verdict.
+  const cases: VectorCase[] = [];
+  for (const file of options.files) cases.push(...(await readCases(file)));
+  const result = runVectorCases(cases);
+  for (const failure of result.failures.slice(0, options.maxFailures)) {
+    io.stdout(
+      `${colour.red('FAIL')} ${colour.bold(failure.op)}  ${failure.file}:${failure.line}\n` +
+        `  args:     ${JSON.stringify(failure.args)}\n` +
+        `  expected: ${JSON.stringify(failure.expected)}\n` +
+        `  got:      ${formatResult(failure.got)}\n` +
+        `  source:   ${failure.source}\n`,
+    );
+  }
+  const hidden = result.failed - Math.min(result.failed, options.maxFailures);
+  if (hidden > 0) io.stdout(`... and ${hidden} more failures (--max-failures to see more)\n`);
+  const summary = `${result.passed} passed, ${result.failed} failed`;
+  io.stdout(`${result.failed === 0 ? colour.green(summary) : colour.red(summary)}\n`);
+  return result.failed === 0 ? EXIT_OK : EXIT_DIFFERENCE;
+}
