@@ -130,7 +130,7 @@ export function roundDivide(x: number, divisor: number, mode: RoundingMode, draw
  */
 export function roundFloat(v: number, mode: RoundingMode, draw?: StochasticDraw): number {
   if (!Number.isFinite(v)) throw new RangeError(`cannot round ${v} to an integer`);
-  if (Number.isInteger(v)) return v;
+  if (Number.isInteger(v)) return v === 0 ? 0 : v; // -0 becomes 0: integers have one zero
   const { mantissa, fractionBits } = splitDouble(v);
   if (fractionBits <= MAX_SHIFT) return roundShiftRight(mantissa, fractionBits, mode, draw);
   // |v| < 2^-10: only the stochastic mode can see more than the sign; its u53 test reads

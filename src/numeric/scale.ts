@@ -33,5 +33,5 @@ export function powerOfTwoShift(real: number): number {
     throw new RangeError(`a power-of-two scale needs a positive finite real, got ${real}`);
   }
   const { fraction, exponent } = frexp(real);
-  return fraction >= 0.75 ? -exponent : -(exponent - 1);
+  return (fraction >= 0.75 ? 0 : 1) - exponent; // never -0
 }

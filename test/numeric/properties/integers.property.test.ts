@@ -1,0 +1,38 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { intRange, intRangeBig, saturate, saturateBig, wrap, wrapBig } from '../../../src/numeric/integers.js';
+import { refIntRange, refSaturate, refWrap } from '../../../src/reference/numeric/integers.js';
+import { CASES_PER_OP, checkProperty, edgyInteger } from '../../support/property.js';
+
+describe('integers: core equals reference', () => {
+  it(`wrap and saturate on numbers, widths 2..52 (${CASES_PER_OP} cases)`, () => {
+    const arbitrary = fc.tuple(fc.integer({ min: 2, max: 52 }), fc.boolean(), edgyInteger(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER));
+    const runs = checkProperty('integers.number', arbitrary, ([bits, signed, x]) => {
+      const type = { bits, signed };
+      const range = refIntRange(bits, signed);
+      expect(intRange(type)).toEqual({ min: Number(range.min), max: Number(range.max) });
+      expect(wrap(x, type)).toBe(Number(refWrap(BigInt(x), bits, signed)));
+      const expected = refSaturate(BigInt(x), bits, signed);
+      expect(saturate(x, type)).toEqual({ value: Number(expected.value), saturated: expected.saturated });
+    });
+    expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
+  });
+
+  it(`wrap and saturate on bigint, widths 2..64 (${CASES_PER_OP} cases)`, () => {
+    const arbitrary = fc.tuple(
+      fc.integer({ min: 2, max: 64 }),
+      fc.boolean(),
+      fc.oneof(
+        fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+        fc.constantFrom(-(2n ** 63n), 2n ** 63n - 1n, 2n ** 64n - 1n, 2n ** 64n, -(2n ** 63n) - 1n, 0n, -1n),
+      ),
+    );
+    const runs = checkProperty('integers.bigint', arbitrary, ([bits, signed, x]) => {
+      const type = { bits, signed };
+      expect(intRangeBig(type)).toEqual(refIntRange(bits, signed));
+      expect(wrapBig(x, type)).toBe(refWrap(x, bits, signed));
+      expect(saturateBig(x, type)).toEqual(refSaturate(x, bits, signed));
+    });
+    expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
+  });
+});
