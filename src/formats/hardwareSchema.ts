@@ -1,0 +1,132 @@
+/**
+ * The hardware config: one JSON file describing an NPU. This zod schema is the single source of
+ * truth: it validates files, gives the TypeScript type and generates the published JSON Schema.
+ */
+import { z } from 'zod';
+import { REQUANT_MODES } from '../numeric/requant.js';
+import { ROUNDING_MODES } from '../numeric/rounding.js';
+import { elementType, nonNegativeInt, positiveInt, positiveNumber, source } from './common.js';
+
+export const DATAFLOWS = ['ws', 'os', 'is'] as const;
+export type Dataflow = (typeof DATAFLOWS)[number];
+
+export const operandModeSchema = z
+  .strictObject({
+    weights: elementType,
+    activations: elementType,
+    macsPerPePerCycle: z.number().positive().max(16).describe('MACs one PE completes per cycle in this mode (e.g. 2 for int4 on an int8 PE, 0.25 for int16 on an int8 PE)'),
+  })
+  .describe('an operand mode the array supports: weight and activation types and the throughput it reaches');
+
+export const arraySchema = z
+  .strictObject({
+    rows: z.int().min(1).max(4096).describe('PE rows'),
+    columns: z.int().min(1).max(4096).describe('PE columns'),
+    dataflow: z.enum(DATAFLOWS).describe('ws: weight stationary, os: output stationary, is: input stationary'),
+    operandModes: z.array(operandModeSchema).min(1).describe('operand modes the array supports'),
+    zeroGating: z.boolean().default(false).describe('MACs with a zero operand are gated (priced separately in energy)'),
+  })
+  .describe('the MAC array');
+
+export const accumulatorSchema = z
+  .strictObject({
+    bits: z.int().min(16).max(48).describe('accumulator width in bits (16..48); every add happens at this width'),
+    overflow: z.enum(['wrap', 'saturate']).describe('what an add that leaves the range does'),
+  })
+  .describe('the accumulators behind the array');
+
+export const requantSchema = z
+  .strictObject({
+    mode: z.enum(REQUANT_MODES).describe('requantization mode (docs/numerics.md)'),
+    unit: z.enum(['dedicated', 'vector']).default('dedicated').describe('where requantization runs: a dedicated unit at the array edge, or the vector unit'),
+    rounding: z.enum(ROUNDING_MODES).optional().describe('rounding, only for the hvx and shift-only modes (library modes fix their own)'),
+    shiftBias: z.int().min(-32).max(32).optional().describe('S-DFP exponent bias added to every shift-only shift'),
+    stochasticSeed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('seed of stochastic rounding'),
+    outputsPerCycle: positiveInt('outputs the dedicated unit requantizes per cycle (default: one per array column)').optional(),
+  })
+  .describe('the requantization unit');
+
+export const VECTOR_OPS = ['requant', 'relu', 'clamp', 'maxPool', 'avgPool', 'add', 'pad', 'copy'] as const;
+
+export const vectorSchema = z
+  .strictObject({
+    vectorBytes: z.literal([64, 128]).describe('bytes per vector register (HVX: 64 or 128)'),
+    issueSlots: z.int().min(1).max(8).describe('vector instructions issued per cycle'),
+    opCycles: z
+      .strictObject(Object.fromEntries(VECTOR_OPS.map((op) => [op, positiveInt(`cycles per ${op} vector instruction`).optional()])))
+      .default({})
+      .describe('cycles of each vector op per vector; an op left out costs 1'),
+  })
+  .describe('the vector unit (HVX-like)');
+
+export const sramBankSchema = z.strictObject({
+  kib: positiveNumber('capacity in KiB'),
+  bytesPerCycle: positiveNumber('read/write bandwidth in bytes per cycle'),
+});
+
+export const memorySchema = z
+  .strictObject({
+    sram: z
+      .union([
+        z.strictObject({ unified: sramBankSchema.describe('one SRAM shared by inputs, weights and outputs') }),
+        z.strictObject({
+          inputs: sramBankSchema.describe('input activation SRAM'),
+          weights: sramBankSchema.describe('weight SRAM'),
+          outputs: sramBankSchema.describe('output activation SRAM'),
+        }),
+      ])
+      .describe('on-chip SRAM: unified, or split into inputs, weights and outputs'),
+    dram: z
+      .strictObject({
+        bytesPerCycle: positiveNumber('DRAM bandwidth in bytes per array cycle'),
+        latencyCycles: nonNegativeInt('cycles from a DRAM request to its first byte'),
+      })
+      .describe('off-chip DRAM'),
+    doubleBuffering: z.boolean().describe('tiles are double buffered, so DRAM transfers overlap compute'),
+  })
+  .describe('memories');
+
+export const energyEntrySchema = z.strictObject({
+  action: z.string().min(1).describe('the priced action, e.g. mac.s8xs8, sram.read.byte, dram.byte'),
+  pJ: z.number().min(0).describe('energy per action in picojoules'),
+  source: source,
+  scaling: z.string().optional().describe('the scaling rule applied to the source number, if any'),
+});
+
+export const energyTableSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().min(1).describe('table name, printed in every report'),
+    description: z.string().optional(),
+    node: z.string().optional().describe('technology node and voltage the numbers are for'),
+    entries: z.array(energyEntrySchema).min(1),
+  })
+  .describe('a per-action energy table; every entry says where its number comes from');
+
+export const hardwareSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('path or URL of this JSON Schema, for editors'),
+    name: z.string().min(1).describe('name of this NPU'),
+    description: z.string().optional(),
+    sources: z.array(source).optional().describe('where the numbers of this config come from'),
+    clockMHz: positiveNumber('clock frequency in MHz'),
+    array: arraySchema,
+    accumulator: accumulatorSchema,
+    requant: requantSchema,
+    vector: vectorSchema,
+    memory: memorySchema,
+    energy: z
+      .union([
+        z.strictObject({ table: z.string().min(1).describe('name of a table in configs/energy/, or a path to a table file') }),
+        energyTableSchema.omit({ $schema: true }),
+      ])
+      .describe('the energy table: a named table file, or one written inline'),
+    timing: z
+      .strictObject({ model: z.enum(['npusim', 'scalesim']).describe("npusim's own timing model, or SCALE-Sim-compatible timing") })
+      .default({ model: 'npusim' })
+      .describe('which timing model to use'),
+  })
+  .describe('an npusim hardware config');
+
+export type HardwareConfig = z.infer<typeof hardwareSchema>;
+export type EnergyTableFile = z.infer<typeof energyTableSchema>;

@@ -1,0 +1,80 @@
+/** The validated graph the rest of npusim works on: resolved tensor types, quantization and data. */
+import type { GraphOp, TensorTypeName } from '../formats/graphSchema.js';
+
+export type { GraphOp };
+
+export interface TensorType {
+  readonly name: TensorTypeName;
+  readonly bits: number;
+  readonly signed: boolean;
+}
+
+export type Quantization =
+  | {
+      readonly kind: 'affine';
+      /** One scale per tensor, or one per channel along `axis`. */
+      readonly scales: readonly number[];
+      readonly zeroPoints: readonly number[];
+      readonly axis: number | undefined;
+    }
+  | { readonly kind: 'dfp'; readonly fractionalBits: number; readonly shiftBias: number };
+
+export interface Tensor {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly type: TensorType;
+  readonly quant: Quantization | undefined;
+  /** Constant data (weights, biases), flat row-major. */
+  readonly data: Int32Array | undefined;
+}
+
+export interface Graph {
+  readonly name: string;
+  /** The file it was read from (or a description for graphs built in memory). */
+  readonly file: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly tensors: ReadonlyMap<string, Tensor>;
+  readonly ops: readonly GraphOp[];
+}
+
+export function tensorType(name: TensorTypeName): TensorType {
+  return { name, bits: Number(name.slice(1)), signed: name.startsWith('s') };
+}
+
+export function typeRange(type: TensorType): { min: number; max: number } {
+  return type.signed ? { min: -(2 ** (type.bits - 1)), max: 2 ** (type.bits - 1) - 1 } : { min: 0, max: 2 ** type.bits - 1 };
+}
+
+/** The tensors an op reads, by role. */
+export function opInputs(op: GraphOp): string[] {
+  switch (op.op) {
+    case 'conv2d':
+    case 'depthwise_conv2d':
+    case 'fully_connected':
+      return [op.input, op.weights, ...(op.bias === undefined ? [] : [op.bias])];
+    case 'add':
+    case 'concat':
+      return [...op.inputs];
+    default:
+      return [op.input];
+  }
+}
+
+/** Multiply-accumulates of an op (0 for ops the vector unit runs). */
+export function opMacs(op: GraphOp, tensors: ReadonlyMap<string, Tensor>): number {
+  const output = tensors.get(op.output);
+  const weights = 'weights' in op ? tensors.get(op.weights) : undefined;
+  if (output === undefined || weights === undefined) return 0;
+  const outputs = output.shape.reduce((a, b) => a * b, 1);
+  if (op.op === 'conv2d') {
+    const [, kh = 1, kw = 1, cPerGroup = 1] = weights.shape;
+    return outputs * kh * kw * cPerGroup;
+  }
+  if (op.op === 'depthwise_conv2d') {
+    const [, kh = 1, kw = 1] = weights.shape;
+    return outputs * kh * kw;
+  }
+  if (op.op === 'fully_connected') return outputs * (weights.shape[1] ?? 1);
+  return 0;
+}
