@@ -4,6 +4,9 @@
  */
 import yargs from 'yargs';
 import { InputError } from '../errors.js';
+import { SCHEMA_NAMES } from '../formats/jsonSchema.js';
+import { runSchemaCommand } from './commands/schema.js';
+import { runValidateCommand } from './commands/validate.js';
 import { runVectorsCommand } from './commands/vectors.js';
 import { type CliIO, EXIT_BAD_INPUT, paint, processIO } from './io.js';
 
@@ -22,6 +25,25 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           .option('max-failures', { type: 'number', default: 10, describe: 'how many failures to print in full' }),
       async (args) => {
         exitCode = await runVectorsCommand({ files: args.files, maxFailures: args['max-failures'] }, io);
+      },
+    )
+    .command(
+      'validate <files..>',
+      'check hardware configs, graphs and energy tables, and say what is wrong',
+      (command) =>
+        command
+          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'JSON files' })
+          .option('hw', { type: 'string', describe: 'also check that each graph runs on this hardware config' }),
+      (args) => {
+        exitCode = runValidateCommand({ files: args.files, hardware: args.hw }, io);
+      },
+    )
+    .command(
+      'schema <kind>',
+      'print the JSON Schema of a file kind',
+      (command) => command.positional('kind', { choices: SCHEMA_NAMES, demandOption: true, describe: 'which schema' }),
+      (args) => {
+        exitCode = runSchemaCommand(args.kind, io);
       },
     )
     .demandCommand(1, 'name a command')

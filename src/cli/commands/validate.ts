@@ -1,0 +1,39 @@
+/** `npusim validate FILE... [--hw CONFIG]`: checks hardware configs, graphs and energy tables. */
+import { checkGraphOnHardware } from '../../formats/compatibility.js';
+import { loadAnyFile } from '../../formats/loadAny.js';
+import { loadHardwareFile } from '../../formats/loadHardware.js';
+import { opMacs } from '../../graph/model.js';
+import { type CliIO, EXIT_OK, paint } from '../io.js';
+
+export interface ValidateOptions {
+  readonly files: readonly string[];
+  readonly hardware: string | undefined;
+}
+
+function millions(count: number): string {
+  if (count >= 1e9) return `${(count / 1e9).toFixed(2)}G`;
+  return count >= 1e6 ? `${(count / 1e6).toFixed(1)}M` : String(count);
+}
+
+export function runValidateCommand(options: ValidateOptions, io: CliIO): number {
+  const colour = paint(io);
+  const hardware = options.hardware === undefined ? undefined : loadHardwareFile(options.hardware);
+  for (const file of options.files) {
+    const loaded = loadAnyFile(file);
+    let summary: string;
+    if (loaded.kind === 'graph') {
+      const { graph } = loaded;
+      if (hardware !== undefined) checkGraphOnHardware(graph, hardware.config, hardware.file);
+      const macs = graph.ops.reduce((total, op) => total + opMacs(op, graph.tensors), 0);
+      const parameters = [...graph.tensors.values()].reduce((total, tensor) => total + (tensor.data?.length ?? 0), 0);
+      summary = `graph "${graph.name}": ${graph.ops.length} ops, ${millions(macs)} MACs${macs >= 1e6 ? ` (${macs})` : ''}, ${millions(parameters)} parameters${hardware === undefined ? '' : `, runs on ${hardware.config.name}`}`;
+    } else if (loaded.kind === 'hardware') {
+      const { config, energy } = loaded.hardware;
+      summary = `hardware "${config.name}": ${config.array.rows}x${config.array.columns} ${config.array.dataflow}, ${config.accumulator.bits}-bit ${config.accumulator.overflow} accumulators, ${config.requant.mode} requantization, energy table "${energy.name}"`;
+    } else {
+      summary = `energy table "${loaded.table.name}": ${loaded.table.prices.size} priced actions`;
+    }
+    io.stdout(`${colour.green('valid')} ${file}: ${summary}\n`);
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,189 @@
+/**
+ * Every kind of bad input ends in one message naming the file, the JSON path and what was expected,
+ * with exit code 2, no stack trace, and the user's files untouched.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { digestFolder, fixtureCopy, readJson, REPO, writeJson } from '../support/files.js';
+
+type Json = Record<string, any>;
+
+let directory = '';
+let before: Record<string, string> = {};
+
+function setUp(): { graph: string; hardware: string; graphJson: Json; hardwareJson: Json } {
+  directory = fixtureCopy();
+  const hardware = join(directory, 'hw.json');
+  const hardwareJson = readJson(join(REPO, 'configs/edge-npu.json'));
+  delete hardwareJson.$schema;
+  writeJson(hardware, hardwareJson);
+  return { graph: join(directory, 'tiny-graph.json'), hardware, graphJson: readJson(join(directory, 'tiny-graph.json')), hardwareJson };
+}
+
+async function expectBadInput(argv: string[], message: string): Promise<void> {
+  before = digestFolder(directory);
+  const run = await runCli(argv);
+  expect(run.stderr).toBe(`error: ${message}\n`);
+  expect(run.exitCode).toBe(2);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+  expect(digestFolder(directory)).toEqual(before);
+}
+
+afterEach(() => {
+  directory = '';
+});
+
+describe('bad hardware configs', () => {
+  it('malformed JSON names the line and column', async () => {
+    const { hardware } = setUp();
+    writeFileSync(hardware, '{\n  "name": "x",\n  "clockMHz": 800,\n}\n');
+    await expectBadInput(['validate', hardware], `${hardware}:4:1: not valid JSON: a property name in double quotes was expected (no trailing commas in JSON)`);
+  });
+
+  it('a wrong type', async () => {
+    const { hardware, hardwareJson } = setUp();
+    writeJson(hardware, { ...hardwareJson, clockMHz: '800' });
+    await expectBadInput(['validate', hardware], `${hardware}:$.clockMHz: expected a number, got "800"`);
+  });
+
+  it('a missing key', async () => {
+    const { hardware, hardwareJson } = setUp();
+    delete hardwareJson.accumulator.overflow;
+    writeJson(hardware, hardwareJson);
+    await expectBadInput(['validate', hardware], `${hardware}:$.accumulator.overflow: missing; expected one of "wrap", "saturate"`);
+  });
+
+  it('an unknown key, with a did-you-mean', async () => {
+    const { hardware, hardwareJson } = setUp();
+    hardwareJson.array.dataflw = 'ws';
+    writeJson(hardware, hardwareJson);
+    await expectBadInput(
+      ['validate', hardware],
+      `${hardware}:$.array.dataflw: unknown key "dataflw" (did you mean "dataflow"?); expected keys: rows, columns, dataflow, operandModes, zeroGating`,
+    );
+  });
+
+  it('an out-of-range value', async () => {
+    const { hardware, hardwareJson } = setUp();
+    hardwareJson.accumulator.bits = 64;
+    writeJson(hardware, hardwareJson);
+    await expectBadInput(['validate', hardware], `${hardware}:$.accumulator.bits: expected a value <= 48, got 64`);
+  });
+
+  it('a rounding that contradicts a library mode', async () => {
+    const { hardware, hardwareJson } = setUp();
+    hardwareJson.requant.rounding = 'half-even';
+    writeJson(hardware, hardwareJson);
+    await expectBadInput(
+      ['validate', hardware],
+      `${hardware}:$.requant.rounding: the tflite-double mode fixes its own rounding (half-up (SRDHM) then half-away (RDBPOT)); remove "rounding", or choose the hvx or shift-only mode to set one`,
+    );
+  });
+
+  it('an energy table that does not exist', async () => {
+    const { hardware, hardwareJson } = setUp();
+    hardwareJson.energy = { table: 'horowitz' };
+    writeJson(hardware, hardwareJson);
+    await expectBadInput(
+      ['validate', hardware],
+      `${hardware}:$.energy.table: no energy table named "horowitz" (did you mean "horowitz45"?); the tables in configs/energy/ are: aladdin40-cacti, horowitz45`,
+    );
+  });
+
+  it('a file that does not exist', async () => {
+    setUp();
+    const missing = join(directory, 'nope.json');
+    await expectBadInput(['validate', missing], `${missing}: no such file (expected a hardware config, graph or energy table (JSON))`);
+  });
+});
+
+describe('bad graphs', () => {
+  it('shapes that do not connect', async () => {
+    const { graph, graphJson } = setUp();
+    graphJson.tensors['dw.out'].shape = [1, 4, 4, 3];
+    writeJson(graph, graphJson);
+    await expectBadInput(
+      ['validate', graph],
+      `${graph}:$.ops[1].output: tensor "dw.out" has shape [1,4,4,3], but depthwise_conv2d of [1,4,4,3] with [1,3,3,3], stride [2,2], padding "same" gives [1,2,2,3]`,
+    );
+  });
+
+  it('a tensor referenced but not defined', async () => {
+    const { graph, graphJson } = setUp();
+    graphJson.ops[4].weights = 'fc.weight';
+    writeJson(graph, graphJson);
+    await expectBadInput(['validate', graph], `${graph}:$.ops[4].weights: tensor "fc.weight" is not defined in $.tensors (did you mean "fc.weights"?)`);
+  });
+
+  it('a per-channel scale count that does not match the channels', async () => {
+    const { graph, graphJson } = setUp();
+    graphJson.tensors['conv.weights'].quant.scale = [0.01, 0.02];
+    writeJson(graph, graphJson);
+    await expectBadInput(
+      ['validate', graph],
+      `${graph}:$.tensors["conv.weights"].quant.scale: expected 3 scales (one per channel along axis 0 of shape [3,3,3,2]), got 2`,
+    );
+  });
+
+  it('a missing sidecar file', async () => {
+    const { graph, graphJson } = setUp();
+    graphJson.tensors['conv.weights'].data.file = 'missing.bin';
+    writeJson(graph, graphJson);
+    await expectBadInput(['validate', graph], `${graph}:$.tensors["conv.weights"].data.file: sidecar file ${join(directory, 'missing.bin')} does not exist`);
+  });
+
+  it('a short sidecar file', async () => {
+    const { graph, graphJson } = setUp();
+    graphJson.tensors['conv.bias'].data.offset = 60;
+    writeJson(graph, graphJson);
+    await expectBadInput(
+      ['validate', graph],
+      `${graph}:$.tensors["conv.bias"].data: sidecar tiny.bin is too short: 3 s32 values need bytes 60..71, the file has 66`,
+    );
+  });
+
+  it('an operand width the array does not support', async () => {
+    const { graph, graphJson, hardware, hardwareJson } = setUp();
+    hardwareJson.array.operandModes = [{ weights: 's8', activations: 'u8', macsPerPePerCycle: 1 }];
+    writeJson(hardware, hardwareJson);
+    writeJson(graph, graphJson);
+    await expectBadInput(
+      ['validate', graph, '--hw', hardware],
+      `${graph}:$.ops[0]: conv2d "conv" needs operand mode s8xs8 (s8 weights x s8 activations), which the array of ${hardware} does not support; its modes are s8xu8`,
+    );
+  });
+
+  it('a layer that cannot be tiled into the memory', async () => {
+    const { graph, hardware, hardwareJson } = setUp();
+    hardwareJson.memory.sram = { unified: { kib: 0.0625, bytesPerCycle: 8 } };
+    writeJson(hardware, hardwareJson);
+    await expectBadInput(
+      ['validate', graph, '--hw', hardware],
+      // One fold of weights: min(K=3*3*2, 32 rows) x min(3, 32 columns) = 54 bytes; the 3 input rows one
+      // output row reads: 3 x 4 x 2 = 24; one output row: 4 x 3 = 12; doubled: 2 x 90 = 180.
+      `${graph}:$.ops[0]: conv2d "conv" cannot be tiled into the memory of ${hardware}: its smallest tile needs 180 bytes of SRAM (double buffered), there are 64`,
+    );
+  });
+
+  it('an op name that is not an op, with a did-you-mean', async () => {
+    const { graph, graphJson } = setUp();
+    graphJson.ops[2].op = 'maxpool';
+    writeJson(graph, graphJson);
+    await expectBadInput(
+      ['validate', graph],
+      `${graph}:$.ops[2].op: expected one of "conv2d", "depthwise_conv2d", "fully_connected", "add", "max_pool", "avg_pool", "global_avg_pool", "concat", "reshape", "pad", got "maxpool" (did you mean "max_pool"?)`,
+    );
+  });
+
+  it('a valid graph and config pass', async () => {
+    const { graph, hardware } = setUp();
+    const run = await runCli(['validate', graph, hardware, '--hw', hardware]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toBe(
+      `valid ${graph}: graph "tiny": 5 ops, 978 MACs, 92 parameters, runs on edge-npu\n` +
+        `valid ${hardware}: hardware "edge-npu": 32x32 ws, 32-bit wrap accumulators, tflite-double requantization, energy table "horowitz45"\n`,
+    );
+  });
+});
