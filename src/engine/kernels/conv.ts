@@ -1,0 +1,196 @@
+/**
+ * Exact convolution (conv2d, grouped, depthwise; fully connected is a 1x1 convolution on a 1x1
+ * map) in the documented accumulation order: the bias is loaded first; products w * (x - zp) are
+ * taken in increasing k = (kh * KW + kw) * Cg + c; with folds (ws, is: the array rows split K),
+ * each fold's partial sum starts at 0 and is then added to the accumulator, folds in order;
+ * without folds (os) products go straight into the accumulator. Every add happens at the
+ * accumulator's width and wraps or saturates there. Padded taps are skipped.
+ */
+import { type RequantOutput, type RequantParams, requantize } from '../../numeric/index.js';
+import { bitsForRange, emptyOverflow, type LayerOverflow } from '../overflow.js';
+
+export interface ConvGeometry {
+  readonly batch: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly inChannels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly outChannels: number;
+  readonly kernelHeight: number;
+  readonly kernelWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly dilationHeight: number;
+  readonly dilationWidth: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  /** Input channels each output channel reads (C / groups; 1 for depthwise). */
+  readonly groupChannels: number;
+  /** Output channels per group (O / groups; the depth multiplier for depthwise). */
+  readonly groupOutputs: number;
+  /** Depthwise weights are [1, KH, KW, C*M]; others are OHWI. */
+  readonly depthwise: boolean;
+}
+
+export interface AccumulatorConfig {
+  readonly bits: number;
+  readonly overflow: 'wrap' | 'saturate';
+  /** Products per fold (array rows) for ws/is; undefined for os. */
+  readonly kFold: number | undefined;
+}
+
+export interface ConvLayerInput {
+  readonly geometry: ConvGeometry;
+  readonly input: Int32Array;
+  readonly inputZeroPoint: number;
+  readonly weights: Int32Array;
+  readonly bias: Int32Array | undefined;
+  readonly accumulator: AccumulatorConfig;
+  /** One per output channel. */
+  readonly requant: readonly RequantParams[];
+  readonly output: RequantOutput;
+  /** Library modes take an int32 accumulator: saturate to int32 before requantizing. */
+  readonly int32RequantInput: boolean;
+}
+
+export interface ConvLayerResult {
+  readonly output: Int32Array;
+  /** The stored accumulator of each output (after wrap or saturate). */
+  readonly accumulators: Float64Array;
+  readonly overflow: LayerOverflow;
+  /** Products with a zero weight or a zero (x - zp), for gated-MAC energy. */
+  readonly zeroOperandMacs: number;
+  readonly macs: number;
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+export function convolve(layer: ConvLayerInput): ConvLayerResult {
+  const g = layer.geometry;
+  const { bits, overflow: mode, kFold } = layer.accumulator;
+  const accMin = -(2 ** (bits - 1));
+  const accMax = 2 ** (bits - 1) - 1;
+  const modulus = 2 ** bits;
+  const saturating = mode === 'saturate';
+  const outputCount = g.batch * g.outHeight * g.outWidth * g.outChannels;
+  const result = new Int32Array(outputCount);
+  const accumulators = new Float64Array(outputCount);
+  const overflow = emptyOverflow();
+  const depth = g.kernelHeight * g.kernelWidth * g.groupChannels;
+  const foldSize = kFold ?? depth;
+  const folded = kFold !== undefined;
+  let exactLow = 0;
+  let exactHigh = 0;
+  let partialLow = 0;
+  let partialHigh = 0;
+  let zeroOperandMacs = 0;
+  let macs = 0;
+
+  // Shift the zero point out once: the multiplier sees (x - zp), one bit wider than x.
+  const shifted = new Int32Array(layer.input.length);
+  for (let index = 0; index < shifted.length; index += 1) shifted[index] = (layer.input[index] ?? 0) - layer.inputZeroPoint;
+
+  // One add at the accumulator's width; returns the stored value and counts the event.
+  let outputIndex = 0;
+  const addAt = (register: number, term: number, k: number): number => {
+    const sum = register + term;
+    if (sum >= accMin && sum <= accMax) return sum;
+    overflow.accumulatorTransient += 1;
+    if (overflow.firstTransient === undefined) overflow.firstTransient = { output: outputIndex, k };
+    if (saturating) return sum < accMin ? accMin : accMax;
+    return sum - Math.floor((sum - accMin) / modulus) * modulus;
+  };
+
+  for (let n = 0; n < g.batch; n += 1) {
+    for (let oh = 0; oh < g.outHeight; oh += 1) {
+      for (let ow = 0; ow < g.outWidth; ow += 1) {
+        const pixelBase = ((n * g.outHeight + oh) * g.outWidth + ow) * g.outChannels;
+        for (let oc = 0; oc < g.outChannels; oc += 1) {
+          outputIndex = pixelBase + oc;
+          const group = Math.floor(oc / g.groupOutputs);
+          const firstChannel = g.depthwise ? group : group * g.groupChannels;
+          const bias = layer.bias?.[oc] ?? 0;
+          let acc = addAt(0, bias, -1);
+          let exact = bias;
+          if (exact < partialLow) partialLow = exact;
+          if (exact > partialHigh) partialHigh = exact;
+          let partial = 0;
+          let partialExact = 0;
+          let inFold = 0;
+          let foldIndex = 0;
+          for (let kh = 0; kh < g.kernelHeight; kh += 1) {
+            const ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight;
+            for (let kw = 0; kw < g.kernelWidth; kw += 1) {
+              const iw = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth;
+              const inside = ih >= 0 && ih < g.inHeight && iw >= 0 && iw < g.inWidth;
+              const inputBase = ((n * g.inHeight + ih) * g.inWidth + iw) * g.inChannels + firstChannel;
+              const tap = kh * g.kernelWidth + kw;
+              for (let c = 0; c < g.groupChannels; c += 1) {
+                const k = tap * g.groupChannels + c;
+                if (inside) {
+                  const weight = g.depthwise
+                    ? (layer.weights[tap * g.outChannels + oc] ?? 0)
+                    : (layer.weights[oc * depth + k] ?? 0);
+                  const activation = shifted[inputBase + c] ?? 0;
+                  const product = weight * activation;
+                  macs += 1;
+                  if (weight === 0 || activation === 0) zeroOperandMacs += 1;
+                  if (folded) {
+                    partial = addAt(partial, product, k);
+                    partialExact += product;
+                    if (partialExact < partialLow) partialLow = partialExact;
+                    if (partialExact > partialHigh) partialHigh = partialExact;
+                  } else {
+                    acc = addAt(acc, product, k);
+                  }
+                  exact += product;
+                  if (!folded) {
+                    if (exact < partialLow) partialLow = exact;
+                    if (exact > partialHigh) partialHigh = exact;
+                  }
+                }
+                inFold += 1;
+                if (folded && (inFold === foldSize || k === depth - 1)) {
+                  // Merge this fold's partial sum into the accumulator (k = depth + fold index).
+                  acc = addAt(acc, partial, depth + foldIndex);
+                  const merged = exact;
+                  if (merged < partialLow) partialLow = merged;
+                  if (merged > partialHigh) partialHigh = merged;
+                  partial = 0;
+                  partialExact = 0;
+                  inFold = 0;
+                  foldIndex += 1;
+                }
+              }
+            }
+          }
+          accumulators[outputIndex] = acc;
+          if (exact < exactLow) exactLow = exact;
+          if (exact > exactHigh) exactHigh = exact;
+          if (acc !== exact) {
+            overflow.accumulatorFinal += 1;
+            if (overflow.firstFinal === undefined) overflow.firstFinal = { output: outputIndex, k: depth - 1 };
+          }
+          let requantInput = acc;
+          if (layer.int32RequantInput && (acc < INT32_MIN || acc > INT32_MAX)) {
+            requantInput = acc < INT32_MIN ? INT32_MIN : INT32_MAX;
+            overflow.requantInputSaturated += 1;
+          }
+          const params = layer.requant[oc] ?? layer.requant[0];
+          if (params === undefined) throw new Error('no requantization parameters');
+          const { value, clipped } = requantize(requantInput, params, layer.output);
+          result[outputIndex] = value;
+          if (clipped) {
+            overflow.outputClipped += 1;
+            if (overflow.firstClipped === undefined) overflow.firstClipped = { output: outputIndex, k: depth - 1 };
+          }
+        }
+      }
+    }
+  }
+  overflow.finalBits = bitsForRange(exactLow, exactHigh);
+  overflow.partialBits = bitsForRange(partialLow, partialHigh);
+  return { output: result, accumulators, overflow, zeroOperandMacs, macs };
+}
