@@ -1,0 +1,164 @@
+/**
+ * The vector unit's ops under the library requantization modes, each exactly as its library's
+ * reference kernel computes it (docs/ops.md): TFLite's int8 Add (left shift 20, three roundings),
+ * average pooling's rounded division over the valid taps, max pooling, and onnxruntime's
+ * QLinearAdd (AVX2 + FMA path), QLinearGlobalAveragePool and MaxPool.
+ */
+import { mbqmSingle, mbqmSmallerThanOneExp, ortRequantFloat, quantizeMultiplier, roundFloat } from '../../numeric/index.js';
+import { fusedMultiplyAddFloat32 } from './float32.js';
+
+export interface ClampRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface ClipCounter {
+  clipped: number;
+  firstClipped: number | undefined;
+}
+
+function clampCounted(value: number, range: ClampRange, index: number, counter: ClipCounter): number {
+  if (value >= range.min && value <= range.max) return value;
+  counter.clipped += 1;
+  if (counter.firstClipped === undefined) counter.firstClipped = index;
+  return value < range.min ? range.min : range.max;
+}
+
+export interface AddOperand {
+  readonly data: Int32Array;
+  readonly scale: number;
+  readonly zeroPoint: number;
+}
+
+export const TFLITE_ADD_LEFT_SHIFT = 20;
+
+/** TFLite's int8 Add: both inputs rescaled to twice the larger input scale, summed, rescaled out. */
+export function addTflite(
+  a: AddOperand,
+  b: AddOperand,
+  outputScale: number,
+  outputZeroPoint: number,
+  range: ClampRange,
+  build: 'double' | 'single',
+  counter: ClipCounter,
+): Int32Array {
+  const twiceMax = 2 * Math.max(a.scale, b.scale);
+  const quantize = (real: number) => quantizeMultiplier(real, build);
+  const inA = quantize(a.scale / twiceMax);
+  const inB = quantize(b.scale / twiceMax);
+  const out = quantize(twiceMax / (2 ** TFLITE_ADD_LEFT_SHIFT * outputScale));
+  const scale = (x: number, m: number, shift: number): number =>
+    build === 'double' ? mbqmSmallerThanOneExp(x, m, shift) : mbqmSingle(x, m, shift);
+  const result = new Int32Array(a.data.length);
+  for (let index = 0; index < result.length; index += 1) {
+    const shiftedA = ((a.data[index] ?? 0) - a.zeroPoint) * 2 ** TFLITE_ADD_LEFT_SHIFT;
+    const shiftedB = ((b.data[index] ?? 0) - b.zeroPoint) * 2 ** TFLITE_ADD_LEFT_SHIFT;
+    const sum = scale(shiftedA, inA.multiplier, inA.shift) + scale(shiftedB, inB.multiplier, inB.shift);
+    result[index] = clampCounted(scale(sum, out.multiplier, out.shift) + outputZeroPoint, range, index, counter);
+  }
+  return result;
+}
+
+/** onnxruntime's QLinearAdd on x64 with AVX2 and FMA: float32 FMAs on the raw values, rounded half to even. */
+export function addOrt(a: AddOperand, b: AddOperand, outputScale: number, outputZeroPoint: number, range: ClampRange, counter: ClipCounter): Int32Array {
+  const ratioA = Math.fround(a.scale / outputScale);
+  const ratioB = Math.fround(b.scale / outputScale);
+  const fixedPart = Math.fround(outputZeroPoint - fusedMultiplyAddFloat32(ratioA, a.zeroPoint, Math.fround(ratioB * b.zeroPoint)));
+  const result = new Int32Array(a.data.length);
+  for (let index = 0; index < result.length; index += 1) {
+    const value = fusedMultiplyAddFloat32(a.data[index] ?? 0, ratioA, fusedMultiplyAddFloat32(b.data[index] ?? 0, ratioB, fixedPart));
+    // Round half to even, then saturate: the bounds are integers, so clamping first gives the same result.
+    result[index] = clampCounted(roundFloat(value, 'half-even'), range, index, counter);
+  }
+  return result;
+}
+
+export interface PoolGeometry {
+  readonly batch: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly channels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly filterHeight: number;
+  readonly filterWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  /** Window dilation (onnxruntime's MaxPool has it); 1 when absent. */
+  readonly dilationHeight?: number;
+  readonly dilationWidth?: number;
+}
+
+/** Visits the valid taps of every output window: reduce(values, count) gives the output. */
+function pool(
+  g: PoolGeometry,
+  input: Int32Array,
+  reduce: (taps: number[], outputIndex: number) => number,
+): Int32Array {
+  const result = new Int32Array(g.batch * g.outHeight * g.outWidth * g.channels);
+  const taps: number[] = [];
+  for (let n = 0; n < g.batch; n += 1) {
+    for (let oh = 0; oh < g.outHeight; oh += 1) {
+      for (let ow = 0; ow < g.outWidth; ow += 1) {
+        for (let c = 0; c < g.channels; c += 1) {
+          taps.length = 0;
+          for (let fh = 0; fh < g.filterHeight; fh += 1) {
+            const ih = oh * g.strideHeight - g.padTop + fh * (g.dilationHeight ?? 1);
+            if (ih < 0 || ih >= g.inHeight) continue;
+            for (let fw = 0; fw < g.filterWidth; fw += 1) {
+              const iw = ow * g.strideWidth - g.padLeft + fw * (g.dilationWidth ?? 1);
+              if (iw < 0 || iw >= g.inWidth) continue;
+              taps.push(input[((n * g.inHeight + ih) * g.inWidth + iw) * g.channels + c] ?? 0);
+            }
+          }
+          const outputIndex = ((n * g.outHeight + oh) * g.outWidth + ow) * g.channels + c;
+          result[outputIndex] = reduce(taps, outputIndex);
+        }
+      }
+    }
+  }
+  return result;
+}
+
+/** Max over the valid taps, clamped; a window of padding only gives the type minimum (onnxruntime). */
+export function maxPool(g: PoolGeometry, input: Int32Array, range: ClampRange, typeMin: number, counter: ClipCounter): Int32Array {
+  return pool(g, input, (taps, index) => (taps.length === 0 ? typeMin : clampCounted(Math.max(...taps), range, index, counter)));
+}
+
+/**
+ * TFLite's int8 average pooling: the raw values summed over the valid taps and divided by their
+ * number with C's truncating division after adding half the count away from zero.
+ */
+export function avgPoolTflite(g: PoolGeometry, input: Int32Array, range: ClampRange, counter: ClipCounter): Int32Array {
+  return pool(g, input, (taps, index) => {
+    const count = taps.length;
+    const sum = taps.reduce((total, value) => total + value, 0);
+    const half = Math.trunc(count / 2);
+    const average = sum > 0 ? Math.trunc((sum + half) / count) : Math.trunc((sum - half) / count);
+    return clampCounted(average, range, index, counter);
+  });
+}
+
+/**
+ * onnxruntime's QLinearGlobalAveragePool: acc = sum of (x - zx) over H x W, requantized with the
+ * float32 scale f32(s_in / f32(s_out * f32(H * W))).
+ */
+export function globalAvgPoolOrt(
+  g: PoolGeometry,
+  input: Int32Array,
+  inputScale: number,
+  inputZeroPoint: number,
+  outputScale: number,
+  outputZeroPoint: number,
+  range: ClampRange,
+  counter: ClipCounter,
+): Int32Array {
+  const area = g.inHeight * g.inWidth;
+  const scale = Math.fround(inputScale / Math.fround(outputScale * Math.fround(area)));
+  return pool(g, input, (taps, index) => {
+    const acc = taps.reduce((total, value) => total + value - inputZeroPoint, 0);
+    return clampCounted(ortRequantFloat(acc, scale, outputZeroPoint, -(2 ** 31), 2 ** 31 - 1), range, index, counter);
+  });
+}
