@@ -92,7 +92,7 @@ export const opSchema = z.discriminatedUnion('op', [
     .strictObject({ ...base, op: z.literal('add'), inputs: z.tuple([tensorName, tensorName]), output: tensorName, activation: activationSchema })
     .describe('element-wise add, both inputs rescaled to the output'),
   z
-    .strictObject({ ...base, op: z.literal('max_pool'), input: tensorName, output: tensorName, filter: pair('window'), stride: pair('stride').default([1, 1]), padding, activation: activationSchema })
+    .strictObject({ ...base, op: z.literal('max_pool'), input: tensorName, output: tensorName, filter: pair('window'), stride: pair('stride').default([1, 1]), dilation: pair('dilation').default([1, 1]), padding, activation: activationSchema })
     .describe('max pooling'),
   z
     .strictObject({ ...base, op: z.literal('avg_pool'), input: tensorName, output: tensorName, filter: pair('window'), stride: pair('stride').default([1, 1]), padding, activation: activationSchema })

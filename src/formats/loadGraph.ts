@@ -230,7 +230,7 @@ function checkShapes(checker: GraphChecker, op: GraphOp, path: OpPath, get: Gett
       const input = get(op.input, ['input'], 'activation');
       requireRank(checker, input, 4, [...path, 'input'], 'input');
       const [batch = 1, height = 1, width = 1, channels = 1] = input.shape;
-      const window = windowedOutput(height, width, op.filter, op.stride, [1, 1], op.padding);
+      const window = windowedOutput(height, width, op.filter, op.stride, op.op === 'max_pool' ? op.dilation : [1, 1], op.padding);
       if (window.height < 1 || window.width < 1) checker.fail(`a ${op.filter.join('x')} window does not fit the ${height}x${width} input`, [...path, 'filter']);
       expectShape(checker, output, [batch, window.height, window.width, channels], path, `${op.op} ${op.filter.join('x')} stride ${formatShape(op.stride)}`);
       return;
