@@ -8,6 +8,9 @@ import { SCHEMA_NAMES } from '../formats/jsonSchema.js';
 import { runSchemaCommand } from './commands/schema.js';
 import { runValidateCommand } from './commands/validate.js';
 import { runVectorsCommand } from './commands/vectors.js';
+import { runZooCommand } from './commands/zoo.js';
+import { ZOO_NAMES } from '../zoo/index.js';
+import { REQUANT_MODES, ROUNDING_MODES } from '../numeric/index.js';
 import { type CliIO, EXIT_BAD_INPUT, paint, processIO } from './io.js';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
@@ -44,6 +47,45 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       (command) => command.positional('kind', { choices: SCHEMA_NAMES, demandOption: true, describe: 'which schema' }),
       (args) => {
         exitCode = runSchemaCommand(args.kind, io);
+      },
+    )
+    .command(
+      'zoo <name>',
+      'write a real network (real layer shapes, seeded weights, calibrated quantization) as a graph and its sidecar',
+      (command) =>
+        command
+          .positional('name', { choices: ZOO_NAMES, demandOption: true, describe: 'network' })
+          .option('out', { type: 'string', demandOption: true, describe: 'graph file to write (.json); the weights go to the .bin beside it' })
+          .option('seed', { type: 'number', default: 1, describe: 'seed of the weights and the calibration input' })
+          .option('weight-bits', { choices: [4, 8, 16] as const, default: 8 as const, describe: 'weight width' })
+          .option('activation-bits', { choices: [4, 8, 16] as const, default: 8 as const, describe: 'activation width' })
+          .option('per-channel', { type: 'boolean', default: true, describe: 'per-channel weight scales (--per-tensor for one scale a tensor)' })
+          .option('per-tensor', { type: 'boolean', default: false, describe: 'one weight scale per tensor' })
+          .option('signed', { type: 'boolean', default: true, describe: 'signed activations (--unsigned for unsigned)' })
+          .option('unsigned', { type: 'boolean', default: false, describe: 'unsigned activations' })
+          .option('requant', { choices: REQUANT_MODES, default: 'tflite-double' as const, describe: 'requantization the graph is prepared for: shift-only writes dynamic fixed point' })
+          .option('rounding', { choices: ROUNDING_MODES, default: 'half-away' as const, describe: 'rounding of float weights and biases to integers' })
+          .option('force', { type: 'boolean', default: false, describe: 'overwrite existing files' })
+          .check((argv) => {
+            if (!Number.isSafeInteger(argv.seed) || argv.seed < 0) throw new Error('--seed must be a non-negative whole number');
+            return true;
+          }),
+      (args) => {
+        exitCode = runZooCommand(
+          {
+            name: args.name,
+            out: args.out,
+            seed: args.seed,
+            weightBits: args['weight-bits'],
+            activationBits: args['activation-bits'],
+            perChannel: args['per-tensor'] ? false : args['per-channel'],
+            signedActivations: args.unsigned ? false : args.signed,
+            requant: args.requant,
+            rounding: args.rounding,
+            force: args.force,
+          },
+          io,
+        );
       },
     )
     .demandCommand(1, 'name a command')

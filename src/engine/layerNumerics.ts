@@ -82,17 +82,24 @@ export function channelRequantParams(
 export type FusedActivation = 'none' | 'relu' | 'relu6' | { readonly min: number; readonly max: number };
 
 /**
- * The activation range in output integers, as TFLite computes it: relu's lower bound is the zero
- * point; relu6's upper bound is zp + round(6.0f / scale) in float32 with round half away from zero;
- * both clipped to the type range. Dynamic fixed point uses 2^fractionalBits for the scale.
+ * The fused activation's bounds in output integers, as TFLite computes them: relu's lower bound is
+ * the zero point; relu6's upper bound is zp + round(6.0f / scale) in float32 with round half away
+ * from zero; a clamp {min, max} maps both reals the same way. Not yet intersected with the type
+ * range (infinite where the activation has no bound). Dynamic fixed point uses 2^-fractionalBits.
  */
-export function activationRange(output: Tensor, activation: FusedActivation): { min: number; max: number } {
-  const range = typeRange(output.type);
-  if (activation === 'none') return range;
+export function activationBounds(output: Tensor, activation: FusedActivation): { low: number; high: number } {
+  if (activation === 'none') return { low: -Infinity, high: Infinity };
   const zeroPoint = zeroPointOf(output);
   const scale = output.quant?.kind === 'dfp' ? 2 ** -(output.quant.fractionalBits + output.quant.shiftBias) : (output.quant?.scales[0] ?? 1);
   const quantize = (real: number): number => zeroPoint + roundFloat(Math.fround(Math.fround(real) / Math.fround(scale)), 'half-away');
-  const low = activation === 'relu' || activation === 'relu6' ? zeroPoint + quantize(0) - zeroPoint : quantize(activation.min);
-  const high = activation === 'relu6' ? quantize(6) : activation === 'relu' ? range.max : quantize(activation.max);
+  if (activation === 'relu') return { low: zeroPoint, high: Infinity };
+  if (activation === 'relu6') return { low: zeroPoint, high: quantize(6) };
+  return { low: quantize(activation.min), high: quantize(activation.max) };
+}
+
+/** The activation range intersected with the output type's range: the final clamp. */
+export function activationRange(output: Tensor, activation: FusedActivation): { min: number; max: number } {
+  const range = typeRange(output.type);
+  const { low, high } = activationBounds(output, activation);
   return { min: Math.max(range.min, low), max: Math.min(range.max, high) };
 }

@@ -108,7 +108,8 @@ function check(anchor: Anchor, mode: RequantMode): void {
       bias: anchor.bias === null ? undefined : Int32Array.from(anchor.bias.data),
       accumulator: { bits: 32, overflow: 'wrap', kFold },
       requant,
-      output: { zeroPoint: anchor.output.zeroPoint, ...range },
+      output: { zeroPoint: anchor.output.zeroPoint, min: anchor.output.dtype === 'uint8' ? 0 : -128, max: anchor.output.dtype === 'uint8' ? 255 : 127 },
+      activation: range,
       int32RequantInput: mode !== 'ort-float',
     });
     expect(Array.from(result.accumulators)).toEqual(Array.isArray(anchor.accumulators) ? anchor.accumulators : anchor.accumulators.data);

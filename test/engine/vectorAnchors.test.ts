@@ -1,7 +1,7 @@
 /** The vector unit's add and pooling kernels against the TFLite Micro and onnxruntime layer anchors. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { addOrt, addTflite, avgPoolTflite, type ClipCounter, globalAvgPoolOrt, maxPool, type PoolGeometry } from '../../src/engine/kernels/vector.js';
+import { addOrt, addTflite, avgPoolTflite, type ClipCounter, clipCounter, globalAvgPoolOrt, maxPool, type PoolGeometry } from '../../src/engine/kernels/vector.js';
 import { sharedPath } from '../support/sharedFolder.js';
 
 interface AnchorTensor {
@@ -57,7 +57,7 @@ function poolGeometry(anchor: Anchor): PoolGeometry {
 }
 
 function run(anchor: Anchor, library: 'tflite' | 'ort'): Int32Array[] {
-  const counter: ClipCounter = { clipped: 0, firstClipped: undefined };
+  const counter: ClipCounter = clipCounter(anchor.output.dtype === 'uint8' ? { min: 0, max: 255 } : { min: -128, max: 127 });
   const input = Int32Array.from(anchor.input.data);
   const out = anchor.output;
   if (anchor.op === 'add') {

@@ -6,7 +6,7 @@
  * without folds (os) products go straight into the accumulator. Every add happens at the
  * accumulator's width and wraps or saturates there. Padded taps are skipped.
  */
-import { type RequantOutput, type RequantParams, requantize } from '../../numeric/index.js';
+import { type RequantOutput, type RequantParams, requantize, type StochasticSite } from '../../numeric/index.js';
 import { bitsForRange, emptyOverflow, type LayerOverflow } from '../overflow.js';
 
 export interface ConvGeometry {
@@ -49,9 +49,16 @@ export interface ConvLayerInput {
   readonly accumulator: AccumulatorConfig;
   /** One per output channel. */
   readonly requant: readonly RequantParams[];
+  /** The output's zero point and its type's range: leaving the range is output clipping. */
   readonly output: RequantOutput;
+  /** The fused activation's range (inside the type range), applied after requantization. */
+  readonly activation: { readonly min: number; readonly max: number };
+  /** The activation's own bounds before the type range (infinite where it has none), for clipping. */
+  readonly activationBounds?: { readonly low: number; readonly high: number };
   /** Library modes take an int32 accumulator: saturate to int32 before requantizing. */
   readonly int32RequantInput: boolean;
+  /** Stochastic rounding's site; each output's counter is its flat index. */
+  readonly stochasticSite?: StochasticSite;
 }
 
 export interface ConvLayerResult {
@@ -59,11 +66,14 @@ export interface ConvLayerResult {
   /** The stored accumulator of each output (after wrap or saturate). */
   readonly accumulators: Float64Array;
   readonly overflow: LayerOverflow;
-  /** Products with a zero weight or a zero (x - zp), for gated-MAC energy. */
+  /** MACs with a zero weight, a zero (x - zp) or a padded tap, for gated-MAC energy. */
   readonly zeroOperandMacs: number;
+  /** Nominal MACs: every (output, k) pair, padded taps included. */
   readonly macs: number;
 }
 
+/** Wider than any requantized value, so that requantize() itself never clamps. */
+const UNBOUNDED = 2 ** 53;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
@@ -129,13 +139,15 @@ export function convolve(layer: ConvLayerInput): ConvLayerResult {
               const tap = kh * g.kernelWidth + kw;
               for (let c = 0; c < g.groupChannels; c += 1) {
                 const k = tap * g.groupChannels + c;
+                // MACs are nominal (the papers' count): a padded tap occupies its PE step with a zero operand.
+                macs += 1;
+                if (!inside) zeroOperandMacs += 1;
                 if (inside) {
                   const weight = g.depthwise
                     ? (layer.weights[tap * g.outChannels + oc] ?? 0)
                     : (layer.weights[oc * depth + k] ?? 0);
                   const activation = shifted[inputBase + c] ?? 0;
                   const product = weight * activation;
-                  macs += 1;
                   if (weight === 0 || activation === 0) zeroOperandMacs += 1;
                   if (folded) {
                     partial = addAt(partial, product, k);
@@ -180,7 +192,13 @@ export function convolve(layer: ConvLayerInput): ConvLayerResult {
           }
           const params = layer.requant[oc] ?? layer.requant[0];
           if (params === undefined) throw new Error('no requantization parameters');
-          const { value, clipped } = requantize(requantInput, params, layer.output);
+          const draw = layer.stochasticSite === undefined ? undefined : { site: layer.stochasticSite, counter: outputIndex };
+          // Requantize without the final clamp, apply the activation, then see whether the type holds it.
+          const raw = requantize(requantInput, params, { zeroPoint: layer.output.zeroPoint, min: -UNBOUNDED, max: UNBOUNDED }, draw);
+          const bounds = layer.activationBounds ?? { low: layer.activation.min, high: layer.activation.max };
+          const activated = raw.value < bounds.low ? bounds.low : raw.value > bounds.high ? bounds.high : raw.value;
+          const clipped = raw.clipped || activated < layer.output.min || activated > layer.output.max;
+          const value = raw.value < layer.activation.min ? layer.activation.min : raw.value > layer.activation.max ? layer.activation.max : raw.value;
           result[outputIndex] = value;
           if (clipped) {
             overflow.outputClipped += 1;

@@ -12,16 +12,32 @@ export interface ClampRange {
   readonly max: number;
 }
 
+/**
+ * Output clipping: after the fused activation (relu, relu6, clamp: the activation working, not
+ * clipping), a result that still lies outside the output type's range and is saturated to it.
+ */
 export interface ClipCounter {
+  readonly typeMin: number;
+  readonly typeMax: number;
+  /** The activation's bounds in output integers, before intersecting with the type range. */
+  readonly activationLow: number;
+  readonly activationHigh: number;
   clipped: number;
   firstClipped: number | undefined;
 }
 
-function clampCounted(value: number, range: ClampRange, index: number, counter: ClipCounter): number {
-  if (value >= range.min && value <= range.max) return value;
-  counter.clipped += 1;
-  if (counter.firstClipped === undefined) counter.firstClipped = index;
-  return value < range.min ? range.min : range.max;
+export function clipCounter(typeRange: ClampRange, activation: { readonly low: number; readonly high: number } = { low: -Infinity, high: Infinity }): ClipCounter {
+  return { typeMin: typeRange.min, typeMax: typeRange.max, activationLow: activation.low, activationHigh: activation.high, clipped: 0, firstClipped: undefined };
+}
+
+/** Applies the activation, counts a result the type cannot hold, and clamps to the final range. */
+export function clampCounted(value: number, range: ClampRange, index: number, counter: ClipCounter): number {
+  const activated = value < counter.activationLow ? counter.activationLow : value > counter.activationHigh ? counter.activationHigh : value;
+  if (activated < counter.typeMin || activated > counter.typeMax) {
+    counter.clipped += 1;
+    if (counter.firstClipped === undefined) counter.firstClipped = index;
+  }
+  return value < range.min ? range.min : value > range.max ? range.max : value;
 }
 
 export interface AddOperand {

@@ -1,0 +1,56 @@
+/** What one simulation produces; every report is a pure function of it. */
+import type { EnergyAction } from '../hardware/energyActions.js';
+import type { Mapping } from '../lower/mapping.js';
+import type { LayerOverflow } from './overflow.js';
+
+export interface LayerCycles {
+  /** Array cycles: streaming, fill/drain and stationary loads. */
+  readonly compute: number;
+  readonly streaming: number;
+  readonly fillDrain: number;
+  readonly stationaryLoad: number;
+  /** Cycles waiting for DRAM or SRAM beyond what double buffering hides. */
+  readonly memoryStall: number;
+  /** Vector unit cycles (requantization on the vector unit, activations, pooling, element-wise). */
+  readonly vector: number;
+  /** Vector cycles hidden behind the array. */
+  readonly overlap: number;
+  readonly total: number;
+}
+
+export interface LayerEnergy {
+  /** pJ per component: mac, accumulator, sram, dram, vector, requant. */
+  readonly components: Readonly<Record<EnergyComponent, number>>;
+  readonly totalPj: number;
+}
+
+export const ENERGY_COMPONENTS = ['mac', 'accumulator', 'sram', 'dram', 'vector', 'requant'] as const;
+export type EnergyComponent = (typeof ENERGY_COMPONENTS)[number];
+
+export interface LayerResult {
+  readonly name: string;
+  readonly op: string;
+  readonly outputTensor: string;
+  readonly outputShape: readonly number[];
+  readonly unit: 'array' | 'vector' | 'none';
+  readonly macs: number;
+  readonly mapping: Mapping | undefined;
+  readonly cycles: LayerCycles;
+  /** Useful MACs over the array's MAC capacity during the layer's cycles. */
+  readonly utilization: number;
+  /** Counted actions, priced by the energy table. */
+  readonly actions: Readonly<Partial<Record<EnergyAction, number>>>;
+  readonly energy: LayerEnergy;
+  readonly overflow: LayerOverflow;
+  readonly accumulatorBits: number;
+}
+
+export interface SimulationResult {
+  readonly graph: string;
+  readonly hardware: string;
+  readonly energyTable: string;
+  readonly clockMHz: number;
+  readonly layers: readonly LayerResult[];
+  /** Every tensor's values after the run, by name (inputs, constants excluded). */
+  readonly tensors: ReadonlyMap<string, Int32Array>;
+}

@@ -1,0 +1,74 @@
+/**
+ * npusim's own timing model (docs/cycle-model.md): compute cycles of the folds with their fill,
+ * drain and stationary loads; DRAM and SRAM traffic implied by the tiling against the bandwidths,
+ * hidden behind compute or not by double buffering; and the vector unit's time beside the array.
+ */
+import type { HardwareConfig } from '../formats/hardwareSchema.js';
+import type { Mapping } from './mapping.js';
+
+export interface ComputeCycles {
+  /** Cycles the folds spend streaming their temporal dimension. */
+  readonly streaming: number;
+  /** Pipeline fill and drain (rows + columns - 2), once per layer or once per fold. */
+  readonly fillDrain: number;
+  /** Loading the stationary operand (rows cycles), hidden behind the previous fold when double buffered. */
+  readonly stationaryLoad: number;
+  readonly total: number;
+}
+
+export function computeCycles(mapping: Mapping, config: HardwareConfig): ComputeCycles {
+  const { rows, columns } = config.array;
+  const stepsPerFold = Math.ceil(mapping.temporalLength * mapping.cyclesPerStep);
+  const streaming = mapping.folds * stepsPerFold;
+  const skew = rows + columns - 2;
+  const pipelined = config.memory.doubleBuffering;
+  // Double-buffered PEs take the next fold's stationary operand while the current fold streams, so
+  // only the first load and one fill/drain are exposed; otherwise every fold pays both.
+  const fillDrain = pipelined ? skew : mapping.folds * skew;
+  const stationaryLoad = pipelined ? rows : mapping.folds * rows;
+  return { streaming, fillDrain, stationaryLoad, total: streaming + fillDrain + stationaryLoad };
+}
+
+export interface Traffic {
+  readonly dramReadBytes: number;
+  readonly dramWriteBytes: number;
+  readonly sramReadBytes: number;
+  readonly sramWriteBytes: number;
+  /** DRAM transfers (one per tile), each paying the latency. */
+  readonly dramTransfers: number;
+}
+
+export interface MemoryCycles {
+  readonly dram: number;
+  readonly sram: number;
+  /** Cycles the array waits for memory. */
+  readonly stall: number;
+}
+
+/** Bytes per cycle and capacity of the SRAM that holds an operand. */
+export function sramFor(config: HardwareConfig, operand: 'inputs' | 'weights' | 'outputs'): { bytes: number; bytesPerCycle: number } {
+  const sram = config.memory.sram;
+  if ('unified' in sram) return { bytes: sram.unified.kib * 1024, bytesPerCycle: sram.unified.bytesPerCycle };
+  return { bytes: sram[operand].kib * 1024, bytesPerCycle: sram[operand].bytesPerCycle };
+}
+
+export function memoryCycles(traffic: Traffic, busyCycles: number, config: HardwareConfig): MemoryCycles {
+  const { bytesPerCycle, latencyCycles } = config.memory.dram;
+  const dramBytes = traffic.dramReadBytes + traffic.dramWriteBytes;
+  const dram = dramBytes === 0 ? 0 : Math.ceil(dramBytes / bytesPerCycle) + latencyCycles;
+  const sramPorts = 'unified' in config.memory.sram ? config.memory.sram.unified.bytesPerCycle : Math.min(sramFor(config, 'inputs').bytesPerCycle, sramFor(config, 'weights').bytesPerCycle, sramFor(config, 'outputs').bytesPerCycle) * 3;
+  const sram = Math.ceil((traffic.sramReadBytes + traffic.sramWriteBytes) / sramPorts);
+  const memory = Math.max(dram, sram);
+  // Double buffering overlaps transfers with compute; without it they serialise.
+  const stall = config.memory.doubleBuffering ? Math.max(0, memory - busyCycles) : dram + Math.max(0, sram - busyCycles);
+  return { dram, sram, stall };
+}
+
+export type VectorOpName = 'requant' | 'relu' | 'clamp' | 'maxPool' | 'avgPool' | 'add' | 'pad' | 'copy';
+
+/** Cycles of the vector unit for `bytes` of data through one op (per vector, then issue slots). */
+export function vectorCycles(config: HardwareConfig, op: VectorOpName, bytes: number): { instructions: number; cycles: number } {
+  const instructions = Math.ceil(bytes / config.vector.vectorBytes);
+  const perInstruction = (config.vector.opCycles as Partial<Record<VectorOpName, number>>)[op] ?? 1;
+  return { instructions, cycles: Math.ceil((instructions * perInstruction) / config.vector.issueSlots) };
+}
