@@ -13,6 +13,9 @@ import { ZOO_NAMES } from '../zoo/index.js';
 import { REQUANT_MODES, ROUNDING_MODES } from '../numeric/index.js';
 import { type CliIO, EXIT_BAD_INPUT, paint, processIO } from './io.js';
 
+/** A command line yargs rejected (unknown command or flag, a value outside its choices). */
+class UsageError extends Error {}
+
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode = 0;
   let usageError: string | undefined;
@@ -95,13 +98,19 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .exitProcess(false)
     .fail((message, error) => {
       if (error !== undefined && error !== null) throw error;
+      // Stop here: without a throw yargs would go on and run the command with the bad values.
       usageError = message;
+      throw new UsageError(message);
     });
   try {
     await parser.parseAsync(argv as string[], {}, (_error, _parsed, output) => {
       if (output !== '' && usageError === undefined) io.stdout(`${output}\n`);
     });
   } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`${paint(io).red('error')}: ${error.message}\nRun \`npusim --help\` for usage.\n`);
+      return EXIT_BAD_INPUT;
+    }
     if (error instanceof InputError) {
       io.stderr(`${paint(io).red('error')}: ${error.describe()}\n`);
       return EXIT_BAD_INPUT;
