@@ -107,13 +107,14 @@ class NetworkQuantizer {
       const magnitude = Math.max(Math.abs(range.low), Math.abs(range.high));
       const integerBits = Math.ceil(Math.log2(magnitude));
       const fractionalBits = (this.options.signedActivations ? this.options.activationBits - 1 : this.options.activationBits) - integerBits;
-      const step = 2 ** -fractionalBits;
-      return { quant: { fractionalBits }, clip: (v) => v < min * step || v > max * step };
+      return { quant: { fractionalBits }, clip: (v) => outside(Math.round(v * 2 ** fractionalBits), min, max) };
     }
-    const low = this.options.signedActivations ? range.low : 0;
+    // Asymmetric: the zero point places real 0 so that [low, high] spans the type, signed or not.
+    const low = range.low;
     const scale = Math.fround((range.high - low) / (max - min));
     const zeroPoint = Math.min(max, Math.max(min, Math.round(min - low / scale)));
-    return { quant: { scale, zeroPoint }, clip: (v) => v < (min - zeroPoint) * scale || v > (max - zeroPoint) * scale };
+    // A value clips when its quantized code leaves the type: rounding keeps values within half a step.
+    return { quant: { scale, zeroPoint }, clip: (v) => outside(Math.round(v / scale) + zeroPoint, min, max) };
   }
 
   private addData(values: ArrayLike<number>, type: 's4' | 's8' | 's16' | 's32'): { file: string; offset: number } {
@@ -209,7 +210,7 @@ class NetworkQuantizer {
     const inputShape = this.topology.shapes.get(this.topology.input) ?? [1, 1, 1, 1];
     const count = inputShape.reduce((a, b) => a * b, 1);
     const input = Float32Array.from({ length: count }, () => this.random.uniform() * 2 - 1);
-    this.activation(this.topology.input, inputShape, input, { low: this.options.signedActivations ? -1 : 0, high: 1 });
+    this.activation(this.topology.input, inputShape, input, { low: -1, high: 1 });
     for (const layer of this.topology.layers) this.layer(layer);
     const size = this.chunks.reduce((total, chunk) => total + chunk.length, 0);
     const sidecar = new Uint8Array(size);
@@ -317,6 +318,10 @@ class NetworkQuantizer {
       }
     }
   }
+}
+
+function outside(code: number, min: number, max: number): boolean {
+  return code < min || code > max;
 }
 
 function typeRangeOf(name: string): { min: number; max: number } {
