@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { InputError } from '../errors.js';
 import { SCHEMA_NAMES } from '../formats/jsonSchema.js';
+import { REPORT_FORMATS, runRunCommand } from './commands/run.js';
 import { runSchemaCommand } from './commands/schema.js';
 import { runValidateCommand } from './commands/validate.js';
 import { runVectorsCommand } from './commands/vectors.js';
@@ -31,6 +32,21 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           .option('max-failures', { type: 'number', default: 10, describe: 'how many failures to print in full' }),
       async (args) => {
         exitCode = await runVectorsCommand({ files: args.files, maxFailures: args['max-failures'] }, io);
+      },
+    )
+    .command(
+      'run <graph>',
+      'simulate a graph on a hardware config: exact values, cycles, energy and overflow per layer',
+      (command) =>
+        command
+          .positional('graph', { type: 'string', demandOption: true, describe: 'graph file, or zoo:NAME for a zoo network built in memory' })
+          .option('hw', { type: 'string', demandOption: true, describe: 'hardware config' })
+          .option('format', { choices: REPORT_FORMATS, default: 'table' as const, describe: 'report format' })
+          .option('out', { type: 'string', describe: 'write the report to this file instead of the terminal' })
+          .option('seed', { type: 'number', default: 1, describe: 'seed of the random input values' })
+          .option('force', { type: 'boolean', default: false, describe: 'overwrite --out' }),
+      (args) => {
+        exitCode = runRunCommand({ graph: args.graph, hardware: args.hw, format: args.format, out: args.out, seed: args.seed, force: args.force }, io);
       },
     )
     .command(

@@ -1,0 +1,39 @@
+/** The JSON report: totals and one record per layer, in a fixed key order (byte-identical for identical inputs). */
+import type { SimulationResult } from '../engine/result.js';
+import { totals } from './summary.js';
+
+export const REPORT_FORMAT_VERSION = 1;
+
+export function jsonReport(result: SimulationResult, overflowMode: 'wrap' | 'saturate'): string {
+  const total = totals(result, overflowMode);
+  const report = {
+    format: 'npusim-report',
+    version: REPORT_FORMAT_VERSION,
+    graph: result.graph,
+    hardware: result.hardware,
+    energyTable: result.energyTable,
+    clockMHz: result.clockMHz,
+    totals: {
+      macs: total.macs,
+      cycles: total.cycles,
+      latencyMs: total.latencyMs,
+      energyPj: total.energyPj,
+      energyByComponentPj: total.energyByComponentPj,
+      overflow: total.overflow,
+    },
+    layers: result.layers.map((layer) => ({
+      name: layer.name,
+      op: layer.op,
+      outputShape: layer.outputShape,
+      unit: layer.unit,
+      macs: layer.macs,
+      cycles: layer.cycles,
+      utilization: layer.utilization,
+      mapping: layer.mapping ?? null,
+      energyPj: { total: layer.energy.totalPj, ...layer.energy.components },
+      actions: layer.actions,
+      overflow: { ...layer.overflow, accumulatorBits: layer.accumulatorBits },
+    })),
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

@@ -1,0 +1,53 @@
+/** Totals and headline figures of a simulation result (pure functions of it). */
+import type { LayerResult, SimulationResult } from '../engine/result.js';
+import { ENERGY_COMPONENTS, type EnergyComponent } from '../engine/result.js';
+
+export interface OverflowTotals {
+  readonly accumulatorTransient: number;
+  readonly accumulatorFinal: number;
+  readonly outputClipped: number;
+  readonly requantInputSaturated: number;
+  /** The smallest accumulator width with no final overflow anywhere (final sums under wrap, every partial sum under saturate). */
+  readonly smallestSafeAccumulatorBits: number;
+}
+
+export interface Totals {
+  readonly macs: number;
+  readonly cycles: number;
+  readonly computeCycles: number;
+  readonly memoryStallCycles: number;
+  readonly vectorCycles: number;
+  readonly energyPj: number;
+  readonly energyByComponentPj: Readonly<Record<EnergyComponent, number>>;
+  readonly overflow: OverflowTotals;
+  /** Wall time of the network at the hardware's clock, in milliseconds. */
+  readonly latencyMs: number;
+}
+
+export function safeBits(layer: LayerResult, overflow: 'wrap' | 'saturate'): number {
+  return overflow === 'wrap' ? layer.overflow.finalBits : layer.overflow.partialBits;
+}
+
+export function totals(result: SimulationResult, overflowMode: 'wrap' | 'saturate'): Totals {
+  const sum = (pick: (layer: LayerResult) => number): number => result.layers.reduce((total, layer) => total + pick(layer), 0);
+  const energyByComponentPj = Object.fromEntries(ENERGY_COMPONENTS.map((component) => [component, sum((layer) => layer.energy.components[component])])) as Record<EnergyComponent, number>;
+  const arrayLayers = result.layers.filter((layer) => layer.unit === 'array');
+  const cycles = sum((layer) => layer.cycles.total);
+  return {
+    macs: sum((layer) => layer.macs),
+    cycles,
+    computeCycles: sum((layer) => layer.cycles.compute),
+    memoryStallCycles: sum((layer) => layer.cycles.memoryStall),
+    vectorCycles: sum((layer) => layer.cycles.vector),
+    energyPj: sum((layer) => layer.energy.totalPj),
+    energyByComponentPj,
+    overflow: {
+      accumulatorTransient: sum((layer) => layer.overflow.accumulatorTransient),
+      accumulatorFinal: sum((layer) => layer.overflow.accumulatorFinal),
+      outputClipped: sum((layer) => layer.overflow.outputClipped),
+      requantInputSaturated: sum((layer) => layer.overflow.requantInputSaturated),
+      smallestSafeAccumulatorBits: Math.max(16, ...arrayLayers.map((layer) => safeBits(layer, overflowMode))),
+    },
+    latencyMs: cycles / (result.clockMHz * 1000),
+  };
+}

@@ -1,0 +1,56 @@
+/** `npusim run`: a whole network's report, byte-identical for identical inputs, and clear errors. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { FIXTURES, REPO, temporaryDirectory } from '../support/files.js';
+
+const HW = join(REPO, 'configs/edge-npu.json');
+
+describe('npusim run', () => {
+  it('prints one row per layer of the small CNN with totals and the safe accumulator width', async () => {
+    const run = await runCli(['run', 'zoo:small_cnn', '--hw', HW]);
+    expect(run.exitCode).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe('small_cnn on edge-npu (800 MHz), energy table horowitz45');
+    expect(lines.filter((line) => /^(conv1|pool1|dw2|pw2|add2|pool2|conv3|avgpool|flatten|fc) /.test(line)).length).toBe(10);
+    expect(lines.some((line) => line.startsWith('total '))).toBe(true);
+    expect(run.stdout).toMatch(/smallest accumulator width with no final overflow: \d+ bits/);
+  });
+
+  it('writes a JSON report with the published fields, byte-identical across runs', async () => {
+    const directory = temporaryDirectory();
+    const first = join(directory, 'a.json');
+    const second = join(directory, 'b.json');
+    expect((await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--format', 'json', '--out', first])).exitCode).toBe(0);
+    expect((await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--format', 'json', '--out', second])).exitCode).toBe(0);
+    expect(readFileSync(first, 'utf8')).toBe(readFileSync(second, 'utf8'));
+    const report = JSON.parse(readFileSync(first, 'utf8')) as {
+      totals: { macs: number; cycles: number; energyPj: number; overflow: Record<string, number> };
+      layers: Array<{ name: string; op: string; macs: number; cycles: { total: number; compute: number }; utilization: number; energyPj: { total: number }; overflow: object }>;
+    };
+    // conv 4x4x3 outputs x 3x3x2 window = 864 nominal MACs; depthwise 2x2x3 x 9 = 108; fc 2 x 3 = 6.
+    expect(report.layers.map((layer) => [layer.name, layer.op, layer.macs])).toEqual([
+      ['conv', 'conv2d', 864],
+      ['dw', 'depthwise_conv2d', 108],
+      ['pool', 'max_pool', 0],
+      ['flatten', 'reshape', 0],
+      ['fc', 'fully_connected', 6],
+    ]);
+    expect(report.totals.macs).toBe(978);
+    expect(report.totals.cycles).toBe(report.layers.reduce((total, layer) => total + layer.cycles.total, 0));
+    expect(report.totals.energyPj).toBeGreaterThan(0);
+    expect(Object.keys(report.totals.overflow)).toEqual(['accumulatorTransient', 'accumulatorFinal', 'outputClipped', 'requantInputSaturated', 'smallestSafeAccumulatorBits']);
+  });
+
+  it('refuses to overwrite --out and exits 2 on an unknown zoo network', async () => {
+    const directory = temporaryDirectory();
+    const out = join(directory, 'report.json');
+    expect((await runCli(['run', 'zoo:small_cnn', '--hw', HW, '--format', 'json', '--out', out])).exitCode).toBe(0);
+    const again = await runCli(['run', 'zoo:small_cnn', '--hw', HW, '--format', 'json', '--out', out]);
+    expect(again.exitCode).toBe(2);
+    const unknown = await runCli(['run', 'zoo:lenet', '--hw', HW]);
+    expect(unknown.stderr).toBe('error: zoo:lenet: no zoo network "lenet"; the zoo has mobilenet_v1, mobilenet_v2, resnet18, small_cnn\n');
+    expect(unknown.exitCode).toBe(2);
+  });
+});
