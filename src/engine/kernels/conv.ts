@@ -77,7 +77,17 @@ const UNBOUNDED = 2 ** 53;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
-export function convolve(layer: ConvLayerInput): ConvLayerResult {
+export interface ConvolveOptions {
+  /** Take the checked path for every channel (tests use it to prove both paths agree). */
+  readonly forceChecked?: boolean;
+}
+
+/**
+ * Channels whose every partial sum provably fits the accumulator (|bias| + sum |w| * max |x - zp|
+ * within range) take a fast path with no range checks; the others add one term at a time with
+ * wrap or saturate and its events. Both paths follow the same order and give the same values.
+ */
+export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): ConvLayerResult {
   const g = layer.geometry;
   const { bits, overflow: mode, kFold } = layer.accumulator;
   const accMin = -(2 ** (bits - 1));
@@ -102,6 +112,25 @@ export function convolve(layer: ConvLayerInput): ConvLayerResult {
   const shifted = new Int32Array(layer.input.length);
   for (let index = 0; index < shifted.length; index += 1) shifted[index] = (layer.input[index] ?? 0) - layer.inputZeroPoint;
 
+  let maxAbsActivation = 0;
+  for (let index = 0; index < shifted.length; index += 1) {
+    const magnitude = Math.abs(shifted[index] as number);
+    if (magnitude > maxAbsActivation) maxAbsActivation = magnitude;
+  }
+  const safe = new Uint8Array(g.outChannels);
+  for (let oc = 0; oc < g.outChannels; oc += 1) {
+    let weightSum = 0;
+    for (let k = 0; k < depth; k += 1) {
+      const tap = Math.floor(k / g.groupChannels);
+      const weight = g.depthwise ? (layer.weights[tap * g.outChannels + oc] as number) : (layer.weights[oc * depth + k] as number);
+      weightSum += Math.abs(weight);
+    }
+    const bound = Math.abs(layer.bias?.[oc] ?? 0) + weightSum * maxAbsActivation;
+    safe[oc] = options.forceChecked === true || bound > accMax ? 0 : 1;
+  }
+  const tapOffsets = new Int32Array(g.kernelHeight * g.kernelWidth);
+  const tapCount = tapOffsets.length;
+
   // One add at the accumulator's width; returns the stored value and counts the event.
   let outputIndex = 0;
   const addAt = (register: number, term: number, k: number): number => {
@@ -117,13 +146,97 @@ export function convolve(layer: ConvLayerInput): ConvLayerResult {
     for (let oh = 0; oh < g.outHeight; oh += 1) {
       for (let ow = 0; ow < g.outWidth; ow += 1) {
         const pixelBase = ((n * g.outHeight + oh) * g.outWidth + ow) * g.outChannels;
+        for (let kh = 0; kh < g.kernelHeight; kh += 1) {
+          const ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight;
+          for (let kw = 0; kw < g.kernelWidth; kw += 1) {
+            const iw = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth;
+            const inside = ih >= 0 && ih < g.inHeight && iw >= 0 && iw < g.inWidth;
+            tapOffsets[kh * g.kernelWidth + kw] = inside ? ((n * g.inHeight + ih) * g.inWidth + iw) * g.inChannels : -1;
+          }
+        }
         for (let oc = 0; oc < g.outChannels; oc += 1) {
           outputIndex = pixelBase + oc;
           const group = Math.floor(oc / g.groupOutputs);
           const firstChannel = g.depthwise ? group : group * g.groupChannels;
           const bias = layer.bias?.[oc] ?? 0;
-          let acc = addAt(0, bias, -1);
-          let exact = bias;
+          let acc: number;
+          let exact: number;
+          if (safe[oc] === 1) {
+            // Fast path: nothing can leave the range, so the register is the exact sum; only the
+            // headroom extremes need the documented order (fold partials from 0, merges in order).
+            exact = bias;
+            if (exact < partialLow) partialLow = exact;
+            if (exact > partialHigh) partialHigh = exact;
+            const weights = layer.weights;
+            const groupChannels = g.groupChannels;
+            let low = partialLow;
+            let high = partialHigh;
+            let zeros = 0;
+            if (!folded) {
+              for (let tap = 0; tap < tapCount; tap += 1) {
+                const offset = tapOffsets[tap] as number;
+                if (offset < 0) {
+                  zeros += groupChannels;
+                  continue;
+                }
+                const inputBase = offset + firstChannel;
+                if (g.depthwise) {
+                  const weight = weights[tap * g.outChannels + oc] as number;
+                  const activation = shifted[inputBase] as number;
+                  if (weight === 0 || activation === 0) zeros += 1;
+                  exact += weight * activation;
+                  if (exact < low) low = exact;
+                  else if (exact > high) high = exact;
+                  continue;
+                }
+                const weightBase = oc * depth + tap * groupChannels;
+                for (let c = 0; c < groupChannels; c += 1) {
+                  const weight = weights[weightBase + c] as number;
+                  const activation = shifted[inputBase + c] as number;
+                  if (weight === 0 || activation === 0) zeros += 1;
+                  exact += weight * activation;
+                  if (exact < low) low = exact;
+                  else if (exact > high) high = exact;
+                }
+              }
+            } else {
+              let partial = 0;
+              let k = 0;
+              let boundary = foldSize < depth ? foldSize : depth;
+              for (let tap = 0; tap < tapCount; tap += 1) {
+                const offset = tapOffsets[tap] as number;
+                const inputBase = offset + firstChannel;
+                const weightBase = g.depthwise ? tap * g.outChannels + oc : oc * depth + tap * groupChannels;
+                for (let c = 0; c < groupChannels; c += 1) {
+                  if (offset >= 0) {
+                    const weight = weights[weightBase + c] as number;
+                    const activation = shifted[inputBase + c] as number;
+                    if (weight === 0 || activation === 0) zeros += 1;
+                    partial += weight * activation;
+                    if (partial < low) low = partial;
+                    else if (partial > high) high = partial;
+                  } else {
+                    zeros += 1;
+                  }
+                  k += 1;
+                  if (k === boundary) {
+                    exact += partial;
+                    if (exact < low) low = exact;
+                    else if (exact > high) high = exact;
+                    partial = 0;
+                    boundary = boundary + foldSize < depth ? boundary + foldSize : depth;
+                  }
+                }
+              }
+            }
+            partialLow = low;
+            partialHigh = high;
+            zeroOperandMacs += zeros;
+            macs += depth;
+            acc = exact;
+          } else {
+          acc = addAt(0, bias, -1);
+          exact = bias;
           if (exact < partialLow) partialLow = exact;
           if (exact > partialHigh) partialHigh = exact;
           let partial = 0;
@@ -177,6 +290,7 @@ export function convolve(layer: ConvLayerInput): ConvLayerResult {
                 }
               }
             }
+          }
           }
           accumulators[outputIndex] = acc;
           if (exact < exactLow) exactLow = exact;
