@@ -132,9 +132,13 @@ export function roundFloat(v: number, mode: RoundingMode, draw?: StochasticDraw)
   if (!Number.isFinite(v)) throw new RangeError(`cannot round ${v} to an integer`);
   if (Number.isInteger(v)) return v === 0 ? 0 : v; // -0 becomes 0: integers have one zero
   const { mantissa, fractionBits } = splitDouble(v);
-  if (fractionBits <= MAX_SHIFT) return roundShiftRight(mantissa, fractionBits, mode, draw);
-  // |v| < 2^-10: only the stochastic mode can see more than the sign; its u53 test reads
-  // u53 < frac * 2^53, which needs no more than the double itself.
+  // Up to 53 fraction bits the u53 rule and the shift rule draw the same decision; beyond, the
+  // stochastic mode must use u53 itself (the top k bits of z would be a different draw).
+  if (fractionBits <= 53 || (mode !== 'stochastic' && fractionBits <= MAX_SHIFT)) {
+    return roundShiftRight(mantissa, fractionBits, mode, draw);
+  }
+  // Here |v| < 1/2: beyond 63 fraction bits only the sign matters to the deterministic modes; the
+  // stochastic mode's u53 test reads u53 < frac * 2^53, which needs no more than the double itself.
   if (mode !== 'stochastic') return roundShiftRight(Math.sign(v), MAX_SHIFT, mode, draw);
   const z = stochasticBits(requireDraw(draw));
   const u53 = z.hi * 2 ** 21 + Math.floor(z.lo / 2 ** 11);

@@ -152,6 +152,13 @@ describe('rounding modes on ties (docs/numerics.md, section 2)', () => {
     expect(roundDivide(10, 3, 'half-even')).toBe(3);
   });
 
+  it('stochastic float rounding uses u53 = z >> 11 also for doubles with 54..63 fraction bits', () => {
+    // 0.001 has 60 fraction bits. With this seed, stream 0 and counter 0, z = 0x004189374bc6a7f0:
+    // u53 * 2^-53 = 0.000999999999999998... < 0.001, so it rounds up; the top 60 bits of z would not.
+    const site = stochasticSite(0xd962aa05763aaa5dn, { hi: 0, lo: 0 });
+    expect(roundFloat(0.001, 'stochastic', { site, counter: 0 })).toBe(1);
+  });
+
   it('stochastic rounding is q or q + 1, deterministic, and unbiased in expectation', () => {
     const site = stochasticSite(42n, 'conv1/requant');
     let ups = 0;
