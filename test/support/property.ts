@@ -43,7 +43,8 @@ export function checkProperty<T>(
   );
   if (details.failed) {
     const report = fc.defaultReportMessage(details) ?? 'property failed';
-    throw new Error(`${name}: failed with seed ${PROPERTY_SEED} (replay: NPUSIM_SEED=${PROPERTY_SEED})\n${report}`);
+    const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    throw new Error(`${name}: failed with seed ${PROPERTY_SEED} (replay: NPUSIM_SEED=${PROPERTY_SEED})\n${report}\nCaused by: ${cause}`);
   }
   expect(executed).toBeGreaterThanOrEqual(numRuns);
   process.stdout.write(`  property ${name}: ${executed} cases passed (seed ${PROPERTY_SEED})\n`);

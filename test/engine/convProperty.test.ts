@@ -1,0 +1,142 @@
+/**
+ * The engine's convolution equals the reference convolution bit for bit on random small layers
+ * and random numerics: dense, grouped and depthwise; 4-, 8- and 16-bit operands; accumulators of
+ * 16..48 bits that wrap or saturate (where the order matters); each dataflow's fold size; every
+ * requantization mode.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type ConvGeometry, convolve } from '../../src/engine/kernels/conv.js';
+import type { RequantParams } from '../../src/numeric/requant.js';
+import { type RefConvLayer, refConvolve } from '../../src/reference/layers/conv.js';
+import { checkProperty, edgyInteger, signedRange } from '../support/property.js';
+
+const LAYER_CASES = 1_000;
+
+const operand = fc.constantFrom(4, 8, 16).chain((bits) => fc.tuple(fc.constant(bits), fc.boolean()));
+
+interface Case {
+  readonly layer: RefConvLayer;
+  readonly geometry: ConvGeometry;
+  readonly forceChecked: boolean;
+}
+
+const rounding = fc.constantFrom('floor', 'trunc', 'half-up', 'half-away', 'half-even') as fc.Arbitrary<'floor' | 'trunc' | 'half-up' | 'half-away' | 'half-even'>;
+
+const requantParams: fc.Arbitrary<RequantParams> = fc.oneof(
+  fc.tuple(fc.constantFrom('gemmlowp', 'tflite-double', 'tflite-single', 'cmsis-nn', 'cmsis-nn-single'), fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.integer({ min: -20, max: 0 })).map(
+    ([mode, multiplier, shift]) => ({ mode, multiplier, shift }) as RequantParams,
+  ),
+  fc.tuple(fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.integer({ min: -25, max: 2 }), rounding).map(([multiplier, shift, r]) => ({ mode: 'hvx', multiplier, shift, rounding: r }) as RequantParams),
+  fc.float({ min: Math.fround(2 ** -20), max: 1, noNaN: true }).map((scale) => ({ mode: 'ort-float', scale }) as RequantParams),
+  fc.tuple(fc.integer({ min: -4, max: 30 }), rounding).map(([shift, r]) => ({ mode: 'shift-only', shift, rounding: r }) as RequantParams),
+);
+
+const layerCase: fc.Arbitrary<Case> = fc
+  .record({
+    kind: fc.constantFrom('dense', 'grouped', 'depthwise'),
+    inHeight: fc.integer({ min: 1, max: 5 }),
+    inWidth: fc.integer({ min: 1, max: 5 }),
+    groups: fc.integer({ min: 1, max: 3 }),
+    groupChannels: fc.integer({ min: 1, max: 4 }),
+    groupOutputs: fc.integer({ min: 1, max: 3 }),
+    kernel: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    stride: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+    dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+    pad: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })),
+    weight: operand,
+    activation: operand,
+    accumulatorBits: fc.constantFrom(16, 24, 32, 40, 48),
+    overflow: fc.constantFrom('wrap' as const, 'saturate' as const),
+    kFold: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
+    output: operand,
+    forceChecked: fc.boolean(),
+    seed: fc.integer({ min: 0, max: 2 ** 30 }),
+  })
+  .chain((p) => {
+    const depthwise = p.kind === 'depthwise';
+    const groups = p.kind === 'dense' ? 1 : p.groups;
+    const groupChannels = depthwise ? 1 : p.groupChannels;
+    const inChannels = depthwise ? p.groups : groups * groupChannels;
+    const outChannels = depthwise ? p.groups * p.groupOutputs : groups * p.groupOutputs;
+    const effective = [(p.kernel[0] - 1) * p.dilation[0] + 1, (p.kernel[1] - 1) * p.dilation[1] + 1];
+    const outHeight = Math.floor((p.inHeight + 2 * p.pad[0] - (effective[0] ?? 1)) / p.stride[0]) + 1;
+    const outWidth = Math.floor((p.inWidth + 2 * p.pad[1] - (effective[1] ?? 1)) / p.stride[1]) + 1;
+    if (outHeight < 1 || outWidth < 1) return fc.constant(undefined);
+    const [wBits, wSigned] = p.weight;
+    const [aBits, aSigned] = p.activation;
+    const weightRange: [number, number] = wSigned ? signedRange(wBits) : [0, 2 ** wBits - 1];
+    const activationRange: [number, number] = aSigned ? signedRange(aBits) : [0, 2 ** aBits - 1];
+    const weightCount = depthwise ? p.kernel[0] * p.kernel[1] * outChannels : outChannels * p.kernel[0] * p.kernel[1] * groupChannels;
+    return fc.record({
+      input: fc.array(edgyInteger(...activationRange), { minLength: p.inHeight * p.inWidth * inChannels, maxLength: p.inHeight * p.inWidth * inChannels }),
+      weights: fc.array(edgyInteger(...weightRange), { minLength: weightCount, maxLength: weightCount }),
+      bias: fc.option(fc.array(edgyInteger(...signedRange(Math.min(p.accumulatorBits, 32))), { minLength: outChannels, maxLength: outChannels }), { nil: undefined }),
+      zeroPoint: edgyInteger(...activationRange),
+      outputZeroPoint: edgyInteger(...(p.output[1] ? signedRange(p.output[0]) : [0, 2 ** p.output[0] - 1])),
+      requant: fc.array(requantParams, { minLength: 1, maxLength: 1 }),
+      activation: fc.constantFrom('none', 'relu'),
+    }).map((data): Case => {
+      const geometry: ConvGeometry = {
+        batch: 1, inHeight: p.inHeight, inWidth: p.inWidth, inChannels, outHeight, outWidth, outChannels,
+        kernelHeight: p.kernel[0], kernelWidth: p.kernel[1], strideHeight: p.stride[0], strideWidth: p.stride[1],
+        dilationHeight: p.dilation[0], dilationWidth: p.dilation[1], padTop: p.pad[0], padLeft: p.pad[1],
+        groupChannels, groupOutputs: p.groupOutputs, depthwise,
+      };
+      // hvx produces up to 8 bits or signed 16 bits.
+      const requant = data.requant.map((r) => r);
+      const outputBits = requant[0]?.mode === 'hvx' && !p.output[1] && p.output[0] === 16 ? 8 : p.output[0];
+      const layer: RefConvLayer = {
+        shape: { inHeight: p.inHeight, inWidth: p.inWidth, inChannels, outHeight, outWidth, outChannels, kernelHeight: p.kernel[0], kernelWidth: p.kernel[1], stride: p.stride, dilation: p.dilation, padTop: p.pad[0], padLeft: p.pad[1], groupChannels, groupOutputs: p.groupOutputs, depthwise },
+        input: data.input,
+        inputZeroPoint: data.zeroPoint,
+        weights: data.weights,
+        bias: data.bias,
+        accumulatorBits: p.accumulatorBits,
+        overflow: p.overflow,
+        kFold: p.kFold,
+        requant: requant as RefConvLayer['requant'],
+        output: { bits: outputBits, signed: p.output[1], zeroPoint: Math.max(p.output[1] ? -(2 ** (outputBits - 1)) : 0, Math.min(data.outputZeroPoint, p.output[1] ? 2 ** (outputBits - 1) - 1 : 2 ** outputBits - 1)) },
+        activation: { low: -Infinity, high: Infinity },
+      };
+      // ReLU's lower bound is the output zero point (TFLite's activation range).
+      if (data.activation === 'relu') layer.activation = { low: layer.output.zeroPoint, high: Infinity };
+      return { layer, geometry, forceChecked: p.forceChecked };
+    });
+  })
+  .filter((value): value is Case => value !== undefined);
+
+describe('convolution: engine equals reference', () => {
+  it(`random small layers and numerics, both kernel paths (${LAYER_CASES} cases)`, () => {
+    const runs = checkProperty(
+      'convolve',
+      layerCase,
+      ({ layer, geometry, forceChecked }) => {
+        const expected = refConvolve(layer);
+        const typeMin = layer.output.signed ? -(2 ** (layer.output.bits - 1)) : 0;
+        const typeMax = layer.output.signed ? 2 ** (layer.output.bits - 1) - 1 : 2 ** layer.output.bits - 1;
+        const result = convolve(
+          {
+            geometry,
+            input: Int32Array.from(layer.input),
+            inputZeroPoint: layer.inputZeroPoint,
+            weights: Int32Array.from(layer.weights),
+            bias: layer.bias === undefined ? undefined : Int32Array.from(layer.bias),
+            accumulator: { bits: layer.accumulatorBits, overflow: layer.overflow, kFold: layer.kFold },
+            requant: layer.requant as RequantParams[],
+            output: { zeroPoint: layer.output.zeroPoint, min: typeMin, max: typeMax },
+            activation: { min: Math.max(typeMin, layer.activation.low), max: Math.min(typeMax, layer.activation.high) },
+            activationBounds: layer.activation,
+            int32RequantInput: ['gemmlowp', 'tflite-double', 'tflite-single', 'cmsis-nn', 'cmsis-nn-single'].includes(layer.requant[0]?.mode ?? ''),
+          },
+          { forceChecked },
+        );
+        expect(Array.from(result.accumulators).map(BigInt)).toEqual(expected.accumulators);
+        expect(Array.from(result.output)).toEqual(expected.output);
+        expect([result.overflow.accumulatorTransient, result.overflow.accumulatorFinal, result.overflow.outputClipped]).toEqual([expected.transient, expected.final, expected.clipped]);
+      },
+      LAYER_CASES,
+    );
+    expect(runs).toBeGreaterThanOrEqual(LAYER_CASES);
+  });
+});
