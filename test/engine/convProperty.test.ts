@@ -73,7 +73,7 @@ const layerCase: fc.Arbitrary<Case> = fc
       weights: fc.array(edgyInteger(...weightRange), { minLength: weightCount, maxLength: weightCount }),
       bias: fc.option(fc.array(edgyInteger(...signedRange(Math.min(p.accumulatorBits, 32))), { minLength: outChannels, maxLength: outChannels }), { nil: undefined }),
       zeroPoint: edgyInteger(...activationRange),
-      outputZeroPoint: edgyInteger(...(p.output[1] ? signedRange(p.output[0]) : [0, 2 ** p.output[0] - 1])),
+      outputZeroPoint: edgyInteger(...((p.output[1] ? signedRange(p.output[0]) : [0, 2 ** p.output[0] - 1]) as [number, number])),
       requant: fc.array(requantParams, { minLength: 1, maxLength: 1 }),
       activation: fc.constantFrom('none', 'relu'),
     }).map((data): Case => {
