@@ -10,13 +10,14 @@ import { graphSchema } from '../../formats/graphSchema.js';
 import { loadGraphFile, resolveGraph } from '../../formats/loadGraph.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
 import type { Graph } from '../../graph/model.js';
+import { csvReport, markdownReport } from '../../report/csv.js';
 import { jsonReport } from '../../report/json.js';
 import { tableReport } from '../../report/table.js';
 import { buildZooNetwork, ZOO_NAMES, type ZooName } from '../../zoo/index.js';
 import { decodeElements } from '../../formats/sidecar.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
 
-export const REPORT_FORMATS = ['table', 'json'] as const;
+export const REPORT_FORMATS = ['table', 'json', 'csv', 'md'] as const;
 
 export interface RunOptions {
   readonly graph: string;
@@ -57,7 +58,14 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
   }
   const result = simulate(graph, hardware, { seed: options.seed });
   const overflow = hardware.config.accumulator.overflow;
-  const text = options.format === 'json' ? jsonReport(result, overflow) : tableReport(result, overflow, paint(options.out === undefined ? io : { ...io, colour: false }));
+  const text =
+    options.format === 'json'
+      ? jsonReport(result, overflow)
+      : options.format === 'csv'
+        ? csvReport(result, overflow)
+        : options.format === 'md'
+          ? markdownReport(result, overflow)
+          : tableReport(result, overflow, paint(options.out === undefined ? io : { ...io, colour: false }));
   if (options.out === undefined) io.stdout(text);
   else {
     writeFileSync(options.out, text);
