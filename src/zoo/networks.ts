@@ -8,6 +8,12 @@ import { type Topology, TopologyBuilder } from './topology.js';
 export const ZOO_NAMES = ['mobilenet_v1', 'mobilenet_v2', 'resnet18', 'small_cnn'] as const;
 export type ZooName = (typeof ZOO_NAMES)[number];
 
+/** The common head: global average pooling, flatten, a fully connected classifier. */
+function classifier(net: TopologyBuilder, features: string, classes: number): Topology {
+  const pooled = net.globalAvgPool('avgpool', features);
+  return net.build(net.fullyConnected('fc', net.flatten('flatten', pooled), classes));
+}
+
 function mobilenetV1(): Topology {
   const net = new TopologyBuilder('mobilenet_v1', 'input', [1, 224, 224, 3]);
   let x = net.conv('conv1', 'input', 32, 3, 2, 'relu6');
@@ -21,9 +27,7 @@ function mobilenetV1(): Topology {
     x = net.depthwise(`block${index + 1}_dw`, x, 3, stride, 'relu6');
     x = net.conv(`block${index + 1}_pw`, x, channels, 1, 1, 'relu6');
   });
-  x = net.globalAvgPool('avgpool', x);
-  x = net.flatten('flatten', x);
-  return net.build(net.fullyConnected('fc', x, 1000));
+  return classifier(net, x, 1000);
 }
 
 function mobilenetV2(): Topology {
@@ -48,9 +52,7 @@ function mobilenetV2(): Topology {
     }
   }
   x = net.conv('conv_last', x, 1280, 1, 1, 'relu6');
-  x = net.globalAvgPool('avgpool', x);
-  x = net.flatten('flatten', x);
-  return net.build(net.fullyConnected('fc', x, 1000));
+  return classifier(net, x, 1000);
 }
 
 const PAD1 = { top: 1, left: 1, bottom: 1, right: 1 };
@@ -71,9 +73,7 @@ function resnet18(): Topology {
       x = net.add(`${prefix}.add`, y, shortcut, 'relu');
     }
   });
-  x = net.globalAvgPool('avgpool', x);
-  x = net.flatten('flatten', x);
-  return net.build(net.fullyConnected('fc', x, 1000));
+  return classifier(net, x, 1000);
 }
 
 function smallCnn(): Topology {
@@ -85,9 +85,7 @@ function smallCnn(): Topology {
   x = net.add('add2', x, y, 'relu');
   x = net.pool('avgPool', 'pool2', x, 2, 2, 'valid');
   x = net.conv('conv3', x, 32, 1, 1, 'relu6');
-  x = net.globalAvgPool('avgpool', x);
-  x = net.flatten('flatten', x);
-  return net.build(net.fullyConnected('fc', x, 10));
+  return classifier(net, x, 10);
 }
 
 export function zooTopology(name: ZooName): Topology {

@@ -3,14 +3,13 @@
  * Micro's reference kernels and onnxruntime: outputs and accumulators exactly, under the matching
  * requantization mode, with the accumulation split as each dataflow splits it.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { convolve, type ConvGeometry } from '../../src/engine/kernels/conv.js';
 import { activationRange, channelRequantParams } from '../../src/engine/layerNumerics.js';
 import type { HardwareConfig } from '../../src/formats/hardwareSchema.js';
 import type { Tensor } from '../../src/graph/model.js';
 import type { RequantMode } from '../../src/numeric/index.js';
-import { sharedPath } from '../support/sharedFolder.js';
+import { readAnchors } from '../support/anchors.js';
 
 interface AnchorTensor {
   shape: number[];
@@ -35,11 +34,7 @@ interface Anchor {
 }
 
 function anchors(file: string): Anchor[] {
-  return readFileSync(sharedPath('anchors/layers', file), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Anchor)
-    .filter((anchor) => ['conv2d', 'depthwise_conv2d', 'fully_connected'].includes(anchor.op));
+  return readAnchors<Anchor>(file, ['conv2d', 'depthwise_conv2d', 'fully_connected']);
 }
 
 function tensor(name: string, spec: AnchorTensor, perChannel = false): Tensor {

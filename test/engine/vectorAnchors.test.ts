@@ -1,8 +1,7 @@
 /** The vector unit's add and pooling kernels against the TFLite Micro and onnxruntime layer anchors. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { addOrt, addTflite, avgPoolTflite, type ClipCounter, clipCounter, globalAvgPoolOrt, maxPool, type PoolGeometry } from '../../src/engine/kernels/vector.js';
-import { sharedPath } from '../support/sharedFolder.js';
+import { readAnchors } from '../support/anchors.js';
 
 interface AnchorTensor {
   shape: number[];
@@ -27,11 +26,7 @@ interface Anchor {
 const OPS = ['add', 'max_pool', 'avg_pool', 'global_avg_pool'];
 
 function anchors(file: string): Anchor[] {
-  return readFileSync(sharedPath('anchors/layers', file), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Anchor)
-    .filter((anchor) => OPS.includes(anchor.op));
+  return readAnchors<Anchor>(file, OPS);
 }
 
 function range(tensor: AnchorTensor): { min: number; max: number } {
