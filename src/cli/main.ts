@@ -43,10 +43,11 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           .option('hw', { type: 'string', demandOption: true, describe: 'hardware config' })
           .option('format', { choices: REPORT_FORMATS, default: 'table' as const, describe: 'report format' })
           .option('out', { type: 'string', describe: 'write the report to this file instead of the terminal' })
-          .option('seed', { type: 'number', default: 1, describe: 'seed of the random input values' })
-          .option('force', { type: 'boolean', default: false, describe: 'overwrite --out' }),
+          .option('input', { type: 'string', describe: 'the graph input: a .npy file, or a whole-number seed for random values (default 1)' })
+          .option('dump', { type: 'string', describe: "write every layer's exact output to this folder as <layer>.npy" })
+          .option('force', { type: 'boolean', default: false, describe: 'overwrite --out and --dump files' }),
       (args) => {
-        exitCode = runRunCommand({ graph: args.graph, hardware: args.hw, format: args.format, out: args.out, seed: args.seed, force: args.force }, io);
+        exitCode = runRunCommand({ graph: args.graph, hardware: args.hw, format: args.format, out: args.out, input: args.input, dump: args.dump, force: args.force }, io);
       },
     )
     .command(

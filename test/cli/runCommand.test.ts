@@ -1,7 +1,8 @@
 /** `npusim run`: a whole network's report, byte-identical for identical inputs, and clear errors. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodeNpy, encodeNpy } from '../../src/formats/npy.js';
 import { runCli } from '../support/cli.js';
 import { FIXTURES, REPO, temporaryDirectory } from '../support/files.js';
 
@@ -53,6 +54,27 @@ describe('npusim run', () => {
     const markdown = await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--format', 'md']);
     expect(markdown.stdout.startsWith('# tiny on edge-npu\n')).toBe(true);
     expect(markdown.stdout.split('\n').filter((line) => line.startsWith('| ')).length).toBe(7);
+  });
+
+  it('--input takes a .npy, --dump writes every layer as .npy, and the same input gives the same bytes', async () => {
+    const directory = temporaryDirectory();
+    const input = join(directory, 'input.npy');
+    writeFileSync(input, encodeNpy(Int32Array.from({ length: 32 }, (_, index) => index - 16), [1, 4, 4, 2], '|i1'));
+    const dumpA = join(directory, 'a');
+    const dumpB = join(directory, 'b');
+    expect((await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--input', input, '--dump', dumpA, '--format', 'csv'])).exitCode).toBe(0);
+    expect((await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--input', input, '--dump', dumpB, '--format', 'csv'])).exitCode).toBe(0);
+    expect(readdirSync(dumpA).sort()).toEqual(['conv.npy', 'dw.npy', 'fc.npy', 'flatten.npy', 'pool.npy']);
+    for (const name of readdirSync(dumpA)) expect(readFileSync(join(dumpA, name)).equals(readFileSync(join(dumpB, name)))).toBe(true);
+    expect(decodeNpy(readFileSync(join(dumpA, 'conv.npy')), 'conv.npy').shape).toEqual([1, 4, 4, 3]);
+    const again = await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--input', input, '--dump', dumpA]);
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toBe(`error: ${join(dumpA, 'conv.npy')}: already exists; npusim never overwrites a file unless you pass --force\n`);
+    const wrongShape = join(directory, 'wrong.npy');
+    writeFileSync(wrongShape, encodeNpy(new Int32Array(48), [1, 4, 4, 3], '|i1'));
+    const bad = await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--input', wrongShape]);
+    expect(bad.stderr).toBe(`error: ${wrongShape}: holds 48 values (shape 1x4x4x3), the graph input "input" needs 32 (1x4x4x2)\n`);
+    expect(bad.exitCode).toBe(2);
   });
 
   it('refuses to overwrite --out and exits 2 on an unknown zoo network', async () => {
