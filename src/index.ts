@@ -1,5 +1,21 @@
-/** npusim's public API. */
+/**
+ * npusim's public API: the same functions the CLI uses. Load (or build) a graph and a hardware
+ * config, simulate, and turn the result into reports.
+ */
 export * as numeric from './numeric/index.js';
 export { InputError } from './errors.js';
 export { runVectorCases } from './conformance/runVectors.js';
 export { parseVectorText } from './conformance/vectorFile.js';
+export { loadGraphFile, resolveGraph } from './formats/loadGraph.js';
+export { loadHardwareFile, loadHardwareConfig, type LoadedHardware, type EnergyTable } from './formats/loadHardware.js';
+export type { HardwareConfig } from './formats/hardwareSchema.js';
+export type { GraphFile } from './formats/graphSchema.js';
+export { checkGraphOnHardware } from './formats/compatibility.js';
+export { jsonSchemaOf } from './formats/jsonSchema.js';
+export type { Graph, Tensor } from './graph/model.js';
+export { simulate, type SimulateOptions } from './engine/simulate.js';
+export type { LayerResult, SimulationResult } from './engine/result.js';
+export { totals } from './report/summary.js';
+export { jsonReport } from './report/json.js';
+export { csvReport, markdownReport } from './report/csv.js';
+export { buildZooNetwork, ZOO_NAMES, type ZooName, type ZooOptions } from './zoo/index.js';
