@@ -132,6 +132,9 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
   const tapCount = tapOffsets.length;
 
   // One add at the accumulator's width; returns the stored value and counts the event.
+  // requantize() without its final clamp: the activation and the type are applied after it.
+  const unboundedOutput = { zeroPoint: layer.output.zeroPoint, min: -UNBOUNDED, max: UNBOUNDED };
+  const bounds = layer.activationBounds ?? { low: layer.activation.min, high: layer.activation.max };
   let outputIndex = 0;
   const addAt = (register: number, term: number, k: number): number => {
     const sum = register + term;
@@ -200,6 +203,9 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
                 }
               }
             } else {
+              // Folded: products go into the fold's partial sum, which merges into the register at
+              // each fold boundary. Runs of channels are taken a boundary at a time, so the inner
+              // loop has no boundary test.
               let partial = 0;
               let k = 0;
               let boundary = foldSize < depth ? foldSize : depth;
@@ -207,18 +213,23 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
                 const offset = tapOffsets[tap] as number;
                 const inputBase = offset + firstChannel;
                 const weightBase = g.depthwise ? tap * g.outChannels + oc : oc * depth + tap * groupChannels;
-                for (let c = 0; c < groupChannels; c += 1) {
-                  if (offset >= 0) {
-                    const weight = weights[weightBase + c] as number;
-                    const activation = shifted[inputBase + c] as number;
-                    if (weight === 0 || activation === 0) zeros += 1;
-                    partial += weight * activation;
-                    if (partial < low) low = partial;
-                    else if (partial > high) high = partial;
+                let c = 0;
+                while (c < groupChannels) {
+                  const runEnd = Math.min(groupChannels, c + (boundary - k));
+                  if (offset < 0) {
+                    zeros += runEnd - c;
                   } else {
-                    zeros += 1;
+                    for (let channel = c; channel < runEnd; channel += 1) {
+                      const weight = weights[weightBase + channel] as number;
+                      const activation = shifted[inputBase + channel] as number;
+                      if (weight === 0 || activation === 0) zeros += 1;
+                      partial += weight * activation;
+                      if (partial < low) low = partial;
+                      else if (partial > high) high = partial;
+                    }
                   }
-                  k += 1;
+                  k += runEnd - c;
+                  c = runEnd;
                   if (k === boundary) {
                     exact += partial;
                     if (exact < low) low = exact;
@@ -308,8 +319,7 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
           if (params === undefined) throw new Error('no requantization parameters');
           const draw = layer.stochasticSite === undefined ? undefined : { site: layer.stochasticSite, counter: outputIndex };
           // Requantize without the final clamp, apply the activation, then see whether the type holds it.
-          const raw = requantize(requantInput, params, { zeroPoint: layer.output.zeroPoint, min: -UNBOUNDED, max: UNBOUNDED }, draw);
-          const bounds = layer.activationBounds ?? { low: layer.activation.min, high: layer.activation.max };
+          const raw = requantize(requantInput, params, unboundedOutput, draw);
           const activated = raw.value < bounds.low ? bounds.low : raw.value > bounds.high ? bounds.high : raw.value;
           const clipped = raw.clipped || activated < layer.output.min || activated > layer.output.max;
           const value = raw.value < layer.activation.min ? layer.activation.min : raw.value > layer.activation.max ? layer.activation.max : raw.value;
