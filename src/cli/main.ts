@@ -19,7 +19,6 @@ class UsageError extends Error {}
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode = 0;
-  let usageError: string | undefined;
   const parser = yargs([...argv])
     .scriptName('npusim')
     .usage('$0 <command> [options]')
@@ -116,12 +115,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .fail((message, error) => {
       if (error !== undefined && error !== null) throw error;
       // Stop here: without a throw yargs would go on and run the command with the bad values.
-      usageError = message;
       throw new UsageError(message);
     });
   try {
+    // --help and --version print through this callback; errors end in the catch below.
     await parser.parseAsync(argv as string[], {}, (_error, _parsed, output) => {
-      if (output !== '' && usageError === undefined) io.stdout(`${output}\n`);
+      if (output !== '') io.stdout(`${output}\n`);
     });
   } catch (error) {
     if (error instanceof UsageError) {
@@ -133,10 +132,6 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       return EXIT_BAD_INPUT;
     }
     throw error;
-  }
-  if (usageError !== undefined) {
-    io.stderr(`${paint(io).red('error')}: ${usageError}\nRun \`npusim --help\` for usage.\n`);
-    return EXIT_BAD_INPUT;
   }
   return exitCode;
 }
