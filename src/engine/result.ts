@@ -53,4 +53,10 @@ export interface SimulationResult {
   readonly layers: readonly LayerResult[];
   /** Every tensor's values after the run, by name (inputs, constants excluded). */
   readonly tensors: ReadonlyMap<string, Int32Array>;
+  /**
+   * The smallest accumulator width with no final overflow in the whole network, measured on the
+   * exact network: when this run overflowed, later layers saw corrupted inputs, so the figure comes
+   * from a second run at 48 bits (final sums under wrap, every partial sum under saturate; >= 16).
+   */
+  readonly smallestSafeAccumulatorBits: number;
 }

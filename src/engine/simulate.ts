@@ -80,7 +80,7 @@ class Simulation {
     return bytes(tensor) <= budget;
   }
 
-  run(): SimulationResult {
+  run(): Omit<SimulationResult, 'smallestSafeAccumulatorBits'> {
     for (const op of this.graph.ops) this.layers.push(this.runOp(op));
     const tensors = new Map<string, Int32Array>();
     for (const [name, values] of this.values) if (this.graph.tensors.get(name)?.data === undefined) tensors.set(name, values);
@@ -422,7 +422,19 @@ class Simulation {
   }
 }
 
+/** The headroom a run measured: final sums under wrap, every partial sum under saturate. */
+function headroomBits(layers: readonly LayerResult[], overflow: 'wrap' | 'saturate'): number {
+  return Math.max(16, ...layers.filter((layer) => layer.unit === 'array').map((layer) => (overflow === 'wrap' ? layer.overflow.finalBits : layer.overflow.partialBits)));
+}
+
 /** Runs a graph on a hardware config: exact values, cycles, energy and overflow of every layer. */
 export function simulate(graph: Graph, hardware: LoadedHardware, options: SimulateOptions = {}): SimulationResult {
-  return new Simulation(graph, hardware, options).run();
+  const result = new Simulation(graph, hardware, options).run();
+  const { overflow } = hardware.config.accumulator;
+  const corrupted = result.layers.some((layer) => layer.overflow.accumulatorFinal > 0 || layer.overflow.requantInputSaturated > 0);
+  if (!corrupted) return { ...result, smallestSafeAccumulatorBits: headroomBits(result.layers, overflow) };
+  // Overflowed values fed the layers after them; measure the exact network at the widest accumulator.
+  const wide = { ...hardware, config: { ...hardware.config, accumulator: { bits: 48, overflow } } };
+  const exact = new Simulation(graph, wide, options).run();
+  return { ...result, smallestSafeAccumulatorBits: headroomBits(exact.layers, overflow) };
 }

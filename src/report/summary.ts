@@ -31,7 +31,6 @@ export function safeBits(layer: LayerResult, overflow: 'wrap' | 'saturate'): num
 export function totals(result: SimulationResult, overflowMode: 'wrap' | 'saturate'): Totals {
   const sum = (pick: (layer: LayerResult) => number): number => result.layers.reduce((total, layer) => total + pick(layer), 0);
   const energyByComponentPj = Object.fromEntries(ENERGY_COMPONENTS.map((component) => [component, sum((layer) => layer.energy.components[component])])) as Record<EnergyComponent, number>;
-  const arrayLayers = result.layers.filter((layer) => layer.unit === 'array');
   const cycles = sum((layer) => layer.cycles.total);
   return {
     macs: sum((layer) => layer.macs),
@@ -46,7 +45,7 @@ export function totals(result: SimulationResult, overflowMode: 'wrap' | 'saturat
       accumulatorFinal: sum((layer) => layer.overflow.accumulatorFinal),
       outputClipped: sum((layer) => layer.overflow.outputClipped),
       requantInputSaturated: sum((layer) => layer.overflow.requantInputSaturated),
-      smallestSafeAccumulatorBits: Math.max(16, ...arrayLayers.map((layer) => safeBits(layer, overflowMode))),
+      smallestSafeAccumulatorBits: result.smallestSafeAccumulatorBits,
     },
     latencyMs: cycles / (result.clockMHz * 1000),
   };
