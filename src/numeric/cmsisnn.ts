@@ -4,7 +4,7 @@
  * power-of-two divide and the 64-bit requantize of the int16 kernels.
  */
 import { rdbpot, srdhm } from './gemmlowp.js';
-import { mulWide, shiftRightFloorWide } from './int64.js';
+import { mulShiftRightHalfUp, mulWide, shiftRightFloorWide } from './int64.js';
 import { INT32, wrap } from './integers.js';
 
 export type CmsisBuild = 'double' | 'single';
@@ -34,7 +34,7 @@ export function cmsisRequantize(value: number, multiplier: number, shift: number
   }
   if (build === 'single') {
     // ((p >> (t-1)) + 1) >> 1 with p = value*m and t = 31 - shift: half up at 2^-t.
-    return wrap(shiftRightFloorWide(mulWide(value, multiplier), 31 - shift, true), INT32);
+    return wrap(mulShiftRightHalfUp(value, multiplier, 31 - shift), INT32);
   }
   const leftShift = Math.max(shift, 0);
   const rightShift = Math.max(-shift, 0);

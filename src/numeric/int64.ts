@@ -48,6 +48,28 @@ export function shiftRightFloorWide(value: Words64, shift: number, addHalf: bool
   return Math.floor(high / 2 ** (shift - 32));
 }
 
+const TWO_16 = 2 ** 16;
+
+/**
+ * floor((a*b + 2^(shift-1)) / 2^shift) without building the 64-bit words, for |a| <= 2^31,
+ * 0 <= b < 2^31 or b = -2^31 (int32 lanes) and 16 <= shift <= 47. b splits into 16-bit halves so
+ * that each partial product stays below 2^47; the high part's bits below 2^(shift-16) are moved
+ * into the low part before the floor, so every sum is exact. Falls back to the word form outside
+ * that range. The result must be a safe integer.
+ */
+export function mulShiftRightHalfUp(a: number, b: number, shift: number): number {
+  if (shift < 16 || shift > 47 || a > 2 ** 31 || a < -(2 ** 31) || b >= 2 ** 31 || b < -(2 ** 31)) {
+    return shiftRightFloorWide(mulWide(a, b), shift, true);
+  }
+  const bHigh = Math.floor(b / TWO_16); // -2^15 .. 2^15 - 1
+  const high = a * bHigh; // |.| <= 2^46
+  const low = a * (b - bHigh * TWO_16) + 2 ** (shift - 1); // |.| < 2^48
+  const unit = 2 ** (shift - 16);
+  const highQuotient = Math.floor(high / unit);
+  const highRemainder = high - highQuotient * unit; // 0 <= . < 2^(shift-16)
+  return highQuotient + Math.floor((highRemainder * TWO_16 + low) / 2 ** shift); // sum < 2^49
+}
+
 // ---- unsigned 64-bit words for hashing ----
 
 function mulHigh32(a: number, b: number): number {

@@ -73,57 +73,40 @@ function clampToOutput(value: number, output: RequantOutput, alreadyClipped = fa
   return { value, clipped: alreadyClipped };
 }
 
-/** gemmlowp's fixed-point output stage: RDBPOT(SRDHM(acc << left, m), right) + zp, clamped. */
-export function requantGemmlowp(acc: number, multiplier: number, shift: number, output: RequantOutput): RequantResult {
-  return clampToOutput(mbqmDouble(acc, multiplier, shift) + output.zeroPoint, output);
-}
-
-export function requantTflite(
-  acc: number,
-  multiplier: number,
-  shift: number,
-  build: 'double' | 'single',
-  output: RequantOutput,
-): RequantResult {
-  const scaled = build === 'double' ? mbqmDouble(acc, multiplier, shift) : mbqmSingle(acc, multiplier, shift);
-  return clampToOutput(scaled + output.zeroPoint, output);
-}
-
-export function requantCmsis(
-  acc: number,
-  multiplier: number,
-  shift: number,
-  build: 'double' | 'single',
-  output: RequantOutput,
-): RequantResult {
-  return clampToOutput(cmsisRequantize(acc, multiplier, shift, build) + output.zeroPoint, output);
-}
+/** The modes whose only saturation is the final clamp (hvx also saturates inside its pipeline). */
+export type ScaleOnlyParams = Exclude<RequantParams, { readonly mode: 'hvx' }>;
 
 /**
- * onnxruntime: y = rne(fl32(fl32(acc) * scale)) + zp, clamped. For integer bounds this equals MLAS's
- * clamp-in-float-then-round order.
+ * The accumulator scaled to output units, before the zero point and the clamp:
+ * - gemmlowp, tflite-double: RDBPOT(SRDHM(acc << left, m), right);
+ * - tflite-single: acc*m / 2^(31-shift) rounded half up once;
+ * - cmsis-nn*: arm_nn_requantize in its build;
+ * - ort-float: rne(fl32(fl32(acc) * scale)); for integer bounds, clamping afterwards equals MLAS's
+ *   clamp-in-float-then-round order;
+ * - shift-only: a right shift with the configured rounding (a negative shift is an exact left
+ *   shift), shift in -32..63.
  */
-export function requantOrt(acc: number, scale: number, output: RequantOutput): RequantResult {
-  const scaled = Math.fround(Math.fround(acc) * scale);
-  return clampToOutput(roundFloat(scaled, 'half-even') + output.zeroPoint, output);
-}
-
-/**
- * Dynamic fixed point: a right shift with the configured rounding (a negative shift is an exact left
- * shift), then zp, clamped. shift in -32..63.
- */
-export function requantShiftOnly(
-  acc: number,
-  shift: number,
-  rounding: RoundingMode,
-  output: RequantOutput,
-  draw?: StochasticDraw,
-): RequantResult {
-  if (!Number.isInteger(shift) || shift < -32 || shift > 63) {
-    throw new RangeError(`shift-only requantization shift must be in -32..63, got ${shift}`);
+export function scaleAccumulator(acc: number, params: ScaleOnlyParams, draw?: StochasticDraw): number {
+  switch (params.mode) {
+    case 'gemmlowp':
+    case 'tflite-double':
+      return mbqmDouble(acc, params.multiplier, params.shift);
+    case 'tflite-single':
+      return mbqmSingle(acc, params.multiplier, params.shift);
+    case 'cmsis-nn':
+      return cmsisRequantize(acc, params.multiplier, params.shift, 'double');
+    case 'cmsis-nn-single':
+      return cmsisRequantize(acc, params.multiplier, params.shift, 'single');
+    case 'ort-float':
+      return roundFloat(Math.fround(Math.fround(acc) * params.scale), 'half-even');
+    case 'shift-only': {
+      const shift = params.shift;
+      if (!Number.isInteger(shift) || shift < -32 || shift > 63) {
+        throw new RangeError(`shift-only requantization shift must be in -32..63, got ${shift}`);
+      }
+      return shift >= 0 ? roundShiftRight(acc, shift, params.rounding, draw) : acc * 2 ** -shift;
+    }
   }
-  const scaled = shift >= 0 ? roundShiftRight(acc, shift, rounding, draw) : acc * 2 ** -shift;
-  return clampToOutput(scaled + output.zeroPoint, output);
 }
 
 /** Longest shift one vasr word-to-half narrowing performs (Rt & 15). */
@@ -167,22 +150,6 @@ export function requantize(
   output: RequantOutput,
   draw?: StochasticDraw,
 ): RequantResult {
-  switch (params.mode) {
-    case 'gemmlowp':
-      return requantGemmlowp(acc, params.multiplier, params.shift, output);
-    case 'tflite-double':
-      return requantTflite(acc, params.multiplier, params.shift, 'double', output);
-    case 'tflite-single':
-      return requantTflite(acc, params.multiplier, params.shift, 'single', output);
-    case 'cmsis-nn':
-      return requantCmsis(acc, params.multiplier, params.shift, 'double', output);
-    case 'cmsis-nn-single':
-      return requantCmsis(acc, params.multiplier, params.shift, 'single', output);
-    case 'hvx':
-      return requantHvx(acc, params.multiplier, params.shift, params.rounding, output, draw);
-    case 'ort-float':
-      return requantOrt(acc, params.scale, output);
-    case 'shift-only':
-      return requantShiftOnly(acc, params.shift, params.rounding, output, draw);
-  }
+  if (params.mode === 'hvx') return requantHvx(acc, params.multiplier, params.shift, params.rounding, output, draw);
+  return clampToOutput(scaleAccumulator(acc, params, draw) + output.zeroPoint, output);
 }

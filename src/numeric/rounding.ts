@@ -131,6 +131,15 @@ export function roundDivide(x: number, divisor: number, mode: RoundingMode, draw
 export function roundFloat(v: number, mode: RoundingMode, draw?: StochasticDraw): number {
   if (!Number.isFinite(v)) throw new RangeError(`cannot round ${v} to an integer`);
   if (Number.isInteger(v)) return v === 0 ? 0 : v; // -0 becomes 0: integers have one zero
+  if (mode !== 'stochastic' && v < 2 ** 52 && v > -(2 ** 52)) {
+    // |v| - floor(|v|) is exact (not so v - floor(v) for negative v: 1 - 0.49999999999999994 is not
+    // a double). For v < 0 the remainder is 1 - that fraction, so its comparison with 1/2 flips.
+    const magnitude = v < 0 ? -v : v;
+    const fraction = magnitude - Math.floor(magnitude);
+    const q = Math.floor(v);
+    const vsFraction = fraction > 0.5 ? 1 : fraction < 0.5 ? -1 : 0;
+    return q + (roundsUp(mode, false, v < 0 ? -vsFraction : vsFraction, v < 0, q % 2 !== 0) ? 1 : 0);
+  }
   const { mantissa, fractionBits } = splitDouble(v);
   // Up to 53 fraction bits the u53 rule and the shift rule draw the same decision; beyond, the
   // stochastic mode must use u53 itself (the top k bits of z would be a different draw).

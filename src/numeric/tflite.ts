@@ -4,7 +4,7 @@
  * TFLITE_SINGLE_ROUNDING build, its int64 overload, and QuantizeMultiplier.
  */
 import { srdhm, rdbpot } from './gemmlowp.js';
-import { mulWide, shiftRightFloorWide } from './int64.js';
+import { mulShiftRightHalfUp, mulWide, shiftRightFloorWide } from './int64.js';
 import { INT32, wrap } from './integers.js';
 import { frexp } from './scale.js';
 
@@ -27,13 +27,15 @@ export function mbqmDouble(x: number, multiplier: number, shift: number): number
   checkShift(shift, -31, 30);
   const leftShift = Math.max(shift, 0);
   const rightShift = Math.max(-shift, 0);
-  return rdbpot(srdhm(wrap(x * 2 ** leftShift, INT32), multiplier), rightShift);
+  // For an int32 x, << is exactly the wrapping int32 left shift.
+  const shifted = (x | 0) === x ? x << leftShift : wrap(x * 2 ** leftShift, INT32);
+  return rdbpot(srdhm(shifted, multiplier), rightShift);
 }
 
 /** Single-rounding build: x*m / 2^(31-shift), rounded half up once on the exact 64-bit product. */
 export function mbqmSingle(x: number, multiplier: number, shift: number): number {
   checkShift(shift, -31, 30);
-  return shiftRightFloorWide(mulWide(x, multiplier), 31 - shift, true);
+  return mulShiftRightHalfUp(x, multiplier, 31 - shift);
 }
 
 export function mbqm(x: number, multiplier: number, shift: number, build: TfliteBuild): number {

@@ -54,12 +54,33 @@ export interface RefConvLayer {
   activation: { low: number; high: number };
 }
 
+export interface RefLocation {
+  output: number;
+  /** -1 for the bias, k for a product, depth + fold for a fold merge; depth - 1 for finals and clipping. */
+  k: number;
+}
+
 export interface RefConvResult {
   output: number[];
   accumulators: bigint[];
   transient: number;
   final: number;
   clipped: number;
+  /** The first event of each kind, outputs visited in order and k increasing within each. */
+  firstTransient: RefLocation | undefined;
+  firstFinal: RefLocation | undefined;
+  firstClipped: RefLocation | undefined;
+  /** MACs with a padded tap, a zero weight or a zero (x - zp), out of outputs x depth. */
+  zeroOperandMacs: number;
+  /** Signed bits of the widest final exact sum, and of the widest exact running sum in order. */
+  finalBits: number;
+  partialBits: number;
+}
+
+/** Bits of the shortest two's complement integer holding x (at least 1). */
+function signedBits(x: bigint): number {
+  const magnitude = x < 0n ? -x - 1n : x;
+  return magnitude.toString(2).length + (magnitude === 0n ? 0 : 1);
 }
 
 function stepAt(register: bigint, term: bigint, bits: number, overflow: 'wrap' | 'saturate'): { value: bigint; event: boolean } {
@@ -104,6 +125,15 @@ export function refConvolve(layer: RefConvLayer): RefConvResult {
   let transient = 0;
   let final = 0;
   let clipped = 0;
+  let firstTransient: RefLocation | undefined;
+  let firstFinal: RefLocation | undefined;
+  let firstClipped: RefLocation | undefined;
+  let zeroOperandMacs = 0;
+  let finalBits = 1;
+  let partialBits = 1;
+  const seePartial = (value: bigint) => {
+    partialBits = Math.max(partialBits, signedBits(value));
+  };
   const typeMin = layer.output.signed ? -(2 ** (layer.output.bits - 1)) : 0;
   const typeMax = layer.output.signed ? 2 ** (layer.output.bits - 1) - 1 : 2 ** layer.output.bits - 1;
   for (let oh = 0; oh < s.outHeight; oh++) {
@@ -112,12 +142,20 @@ export function refConvolve(layer: RefConvLayer): RefConvResult {
         const group = Math.floor(oc / s.groupOutputs);
         const firstChannel = s.depthwise ? group : group * s.groupChannels;
         const bias = BigInt(layer.bias?.[oc] ?? 0);
+        const outputIndex = (oh * s.outWidth + ow) * s.outChannels + oc;
+        const noteTransient = (k: number) => {
+          transient++;
+          if (firstTransient === undefined) firstTransient = { output: outputIndex, k };
+        };
         let step = stepAt(0n, bias, layer.accumulatorBits, layer.overflow);
         let acc = step.value;
-        if (step.event) transient++;
+        if (step.event) noteTransient(-1);
         let exact = bias;
+        seePartial(exact);
         let partial = 0n;
+        let partialExact = 0n;
         let inFold = 0;
+        let fold = 0;
         for (let k = 0; k < depth; k++) {
           const tap = Math.floor(k / s.groupChannels);
           const c = k % s.groupChannels;
@@ -129,38 +167,54 @@ export function refConvolve(layer: RefConvLayer): RefConvResult {
             const x = BigInt(layer.input[(ih * s.inWidth + iw) * s.inChannels + firstChannel + c] ?? 0) - BigInt(layer.inputZeroPoint);
             const w = BigInt(s.depthwise ? (layer.weights[tap * s.outChannels + oc] ?? 0) : (layer.weights[oc * depth + k] ?? 0));
             const product = w * x;
+            if (product === 0n) zeroOperandMacs++;
             exact += product;
             if (layer.kFold === undefined) {
               step = stepAt(acc, product, layer.accumulatorBits, layer.overflow);
               acc = step.value;
+              seePartial(exact);
             } else {
               step = stepAt(partial, product, layer.accumulatorBits, layer.overflow);
               partial = step.value;
+              partialExact += product;
+              seePartial(partialExact);
             }
-            if (step.event) transient++;
+            if (step.event) noteTransient(k);
+          } else {
+            zeroOperandMacs++;
           }
           if (layer.kFold !== undefined) {
             inFold++;
             if (inFold === layer.kFold || k === depth - 1) {
               step = stepAt(acc, partial, layer.accumulatorBits, layer.overflow);
               acc = step.value;
-              if (step.event) transient++;
+              seePartial(exact);
+              if (step.event) noteTransient(depth + fold);
               partial = 0n;
+              partialExact = 0n;
               inFold = 0;
+              fold++;
             }
           }
         }
         accumulators.push(acc);
-        if (acc !== exact) final++;
+        finalBits = Math.max(finalBits, signedBits(exact));
+        if (acc !== exact) {
+          final++;
+          if (firstFinal === undefined) firstFinal = { output: outputIndex, k: depth - 1 };
+        }
         const params = layer.requant[oc] ?? layer.requant[0];
         if (params === undefined) throw new Error('no requantization parameters');
         const raw = requantOne(acc, params, layer.output);
         const value = Number(raw.value);
         const activated = Math.min(Math.max(value, layer.activation.low), layer.activation.high);
-        if (raw.clipped || activated < typeMin || activated > typeMax) clipped++;
+        if (raw.clipped || activated < typeMin || activated > typeMax) {
+          clipped++;
+          if (firstClipped === undefined) firstClipped = { output: outputIndex, k: depth - 1 };
+        }
         output.push(Math.min(Math.max(activated, typeMin), typeMax));
       }
     }
   }
-  return { output, accumulators, transient, final, clipped };
+  return { output, accumulators, transient, final, clipped, firstTransient, firstFinal, firstClipped, zeroOperandMacs, finalBits, partialBits };
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { intRange, intRangeBig, saturate, saturateBig, wrap, wrapBig } from '../../../src/numeric/integers.js';
+import { mulShiftRightHalfUp } from '../../../src/numeric/int64.js';
 import { refIntRange, refSaturate, refWrap } from '../../../src/reference/numeric/integers.js';
 import { CASES_PER_OP, checkProperty, edgyInteger } from '../../support/property.js';
 
@@ -32,6 +33,18 @@ describe('integers: core equals reference', () => {
       expect(intRangeBig(type)).toEqual(refIntRange(bits, signed));
       expect(wrapBig(x, type)).toBe(refWrap(x, bits, signed));
       expect(saturateBig(x, type)).toEqual(refSaturate(x, bits, signed));
+    });
+    expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
+  });
+});
+
+describe('int64: the allocation-free product shift equals exact bigint arithmetic', () => {
+  it(`mulShiftRightHalfUp over int32 lanes and shifts 1..62 (${CASES_PER_OP} cases)`, () => {
+    const arbitrary = fc.tuple(edgyInteger(-(2 ** 31), 2 ** 31), edgyInteger(-(2 ** 31), 2 ** 31 - 1), fc.integer({ min: 1, max: 62 }));
+    const runs = checkProperty('int64.mulShiftRightHalfUp', arbitrary, ([a, b, shift]) => {
+      // floor((a*b + 2^(shift-1)) / 2^shift) in bigint; bigint >> is a floor shift.
+      const expected = (BigInt(a) * BigInt(b) + (1n << BigInt(shift - 1))) >> BigInt(shift);
+      expect(mulShiftRightHalfUp(a, b, shift)).toBe(Number(expected));
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
