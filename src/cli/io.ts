@@ -14,6 +14,11 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
+  // A reader that stops early (`npusim ... | head`) closes the pipe: that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { SCHEMA_NAMES } from '../formats/jsonSchema.js';
 import { REPORT_FORMATS, runRunCommand } from './commands/run.js';
 import { runSchemaCommand } from './commands/schema.js';
+import { runScheduleCommand, SCHEDULE_FORMATS } from './commands/schedule.js';
 import { runValidateCommand } from './commands/validate.js';
 import { runVectorsCommand } from './commands/vectors.js';
 import { runZooCommand } from './commands/zoo.js';
@@ -47,6 +48,20 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           .option('force', { type: 'boolean', default: false, describe: 'overwrite --out and --dump files' }),
       (args) => {
         exitCode = runRunCommand({ graph: args.graph, hardware: args.hw, format: args.format, out: args.out, input: args.input, dump: args.dump, force: args.force }, io);
+      },
+    )
+    .command(
+      'schedule <graph>',
+      'print the lowered schedule of a graph on a hardware config (mapping, folds, tiles, traffic, cycles) without computing values',
+      (command) =>
+        command
+          .positional('graph', { type: 'string', demandOption: true, describe: 'graph file, or zoo:NAME for a zoo network built in memory' })
+          .option('hw', { type: 'string', demandOption: true, describe: 'hardware config' })
+          .option('format', { choices: SCHEDULE_FORMATS, default: 'table' as const, describe: 'table, or the schedule as JSON' })
+          .option('out', { type: 'string', describe: 'write to this file instead of the terminal' })
+          .option('force', { type: 'boolean', default: false, describe: 'overwrite --out' }),
+      (args) => {
+        exitCode = runScheduleCommand({ graph: args.graph, hardware: args.hw, format: args.format, out: args.out, force: args.force }, io);
       },
     )
     .command(

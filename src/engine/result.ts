@@ -1,22 +1,11 @@
 /** What one simulation produces; every report is a pure function of it. */
 import type { EnergyAction } from '../hardware/energyActions.js';
 import type { Mapping } from '../lower/mapping.js';
+import type { GraphSchedule, LayerCycles } from '../lower/schedule.js';
+
+export type { LayerCycles };
 import type { LayerOverflow } from './overflow.js';
 
-export interface LayerCycles {
-  /** Array cycles: streaming, fill/drain and stationary loads. */
-  readonly compute: number;
-  readonly streaming: number;
-  readonly fillDrain: number;
-  readonly stationaryLoad: number;
-  /** Cycles waiting for DRAM or SRAM beyond what double buffering hides. */
-  readonly memoryStall: number;
-  /** Vector unit cycles (requantization on the vector unit, activations, pooling, element-wise). */
-  readonly vector: number;
-  /** Vector cycles hidden behind the array. */
-  readonly overlap: number;
-  readonly total: number;
-}
 
 export interface LayerEnergy {
   /** pJ per component: mac, accumulator, sram, dram, vector, requant. */
@@ -59,4 +48,6 @@ export interface SimulationResult {
    * from a second run at 48 bits (final sums under wrap, every partial sum under saturate; >= 16).
    */
   readonly smallestSafeAccumulatorBits: number;
+  /** The lowered schedule the run executed (mapping, tiles, traffic and cycles per layer). */
+  readonly schedule: GraphSchedule;
 }

@@ -6,19 +6,20 @@
 import { InputError } from '../errors.js';
 import type { LoadedHardware } from '../formats/loadHardware.js';
 import type { GraphOp } from '../formats/graphSchema.js';
-import { macAction, type EnergyAction } from '../hardware/energyActions.js';
+import type { EnergyAction } from '../hardware/energyActions.js';
 import { type Graph, type Tensor, typeRange } from '../graph/model.js';
-import { elementCount, windowedOutput } from '../graph/shapes.js';
-import { type Mapping, mapLayer } from '../lower/mapping.js';
-import { computeCycles, memoryCycles, sramFor, type Traffic, vectorCycles, type VectorOpName } from '../lower/timing.js';
+import { elementCount } from '../graph/shapes.js';
+import { eventClock } from '../lower/eventClock.js';
+import { type ArrayOp, convGeometry, isArrayOp, poolGeometry } from '../lower/geometry.js';
+import { type ActionCounts, type ArrayLayerSchedule, type GraphSchedule, type LayerSchedule, lowerGraph, type VectorLayerSchedule } from '../lower/schedule.js';
 import { type RequantParams, requantize, stochasticSite } from '../numeric/index.js';
 import { priceActions } from './energy.js';
-import { convolve, type ConvGeometry } from './kernels/conv.js';
-import { addOrt, addTflite, avgPoolTflite, type ClipCounter, clipCounter, globalAvgPoolOrt, maxPool, type PoolGeometry } from './kernels/vector.js';
+import { convolve } from './kernels/conv.js';
+import { addOrt, addTflite, avgPoolTflite, type ClipCounter, clipCounter, globalAvgPoolOrt, maxPool } from './kernels/vector.js';
 import { activationBounds, activationRange, channelRequantParams, type FusedActivation, zeroPointOf } from './layerNumerics.js';
 import { emptyOverflow, type LayerOverflow } from './overflow.js';
 import { seededIntegers } from './random.js';
-import type { LayerCycles, LayerResult, SimulationResult } from './result.js';
+import type { LayerResult, SimulationResult } from './result.js';
 
 export interface SimulateOptions {
   /** Values of the graph inputs by name; inputs not given are drawn from `seed`. */
@@ -29,10 +30,6 @@ export interface SimulateOptions {
 
 const LIBRARY_INT32_MODES = new Set(['gemmlowp', 'tflite-double', 'tflite-single', 'cmsis-nn', 'cmsis-nn-single']);
 
-function bytes(tensor: Tensor): number {
-  return Math.ceil((elementCount(tensor.shape) * tensor.type.bits) / 8);
-}
-
 function tensorOf(graph: Graph, name: string): Tensor {
   const tensor = graph.tensors.get(name);
   if (tensor === undefined) throw new InputError(`tensor "${name}" is not defined`, graph.file);
@@ -41,13 +38,12 @@ function tensorOf(graph: Graph, name: string): Tensor {
 
 class Simulation {
   private readonly values = new Map<string, Int32Array>();
-  /** Activations held on chip after the op that produced them. */
-  private readonly resident = new Set<string>();
   private readonly layers: LayerResult[] = [];
 
   constructor(
     private readonly graph: Graph,
     private readonly hardware: LoadedHardware,
+    private readonly schedule: GraphSchedule,
     options: SimulateOptions,
   ) {
     for (const [name, tensor] of graph.tensors) if (tensor.data !== undefined) this.values.set(name, tensor.data);
@@ -73,15 +69,12 @@ class Simulation {
     return values;
   }
 
-  /** Whether a tensor stays on chip: it fits the SRAM that will read it next (half a unified SRAM). */
-  private fitsOnChip(tensor: Tensor): boolean {
-    const sram = sramFor(this.config, 'inputs');
-    const budget = 'unified' in this.config.memory.sram ? sram.bytes / 2 : sram.bytes;
-    return bytes(tensor) <= budget;
-  }
-
-  run(): Omit<SimulationResult, 'smallestSafeAccumulatorBits'> {
-    for (const op of this.graph.ops) this.layers.push(this.runOp(op));
+  run(): Omit<SimulationResult, 'smallestSafeAccumulatorBits' | 'schedule'> {
+    this.graph.ops.forEach((op, index) => {
+      const layer = this.schedule.layers[index];
+      if (layer === undefined) throw new Error(`no schedule for op "${op.name}"`);
+      this.layers.push(this.runOp(op, layer));
+    });
     const tensors = new Map<string, Int32Array>();
     for (const [name, values] of this.values) if (this.graph.tensors.get(name)?.data === undefined) tensors.set(name, values);
     return {
@@ -94,49 +87,18 @@ class Simulation {
     };
   }
 
-  private runOp(op: GraphOp): LayerResult {
-    switch (op.op) {
-      case 'conv2d':
-      case 'depthwise_conv2d':
-      case 'fully_connected':
-        return this.arrayLayer(op);
-      default:
-        return this.vectorLayer(op);
-    }
+  private runOp(op: GraphOp, layer: LayerSchedule): LayerResult {
+    if (isArrayOp(op) && layer.unit === 'array') return this.arrayLayer(op, layer);
+    if (!isArrayOp(op) && layer.unit !== 'array') return this.vectorLayer(op, layer);
+    throw new Error(`the schedule of "${op.name}" does not match its op`);
   }
 
-  private inputTraffic(input: Tensor, rereads: number): number {
-    if (this.resident.has(input.name)) return 0;
-    return bytes(input) * (this.fitsOnChip(input) ? 1 : rereads);
-  }
-
-  private outputTraffic(output: Tensor): number {
-    const keep = this.fitsOnChip(output) && !this.graph.outputs.includes(output.name);
-    if (keep) this.resident.add(output.name);
-    return keep ? 0 : bytes(output);
-  }
-
-  private arrayLayer(op: Extract<GraphOp, { op: 'conv2d' | 'depthwise_conv2d' | 'fully_connected' }>): LayerResult {
+  private arrayLayer(op: ArrayOp, layer: ArrayLayerSchedule): LayerResult {
     const config = this.config;
     const input = tensorOf(this.graph, op.input);
     const weights = tensorOf(this.graph, op.weights);
     const output = tensorOf(this.graph, op.output);
-    const geometry = this.convGeometry(op, input, weights, output);
-    const mode = config.array.operandModes.find((m) => m.weights === weights.type.name && m.activations === input.type.name);
-    if (mode === undefined) {
-      throw new InputError(`${op.op} "${op.name}" needs operand mode ${weights.type.name}x${input.type.name}, which ${config.name} does not support`, this.graph.file);
-    }
-    const groups = op.op === 'conv2d' ? op.groups : op.op === 'depthwise_conv2d' ? geometry.inChannels : 1;
-    const mapping = mapLayer(
-      {
-        pixels: geometry.batch * geometry.outHeight * geometry.outWidth,
-        filters: geometry.groupOutputs,
-        depth: geometry.kernelHeight * geometry.kernelWidth * geometry.groupChannels,
-        groups,
-      },
-      { rows: config.array.rows, columns: config.array.columns, macsPerPePerCycle: mode.macsPerPePerCycle },
-      config.array.dataflow,
-    );
+    const { geometry, mapping } = layer;
     let requant: RequantParams[];
     try {
       requant = channelRequantParams(config, input, weights, output, geometry.outChannels, op.op === 'fully_connected' && weights.quant?.kind === 'affine' && weights.quant.scales.length === 1);
@@ -158,60 +120,23 @@ class Simulation {
       activationBounds: activationBounds(output, op.activation as FusedActivation),
       int32RequantInput: LIBRARY_INT32_MODES.has(config.requant.mode),
       ...(rounding === 'stochastic' ? { stochasticSite: stochasticSite(BigInt(stochasticSeed ?? 0), `${op.name}/requant`) } : {}),
-    });
+    }, { eventClock: eventClock(mapping, geometry, config.array.rows, config.array.columns) });
     this.values.set(op.output, result.output);
 
-    const compute = computeCycles(mapping, config);
-    const outputs = result.output.length;
-    const folded = mapping.kFold !== undefined;
-    const accumulatorBytes = Math.ceil(config.accumulator.bits / 8);
-    const weightRereads = config.array.dataflow === 'os' ? mapping.rowFolds : config.array.dataflow === 'is' ? mapping.columnFolds : 1;
-    const inputRereads = config.array.dataflow === 'is' ? 1 : mapping.columnFolds;
-    const weightsFit = bytes(weights) <= sramFor(config, 'weights').bytes;
-    const streamedInputBytes = Math.ceil((result.macs / Math.max(1, geometry.groupOutputs)) * (input.type.bits / 8));
-    const partialSumBytes = folded ? (mapping.rowFolds - 1) * outputs * accumulatorBytes : 0;
-    const traffic: Traffic = {
-      dramReadBytes: bytes(weights) * (weightsFit ? 1 : weightRereads) + this.inputTraffic(input, inputRereads),
-      dramWriteBytes: this.outputTraffic(output),
-      sramReadBytes: bytes(weights) * weightRereads + streamedInputBytes * (config.array.dataflow === 'is' ? 1 : 1) + partialSumBytes,
-      sramWriteBytes: bytes(output) + partialSumBytes,
-      dramTransfers: mapping.folds,
-    };
-    const memory = memoryCycles(traffic, compute.total, config);
-    const requantOnVector = config.requant.unit === 'vector';
-    const vector = requantOnVector
-      ? vectorCycles(config, 'requant', outputs * 4)
-      : { instructions: 0, cycles: Math.ceil(outputs / (config.requant.outputsPerCycle ?? config.array.columns)) };
-    const arrayBusy = compute.total + memory.stall;
-    const overlap = Math.min(vector.cycles, arrayBusy);
-    const cycles: LayerCycles = {
-      compute: compute.total,
-      streaming: compute.streaming,
-      fillDrain: compute.fillDrain,
-      stationaryLoad: compute.stationaryLoad,
-      memoryStall: memory.stall,
-      vector: vector.cycles,
-      overlap,
-      total: arrayBusy + vector.cycles - overlap,
-    };
-
+    // The schedule counted every MAC in the operand mode's action; gated ones are priced apart.
     const gated = config.array.zeroGating ? result.zeroOperandMacs : 0;
-    const actions: Partial<Record<EnergyAction, number>> = {};
-    const add = (action: EnergyAction, count: number) => {
-      if (count > 0) actions[action] = (actions[action] ?? 0) + count;
-    };
-    add(macAction(weights.type.bits, input.type.bits), result.macs - gated);
-    add('mac.gated', gated);
-    const merges = folded ? outputs * mapping.rowFolds : 0;
-    add('accumulator.add.bit', (result.macs + merges + outputs) * config.accumulator.bits);
-    add('sram.read.byte', traffic.sramReadBytes);
-    add('sram.write.byte', traffic.sramWriteBytes);
-    add('dram.read.byte', traffic.dramReadBytes);
-    add('dram.write.byte', traffic.dramWriteBytes);
-    if (requantOnVector) add('vector.op.byte', vector.instructions * config.vector.vectorBytes);
-    else add('requant.output', outputs);
+    const actions: ActionCounts = {};
+    for (const [action, count] of Object.entries(layer.actions) as [EnergyAction, number][]) {
+      if (action !== layer.macAction) {
+        actions[action] = count;
+        continue;
+      }
+      if (count > gated) actions[action] = count - gated;
+      if (gated > 0) actions['mac.gated'] = gated;
+    }
+    const cycles = layer.cycles;
 
-    const peCapacity = config.array.rows * config.array.columns * mode.macsPerPePerCycle;
+    const peCapacity = config.array.rows * config.array.columns * layer.operandMode.macsPerPePerCycle;
     return {
       name: op.name,
       op: op.op,
@@ -229,29 +154,7 @@ class Simulation {
     };
   }
 
-  private convGeometry(op: Extract<GraphOp, { op: 'conv2d' | 'depthwise_conv2d' | 'fully_connected' }>, input: Tensor, weights: Tensor, output: Tensor): ConvGeometry {
-    if (op.op === 'fully_connected') {
-      const batch = input.shape[0] ?? 1;
-      const depth = weights.shape[1] ?? 1;
-      const outputs = weights.shape[0] ?? 1;
-      return { batch, inHeight: 1, inWidth: 1, inChannels: depth, outHeight: 1, outWidth: 1, outChannels: outputs, kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padTop: 0, padLeft: 0, groupChannels: depth, groupOutputs: outputs, depthwise: false };
-    }
-    const [batch = 1, inHeight = 1, inWidth = 1, inChannels = 1] = input.shape;
-    const [, outHeight = 1, outWidth = 1, outChannels = 1] = output.shape;
-    const [, kernelHeight = 1, kernelWidth = 1, weightChannels = 1] = weights.shape;
-    const window = windowedOutput(inHeight, inWidth, [kernelHeight, kernelWidth], op.stride, op.dilation, op.padding);
-    const depthwise = op.op === 'depthwise_conv2d';
-    return {
-      batch, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, kernelHeight, kernelWidth,
-      strideHeight: op.stride[0], strideWidth: op.stride[1], dilationHeight: op.dilation[0], dilationWidth: op.dilation[1],
-      padTop: window.padding.top, padLeft: window.padding.left,
-      groupChannels: depthwise ? 1 : weightChannels,
-      groupOutputs: depthwise ? op.depthMultiplier : outChannels / op.groups,
-      depthwise,
-    };
-  }
-
-  private vectorLayer(op: Exclude<GraphOp, { op: 'conv2d' | 'depthwise_conv2d' | 'fully_connected' }>): LayerResult {
+  private vectorLayer(op: Exclude<GraphOp, ArrayOp>, layer: VectorLayerSchedule): LayerResult {
     const config = this.config;
     const output = tensorOf(this.graph, op.output);
     const activation = 'activation' in op ? (op.activation as FusedActivation) : 'none';
@@ -261,7 +164,6 @@ class Simulation {
     const inputNames = op.op === 'add' || op.op === 'concat' ? op.inputs : [op.input];
     const inputs = inputNames.map((name) => tensorOf(this.graph, name));
     let values: Int32Array;
-    let vectorOp: VectorOpName;
     const scaleOf = (tensor: Tensor): number => {
       if (tensor.quant?.kind === 'affine') return tensor.quant.scales[0] ?? 1;
       if (tensor.quant?.kind === 'dfp') return 2 ** -(tensor.quant.fractionalBits + tensor.quant.shiftBias);
@@ -278,13 +180,12 @@ class Simulation {
           library === 'ort'
             ? addOrt(operand(a), operand(b), scaleOf(output), zeroPointOf(output), range, counter)
             : addTflite(operand(a), operand(b), scaleOf(output), zeroPointOf(output), range, mode === 'tflite-single' || mode === 'cmsis-nn-single' ? 'single' : 'double', counter);
-        vectorOp = 'add';
         break;
       }
       case 'max_pool':
       case 'avg_pool':
       case 'global_avg_pool': {
-        const geometry = this.poolGeometry(op, first, output);
+        const geometry = poolGeometry(op, first, output);
         const range = op.op === 'global_avg_pool' ? typeRange(output.type) : activationRange(output, op.activation as FusedActivation);
         const data = this.valuesOf(first.name);
         if (op.op === 'max_pool') {
@@ -297,75 +198,37 @@ class Simulation {
           }
           values = avgPoolTflite(geometry, data, range, counter);
         }
-        vectorOp = op.op === 'max_pool' ? 'maxPool' : 'avgPool';
         break;
       }
       case 'concat': {
         values = this.concat(op.axis, inputs, output, counter);
-        vectorOp = 'copy';
         break;
       }
       case 'reshape':
         values = this.valuesOf(first.name);
-        vectorOp = 'copy';
         break;
       case 'pad': {
         values = this.pad(first, output, op.padding);
-        vectorOp = 'pad';
         break;
       }
     }
     this.values.set(op.output, values);
-    const readBytes = inputs.reduce((total, tensor) => total + bytes(tensor), 0);
-    const vector = op.op === 'reshape' ? { instructions: 0, cycles: 0 } : vectorCycles(config, vectorOp, readBytes);
-    const traffic: Traffic = {
-      dramReadBytes: inputs.reduce((total, tensor) => total + this.inputTraffic(tensor, 1), 0),
-      dramWriteBytes: this.outputTraffic(output),
-      sramReadBytes: op.op === 'reshape' ? 0 : readBytes,
-      sramWriteBytes: op.op === 'reshape' ? 0 : bytes(output),
-      dramTransfers: 1,
-    };
-    const memory = memoryCycles(traffic, vector.cycles, config);
-    const cycles: LayerCycles = { compute: 0, streaming: 0, fillDrain: 0, stationaryLoad: 0, memoryStall: memory.stall, vector: vector.cycles, overlap: 0, total: vector.cycles + memory.stall };
-    const actions: Partial<Record<EnergyAction, number>> = {};
-    const add = (action: EnergyAction, count: number) => {
-      if (count > 0) actions[action] = (actions[action] ?? 0) + count;
-    };
-    add('vector.op.byte', vector.instructions * config.vector.vectorBytes);
-    add('sram.read.byte', traffic.sramReadBytes);
-    add('sram.write.byte', traffic.sramWriteBytes);
-    add('dram.read.byte', traffic.dramReadBytes);
-    add('dram.write.byte', traffic.dramWriteBytes);
+    const { cycles, actions } = layer;
     const overflow: LayerOverflow = { ...emptyOverflow(), outputClipped: counter.clipped, firstClipped: counter.firstClipped === undefined ? undefined : { output: counter.firstClipped, k: -1 } };
     return {
       name: op.name,
       op: op.op,
       outputTensor: op.output,
       outputShape: output.shape,
-      unit: op.op === 'reshape' ? 'none' : 'vector',
+      unit: layer.unit,
       macs: 0,
-      mapping: undefined as Mapping | undefined,
+      mapping: undefined,
       cycles,
       utilization: 0,
       actions,
       energy: priceActions(actions, this.hardware.energy),
       overflow,
       accumulatorBits: config.accumulator.bits,
-    };
-  }
-
-  private poolGeometry(op: Extract<GraphOp, { op: 'max_pool' | 'avg_pool' | 'global_avg_pool' }>, input: Tensor, output: Tensor): PoolGeometry {
-    const [batch = 1, inHeight = 1, inWidth = 1, channels = 1] = input.shape;
-    const [, outHeight = 1, outWidth = 1] = output.shape;
-    if (op.op === 'global_avg_pool') {
-      return { batch, inHeight, inWidth, channels, outHeight, outWidth, filterHeight: inHeight, filterWidth: inWidth, strideHeight: 1, strideWidth: 1, padTop: 0, padLeft: 0 };
-    }
-    const dilation: readonly [number, number] = op.op === 'max_pool' ? op.dilation : [1, 1];
-    const window = windowedOutput(inHeight, inWidth, op.filter, op.stride, dilation, op.padding);
-    return {
-      batch, inHeight, inWidth, channels, outHeight, outWidth,
-      filterHeight: op.filter[0], filterWidth: op.filter[1], strideHeight: op.stride[0], strideWidth: op.stride[1],
-      padTop: window.padding.top, padLeft: window.padding.left, dilationHeight: dilation[0], dilationWidth: dilation[1],
     };
   }
 
@@ -429,12 +292,13 @@ function headroomBits(layers: readonly LayerResult[], overflow: 'wrap' | 'satura
 
 /** Runs a graph on a hardware config: exact values, cycles, energy and overflow of every layer. */
 export function simulate(graph: Graph, hardware: LoadedHardware, options: SimulateOptions = {}): SimulationResult {
-  const result = new Simulation(graph, hardware, options).run();
+  const schedule = lowerGraph(graph, hardware.config, hardware.file);
+  const result = { ...new Simulation(graph, hardware, schedule, options).run(), schedule };
   const { overflow } = hardware.config.accumulator;
   const corrupted = result.layers.some((layer) => layer.overflow.accumulatorFinal > 0 || layer.overflow.requantInputSaturated > 0);
   if (!corrupted) return { ...result, smallestSafeAccumulatorBits: headroomBits(result.layers, overflow) };
   // Overflowed values fed the layers after them; measure the exact network at the widest accumulator.
   const wide = { ...hardware, config: { ...hardware.config, accumulator: { bits: 48, overflow } } };
-  const exact = new Simulation(graph, wide, options).run();
+  const exact = new Simulation(graph, wide, lowerGraph(graph, wide.config, hardware.file), options).run();
   return { ...result, smallestSafeAccumulatorBits: headroomBits(exact.layers, overflow) };
 }

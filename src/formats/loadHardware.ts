@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { ENERGY_ACTIONS, type EnergyAction } from '../hardware/energyActions.js';
+import { ENERGY_ACTIONS, type EnergyAction, MAC_ACTIONS } from '../hardware/energyActions.js';
 import { LIBRARY_ROUNDING, takesRounding } from '../numeric/requant.js';
 import { closestName, didYouMean } from './didYouMean.js';
 import { type EnergyTableFile, energyTableSchema, type HardwareConfig, hardwareSchema } from './hardwareSchema.js';
@@ -62,7 +62,24 @@ export function checkHardwareRules(config: HardwareConfig, file: string): void {
       throw new InputError(`operand mode ${key} is listed twice (also at operandModes[${earlier}])`, file, `$.array.operandModes[${index}]`);
     }
     seen.set(key, index);
+    const bits = (type: string) => Number(type.slice(1));
+    if (!(MAC_ACTIONS as readonly string[]).includes(`mac.w${bits(mode.weights)}a${bits(mode.activations)}`)) {
+      throw new InputError(
+        `operand mode ${key} has no MAC energy action; energy tables price ${MAC_ACTIONS.map((action) => action.slice('mac.'.length)).join(', ')} (w = weight bits, a = activation bits)`,
+        file,
+        `$.array.operandModes[${index}]`,
+      );
+    }
   });
+  if (requant.stochasticSeed !== undefined && requant.rounding !== 'stochastic') {
+    throw new InputError('stochasticSeed is only used with "rounding": "stochastic"; remove it or choose stochastic rounding', file, '$.requant.stochasticSeed');
+  }
+  if (requant.rounding === 'stochastic' && requant.stochasticSeed === undefined) {
+    throw new InputError('missing: stochastic rounding needs a stochasticSeed (a whole number), so that runs repeat', file, '$.requant.stochasticSeed');
+  }
+  if (requant.outputsPerCycle !== undefined && requant.unit === 'vector') {
+    throw new InputError('outputsPerCycle sets the dedicated unit\'s rate; with "unit": "vector" the vector unit\'s opCycles.requant does', file, '$.requant.outputsPerCycle');
+  }
 }
 
 function availableTables(): string[] {

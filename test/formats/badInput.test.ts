@@ -161,10 +161,35 @@ describe('bad graphs', () => {
     writeJson(hardware, hardwareJson);
     await expectBadInput(
       ['validate', graph, '--hw', hardware],
-      // One fold of weights: min(K=3*3*2, 32 rows) x min(3, 32 columns) = 54 bytes; the 3 input rows one
-      // output row reads: 3 x 4 x 2 = 24; one output row: 4 x 3 = 12; doubled: 2 x 90 = 180.
-      `${graph}:$.ops[0]: conv2d "conv" cannot be tiled into the memory of ${hardware}: its smallest tile needs 180 bytes of SRAM (double buffered), there are 64`,
+      // ws: one fold holds K = 3*3*2 rows x 3 filter columns of s8 weights (54 bytes); one streamed step
+      // is one s8 input vector down the 18 rows (18) and 3 partial sums of 4 bytes (12); doubled: 168 > 64.
+      `${graph}:$.ops[0]: conv2d "conv" cannot be tiled into the memory of ${hardware}: one step of one fold needs 54 bytes of weights, 18 of inputs and 12 of outputs, twice over with double buffering; the unified SRAM holds 64`,
     );
+  });
+
+  it('an operand mode no energy table prices', async () => {
+    const { hardware, hardwareJson } = setUp();
+    hardwareJson.array.operandModes.push({ weights: 's4', activations: 's16', macsPerPePerCycle: 0.5 });
+    writeJson(hardware, hardwareJson);
+    const index = hardwareJson.array.operandModes.length - 1;
+    await expectBadInput(
+      ['validate', hardware],
+      `${hardware}:$.array.operandModes[${index}]: operand mode s4xs16 has no MAC energy action; energy tables price w4a4, w4a8, w8a8, w8a16, w16a8, w16a16 (w = weight bits, a = activation bits)`,
+    );
+  });
+
+  it('a stochastic seed without stochastic rounding', async () => {
+    const { hardware, hardwareJson } = setUp();
+    hardwareJson.requant = { mode: 'shift-only', rounding: 'half-even', stochasticSeed: 7 };
+    writeJson(hardware, hardwareJson);
+    await expectBadInput(['validate', hardware], `${hardware}:$.requant.stochasticSeed: stochasticSeed is only used with "rounding": "stochastic"; remove it or choose stochastic rounding`);
+  });
+
+  it('stochastic rounding without a seed', async () => {
+    const { hardware, hardwareJson } = setUp();
+    hardwareJson.requant = { mode: 'hvx', rounding: 'stochastic' };
+    writeJson(hardware, hardwareJson);
+    await expectBadInput(['validate', hardware], `${hardware}:$.requant.stochasticSeed: missing: stochastic rounding needs a stochasticSeed (a whole number), so that runs repeat`);
   });
 
   it('an op name that is not an op, with a did-you-mean', async () => {

@@ -1,5 +1,6 @@
 /** `npusim validate FILE... [--hw CONFIG]`: checks hardware configs, graphs and energy tables. */
 import { checkGraphOnHardware } from '../../formats/compatibility.js';
+import { lowerGraph } from '../../lower/schedule.js';
 import { loadAnyFile } from '../../formats/loadAny.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
 import { opMacs } from '../../graph/model.js';
@@ -23,7 +24,10 @@ export function runValidateCommand(options: ValidateOptions, io: CliIO): number 
     let summary: string;
     if (loaded.kind === 'graph') {
       const { graph } = loaded;
-      if (hardware !== undefined) checkGraphOnHardware(graph, hardware.config, hardware.file);
+      if (hardware !== undefined) {
+        checkGraphOnHardware(graph, hardware.config, hardware.file);
+        lowerGraph(graph, hardware.config, hardware.file);
+      }
       const macs = graph.ops.reduce((total, op) => total + opMacs(op, graph.tensors), 0);
       const parameters = [...graph.tensors.values()].reduce((total, tensor) => total + (tensor.data?.length ?? 0), 0);
       summary = `graph "${graph.name}": ${graph.ops.length} ops, ${millions(macs)} MACs${macs >= 1e6 ? ` (${macs})` : ''}, ${millions(parameters)} parameters${hardware === undefined ? '' : `, runs on ${hardware.config.name}`}`;

@@ -7,31 +7,12 @@
  * accumulator's width and wraps or saturates there. Padded taps are skipped.
  */
 import { type RequantOutput, type RequantParams, requantize, scaleAccumulator, type StochasticSite } from '../../numeric/index.js';
+import type { EventClock } from '../../lower/eventClock.js';
+import type { ConvGeometry } from '../../lower/geometry.js';
 import { bitsForRange, emptyOverflow, type EventLocation, type LayerOverflow } from '../overflow.js';
 
-export interface ConvGeometry {
-  readonly batch: number;
-  readonly inHeight: number;
-  readonly inWidth: number;
-  readonly inChannels: number;
-  readonly outHeight: number;
-  readonly outWidth: number;
-  readonly outChannels: number;
-  readonly kernelHeight: number;
-  readonly kernelWidth: number;
-  readonly strideHeight: number;
-  readonly strideWidth: number;
-  readonly dilationHeight: number;
-  readonly dilationWidth: number;
-  readonly padTop: number;
-  readonly padLeft: number;
-  /** Input channels each output channel reads (C / groups; 1 for depthwise). */
-  readonly groupChannels: number;
-  /** Output channels per group (O / groups; the depth multiplier for depthwise). */
-  readonly groupOutputs: number;
-  /** Depthwise weights are [1, KH, KW, C*M]; others are OHWI. */
-  readonly depthwise: boolean;
-}
+export type { ConvGeometry };
+
 
 export interface AccumulatorConfig {
   readonly bits: number;
@@ -77,12 +58,6 @@ const UNBOUNDED = 2 ** 53;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
-/**
- * When the modelled hardware performs an event, as a number that orders events in time: the caller
- * (the schedule) maps an output element and a position in the accumulation order (the same `k` as
- * EventLocation) to it. Without one, events are ordered as the loops below visit them.
- */
-export type EventClock = (output: number, k: number) => number;
 
 export interface ConvolveOptions {
   /** Take the checked path for every channel (tests use it to prove both paths agree). */

@@ -5,7 +5,10 @@
  * QLinearAdd (AVX2 + FMA path), QLinearGlobalAveragePool and MaxPool.
  */
 import { mbqmSingle, mbqmSmallerThanOneExp, ortRequantFloat, quantizeMultiplier, roundFloat } from '../../numeric/index.js';
+import type { PoolGeometry } from '../../lower/geometry.js';
 import { fusedMultiplyAddFloat32 } from './float32.js';
+
+export type { PoolGeometry };
 
 export interface ClampRange {
   readonly min: number;
@@ -89,23 +92,6 @@ export function addOrt(a: AddOperand, b: AddOperand, outputScale: number, output
   return result;
 }
 
-export interface PoolGeometry {
-  readonly batch: number;
-  readonly inHeight: number;
-  readonly inWidth: number;
-  readonly channels: number;
-  readonly outHeight: number;
-  readonly outWidth: number;
-  readonly filterHeight: number;
-  readonly filterWidth: number;
-  readonly strideHeight: number;
-  readonly strideWidth: number;
-  readonly padTop: number;
-  readonly padLeft: number;
-  /** Window dilation (onnxruntime's MaxPool has it); 1 when absent. */
-  readonly dilationHeight?: number;
-  readonly dilationWidth?: number;
-}
 
 /** Visits the valid taps of every output window: reduce(values, count) gives the output. */
 function pool(

@@ -1,0 +1,53 @@
+/**
+ * When the modelled array performs one add of one output's accumulation: the order in which a
+ * report's "first" overflow events happen in hardware (docs/cycle-model.md, section 1). Folds run
+ * in the order group block, column fold, row fold (so a ws or is output's K folds follow each other
+ * and merge in order); inside a fold the step along the streamed dimension and the PE's place in
+ * the systolic skew give the cycle. The result only orders events; it is not a cycle count.
+ */
+import type { ConvGeometry } from './geometry.js';
+import type { Mapping } from './mapping.js';
+
+/** Maps (flat NHWC output index, k as in the overflow report) to a time; larger is later. */
+export type EventClock = (output: number, k: number) => number;
+
+export function eventClock(mapping: Mapping, geometry: ConvGeometry, rows: number, columns: number): EventClock {
+  const depth = geometry.kernelHeight * geometry.kernelWidth * geometry.groupChannels;
+  const outChannels = geometry.outChannels;
+  const filters = geometry.groupOutputs;
+  const rowsPerFold = mapping.dataflow === 'os' ? rows : mapping.rowCapacity;
+  const packing = rowsPerFold / rows;
+  const stepCycles = mapping.cyclesPerStep;
+  // No in-fold time reaches this, so fold order dominates.
+  const foldSpan = Math.ceil(mapping.temporalLength * stepCycles) + rows + columns + 2;
+  return (output, k) => {
+    const pixel = Math.floor(output / outChannels);
+    const channel = output % outChannels;
+    const group = Math.floor(channel / filters);
+    const filter = channel % filters;
+    const block = Math.floor(group / mapping.groupsPerFold);
+    const slot = group % mapping.groupsPerFold;
+    // The bias is loaded as the first fold starts; a merge happens with its fold's last product;
+    // a final value or a clipped output is timed at its last product.
+    const position = k < 0 ? 0 : k < depth ? k : Math.min(depth - 1, (k - depth + 1) * rowsPerFold - 1);
+    let rowIndex: number;
+    let columnIndex: number;
+    let step: number;
+    switch (mapping.dataflow) {
+      case 'ws':
+        [rowIndex, columnIndex, step] = [slot * depth + position, slot * filters + filter, pixel];
+        break;
+      case 'os':
+        [rowIndex, columnIndex, step] = [pixel, filter, position];
+        break;
+      case 'is':
+        [rowIndex, columnIndex, step] = [position, pixel, filter];
+        break;
+    }
+    const rowFold = Math.floor(rowIndex / rowsPerFold);
+    const columnFold = Math.floor(columnIndex / columns);
+    const fold = (block * mapping.columnFolds + columnFold) * mapping.rowFolds + rowFold;
+    const skew = k < 0 ? 0 : Math.floor((rowIndex % rowsPerFold) / packing) + (columnIndex % columns);
+    return fold * foldSpan + step * stepCycles + skew;
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The geometry of array and pooling layers, from the graph's shapes: what both the schedule and the
+ * kernels work from.
+ */
+import type { GraphOp, Tensor } from '../graph/model.js';
+import { windowedOutput } from '../graph/shapes.js';
+
+export type ArrayOp = Extract<GraphOp, { op: 'conv2d' | 'depthwise_conv2d' | 'fully_connected' }>;
+export type PoolOp = Extract<GraphOp, { op: 'max_pool' | 'avg_pool' | 'global_avg_pool' }>;
+
+export function isArrayOp(op: GraphOp): op is ArrayOp {
+  return op.op === 'conv2d' || op.op === 'depthwise_conv2d' || op.op === 'fully_connected';
+}
+
+export interface ConvGeometry {
+  readonly batch: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly inChannels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly outChannels: number;
+  readonly kernelHeight: number;
+  readonly kernelWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly dilationHeight: number;
+  readonly dilationWidth: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  /** Input channels each output channel reads (C / groups; 1 for depthwise). */
+  readonly groupChannels: number;
+  /** Output channels per group (O / groups; the depth multiplier for depthwise). */
+  readonly groupOutputs: number;
+  /** Depthwise weights are [1, KH, KW, C*M]; others are OHWI. */
+  readonly depthwise: boolean;
+}
+
+export interface PoolGeometry {
+  readonly batch: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly channels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly filterHeight: number;
+  readonly filterWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  /** Window dilation (onnxruntime's MaxPool has it); 1 when absent. */
+  readonly dilationHeight?: number;
+  readonly dilationWidth?: number;
+}
+
+export function convGeometry(op: ArrayOp, input: Tensor, weights: Tensor, output: Tensor): ConvGeometry {
+  if (op.op === 'fully_connected') {
+    const batch = input.shape[0] ?? 1;
+    const depth = weights.shape[1] ?? 1;
+    const outputs = weights.shape[0] ?? 1;
+    return { batch, inHeight: 1, inWidth: 1, inChannels: depth, outHeight: 1, outWidth: 1, outChannels: outputs, kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padTop: 0, padLeft: 0, groupChannels: depth, groupOutputs: outputs, depthwise: false };
+  }
+  const [batch = 1, inHeight = 1, inWidth = 1, inChannels = 1] = input.shape;
+  const [, outHeight = 1, outWidth = 1, outChannels = 1] = output.shape;
+  const [, kernelHeight = 1, kernelWidth = 1, weightChannels = 1] = weights.shape;
+  const window = windowedOutput(inHeight, inWidth, [kernelHeight, kernelWidth], op.stride, op.dilation, op.padding);
+  const depthwise = op.op === 'depthwise_conv2d';
+  return {
+    batch, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, kernelHeight, kernelWidth,
+    strideHeight: op.stride[0], strideWidth: op.stride[1], dilationHeight: op.dilation[0], dilationWidth: op.dilation[1],
+    padTop: window.padding.top, padLeft: window.padding.left,
+    groupChannels: depthwise ? 1 : weightChannels,
+    groupOutputs: depthwise ? op.depthMultiplier : outChannels / op.groups,
+    depthwise,
+  };
+}
+
+export function poolGeometry(op: PoolOp, input: Tensor, output: Tensor): PoolGeometry {
+  const [batch = 1, inHeight = 1, inWidth = 1, channels = 1] = input.shape;
+  const [, outHeight = 1, outWidth = 1] = output.shape;
+  if (op.op === 'global_avg_pool') {
+    return { batch, inHeight, inWidth, channels, outHeight, outWidth, filterHeight: inHeight, filterWidth: inWidth, strideHeight: 1, strideWidth: 1, padTop: 0, padLeft: 0 };
+  }
+  const dilation: readonly [number, number] = op.op === 'max_pool' ? op.dilation : [1, 1];
+  const window = windowedOutput(inHeight, inWidth, op.filter, op.stride, dilation, op.padding);
+  return {
+    batch, inHeight, inWidth, channels, outHeight, outWidth,
+    filterHeight: op.filter[0], filterWidth: op.filter[1], strideHeight: op.stride[0], strideWidth: op.stride[1],
+    padTop: window.padding.top, padLeft: window.padding.left, dilationHeight: dilation[0], dilationWidth: dilation[1],
+  };
+}

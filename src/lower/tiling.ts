@@ -1,0 +1,113 @@
+/**
+ * Tiles: how much of a fold's temporal stream one pass keeps in SRAM. A fold holds its stationary
+ * block (one fold of weights, outputs or inputs) and streams T steps; a tile is a run of consecutive
+ * steps whose streamed operand and produced outputs fit the SRAM beside that block, twice over when
+ * the memory is double buffered (one tile computing while the next loads). npusim takes the longest
+ * run that fits (docs/cycle-model.md, section 3).
+ */
+import type { HardwareConfig } from '../formats/hardwareSchema.js';
+import type { Mapping } from './mapping.js';
+
+export interface SramBudget {
+  readonly inputs: number;
+  readonly weights: number;
+  readonly outputs: number;
+  /** One SRAM serves all three operands: the budget applies to their sum. */
+  readonly unified: boolean;
+}
+
+/** Bytes per SRAM: a fixed part per fold and a part per streamed step. */
+export interface TileDemand {
+  readonly fixed: { readonly inputs: number; readonly weights: number; readonly outputs: number };
+  readonly perStep: { readonly inputs: number; readonly weights: number; readonly outputs: number };
+}
+
+export interface TilePlan {
+  /** Temporal steps one tile streams (the whole fold when it fits). */
+  readonly stepsPerTile: number;
+  readonly tilesPerFold: number;
+  readonly tiles: number;
+  /** Bytes one tile occupies in each SRAM, both buffers counted when double buffered. */
+  readonly bytes: { readonly inputs: number; readonly weights: number; readonly outputs: number };
+  readonly budget: SramBudget;
+  readonly doubleBuffered: boolean;
+}
+
+export interface OperandBits {
+  readonly weightBits: number;
+  readonly activationBits: number;
+  readonly outputBits: number;
+  readonly accumulatorBits: number;
+}
+
+export function sramBudget(config: HardwareConfig): SramBudget {
+  const sram = config.memory.sram;
+  if ('unified' in sram) {
+    const bytes = sram.unified.kib * 1024;
+    return { inputs: bytes, weights: bytes, outputs: bytes, unified: true };
+  }
+  return { inputs: sram.inputs.kib * 1024, weights: sram.weights.kib * 1024, outputs: sram.outputs.kib * 1024, unified: false };
+}
+
+/**
+ * What one fold keeps on chip. The block is the part of the array the fold uses (rows x columns,
+ * groups packed included). ws: the weight block is fixed, each step streams one input vector down
+ * the rows and produces one partial sum per column; os: each step streams an input vector and a
+ * weight vector, and the block's outputs are written once; is: the input block is fixed, each step
+ * streams one weight vector and produces one partial sum per column. Partial sums are kept at the
+ * accumulator's width.
+ */
+export function tileDemand(mapping: Mapping, rows: number, columns: number, bits: OperandBits): TileDemand {
+  const rowsPerFold = mapping.dataflow === 'os' ? rows : mapping.rowCapacity;
+  const blockRows = Math.min(mapping.rowsDemand * mapping.groupsPerFold, rowsPerFold);
+  const blockColumns = Math.min(mapping.columnsDemand * mapping.groupsPerFold, columns);
+  const weight = bits.weightBits / 8;
+  const activation = bits.activationBits / 8;
+  const partial = Math.ceil(bits.accumulatorBits / 8);
+  switch (mapping.dataflow) {
+    case 'ws':
+      return {
+        fixed: { inputs: 0, weights: blockRows * blockColumns * weight, outputs: 0 },
+        perStep: { inputs: blockRows * activation, weights: 0, outputs: blockColumns * partial },
+      };
+    case 'os':
+      return {
+        fixed: { inputs: 0, weights: 0, outputs: blockRows * blockColumns * (bits.outputBits / 8) },
+        perStep: { inputs: blockRows * activation, weights: blockColumns * weight, outputs: 0 },
+      };
+    case 'is':
+      return {
+        fixed: { inputs: blockRows * blockColumns * activation, weights: 0, outputs: 0 },
+        perStep: { inputs: 0, weights: blockRows * weight, outputs: blockColumns * partial },
+      };
+  }
+}
+
+const OPERANDS = ['inputs', 'weights', 'outputs'] as const;
+
+/** The longest run of steps that fits, or undefined when not even one step fits beside the block. */
+export function planTiles(mapping: Mapping, demand: TileDemand, budget: SramBudget, doubleBuffered: boolean): TilePlan | undefined {
+  const buffers = doubleBuffered ? 2 : 1;
+  const steps = mapping.temporalLength;
+  const bytesFor = (run: number) => ({
+    inputs: Math.ceil(buffers * (demand.fixed.inputs + run * demand.perStep.inputs)),
+    weights: Math.ceil(buffers * (demand.fixed.weights + run * demand.perStep.weights)),
+    outputs: Math.ceil(buffers * (demand.fixed.outputs + run * demand.perStep.outputs)),
+  });
+  const fits = (run: number): boolean => {
+    const bytes = bytesFor(run);
+    if (budget.unified) return bytes.inputs + bytes.weights + bytes.outputs <= budget.inputs;
+    return OPERANDS.every((operand) => bytes[operand] <= budget[operand]);
+  };
+  if (!fits(1)) return undefined;
+  // fits() is monotone in the run length: binary search the longest run.
+  let low = 1;
+  let high = steps;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(middle)) low = middle;
+    else high = middle - 1;
+  }
+  const tilesPerFold = Math.ceil(steps / low);
+  return { stepsPerTile: low, tilesPerFold, tiles: tilesPerFold * mapping.folds, bytes: bytesFor(low), budget, doubleBuffered };
+}
