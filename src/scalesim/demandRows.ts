@@ -35,30 +35,47 @@ function spanCount(lo: number, hi: number): number {
 export function demandPattern(geometry: LayerGeometry, dataflow: ScaleSimDataflow, mapping: FoldMapping): DemandPattern {
   const { arrayRows: R, arrayCols: C, temporal: T, spatialRows: Sr, spatialCols: Sc, rowFolds, colFolds } = mapping;
   const { ifmapAddress, filterAddress, windowSize: K } = geometry;
+  const { pixelRow, pixelCol, pixelBase, windowRow, windowCol, windowOffset, height, width, overhangs } = geometry.ifmapTables;
+
+  /**
+   * Writes the IFMAP addresses of entries (pixel0 + j*pixelStep, k0 + j*kStep) for j = lo..hi into out
+   * from index n, skipping positions past the input edge; returns the new n. Inlined arithmetic:
+   * this is the hottest loop of the model.
+   */
+  const fillIfmapRun = (out: Int32Array, n: number, lo: number, hi: number, pixel0: number, pixelStep: number, k0: number, kStep: number): number => {
+    let p = pixel0 + lo * pixelStep;
+    let k = k0 + lo * kStep;
+    if (!overhangs) {
+      for (let j = lo; j <= hi; j += 1, p += pixelStep, k += kStep) out[n++] = (pixelBase[p] as number) + (windowOffset[k] as number);
+      return n;
+    }
+    for (let j = lo; j <= hi; j += 1, p += pixelStep, k += kStep) {
+      if ((pixelRow[p] as number) + (windowRow[k] as number) >= height || (pixelCol[p] as number) + (windowCol[k] as number) >= width) continue;
+      out[n++] = (pixelBase[p] as number) + (windowOffset[k] as number);
+    }
+    return n;
+  };
   const rowsUsed = (fr: number): number => Math.min(R, Sr - fr * R);
   const colsUsed = (fc: number): number => Math.min(C, Sc - fc * C);
 
-  /** Skewed stream: column j carries element t - j - delay of its stream, valid for 0 <= that < T. */
-  const skewedRange = (t: number, delay: number, used: number): [number, number] => [Math.max(0, t - delay - T + 1), Math.min(used - 1, t - delay)];
+  // Skewed streams: array column j carries element t - j - delay of its stream, valid for 0 <= that < T,
+  // so each row's valid columns are lo = max(0, t - delay - T + 1) .. hi = min(used - 1, t - delay).
 
   switch (dataflow) {
     case 'os':
       return {
         // Array row j holds output pixel fr*R + j and streams its window k = 0..T-1, skewed by j.
         fillIfmapRow(fr, _fc, t, out) {
-          const [lo, hi] = skewedRange(t, 0, rowsUsed(fr));
-          let n = 0;
-          for (let j = lo; j <= hi; j += 1) {
-            const address = ifmapAddress(fr * R + j, t - j);
-            if (address >= 0) out[n++] = address;
-          }
-          return n;
+          const lo = Math.max(0, t - T + 1);
+          const hi = Math.min(rowsUsed(fr) - 1, t);
+          return fillIfmapRun(out, 0, lo, hi, fr * R, 1, t, -1);
         },
         // Array column j holds filter fc*C + j and streams its weights k = 0..T-1, skewed by j.
         fillFilterRow(_fr, fc, t, out) {
-          const [lo, hi] = skewedRange(t, 0, colsUsed(fc));
+          const lo = Math.max(0, t - T + 1);
+          const hi = Math.min(colsUsed(fc) - 1, t);
           let n = 0;
-          for (let j = lo; j <= hi; j += 1) out[n++] = filterAddress(t - j, fc * C + j);
+          for (let j = lo, address = filterAddress(t - lo, fc * C + lo); j <= hi; j += 1, address += K - 1) out[n++] = address;
           return n;
         },
         // After T-1 idle rows, the flipped R x C output tile leaves skewed by column.
@@ -91,13 +108,9 @@ export function demandPattern(geometry: LayerGeometry, dataflow: ScaleSimDataflo
       return {
         // R idle rows while weights load, then pixel p = 0..T-1 enters array row j at t = R + j + p.
         fillIfmapRow(fr, _fc, t, out) {
-          const [lo, hi] = skewedRange(t, R, rowsUsed(fr));
-          let n = 0;
-          for (let j = lo; j <= hi; j += 1) {
-            const address = ifmapAddress(t - R - j, fr * R + j);
-            if (address >= 0) out[n++] = address;
-          }
-          return n;
+          const lo = Math.max(0, t - R - T + 1);
+          const hi = Math.min(rowsUsed(fr) - 1, t - R);
+          return fillIfmapRun(out, 0, lo, hi, t - R, -1, fr * R, 1);
         },
         // Weights load bottom row first in the fold's first R rows, no skew.
         fillFilterRow(fr, fc, t, out) {
@@ -109,7 +122,8 @@ export function demandPattern(geometry: LayerGeometry, dataflow: ScaleSimDataflo
           return used;
         },
         ofmapRowCount(_fr, fc, t) {
-          const [lo, hi] = skewedRange(t, 2 * R - 1, colsUsed(fc));
+          const lo = Math.max(0, t - 2 * R - T + 2);
+          const hi = Math.min(colsUsed(fc) - 1, t - 2 * R + 1);
           return spanCount(lo, hi);
         },
         ifmapPrefetch: {
@@ -140,23 +154,19 @@ export function demandPattern(geometry: LayerGeometry, dataflow: ScaleSimDataflo
         fillIfmapRow(fr, fc, t, out) {
           if (t >= R || R - 1 - t >= rowsUsed(fr)) return 0;
           const k = fr * R + (R - 1 - t);
-          const used = colsUsed(fc);
-          let n = 0;
-          for (let j = 0; j < used; j += 1) {
-            const address = ifmapAddress(fc * C + j, k);
-            if (address >= 0) out[n++] = address;
-          }
-          return n;
+          return fillIfmapRun(out, 0, 0, colsUsed(fc) - 1, fc * C, 1, k, 0);
         },
         // R idle rows, then filter f = 0..T-1 enters array row j at t = R + j + f.
         fillFilterRow(fr, _fc, t, out) {
-          const [lo, hi] = skewedRange(t, R, rowsUsed(fr));
+          const lo = Math.max(0, t - R - T + 1);
+          const hi = Math.min(rowsUsed(fr) - 1, t - R);
           let n = 0;
-          for (let j = lo; j <= hi; j += 1) out[n++] = filterAddress(fr * R + j, t - R - j);
+          for (let j = lo, address = filterAddress(fr * R + lo, t - R - lo); j <= hi; j += 1, address += 1 - K) out[n++] = address;
           return n;
         },
         ofmapRowCount(_fr, fc, t) {
-          const [lo, hi] = skewedRange(t, 2 * R - 1, colsUsed(fc));
+          const lo = Math.max(0, t - 2 * R - T + 2);
+          const hi = Math.min(colsUsed(fc) - 1, t - 2 * R + 1);
           return spanCount(lo, hi);
         },
         ifmapPrefetch: {

@@ -22,8 +22,27 @@ export interface LayerGeometry {
   filterWords: number;
   /** Address of IFMAP matrix entry (p, k), or -1 (no request). */
   ifmapAddress(pixel: number, windowIndex: number): number;
+  /** The tables behind ifmapAddress, for hot loops that inline it. */
+  ifmapTables: IfmapTables;
   /** Address of FILTER matrix entry (k, f). */
   filterAddress(windowIndex: number, filter: number): number;
+}
+
+/**
+ * IFMAP address of (p, k) = pixelBase[p] + windowOffset[k], unless the window position falls past the
+ * input edge (pixelRow[p] + windowRow[k] >= height or the same for columns): only possible when the
+ * output size was rounded up (`overhangs`).
+ */
+export interface IfmapTables {
+  pixelRow: Int32Array;
+  pixelCol: Int32Array;
+  pixelBase: Int32Array;
+  windowRow: Int32Array;
+  windowCol: Int32Array;
+  windowOffset: Int32Array;
+  height: number;
+  width: number;
+  overhangs: boolean;
 }
 
 export function layerGeometry(layer: ScaleSimLayer): LayerGeometry {
@@ -72,6 +91,17 @@ export function layerGeometry(layer: ScaleSimLayer): LayerGeometry {
     ifmapWords: inputHeight * inputWidth * channels,
     filterWords: windowSize * layer.numFilters,
     ifmapAddress,
+    ifmapTables: {
+      pixelRow,
+      pixelCol,
+      pixelBase,
+      windowRow,
+      windowCol,
+      windowOffset,
+      height: inputHeight,
+      width: inputWidth,
+      overhangs: (ofmapHeight - 1) * layer.strideHeight + layer.filterHeight > inputHeight || (ofmapWidth - 1) * layer.strideWidth + layer.filterWidth > inputWidth,
+    },
     filterAddress: (windowIndex, filter) => filter * windowSize + windowIndex,
   };
 }
