@@ -1,0 +1,198 @@
+/**
+ * SCALE-Sim .cfg files, read as SCALE-Sim's Python configparser reads them: INI sections, `key = value`
+ * or `key: value`, keys case-insensitive, section names case-sensitive, `#`/`;` comment lines,
+ * indented continuation lines. Problems are InputErrors naming file, line and column.
+ */
+import { InputError } from '../errors.js';
+
+export type ScaleSimDataflow = 'os' | 'ws' | 'is';
+export type BandwidthMode = 'CALC' | 'USER';
+
+export interface ScaleSimConfig {
+  runName: string;
+  /** Systolic array rows (ArrayHeight) and columns (ArrayWidth). */
+  arrayRows: number;
+  arrayCols: number;
+  ifmapSramKiB: number;
+  filterSramKiB: number;
+  ofmapSramKiB: number;
+  /** Address bases; they only shape SCALE-Sim's traces, never a report value. */
+  ifmapOffset: number;
+  filterOffset: number;
+  ofmapOffset: number;
+  dataflow: ScaleSimDataflow;
+  bandwidthMode: BandwidthMode;
+  /** The `Bandwidth` list (USER mode; SCALE-Sim uses the first value for all three operands). */
+  bandwidthsWordsPerCycle: number[];
+  /** DRAM words per cycle used in USER mode: the first Bandwidth value. */
+  userBandwidthWordsPerCycle: number;
+  memoryBanks: number;
+  /** `[section] key` of every setting read but not used (SCALE-Sim v3 keys and the like). */
+  ignoredKeys: string[];
+}
+
+interface IniValue {
+  value: string;
+  line: number;
+  /** 1-based column where the value starts. */
+  column: number;
+}
+
+type IniSections = Map<string, { line: number; options: Map<string, IniValue> }>;
+
+function parseIni(text: string, file: string): IniSections {
+  const sections: IniSections = new Map();
+  let current: Map<string, IniValue> | undefined;
+  let lastValue: IniValue | undefined;
+  text.split('\n').forEach((rawLine, index) => {
+    const line = rawLine.replace(/\r$/, '');
+    const lineNumber = index + 1;
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) {
+      if (trimmed === '') lastValue = undefined;
+      return;
+    }
+    const indent = line.length - line.trimStart().length;
+    if (indent > 0 && lastValue !== undefined) {
+      lastValue.value += `\n${trimmed}`; // configparser's continuation line
+      return;
+    }
+    const header = /^\[(.+)\]$/.exec(trimmed);
+    if (header !== null) {
+      const name = header[1] ?? '';
+      if (sections.has(name)) throw new InputError(`section [${name}] appears twice (first on line ${sections.get(name)?.line})`, file, `${lineNumber}:${indent + 1}`);
+      current = new Map();
+      sections.set(name, { line: lineNumber, options: current });
+      lastValue = undefined;
+      return;
+    }
+    if (current === undefined) throw new InputError('expected a section header such as [general] before the first setting', file, `${lineNumber}:${indent + 1}`);
+    const delimiter = line.search(/[=:]/);
+    if (delimiter < 0) throw new InputError(`expected "key = value" or "key: value", got "${trimmed}"`, file, `${lineNumber}:${indent + 1}`);
+    const key = line.slice(0, delimiter).trim().toLowerCase();
+    if (key === '') throw new InputError('a setting has no name before its "=" or ":"', file, `${lineNumber}:${delimiter + 1}`);
+    const rest = line.slice(delimiter + 1);
+    const value = rest.trim();
+    if (current.has(key)) throw new InputError(`setting "${key}" appears twice in this section (first on line ${current.get(key)?.line})`, file, `${lineNumber}:${indent + 1}`);
+    lastValue = { value, line: lineNumber, column: delimiter + 2 + (rest.length - rest.trimStart().length) };
+    current.set(key, lastValue);
+  });
+  return sections;
+}
+
+/** Keys SCALE-Sim v2 reads (lower case, as configparser stores them), per section. */
+const KNOWN_KEYS: Record<string, readonly string[]> = {
+  general: ['run_name'],
+  architecture_presets: ['arrayheight', 'arraywidth', 'ifmapsramszkb', 'filtersramszkb', 'ofmapsramszkb', 'ifmapoffset', 'filteroffset', 'ofmapoffset', 'dataflow', 'bandwidth', 'memorybanks'],
+  run_presets: ['interfacebandwidth'],
+};
+
+class ConfigReader {
+  constructor(
+    private readonly sections: IniSections,
+    private readonly file: string,
+  ) {}
+
+  private where(value: IniValue): string {
+    return `${value.line}:${value.column}`;
+  }
+
+  find(section: string, key: string): IniValue | undefined {
+    return this.sections.get(section)?.options.get(key.toLowerCase());
+  }
+
+  required(section: string, key: string, expected: string): IniValue {
+    const found = this.find(section, key);
+    if (found !== undefined) return found;
+    const where = this.sections.get(section);
+    if (where === undefined) throw new InputError(`missing section [${section}] (it holds ${key}: ${expected})`, this.file);
+    throw new InputError(`missing setting ${key} in section [${section}] (expected ${expected})`, this.file, `${where.line}:1`);
+  }
+
+  integer(value: IniValue, key: string, minimum: number): number {
+    const text = value.value;
+    const shown = text === '' ? 'nothing' : `"${text}"`;
+    const expected = minimum > 0 ? 'a positive integer' : 'a non-negative integer';
+    if (!/^[+-]?\d+$/.test(text)) throw new InputError(`${key} must be ${expected}, got ${shown}`, this.file, this.where(value));
+    const number = Number(text);
+    if (number < minimum) throw new InputError(`${key} must be ${expected}, got ${text}`, this.file, this.where(value));
+    if (!Number.isSafeInteger(number) || number > 2 ** 31 - 1) throw new InputError(`${key} is too large: ${text}`, this.file, this.where(value));
+    return number;
+  }
+
+  requiredInteger(section: string, key: string, minimum: number): number {
+    return this.integer(this.required(section, key, minimum > 0 ? 'a positive integer' : 'an integer'), key, minimum);
+  }
+
+  optionalInteger(section: string, key: string, minimum: number, fallback: number): number {
+    const found = this.find(section, key);
+    return found === undefined ? fallback : this.integer(found, key, minimum);
+  }
+
+  oneOf<T extends string>(section: string, key: string, choices: readonly T[]): T {
+    const value = this.required(section, key, choices.join(' or '));
+    const match = choices.find((choice) => choice === value.value);
+    if (match === undefined) {
+      throw new InputError(`${key} must be ${choices.join(' or ')}, got ${value.value === '' ? 'nothing' : `"${value.value}"`}`, this.file, this.where(value));
+    }
+    return match;
+  }
+
+  integerList(section: string, key: string): number[] {
+    const value = this.required(section, key, 'words per cycle, e.g. 10 (a comma-separated list; the first value is used)');
+    return value.value.split(',').map((part, index) => {
+      const offset = value.value.split(',').slice(0, index).reduce((sum, earlier) => sum + earlier.length + 1, 0);
+      const leading = part.length - part.trimStart().length;
+      return this.integer({ value: part.trim(), line: value.line, column: value.column + offset + leading }, `${key} value ${index + 1}`, 1);
+    });
+  }
+
+  ignoredKeys(): string[] {
+    const ignored: string[] = [];
+    for (const [section, { options }] of this.sections) {
+      const known = KNOWN_KEYS[section] ?? [];
+      for (const key of options.keys()) if (!known.includes(key)) ignored.push(`[${section}] ${key}`);
+    }
+    return ignored;
+  }
+}
+
+/** SCALE-Sim's defaults for the address bases (scale_config.py); they do not affect any report. */
+const DEFAULT_OFFSETS = { ifmap: 0, filter: 10_000_000, ofmap: 20_000_000 };
+
+/** Parses a .cfg file's text; `file` names it in messages. */
+export function parseScaleSimConfig(text: string, file: string): ScaleSimConfig {
+  const reader = new ConfigReader(parseIni(text, file), file);
+  const runName = reader.required('general', 'run_name', 'a name for the output folder').value;
+  const bandwidthMode = reader.oneOf('run_presets', 'InterfaceBandwidth', ['CALC', 'USER'] as const);
+  const arch = 'architecture_presets';
+  const arrayRows = reader.requiredInteger(arch, 'ArrayHeight', 1);
+  const arrayCols = reader.requiredInteger(arch, 'ArrayWidth', 1);
+  const ifmapSramKiB = reader.requiredInteger(arch, 'IfmapSramSzkB', 1);
+  const filterSramKiB = reader.requiredInteger(arch, 'FilterSramSzkB', 1);
+  const ofmapSramKiB = reader.requiredInteger(arch, 'OfmapSramSzkB', 1);
+  const ifmapOffset = reader.optionalInteger(arch, 'IfmapOffset', 0, DEFAULT_OFFSETS.ifmap);
+  const filterOffset = reader.optionalInteger(arch, 'FilterOffset', 0, DEFAULT_OFFSETS.filter);
+  const ofmapOffset = reader.optionalInteger(arch, 'OfmapOffset', 0, DEFAULT_OFFSETS.ofmap);
+  const dataflow = reader.oneOf(arch, 'Dataflow', ['os', 'ws', 'is'] as const);
+  const memoryBanks = reader.optionalInteger(arch, 'MemoryBanks', 1, 1);
+  // SCALE-Sim reads Bandwidth only in USER mode; in CALC mode it may hold anything.
+  const bandwidthsWordsPerCycle = bandwidthMode === 'USER' ? reader.integerList(arch, 'Bandwidth') : [];
+  return {
+    runName,
+    arrayRows,
+    arrayCols,
+    ifmapSramKiB,
+    filterSramKiB,
+    ofmapSramKiB,
+    ifmapOffset,
+    filterOffset,
+    ofmapOffset,
+    dataflow,
+    bandwidthMode,
+    bandwidthsWordsPerCycle,
+    userBandwidthWordsPerCycle: bandwidthsWordsPerCycle[0] ?? 0,
+    memoryBanks,
+    ignoredKeys: reader.ignoredKeys(),
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * One layer through SCALE-Sim v2's cycle and memory model (cycle-model.md): everything its three
+ * reports hold, as a pure function of (config, layer). Layers are independent: each starts at cycle
+ * 0 with empty buffers.
+ */
+import type { ScaleSimConfig } from './config.js';
+import { demandPattern } from './demandRows.js';
+import { foldMapping, layerGeometry, type FoldMapping } from './layerGeometry.js';
+import { OfmapWriteBuffer } from './ofmapWriteBuffer.js';
+import { divideIntegers } from './pythonRepr.js';
+import { CalcModeReadBuffer, UserModeReadBuffer, type DramActivity, type ReadBuffer } from './readBuffers.js';
+import type { ScaleSimLayer } from './topology.js';
+
+export interface SramActivity {
+  /** Service cycles of the first and last demand rows holding a request (printed as floats). */
+  startCycle: number;
+  stopCycle: number;
+  /** Reads (IFMAP, FILTER) or writes (OFMAP) as SCALE-Sim counts them. */
+  words: number;
+}
+
+export interface ScaleSimLayerResult {
+  layer: ScaleSimLayer;
+  totalCycles: number;
+  stallCycles: number;
+  overallUtilPercent: number;
+  mappingEfficiencyPercent: number;
+  computeUtilPercent: number;
+  sram: { ifmap: SramActivity; filter: SramActivity; ofmap: SramActivity };
+  dram: { ifmap: DramActivity; filter: DramActivity; ofmap: DramActivity };
+  /** Words per cycle (BANDWIDTH_REPORT). */
+  bandwidth: { ifmapSram: number; filterSram: number; ofmapSram: number; ifmapDram: number; filterDram: number; ofmapDram: number };
+}
+
+const WORDS_PER_KIB = 1024;
+
+/** Python's `sum(list)` of floats (3.11: plain left-to-right double additions). */
+function averageOverFolds(mapping: FoldMapping, perFold: (rowsUsed: number, colsUsed: number) => number): number {
+  let sum = 0;
+  for (let fc = 0; fc < mapping.colFolds; fc += 1) {
+    const colsUsed = Math.min(mapping.arrayCols, mapping.spatialCols - fc * mapping.arrayCols);
+    for (let fr = 0; fr < mapping.rowFolds; fr += 1) {
+      sum += perFold(Math.min(mapping.arrayRows, mapping.spatialRows - fr * mapping.arrayRows), colsUsed);
+    }
+  }
+  return sum / (mapping.rowFolds * mapping.colFolds);
+}
+
+/** SRAM access counts (cycle-model.md section 4), including the OS OFMAP (R + C) per fold quirk. */
+function sramCounts(config: ScaleSimConfig, mapping: FoldMapping, p: number, k: number, f: number): [number, number, number] {
+  const { rowFolds, colFolds, arrayRows: R, arrayCols: C } = mapping;
+  switch (config.dataflow) {
+    case 'os':
+      return [colFolds * p * k, rowFolds * k * f, p * f + rowFolds * colFolds * (R + C)];
+    case 'ws':
+      return [colFolds * p * k, k * f, rowFolds * p * f];
+    case 'is':
+      return [k * p, colFolds * k * f, rowFolds * p * f];
+  }
+}
+
+interface RowActivity {
+  first: number;
+  last: number;
+}
+
+function noteRow(activity: RowActivity, serviceCycle: number): void {
+  if (activity.first < 0) activity.first = serviceCycle;
+  activity.last = serviceCycle;
+}
+
+export function simulateLayer(config: ScaleSimConfig, layer: ScaleSimLayer): ScaleSimLayerResult {
+  const geometry = layerGeometry(layer);
+  const { arrayRows: R, arrayCols: C } = config;
+  const mapping = foldMapping(geometry, config.dataflow, R, C);
+  const pattern = demandPattern(geometry, config.dataflow, mapping);
+  const userMode = config.bandwidthMode === 'USER';
+  const wordsPerCycle = config.userBandwidthWordsPerCycle;
+
+  const ifmapWords = WORDS_PER_KIB * config.ifmapSramKiB;
+  const filterWords = WORDS_PER_KIB * config.filterSramKiB;
+  const ifmapBuffer: ReadBuffer = userMode
+    ? new UserModeReadBuffer(ifmapWords, wordsPerCycle, pattern.ifmapPrefetch, geometry.ifmapWords)
+    : new CalcModeReadBuffer(ifmapWords, geometry.ifmapWords);
+  const filterBuffer: ReadBuffer = userMode
+    ? new UserModeReadBuffer(filterWords, wordsPerCycle, pattern.filterPrefetch, geometry.filterWords)
+    : new CalcModeReadBuffer(filterWords, geometry.filterWords);
+  // CALC mode drains OFMAP lines one array row wide.
+  const ofmapBuffer = new OfmapWriteBuffer(WORDS_PER_KIB * config.ofmapSramKiB, userMode ? wordsPerCycle : C);
+
+  // The per-row driver (cycle-model.md 5.2).
+  const rowBuffer = new Int32Array(Math.max(R, C));
+  const ifmapRows: RowActivity = { first: -1, last: -1 };
+  const filterRows: RowActivity = { first: -1, last: -1 };
+  const ofmapRows: RowActivity = { first: -1, last: -1 };
+  let stallCycles = 0;
+  let row = 0;
+  let lastOfmapServiceCycle = 0;
+  for (let fc = 0; fc < mapping.colFolds; fc += 1) {
+    for (let fr = 0; fr < mapping.rowFolds; fr += 1) {
+      for (let t = 0; t < mapping.rowsPerFold; t += 1, row += 1) {
+        const cycle = row + stallCycles;
+        const ifmapCount = pattern.fillIfmapRow(fr, fc, t, rowBuffer);
+        const ifmapService = ifmapBuffer.service(cycle, rowBuffer, ifmapCount);
+        if (ifmapCount > 0) noteRow(ifmapRows, ifmapService);
+        const filterCount = pattern.fillFilterRow(fr, fc, t, rowBuffer);
+        const filterService = filterBuffer.service(cycle, rowBuffer, filterCount);
+        if (filterCount > 0) noteRow(filterRows, filterService);
+        const ofmapCount = pattern.ofmapRowCount(fr, fc, t);
+        const ofmapService = ofmapBuffer.service(cycle, ofmapCount);
+        if (ofmapCount > 0) noteRow(ofmapRows, ofmapService);
+        lastOfmapServiceCycle = ofmapService;
+        stallCycles += Math.max(ifmapService - cycle - 1, filterService - cycle - 1, ofmapService - cycle);
+      }
+    }
+  }
+  ofmapBuffer.flush(lastOfmapServiceCycle);
+  const totalCycles = lastOfmapServiceCycle;
+
+  const p = geometry.ofmapPixels;
+  const k = geometry.windowSize;
+  const f = geometry.numFilters;
+  const macUnits = R * C;
+  // Quirk kept: WS/IS divide each fold's compute by C - 1 cycles more than the fold takes.
+  const utilisationCycles = config.dataflow === 'os' ? mapping.rowsPerFold : mapping.rowsPerFold + C - 1;
+  const mappingEfficiency = averageOverFolds(mapping, (rowsUsed, colsUsed) => (rowsUsed * colsUsed) / macUnits);
+  const computeUtil = averageOverFolds(mapping, (rowsUsed, colsUsed) => divideIntegers(rowsUsed * colsUsed * mapping.temporal, macUnits * utilisationCycles));
+  const [ifmapReads, filterReads, ofmapWrites] = sramCounts(config, mapping, p, k, f);
+  const dram = { ifmap: ifmapBuffer.dramActivity(), filter: filterBuffer.dramActivity(), ofmap: ofmapBuffer.dramActivity() };
+  const dramBandwidth = (activity: DramActivity): number => activity.words / (activity.stopCycle - activity.startCycle + 1);
+
+  return {
+    layer,
+    totalCycles,
+    stallCycles,
+    overallUtilPercent: divideIntegers(BigInt(p) * BigInt(f) * BigInt(k) * 100n, BigInt(totalCycles) * BigInt(macUnits)),
+    mappingEfficiencyPercent: mappingEfficiency * 100,
+    computeUtilPercent: computeUtil * 100,
+    sram: {
+      ifmap: { startCycle: ifmapRows.first, stopCycle: ifmapRows.last, words: ifmapReads },
+      filter: { startCycle: filterRows.first, stopCycle: filterRows.last, words: filterReads },
+      ofmap: { startCycle: ofmapRows.first, stopCycle: ofmapRows.last, words: ofmapWrites },
+    },
+    dram,
+    bandwidth: {
+      ifmapSram: divideIntegers(ifmapReads, totalCycles),
+      filterSram: divideIntegers(filterReads, totalCycles),
+      ofmapSram: divideIntegers(ofmapWrites, totalCycles),
+      ifmapDram: dramBandwidth(dram.ifmap),
+      filterDram: dramBandwidth(dram.filter),
+      ofmapDram: dramBandwidth(dram.ofmap),
+    },
+  };
+}
