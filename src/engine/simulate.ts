@@ -12,10 +12,10 @@ import { elementCount } from '../graph/shapes.js';
 import { eventClock } from '../lower/eventClock.js';
 import { type ArrayOp, convGeometry, isArrayOp, poolGeometry } from '../lower/geometry.js';
 import { type ActionCounts, type ArrayLayerSchedule, type GraphSchedule, type LayerSchedule, lowerGraph, type VectorLayerSchedule } from '../lower/schedule.js';
-import { type RequantParams, requantize, stochasticSite } from '../numeric/index.js';
+import { powerOfTwoShift, type RequantParams, requantize, type StochasticSite, stochasticSite } from '../numeric/index.js';
 import { priceActions } from './energy.js';
 import { convolve } from './kernels/conv.js';
-import { addOrt, addTflite, avgPoolTflite, type ClipCounter, clipCounter, globalAvgPoolOrt, maxPool } from './kernels/vector.js';
+import { addHvx, addOrt, addParams, addShiftOnly, addTflite, avgPoolRounded, avgPoolTflite, type ClipCounter, clipCounter, globalAvgPoolOrt, maxPool } from './kernels/vector.js';
 import { activationBounds, activationRange, channelRequantParams, type FusedActivation, zeroPointOf } from './layerNumerics.js';
 import { emptyOverflow, type LayerOverflow } from './overflow.js';
 import { seededIntegers } from './random.js';
@@ -34,6 +34,12 @@ function tensorOf(graph: Graph, name: string): Tensor {
   const tensor = graph.tensors.get(name);
   if (tensor === undefined) throw new InputError(`tensor "${name}" is not defined`, graph.file);
   return tensor;
+}
+
+/** A tensor's power-of-two exponent for shift-only arithmetic: value = (x - zp) * 2^exponent. */
+function exponentOf(tensor: Tensor): number {
+  if (tensor.quant?.kind === 'dfp') return -(tensor.quant.fractionalBits + tensor.quant.shiftBias);
+  return -powerOfTwoShift(tensor.quant?.scales[0] ?? 1);
 }
 
 class Simulation {
@@ -160,7 +166,6 @@ class Simulation {
     const activation = 'activation' in op ? (op.activation as FusedActivation) : 'none';
     const counter = clipCounter(typeRange(output.type), activationBounds(output, activation));
     const mode = config.requant.mode;
-    const library = mode === 'ort-float' ? 'ort' : 'tflite';
     const inputNames = op.op === 'add' || op.op === 'concat' ? op.inputs : [op.input];
     const inputs = inputNames.map((name) => tensorOf(this.graph, name));
     let values: Int32Array;
@@ -171,15 +176,24 @@ class Simulation {
     };
     const first = inputs[0];
     if (first === undefined) throw new Error('an op without inputs');
+    const { rounding = 'half-up', stochasticSeed, shiftBias = 0 } = config.requant;
+    const site = (label: string) => (rounding === 'stochastic' ? stochasticSite(BigInt(stochasticSeed ?? 0), `${op.name}/${label}`) : undefined);
     switch (op.op) {
       case 'add': {
         const [a, b] = inputs as [Tensor, Tensor];
         const range = activationRange(output, op.activation as FusedActivation);
         const operand = (tensor: Tensor) => ({ data: this.valuesOf(tensor.name), scale: scaleOf(tensor), zeroPoint: zeroPointOf(tensor) });
-        values =
-          library === 'ort'
-            ? addOrt(operand(a), operand(b), scaleOf(output), zeroPointOf(output), range, counter)
-            : addTflite(operand(a), operand(b), scaleOf(output), zeroPointOf(output), range, mode === 'tflite-single' || mode === 'cmsis-nn-single' ? 'single' : 'double', counter);
+        if (mode === 'ort-float') {
+          values = addOrt(operand(a), operand(b), scaleOf(output), zeroPointOf(output), range, counter);
+        } else if (mode === 'hvx') {
+          const draws = rounding === 'stochastic' ? { a: site('add-a') as StochasticSite, b: site('add-b') as StochasticSite, out: site('add-out') as StochasticSite } : undefined;
+          values = addHvx(operand(a), operand(b), addParams(scaleOf(a), scaleOf(b), scaleOf(output), 'double'), zeroPointOf(output), range, rounding, counter, draws);
+        } else if (mode === 'shift-only') {
+          const fixed = (tensor: Tensor) => ({ data: this.valuesOf(tensor.name), zeroPoint: zeroPointOf(tensor), exponent: exponentOf(tensor) });
+          values = addShiftOnly(fixed(a), fixed(b), { zeroPoint: zeroPointOf(output), exponent: exponentOf(output) }, shiftBias, range, rounding, counter, site('add'));
+        } else {
+          values = addTflite(operand(a), operand(b), scaleOf(output), zeroPointOf(output), range, mode === 'tflite-single' || mode === 'cmsis-nn-single' ? 'single' : 'double', counter);
+        }
         break;
       }
       case 'max_pool':
@@ -190,12 +204,12 @@ class Simulation {
         const data = this.valuesOf(first.name);
         if (op.op === 'max_pool') {
           values = maxPool(geometry, data, range, typeRange(first.type).min, counter);
-        } else if (library === 'ort' && op.op === 'global_avg_pool') {
+        } else if (mode === 'ort-float') {
+          // Validation admits only windows that are the whole image without padding: QLinearGlobalAveragePool.
           values = globalAvgPoolOrt(geometry, data, scaleOf(first), zeroPointOf(first), scaleOf(output), zeroPointOf(output), range, counter);
+        } else if (mode === 'hvx' || mode === 'shift-only') {
+          values = avgPoolRounded(geometry, data, zeroPointOf(first), rounding, range, counter, site('avg-pool'));
         } else {
-          if (scaleOf(first) !== scaleOf(output) || zeroPointOf(first) !== zeroPointOf(output)) {
-            throw new InputError(`${op.op} "${op.name}": the ${mode} mode averages in the input's quantization; give the output the same scale and zero point`, this.graph.file);
-          }
           values = avgPoolTflite(geometry, data, range, counter);
         }
         break;

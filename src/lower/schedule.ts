@@ -6,6 +6,7 @@
  * depends on values (gated MACs, overflow). `npusim schedule` prints it.
  */
 import { InputError } from '../errors.js';
+import { checkGraphOnHardware } from '../formats/compatibility.js';
 import type { HardwareConfig } from '../formats/hardwareSchema.js';
 import { formatJsonPath } from '../formats/jsonPath.js';
 import { type GraphOp, type Graph, type Tensor } from '../graph/model.js';
@@ -286,9 +287,10 @@ class Lowering {
 
 /**
  * Lowers a graph onto a hardware config. Throws InputError (naming the graph file and the op's
- * JSON path) when a layer cannot run there: an operand mode the array lacks, a MAC no energy action
- * prices, or a fold whose smallest tile does not fit the SRAM.
+ * JSON path) when a layer cannot run there: what checkGraphOnHardware rejects (operand modes, ops
+ * the requantization mode does not define), or a fold whose smallest tile does not fit the SRAM.
  */
 export function lowerGraph(graph: Graph, config: HardwareConfig, hardwareFile = config.name): GraphSchedule {
+  checkGraphOnHardware(graph, config, hardwareFile);
   return new Lowering(graph, config, hardwareFile).lower();
 }

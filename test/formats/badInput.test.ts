@@ -192,6 +192,28 @@ describe('bad graphs', () => {
     await expectBadInput(['validate', hardware], `${hardware}:$.requant.stochasticSeed: missing: stochastic rounding needs a stochasticSeed (a whole number), so that runs repeat`);
   });
 
+  it('a max pool that changes the quantization', async () => {
+    const { graph, graphJson, hardware } = setUp();
+    graphJson.tensors['pool.out'].quant = { scale: 0.4, zeroPoint: 0 };
+    writeJson(graph, graphJson);
+    await expectBadInput(
+      ['validate', graph, '--hw', hardware],
+      `${graph}:$.ops[2].output: max_pool "pool": max_pool moves values without rescaling them; give the output the input's type and quantization (s8, {"kind":"affine","scales":[0.2],"zeroPoints":[0]})`,
+    );
+  });
+
+  it('a windowed average pool under the ort-float mode', async () => {
+    const { graph, graphJson, hardware, hardwareJson } = setUp();
+    graphJson.ops[2] = { name: 'pool', op: 'avg_pool', input: 'dw.out', output: 'pool.out', filter: [1, 1], stride: [2, 2] };
+    hardwareJson.requant = { mode: 'ort-float' };
+    writeJson(graph, graphJson);
+    writeJson(hardware, hardwareJson);
+    await expectBadInput(
+      ['validate', graph, '--hw', hardware],
+      `${graph}:$.ops[2]: avg_pool "pool": the ort-float mode models onnxruntime's QLinearGlobalAveragePool, not its windowed QLinearAveragePool (no conformance data for it); use a window of the whole 2x2 image without padding, or global_avg_pool`,
+    );
+  });
+
   it('an op name that is not an op, with a did-you-mean', async () => {
     const { graph, graphJson } = setUp();
     graphJson.ops[2].op = 'maxpool';

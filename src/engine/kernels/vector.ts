@@ -1,10 +1,24 @@
 /**
- * The vector unit's ops under the library requantization modes, each exactly as its library's
- * reference kernel computes it (docs/ops.md): TFLite's int8 Add (left shift 20, three roundings),
- * average pooling's rounded division over the valid taps, max pooling, and onnxruntime's
- * QLinearAdd (AVX2 + FMA path), QLinearGlobalAveragePool and MaxPool.
+ * The vector unit's ops under every requantization mode (docs/numerics.md, section 8, the ops x
+ * modes table). Library modes compute each op exactly as the library's reference kernel does:
+ * TFLite's int8 Add (left shift 20, three roundings), average pooling's rounded division over the
+ * valid taps, max pooling, and onnxruntime's QLinearAdd (AVX2 + FMA path), QLinearGlobalAveragePool
+ * and MaxPool. The hvx and shift-only modes use npusim's own definitions, with the configured
+ * rounding.
  */
-import { mbqmSingle, mbqmSmallerThanOneExp, ortRequantFloat, quantizeMultiplier, roundFloat } from '../../numeric/index.js';
+import {
+  mbqmSingle,
+  mbqmSmallerThanOneExp,
+  ortRequantFloat,
+  quantizeMultiplier,
+  requantHvx,
+  roundDivide,
+  type RoundingMode,
+  roundFloat,
+  roundShiftRight,
+  srdhm,
+  type StochasticSite,
+} from '../../numeric/index.js';
 import type { PoolGeometry } from '../../lower/geometry.js';
 import { fusedMultiplyAddFloat32 } from './float32.js';
 
@@ -34,9 +48,9 @@ export function clipCounter(typeRange: ClampRange, activation: { readonly low: n
 }
 
 /** Applies the activation, counts a result the type cannot hold, and clamps to the final range. */
-export function clampCounted(value: number, range: ClampRange, index: number, counter: ClipCounter): number {
+export function clampCounted(value: number, range: ClampRange, index: number, counter: ClipCounter, alreadyClipped = false): number {
   const activated = value < counter.activationLow ? counter.activationLow : value > counter.activationHigh ? counter.activationHigh : value;
-  if (activated < counter.typeMin || activated > counter.typeMax) {
+  if (alreadyClipped || activated < counter.typeMin || activated > counter.typeMax) {
     counter.clipped += 1;
     if (counter.firstClipped === undefined) counter.firstClipped = index;
   }
@@ -51,6 +65,31 @@ export interface AddOperand {
 
 export const TFLITE_ADD_LEFT_SHIFT = 20;
 
+/** Multiplier and shift of one rescaling step (QuantizeMultiplier's pair). */
+export interface ScaleStep {
+  readonly multiplier: number;
+  readonly shift: number;
+}
+
+/** The integer parameters of TFLite's Add structure, which hvx keeps: both inputs to twice the larger scale. */
+export interface AddParams {
+  readonly leftShift: number;
+  readonly a: ScaleStep;
+  readonly b: ScaleStep;
+  readonly out: ScaleStep;
+}
+
+/** TFLite's Prepare for int8 Add (also npusim's hvx Add): multipliers of s_a/2max, s_b/2max and 2max/(2^20 s_out). */
+export function addParams(scaleA: number, scaleB: number, outputScale: number, build: 'double' | 'single'): AddParams {
+  const twiceMax = 2 * Math.max(scaleA, scaleB);
+  return {
+    leftShift: TFLITE_ADD_LEFT_SHIFT,
+    a: quantizeMultiplier(scaleA / twiceMax, build),
+    b: quantizeMultiplier(scaleB / twiceMax, build),
+    out: quantizeMultiplier(twiceMax / (2 ** TFLITE_ADD_LEFT_SHIFT * outputScale), build),
+  };
+}
+
 /** TFLite's int8 Add: both inputs rescaled to twice the larger input scale, summed, rescaled out. */
 export function addTflite(
   a: AddOperand,
@@ -61,19 +100,85 @@ export function addTflite(
   build: 'double' | 'single',
   counter: ClipCounter,
 ): Int32Array {
-  const twiceMax = 2 * Math.max(a.scale, b.scale);
-  const quantize = (real: number) => quantizeMultiplier(real, build);
-  const inA = quantize(a.scale / twiceMax);
-  const inB = quantize(b.scale / twiceMax);
-  const out = quantize(twiceMax / (2 ** TFLITE_ADD_LEFT_SHIFT * outputScale));
+  const { leftShift, a: inA, b: inB, out } = addParams(a.scale, b.scale, outputScale, build);
   const scale = (x: number, m: number, shift: number): number =>
     build === 'double' ? mbqmSmallerThanOneExp(x, m, shift) : mbqmSingle(x, m, shift);
   const result = new Int32Array(a.data.length);
   for (let index = 0; index < result.length; index += 1) {
-    const shiftedA = ((a.data[index] ?? 0) - a.zeroPoint) * 2 ** TFLITE_ADD_LEFT_SHIFT;
-    const shiftedB = ((b.data[index] ?? 0) - b.zeroPoint) * 2 ** TFLITE_ADD_LEFT_SHIFT;
+    const shiftedA = ((a.data[index] ?? 0) - a.zeroPoint) * 2 ** leftShift;
+    const shiftedB = ((b.data[index] ?? 0) - b.zeroPoint) * 2 ** leftShift;
     const sum = scale(shiftedA, inA.multiplier, inA.shift) + scale(shiftedB, inB.multiplier, inB.shift);
     result[index] = clampCounted(scale(sum, out.multiplier, out.shift) + outputZeroPoint, range, index, counter);
+  }
+  return result;
+}
+
+/** Where stochastic rounding draws for one op: a site per rounding point, the element index as counter. */
+export interface AddDraws {
+  readonly a: StochasticSite;
+  readonly b: StochasticSite;
+  readonly out: StochasticSite;
+}
+
+/**
+ * npusim's hvx Add: TFLite's structure built from HVX primitives with the configured rounding.
+ * Each input (x - zp) << 20 goes through vmpyo (SRDHM, Q31) and a vasr right shift rounded with the
+ * configured mode; the two int32 words add exactly (|each| < 2^29); the sum goes through the hvx
+ * requantization pipeline (saturating left shift, SRDHM, vasr narrowing with int16 saturation,
+ * + zp with int16 saturation), whose saturations count as clipping.
+ */
+export function addHvx(
+  a: AddOperand,
+  b: AddOperand,
+  params: AddParams,
+  outputZeroPoint: number,
+  range: ClampRange,
+  rounding: RoundingMode,
+  counter: ClipCounter,
+  draws?: AddDraws,
+): Int32Array {
+  const unbounded = { zeroPoint: outputZeroPoint, min: -(2 ** 53), max: 2 ** 53 };
+  const result = new Int32Array(a.data.length);
+  for (let index = 0; index < result.length; index += 1) {
+    const input = (operand: AddOperand, step: ScaleStep, site: StochasticSite | undefined): number =>
+      roundShiftRight(srdhm(((operand.data[index] ?? 0) - operand.zeroPoint) * 2 ** params.leftShift, step.multiplier), -step.shift, rounding, site === undefined ? undefined : { site, counter: index });
+    const sum = input(a, params.a, draws?.a) + input(b, params.b, draws?.b);
+    const out = requantHvx(sum, params.out.multiplier, params.out.shift, rounding, unbounded, draws === undefined ? undefined : { site: draws.out, counter: index });
+    result[index] = clampCounted(out.value, range, index, counter, out.clipped);
+  }
+  return result;
+}
+
+/** A dynamic fixed point operand: value = (x - zp) * 2^exponent. */
+export interface FixedPointOperand {
+  readonly data: Int32Array;
+  readonly zeroPoint: number;
+  readonly exponent: number;
+}
+
+/**
+ * npusim's shift-only Add (dynamic fixed point): both inputs aligned exactly to the finer of their
+ * two scales (a left shift), summed exactly, then one right shift to the output's scale with the
+ * configured rounding (a left shift when the output is finer), + zp, then the activation and the
+ * type's clamp. `shiftBias` (S-DFP) is added to that final shift, as to every shift-only shift.
+ */
+export function addShiftOnly(
+  a: FixedPointOperand,
+  b: FixedPointOperand,
+  output: { readonly zeroPoint: number; readonly exponent: number },
+  shiftBias: number,
+  range: ClampRange,
+  rounding: RoundingMode,
+  counter: ClipCounter,
+  site?: StochasticSite,
+): Int32Array {
+  const finer = Math.min(a.exponent, b.exponent);
+  const shift = output.exponent - finer + shiftBias;
+  const result = new Int32Array(a.data.length);
+  for (let index = 0; index < result.length; index += 1) {
+    const sum = ((a.data[index] ?? 0) - a.zeroPoint) * 2 ** (a.exponent - finer) + ((b.data[index] ?? 0) - b.zeroPoint) * 2 ** (b.exponent - finer);
+    const scaled = shift >= 0 ? roundShiftRight(sum, shift, rounding, site === undefined ? undefined : { site, counter: index }) : sum * 2 ** -shift;
+    result[index] = clampCounted(scaled + output.zeroPoint, range, index, counter);
   }
   return result;
 }
@@ -140,6 +245,19 @@ export function avgPoolTflite(g: PoolGeometry, input: Int32Array, range: ClampRa
     const half = Math.trunc(count / 2);
     const average = sum > 0 ? Math.trunc((sum + half) / count) : Math.trunc((sum - half) / count);
     return clampCounted(average, range, index, counter);
+  });
+}
+
+/**
+ * npusim's average pooling for hvx and shift-only: the centred values (x - zp) summed over the valid
+ * taps, divided by their number with the configured rounding, + zp. Centring first keeps the
+ * sign-dependent modes (trunc, half-away) symmetric about the real zero; TFLite sums raw values.
+ */
+export function avgPoolRounded(g: PoolGeometry, input: Int32Array, zeroPoint: number, rounding: RoundingMode, range: ClampRange, counter: ClipCounter, site?: StochasticSite): Int32Array {
+  return pool(g, input, (taps, index) => {
+    const sum = taps.reduce((total, value) => total + value - zeroPoint, 0);
+    const average = roundDivide(sum, taps.length, rounding, site === undefined ? undefined : { site, counter: index });
+    return clampCounted(average + zeroPoint, range, index, counter);
   });
 }
 
