@@ -4,6 +4,7 @@
  */
 import { InputError } from '../errors.js';
 import type { Args } from './args.js';
+import { isLayerCaseRecord, type LayerCase, parseLayerCase } from './layerCases.js';
 import type { VectorResult } from './vectorOps.js';
 
 export interface VectorCase {
@@ -40,6 +41,10 @@ export function parseVectorLine(text: string, file: string, line: number): Vecto
     throw new InputError('expected a JSON object {"op", "args", "expected", "source"}', file, `${line}`);
   }
   const fields = record as Record<string, unknown>;
+  return parseVectorFields(fields, file, line);
+}
+
+function parseVectorFields(fields: Record<string, unknown>, file: string, line: number): VectorCase {
   if (typeof fields.op !== 'string' || fields.op === '') {
     throw new InputError(`"op": expected a non-empty string, got ${JSON.stringify(fields.op)}`, file, `${line}`);
   }
@@ -58,6 +63,34 @@ export function parseVectorLine(text: string, file: string, line: number): Vecto
     expected: parseExpected(fields.expected, file, line),
     source: fields.source ?? '(no source given)',
   };
+}
+
+/** The cases of a file that mixes numeric vectors and whole-layer cases (a line is one or the other). */
+export interface ConformanceCases {
+  readonly vectors: VectorCase[];
+  readonly layers: LayerCase[];
+}
+
+export function parseConformanceText(text: string, file: string): ConformanceCases {
+  const vectors: VectorCase[] = [];
+  const layers: LayerCase[] = [];
+  text.split('\n').forEach((raw, index) => {
+    const trimmed = raw.trim();
+    if (trimmed === '') return;
+    const line = index + 1;
+    let record: unknown;
+    try {
+      record = JSON.parse(trimmed);
+    } catch (error) {
+      throw new InputError(`not valid JSON (${(error as Error).message})`, file, `${line}`);
+    }
+    if (typeof record === 'object' && record !== null && !Array.isArray(record) && isLayerCaseRecord(record as Record<string, unknown>)) {
+      layers.push(parseLayerCase(record as Record<string, unknown>, file, line));
+    } else {
+      vectors.push(parseVectorLine(trimmed, file, line));
+    }
+  });
+  return { vectors, layers };
 }
 
 /** Every case of a file's text; blank lines are skipped. */

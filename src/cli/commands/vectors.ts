@@ -1,8 +1,8 @@
 /** `npusim vectors FILE...`: checks conformance vector files against the numeric core. */
 import { readFile } from 'node:fs/promises';
+import { type LayerCase, runLayerCases } from '../../conformance/layerCases.js';
 import { runVectorCases, type VectorFailure } from '../../conformance/runVectors.js';
-import { parseVectorText } from '../../conformance/vectorFile.js';
-import type { VectorCase } from '../../conformance/vectorFile.js';
+import { type ConformanceCases, parseConformanceText, type VectorCase } from '../../conformance/vectorFile.js';
 import { InputError } from '../../errors.js';
 import { type CliIO, EXIT_DIFFERENCE, EXIT_OK, paint } from '../io.js';
 
@@ -11,7 +11,7 @@ export interface VectorsOptions {
   readonly maxFailures: number;
 }
 
-async function readCases(file: string): Promise<VectorCase[]> {
+async function readCases(file: string): Promise<ConformanceCases> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -20,7 +20,7 @@ async function readCases(file: string): Promise<VectorCase[]> {
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a .jsonl file' : `cannot be read (${code ?? (error as Error).message})`;
     throw new InputError(reason, file);
   }
-  return parseVectorText(text, file);
+  return parseConformanceText(text, file);
 }
 
 function formatResult(value: VectorFailure['got']): string {
@@ -31,9 +31,20 @@ export async function runVectorsCommand(options: VectorsOptions, io: CliIO): Pro
   const colour = paint(io);
   // Read and parse everything first, so that a malformed file stops the run before any verdict.
   const cases: VectorCase[] = [];
-  for (const file of options.files) cases.push(...(await readCases(file)));
-  const result = runVectorCases(cases);
-  for (const failure of result.failures.slice(0, options.maxFailures)) {
+  const layerCases: LayerCase[] = [];
+  for (const file of options.files) {
+    const read = await readCases(file);
+    cases.push(...read.vectors);
+    layerCases.push(...read.layers);
+  }
+  const vectors = runVectorCases(cases);
+  // Whole-layer cases run through the engine's kernels on every dataflow's accumulation split.
+  const layers = runLayerCases(layerCases);
+  const result = { passed: vectors.passed + layers.passed, failed: vectors.failed + layers.failures.length };
+  let shown = 0;
+  for (const failure of vectors.failures) {
+    if (shown >= options.maxFailures) break;
+    shown += 1;
     io.stdout(
       `${colour.red('FAIL')} ${colour.bold(failure.op)}  ${failure.file}:${failure.line}\n` +
         `  args:     ${JSON.stringify(failure.args)}\n` +
@@ -41,6 +52,11 @@ export async function runVectorsCommand(options: VectorsOptions, io: CliIO): Pro
         `  got:      ${formatResult(failure.got)}\n` +
         `  source:   ${failure.source}\n`,
     );
+  }
+  for (const failure of layers.failures) {
+    if (shown >= options.maxFailures) break;
+    shown += 1;
+    io.stdout(`${colour.red('FAIL')} ${colour.bold(failure.name)}  ${failure.file}:${failure.line}\n  ${failure.reason}\n`);
   }
   const hidden = result.failed - Math.min(result.failed, options.maxFailures);
   if (hidden > 0) io.stdout(`... and ${hidden} more failures (--max-failures to see more)\n`);
