@@ -97,3 +97,45 @@ describe('npusim scalesim', () => {
     expect(inputType.stderr).toContain('Choices: "conv", "gemm"');
   });
 });
+
+describe('npusim import scalesim', () => {
+  const importArgs = (directory: string, topology = anchor('topologies/edge_small.csv')): string[] => [
+    'import', 'scalesim', '-c', anchor('cfgs/edge_small_8x8_os_user64bw10.cfg'), '-t', topology,
+    '--out-graph', join(directory, 'g.json'), '--out-hw', join(directory, 'hw.json'),
+  ];
+
+  it('writes the graph, its sidecar and the hardware config, the same bytes for the same seed', async () => {
+    const first = temporaryDirectory();
+    const second = temporaryDirectory();
+    const run = await runCli([...importArgs(first), '--seed', '7']);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toBe(
+      `edge_small: 8 layers, 1693806 MACs, on 8x8 os (USER, SCALE-Sim timing); wrote ${join(first, 'g.json')}, ${join(first, 'g.bin')} and ${join(first, 'hw.json')}\n`,
+    );
+    expect((await runCli([...importArgs(second), '--seed', '7'])).exitCode).toBe(0);
+    expect(readFileSync(join(first, 'g.bin')).equals(readFileSync(join(second, 'g.bin')))).toBe(true);
+    const hardware = JSON.parse(readFileSync(join(first, 'hw.json'), 'utf8')) as Record<string, unknown>;
+    expect(hardware).toMatchObject({ memory: { dram: { bytesPerCycle: 10 } }, timing: { model: 'scalesim', interfaceBandwidth: 'USER' } });
+  });
+
+  it('never overwrites, and a bad topology exits 2 with file:line:col, writing nothing', async () => {
+    const directory = temporaryDirectory();
+    writeFileSync(join(directory, 'hw.json'), '{"keep": "me"}');
+    const refused = await runCli(importArgs(directory));
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toBe(`error: ${join(directory, 'hw.json')}: already exists; npusim never overwrites a file unless you pass --force\n`);
+    expect(existsSync(join(directory, 'g.json'))).toBe(false);
+    const topology = join(directory, 'bad.csv');
+    writeFileSync(topology, 'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nConv1, 8, 8, 9, 3, 4, 2, 1,\n');
+    const bad = await runCli([...importArgs(directory, topology), '--force']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toBe(`error: ${topology}:2:14: filter height 9 is larger than the IFMAP height 8 (SCALE-Sim has no padding: give the padded size)\n`);
+    expect(existsSync(join(directory, 'g.json'))).toBe(false);
+    expect(readFileSync(join(directory, 'hw.json'), 'utf8')).toBe('{"keep": "me"}');
+    const notJson = await runCli(['import', 'scalesim', '-c', anchor('cfgs/edge_small_8x8_os_user64bw10.cfg'), '-t', topology, '--out-graph', join(directory, 'g.txt'), '--out-hw', join(directory, 'h.json')]);
+    expect(notJson.stderr).toBe(`error: ${join(directory, 'g.txt')}: --out-graph must name a .json file\n`);
+    const seed = await runCli([...importArgs(directory), '--seed', '-1']);
+    expect(seed.exitCode).toBe(2);
+    expect(seed.stderr).toBe('error: --seed must be a non-negative whole number, got -1\n');
+  });
+});
