@@ -5,8 +5,10 @@
 import yargs from 'yargs';
 import { InputError } from '../errors.js';
 import { SCHEMA_NAMES } from '../formats/jsonSchema.js';
+import { runImportScaleSimCommand } from './commands/importScaleSim.js';
 import { REPORT_FORMATS, runRunCommand } from './commands/run.js';
 import { runSchemaCommand } from './commands/schema.js';
+import { runScaleSimCommand, TOPOLOGY_INPUT_TYPES } from './commands/scalesim.js';
 import { runScheduleCommand, SCHEDULE_FORMATS } from './commands/schedule.js';
 import { runValidateCommand } from './commands/validate.js';
 import { runVectorsCommand } from './commands/vectors.js';
@@ -62,6 +64,40 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           .option('force', { type: 'boolean', default: false, describe: 'overwrite --out' }),
       (args) => {
         exitCode = runScheduleCommand({ graph: args.graph, hardware: args.hw, format: args.format, out: args.out, force: args.force }, io);
+      },
+    )
+    .command(
+      'scalesim',
+      "SCALE-Sim v2 compatible run: a .cfg and a topology CSV in, SCALE-Sim's three reports out in <out>/<run_name>/ (SCALE-Sim's -c -t -p -i work too)",
+      (command) =>
+        command
+          .option('config', { alias: 'c', type: 'string', demandOption: true, describe: 'SCALE-Sim .cfg file' })
+          .option('topology', { alias: 't', type: 'string', demandOption: true, describe: 'SCALE-Sim topology CSV' })
+          .option('input-type', { alias: 'i', choices: TOPOLOGY_INPUT_TYPES, default: 'conv' as const, describe: 'conv rows, or gemm rows (name, M, N, K)' })
+          .option('out', { alias: 'p', type: 'string', demandOption: true, describe: 'folder the <run_name>/ report folder goes in' })
+          .option('force', { type: 'boolean', default: false, describe: 'overwrite existing report files' }),
+      (args) => {
+        exitCode = runScaleSimCommand({ config: args.config, topology: args.topology, inputType: args['input-type'], out: args.out, force: args.force }, io);
+      },
+    )
+    .command(
+      'import <source>',
+      'write a graph and a hardware config from another simulator\'s inputs (scalesim: a SCALE-Sim .cfg and topology CSV, with SCALE-Sim timing)',
+      (command) =>
+        command
+          .positional('source', { choices: ['scalesim'] as const, demandOption: true, describe: 'what to import from' })
+          .option('config', { alias: 'c', type: 'string', demandOption: true, describe: 'SCALE-Sim .cfg file' })
+          .option('topology', { alias: 't', type: 'string', demandOption: true, describe: 'SCALE-Sim topology CSV' })
+          .option('input-type', { alias: 'i', choices: TOPOLOGY_INPUT_TYPES, default: 'conv' as const, describe: 'conv rows, or gemm rows (name, M, N, K)' })
+          .option('out-graph', { type: 'string', demandOption: true, describe: 'graph file to write (.json); the weights go to the .bin beside it' })
+          .option('out-hw', { type: 'string', demandOption: true, describe: 'hardware config to write (.json)' })
+          .option('seed', { type: 'number', default: 1, describe: 'seed of the weights and the calibration inputs' })
+          .option('force', { type: 'boolean', default: false, describe: 'overwrite existing files' }),
+      (args) => {
+        exitCode = runImportScaleSimCommand(
+          { config: args.config, topology: args.topology, inputType: args['input-type'], outGraph: args['out-graph'], outHardware: args['out-hw'], seed: args.seed, force: args.force },
+          io,
+        );
       },
     )
     .command(

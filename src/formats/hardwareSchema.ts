@@ -122,7 +122,13 @@ export const hardwareSchema = z
       ])
       .describe('the energy table: a named table file, or one written inline'),
     timing: z
-      .strictObject({ model: z.enum(['npusim', 'scalesim']).describe("npusim's own timing model, or SCALE-Sim-compatible timing") })
+      .strictObject({
+        model: z.enum(['npusim', 'scalesim']).describe("npusim's own timing model, or SCALE-Sim-compatible timing"),
+        interfaceBandwidth: z
+          .enum(['CALC', 'USER'])
+          .optional()
+          .describe("SCALE-Sim's InterfaceBandwidth, with model scalesim only: CALC (the default) estimates DRAM bandwidth, USER limits DRAM to memory.dram.bytesPerCycle words per cycle"),
+      })
       .default({ model: 'npusim' })
       .describe('which timing model to use'),
   })

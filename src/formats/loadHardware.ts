@@ -12,6 +12,7 @@ import { type EnergyTableFile, energyTableSchema, type HardwareConfig, hardwareS
 import { ENERGY_TABLES_DIR } from './paths.js';
 import { readJsonFile } from './readJson.js';
 import { validateWith } from './validate.js';
+import { checkScaleSimTimingRules } from './scaleSimTimingRules.js';
 
 export interface EnergyPrice {
   readonly pJ: number;
@@ -80,6 +81,7 @@ export function checkHardwareRules(config: HardwareConfig, file: string): void {
   if (requant.outputsPerCycle !== undefined && requant.unit === 'vector') {
     throw new InputError('outputsPerCycle sets the dedicated unit\'s rate; with "unit": "vector" the vector unit\'s opCycles.requant does', file, '$.requant.outputsPerCycle');
   }
+  checkScaleSimTimingRules(config, file);
 }
 
 function availableTables(): string[] {

@@ -10,12 +10,14 @@ import { checkGraphOnHardware } from '../formats/compatibility.js';
 import type { HardwareConfig } from '../formats/hardwareSchema.js';
 import { formatJsonPath } from '../formats/jsonPath.js';
 import { type GraphOp, type Graph, type Tensor } from '../graph/model.js';
+import type { ScaleSimConfig } from '../scalesim/config.js';
 import { elementCount } from '../graph/shapes.js';
 import { type EnergyAction, macAction } from '../hardware/energyActions.js';
 import { type ArrayOp, type ConvGeometry, convGeometry, isArrayOp } from './geometry.js';
 import { type GemmShape, type Mapping, mapLayer } from './mapping.js';
+import { scaleSimArrayCycles, scaleSimConfigFor } from './scaleSimTiming.js';
 import { planTiles, sramBudget, type TilePlan, tileDemand } from './tiling.js';
-import { computeCycles, memoryCycles, type Traffic, vectorCycles, type VectorOpName } from './timing.js';
+import { type ComputeCycles, computeCycles, memoryCycles, type Traffic, vectorCycles, type VectorOpName } from './timing.js';
 
 export interface LayerCycles {
   /** Array cycles: streaming, fill/drain and stationary loads. */
@@ -97,15 +99,25 @@ const VECTOR_OP: Partial<Record<GraphOp['op'], VectorOpName>> = {
   pad: 'pad',
 };
 
+/** npusim's own timing of an array layer (docs/cycle-model.md). */
+function npusimArrayCycles(mapping: Mapping, traffic: Traffic, config: HardwareConfig): { compute: ComputeCycles; memoryStall: number } {
+  const compute = computeCycles(mapping, config);
+  return { compute, memoryStall: memoryCycles(traffic, compute.total, config).stall };
+}
+
 class Lowering {
   /** Activations held on chip after the op that produced them. */
   private readonly resident = new Set<string>();
+  /** Set when the hardware asks for SCALE-Sim timing: array layers then take SCALE-Sim's cycles. */
+  private readonly scaleSim: ScaleSimConfig | undefined;
 
   constructor(
     private readonly graph: Graph,
     private readonly config: HardwareConfig,
     private readonly hardwareFile: string,
-  ) {}
+  ) {
+    this.scaleSim = config.timing.model === 'scalesim' ? scaleSimConfigFor(config, hardwareFile) : undefined;
+  }
 
   lower(): GraphSchedule {
     const layers = this.graph.ops.map((op, index) => (isArrayOp(op) ? this.arrayLayer(op, index) : this.vectorLayer(op)));
@@ -186,20 +198,21 @@ class Lowering {
       sramWriteBytes: bytes(output) + partialSumBytes,
       dramTransfers: tiling.tiles,
     };
-    const compute = computeCycles(mapping, config);
-    const memory = memoryCycles(traffic, compute.total, config);
+    // Only the cycles depend on the timing model; mapping, tiles and traffic stay npusim's (energy).
+    const { compute, memoryStall } =
+      this.scaleSim === undefined ? npusimArrayCycles(mapping, traffic, config) : scaleSimArrayCycles(this.scaleSim, op, geometry, this.graph.file, path);
     const requantOnVector = config.requant.unit === 'vector';
     const vector = requantOnVector
       ? vectorCycles(config, 'requant', outputs * 4)
       : { instructions: 0, cycles: Math.ceil(outputs / (config.requant.outputsPerCycle ?? columns)) };
-    const arrayBusy = compute.total + memory.stall;
+    const arrayBusy = compute.total + memoryStall;
     const overlap = Math.min(vector.cycles, arrayBusy);
     const cycles: LayerCycles = {
       compute: compute.total,
       streaming: compute.streaming,
       fillDrain: compute.fillDrain,
       stationaryLoad: compute.stationaryLoad,
-      memoryStall: memory.stall,
+      memoryStall,
       vector: vector.cycles,
       overlap,
       total: arrayBusy + vector.cycles - overlap,

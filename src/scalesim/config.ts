@@ -22,9 +22,13 @@ export interface ScaleSimConfig {
   ofmapOffset: number;
   dataflow: ScaleSimDataflow;
   bandwidthMode: BandwidthMode;
-  /** The `Bandwidth` list (USER mode; SCALE-Sim uses the first value for all three operands). */
+  /**
+   * The `Bandwidth` list. USER mode requires it (SCALE-Sim uses the first value for all three
+   * operands); CALC mode never uses it and keeps it only when it is a valid list (else []), for
+   * `npusim import scalesim`, which writes it as the DRAM bandwidth.
+   */
   bandwidthsWordsPerCycle: number[];
-  /** DRAM words per cycle used in USER mode: the first Bandwidth value. */
+  /** DRAM words per cycle used in USER mode: the first Bandwidth value (0 in CALC mode). */
   userBandwidthWordsPerCycle: number;
   memoryBanks: number;
   /** `[section] key` of every setting read but not used (SCALE-Sim v3 keys and the like). */
@@ -147,6 +151,17 @@ class ConfigReader {
     });
   }
 
+  /** The list when present and valid, else [] (for a setting SCALE-Sim does not read). */
+  optionalIntegerList(section: string, key: string): number[] {
+    if (this.find(section, key) === undefined) return [];
+    try {
+      return this.integerList(section, key);
+    } catch (error) {
+      if (error instanceof InputError) return [];
+      throw error;
+    }
+  }
+
   ignoredKeys(): string[] {
     const ignored: string[] = [];
     for (const [section, { options }] of this.sections) {
@@ -176,8 +191,8 @@ export function parseScaleSimConfig(text: string, file: string): ScaleSimConfig 
   const ofmapOffset = reader.optionalInteger(arch, 'OfmapOffset', 0, DEFAULT_OFFSETS.ofmap);
   const dataflow = reader.oneOf(arch, 'Dataflow', ['os', 'ws', 'is'] as const);
   const memoryBanks = reader.optionalInteger(arch, 'MemoryBanks', 1, 1);
-  // SCALE-Sim reads Bandwidth only in USER mode; in CALC mode it may hold anything.
-  const bandwidthsWordsPerCycle = bandwidthMode === 'USER' ? reader.integerList(arch, 'Bandwidth') : [];
+  // SCALE-Sim reads Bandwidth only in USER mode; in CALC mode it may hold anything, or be missing.
+  const bandwidthsWordsPerCycle = bandwidthMode === 'USER' ? reader.integerList(arch, 'Bandwidth') : reader.optionalIntegerList(arch, 'Bandwidth');
   return {
     runName,
     arrayRows,
@@ -191,7 +206,7 @@ export function parseScaleSimConfig(text: string, file: string): ScaleSimConfig 
     dataflow,
     bandwidthMode,
     bandwidthsWordsPerCycle,
-    userBandwidthWordsPerCycle: bandwidthsWordsPerCycle[0] ?? 0,
+    userBandwidthWordsPerCycle: bandwidthMode === 'USER' ? (bandwidthsWordsPerCycle[0] ?? 0) : 0,
     memoryBanks,
     ignoredKeys: reader.ignoredKeys(),
   };

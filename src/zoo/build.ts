@@ -330,6 +330,11 @@ function typeRangeOf(name: string): { min: number; max: number } {
 }
 
 export function buildZooNetwork(name: ZooName, options: ZooOptions): ZooNetwork {
-  return new NetworkQuantizer(zooTopology(name), options).build();
+  return buildNetwork(zooTopology(name), options);
+}
+
+/** Any topology, built the zoo's way (the SCALE-Sim importer builds its layers with it). */
+export function buildNetwork(topology: Topology, options: ZooOptions): ZooNetwork {
+  return new NetworkQuantizer(topology, options).build();
 }
 

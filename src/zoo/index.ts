@@ -1,4 +1,4 @@
 /** The network zoo: real topologies, seeded weights, calibrated quantization. */
-export { buildZooNetwork, type ZooLayerSummary, type ZooNetwork, type ZooOptions } from './build.js';
+export { buildNetwork, buildZooNetwork, type ZooLayerSummary, type ZooNetwork, type ZooOptions } from './build.js';
 export { ZOO_NAMES, type ZooName, zooTopology } from './networks.js';
 export type { Layer, Topology } from './topology.js';
