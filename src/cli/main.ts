@@ -137,7 +137,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           .option('rounding', { choices: ROUNDING_MODES, default: 'half-away' as const, describe: 'rounding of float weights and biases to integers' })
           .option('force', { type: 'boolean', default: false, describe: 'overwrite existing files' })
           .check((argv) => {
-            if (!Number.isSafeInteger(argv.seed) || argv.seed < 0) throw new Error('--seed must be a non-negative whole number');
+            if (!Number.isSafeInteger(argv.seed) || argv.seed < 0) throw new UsageError('--seed must be a non-negative whole number');
             return true;
           }),
       (args) => {
@@ -164,6 +164,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .version()
     .exitProcess(false)
     .fail((message, error) => {
+      // A check's own UsageError is a usage error; anything else thrown (InputError, a bug) keeps its kind.
+      if (error instanceof UsageError) throw error;
       if (error !== undefined && error !== null) throw error;
       // Stop here: without a throw yargs would go on and run the command with the bad values.
       throw new UsageError(message);

@@ -48,4 +48,9 @@ describe('npusim zoo', () => {
     const notJson = await runCli(['zoo', 'small_cnn', '--out', join(directory, 'x.txt')]);
     expect(notJson.stderr).toBe(`error: ${join(directory, 'x.txt')}: --out must name a .json file (the weights go beside it, in a .bin file)\n`);
   });
+
+  it('a negative seed is a usage error (exit 2), not an internal error', async () => {
+    const run = await runCli(['zoo', 'small_cnn', '--out', join(temporaryDirectory(), 'x.json'), '--seed', '-1']);
+    expect([run.exitCode, run.stderr.split('\n')[0]]).toEqual([2, 'error: --seed must be a non-negative whole number']);
+  });
 });
