@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { InputError } from '../errors.js';
 import { SCHEMA_NAMES } from '../formats/jsonSchema.js';
+import { DEFAULT_MAX_TILE_EVENTS, TRACE_DETAILS } from '../report/trace.js';
 import { runImportScaleSimCommand } from './commands/importScaleSim.js';
 import { REPORT_FORMATS, runRunCommand } from './commands/run.js';
 import { runSchemaCommand } from './commands/schema.js';
@@ -47,9 +48,15 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           .option('out', { type: 'string', describe: 'write the report to this file instead of the terminal' })
           .option('input', { type: 'string', describe: 'the graph input: a .npy file, or a whole-number seed for random values (default 1)' })
           .option('dump', { type: 'string', describe: "write every layer's exact output to this folder as <layer>.npy" })
+          .option('trace', { type: 'string', describe: 'write the timeline as Chrome trace event JSON (opens in ui.perfetto.dev)' })
+          .option('trace-detail', { choices: TRACE_DETAILS, default: 'tile' as const, describe: 'slices per layer, or per tile inside each layer' })
+          .option('trace-max-events', { type: 'number', default: DEFAULT_MAX_TILE_EVENTS, describe: 'cap on tile slices in the trace; beyond it tiles are drawn in runs' })
           .option('force', { type: 'boolean', default: false, describe: 'overwrite --out and --dump files' }),
       (args) => {
-        exitCode = runRunCommand({ graph: args.graph, hardware: args.hw, format: args.format, out: args.out, input: args.input, dump: args.dump, force: args.force }, io);
+        exitCode = runRunCommand(
+          { graph: args.graph, hardware: args.hw, format: args.format, out: args.out, input: args.input, dump: args.dump, trace: args.trace, traceDetail: args['trace-detail'], traceMaxEvents: args['trace-max-events'], force: args.force },
+          io,
+        );
       },
     )
     .command(

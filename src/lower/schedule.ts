@@ -77,6 +77,9 @@ export interface GraphSchedule {
   readonly hardware: string;
   readonly clockMHz: number;
   readonly dataflow: HardwareConfig['array']['dataflow'];
+  /** What a timeline needs to place transfers and requantization: the DRAM and the requantization unit. */
+  readonly dram: { readonly bytesPerCycle: number; readonly latencyCycles: number };
+  readonly requantUnit: HardwareConfig['requant']['unit'];
   readonly layers: readonly LayerSchedule[];
 }
 
@@ -121,7 +124,16 @@ class Lowering {
 
   lower(): GraphSchedule {
     const layers = this.graph.ops.map((op, index) => (isArrayOp(op) ? this.arrayLayer(op, index) : this.vectorLayer(op)));
-    return { graph: this.graph.name, hardware: this.config.name, clockMHz: this.config.clockMHz, dataflow: this.config.array.dataflow, layers };
+    const { bytesPerCycle, latencyCycles } = this.config.memory.dram;
+    return {
+      graph: this.graph.name,
+      hardware: this.config.name,
+      clockMHz: this.config.clockMHz,
+      dataflow: this.config.array.dataflow,
+      dram: { bytesPerCycle, latencyCycles },
+      requantUnit: this.config.requant.unit,
+      layers,
+    };
   }
 
   private tensor(name: string): Tensor {

@@ -12,6 +12,7 @@ import type { Graph } from '../../graph/model.js';
 import { csvReport, markdownReport } from '../../report/csv.js';
 import { jsonReport } from '../../report/json.js';
 import { tableReport } from '../../report/table.js';
+import { chromeTraceJson, DEFAULT_MAX_TILE_EVENTS, type TraceDetail } from '../../report/trace.js';
 import { decodeNpy, encodeNpy, npyDtype } from '../../formats/npy.js';
 import { typeRange } from '../../graph/model.js';
 import { loadGraphArgument } from '../graphArgument.js';
@@ -27,6 +28,10 @@ export interface RunOptions {
   /** A seed for random inputs, or a .npy file with the first graph input's values. */
   readonly input: string | undefined;
   readonly dump: string | undefined;
+  /** Chrome trace event JSON of the timeline (opens in Perfetto). */
+  readonly trace?: string | undefined;
+  readonly traceDetail?: TraceDetail;
+  readonly traceMaxEvents?: number;
   readonly force: boolean;
 }
 
@@ -71,11 +76,15 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
   const hardware = loadHardwareFile(options.hardware);
   const graph = loadGraphArgument(options.graph);
   checkGraphOnHardware(graph, hardware.config, hardware.file);
-  if (options.out !== undefined && existsSync(options.out) && !options.force) {
-    throw new InputError('already exists; npusim never overwrites a file unless you pass --force', options.out);
+  for (const file of [options.out, options.trace]) {
+    if (file !== undefined && existsSync(file) && !options.force) throw new InputError('already exists; npusim never overwrites a file unless you pass --force', file);
   }
   const result = simulate(graph, hardware, inputsFrom(options.input, graph));
   if (options.dump !== undefined) dumpLayers(options.dump, graph, result.tensors, result.layers, options.force);
+  if (options.trace !== undefined) {
+    writeFileSync(options.trace, chromeTraceJson(result, { detail: options.traceDetail ?? 'tile', maxTileEvents: options.traceMaxEvents ?? DEFAULT_MAX_TILE_EVENTS }));
+    io.stderr(`wrote ${options.trace} (open it in https://ui.perfetto.dev)\n`);
+  }
   const overflow = hardware.config.accumulator.overflow;
   const text =
     options.format === 'json'
