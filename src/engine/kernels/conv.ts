@@ -90,7 +90,7 @@ function dotDepthwise(layout: DotLayout, oc: number, channel: number, start: num
         continue;
       }
       const product = (weights[tap * outChannels + oc] as number) * (shifted[offset + channel] as number);
-      if (product === 0) zeroCount += 1;
+      zeroCount += +(product === 0);
       exact += product;
       if (exact < low) low = exact;
       else if (exact > high) high = exact;
@@ -104,7 +104,7 @@ function dotDepthwise(layout: DotLayout, oc: number, channel: number, start: num
         zeroCount += 1;
       } else {
         const product = (weights[tap * outChannels + oc] as number) * (shifted[offset + channel] as number);
-        if (product === 0) zeroCount += 1;
+        zeroCount += +(product === 0);
         partial += product;
         if (partial < low) low = partial;
         else if (partial > high) high = partial;
@@ -269,8 +269,9 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
   const weightIndex = (oc: number, k: number): number =>
     g.depthwise ? Math.floor(k / g.groupChannels) * g.outChannels + oc : oc * depth + k;
   const safe = new Uint8Array(g.outChannels);
-  // Per channel, the positions k of its zero weights (dense layers), for the zero-operand count.
-  const zeroWeights: Int32Array[] = [];
+  // Per channel, the tap and channel of each zero weight (dense layers), for the zero-operand count.
+  const zeroWeightTaps: Int32Array[] = [];
+  const zeroWeightChannels: Int32Array[] = [];
   for (let oc = 0; oc < g.outChannels; oc += 1) {
     let weightSum = 0;
     const zeros: number[] = [];
@@ -279,7 +280,8 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
       weightSum += weight < 0 ? -weight : weight;
       if (weight === 0) zeros.push(k);
     }
-    zeroWeights.push(Int32Array.from(zeros));
+    zeroWeightTaps.push(Int32Array.from(zeros, (k) => Math.floor(k / g.groupChannels)));
+    zeroWeightChannels.push(Int32Array.from(zeros, (k) => k % g.groupChannels));
     const bound = Math.abs(layer.bias?.[oc] ?? 0) + weightSum * maxAbsActivation;
     safe[oc] = options.forceChecked === true || bound > accMax ? 0 : 1;
   }
@@ -427,11 +429,12 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
       // depthwise path counts its own).
       if (!g.depthwise) {
         let zeros = paddedTaps * g.groupChannels + (groupZeroActivations[group] as number);
-        const zeroKs = zeroWeights[oc] as Int32Array;
-        for (let index = 0; index < zeroKs.length; index += 1) {
-          const k = zeroKs[index] as number;
-          const offset = tapOffsets[Math.floor(k / g.groupChannels)] as number;
-          if (offset >= 0 && shifted[offset + firstChannel + (k % g.groupChannels)] !== 0) zeros += 1;
+        const zeroTaps = zeroWeightTaps[oc] as Int32Array;
+        const zeroChannels = zeroWeightChannels[oc] as Int32Array;
+        for (let index = 0; index < zeroTaps.length; index += 1) {
+          const offset = tapOffsets[zeroTaps[index] as number] as number;
+          // A padded tap is already counted; branch-free, since zeros follow the data.
+          zeros += +(offset >= 0 && shifted[offset + firstChannel + (zeroChannels[index] as number)] !== 0);
         }
         zeroCounter.count += zeros;
       } else if (safe[oc] !== 1) {
