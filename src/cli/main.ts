@@ -4,11 +4,10 @@
  */
 import yargs from 'yargs';
 import { InputError } from '../errors.js';
-import { SCHEMA_NAMES } from '../formats/jsonSchema.js';
 import { DEFAULT_MAX_TILE_EVENTS, TRACE_DETAILS } from '../report/trace.js';
 import { runImportScaleSimCommand } from './commands/importScaleSim.js';
 import { REPORT_FORMATS, runRunCommand } from './commands/run.js';
-import { runSchemaCommand } from './commands/schema.js';
+import { runSchemaCommand, SCHEMA_NAMES } from './commands/schema.js';
 import { runScaleSimCommand, TOPOLOGY_INPUT_TYPES } from './commands/scalesim.js';
 import { runScheduleCommand, SCHEDULE_FORMATS } from './commands/schedule.js';
 import { runValidateCommand } from './commands/validate.js';
@@ -120,7 +119,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     )
     .command(
       'schema <kind>',
-      'print the JSON Schema of a file kind',
+      'print the JSON Schema of an input file kind (hardware, graph, energy) or of the JSON report',
       (command) => command.positional('kind', { choices: SCHEMA_NAMES, demandOption: true, describe: 'which schema' }),
       (args) => {
         exitCode = runSchemaCommand(args.kind, io);

@@ -32,7 +32,14 @@ export function jsonReport(result: SimulationResult, overflowMode: 'wrap' | 'sat
       mapping: layer.mapping ?? null,
       energyPj: { total: layer.energy.totalPj, ...layer.energy.components },
       actions: layer.actions,
-      overflow: { ...layer.overflow, accumulatorBits: layer.accumulatorBits },
+      overflow: {
+        ...layer.overflow,
+        // null, not a missing key, when there was no event: every report has the same keys.
+        firstTransient: layer.overflow.firstTransient ?? null,
+        firstFinal: layer.overflow.firstFinal ?? null,
+        firstClipped: layer.overflow.firstClipped ?? null,
+        accumulatorBits: layer.accumulatorBits,
+      },
     })),
   };
   return `${JSON.stringify(report, null, 2)}\n`;

@@ -9,6 +9,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { jsonSchemaOf, jsonSchemaText, SCHEMA_NAMES } from '../../src/formats/jsonSchema.js';
 import { loadAnyFile } from '../../src/formats/loadAny.js';
+import { reportJsonSchemaText, reportSchema } from '../../src/report/reportSchema.js';
 import { runCli } from '../support/cli.js';
 import { FIXTURES, REPO } from '../support/files.js';
 
@@ -61,5 +62,22 @@ describe('published JSON Schemas', () => {
     const validate = ajvFor('graph');
     expect(validate(graph), JSON.stringify(validate.errors)).toBe(true);
     expect(validate({ ...graph, layers: [] })).toBe(false);
+  });
+});
+
+describe('the JSON report schema', () => {
+  it('npusim schema report prints it and schemas/report.schema.json holds the same text', async () => {
+    const run = await runCli(['schema', 'report']);
+    expect(run.exitCode).toBe(0);
+    expect(readFileSync(join(REPO, 'schemas', 'report.schema.json'), 'utf8')).toBe(run.stdout);
+  });
+
+  it('a real report satisfies it, by zod and by Ajv; a report missing a total does not', async () => {
+    const report = JSON.parse((await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', join(REPO, 'configs/edge-npu.json'), '--format', 'json'])).stdout) as Record<string, unknown>;
+    expect(reportSchema.safeParse(report).success).toBe(true);
+    const validate = new Ajv2020.default({ strict: false, allErrors: true }).compile(JSON.parse(reportJsonSchemaText()) as object);
+    expect(validate(report)).toBe(true);
+    const broken = { ...report, totals: { ...(report.totals as object), cycles: undefined } };
+    expect(validate(JSON.parse(JSON.stringify(broken)))).toBe(false);
   });
 });

@@ -1,8 +1,17 @@
-/** `npusim schema hardware|graph|energy`: prints the JSON Schema the validator uses. */
-import { jsonSchemaText, type SchemaName } from '../../formats/jsonSchema.js';
+/** `npusim schema hardware|graph|energy|report`: prints a published JSON Schema. */
+import { jsonSchemaText, SCHEMA_NAMES as INPUT_SCHEMA_NAMES, type SchemaName as InputSchemaName } from '../../formats/jsonSchema.js';
+import { reportJsonSchemaText } from '../../report/reportSchema.js';
 import { type CliIO, EXIT_OK } from '../io.js';
 
+/** The input files' schemas and the JSON report's. */
+export const SCHEMA_NAMES = [...INPUT_SCHEMA_NAMES, 'report'] as const;
+export type SchemaName = InputSchemaName | 'report';
+
+export function schemaText(name: SchemaName): string {
+  return name === 'report' ? reportJsonSchemaText() : jsonSchemaText(name);
+}
+
 export function runSchemaCommand(name: SchemaName, io: CliIO): number {
-  io.stdout(jsonSchemaText(name));
+  io.stdout(schemaText(name));
   return EXIT_OK;
 }

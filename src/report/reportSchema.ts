@@ -1,0 +1,94 @@
+/**
+ * The published schema of the JSON report (`npusim run --format json`; `npusim schema report`).
+ * A zod schema, as for the input files: it types the report, checks it in the tests and generates
+ * the JSON Schema in schemas/report.schema.json.
+ */
+import { z } from 'zod';
+import { ENERGY_ACTIONS } from '../hardware/energyActions.js';
+import { ENERGY_COMPONENTS } from '../engine/result.js';
+
+const count = z.int().min(0);
+const location = z
+  .strictObject({
+    output: count.describe('flat index of the output element (NHWC, row-major)'),
+    k: z.int().describe('position in the accumulation order: -1 the bias, k a product, K + f the merge of fold f'),
+  })
+  .nullable()
+  .describe('the earliest event of its kind on the schedule\'s clock, or null when there was none');
+
+const energyByComponent = z.strictObject(Object.fromEntries(ENERGY_COMPONENTS.map((component) => [component, z.number().min(0)])) as Record<(typeof ENERGY_COMPONENTS)[number], z.ZodNumber>);
+
+const cycles = z
+  .strictObject({
+    compute: count.describe('array cycles: streaming, fill/drain and stationary loads'),
+    streaming: count,
+    fillDrain: count,
+    stationaryLoad: count,
+    memoryStall: count.describe('cycles waiting for memory beyond what double buffering hides'),
+    vector: count.describe('vector unit or requantization unit cycles'),
+    overlap: count.describe('vector cycles hidden behind the array'),
+    total: count,
+  })
+  .describe('cycles of the layer and their parts');
+
+const layerOverflow = z
+  .strictObject({
+    accumulatorTransient: count,
+    accumulatorFinal: count,
+    outputClipped: count,
+    requantInputSaturated: count,
+    firstTransient: location,
+    firstFinal: location,
+    firstClipped: location,
+    finalBits: z.int().min(1).describe('signed bits of the widest final exact sum'),
+    partialBits: z.int().min(1).describe('signed bits of the widest exact partial sum in the documented order'),
+    accumulatorBits: z.int().min(16).max(48).describe('the accumulator width the run had'),
+  })
+  .describe('overflow events and headroom of the layer');
+
+export const reportSchema = z
+  .strictObject({
+    format: z.literal('npusim-report'),
+    version: z.literal(1),
+    graph: z.string(),
+    hardware: z.string(),
+    energyTable: z.string().describe('the energy table the run priced actions with'),
+    clockMHz: z.number().positive(),
+    totals: z.strictObject({
+      macs: count,
+      cycles: count,
+      latencyMs: z.number().min(0),
+      energyPj: z.number().min(0),
+      energyByComponentPj: energyByComponent,
+      overflow: z.strictObject({
+        accumulatorTransient: count,
+        accumulatorFinal: count,
+        outputClipped: count,
+        requantInputSaturated: count,
+        smallestSafeAccumulatorBits: z.int().min(16).describe('the smallest accumulator width with no final overflow in the whole network'),
+      }),
+    }),
+    layers: z.array(
+      z.strictObject({
+        name: z.string(),
+        op: z.string(),
+        outputShape: z.array(z.int().min(1)),
+        unit: z.enum(['array', 'vector', 'none']),
+        macs: count,
+        cycles,
+        utilization: z.number().min(0),
+        mapping: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).nullable().describe('the array mapping (docs/cycle-model.md), null for vector-unit layers'),
+        energyPj: z.strictObject({ total: z.number().min(0), ...energyByComponent.shape }),
+        actions: z.partialRecord(z.enum(ENERGY_ACTIONS), count).describe('counted actions, priced by the energy table'),
+        overflow: layerOverflow,
+      }),
+    ),
+  })
+  .describe('npusim run report');
+
+export type Report = z.infer<typeof reportSchema>;
+
+export function reportJsonSchemaText(): string {
+  const schema = z.toJSONSchema(reportSchema, { io: 'output', target: 'draft-2020-12' });
+  return `${JSON.stringify({ ...schema, title: 'npusim report' }, null, 2)}\n`;
+}
