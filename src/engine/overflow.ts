@@ -15,11 +15,14 @@ export interface LayerOverflow {
   accumulatorTransient: number;
   accumulatorFinal: number;
   outputClipped: number;
+  /** Saturations inside the HVX instruction pipeline (vasr narrowing, vadd:sat) before the output. */
+  vectorSaturated: number;
   /** Accumulators saturated to int32 on their way into a library requantization mode. */
   requantInputSaturated: number;
   firstTransient: EventLocation | undefined;
   firstFinal: EventLocation | undefined;
   firstClipped: EventLocation | undefined;
+  firstVectorSaturated: EventLocation | undefined;
   /** Signed bits needed by the largest final exact sum. */
   finalBits: number;
   /** Signed bits needed by the largest exact partial sum in the documented order, bias included. */
@@ -31,10 +34,12 @@ export function emptyOverflow(): LayerOverflow {
     accumulatorTransient: 0,
     accumulatorFinal: 0,
     outputClipped: 0,
+    vectorSaturated: 0,
     requantInputSaturated: 0,
     firstTransient: undefined,
     firstFinal: undefined,
     firstClipped: undefined,
+    firstVectorSaturated: undefined,
     finalBits: 1,
     partialBits: 1,
   };

@@ -228,7 +228,13 @@ class Simulation {
     }
     this.values.set(op.output, values);
     const { cycles, actions } = layer;
-    const overflow: LayerOverflow = { ...emptyOverflow(), outputClipped: counter.clipped, firstClipped: counter.firstClipped === undefined ? undefined : { output: counter.firstClipped, k: -1 } };
+    const overflow: LayerOverflow = {
+      ...emptyOverflow(),
+      outputClipped: counter.clipped,
+      firstClipped: counter.firstClipped === undefined ? undefined : { output: counter.firstClipped, k: -1 },
+      vectorSaturated: counter.saturated,
+      firstVectorSaturated: counter.firstSaturated === undefined ? undefined : { output: counter.firstSaturated, k: -1 },
+    };
     return {
       name: op.name,
       op: op.op,

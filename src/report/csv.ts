@@ -4,7 +4,7 @@ import { safeBits, totals } from './summary.js';
 
 const COLUMNS = [
   'layer', 'op', 'output', 'macs', 'cycles', 'compute_cycles', 'stall_cycles', 'vector_cycles', 'utilization',
-  'energy_pj', 'acc_transient', 'acc_final', 'output_clipped', 'bits_needed', 'bits_available',
+  'energy_pj', 'acc_transient', 'acc_final', 'output_clipped', 'vector_saturated', 'bits_needed', 'bits_available',
 ] as const;
 
 function rows(result: SimulationResult, overflowMode: 'wrap' | 'saturate'): string[][] {
@@ -22,6 +22,7 @@ function rows(result: SimulationResult, overflowMode: 'wrap' | 'saturate'): stri
     String(layer.overflow.accumulatorTransient),
     String(layer.overflow.accumulatorFinal),
     String(layer.overflow.outputClipped),
+    String(layer.overflow.vectorSaturated),
     layer.unit === 'array' ? String(safeBits(layer, overflowMode)) : '',
     layer.unit === 'array' ? String(layer.accumulatorBits) : '',
   ]);
@@ -29,7 +30,7 @@ function rows(result: SimulationResult, overflowMode: 'wrap' | 'saturate'): stri
   body.push([
     'total', '', '', String(total.macs), String(total.cycles), String(total.computeCycles), String(total.memoryStallCycles),
     String(total.vectorCycles), '', total.energyPj.toFixed(3), String(total.overflow.accumulatorTransient),
-    String(total.overflow.accumulatorFinal), String(total.overflow.outputClipped), String(total.overflow.smallestSafeAccumulatorBits), '',
+    String(total.overflow.accumulatorFinal), String(total.overflow.outputClipped), String(total.overflow.vectorSaturated), String(total.overflow.smallestSafeAccumulatorBits), '',
   ]);
   return body;
 }

@@ -38,6 +38,7 @@ export function jsonReport(result: SimulationResult, overflowMode: 'wrap' | 'sat
         firstTransient: layer.overflow.firstTransient ?? null,
         firstFinal: layer.overflow.firstFinal ?? null,
         firstClipped: layer.overflow.firstClipped ?? null,
+        firstVectorSaturated: layer.overflow.firstVectorSaturated ?? null,
         accumulatorBits: layer.accumulatorBits,
       },
     })),

@@ -6,6 +6,7 @@ export interface OverflowTotals {
   readonly accumulatorTransient: number;
   readonly accumulatorFinal: number;
   readonly outputClipped: number;
+  readonly vectorSaturated: number;
   readonly requantInputSaturated: number;
   /** The smallest accumulator width with no final overflow anywhere (final sums under wrap, every partial sum under saturate). */
   readonly smallestSafeAccumulatorBits: number;
@@ -44,6 +45,7 @@ export function totals(result: SimulationResult, overflowMode: 'wrap' | 'saturat
       accumulatorTransient: sum((layer) => layer.overflow.accumulatorTransient),
       accumulatorFinal: sum((layer) => layer.overflow.accumulatorFinal),
       outputClipped: sum((layer) => layer.overflow.outputClipped),
+      vectorSaturated: sum((layer) => layer.overflow.vectorSaturated),
       requantInputSaturated: sum((layer) => layer.overflow.requantInputSaturated),
       smallestSafeAccumulatorBits: result.smallestSafeAccumulatorBits,
     },

@@ -15,9 +15,9 @@ function pad(text: string, width: number, left = false): string {
 }
 
 export function tableReport(result: SimulationResult, overflowMode: 'wrap' | 'saturate', colour: ChalkInstance): string {
-  const header = ['layer', 'op', 'output', 'MACs', 'cycles', 'compute', 'stall', 'vector', 'util %', 'energy uJ', 'acc trans', 'acc final', 'clipped', 'bits need/have'];
+  const header = ['layer', 'op', 'output', 'MACs', 'cycles', 'compute', 'stall', 'vector', 'util %', 'energy uJ', 'acc trans', 'acc final', 'clipped', 'vec sat', 'bits need/have'];
   const rows = result.layers.map((layer) => {
-    const counts = [layer.overflow.accumulatorTransient, layer.overflow.accumulatorFinal, layer.overflow.outputClipped];
+    const counts = [layer.overflow.accumulatorTransient, layer.overflow.accumulatorFinal, layer.overflow.outputClipped, layer.overflow.vectorSaturated];
     const needed = safeBits(layer, overflowMode);
     return [
       layer.name,
@@ -30,7 +30,7 @@ export function tableReport(result: SimulationResult, overflowMode: 'wrap' | 'sa
       grouped(layer.cycles.vector),
       layer.unit === 'array' ? (layer.utilization * 100).toFixed(1) : '-',
       (layer.energy.totalPj / 1e6).toFixed(2),
-      ...counts.map((count, index) => (count === 0 ? '0' : index === 2 ? colour.yellow(grouped(count)) : colour.red(grouped(count)))),
+      ...counts.map((count, index) => (count === 0 ? '0' : index >= 2 ? colour.yellow(grouped(count)) : colour.red(grouped(count)))),
       layer.unit === 'array' ? (needed > layer.accumulatorBits ? colour.red(`${needed}/${layer.accumulatorBits}`) : `${needed}/${layer.accumulatorBits}`) : '-',
     ];
   });
@@ -49,6 +49,7 @@ export function tableReport(result: SimulationResult, overflowMode: 'wrap' | 'sa
     grouped(total.overflow.accumulatorTransient),
     grouped(total.overflow.accumulatorFinal),
     grouped(total.overflow.outputClipped),
+    grouped(total.overflow.vectorSaturated),
     `safe: ${total.overflow.smallestSafeAccumulatorBits}`,
   ];
   const widths = header.map((title, column) => Math.max(title.length, ...[...rows, footer].map((row) => (row[column] ?? '').replace(/\u001b\[[0-9;]*m/g, '').length)));

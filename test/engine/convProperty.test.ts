@@ -133,7 +133,8 @@ describe('convolution: engine equals reference', () => {
         );
         expect(Array.from(result.accumulators).map(BigInt)).toEqual(expected.accumulators);
         expect(Array.from(result.output)).toEqual(expected.output);
-        expect([result.overflow.accumulatorTransient, result.overflow.accumulatorFinal, result.overflow.outputClipped]).toEqual([expected.transient, expected.final, expected.clipped]);
+        expect([result.overflow.accumulatorTransient, result.overflow.accumulatorFinal, result.overflow.outputClipped, result.overflow.vectorSaturated]).toEqual([expected.transient, expected.final, expected.clipped, expected.vectorSaturated]);
+        expect(result.overflow.firstVectorSaturated).toEqual(expected.firstVectorSaturated);
         expect([result.overflow.firstTransient, result.overflow.firstFinal, result.overflow.firstClipped]).toEqual([expected.firstTransient, expected.firstFinal, expected.firstClipped]);
         expect([result.overflow.finalBits, result.overflow.partialBits]).toEqual([expected.finalBits, expected.partialBits]);
         expect(result.zeroOperandMacs).toBe(expected.zeroOperandMacs);

@@ -78,7 +78,7 @@ describe('vector ops: engine equals reference', () => {
         expected = refAddTflite(a, za, b, zb, params, build, output.reference);
       }
       expect(Array.from(actual)).toEqual(expected.output);
-      expect([counter.clipped, counter.firstClipped]).toEqual([expected.clipped, expected.firstClipped]);
+      expect([counter.clipped, counter.firstClipped, counter.saturated, counter.firstSaturated]).toEqual([expected.clipped, expected.firstClipped, expected.saturated, expected.firstSaturated]);
     }, CASES);
   });
 

@@ -248,6 +248,7 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
   const firstTransient = new FirstEvent(options.eventClock);
   const firstFinal = new FirstEvent(options.eventClock);
   const firstClipped = new FirstEvent(options.eventClock);
+  const firstVectorSaturated = new FirstEvent(options.eventClock);
   const depth = g.kernelHeight * g.kernelWidth * g.groupChannels;
   const foldSize = kFold ?? depth;
   const folded = kFold !== undefined;
@@ -378,18 +379,20 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
     const draw = layer.stochasticSite === undefined ? undefined : { site: layer.stochasticSite, counter: outputIndex };
     // Requantize without the final clamp, apply the activation, then see whether the type holds it.
     let raw: number;
-    let clipped = false;
     if (channel.mode === 'hvx') {
       const hvx = requantize(requantInput, channel, unboundedOutput, draw);
       raw = hvx.value;
-      clipped = hvx.clipped;
+      // With the clamp left open, the flag is the pipeline's own int16 saturation.
+      if (hvx.clipped) {
+        overflow.vectorSaturated += 1;
+        firstVectorSaturated.note(outputIndex, depth - 1);
+      }
     } else {
       raw = scaleAccumulator(requantInput, channel, draw) + zeroPoint;
     }
     const activated = raw < bounds.low ? bounds.low : raw > bounds.high ? bounds.high : raw;
-    if (activated < typeMin || activated > typeMax) clipped = true;
     result[outputIndex] = raw < activationMin ? activationMin : raw > activationMax ? activationMax : raw;
-    if (clipped) {
+    if (activated < typeMin || activated > typeMax) {
       overflow.outputClipped += 1;
       firstClipped.note(outputIndex, depth - 1);
     }
@@ -471,6 +474,7 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
   overflow.firstTransient = firstTransient.location;
   overflow.firstFinal = firstFinal.location;
   overflow.firstClipped = firstClipped.location;
+  overflow.firstVectorSaturated = firstVectorSaturated.location;
   overflow.finalBits = bitsForRange(exactLow, exactHigh);
   overflow.partialBits = bitsForRange(extremes.low, extremes.high);
   return { output: result, accumulators, overflow, zeroOperandMacs: zeroCounter.count, macs: outputCount * depth };

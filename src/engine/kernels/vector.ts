@@ -41,16 +41,23 @@ export interface ClipCounter {
   readonly activationHigh: number;
   clipped: number;
   firstClipped: number | undefined;
+  /** Saturations inside an HVX pipeline before the output (npusim's hvx Add). */
+  saturated: number;
+  firstSaturated: number | undefined;
 }
 
 export function clipCounter(typeRange: ClampRange, activation: { readonly low: number; readonly high: number } = { low: -Infinity, high: Infinity }): ClipCounter {
-  return { typeMin: typeRange.min, typeMax: typeRange.max, activationLow: activation.low, activationHigh: activation.high, clipped: 0, firstClipped: undefined };
+  return { typeMin: typeRange.min, typeMax: typeRange.max, activationLow: activation.low, activationHigh: activation.high, clipped: 0, firstClipped: undefined, saturated: 0, firstSaturated: undefined };
 }
 
 /** Applies the activation, counts a result the type cannot hold, and clamps to the final range. */
-export function clampCounted(value: number, range: ClampRange, index: number, counter: ClipCounter, alreadyClipped = false): number {
+export function clampCounted(value: number, range: ClampRange, index: number, counter: ClipCounter, saturatedBefore = false): number {
+  if (saturatedBefore) {
+    counter.saturated += 1;
+    if (counter.firstSaturated === undefined) counter.firstSaturated = index;
+  }
   const activated = value < counter.activationLow ? counter.activationLow : value > counter.activationHigh ? counter.activationHigh : value;
-  if (alreadyClipped || activated < counter.typeMin || activated > counter.typeMax) {
+  if (activated < counter.typeMin || activated > counter.typeMax) {
     counter.clipped += 1;
     if (counter.firstClipped === undefined) counter.firstClipped = index;
   }
@@ -125,7 +132,7 @@ export interface AddDraws {
  * Each input (x - zp) << 20 goes through vmpyo (SRDHM, Q31) and a vasr right shift rounded with the
  * configured mode; the two int32 words add exactly (|each| < 2^29); the sum goes through the hvx
  * requantization pipeline (saturating left shift, SRDHM, vasr narrowing with int16 saturation,
- * + zp with int16 saturation), whose saturations count as clipping.
+ * + zp with int16 saturation), whose saturations are counted as vector saturation.
  */
 export function addHvx(
   a: AddOperand,

@@ -66,6 +66,9 @@ export interface RefConvResult {
   transient: number;
   final: number;
   clipped: number;
+  /** hvx: saturations inside the pipeline (int16 narrowing, + zp), counted apart from clipping. */
+  vectorSaturated: number;
+  firstVectorSaturated: RefLocation | undefined;
   /** The first event of each kind, outputs visited in order and k increasing within each. */
   firstTransient: RefLocation | undefined;
   firstFinal: RefLocation | undefined;
@@ -128,6 +131,8 @@ export function refConvolve(layer: RefConvLayer): RefConvResult {
   let firstTransient: RefLocation | undefined;
   let firstFinal: RefLocation | undefined;
   let firstClipped: RefLocation | undefined;
+  let vectorSaturated = 0;
+  let firstVectorSaturated: RefLocation | undefined;
   let zeroOperandMacs = 0;
   let finalBits = 1;
   let partialBits = 1;
@@ -208,7 +213,11 @@ export function refConvolve(layer: RefConvLayer): RefConvResult {
         const raw = requantOne(acc, params, layer.output);
         const value = Number(raw.value);
         const activated = Math.min(Math.max(value, layer.activation.low), layer.activation.high);
-        if (raw.clipped || activated < typeMin || activated > typeMax) {
+        if (raw.clipped) {
+          vectorSaturated++;
+          if (firstVectorSaturated === undefined) firstVectorSaturated = { output: outputIndex, k: depth - 1 };
+        }
+        if (activated < typeMin || activated > typeMax) {
           clipped++;
           if (firstClipped === undefined) firstClipped = { output: outputIndex, k: depth - 1 };
         }
@@ -216,5 +225,5 @@ export function refConvolve(layer: RefConvLayer): RefConvResult {
       }
     }
   }
-  return { output, accumulators, transient, final, clipped, firstTransient, firstFinal, firstClipped, zeroOperandMacs, finalBits, partialBits };
+  return { output, accumulators, transient, final, clipped, vectorSaturated, firstVectorSaturated, firstTransient, firstFinal, firstClipped, zeroOperandMacs, finalBits, partialBits };
 }

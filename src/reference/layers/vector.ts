@@ -3,7 +3,7 @@
  * from the ops x modes table with plain loops and BigInt, sharing no arithmetic with the engine.
  * Integer parameters (multipliers and shifts) come in as data, as in the reference convolution.
  * Every op ends the same way: the fused activation's bounds, then the output type; a value the type
- * cannot hold after the activation, or any saturation inside the hvx pipeline, is clipping.
+ * cannot hold after the activation is clipping; a saturation inside the hvx pipeline is counted apart.
  */
 import { refSrdhm } from '../numeric/gemmlowp.js';
 import { refRequantHvx } from '../numeric/requant.js';
@@ -23,6 +23,9 @@ export interface RefVectorResult {
   output: number[];
   clipped: number;
   firstClipped: number | undefined;
+  /** Saturations inside the hvx pipeline, counted apart from clipping. */
+  saturated: number;
+  firstSaturated: number | undefined;
 }
 
 export interface RefScaleStep {
@@ -44,11 +47,17 @@ function finisher(out: RefVectorOutput): { finish: (value: bigint, index: number
   const output: number[] = [];
   let clipped = 0;
   let firstClipped: number | undefined;
+  let saturated = 0;
+  let firstSaturated: number | undefined;
   const finish = (value: bigint, index: number, saturatedBefore = false): number => {
+    if (saturatedBefore) {
+      saturated++;
+      if (firstSaturated === undefined) firstSaturated = index;
+    }
     let activated = value;
     if (Number.isFinite(out.activation.low) && activated < BigInt(out.activation.low)) activated = BigInt(out.activation.low);
     if (Number.isFinite(out.activation.high) && activated > BigInt(out.activation.high)) activated = BigInt(out.activation.high);
-    if (saturatedBefore || activated < typeMin || activated > typeMax) {
+    if (activated < typeMin || activated > typeMax) {
       clipped++;
       if (firstClipped === undefined) firstClipped = index;
     }
@@ -56,7 +65,7 @@ function finisher(out: RefVectorOutput): { finish: (value: bigint, index: number
     output.push(Number(result));
     return Number(result);
   };
-  return { finish, result: () => ({ output, clipped, firstClipped }) };
+  return { finish, result: () => ({ output, clipped, firstClipped, saturated, firstSaturated }) };
 }
 
 /** TFLite's int8 Add in either build: (x - zp) << 20, each input rescaled, summed, rescaled out, + zp. */
