@@ -10,7 +10,7 @@ import type { EnergyAction } from '../hardware/energyActions.js';
 import { type Graph, type Tensor, typeRange } from '../graph/model.js';
 import { elementCount } from '../graph/shapes.js';
 import { eventClock } from '../lower/eventClock.js';
-import { type ArrayOp, convGeometry, isArrayOp, poolGeometry } from '../lower/geometry.js';
+import { type ArrayOp, isArrayOp, poolGeometry } from '../lower/geometry.js';
 import { type ActionCounts, type ArrayLayerSchedule, type GraphSchedule, type LayerSchedule, lowerGraph, type VectorLayerSchedule } from '../lower/schedule.js';
 import { powerOfTwoShift, type RequantParams, requantize, type StochasticSite, stochasticSite } from '../numeric/index.js';
 import { priceActions } from './energy.js';

@@ -27,7 +27,7 @@ export function checkGraphOnHardware(graph: Graph, config: HardwareConfig, hardw
         }
       }
     }
-    checkVectorOp(graph, op, index, config, hardwareFile);
+    checkVectorOp(graph, op, index, config);
     if (config.requant.mode === 'hvx' && op.op !== 'reshape') {
       const output = graph.tensors.get(op.output);
       if (output !== undefined && !output.type.signed && output.type.bits === 16) {
@@ -48,7 +48,7 @@ function sameQuantization(a: Tensor, b: Tensor): boolean {
  * onnxruntime's windowed QLinearAveragePool is not modelled; the Add kernels take up to 8-bit inputs
  * except in shift-only mode.
  */
-function checkVectorOp(graph: Graph, op: Graph['ops'][number], index: number, config: HardwareConfig, hardwareFile: string): void {
+function checkVectorOp(graph: Graph, op: Graph['ops'][number], index: number, config: HardwareConfig): void {
   const mode = config.requant.mode;
   const path = formatJsonPath(['ops', index]);
   const output = graph.tensors.get(op.output);

@@ -258,14 +258,14 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
   const zeroCounter = { count: 0 };
 
   // Shift the zero point out once: the multiplier sees (x - zp), one bit wider than x.
+  const shifted = new Int32Array(layer.input.length);
   let maxAbsActivation = 0;
-  for (let index = 0; index < layer.input.length; index += 1) {
+  for (let index = 0; index < shifted.length; index += 1) {
     const value = (layer.input[index] as number) - layer.inputZeroPoint;
+    shifted[index] = value;
     const magnitude = value < 0 ? -value : value;
     if (magnitude > maxAbsActivation) maxAbsActivation = magnitude;
   }
-  const shifted = new Int32Array(layer.input.length);
-  for (let index = 0; index < shifted.length; index += 1) shifted[index] = (layer.input[index] as number) - layer.inputZeroPoint;
   const weights = layer.weights;
   const weightIndex = (oc: number, k: number): number =>
     g.depthwise ? Math.floor(k / g.groupChannels) * g.outChannels + oc : oc * depth + k;
