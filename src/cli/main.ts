@@ -13,6 +13,7 @@ import { runScheduleCommand, SCHEDULE_FORMATS } from './commands/schedule.js';
 import { runValidateCommand } from './commands/validate.js';
 import { runVectorsCommand } from './commands/vectors.js';
 import { runZooCommand } from './commands/zoo.js';
+import { runGoldenCommand } from './commands/golden.js';
 import { ZOO_NAMES } from '../zoo/index.js';
 import { REQUANT_MODES, ROUNDING_MODES } from '../numeric/index.js';
 import { type CliIO, EXIT_BAD_INPUT, paint, processIO } from './io.js';
@@ -162,6 +163,21 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           },
           io,
         );
+      },
+    )
+    .command(
+      'golden <graph>',
+      'run once and write a golden trace: what was run (graph, config with its hash and content, seed) and what came out, for `npusim check`',
+      (command) =>
+        command
+          .positional('graph', { type: 'string', demandOption: true, describe: 'graph file, or zoo:NAME for a zoo network built in memory' })
+          .option('hw', { type: 'string', demandOption: true, describe: 'hardware config' })
+          .option('input', { type: 'string', describe: 'a whole-number seed for the random input (default 1)' })
+          .option('out', { type: 'string', demandOption: true, describe: 'golden file to write, e.g. traces/NAME.json' })
+          .option('root', { type: 'string', default: '.', describe: 'folder the recorded paths are relative to (your repository)' })
+          .option('force', { type: 'boolean', default: false, describe: 'overwrite --out' }),
+      (args) => {
+        exitCode = runGoldenCommand({ graph: args.graph, hardware: args.hw, input: args.input, out: args.out, root: args.root, force: args.force }, io);
       },
     )
     .demandCommand(1, 'name a command')

@@ -1,0 +1,126 @@
+/**
+ * Running what a golden describes and recording it: the inputs with their hashes and content, and
+ * the per-layer result. `npusim golden` writes this record; `npusim check` builds a fresh one and
+ * compares it with the file.
+ */
+import { readFileSync } from 'node:fs';
+import { simulate } from '../engine/simulate.js';
+import type { LayerResult, SimulationResult } from '../engine/result.js';
+import { ENERGY_COMPONENTS } from '../engine/result.js';
+import type { EventLocation } from '../engine/overflow.js';
+import { checkGraphOnHardware } from '../formats/compatibility.js';
+import { loadHardwareFile } from '../formats/loadHardware.js';
+import { readJsonFile } from '../formats/readJson.js';
+import type { Graph } from '../graph/model.js';
+import { totals } from '../report/summary.js';
+import { InputError } from '../errors.js';
+import {
+  type EventLocationRecord,
+  GOLDEN_FORMAT,
+  GOLDEN_VERSION,
+  type GoldenFile,
+  type GoldenGraph,
+  type GoldenLayer,
+  type GoldenResult,
+  type JsonObject,
+  REAL_RELATIVE_TOLERANCE,
+  type RecordedFile,
+  SAMPLE_VALUES,
+} from './format.js';
+import { sha256OfBytes, sha256OfGraph, sha256OfValues } from './hashing.js';
+import { recordedPath, rootField } from './paths.js';
+import { npusimVersion } from './version.js';
+
+/** What to run: the graph as `zoo:NAME` or a file path, the hardware config file, the input seed. */
+export interface GoldenSpec {
+  readonly graph: string;
+  readonly hardwareFile: string;
+  readonly seed: number;
+  /** The folder recorded paths are relative to (absolute, or relative to the working directory). */
+  readonly root: string;
+}
+
+/** Loads a graph argument; `check` passes a cache so a zoo network is built once for all goldens. */
+export type GraphLoader = (argument: string) => Graph;
+
+function recordFile(file: string, root: string, what: string): RecordedFile {
+  const content = readJsonFile(file, what);
+  if (content === null || typeof content !== 'object' || Array.isArray(content)) throw new InputError(`expected ${what}, a JSON object`, file);
+  return { file: recordedPath(root, file), sha256: sha256OfBytes(readFileSync(file)), content: content as JsonObject };
+}
+
+function location(event: EventLocation | undefined): EventLocationRecord | null {
+  return event === undefined ? null : { output: event.output, k: event.k };
+}
+
+function layerRecord(layer: LayerResult, values: Int32Array | undefined): GoldenLayer {
+  const output = values ?? new Int32Array(0);
+  const { overflow, cycles } = layer;
+  return {
+    name: layer.name,
+    op: layer.op,
+    unit: layer.unit,
+    macs: layer.macs,
+    cycles: {
+      total: cycles.total, compute: cycles.compute, streaming: cycles.streaming, fillDrain: cycles.fillDrain, stationaryLoad: cycles.stationaryLoad,
+      memoryStall: cycles.memoryStall, vector: cycles.vector, overlap: cycles.overlap,
+    },
+    energyPj: { total: layer.energy.totalPj, ...Object.fromEntries(ENERGY_COMPONENTS.map((component) => [component, layer.energy.components[component]])) },
+    overflow: {
+      accumulatorTransient: overflow.accumulatorTransient,
+      accumulatorFinal: overflow.accumulatorFinal,
+      outputClipped: overflow.outputClipped,
+      requantInputSaturated: overflow.requantInputSaturated,
+    },
+    firstOverflow: { transient: location(overflow.firstTransient), final: location(overflow.firstFinal), clipped: location(overflow.firstClipped) },
+    headroomBits: { final: overflow.finalBits, partial: overflow.partialBits, accumulator: layer.accumulatorBits },
+    output: { tensor: layer.outputTensor, shape: [...layer.outputShape], sha256: sha256OfValues(output), first: Array.from(output.subarray(0, SAMPLE_VALUES)) },
+  };
+}
+
+export function resultRecord(result: SimulationResult, overflowMode: 'wrap' | 'saturate'): GoldenResult {
+  const total = totals(result, overflowMode);
+  return {
+    graph: result.graph,
+    hardware: result.hardware,
+    energyTable: result.energyTable,
+    clockMHz: result.clockMHz,
+    totals: {
+      macs: total.macs,
+      cycles: total.cycles,
+      computeCycles: total.computeCycles,
+      memoryStallCycles: total.memoryStallCycles,
+      vectorCycles: total.vectorCycles,
+      energyPj: total.energyPj,
+      energyByComponentPj: total.energyByComponentPj,
+      overflow: { ...total.overflow },
+    },
+    layers: result.layers.map((layer) => layerRecord(layer, result.tensors.get(layer.outputTensor))),
+  };
+}
+
+/** Runs the spec and records it as the golden file `goldenFile` would hold it. */
+export function recordGolden(spec: GoldenSpec, goldenFile: string, loadGraph: GraphLoader): GoldenFile {
+  const hardware = loadHardwareFile(spec.hardwareFile);
+  const graph = loadGraph(spec.graph);
+  checkGraphOnHardware(graph, hardware.config, hardware.file);
+  const result = simulate(graph, hardware, { seed: spec.seed });
+  const graphRecord: GoldenGraph = spec.graph.startsWith('zoo:')
+    ? { zoo: spec.graph.slice('zoo:'.length), sha256: sha256OfGraph(graph) }
+    : { file: recordedPath(spec.root, spec.graph), sha256: sha256OfGraph(graph) };
+  const inlineTable = hardware.energy.file === hardware.file;
+  return {
+    format: GOLDEN_FORMAT,
+    version: GOLDEN_VERSION,
+    compare: { integers: 'exact', realRelativeTolerance: REAL_RELATIVE_TOLERANCE },
+    npusimVersion: npusimVersion(),
+    root: rootField(goldenFile, spec.root),
+    run: {
+      graph: graphRecord,
+      hardware: recordFile(spec.hardwareFile, spec.root, 'a hardware config (JSON)'),
+      ...(inlineTable ? {} : { energyTable: recordFile(hardware.energy.file, spec.root, 'an energy table (JSON)') }),
+      input: { seed: spec.seed },
+    },
+    result: resultRecord(result, hardware.config.accumulator.overflow),
+  };
+}
