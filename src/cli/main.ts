@@ -13,7 +13,9 @@ import { runScheduleCommand, SCHEDULE_FORMATS } from './commands/schedule.js';
 import { runValidateCommand } from './commands/validate.js';
 import { runVectorsCommand } from './commands/vectors.js';
 import { runZooCommand } from './commands/zoo.js';
+import { runCheckCommand } from './commands/check.js';
 import { runGoldenCommand } from './commands/golden.js';
+import { DEFAULT_LINE_LIMIT } from '../golden/printDiff.js';
 import { ZOO_NAMES } from '../zoo/index.js';
 import { REQUANT_MODES, ROUNDING_MODES } from '../numeric/index.js';
 import { type CliIO, EXIT_BAD_INPUT, paint, processIO } from './io.js';
@@ -178,6 +180,22 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           .option('force', { type: 'boolean', default: false, describe: 'overwrite --out' }),
       (args) => {
         exitCode = runGoldenCommand({ graph: args.graph, hardware: args.hw, input: args.input, out: args.out, root: args.root, force: args.force }, io);
+      },
+    )
+    .command(
+      'check <traces..>',
+      're-run golden traces and compare: integers exactly, energies within a relative 1e-9; exit 1 with a diff when any differ',
+      (command) =>
+        command
+          .positional('traces', { type: 'string', array: true, demandOption: true, describe: 'golden trace files (.json)' })
+          .option('update', { type: 'boolean', default: false, describe: 'rewrite the goldens that differ, printing what changed' })
+          .option('limit', { type: 'number', default: DEFAULT_LINE_LIMIT, describe: 'moved numbers printed per golden (0: all)' })
+          .check((argv) => {
+            if (!Number.isSafeInteger(argv.limit) || argv.limit < 0) throw new UsageError('--limit must be a non-negative whole number');
+            return true;
+          }),
+      (args) => {
+        exitCode = runCheckCommand({ files: args.traces, update: args.update, limit: args.limit }, io);
       },
     )
     .demandCommand(1, 'name a command')

@@ -1,0 +1,56 @@
+/**
+ * `npusim check TRACE... [--update]`: re-runs every golden and compares it with the file. Exit 0
+ * when all match, 1 with a semantic diff when any differ, 2 for a bad golden. `--update` rewrites
+ * the goldens that differ, printing what changed; nothing else ever writes a golden.
+ */
+import { writeFileSync } from 'node:fs';
+import { compareGoldens } from '../../golden/compareGoldens.js';
+import { asJson, type GoldenFile } from '../../golden/format.js';
+import { formatSection } from '../../golden/printDiff.js';
+import { readGoldenFile } from '../../golden/read.js';
+import { cachingLoader, rerunGolden } from '../../golden/rerun.js';
+import { serializeJson } from '../../golden/serialize.js';
+import { loadGraphArgument } from '../graphArgument.js';
+import { type CliIO, EXIT_DIFFERENCE, EXIT_OK, paint } from '../io.js';
+
+export interface CheckOptions {
+  readonly files: readonly string[];
+  readonly update: boolean;
+  /** Moved numbers printed per golden; 0 prints all. */
+  readonly limit: number;
+}
+
+function headline(golden: GoldenFile): string {
+  const { result } = golden;
+  return `${result.graph} on ${result.hardware}, seed ${golden.run.input.seed}: ${result.totals.cycles} cycles, ${result.totals.energyPj.toPrecision(6)} pJ`;
+}
+
+export function runCheckCommand(options: CheckOptions, io: CliIO): number {
+  const chalk = paint(io);
+  // Read every golden before running any, so a malformed one fails at once (exit 2).
+  const goldens = options.files.map((file) => ({ file, golden: readGoldenFile(file) }));
+  const loadGraph = cachingLoader(loadGraphArgument);
+  let differing = 0;
+  for (const { file, golden } of goldens) {
+    const fresh = rerunGolden(file, golden, loadGraph);
+    const comparison = compareGoldens(file, golden, fresh);
+    const notes = comparison.inputs.filter((change) => !change.blocking).map((change) => `${change.source} ${change.field} ${change.old} -> ${change.new}`);
+    if (!comparison.differs) {
+      io.stdout(`${chalk.green('ok')}   ${file}  ${headline(golden)}${notes.length > 0 ? `  (note: ${notes.join('; ')})` : ''}\n`);
+      continue;
+    }
+    differing += 1;
+    io.stdout(formatSection(comparison, chalk, options.limit));
+    if (options.update) {
+      writeFileSync(file, serializeJson(asJson(fresh)));
+      io.stdout(`${chalk.yellow('updated')} ${file}  ${headline(fresh)}\n`);
+    }
+  }
+  const summary = `${goldens.length} golden(s): ${goldens.length - differing} match, ${differing} ${options.update ? 'updated' : 'differ'}`;
+  io.stdout(`${differing > 0 && !options.update ? chalk.red(summary) : summary}\n`);
+  if (differing > 0 && !options.update) {
+    io.stdout('If the change is intended, rewrite them with `npusim check --update FILE...` and commit the result.\n');
+    return EXIT_DIFFERENCE;
+  }
+  return EXIT_OK;
+}
