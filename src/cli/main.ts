@@ -14,6 +14,7 @@ import { runValidateCommand } from './commands/validate.js';
 import { runVectorsCommand } from './commands/vectors.js';
 import { runZooCommand } from './commands/zoo.js';
 import { runCheckCommand } from './commands/check.js';
+import { runDiffCommand } from './commands/diff.js';
 import { runGoldenCommand } from './commands/golden.js';
 import { DEFAULT_LINE_LIMIT } from '../golden/printDiff.js';
 import { ZOO_NAMES } from '../zoo/index.js';
@@ -196,6 +197,22 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           }),
       (args) => {
         exitCode = runCheckCommand({ files: args.traces, update: args.update, limit: args.limit }, io);
+      },
+    )
+    .command(
+      'diff <old> <new>',
+      'compare two JSON reports (`run --format json`) or two goldens: the inputs that differ, then the numbers that moved; exit 1 when they differ',
+      (command) =>
+        command
+          .positional('old', { type: 'string', demandOption: true, describe: 'the earlier report' })
+          .positional('new', { type: 'string', demandOption: true, describe: 'the later report' })
+          .option('limit', { type: 'number', default: DEFAULT_LINE_LIMIT, describe: 'moved numbers printed (0: all)' })
+          .check((argv) => {
+            if (!Number.isSafeInteger(argv.limit) || argv.limit < 0) throw new UsageError('--limit must be a non-negative whole number');
+            return true;
+          }),
+      (args) => {
+        exitCode = runDiffCommand({ old: args.old, new: args.new, limit: args.limit }, io);
       },
     )
     .demandCommand(1, 'name a command')
