@@ -3,11 +3,10 @@
  * way `check` compares a golden with a re-run. For reports, the run's identity (graph, hardware,
  * energy table, clock) is listed as the inputs; everything else is a number that moved.
  */
-import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { readJsonFile } from '../formats/readJson.js';
 import { validateWith } from '../formats/validate.js';
-import { REPORT_FORMAT_VERSION } from '../report/json.js';
+import { reportSchema } from '../report/reportSchema.js';
 import { compareGoldens, type GoldenComparison } from './compareGoldens.js';
 import { differences } from './differences.js';
 import { GOLDEN_FORMAT, type Json, type JsonObject, REAL_RELATIVE_TOLERANCE } from './format.js';
@@ -17,15 +16,6 @@ import { readGoldenFile } from './read.js';
 const REPORT_FORMAT = 'npusim-report';
 /** The fields that say what a report is of, rather than what came out. */
 const IDENTITY_FIELDS = ['graph', 'hardware', 'energyTable', 'clockMHz'];
-
-const reportSchema = z.looseObject({
-  format: z.literal(REPORT_FORMAT),
-  version: z.literal(REPORT_FORMAT_VERSION),
-  graph: z.string(),
-  hardware: z.string(),
-  totals: z.record(z.string(), z.unknown()),
-  layers: z.array(z.looseObject({ name: z.string() })),
-});
 
 function formatOf(file: string): { format: unknown; data: unknown } {
   const data = readJsonFile(file, 'an npusim JSON report or golden trace');
@@ -37,7 +27,7 @@ function formatOf(file: string): { format: unknown; data: unknown } {
 }
 
 function readReport(file: string, data: unknown): JsonObject {
-  // The schema checks the frame; the rest is JSON as parsed.
+  // The report's published schema (schemas/report.schema.json); its values are JSON as parsed.
   return validateWith(reportSchema, data, file) as unknown as JsonObject;
 }
 

@@ -56,6 +56,7 @@ export interface GoldenLayer {
     readonly accumulatorTransient: number;
     readonly accumulatorFinal: number;
     readonly outputClipped: number;
+    readonly vectorSaturated: number;
     readonly requantInputSaturated: number;
   };
   /** Where each kind of overflow first happened (null: it did not). */
@@ -63,6 +64,7 @@ export interface GoldenLayer {
     readonly transient: EventLocationRecord | null;
     readonly final: EventLocationRecord | null;
     readonly clipped: EventLocationRecord | null;
+    readonly vectorSaturated: EventLocationRecord | null;
   };
   /** Signed bits the exact sums needed (final and every partial) beside the accumulator's width. */
   readonly headroomBits: { readonly final: number; readonly partial: number; readonly accumulator: number };

@@ -22,9 +22,10 @@ const layer = z.strictObject({
     accumulatorTransient: count,
     accumulatorFinal: count,
     outputClipped: count,
+    vectorSaturated: count,
     requantInputSaturated: count,
   }),
-  firstOverflow: z.strictObject({ transient: location, final: location, clipped: location }),
+  firstOverflow: z.strictObject({ transient: location, final: location, clipped: location, vectorSaturated: location }),
   headroomBits: z.strictObject({ final: count, partial: count, accumulator: count }),
   output: z.strictObject({ tensor: z.string(), shape: z.array(count), sha256, first: z.array(z.int()) }),
 });

@@ -70,9 +70,10 @@ function layerRecord(layer: LayerResult, values: Int32Array | undefined): Golden
       accumulatorTransient: overflow.accumulatorTransient,
       accumulatorFinal: overflow.accumulatorFinal,
       outputClipped: overflow.outputClipped,
+      vectorSaturated: overflow.vectorSaturated,
       requantInputSaturated: overflow.requantInputSaturated,
     },
-    firstOverflow: { transient: location(overflow.firstTransient), final: location(overflow.firstFinal), clipped: location(overflow.firstClipped) },
+    firstOverflow: { transient: location(overflow.firstTransient), final: location(overflow.firstFinal), clipped: location(overflow.firstClipped), vectorSaturated: location(overflow.firstVectorSaturated) },
     headroomBits: { final: overflow.finalBits, partial: overflow.partialBits, accumulator: layer.accumulatorBits },
     output: { tensor: layer.outputTensor, shape: [...layer.outputShape], sha256: sha256OfValues(output), first: Array.from(output.subarray(0, SAMPLE_VALUES)) },
   };

@@ -7,7 +7,7 @@
  */
 import type { Json } from './format.js';
 
-const INLINE_LIMIT = 100;
+const INLINE_LIMIT = 120;
 
 function entriesOf(value: Json[] | { [key: string]: Json }): Array<[string | undefined, Json]> {
   return Array.isArray(value) ? value.map((item) => [undefined, item]) : Object.entries(value);
