@@ -4,7 +4,7 @@
  * the point its index names; anything else is exit 2, never a silent mix of two sweeps.
  */
 import { InputError } from '../errors.js';
-import { cellText, POINT_COLUMN, readSweepFile, SWEEP_COLUMN, type SweepTable } from './output.js';
+import { cellText, formatOf, POINT_COLUMN, readSweepFile, SWEEP_COLUMN, type SweepTable } from './output.js';
 import { pointAt } from './points.js';
 import type { SweepSpec } from './pointConfig.js';
 import { inShard, type Shard } from './shard.js';
@@ -25,8 +25,10 @@ export function finishedRows(file: string, spec: SweepSpec, columns: readonly st
   const point = columns.indexOf(POINT_COLUMN);
   const sweep = columns.indexOf(SWEEP_COLUMN);
   const done = new Set<number>();
+  // CSV rows start after the header line; JSONL rows are the lines.
+  const firstRowLine = formatOf(file) === 'csv' ? 2 : 1;
   table.rows.forEach((cells, row) => {
-    const line = row + 2;
+    const line = row + firstRowLine;
     if (cellText(cells[sweep] ?? null) !== id) throw different(`line ${line} is from sweep ${cellText(cells[sweep] ?? null)}, this is ${id}`);
     const index = Number(cells[point]);
     if (!Number.isSafeInteger(index) || index < 0 || index >= points) throw different(`line ${line}: point ${cellText(cells[point] ?? null)} is not one of this sweep's 0..${points - 1}`);
