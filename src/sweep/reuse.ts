@@ -70,7 +70,8 @@ interface CachedPass {
 }
 
 /**
- * Values passes of recent families (a worker is fed one family after another, so a few suffice).
+ * Values passes of recent families. Kept without their tensors, a pass is a few numbers per layer,
+ * so a worker keeps many and rarely recomputes a family it met before.
  *
  * Accumulator width: a pass computed at width A serves width B when no add of it left A's range
  * (no transient, no final overflow) and every partial sum, bias and fold merges included, fits B.
@@ -83,7 +84,7 @@ export class ValuesCache {
   hits = 0;
   misses = 0;
 
-  constructor(private readonly capacity = 4) {}
+  constructor(private readonly capacity = 256) {}
 
   find(family: string, bits: number): ValuesPass | undefined {
     const found = this.entries.find((entry) => entry.family === family && (entry.bits === bits || (!entry.overflowed && entry.partialBits <= bits)));

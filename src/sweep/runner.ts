@@ -52,6 +52,8 @@ export async function runPoints(options: RunPointsOptions): Promise<RunPointsRes
     for (const executor of executors) void executor.close();
   };
   options.signal.addEventListener('abort', onAbort);
+  // Ctrl-C during validation: the signal is already aborted and will not fire again.
+  if (options.signal.aborted) onAbort();
   let valueRuns = 0;
   let failure: unknown;
   const drive = async (executor: Executor) => {
