@@ -4,16 +4,19 @@ import { graphSchema } from '../formats/graphSchema.js';
 import { loadGraphFile, resolveGraph } from '../formats/loadGraph.js';
 import { decodeElements } from '../formats/sidecar.js';
 import type { Graph } from '../graph/model.js';
-import { buildZooNetwork, ZOO_NAMES, type ZooName } from '../zoo/index.js';
+import { buildZooNetwork, ZOO_NAMES, type ZooName, type ZooOptions } from '../zoo/index.js';
+
+/** The quantization choices of a zoo network built for `run zoo:NAME` (`npusim zoo`'s defaults). */
+export const DEFAULT_ZOO_QUANT: Omit<ZooOptions, 'sidecarFile'> = {
+  seed: 1, weightBits: 8, activationBits: 8, perChannel: true, signedActivations: true, requant: 'tflite-double', rounding: 'half-away',
+};
 
 /** A zoo network built in memory: its sidecar bytes are decoded straight into the tensors. */
-function zooGraph(name: string): Graph {
+export function zooGraph(name: string, quant: Omit<ZooOptions, 'sidecarFile'> = DEFAULT_ZOO_QUANT): Graph {
   if (!(ZOO_NAMES as readonly string[]).includes(name)) {
     throw new InputError(`no zoo network "${name}"; the zoo has ${ZOO_NAMES.join(', ')}`, `zoo:${name}`);
   }
-  const network = buildZooNetwork(name as ZooName, {
-    seed: 1, weightBits: 8, activationBits: 8, perChannel: true, signedActivations: true, requant: 'tflite-double', rounding: 'half-away', sidecarFile: 'memory',
-  });
+  const network = buildZooNetwork(name as ZooName, { ...quant, sidecarFile: 'memory' });
   const file = graphSchema.parse(network.graph);
   // Inline the sidecar so the graph needs no file on disk.
   for (const tensor of Object.values(file.tensors)) {

@@ -17,6 +17,8 @@ import { runCheckCommand } from './commands/check.js';
 import { runDiffCommand } from './commands/diff.js';
 import { runGoldenCommand } from './commands/golden.js';
 import { DEFAULT_LINE_LIMIT } from '../golden/printDiff.js';
+import { runSweepCommand } from './commands/sweep.js';
+import { runMergeCommand } from './commands/merge.js';
 import { ZOO_NAMES } from '../zoo/index.js';
 import { REQUANT_MODES, ROUNDING_MODES } from '../numeric/index.js';
 import { type CliIO, EXIT_BAD_INPUT, paint, processIO } from './io.js';
@@ -213,6 +215,54 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           }),
       (args) => {
         exitCode = runDiffCommand({ old: args.old, new: args.new, limit: args.limit }, io);
+      },
+    )
+    .command(
+      'sweep [graph]',
+      'sweep hardware config fields (and a zoo network\'s quantization): every point\'s cycles, energy and overflow in one CSV or JSONL file, with its Pareto front',
+      (command) =>
+        command
+          .positional('graph', { type: 'string', describe: 'graph file, or zoo:NAME for a zoo network built in memory' })
+          .option('zoo', { choices: ZOO_NAMES, describe: 'the zoo network to sweep (instead of GRAPH); quant.* paths set its quantization' })
+          .option('hw', { type: 'string', demandOption: true, describe: 'the base hardware config' })
+          .option('set', { type: 'string', array: true, default: [] as string[], describe: 'PATH=V1,V2,... or PATH=FROM..TO:STEP (repeat for each parameter), e.g. array.rows=8,16,32' })
+          .option('zip', { type: 'boolean', default: false, describe: 'pair the i-th values of every --set instead of the cartesian product' })
+          .option('timing-only', { type: 'boolean', default: false, describe: 'cycles and energy from the schedule alone: no values, no overflow columns' })
+          .option('out', { type: 'string', demandOption: true, describe: 'the results file: .csv or .jsonl' })
+          .option('jobs', { type: 'number', describe: 'worker threads (default: the number of cores)' })
+          .option('resume', { type: 'boolean', default: false, describe: 'continue the sweep in --out, skipping the points it has' })
+          .option('shard', { type: 'string', describe: 'run shard I of N (I/N, 1-based), or auto/N from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX' })
+          .option('force', { type: 'boolean', default: false, describe: 'overwrite --out' }),
+      async (args) => {
+        exitCode = await runSweepCommand(
+          {
+            graph: args.graph,
+            zoo: args.zoo,
+            hardware: args.hw,
+            sets: args.set,
+            zip: args.zip,
+            timingOnly: args['timing-only'],
+            out: args.out,
+            jobs: args.jobs,
+            resume: args.resume,
+            force: args.force,
+            shard: args.shard,
+            progress: process.stderr.isTTY === true && io.colour ? 'bar' : 'lines',
+          },
+          io,
+        );
+      },
+    )
+    .command(
+      'merge <files..>',
+      'join the shards of a sweep into the file one unsharded run writes',
+      (command) =>
+        command
+          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'sweep files (.csv or .jsonl) of one sweep' })
+          .option('out', { type: 'string', demandOption: true, describe: 'the merged file' })
+          .option('force', { type: 'boolean', default: false, describe: 'overwrite --out' }),
+      (args) => {
+        exitCode = runMergeCommand({ files: args.files, out: args.out, force: args.force }, io);
       },
     )
     .demandCommand(1, 'name a command')

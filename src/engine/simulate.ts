@@ -21,6 +21,26 @@ import { emptyOverflow, type LayerOverflow } from './overflow.js';
 import { seededIntegers } from './random.js';
 import type { LayerResult, SimulationResult } from './result.js';
 
+/**
+ * What a run learns from the values of one layer: everything in its LayerResult that the schedule
+ * cannot give. A values pass can be combined with any schedule whose accumulation order and event
+ * clock are the same (src/sweep/reuse.ts says when that is).
+ */
+export interface LayerValues {
+  /** MACs the kernel performed (0 for vector layers). */
+  readonly macs: number;
+  readonly overflow: LayerOverflow;
+  /** MACs with a zero operand, counted from the values whether or not the array gates them. */
+  readonly zeroOperandMacs: number;
+}
+
+/** The value-dependent half of a simulation: per-layer values, the tensors, and the headroom. */
+export interface ValuesPass {
+  readonly layers: readonly LayerValues[];
+  readonly tensors: ReadonlyMap<string, Int32Array>;
+  readonly smallestSafeAccumulatorBits: number;
+}
+
 export interface SimulateOptions {
   /** Values of the graph inputs by name; inputs not given are drawn from `seed`. */
   readonly inputs?: ReadonlyMap<string, Int32Array>;
@@ -44,7 +64,7 @@ function exponentOf(tensor: Tensor): number {
 
 class Simulation {
   private readonly values = new Map<string, Int32Array>();
-  private readonly layers: LayerResult[] = [];
+  private readonly layers: LayerValues[] = [];
 
   constructor(
     private readonly graph: Graph,
@@ -75,7 +95,7 @@ class Simulation {
     return values;
   }
 
-  run(): Omit<SimulationResult, 'smallestSafeAccumulatorBits' | 'schedule'> {
+  run(): Omit<ValuesPass, 'smallestSafeAccumulatorBits'> {
     this.graph.ops.forEach((op, index) => {
       const layer = this.schedule.layers[index];
       if (layer === undefined) throw new Error(`no schedule for op "${op.name}"`);
@@ -83,23 +103,16 @@ class Simulation {
     });
     const tensors = new Map<string, Int32Array>();
     for (const [name, values] of this.values) if (this.graph.tensors.get(name)?.data === undefined) tensors.set(name, values);
-    return {
-      graph: this.graph.name,
-      hardware: this.config.name,
-      energyTable: this.hardware.energy.name,
-      clockMHz: this.config.clockMHz,
-      layers: this.layers,
-      tensors,
-    };
+    return { layers: this.layers, tensors };
   }
 
-  private runOp(op: GraphOp, layer: LayerSchedule): LayerResult {
+  private runOp(op: GraphOp, layer: LayerSchedule): LayerValues {
     if (isArrayOp(op) && layer.unit === 'array') return this.arrayLayer(op, layer);
     if (!isArrayOp(op) && layer.unit !== 'array') return this.vectorLayer(op, layer);
     throw new Error(`the schedule of "${op.name}" does not match its op`);
   }
 
-  private arrayLayer(op: ArrayOp, layer: ArrayLayerSchedule): LayerResult {
+  private arrayLayer(op: ArrayOp, layer: ArrayLayerSchedule): LayerValues {
     const config = this.config;
     const input = tensorOf(this.graph, op.input);
     const weights = tensorOf(this.graph, op.weights);
@@ -128,39 +141,10 @@ class Simulation {
       ...(rounding === 'stochastic' ? { stochasticSite: stochasticSite(BigInt(stochasticSeed ?? 0), `${op.name}/requant`) } : {}),
     }, { eventClock: eventClock(mapping, geometry, config.array.rows, config.array.columns) });
     this.values.set(op.output, result.output);
-
-    // The schedule counted every MAC in the operand mode's action; gated ones are priced apart.
-    const gated = config.array.zeroGating ? result.zeroOperandMacs : 0;
-    const actions: ActionCounts = {};
-    for (const [action, count] of Object.entries(layer.actions) as [EnergyAction, number][]) {
-      if (action !== layer.macAction) {
-        actions[action] = count;
-        continue;
-      }
-      if (count > gated) actions[action] = count - gated;
-      if (gated > 0) actions['mac.gated'] = gated;
-    }
-    const cycles = layer.cycles;
-
-    const peCapacity = config.array.rows * config.array.columns * layer.operandMode.macsPerPePerCycle;
-    return {
-      name: op.name,
-      op: op.op,
-      outputTensor: op.output,
-      outputShape: output.shape,
-      unit: 'array',
-      macs: result.macs,
-      mapping,
-      cycles,
-      utilization: result.macs / (cycles.total * peCapacity),
-      actions,
-      energy: priceActions(actions, this.hardware.energy),
-      overflow: result.overflow,
-      accumulatorBits: config.accumulator.bits,
-    };
+    return { macs: result.macs, overflow: result.overflow, zeroOperandMacs: result.zeroOperandMacs };
   }
 
-  private vectorLayer(op: Exclude<GraphOp, ArrayOp>, layer: VectorLayerSchedule): LayerResult {
+  private vectorLayer(op: Exclude<GraphOp, ArrayOp>, layer: VectorLayerSchedule): LayerValues {
     const config = this.config;
     const output = tensorOf(this.graph, op.output);
     const activation = 'activation' in op ? (op.activation as FusedActivation) : 'none';
@@ -227,7 +211,6 @@ class Simulation {
       }
     }
     this.values.set(op.output, values);
-    const { cycles, actions } = layer;
     const overflow: LayerOverflow = {
       ...emptyOverflow(),
       outputClipped: counter.clipped,
@@ -235,21 +218,7 @@ class Simulation {
       vectorSaturated: counter.saturated,
       firstVectorSaturated: counter.firstSaturated === undefined ? undefined : { output: counter.firstSaturated, k: -1 },
     };
-    return {
-      name: op.name,
-      op: op.op,
-      outputTensor: op.output,
-      outputShape: output.shape,
-      unit: layer.unit,
-      macs: 0,
-      mapping: undefined,
-      cycles,
-      utilization: 0,
-      actions,
-      energy: priceActions(actions, this.hardware.energy),
-      overflow,
-      accumulatorBits: config.accumulator.bits,
-    };
+    return { macs: 0, overflow, zeroOperandMacs: 0 };
   }
 
   /** Concatenation; an input whose quantization differs from the output's is requantized like a 1x1 identity layer. */
@@ -306,19 +275,84 @@ class Simulation {
 }
 
 /** The headroom a run measured: final sums under wrap, every partial sum under saturate. */
-function headroomBits(layers: readonly LayerResult[], overflow: 'wrap' | 'saturate'): number {
-  return Math.max(16, ...layers.filter((layer) => layer.unit === 'array').map((layer) => (overflow === 'wrap' ? layer.overflow.finalBits : layer.overflow.partialBits)));
+function headroomBits(layers: readonly LayerValues[], schedule: GraphSchedule, overflow: 'wrap' | 'saturate'): number {
+  const arrayLayers = layers.filter((_, index) => schedule.layers[index]?.unit === 'array');
+  return Math.max(16, ...arrayLayers.map((layer) => (overflow === 'wrap' ? layer.overflow.finalBits : layer.overflow.partialBits)));
+}
+
+/**
+ * The values of a graph on a hardware config, executed in the order `schedule` gives (the
+ * schedule must be lowerGraph's for this graph and config, or one with the same accumulation order
+ * and event clock).
+ */
+export function computeValues(graph: Graph, hardware: LoadedHardware, schedule: GraphSchedule, options: SimulateOptions = {}): ValuesPass {
+  const pass = new Simulation(graph, hardware, schedule, options).run();
+  const { overflow } = hardware.config.accumulator;
+  const corrupted = pass.layers.some((layer) => layer.overflow.accumulatorFinal > 0 || layer.overflow.requantInputSaturated > 0);
+  if (!corrupted) return { ...pass, smallestSafeAccumulatorBits: headroomBits(pass.layers, schedule, overflow) };
+  // Overflowed values fed the layers after them; measure the exact network at the widest accumulator.
+  const wide = { ...hardware, config: { ...hardware.config, accumulator: { bits: 48, overflow } } };
+  const wideSchedule = lowerGraph(graph, wide.config, hardware.file);
+  const exact = new Simulation(graph, wide, wideSchedule, options).run();
+  return { ...pass, smallestSafeAccumulatorBits: headroomBits(exact.layers, wideSchedule, overflow) };
+}
+
+/** The actions a layer performed: the schedule's counts with the MACs a gating array skipped priced apart. */
+function layerActions(layer: LayerSchedule, values: LayerValues, zeroGating: boolean): ActionCounts {
+  if (layer.unit !== 'array') return layer.actions;
+  const gated = zeroGating ? values.zeroOperandMacs : 0;
+  const actions: ActionCounts = {};
+  for (const [action, count] of Object.entries(layer.actions) as [EnergyAction, number][]) {
+    if (action !== layer.macAction) {
+      actions[action] = count;
+      continue;
+    }
+    if (count > gated) actions[action] = count - gated;
+    if (gated > 0) actions['mac.gated'] = gated;
+  }
+  return actions;
+}
+
+/** One layer's result: its schedule (cycles, mapping, value-independent actions) with its values. */
+function layerResult(layer: LayerSchedule, values: LayerValues, hardware: LoadedHardware): LayerResult {
+  const config = hardware.config;
+  const actions = layerActions(layer, values, config.array.zeroGating);
+  const { cycles } = layer;
+  const peCapacity = layer.unit === 'array' ? config.array.rows * config.array.columns * layer.operandMode.macsPerPePerCycle : 0;
+  return {
+    name: layer.name,
+    op: layer.op,
+    outputTensor: layer.outputTensor,
+    outputShape: layer.outputShape,
+    unit: layer.unit,
+    macs: values.macs,
+    mapping: layer.unit === 'array' ? layer.mapping : undefined,
+    cycles,
+    utilization: layer.unit === 'array' ? values.macs / (cycles.total * peCapacity) : 0,
+    actions,
+    energy: priceActions(actions, hardware.energy),
+    overflow: values.overflow,
+    accumulatorBits: config.accumulator.bits,
+  };
+}
+
+/** A simulation result from a point's own schedule and a values pass valid for it. */
+export function combineResult(hardware: LoadedHardware, schedule: GraphSchedule, values: ValuesPass): SimulationResult {
+  if (values.layers.length !== schedule.layers.length) throw new Error(`a values pass of ${values.layers.length} layers cannot combine with a schedule of ${schedule.layers.length}`);
+  return {
+    graph: schedule.graph,
+    hardware: hardware.config.name,
+    energyTable: hardware.energy.name,
+    clockMHz: hardware.config.clockMHz,
+    layers: schedule.layers.map((layer, index) => layerResult(layer, values.layers[index] as LayerValues, hardware)),
+    tensors: values.tensors,
+    smallestSafeAccumulatorBits: values.smallestSafeAccumulatorBits,
+    schedule,
+  };
 }
 
 /** Runs a graph on a hardware config: exact values, cycles, energy and overflow of every layer. */
 export function simulate(graph: Graph, hardware: LoadedHardware, options: SimulateOptions = {}): SimulationResult {
   const schedule = lowerGraph(graph, hardware.config, hardware.file);
-  const result = { ...new Simulation(graph, hardware, schedule, options).run(), schedule };
-  const { overflow } = hardware.config.accumulator;
-  const corrupted = result.layers.some((layer) => layer.overflow.accumulatorFinal > 0 || layer.overflow.requantInputSaturated > 0);
-  if (!corrupted) return { ...result, smallestSafeAccumulatorBits: headroomBits(result.layers, overflow) };
-  // Overflowed values fed the layers after them; measure the exact network at the widest accumulator.
-  const wide = { ...hardware, config: { ...hardware.config, accumulator: { bits: 48, overflow } } };
-  const exact = new Simulation(graph, wide, lowerGraph(graph, wide.config, hardware.file), options).run();
-  return { ...result, smallestSafeAccumulatorBits: headroomBits(exact.layers, overflow) };
+  return combineResult(hardware, schedule, computeValues(graph, hardware, schedule, options));
 }

@@ -92,10 +92,13 @@ function availableTables(): string[] {
     .sort();
 }
 
-/** A named table in configs/energy/, or a path (relative to the config) to a table file. */
-function resolveTableFile(reference: string, configFile: string): string {
+/**
+ * A named table in configs/energy/, or a path (relative to the config file `relativeTo`) to a table
+ * file; `configFile` names the config in messages.
+ */
+function resolveTableFile(reference: string, configFile: string, relativeTo = configFile): string {
   if (reference.endsWith('.json') || reference.includes('/')) {
-    return isAbsolute(reference) ? reference : resolve(dirname(configFile), reference);
+    return isAbsolute(reference) ? reference : resolve(dirname(relativeTo), reference);
   }
   const file = join(ENERGY_TABLES_DIR, `${reference}.json`);
   if (!existsSync(file)) {
@@ -145,6 +148,24 @@ export function loadHardwareConfig(config: HardwareConfig, file: string): Loaded
       ? loadEnergyTableFile(resolveTableFile(config.energy.table, file))
       : energyTableFrom(config.energy, file, '$.energy');
   return { file, config, energy };
+}
+
+/**
+ * Validates and checks a config held in memory (a sweep point made from a file): `label` names it
+ * in messages, and a relative energy-table path resolves against `relativeTo`, the file it came
+ * from. Tables read are kept in `tables` (by path) when given, so many points read each once.
+ */
+export function loadHardwareData(data: unknown, label: string, relativeTo: string, tables?: Map<string, EnergyTable>): LoadedHardware {
+  const config = validateWith(hardwareSchema, data, label);
+  checkHardwareRules(config, label);
+  if (!('table' in config.energy)) return { file: label, config, energy: energyTableFrom(config.energy, label, '$.energy') };
+  const tableFile = resolveTableFile(config.energy.table, label, relativeTo);
+  let energy = tables?.get(tableFile);
+  if (energy === undefined) {
+    energy = loadEnergyTableFile(tableFile);
+    tables?.set(tableFile, energy);
+  }
+  return { file: label, config, energy };
 }
 
 /** Reads, validates and checks a hardware config file. */

@@ -1,0 +1,127 @@
+/**
+ * Running one sweep point: its schedule (always lowered for the point itself), its values (from
+ * the cache when a point of the same family computed them), and the totals a sweep row reports.
+ * The same code runs in-process and in every worker.
+ */
+import { combineResult, computeValues } from '../engine/simulate.js';
+import { priceActions } from '../engine/energy.js';
+import type { SimulationResult } from '../engine/result.js';
+import type { EnergyTable, LoadedHardware } from '../formats/loadHardware.js';
+import type { Graph } from '../graph/model.js';
+import { type GraphSchedule, lowerGraph } from '../lower/schedule.js';
+import { totals } from '../report/summary.js';
+import { pointAt } from './points.js';
+import { GraphVariants, graphKey, pointHardware, pointQuant, type SweepSpec } from './pointConfig.js';
+import { ValuesCache, valueFamilyKey } from './reuse.js';
+
+/** Overflow totals of a point (absent in a timing-only sweep). */
+export interface SweepOverflow {
+  readonly accumulatorTransient: number;
+  readonly accumulatorFinal: number;
+  readonly outputClipped: number;
+  readonly vectorSaturated: number;
+  readonly requantInputSaturated: number;
+  readonly safeAccumulatorBits: number;
+}
+
+/** What a sweep records about one point. */
+export interface SweepRow {
+  readonly index: number;
+  readonly macs: number;
+  readonly cycles: number;
+  readonly latencyMs: number;
+  readonly energyPj: number;
+  readonly overflow: SweepOverflow | undefined;
+}
+
+/** A point made concrete: its hardware, its graph and the family its values belong to. */
+export interface ResolvedPoint {
+  readonly hardware: LoadedHardware;
+  readonly graph: Graph;
+  /** Points of one family compute the same values (src/sweep/reuse.ts). */
+  readonly family: string;
+}
+
+export class PointEvaluator {
+  private readonly tables = new Map<string, EnergyTable>();
+  readonly cache: ValuesCache;
+  /** Values passes computed (the rest of the points reused one). */
+  valueRuns = 0;
+
+  constructor(
+    private readonly spec: SweepSpec,
+    private readonly graphs: GraphVariants,
+    cache?: ValuesCache,
+  ) {
+    this.cache = cache ?? new ValuesCache();
+  }
+
+  resolve(index: number): ResolvedPoint {
+    const point = pointAt(this.spec.parameters, this.spec.zip, index);
+    const hardware = pointHardware(this.spec, point, this.tables);
+    const quant = pointQuant(this.spec, point);
+    return { hardware, graph: this.graphs.get(quant), family: valueFamilyKey(hardware.config, graphKey(quant)) };
+  }
+
+  /** The point's schedule; throws the InputError a run would when the graph cannot run there. */
+  schedule(point: ResolvedPoint): GraphSchedule {
+    return lowerGraph(point.graph, point.hardware.config, point.hardware.file);
+  }
+
+  /** The full simulation result of a point, its values reused when its family has them. */
+  result(index: number): SimulationResult {
+    return this.simulatePoint(this.resolve(index));
+  }
+
+  private simulatePoint(point: ResolvedPoint): SimulationResult {
+    const schedule = this.schedule(point);
+    const { bits } = point.hardware.config.accumulator;
+    let values = this.cache.find(point.family, bits);
+    if (values === undefined) {
+      values = computeValues(point.graph, point.hardware, schedule);
+      this.valueRuns += 1;
+      this.cache.add(point.family, bits, values);
+    }
+    return combineResult(point.hardware, schedule, values);
+  }
+
+  evaluate(index: number): SweepRow {
+    if (this.spec.timingOnly) return this.timingRow(index);
+    const point = this.resolve(index);
+    const total = totals(this.simulatePoint(point), point.hardware.config.accumulator.overflow);
+    const { overflow } = total;
+    return {
+      index,
+      macs: total.macs,
+      cycles: total.cycles,
+      latencyMs: total.latencyMs,
+      energyPj: total.energyPj,
+      overflow: {
+        accumulatorTransient: overflow.accumulatorTransient,
+        accumulatorFinal: overflow.accumulatorFinal,
+        outputClipped: overflow.outputClipped,
+        vectorSaturated: overflow.vectorSaturated,
+        requantInputSaturated: overflow.requantInputSaturated,
+        safeAccumulatorBits: overflow.smallestSafeAccumulatorBits,
+      },
+    };
+  }
+
+  /**
+   * Cycles and energy from the schedule alone. MACs are priced ungated: with zeroGating on, the
+   * gated ones need the values, so a timing-only energy is an upper bound there.
+   */
+  private timingRow(index: number): SweepRow {
+    const point = this.resolve(index);
+    const schedule = this.schedule(point);
+    let macs = 0;
+    let cycles = 0;
+    let energyPj = 0;
+    for (const layer of schedule.layers) {
+      if (layer.unit === 'array') macs += layer.macs;
+      cycles += layer.cycles.total;
+      energyPj += priceActions(layer.actions, point.hardware.energy).totalPj;
+    }
+    return { index, macs, cycles, latencyMs: cycles / (point.hardware.config.clockMHz * 1000), energyPj, overflow: undefined };
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * What one sweep point runs: the base hardware config with the point's values written at their
+ * JSON paths (validated like a file, named by a label that says which point), and for a zoo
+ * network the quantization choices (quant.*) the graph is built with.
+ */
+import { z } from 'zod';
+import { DEFAULT_ZOO_QUANT, zooGraph } from '../cli/graphArgument.js';
+import { InputError } from '../errors.js';
+import { type EnergyTable, type LoadedHardware, loadHardwareData } from '../formats/loadHardware.js';
+import { loadGraphFile } from '../formats/loadGraph.js';
+import { validateWith } from '../formats/validate.js';
+import type { Graph } from '../graph/model.js';
+import { REQUANT_MODES, ROUNDING_MODES } from '../numeric/index.js';
+import type { ZooOptions } from '../zoo/index.js';
+import { describePoint, type SweepPoint } from './points.js';
+import type { SweepParameter, SweepValue } from './ranges.js';
+
+/** Everything a sweep needs to rebuild any point, in a worker as in the main thread (plain data). */
+export interface SweepSpec {
+  /** A graph file, or zoo:NAME. */
+  readonly graph: string;
+  readonly hardwareFile: string;
+  /** The base config's JSON as read once, so an edit to the file mid-sweep changes nothing. */
+  readonly baseHardware: unknown;
+  readonly parameters: readonly SweepParameter[];
+  readonly zip: boolean;
+  /** Cycles and energy from the schedule alone: no values, no overflow columns. */
+  readonly timingOnly: boolean;
+}
+
+export type ZooQuant = Omit<ZooOptions, 'sidecarFile'>;
+
+const QUANT_PREFIX = 'quant.';
+
+/** The zoo's quantization choices a sweep may vary (the options of `npusim zoo`). */
+const quantSchema = z.strictObject({
+  quant: z
+    .strictObject({
+      seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+      weightBits: z.literal([4, 8, 16]),
+      activationBits: z.literal([4, 8, 16]),
+      perChannel: z.boolean(),
+      signedActivations: z.boolean(),
+      requant: z.enum(REQUANT_MODES),
+      rounding: z.enum(ROUNDING_MODES),
+    })
+    .partial(),
+});
+
+export function isQuantPath(path: string): boolean {
+  return path === 'quant' || path.startsWith(QUANT_PREFIX);
+}
+
+/** Checks up front that quant.* paths have a zoo network to apply to. */
+export function checkQuantParameters(spec: Pick<SweepSpec, 'graph' | 'parameters'>): void {
+  const quant = spec.parameters.find((parameter) => isQuantPath(parameter.path));
+  if (quant !== undefined && !spec.graph.startsWith('zoo:')) {
+    throw new InputError(`${quant.path} sets a zoo network's quantization, but the graph is a file (${spec.graph}); use zoo:NAME or --zoo NAME`, `--set ${quant.path}`);
+  }
+}
+
+function pointLabel(source: string, spec: SweepSpec, point: SweepPoint): string {
+  return `${source} (sweep point ${point.index}: ${describePoint(spec.parameters, point)})`;
+}
+
+function typeName(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** Writes `value` at a dotted path of a plain JSON object (null removes the field). */
+function setPath(target: Record<string, unknown>, path: string, value: SweepValue['value'], label: string): void {
+  const segments = path.split('.');
+  let current: unknown = target;
+  segments.forEach((segment, depth) => {
+    const container = current as Record<string, unknown>;
+    const last = depth === segments.length - 1;
+    if (Array.isArray(container) && !/^\d+$/.test(segment)) {
+      throw new InputError(`${segments.slice(0, depth).join('.')} is a list; address an item by its index, e.g. ${segments.slice(0, depth).join('.')}.0`, label);
+    }
+    if (last) {
+      if (value === null) delete container[segment];
+      else container[segment] = value;
+      return;
+    }
+    let next = container[segment];
+    if (next === undefined) {
+      next = {};
+      container[segment] = next;
+    }
+    if (next === null || typeof next !== 'object') {
+      throw new InputError(`${segments.slice(0, depth + 1).join('.')} is ${typeName(next)}, so it has no field "${segments[depth + 1] ?? ''}"`, label, `$.${segments.slice(0, depth + 1).join('.')}`);
+    }
+    current = next;
+  });
+}
+
+/** The point's hardware: the base config with its values set, validated and checked. */
+export function pointHardware(spec: SweepSpec, point: SweepPoint, tables: Map<string, EnergyTable>): LoadedHardware {
+  const data = structuredClone(spec.baseHardware) as Record<string, unknown>;
+  const label = pointLabel(spec.hardwareFile, spec, point);
+  spec.parameters.forEach((parameter, p) => {
+    if (!isQuantPath(parameter.path)) setPath(data, parameter.path, (point.values[p] as SweepValue).value, label);
+  });
+  return loadHardwareData(data, label, spec.hardwareFile, tables);
+}
+
+/** The point's zoo quantization (undefined for a graph file), validated with the path named. */
+export function pointQuant(spec: SweepSpec, point: SweepPoint): ZooQuant | undefined {
+  if (!spec.graph.startsWith('zoo:')) return undefined;
+  const data: Record<string, unknown> = { quant: {} };
+  spec.parameters.forEach((parameter, p) => {
+    if (isQuantPath(parameter.path)) setPath(data, parameter.path, (point.values[p] as SweepValue).value, pointLabel(spec.graph, spec, point));
+  });
+  const { quant } = validateWith(quantSchema, data, pointLabel(spec.graph, spec, point));
+  return { ...DEFAULT_ZOO_QUANT, ...quant };
+}
+
+/** Names a graph variant: the same key, the same graph. */
+export function graphKey(quant: ZooQuant | undefined): string {
+  if (quant === undefined) return 'file';
+  const { seed, weightBits, activationBits, perChannel, signedActivations, requant, rounding } = quant;
+  return JSON.stringify({ seed, weightBits, activationBits, perChannel, signedActivations, requant, rounding });
+}
+
+/** Builds each graph variant once (a zoo network takes seconds to build and calibrate). */
+export class GraphVariants {
+  private readonly graphs: Map<string, Graph>;
+
+  constructor(
+    private readonly graph: string,
+    known: ReadonlyMap<string, Graph> = new Map(),
+  ) {
+    this.graphs = new Map(known);
+  }
+
+  get(quant: ZooQuant | undefined): Graph {
+    const key = graphKey(quant);
+    let graph = this.graphs.get(key);
+    if (graph === undefined) {
+      graph = quant === undefined ? loadGraphFile(this.graph) : zooGraph(this.graph.slice('zoo:'.length), quant);
+      this.graphs.set(key, graph);
+    }
+    return graph;
+  }
+
+  /** Every variant built so far, by key (a worker receives them instead of rebuilding). */
+  all(): ReadonlyMap<string, Graph> {
+    return this.graphs;
+  }
+}

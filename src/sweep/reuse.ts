@@ -1,0 +1,108 @@
+/**
+ * Sharing value computations between sweep points. A values pass (src/engine/simulate.ts) depends
+ * on the graph and on the config fields the engine reads while computing values; every other field
+ * changes only the schedule (cycles, traffic, tiles) or the prices, which combineResult applies per
+ * point. Fields that never change values or overflow events, and so are left out of the key:
+ *
+ * - name, description, sources, clockMHz
+ * - memory (SRAM sizes and bandwidths, DRAM bandwidth and latency, double buffering)
+ * - vector (register width, issue slots, op cycles), timing (npusim or SCALE-Sim)
+ * - energy (the table), array.zeroGating (gated MACs are counted from the values either way)
+ * - requant.unit and requant.outputsPerCycle (where and how fast requantization runs)
+ *
+ * Everything else stays in the key, including fields added to the schema later, so a new field is
+ * never reused by mistake. The array's rows, columns, dataflow and operand modes stay in: they fix
+ * each layer's K fold (rows x packing for ws and is: the accumulation order) and the event clock
+ * that picks each "first" overflow location. The accumulator width is keyed apart (see
+ * ValuesCache.find): a pass at one width serves another only when provably identical.
+ */
+import type { ValuesPass } from '../engine/simulate.js';
+import type { HardwareConfig } from '../formats/hardwareSchema.js';
+
+/** JSON with object keys sorted, so equal configs give equal keys whatever their key order. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The value-relevant config without the accumulator width: points with equal keys share values. */
+export function valueFamilyKey(config: HardwareConfig, graphKey: string): string {
+  const {
+    name: _name,
+    description: _description,
+    sources: _sources,
+    $schema: _schema,
+    clockMHz: _clock,
+    memory: _memory,
+    vector: _vector,
+    timing: _timing,
+    energy: _energy,
+    array: { zeroGating: _zeroGating, ...array },
+    accumulator: { bits: _bits, ...accumulator },
+    requant: { unit: _unit, outputsPerCycle: _outputsPerCycle, ...requant },
+    ...rest
+  } = config;
+  return stableJson({ graph: graphKey, array, accumulator, requant, rest });
+}
+
+/** The widest signed partial sum any array layer of a pass needed, and whether any add left its range. */
+function passHeadroom(pass: ValuesPass): { partialBits: number; overflowed: boolean } {
+  let partialBits = 1;
+  let overflowed = false;
+  for (const layer of pass.layers) {
+    partialBits = Math.max(partialBits, layer.overflow.partialBits);
+    if (layer.overflow.accumulatorTransient > 0 || layer.overflow.accumulatorFinal > 0) overflowed = true;
+  }
+  return { partialBits, overflowed };
+}
+
+interface CachedPass {
+  readonly family: string;
+  readonly bits: number;
+  readonly pass: ValuesPass;
+  readonly partialBits: number;
+  readonly overflowed: boolean;
+}
+
+/**
+ * Values passes of recent families. Kept without their tensors, a pass is a few numbers per layer,
+ * so a worker keeps many and rarely recomputes a family it met before.
+ *
+ * Accumulator width: a pass computed at width A serves width B when no add of it left A's range
+ * (no transient, no final overflow) and every partial sum, bias and fold merges included, fits B.
+ * Then both runs add exactly, so every layer sees the same inputs and produces the same outputs,
+ * headroom and clipping (by induction over the layers). A pass that overflowed anywhere is never
+ * reused at another width: its corrupted values fed the layers after it.
+ */
+export class ValuesCache {
+  private readonly entries: CachedPass[] = [];
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly capacity = 256) {}
+
+  find(family: string, bits: number): ValuesPass | undefined {
+    const found = this.entries.find((entry) => entry.family === family && (entry.bits === bits || (!entry.overflowed && entry.partialBits <= bits)));
+    if (found === undefined) {
+      this.misses += 1;
+      return undefined;
+    }
+    this.hits += 1;
+    // Most recently used last, so eviction drops the stalest.
+    this.entries.splice(this.entries.indexOf(found), 1);
+    this.entries.push(found);
+    return found.pass;
+  }
+
+  add(family: string, bits: number, pass: ValuesPass): void {
+    // The sweep reports totals only; the tensors would hold tens of megabytes per MobileNet pass.
+    const kept: ValuesPass = { ...pass, tensors: new Map() };
+    this.entries.push({ family, bits, pass: kept, ...passHeadroom(pass) });
+    while (this.entries.length > this.capacity) this.entries.shift();
+  }
+}
