@@ -4,27 +4,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { zooGraph } from '../dist/cli/graphArgument.js';
 import { simulate } from '../dist/engine/simulate.js';
-import { graphSchema } from '../dist/formats/graphSchema.js';
-import { resolveGraph } from '../dist/formats/loadGraph.js';
 import { loadHardwareFile } from '../dist/formats/loadHardware.js';
-import { decodeElements } from '../dist/formats/sidecar.js';
-import { buildZooNetwork } from '../dist/zoo/index.js';
 
 const HARDWARE = fileURLToPath(new URL('../configs/edge-npu.json', import.meta.url));
-
-/** A zoo network built in memory, its sidecar decoded into inline data. */
-function zooGraph(name) {
-  const network = buildZooNetwork(name, { seed: 1, weightBits: 8, activationBits: 8, perChannel: true, signedActivations: true, requant: 'tflite-double', rounding: 'half-away', sidecarFile: 'memory' });
-  const file = graphSchema.parse(network.graph);
-  for (const tensor of Object.values(file.tensors)) {
-    if (tensor.data !== undefined && !Array.isArray(tensor.data)) {
-      const type = { name: tensor.type, bits: Number(tensor.type.slice(1)), signed: tensor.type.startsWith('s') };
-      tensor.data = Array.from(decodeElements(network.sidecar.subarray(tensor.data.offset), type, tensor.shape.reduce((a, b) => a * b, 1)));
-    }
-  }
-  return resolveGraph(file, `zoo:${name}`);
-}
 
 /** The baseline: an int8 GEMM in plain JS typed arrays, int32 sums, no overflow tracking. */
 function baselineMacsPerSecond() {
