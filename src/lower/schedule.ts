@@ -16,7 +16,7 @@ import { type EnergyAction, macAction } from '../hardware/energyActions.js';
 import { type ArrayOp, type ConvGeometry, convGeometry, isArrayOp } from './geometry.js';
 import { type GemmShape, type Mapping, mapLayer } from './mapping.js';
 import { scaleSimArrayCycles, scaleSimConfigFor } from './scaleSimTiming.js';
-import { planTiles, sramBudget, type TilePlan, tileDemand } from './tiling.js';
+import { planTiles, type SramBudget, sramBudget, type TilePlan, tileDemand } from './tiling.js';
 import { type ComputeCycles, computeCycles, memoryCycles, type Traffic, vectorCycles, type VectorOpName } from './timing.js';
 
 export interface LayerCycles {
@@ -113,6 +113,7 @@ class Lowering {
   private readonly resident = new Set<string>();
   /** Set when the hardware asks for SCALE-Sim timing: array layers then take SCALE-Sim's cycles. */
   private readonly scaleSim: ScaleSimConfig | undefined;
+  private readonly budget: SramBudget;
 
   constructor(
     private readonly graph: Graph,
@@ -120,6 +121,7 @@ class Lowering {
     private readonly hardwareFile: string,
   ) {
     this.scaleSim = config.timing.model === 'scalesim' ? scaleSimConfigFor(config, hardwareFile) : undefined;
+    this.budget = sramBudget(config);
   }
 
   lower(): GraphSchedule {
@@ -144,7 +146,7 @@ class Lowering {
 
   /** A tensor stays on chip when it fits the SRAM that reads it next (half of a unified SRAM). */
   private fitsOnChip(tensor: Tensor): boolean {
-    const budget = sramBudget(this.config);
+    const { budget } = this;
     return bytes(tensor) <= (budget.unified ? budget.inputs / 2 : budget.inputs);
   }
 
@@ -180,10 +182,10 @@ class Lowering {
     const { rows, columns, dataflow } = config.array;
     const mapping = mapLayer(gemm, { rows, columns, macsPerPePerCycle: mode.macsPerPePerCycle }, dataflow);
     const bits = { weightBits: weights.type.bits, activationBits: input.type.bits, outputBits: output.type.bits, accumulatorBits: config.accumulator.bits };
-    const tiling = planTiles(mapping, tileDemand(mapping, rows, columns, bits), sramBudget(config), config.memory.doubleBuffering);
+    const tiling = planTiles(mapping, tileDemand(mapping, rows, columns, bits), this.budget, config.memory.doubleBuffering);
     if (tiling === undefined) {
       const demand = tileDemand(mapping, rows, columns, bits);
-      const budget = sramBudget(config);
+      const { budget } = this;
       const holds = budget.unified ? `the unified SRAM holds ${budget.inputs}` : `the SRAMs hold ${budget.weights}, ${budget.inputs} and ${budget.outputs}`;
       throw new InputError(
         `${op.op} "${op.name}" cannot be tiled into the memory of ${this.hardwareFile}: one step of one fold needs ${Math.ceil(demand.fixed.weights + demand.perStep.weights)} bytes of weights, ${Math.ceil(demand.fixed.inputs + demand.perStep.inputs)} of inputs and ${Math.ceil(demand.fixed.outputs + demand.perStep.outputs)} of outputs${config.memory.doubleBuffering ? ', twice over with double buffering' : ''}; ${holds}`,
@@ -197,7 +199,7 @@ class Lowering {
     const accumulatorBytes = Math.ceil(config.accumulator.bits / 8);
     const weightRereads = dataflow === 'os' ? mapping.rowFolds : dataflow === 'is' ? mapping.columnFolds : 1;
     const inputRereads = dataflow === 'is' ? 1 : mapping.columnFolds;
-    const weightsFit = bytes(weights) <= sramBudget(config).weights;
+    const weightsFit = bytes(weights) <= this.budget.weights;
     const streamedInputBytes = Math.ceil((macs / Math.max(1, geometry.groupOutputs)) * (input.type.bits / 8));
     const partialSumBytes = folded ? (mapping.rowFolds - 1) * outputs * accumulatorBytes : 0;
     const residentInputs = this.resident.has(input.name) ? [input.name] : [];

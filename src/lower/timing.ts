@@ -45,18 +45,13 @@ export interface MemoryCycles {
   readonly stall: number;
 }
 
-/** Bytes per cycle and capacity of the SRAM that holds an operand. */
-export function sramFor(config: HardwareConfig, operand: 'inputs' | 'weights' | 'outputs'): { bytes: number; bytesPerCycle: number } {
-  const sram = config.memory.sram;
-  if ('unified' in sram) return { bytes: sram.unified.kib * 1024, bytesPerCycle: sram.unified.bytesPerCycle };
-  return { bytes: sram[operand].kib * 1024, bytesPerCycle: sram[operand].bytesPerCycle };
-}
-
 export function memoryCycles(traffic: Traffic, busyCycles: number, config: HardwareConfig): MemoryCycles {
   const { bytesPerCycle, latencyCycles } = config.memory.dram;
   const dramBytes = traffic.dramReadBytes + traffic.dramWriteBytes;
   const dram = dramBytes === 0 ? 0 : Math.ceil(dramBytes / bytesPerCycle) + latencyCycles;
-  const sramPorts = 'unified' in config.memory.sram ? config.memory.sram.unified.bytesPerCycle : Math.min(sramFor(config, 'inputs').bytesPerCycle, sramFor(config, 'weights').bytesPerCycle, sramFor(config, 'outputs').bytesPerCycle) * 3;
+  // Capacities are tiling.ts's; here only the ports: a split SRAM moves three operands at once.
+  const sramMemory = config.memory.sram;
+  const sramPorts = 'unified' in sramMemory ? sramMemory.unified.bytesPerCycle : Math.min(sramMemory.inputs.bytesPerCycle, sramMemory.weights.bytesPerCycle, sramMemory.outputs.bytesPerCycle) * 3;
   const sram = Math.ceil((traffic.sramReadBytes + traffic.sramWriteBytes) / sramPorts);
   const memory = Math.max(dram, sram);
   // Double buffering overlaps transfers with compute; without it they serialise.
