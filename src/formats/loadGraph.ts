@@ -3,7 +3,6 @@
  * not defined, shapes that do not connect, per-channel scale counts, sidecar data, values outside
  * their type. Every message names the file and the JSON path.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { type Graph, type GraphOp, type Quantization, type Tensor, tensorType, typeRange } from '../graph/model.js';
@@ -11,12 +10,21 @@ import { elementCount, formatShape, sameShape, windowedOutput } from '../graph/s
 import { didYouMean } from './didYouMean.js';
 import { type GraphFile, graphSchema, type TensorSpec } from './graphSchema.js';
 import { formatJsonPath } from './jsonPath.js';
+import { readUpTo } from './readFile.js';
 import { readJsonFile } from './readJson.js';
 import { byteLength, decodeElements } from './sidecar.js';
 import { validateWith } from './validate.js';
 
+/** The most a graph's sidecars may hold (2 GiB): far beyond any edge model, and within what a typed array can address. */
+export const MAX_SIDECAR_BYTES = 2 ** 31;
+
 class GraphChecker {
   private readonly sidecars = new Map<string, Uint8Array>();
+
+  /** The sidecar files read, by absolute path. */
+  sidecarFiles(): string[] {
+    return [...this.sidecars.keys()];
+  }
 
   constructor(
     private readonly file: string,
@@ -27,15 +35,32 @@ class GraphChecker {
     throw new InputError(message, this.file, formatJsonPath(path));
   }
 
+  /** The bytes of every sidecar that tensors of this graph read: the furthest end, by file. */
+  private sidecarNeeds(): Map<string, number> {
+    const needs = new Map<string, number>();
+    for (const spec of Object.values(this.graph.tensors)) {
+      if (spec.data === undefined || Array.isArray(spec.data)) continue;
+      const absolute = resolve(dirname(this.file), spec.data.file);
+      const end = spec.data.offset + byteLength(tensorType(spec.type), elementCount(spec.shape));
+      needs.set(absolute, Math.max(needs.get(absolute) ?? 0, end));
+    }
+    return needs;
+  }
+
+  /** Reads only what the graph's tensors need of a sidecar, so a device or a huge file cannot exhaust memory. */
   private readSidecar(relative: string, path: readonly PropertyKey[]): Uint8Array {
     const absolute = resolve(dirname(this.file), relative);
     let bytes = this.sidecars.get(absolute);
     if (bytes === undefined) {
+      const needed = this.sidecarNeeds().get(absolute) ?? 0;
+      if (!Number.isSafeInteger(needed) || needed > MAX_SIDECAR_BYTES) {
+        this.fail(`the tensors need ${needed} bytes of sidecar ${relative}; npusim reads sidecars of up to ${MAX_SIDECAR_BYTES} bytes`, path);
+      }
       try {
-        bytes = new Uint8Array(readFileSync(absolute));
+        bytes = new Uint8Array(readUpTo(absolute, needed, `the sidecar of ${this.file}`).bytes);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        this.fail(`sidecar file ${absolute} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`}`, [...path, 'file']);
+        if (!(error instanceof InputError)) throw error;
+        this.fail(`sidecar file ${absolute}: ${error.message}`, [...path, 'file']);
       }
       this.sidecars.set(absolute, bytes);
     }
@@ -278,7 +303,7 @@ export function resolveGraph(graph: GraphFile, file: string): Graph {
   const checker = new GraphChecker(file, graph);
   const tensors = checker.tensors();
   checkOps(checker, graph, tensors);
-  return { name: graph.name, file, inputs: graph.inputs, outputs: graph.outputs, tensors, ops: graph.ops };
+  return { name: graph.name, file, sourceFiles: [file, ...checker.sidecarFiles()], inputs: graph.inputs, outputs: graph.outputs, tensors, ops: graph.ops };
 }
 
 export function loadGraphFile(file: string): Graph {

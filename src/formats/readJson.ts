@@ -1,18 +1,12 @@
-/** Reading a JSON file with errors that point at the file, line and column. */
-import { readFileSync } from 'node:fs';
+/**
+ * Reading a JSON file with errors that point at the file, line and column: bounded in size, a
+ * byte-order mark accepted, nesting bounded, duplicate keys refused.
+ */
 import { type ParseError, parse as parseTolerant, printParseErrorCode } from 'jsonc-parser';
 import { InputError } from '../errors.js';
-
-export function readTextFile(file: string, what: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? `no such file (expected ${what})` : code === 'EISDIR' ? `is a directory, expected ${what}` : `cannot be read (${code ?? (error as Error).message})`;
-    throw new InputError(reason, file);
-  }
-}
+import { formatJsonPath } from './jsonPath.js';
+import { findDuplicateKey, findTooDeep, MAX_JSON_DEPTH } from './jsonStructure.js';
+import { READ_LIMITS, readTextFile } from './readFile.js';
 
 /** Line and column (1-based) of a character offset. */
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
@@ -40,9 +34,17 @@ const READABLE_ERRORS: Record<string, string> = {
  * Parses strict JSON. JSON.parse decides validity; on failure a tolerant parser (jsonc-parser, the
  * one VS Code uses) locates the first error, since Node's message carries no position.
  */
-export function parseJsonText(text: string, file: string): unknown {
+export function parseJsonText(rawText: string, file: string): unknown {
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  // Before anything recursive sees the text (the error locator below, the schema validator after).
+  const tooDeep = findTooDeep(text);
+  if (tooDeep !== undefined) {
+    const where = lineAndColumn(text, tooDeep.offset);
+    throw new InputError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels; npusim files need far fewer`, file, `${where.line}:${where.column}`);
+  }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     const errors: ParseError[] = [];
     parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
@@ -52,8 +54,19 @@ export function parseJsonText(text: string, file: string): unknown {
     const where = lineAndColumn(text, first.offset);
     throw new InputError(`not valid JSON: ${READABLE_ERRORS[code] ?? code}`, file, `${where.line}:${where.column}`);
   }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== undefined) {
+    const first = lineAndColumn(text, duplicate.firstOffset);
+    const second = lineAndColumn(text, duplicate.secondOffset);
+    throw new InputError(
+      `key "${duplicate.key}" is given twice in one object (line ${first.line}:${first.column} and line ${second.line}:${second.column}); JSON would keep only the last, so give it once`,
+      file,
+      formatJsonPath([...duplicate.path, duplicate.key]),
+    );
+  }
+  return value;
 }
 
 export function readJsonFile(file: string, what: string): unknown {
-  return parseJsonText(readTextFile(file, what), file);
+  return parseJsonText(readTextFile(file, what, READ_LIMITS.json), file);
 }

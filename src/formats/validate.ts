@@ -125,7 +125,8 @@ function mostSpecific(issue: Issue, data: unknown): Issue {
 }
 
 function expectation(issue: Issue, data: unknown, schema: z.ZodType): string {
-  const found = describeValue(valueAt(data, issue.path));
+  const given = valueAt(data, issue.path);
+  const found = describeValue(given);
   switch (issue.code) {
     case 'invalid_type':
       return found === 'nothing' ? `missing; expected ${article(issue.expected)}` : `expected ${article(issue.expected)}, got ${found}`;
@@ -139,7 +140,7 @@ function expectation(issue: Issue, data: unknown, schema: z.ZodType): string {
     }
     case 'invalid_value':
       if (found === 'nothing') return `missing; expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${found}${suggest(found, issue.values)}`;
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${found}${suggest(given, issue.values)}`;
     case 'unrecognized_keys': {
       const shapes = objectShapesAt(schema, issue.path, data);
       const known = shapes.flatMap((shape) => Object.keys(shape));
@@ -161,7 +162,7 @@ function expectation(issue: Issue, data: unknown, schema: z.ZodType): string {
           const field = shape[key];
           return field === undefined ? [] : (literalValues(field) ?? []);
         });
-        if (values.length > 0) return `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}, got ${found}${suggest(found, values)}`;
+        if (values.length > 0) return `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}, got ${found}${suggest(given, values)}`;
       }
       return `${issue.message.replace(/^Invalid input/, 'not any of the accepted forms')}, got ${found}`;
     }
@@ -175,9 +176,10 @@ function article(kind: string): string {
   return /^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`;
 }
 
-function suggest(found: string, values: readonly unknown[]): string {
-  if (!found.startsWith('"')) return '';
-  const hint = closestName(JSON.parse(found) as string, values.filter((v): v is string => typeof v === 'string'));
+/** A did-you-mean for a string given where one of `values` was expected (the full string, not its shortened display). */
+function suggest(given: unknown, values: readonly unknown[]): string {
+  if (typeof given !== 'string') return '';
+  const hint = closestName(given, values.filter((v): v is string => typeof v === 'string'));
   return hint === undefined ? '' : ` (did you mean "${hint}"?)`;
 }
 

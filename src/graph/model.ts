@@ -32,6 +32,8 @@ export interface Graph {
   readonly name: string;
   /** The file it was read from (or a description for graphs built in memory). */
   readonly file: string;
+  /** Every file it was read from: the graph file and its sidecars (none for graphs built in memory). */
+  readonly sourceFiles: readonly string[];
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly tensors: ReadonlyMap<string, Tensor>;

@@ -2,7 +2,7 @@
  * SCALE-Sim compatible mode: a SCALE-Sim v2 .cfg and topology CSV in, SCALE-Sim's three reports out.
  * The one code path behind both the tests and the `npusim scalesim` command.
  */
-import { readTextFile } from '../formats/readJson.js';
+import { READ_LIMITS, readTextFile } from '../formats/readFile.js';
 import { parseScaleSimConfig, type ScaleSimConfig } from './config.js';
 import { simulateLayer, type ScaleSimLayerResult } from './model.js';
 import { scaleSimReports, type ScaleSimReports } from './reports.js';
@@ -35,11 +35,16 @@ export function runScaleSim(config: ScaleSimSource, topology: ScaleSimSource, in
   return { config: parsedConfig, layers, results, reports: scaleSimReports(results) };
 }
 
+/** Reads and parses a .cfg file. */
+export function readScaleSimConfigFile(configPath: string): ScaleSimConfig {
+  return parseScaleSimConfig(readTextFile(configPath, 'a SCALE-Sim .cfg file', READ_LIMITS.scaleSimConfig), configPath);
+}
+
 /** Runs from file paths (read errors become InputErrors naming the file). */
 export function runScaleSimFiles(configPath: string, topologyPath: string, inputType: TopologyInputType = 'conv'): ScaleSimRun {
   return runScaleSim(
-    { text: readTextFile(configPath, 'a SCALE-Sim .cfg file'), file: configPath },
-    { text: readTextFile(topologyPath, 'a SCALE-Sim topology CSV'), file: topologyPath },
+    { text: readTextFile(configPath, 'a SCALE-Sim .cfg file', READ_LIMITS.scaleSimConfig), file: configPath },
+    { text: readTextFile(topologyPath, 'a SCALE-Sim topology CSV', READ_LIMITS.table), file: topologyPath },
     inputType,
   );
 }

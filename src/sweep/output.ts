@@ -8,7 +8,7 @@ import { closeSync, existsSync, openSync, renameSync, writeFileSync, writeSync }
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { InputError } from '../errors.js';
-import { readTextFile } from '../formats/readJson.js';
+import { READ_LIMITS, readTextFile } from '../formats/readFile.js';
 import type { SweepRow } from './evaluate.js';
 import type { SweepPoint } from './points.js';
 import type { SweepParameter } from './ranges.js';
@@ -120,7 +120,7 @@ function readJsonl(file: string, text: string): SweepTable {
 
 /** Reads a sweep file; a last line without its newline (a killed run) is dropped and reported. */
 export function readSweepFile(file: string): { table: SweepTable; droppedPartialLine: boolean } {
-  const { text, cut } = completeLines(readTextFile(file, 'a sweep file (.csv or .jsonl)'));
+  const { text, cut } = completeLines(readTextFile(file, 'a sweep file (.csv or .jsonl)', READ_LIMITS.table));
   const table = formatOf(file) === 'csv' ? readCsv(file, text) : readJsonl(file, text);
   return { table, droppedPartialLine: cut };
 }

@@ -131,7 +131,7 @@ describe('bad graphs', () => {
     const { graph, graphJson } = setUp();
     graphJson.tensors['conv.weights'].data.file = 'missing.bin';
     writeJson(graph, graphJson);
-    await expectBadInput(['validate', graph], `${graph}:$.tensors["conv.weights"].data.file: sidecar file ${join(directory, 'missing.bin')} does not exist`);
+    await expectBadInput(['validate', graph], `${graph}:$.tensors["conv.weights"].data.file: sidecar file ${join(directory, 'missing.bin')}: no such file (expected the sidecar of ${graph})`);
   });
 
   it('a short sidecar file', async () => {
