@@ -27,9 +27,14 @@ export function zooGraph(name: string, quant: Omit<ZooOptions, 'sidecarFile'> = 
       tensor.data = Array.from(decodeElements(network.sidecar.subarray(start), type, count));
     }
   }
-  return resolveGraph(file, `zoo:${name}`);
+  return { ...resolveGraph(file, `zoo:${name}`), sourceFiles: [] };
 }
 
+
+/** The files a GRAPH argument names before it is read (none for a zoo network). */
+export function graphArgumentFiles(argument: string): string[] {
+  return argument.startsWith('zoo:') ? [] : [argument];
+}
 
 export function loadGraphArgument(argument: string): Graph {
   return argument.startsWith('zoo:') ? zooGraph(argument.slice('zoo:'.length)) : loadGraphFile(argument);

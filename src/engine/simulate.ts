@@ -46,6 +46,16 @@ export interface SimulateOptions {
   readonly inputs?: ReadonlyMap<string, Int32Array>;
   /** Seed of the uniform random input values (default 1). */
   readonly seed?: number;
+  /**
+   * Called after each layer with the work done and the work in all (MACs, plus one per output of a
+   * vector layer), and the pass: the run itself, or the exact rerun at 48 bits that measures headroom.
+   */
+  readonly onProgress?: (done: number, total: number, pass: 'values' | 'headroom rerun') => void;
+}
+
+/** The work of a layer, for progress: its MACs, or its outputs for a vector layer. */
+function layerWork(layer: LayerSchedule): number {
+  return layer.unit === 'array' ? layer.macs : layer.outputShape.reduce((a, b) => a * b, 1);
 }
 
 const LIBRARY_INT32_MODES = new Set(['gemmlowp', 'tflite-double', 'tflite-single', 'cmsis-nn', 'cmsis-nn-single']);
@@ -71,6 +81,7 @@ class Simulation {
     private readonly hardware: LoadedHardware,
     private readonly schedule: GraphSchedule,
     options: SimulateOptions,
+    private readonly onLayer: (done: number, total: number) => void = () => undefined,
   ) {
     for (const [name, tensor] of graph.tensors) if (tensor.data !== undefined) this.values.set(name, tensor.data);
     graph.inputs.forEach((name, index) => {
@@ -96,10 +107,14 @@ class Simulation {
   }
 
   run(): Omit<ValuesPass, 'smallestSafeAccumulatorBits'> {
+    const total = this.schedule.layers.reduce((sum, layer) => sum + layerWork(layer), 0);
+    let done = 0;
     this.graph.ops.forEach((op, index) => {
       const layer = this.schedule.layers[index];
       if (layer === undefined) throw new Error(`no schedule for op "${op.name}"`);
       this.layers.push(this.runOp(op, layer));
+      done += layerWork(layer);
+      this.onLayer(done, total);
     });
     const tensors = new Map<string, Int32Array>();
     for (const [name, values] of this.values) if (this.graph.tensors.get(name)?.data === undefined) tensors.set(name, values);
@@ -286,14 +301,15 @@ function headroomBits(layers: readonly LayerValues[], schedule: GraphSchedule, o
  * and event clock).
  */
 export function computeValues(graph: Graph, hardware: LoadedHardware, schedule: GraphSchedule, options: SimulateOptions = {}): ValuesPass {
-  const pass = new Simulation(graph, hardware, schedule, options).run();
+  const report = options.onProgress;
+  const pass = new Simulation(graph, hardware, schedule, options, report && ((done, total) => report(done, total, 'values'))).run();
   const { overflow } = hardware.config.accumulator;
   const corrupted = pass.layers.some((layer) => layer.overflow.accumulatorFinal > 0 || layer.overflow.requantInputSaturated > 0);
   if (!corrupted) return { ...pass, smallestSafeAccumulatorBits: headroomBits(pass.layers, schedule, overflow) };
   // Overflowed values fed the layers after them; measure the exact network at the widest accumulator.
   const wide = { ...hardware, config: { ...hardware.config, accumulator: { bits: 48, overflow } } };
   const wideSchedule = lowerGraph(graph, wide.config, hardware.file);
-  const exact = new Simulation(graph, wide, wideSchedule, options).run();
+  const exact = new Simulation(graph, wide, wideSchedule, options, report && ((done, total) => report(done, total, 'headroom rerun'))).run();
   return { ...pass, smallestSafeAccumulatorBits: headroomBits(exact.layers, wideSchedule, overflow) };
 }
 

@@ -59,6 +59,22 @@ export function scheduleTable(schedule: GraphSchedule, colour: ChalkInstance): s
   ].join('\n')}\n`;
 }
 
+/** Whole-graph sums of the schedule: what `run` reports as totals, without the values. */
+export function scheduleTotals(schedule: GraphSchedule) {
+  const sum = (pick: (layer: LayerSchedule) => number) => schedule.layers.reduce((total, layer) => total + pick(layer), 0);
+  return {
+    layers: schedule.layers.length,
+    macs: sum((layer) => (layer.unit === 'array' ? layer.macs : 0)),
+    cycles: sum((layer) => layer.cycles.total),
+    compute: sum((layer) => layer.cycles.compute),
+    memoryStall: sum((layer) => layer.cycles.memoryStall),
+    vector: sum((layer) => layer.cycles.vector),
+    dramReadBytes: sum((layer) => layer.traffic.dramReadBytes),
+    dramWriteBytes: sum((layer) => layer.traffic.dramWriteBytes),
+  };
+}
+
 export function scheduleJson(schedule: GraphSchedule): string {
-  return `${JSON.stringify({ format: 'npusim-schedule', version: 1, ...schedule }, null, 2)}\n`;
+  const { graph, hardware, clockMHz, dataflow, ...rest } = schedule;
+  return `${JSON.stringify({ format: 'npusim-schedule', version: 1, graph, hardware, clockMHz, dataflow, totals: scheduleTotals(schedule), ...rest }, null, 2)}\n`;
 }

@@ -44,6 +44,7 @@ beforeEach(async () => {
   mkdirSync(join(repo, 'configs'));
   config = join(repo, 'configs/edge-npu.json');
   copyFileSync(join(REPO, 'configs/edge-npu.json'), config);
+  mkdirSync(join(repo, 'traces'));
   golden = join(repo, 'traces/small_cnn.edge-npu.json');
   await writeGolden();
 });

@@ -73,7 +73,7 @@ describe('npusim run', () => {
     const wrongShape = join(directory, 'wrong.npy');
     writeFileSync(wrongShape, encodeNpy(new Int32Array(48), [1, 4, 4, 3], '|i1'));
     const bad = await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--input', wrongShape]);
-    expect(bad.stderr).toBe(`error: ${wrongShape}: holds 48 values (shape 1x4x4x3), the graph input "input" needs 32 (1x4x4x2)\n`);
+    expect(bad.stderr).toBe(`error: ${wrongShape}: holds shape (1, 4, 4, 3) of int8; expected shape (1, 4, 4, 2) of int8 (|i1), as graph input "input" (s8) needs (NHWC; transpose an NCHW array first)\n`);
     expect(bad.exitCode).toBe(2);
   });
 

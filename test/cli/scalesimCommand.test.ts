@@ -39,8 +39,8 @@ describe('npusim scalesim', () => {
     expect(run.stdout).toMatch(/^edge_small_mnk_32x32_os_user8bw4: 4 layers on 32x32 os \(USER 4 words\/cycle\), \d+ total cycles, [1-9]\d* stall cycles; wrote /);
   });
 
-  it('the long flags work the same, into a folder that does not exist yet', async () => {
-    const out = join(temporaryDirectory(), 'new', 'runs');
+  it('the long flags work the same, into a folder that does not exist yet (its parent does)', async () => {
+    const out = join(temporaryDirectory(), 'runs');
     const args = ['scalesim', '--config', anchor('cfgs/edge_small_32x32_is_user8bw4.cfg'), '--topology', anchor('topologies/edge_small.csv'), '--out', out, '--input-type', 'conv'];
     expect((await runCli(args)).exitCode).toBe(0);
     expectGoldens(out, 'edge_small_32x32_is_user8bw4');
@@ -136,6 +136,6 @@ describe('npusim import scalesim', () => {
     expect(notJson.stderr).toBe(`error: ${join(directory, 'g.txt')}: --out-graph must name a .json file\n`);
     const seed = await runCli([...importArgs(directory), '--seed', '-1']);
     expect(seed.exitCode).toBe(2);
-    expect(seed.stderr).toBe('error: --seed must be a non-negative whole number, got -1\n');
+    expect(seed.stderr).toBe('error: --seed takes a whole number from 0 to 4294967295, got "-1"\nRun `npusim --help` for usage.\n');
   });
 });

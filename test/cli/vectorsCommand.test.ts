@@ -60,7 +60,7 @@ describe('npusim vectors', () => {
     expect((await runCli([])).exitCode).toBe(2);
     const unknown = await runCli(['frobnicate']);
     expect(unknown.exitCode).toBe(2);
-    expect(unknown.stderr).toContain('Unknown argument: frobnicate');
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
     expect((await runCli(['vectors'])).exitCode).toBe(2);
   });
 

@@ -11,7 +11,7 @@ describe('npusim zoo', () => {
     const out = join(directory, 'm.json');
     const zoo = await runCli(['zoo', 'mobilenet_v1', '--out', out]);
     expect(zoo.exitCode).toBe(0);
-    expect(zoo.stdout).toContain('total: 568740352 MACs (568.7M), 4221032 parameters (4.22M)');
+    expect(zoo.stdout).toContain('total: 568740352 MACs (568.7M), 4221032 parameters (4.221M)');
     expect(zoo.stdout).toContain(`wrote ${out} and ${join(directory, 'm.bin')}`);
     expect(zoo.stdout.split('\n').filter((line) => /^(conv1|block\d+_(dw|pw)) /.test(line)).length).toBe(27);
     const validate = await runCli(['validate', out]);
@@ -51,6 +51,6 @@ describe('npusim zoo', () => {
 
   it('a negative seed is a usage error (exit 2), not an internal error', async () => {
     const run = await runCli(['zoo', 'small_cnn', '--out', join(temporaryDirectory(), 'x.json'), '--seed', '-1']);
-    expect([run.exitCode, run.stderr.split('\n')[0]]).toEqual([2, 'error: --seed must be a non-negative whole number']);
+    expect([run.exitCode, run.stderr.split('\n')[0]]).toEqual([2, 'error: --seed takes a whole number from 0 to 4294967295, got "-1"']);
   });
 });

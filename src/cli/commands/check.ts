@@ -3,7 +3,6 @@
  * when all match, 1 with a semantic diff when any differ, 2 for a bad golden. `--update` rewrites
  * the goldens that differ, printing what changed; nothing else ever writes a golden.
  */
-import { writeFileSync } from 'node:fs';
 import { compareGoldens } from '../../golden/compareGoldens.js';
 import { asJson, type GoldenFile } from '../../golden/format.js';
 import { formatSection } from '../../golden/printDiff.js';
@@ -11,7 +10,11 @@ import { readGoldenFile } from '../../golden/read.js';
 import { cachingLoader, rerunGolden } from '../../golden/rerun.js';
 import { serializeJson } from '../../golden/serialize.js';
 import { loadGraphArgument } from '../graphArgument.js';
+import { DEFAULT_LINE_LIMIT } from '../../golden/printDiff.js';
+import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_DIFFERENCE, EXIT_OK, paint } from '../io.js';
+import { required, wholeNumberOption } from '../options.js';
+import { writeFileAtomically } from '../outputs.js';
 
 export interface CheckOptions {
   readonly files: readonly string[];
@@ -42,7 +45,7 @@ export function runCheckCommand(options: CheckOptions, io: CliIO): number {
     differing += 1;
     io.stdout(formatSection(comparison, chalk, options.limit));
     if (options.update) {
-      writeFileSync(file, serializeJson(asJson(fresh)));
+      writeFileAtomically(file, serializeJson(asJson(fresh)));
       io.stdout(`${chalk.yellow('updated')} ${file}  ${headline(fresh)}\n`);
     }
   }
@@ -54,3 +57,14 @@ export function runCheckCommand(options: CheckOptions, io: CliIO): number {
   }
   return EXIT_OK;
 }
+
+export const checkCommand = defineCommand({
+  command: 'check <traces..>',
+  describe: 're-run golden traces and compare: integers exactly, energies within a relative 1e-9; exit 1 with a diff when any differ',
+  builder: (parser) =>
+    parser
+      .positional('traces', { type: 'string', array: true, demandOption: true, describe: 'golden trace files (.json)' })
+      .option('update', { type: 'boolean', default: false, describe: 'rewrite the goldens that differ, printing what changed' })
+      .option('limit', wholeNumberOption('limit', { describe: 'moved numbers printed per golden; 0 prints all', min: 0, max: 1e9, default: DEFAULT_LINE_LIMIT })),
+  run: (args, io) => runCheckCommand({ files: required(args.traces, 'TRACE'), update: args.update, limit: args.limit }, io),
+});

@@ -1,12 +1,15 @@
 /** `npusim golden GRAPH --hw CONFIG --out FILE`: runs once and writes a new golden trace. */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { asJson } from '../../golden/format.js';
 import { recordGolden } from '../../golden/record.js';
 import { serializeJson } from '../../golden/serialize.js';
-import { loadGraphArgument } from '../graphArgument.js';
+import { defineCommand } from '../command.js';
+import { graphArgumentFiles, loadGraphArgument } from '../graphArgument.js';
 import { type CliIO, EXIT_OK } from '../io.js';
+import { forceOption, GRAPH_DESCRIPTION, hardwareOption, MAX_SEED, required, requiredStringOption, stringOption } from '../options.js';
+import { OutputPlan, writeAll } from '../outputs.js';
+import { parseInputOption } from './run.js';
 
 export interface GoldenOptions {
   readonly graph: string;
@@ -20,16 +23,29 @@ export interface GoldenOptions {
 }
 
 export function runGoldenCommand(options: GoldenOptions, io: CliIO): number {
-  const input = options.input ?? '1';
-  if (!/^\d+$/.test(input) || !Number.isSafeInteger(Number(input))) {
-    throw new InputError(`--input must be a whole-number seed for a golden (got "${input}"); a .npy input is not recorded in goldens`);
-  }
+  const input = parseInputOption(options.input);
+  if (!('seed' in input)) throw new InputError(`--input must be a whole-number seed for a golden (got "${options.input ?? ''}"); a .npy input is not recorded in goldens`);
   if (existsSync(options.out) && !options.force) {
     throw new InputError('already exists; npusim never overwrites a golden unless you pass --force (or use `npusim check --update` to re-record it)', options.out);
   }
-  const golden = recordGolden({ graph: options.graph, hardwareFile: options.hardware, seed: Number(input), root: options.root }, options.out, loadGraphArgument);
-  mkdirSync(dirname(options.out), { recursive: true });
-  writeFileSync(options.out, serializeJson(asJson(golden)));
+  const plan = new OutputPlan(options.force).addInputs([...graphArgumentFiles(options.graph), options.hardware]);
+  const out = plan.file(options.out, '--out');
+  const golden = recordGolden({ graph: options.graph, hardwareFile: options.hardware, seed: input.seed, root: options.root }, out, loadGraphArgument);
+  writeAll(plan, [[out, serializeJson(asJson(golden))]]);
   io.stdout(`wrote ${options.out}: ${golden.result.graph} on ${golden.result.hardware}, ${golden.result.layers.length} layers, ${golden.result.totals.cycles} cycles\n`);
   return EXIT_OK;
 }
+
+export const goldenCommand = defineCommand({
+  command: 'golden <graph>',
+  describe: 'run once and write a golden trace: what was run (graph, config with its hash and content, seed) and what came out, for `npusim check`',
+  builder: (parser) =>
+    parser
+      .positional('graph', { type: 'string', demandOption: true, describe: GRAPH_DESCRIPTION })
+      .option('hw', hardwareOption)
+      .option('input', stringOption('input', `a seed 0..${MAX_SEED} for the random input (default 1)`))
+      .option('out', requiredStringOption('out', 'golden file to write, e.g. traces/NAME.json (its folder must exist)'))
+      .option('root', { ...stringOption('root', 'folder the recorded paths are relative to (your repository)'), default: '.' })
+      .option('force', forceOption),
+  run: (args, io) => runGoldenCommand({ graph: required(args.graph, 'GRAPH'), hardware: args.hw, input: args.input, out: args.out, root: args.root, force: args.force }, io),
+});

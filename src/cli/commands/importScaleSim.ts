@@ -4,13 +4,16 @@
  * per SCALE-Sim report row; the hardware config has SCALE-Sim's array, SRAMs and bandwidth and
  * `timing.model: "scalesim"`, so `npusim run G.json --hw HW.json` reports SCALE-Sim's cycles.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import { InputError } from '../../errors.js';
 import { importScaleSimGraph } from '../../scalesim/importGraph.js';
 import { importScaleSimHardware } from '../../scalesim/importHardware.js';
 import { runScaleSimFiles, type TopologyInputType } from '../../scalesim/index.js';
+import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK } from '../io.js';
+import { forceOption, requiredStringOption, seedOption } from '../options.js';
+import { OutputPlan, writeAll } from '../outputs.js';
+import { TOPOLOGY_INPUT_TYPES } from './scalesim.js';
 
 export interface ImportScaleSimOptions {
   readonly config: string;
@@ -22,21 +25,17 @@ export interface ImportScaleSimOptions {
   readonly force: boolean;
 }
 
-function jsonTarget(file: string, flag: string): void {
+function jsonTarget(plan: OutputPlan, file: string, flag: string): string {
   if (!file.endsWith('.json')) throw new InputError(`${flag} must name a .json file`, file);
-  if (!existsSync(dirname(file) || '.')) throw new InputError(`folder ${dirname(file)} does not exist`, file);
+  return plan.file(file, flag);
 }
 
 export function runImportScaleSimCommand(options: ImportScaleSimOptions, io: CliIO): number {
-  if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw new InputError(`--seed must be a non-negative whole number, got ${options.seed}`);
-  jsonTarget(options.outGraph, '--out-graph');
-  jsonTarget(options.outHardware, '--out-hw');
+  const plan = new OutputPlan(options.force).addInputs([options.config, options.topology]);
+  jsonTarget(plan, options.outGraph, '--out-graph');
   const sidecarFile = `${options.outGraph.slice(0, -'.json'.length)}.bin`;
-  const targets = [options.outGraph, sidecarFile, options.outHardware];
-  if (new Set(targets).size < targets.length) throw new InputError('--out-graph and --out-hw name the same file', options.outHardware);
-  for (const file of targets) {
-    if (existsSync(file) && !options.force) throw new InputError('already exists; npusim never overwrites a file unless you pass --force', file);
-  }
+  plan.file(sidecarFile, 'the sidecar of --out-graph');
+  jsonTarget(plan, options.outHardware, '--out-hw');
   // The same reader as `npusim scalesim`, so both see the same layers (DP rows split per channel).
   const run = runScaleSimFiles(options.config, options.topology, options.inputType);
   const graphName = basename(options.topology).replace(/\.csv$/i, '');
@@ -48,9 +47,11 @@ export function runImportScaleSimCommand(options: ImportScaleSimOptions, io: Cli
     sidecarFile: basename(sidecarFile),
   });
   const hardware = importScaleSimHardware(run.config, options.config);
-  writeFileSync(sidecarFile, imported.sidecar);
-  writeFileSync(options.outGraph, `${JSON.stringify(imported.graph, null, 1)}\n`);
-  writeFileSync(options.outHardware, `${JSON.stringify(hardware, null, 2)}\n`);
+  writeAll(plan, [
+    [sidecarFile, imported.sidecar],
+    [options.outGraph, `${JSON.stringify(imported.graph, null, 1)}\n`],
+    [options.outHardware, `${JSON.stringify(hardware, null, 2)}\n`],
+  ]);
   const macs = imported.layers.reduce((total, layer) => total + layer.macs, 0);
   const { config } = run;
   io.stdout(
@@ -59,3 +60,23 @@ export function runImportScaleSimCommand(options: ImportScaleSimOptions, io: Cli
   );
   return EXIT_OK;
 }
+
+export const importCommand = defineCommand({
+  command: 'import <source>',
+  describe: "write a graph and a hardware config from another simulator's inputs (scalesim: a SCALE-Sim .cfg and topology CSV, with SCALE-Sim timing)",
+  builder: (parser) =>
+    parser
+      .positional('source', { choices: ['scalesim'] as const, demandOption: true, describe: 'what to import from' })
+      .option('config', { ...requiredStringOption('config', 'SCALE-Sim .cfg file'), alias: 'c' })
+      .option('topology', { ...requiredStringOption('topology', 'SCALE-Sim topology CSV'), alias: 't' })
+      .option('input-type', { alias: 'i', choices: TOPOLOGY_INPUT_TYPES, default: 'conv' as const, describe: 'conv rows, or gemm rows (name, M, N, K)' })
+      .option('out-graph', requiredStringOption('out-graph', 'graph file to write (.json); the weights go to the .bin beside it'))
+      .option('out-hw', requiredStringOption('out-hw', 'hardware config to write (.json)'))
+      .option('seed', seedOption('seed of the weights and the calibration inputs'))
+      .option('force', forceOption),
+  run: (args, io) =>
+    runImportScaleSimCommand(
+      { config: args.config, topology: args.topology, inputType: args.inputType, outGraph: args.outGraph, outHardware: args.outHw, seed: args.seed, force: args.force },
+      io,
+    ),
+});

@@ -1,9 +1,11 @@
 /** `npusim merge FILES... --out FILE`: shards of one sweep joined into the file an unsharded run writes. */
-import { existsSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { mergeSweepFiles } from '../../sweep/merge.js';
-import { formatOf, tableText, writeFileAtomically } from '../../sweep/output.js';
+import { formatOf, tableText } from '../../sweep/output.js';
+import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK } from '../io.js';
+import { forceOption, required, requiredStringOption } from '../options.js';
+import { OutputPlan, writeAll } from '../outputs.js';
 
 export interface MergeCommandOptions {
   readonly files: readonly string[];
@@ -16,9 +18,21 @@ export function runMergeCommand(options: MergeCommandOptions, io: CliIO): number
   for (const file of options.files) {
     if (formatOf(file) !== format) throw new InputError(`is ${formatOf(file)}, the output ${format}: merge files of one format`, file);
   }
-  if (existsSync(options.out) && !options.force) throw new InputError('already exists; npusim never overwrites a file unless you pass --force', options.out);
+  const plan = new OutputPlan(options.force).addInputs(options.files, 'a shard being merged');
+  const out = plan.file(options.out, '--out');
   const { table, points } = mergeSweepFiles(options.files);
-  writeFileAtomically(options.out, tableText(format, table));
+  writeAll(plan, [[out, tableText(format, table)]]);
   io.stderr(`wrote ${options.out}: ${points} points from ${options.files.length} files\n`);
   return EXIT_OK;
 }
+
+export const mergeCommand = defineCommand({
+  command: 'merge <files..>',
+  describe: 'join the shards of a sweep into the file one unsharded run writes',
+  builder: (parser) =>
+    parser
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'sweep files (.csv or .jsonl) of one sweep' })
+      .option('out', requiredStringOption('out', 'the merged file (its folder must exist)'))
+      .option('force', forceOption),
+  run: (args, io) => runMergeCommand({ files: required(args.files, 'FILE'), out: args.out, force: args.force }, io),
+});

@@ -1,24 +1,31 @@
 /**
- * `npusim run GRAPH --hw CONFIG`: one simulation, reported as a table or JSON. GRAPH is a graph
- * file, or `zoo:NAME` for a zoo network built in memory with the default options.
+ * `npusim run GRAPH --hw CONFIG`: one simulation, reported as a table, JSON, CSV or Markdown. GRAPH
+ * is a graph file, or `zoo:NAME` for a zoo network built in memory with the default options. Every
+ * output (--out, --trace, --dump) is planned and checked before the graph is even loaded.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { simulate } from '../../engine/simulate.js';
 import { InputError } from '../../errors.js';
 import { checkGraphOnHardware } from '../../formats/compatibility.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
+import { decodeNpy, encodeNpy, MAX_NPY_HEADER_BYTES, npyDtype, npyDtypeName } from '../../formats/npy.js';
+import { readUpTo } from '../../formats/readFile.js';
 import type { Graph } from '../../graph/model.js';
+import { typeRange } from '../../graph/model.js';
 import { csvReport, markdownReport } from '../../report/csv.js';
 import { jsonReport } from '../../report/json.js';
 import { tableReport } from '../../report/table.js';
-import { chromeTraceJson, DEFAULT_MAX_TILE_EVENTS, type TraceDetail } from '../../report/trace.js';
-import { decodeNpy, encodeNpy, npyDtype } from '../../formats/npy.js';
-import { typeRange } from '../../graph/model.js';
-import { loadGraphArgument } from '../graphArgument.js';
+import { chromeTraceJson, DEFAULT_MAX_TILE_EVENTS, TRACE_DETAILS, type TraceDetail } from '../../report/trace.js';
+import { defineCommand } from '../command.js';
+import { graphArgumentFiles, loadGraphArgument } from '../graphArgument.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
+import { forceOption, GRAPH_DESCRIPTION, hardwareOption, MAX_SEED, required, stringOption, wholeNumberOption } from '../options.js';
+import { OutputPlan, writeAll } from '../outputs.js';
+import { progressBar } from '../progress.js';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'md'] as const;
+
+/** Tile slices a trace may hold: beyond this a trace no longer opens in Perfetto in reasonable time. */
+export const MAX_TRACE_TILE_EVENTS = 10_000_000;
 
 export interface RunOptions {
   readonly graph: string;
@@ -35,55 +42,92 @@ export interface RunOptions {
   readonly force: boolean;
 }
 
-/** The graph inputs from --input: a seed (a whole number) or a .npy file for the first input. */
-function inputsFrom(option: string | undefined, graph: Graph): { seed: number; inputs?: Map<string, Int32Array> } {
+/** The --input option: a seed (a whole number 0..2^32-1) or a .npy file. */
+export type InputChoice = { readonly seed: number } | { readonly npyFile: string };
+
+export function parseInputOption(option: string | undefined): InputChoice {
   if (option === undefined) return { seed: 1 };
-  if (/^\d+$/.test(option)) return { seed: Number(option) };
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(option));
-  } catch {
-    throw new InputError('cannot be read; --input takes a .npy file or a whole-number seed', option);
+  if (/^\d+$/.test(option)) {
+    const seed = Number(option);
+    if (!Number.isSafeInteger(seed) || seed > MAX_SEED) throw new InputError(`--input: a seed is a whole number from 0 to ${MAX_SEED}, got ${option}`);
+    return { seed };
   }
-  const { shape, values } = decodeNpy(bytes, option);
+  return { npyFile: option };
+}
+
+/** The first graph input's values from a .npy file of exactly its shape and dtype. */
+function npyInput(file: string, graph: Graph): Map<string, Int32Array> {
   const name = graph.inputs[0] ?? '';
   const tensor = graph.tensors.get(name);
   if (tensor === undefined) throw new InputError('the graph has no input', graph.file);
-  const expected = tensor.shape.reduce((a, b) => a * b, 1);
-  if (values.length !== expected) {
-    throw new InputError(`holds ${values.length} values (shape ${shape.join('x')}), the graph input "${name}" needs ${expected} (${tensor.shape.join('x')})`, option);
+  const dtype = npyDtype(tensor.type.bits, tensor.type.signed);
+  const count = tensor.shape.reduce((a, b) => a * b, 1);
+  const expected = `shape (${tensor.shape.join(', ')}) of ${npyDtypeName(dtype)} (${dtype}), as graph input "${name}" (${tensor.type.name}) needs`;
+  // Read no more than a .npy of the input's shape can hold, so a device or a huge file fails at once.
+  const { bytes, truncated } = readUpTo(file, 12 + MAX_NPY_HEADER_BYTES + count * 4, 'a .npy file');
+  if (truncated) throw new InputError(`holds more bytes than a .npy of ${expected}`, file);
+  const { shape, dtype: given, values } = decodeNpy(bytes, file);
+  const sameShape = shape.length === tensor.shape.length && shape.every((size, axis) => size === tensor.shape[axis]);
+  if (!sameShape || given !== dtype) {
+    throw new InputError(`holds shape (${shape.join(', ')}) of ${npyDtypeName(given)}; expected ${expected} (NHWC; transpose an NCHW array first)`, file);
   }
   const { min, max } = typeRange(tensor.type);
   const outside = values.findIndex((value) => value < min || value > max);
-  if (outside >= 0) throw new InputError(`value ${values[outside]} at index ${outside} is outside the input's ${tensor.type.name} range ${min}..${max}`, option);
-  return { seed: 1, inputs: new Map([[name, values]]) };
+  if (outside >= 0) throw new InputError(`value ${values[outside]} at index ${outside} is outside the input's ${tensor.type.name} range ${min}..${max}`, file);
+  return new Map([[name, values]]);
 }
 
-/** Writes every layer's output as <layer>.npy in DIR, never over an existing file without --force. */
-function dumpLayers(directory: string, graph: Graph, tensors: ReadonlyMap<string, Int32Array>, layers: readonly { name: string; outputTensor: string }[], force: boolean): void {
-  mkdirSync(directory, { recursive: true });
-  for (const layer of layers) {
-    const file = join(directory, `${layer.name.replace(/[^A-Za-z0-9._-]/g, '_')}.npy`);
-    if (existsSync(file) && !force) throw new InputError('already exists; npusim never overwrites a file unless you pass --force', file);
-    const tensor = graph.tensors.get(layer.outputTensor);
-    const values = tensors.get(layer.outputTensor);
-    if (tensor === undefined || values === undefined) continue;
-    writeFileSync(file, encodeNpy(values, tensor.shape, npyDtype(tensor.type.bits, tensor.type.signed)));
-  }
+/**
+ * A layer's dump file name: letters, digits, `.`, `_` and `-` kept, every other byte written as
+ * %XX, so distinct layer names always give distinct files (`x/y` is `x%2Fy.npy`, `x_y` is `x_y.npy`).
+ */
+export function dumpFileName(layer: string): string {
+  const encoded = [...new TextEncoder().encode(layer)]
+    .map((byte) => {
+      const char = String.fromCharCode(byte);
+      return /[A-Za-z0-9._-]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    })
+    .join('');
+  return `${encoded}.npy`;
 }
 
 export function runRunCommand(options: RunOptions, io: CliIO): number {
+  const input = parseInputOption(options.input);
+  const plan = new OutputPlan(options.force).addInputs([...graphArgumentFiles(options.graph), options.hardware, 'npyFile' in input ? input.npyFile : undefined]);
+  const out = plan.optionalFile(options.out, '--out');
+  const trace = plan.optionalFile(options.trace, '--trace');
+  const dumpFolder = options.dump === undefined ? undefined : plan.folder(options.dump, '--dump');
+
   const hardware = loadHardwareFile(options.hardware);
   const graph = loadGraphArgument(options.graph);
+  plan.addInputs(graph.sourceFiles, `a file of graph ${graph.name}`).addInputs([hardware.energy.file], 'the energy table of this run');
   checkGraphOnHardware(graph, hardware.config, hardware.file);
-  for (const file of [options.out, options.trace]) {
-    if (file !== undefined && existsSync(file) && !options.force) throw new InputError('already exists; npusim never overwrites a file unless you pass --force', file);
+  // Every dump file is planned before the run, so a name that exists or collides stops it at once.
+  const layers = graph.ops.map((op) => ({ name: op.name, output: op.output }));
+  const dumps = dumpFolder === undefined ? [] : layers.map((layer) => ({ ...layer, file: plan.fileIn(dumpFolder, dumpFileName(layer.name), `the --dump of layer "${layer.name}"`) }));
+  const inputs = 'npyFile' in input ? npyInput(input.npyFile, graph) : undefined;
+
+  const bar = progressBar(io, 'run', 'MACs');
+  let result;
+  try {
+    result = simulate(graph, hardware, {
+      seed: 'seed' in input ? input.seed : 1,
+      ...(inputs === undefined ? {} : { inputs }),
+      onProgress: (done, total, pass) => bar.update(done, total, pass === 'values' ? '' : pass),
+    });
+  } finally {
+    bar.stop();
   }
-  const result = simulate(graph, hardware, inputsFrom(options.input, graph));
-  if (options.dump !== undefined) dumpLayers(options.dump, graph, result.tensors, result.layers, options.force);
-  if (options.trace !== undefined) {
-    writeFileSync(options.trace, chromeTraceJson(result, { detail: options.traceDetail ?? 'tile', maxTileEvents: options.traceMaxEvents ?? DEFAULT_MAX_TILE_EVENTS }));
-    io.stderr(`wrote ${options.trace} (open it in https://ui.perfetto.dev)\n`);
+
+  const files: Array<readonly [string, string | Uint8Array]> = [];
+  for (const dump of dumps) {
+    const tensor = graph.tensors.get(dump.output);
+    const values = result.tensors.get(dump.output);
+    if (tensor === undefined || values === undefined) continue;
+    files.push([dump.file, encodeNpy(values, tensor.shape, npyDtype(tensor.type.bits, tensor.type.signed))]);
+  }
+  if (trace !== undefined) {
+    files.push([trace, chromeTraceJson(result, { detail: options.traceDetail ?? 'tile', maxTileEvents: options.traceMaxEvents ?? DEFAULT_MAX_TILE_EVENTS })]);
   }
   const overflow = hardware.config.accumulator.overflow;
   const text =
@@ -93,11 +137,45 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
         ? csvReport(result, overflow)
         : options.format === 'md'
           ? markdownReport(result, overflow)
-          : tableReport(result, overflow, paint(options.out === undefined ? io : { ...io, colour: false }));
-  if (options.out === undefined) io.stdout(text);
-  else {
-    writeFileSync(options.out, text);
-    io.stdout(`wrote ${options.out}\n`);
-  }
+          : tableReport(result, overflow, paint(out === undefined ? io : { ...io, colour: false }));
+  if (out !== undefined) files.push([out, text]);
+  writeAll(plan, files);
+  if (trace !== undefined) io.stderr(`wrote ${trace} (open it in https://ui.perfetto.dev)\n`);
+  if (dumpFolder !== undefined) io.stderr(`wrote ${dumps.length} layer outputs to ${dumpFolder}\n`);
+  if (out === undefined) io.stdout(text);
+  else io.stdout(`wrote ${out}\n`);
   return EXIT_OK;
 }
+
+export const runCommand = defineCommand({
+  command: 'run <graph>',
+  describe: 'simulate a graph on a hardware config: exact values, cycles, energy and overflow per layer',
+  builder: (parser) =>
+    parser
+      .positional('graph', { type: 'string', demandOption: true, describe: GRAPH_DESCRIPTION })
+      .option('hw', hardwareOption)
+      .option('format', { choices: REPORT_FORMATS, default: 'table' as const, describe: 'report format' })
+      .option('out', stringOption('out', 'write the report to this file instead of the terminal'))
+      .option('input', stringOption('input', `the graph input: a .npy file of its shape and type, or a seed 0..${MAX_SEED} for random values (default 1)`))
+      .option('dump', stringOption('dump', "write every layer's exact output to this folder as <layer>.npy"))
+      .option('trace', stringOption('trace', 'write the timeline as Chrome trace event JSON (opens in ui.perfetto.dev)'))
+      .option('trace-detail', { choices: TRACE_DETAILS, default: 'tile' as const, describe: 'slices per layer, or per tile inside each layer' })
+      .option('trace-max-events', wholeNumberOption('trace-max-events', { describe: 'cap on tile slices in the trace; beyond it tiles are drawn in runs', min: 0, max: MAX_TRACE_TILE_EVENTS, default: DEFAULT_MAX_TILE_EVENTS }))
+      .option('force', forceOption),
+  run: (args, io) =>
+    runRunCommand(
+      {
+        graph: required(args.graph, 'GRAPH'),
+        hardware: args.hw,
+        format: args.format,
+        out: args.out,
+        input: args.input,
+        dump: args.dump,
+        trace: args.trace,
+        traceDetail: args.traceDetail,
+        traceMaxEvents: args.traceMaxEvents,
+        force: args.force,
+      },
+      io,
+    ),
+});

@@ -3,11 +3,13 @@
  * run, in compatible mode. The three reports go where SCALE-Sim puts them, `<DIR>/<run_name>/`.
  * SCALE-Sim's own flags (-c, -t, -p, -i) are aliases, so a script switches by changing the program.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
-import { REPORT_FILE_NAMES, runScaleSimFiles, type TopologyInputType } from '../../scalesim/index.js';
+import { readScaleSimConfigFile, REPORT_FILE_NAMES, runScaleSimFiles, type TopologyInputType } from '../../scalesim/index.js';
+import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
+import { forceOption, requiredStringOption } from '../options.js';
+import { OutputPlan, writeAll } from '../outputs.js';
 
 export const TOPOLOGY_INPUT_TYPES: readonly TopologyInputType[] = ['conv', 'gemm'];
 
@@ -23,31 +25,31 @@ export interface ScaleSimCommandOptions {
  * run_name becomes one folder name under --out, as in SCALE-Sim. A name that walks elsewhere (a
  * separator, `..`) would write outside the folder the user named, so it is refused.
  */
-function reportFolder(out: string, runName: string, configFile: string): string {
+function reportFolderName(runName: string, configFile: string): string {
   if (runName === '' || runName === '.' || runName === '..' || /[/\\]/.test(runName)) {
     throw new InputError(`[general] run_name must be a plain folder name (no "/", "\\" or ".."), got "${runName}"`, configFile);
   }
-  return join(out, runName);
+  return runName;
 }
 
 export function runScaleSimCommand(options: ScaleSimCommandOptions, io: CliIO): number {
+  // The config names the report folder: read it (it is small) and check every output before the run.
+  const plannedConfig = readScaleSimConfigFile(options.config);
+  const plan = new OutputPlan(options.force).addInputs([options.config, options.topology]);
+  const top = plan.folder(options.out, '-p/--out');
+  const folder = join(top, reportFolderName(plannedConfig.runName, options.config));
+  plan.folder(folder, `the report folder of run ${plannedConfig.runName}`);
+  const targets = {
+    compute: plan.fileIn(folder, REPORT_FILE_NAMES.compute, REPORT_FILE_NAMES.compute),
+    bandwidth: plan.fileIn(folder, REPORT_FILE_NAMES.bandwidth, REPORT_FILE_NAMES.bandwidth),
+    detailedAccess: plan.fileIn(folder, REPORT_FILE_NAMES.detailedAccess, REPORT_FILE_NAMES.detailedAccess),
+  };
   const run = runScaleSimFiles(options.config, options.topology, options.inputType);
-  const folder = reportFolder(options.out, run.config.runName, options.config);
-  if (existsSync(folder) && !options.force) {
-    // SCALE-Sim overwrites silently; npusim checks all three files before writing any of them.
-    for (const name of Object.values(REPORT_FILE_NAMES)) {
-      const file = join(folder, name);
-      if (existsSync(file)) throw new InputError('already exists; npusim never overwrites a file unless you pass --force', file);
-    }
-  }
-  try {
-    mkdirSync(folder, { recursive: true });
-  } catch (error) {
-    throw new InputError(`cannot create the report folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, folder);
-  }
-  writeFileSync(join(folder, REPORT_FILE_NAMES.compute), run.reports.compute);
-  writeFileSync(join(folder, REPORT_FILE_NAMES.bandwidth), run.reports.bandwidth);
-  writeFileSync(join(folder, REPORT_FILE_NAMES.detailedAccess), run.reports.detailedAccess);
+  writeAll(plan, [
+    [targets.compute, run.reports.compute],
+    [targets.bandwidth, run.reports.bandwidth],
+    [targets.detailedAccess, run.reports.detailedAccess],
+  ]);
 
   const { config } = run;
   if (config.ignoredKeys.length > 0) {
@@ -62,3 +64,16 @@ export function runScaleSimCommand(options: ScaleSimCommandOptions, io: CliIO): 
   );
   return EXIT_OK;
 }
+
+export const scaleSimCommand = defineCommand({
+  command: 'scalesim',
+  describe: "SCALE-Sim v2 compatible run: a .cfg and a topology CSV in, SCALE-Sim's three reports out in <out>/<run_name>/ (SCALE-Sim's -c -t -p -i work too)",
+  builder: (parser) =>
+    parser
+      .option('config', { ...requiredStringOption('config', 'SCALE-Sim .cfg file'), alias: 'c' })
+      .option('topology', { ...requiredStringOption('topology', 'SCALE-Sim topology CSV'), alias: 't' })
+      .option('input-type', { alias: 'i', choices: TOPOLOGY_INPUT_TYPES, default: 'conv' as const, describe: 'conv rows, or gemm rows (name, M, N, K)' })
+      .option('out', { ...requiredStringOption('out', 'folder the <run_name>/ report folder goes in (created if its parent exists)'), alias: 'p' })
+      .option('force', forceOption),
+  run: (args, io) => runScaleSimCommand({ config: args.config, topology: args.topology, inputType: args.inputType, out: args.out, force: args.force }, io),
+});

@@ -1,12 +1,13 @@
 /** `npusim schedule GRAPH --hw CONFIG`: the lowered schedule (mapping, folds, tiles, traffic, cycles), no values computed. */
-import { existsSync, writeFileSync } from 'node:fs';
-import { InputError } from '../../errors.js';
 import { checkGraphOnHardware } from '../../formats/compatibility.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
 import { lowerGraph } from '../../lower/schedule.js';
 import { scheduleJson, scheduleTable } from '../../report/schedule.js';
-import { loadGraphArgument } from '../graphArgument.js';
+import { defineCommand } from '../command.js';
+import { graphArgumentFiles, loadGraphArgument } from '../graphArgument.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
+import { forceOption, GRAPH_DESCRIPTION, hardwareOption, required, stringOption } from '../options.js';
+import { OutputPlan, writeAll } from '../outputs.js';
 
 export const SCHEDULE_FORMATS = ['table', 'json'] as const;
 
@@ -19,18 +20,31 @@ export interface ScheduleOptions {
 }
 
 export function runScheduleCommand(options: ScheduleOptions, io: CliIO): number {
+  const plan = new OutputPlan(options.force).addInputs([...graphArgumentFiles(options.graph), options.hardware]);
+  const out = plan.optionalFile(options.out, '--out');
   const hardware = loadHardwareFile(options.hardware);
   const graph = loadGraphArgument(options.graph);
+  plan.addInputs(graph.sourceFiles, `a file of graph ${graph.name}`).addInputs([hardware.energy.file], 'the energy table of this run');
   checkGraphOnHardware(graph, hardware.config, hardware.file);
-  if (options.out !== undefined && existsSync(options.out) && !options.force) {
-    throw new InputError('already exists; npusim never overwrites a file unless you pass --force', options.out);
-  }
   const schedule = lowerGraph(graph, hardware.config, hardware.file);
-  const text = options.format === 'json' ? scheduleJson(schedule) : scheduleTable(schedule, paint(options.out === undefined ? io : { ...io, colour: false }));
-  if (options.out === undefined) io.stdout(text);
+  const text = options.format === 'json' ? scheduleJson(schedule) : scheduleTable(schedule, paint(out === undefined ? io : { ...io, colour: false }));
+  if (out === undefined) io.stdout(text);
   else {
-    writeFileSync(options.out, text);
-    io.stdout(`wrote ${options.out}\n`);
+    writeAll(plan, [[out, text]]);
+    io.stdout(`wrote ${out}\n`);
   }
   return EXIT_OK;
 }
+
+export const scheduleCommand = defineCommand({
+  command: 'schedule <graph>',
+  describe: 'print the lowered schedule of a graph on a hardware config (mapping, folds, tiles, traffic, cycles) without computing values',
+  builder: (parser) =>
+    parser
+      .positional('graph', { type: 'string', demandOption: true, describe: GRAPH_DESCRIPTION })
+      .option('hw', hardwareOption)
+      .option('format', { choices: SCHEDULE_FORMATS, default: 'table' as const, describe: 'table, or the schedule as JSON (with totals)' })
+      .option('out', stringOption('out', 'write to this file instead of the terminal'))
+      .option('force', forceOption),
+  run: (args, io) => runScheduleCommand({ graph: required(args.graph, 'GRAPH'), hardware: args.hw, format: args.format, out: args.out, force: args.force }, io),
+});

@@ -9,7 +9,10 @@ import { paretoTableText } from '../../sweep/paretoTable.js';
 import type { ProgressStyle } from '../../sweep/progress.js';
 import { parseShard } from '../../sweep/shard.js';
 import { runSweep } from '../../sweep/sweep.js';
+import { ZOO_NAMES } from '../../zoo/index.js';
+import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
+import { forceOption, GRAPH_DESCRIPTION, hardwareOption, optionalWholeNumberOption, requiredStringOption, stringOption } from '../options.js';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
@@ -36,9 +39,14 @@ function graphOf(options: SweepCommandOptions): string {
   return options.graph;
 }
 
-function jobsOf(jobs: number | undefined): number {
-  if (jobs === undefined) return availableParallelism();
-  if (!Number.isSafeInteger(jobs) || jobs < 1) throw new InputError(`--jobs takes a whole number of at least 1, got ${jobs}`, '--jobs');
+/** Worker threads: at most one per core, since more only cost memory and time (a larger --jobs is capped, with a note). */
+function jobsOf(jobs: number | undefined, io: CliIO): number {
+  const cores = availableParallelism();
+  if (jobs === undefined) return cores;
+  if (jobs > cores) {
+    io.stderr(`${paint(io).yellow('note')}: --jobs ${jobs} capped at ${cores}, the cores of this machine\n`);
+    return cores;
+  }
   return jobs;
 }
 
@@ -59,7 +67,7 @@ export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): 
       zip: options.zip,
       timingOnly: options.timingOnly,
       out: options.out,
-      jobs: jobsOf(options.jobs),
+      jobs: jobsOf(options.jobs, io),
       resume: options.resume,
       force: options.force,
       ...(options.shard === undefined ? {} : { shard: parseShard(options.shard) }),
@@ -82,3 +90,42 @@ export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): 
   );
   return EXIT_OK;
 }
+
+/** --jobs accepts up to this many, then caps at the cores; beyond it the value is surely a typo. */
+const MAX_JOBS_OPTION = 4096;
+
+export const sweepCommand = defineCommand({
+  command: 'sweep [graph]',
+  describe: "sweep hardware config fields (and a zoo network's quantization): every point's cycles, energy and overflow in one CSV or JSONL file, with its Pareto front",
+  builder: (parser) =>
+    parser
+      .positional('graph', { type: 'string', describe: GRAPH_DESCRIPTION })
+      .option('zoo', { choices: ZOO_NAMES, describe: 'the zoo network to sweep (instead of GRAPH); quant.* paths set its quantization' })
+      .option('hw', hardwareOption)
+      .option('set', { type: 'string', array: true, default: [] as string[], describe: 'PATH=V1,V2,... or PATH=FROM..TO:STEP (repeat for each parameter), e.g. array.rows=8,16,32' })
+      .option('zip', { type: 'boolean', default: false, describe: 'pair the i-th values of every --set instead of the cartesian product' })
+      .option('timing-only', { type: 'boolean', default: false, describe: 'cycles and energy from the schedule alone: no values, no overflow columns' })
+      .option('out', requiredStringOption('out', 'the results file: .csv or .jsonl (its folder must exist)'))
+      .option('jobs', optionalWholeNumberOption('jobs', { describe: 'worker threads (default and cap: the number of cores)', min: 1, max: MAX_JOBS_OPTION }))
+      .option('resume', { type: 'boolean', default: false, describe: 'continue the sweep in --out, skipping the points it has' })
+      .option('shard', stringOption('shard', 'run shard I of N (I/N, 1-based), or auto/N from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX'))
+      .option('force', forceOption),
+  run: (args, io) =>
+    runSweepCommand(
+      {
+        graph: args.graph,
+        zoo: args.zoo,
+        hardware: args.hw,
+        sets: args.set,
+        zip: args.zip,
+        timingOnly: args.timingOnly,
+        out: args.out,
+        jobs: args.jobs,
+        resume: args.resume,
+        force: args.force,
+        shard: args.shard,
+        progress: process.stderr.isTTY === true && io.colour ? 'bar' : 'lines',
+      },
+      io,
+    ),
+});

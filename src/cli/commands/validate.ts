@@ -4,7 +4,9 @@ import { lowerGraph } from '../../lower/schedule.js';
 import { loadAnyFile } from '../../formats/loadAny.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
 import { opMacs } from '../../graph/model.js';
+import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
+import { required, stringOption } from '../options.js';
 
 export interface ValidateOptions {
   readonly files: readonly string[];
@@ -41,3 +43,13 @@ export function runValidateCommand(options: ValidateOptions, io: CliIO): number 
   }
   return EXIT_OK;
 }
+
+export const validateCommand = defineCommand({
+  command: 'validate <files..>',
+  describe: 'check hardware configs, graphs and energy tables, and say what is wrong',
+  builder: (parser) =>
+    parser
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'JSON files' })
+      .option('hw', stringOption('hw', 'also check that each graph runs on this hardware config')),
+  run: (args, io) => runValidateCommand({ files: required(args.files, 'FILE'), hardware: args.hw }, io),
+});

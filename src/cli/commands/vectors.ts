@@ -4,7 +4,9 @@ import { type LayerCase, runLayerCases } from '../../conformance/layerCases.js';
 import { runVectorCases, type VectorFailure } from '../../conformance/runVectors.js';
 import { type ConformanceCases, parseConformanceText, type VectorCase } from '../../conformance/vectorFile.js';
 import { InputError } from '../../errors.js';
+import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_DIFFERENCE, EXIT_OK, paint } from '../io.js';
+import { required, wholeNumberOption } from '../options.js';
 
 export interface VectorsOptions {
   readonly files: readonly string[];
@@ -64,3 +66,13 @@ export async function runVectorsCommand(options: VectorsOptions, io: CliIO): Pro
   io.stdout(`${result.failed === 0 ? colour.green(summary) : colour.red(summary)}\n`);
   return result.failed === 0 ? EXIT_OK : EXIT_DIFFERENCE;
 }
+
+export const vectorsCommand = defineCommand({
+  command: 'vectors <files..>',
+  describe: 'check conformance vector files (JSON Lines) against the numeric core, and whole-layer cases against the engine',
+  builder: (parser) =>
+    parser
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'vector files (.jsonl)' })
+      .option('max-failures', wholeNumberOption('max-failures', { describe: 'how many failures to print in full', min: 0, max: 1e9, default: 10 })),
+  run: (args, io) => runVectorsCommand({ files: required(args.files, 'FILE'), maxFailures: args.maxFailures }, io),
+});

@@ -2,11 +2,15 @@
  * `npusim zoo NAME --out FILE`: writes a real network (real layer shapes, seeded weights, calibrated
  * quantization) as a graph JSON and its little-endian sidecar FILE with .bin in place of .json.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import { InputError } from '../../errors.js';
-import { buildZooNetwork, type ZooName, type ZooOptions } from '../../zoo/index.js';
+import { REQUANT_MODES, ROUNDING_MODES } from '../../numeric/index.js';
+import { buildZooNetwork, ZOO_NAMES, type ZooName, type ZooOptions } from '../../zoo/index.js';
+import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
+import { forceOption, required, requiredStringOption, seedOption } from '../options.js';
+import { OutputPlan, writeAll } from '../outputs.js';
+import { UsageError } from '../usage.js';
 
 export interface ZooCommandOptions extends Omit<ZooOptions, 'sidecarFile'> {
   readonly name: ZooName;
@@ -18,14 +22,20 @@ function sidecarPath(out: string): string {
   return out.endsWith('.json') ? `${out.slice(0, -'.json'.length)}.bin` : `${out}.bin`;
 }
 
+/** A count as people read it, to four significant digits: 1754, 42.12K, 568.7M. */
+export function shortCount(count: number): string {
+  if (count >= 1e9) return `${Number((count / 1e9).toPrecision(4))}G`;
+  if (count >= 1e6) return `${Number((count / 1e6).toPrecision(4))}M`;
+  if (count >= 1e4) return `${Number((count / 1e3).toPrecision(4))}K`;
+  return String(count);
+}
+
 export function runZooCommand(options: ZooCommandOptions, io: CliIO): number {
   const colour = paint(io);
   if (!options.out.endsWith('.json')) throw new InputError('--out must name a .json file (the weights go beside it, in a .bin file)', options.out);
-  if (!existsSync(dirname(options.out) || '.')) throw new InputError(`folder ${dirname(options.out)} does not exist`, options.out);
-  const sidecar = sidecarPath(options.out);
-  for (const file of [options.out, sidecar]) {
-    if (existsSync(file) && !options.force) throw new InputError('already exists; npusim never overwrites a file unless you pass --force', file);
-  }
+  const plan = new OutputPlan(options.force);
+  const out = plan.file(options.out, '--out');
+  const sidecar = plan.file(sidecarPath(options.out), 'the sidecar of --out');
   const network = buildZooNetwork(options.name, {
     seed: options.seed,
     weightBits: options.weightBits,
@@ -36,8 +46,10 @@ export function runZooCommand(options: ZooCommandOptions, io: CliIO): number {
     rounding: options.rounding,
     sidecarFile: basename(sidecar),
   });
-  writeFileSync(sidecar, network.sidecar);
-  writeFileSync(options.out, `${JSON.stringify(network.graph, null, 1)}\n`);
+  writeAll(plan, [
+    [sidecar, network.sidecar],
+    [out, `${JSON.stringify(network.graph, null, 1)}\n`],
+  ]);
   const width = Math.max(...network.layers.map((layer) => layer.name.length), 5);
   io.stdout(`${colour.bold(network.graph.name)}: ${network.layers.length} layers, calibrated on a seeded input (seed ${options.seed})\n`);
   io.stdout(`${'layer'.padEnd(width)}  ${'op'.padEnd(16)} ${'MACs'.padStart(12)} ${'params'.padStart(9)}  clipped\n`);
@@ -47,7 +59,52 @@ export function runZooCommand(options: ZooCommandOptions, io: CliIO): number {
       `${layer.name.padEnd(width)}  ${layer.op.padEnd(16)} ${String(layer.macs).padStart(12)} ${String(layer.params).padStart(9)}  ${layer.clippedFraction > 0 ? colour.yellow(clipped) : clipped}\n`,
     );
   }
-  io.stdout(`total: ${network.totals.macs} MACs (${(network.totals.macs / 1e6).toFixed(1)}M), ${network.totals.params} parameters (${(network.totals.params / 1e6).toFixed(2)}M)\n`);
-  io.stdout(`wrote ${options.out} and ${sidecar}\n`);
+  io.stdout(`total: ${network.totals.macs} MACs${network.totals.macs >= 1e4 ? ` (${shortCount(network.totals.macs)})` : ''}, ${network.totals.params} parameters${network.totals.params >= 1e4 ? ` (${shortCount(network.totals.params)})` : ''}\n`);
+  io.stdout(`wrote ${out} and ${sidecar}\n`);
   return EXIT_OK;
 }
+
+/** One of two opposite flags (`--per-channel`/`--per-tensor`): both given is a contradiction, not a silent choice. */
+export function eitherFlag(yes: boolean | undefined, no: boolean | undefined, names: readonly [string, string], fallback: boolean): boolean {
+  if ((yes === true && no === true) || (yes === false && no === false)) throw new UsageError(`--${names[0]} and --${names[1]} contradict each other; give one`);
+  if (no === true || yes === false) return false;
+  if (yes === true || no === false) return true;
+  return fallback;
+}
+
+const BITS = [4, 8, 16] as const;
+
+export const zooCommand = defineCommand({
+  command: 'zoo <name>',
+  describe: 'write a real network (real layer shapes, seeded weights, calibrated quantization) as a graph and its sidecar',
+  builder: (parser) =>
+    parser
+      .positional('name', { choices: ZOO_NAMES, demandOption: true, describe: 'network' })
+      .option('out', requiredStringOption('out', 'graph file to write (.json); the weights go to the .bin beside it'))
+      .option('seed', seedOption('seed of the weights and the calibration input'))
+      .option('weight-bits', { choices: BITS, default: 8 as const, describe: 'weight width' })
+      .option('activation-bits', { choices: BITS, default: 8 as const, describe: 'activation width' })
+      .option('per-channel', { type: 'boolean', describe: 'per-channel weight scales (the default)' })
+      .option('per-tensor', { type: 'boolean', describe: 'one weight scale per tensor' })
+      .option('signed', { type: 'boolean', describe: 'signed activations (the default)' })
+      .option('unsigned', { type: 'boolean', describe: 'unsigned activations' })
+      .option('requant', { choices: REQUANT_MODES, default: 'tflite-double' as const, describe: 'requantization the graph is prepared for: shift-only writes dynamic fixed point' })
+      .option('rounding', { choices: ROUNDING_MODES, default: 'half-away' as const, describe: 'rounding of float weights and biases to integers' })
+      .option('force', forceOption),
+  run: (args, io) =>
+    runZooCommand(
+      {
+        name: required(args.name, 'NAME'),
+        out: args.out,
+        seed: args.seed,
+        weightBits: args.weightBits,
+        activationBits: args.activationBits,
+        perChannel: eitherFlag(args.perChannel, args.perTensor, ['per-channel', 'per-tensor'], true),
+        signedActivations: eitherFlag(args.signed, args.unsigned, ['signed', 'unsigned'], true),
+        requant: args.requant,
+        rounding: args.rounding,
+        force: args.force,
+      },
+      io,
+    ),
+});

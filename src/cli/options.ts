@@ -1,0 +1,75 @@
+/**
+ * Options several commands share, and whole-number options checked the same way everywhere: a value
+ * outside its range, a fraction or a word is a usage error (exit 2), never a silently wrong number.
+ */
+import type { Options } from 'yargs';
+import { UsageError } from './usage.js';
+
+/** Seeds drive 32-bit generators: larger values would alias smaller ones, so they are refused. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** Parses a whole number in min..max from an option's raw value; `flag` names it in the message. */
+export function parseWholeNumber(raw: unknown, flag: string, min: number, max: number): number {
+  if (Array.isArray(raw)) throw new UsageError(`${flag} is given ${raw.length} times; give it once`);
+  const text = String(raw).trim();
+  const value = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, got "${String(raw)}"`);
+  }
+  return value;
+}
+
+interface WholeNumberSpec {
+  readonly describe: string;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** A yargs option holding a whole number in spec.min..spec.max, `fallback` when not given. */
+export function wholeNumberOption(flag: string, spec: WholeNumberSpec & { readonly default: number }) {
+  return { ...optionalWholeNumberOption(flag, spec), default: String(spec.default), defaultDescription: String(spec.default) } satisfies Options;
+}
+
+/** A whole-number option that may be left out (undefined then). */
+export function optionalWholeNumberOption(flag: string, spec: WholeNumberSpec) {
+  return {
+    type: 'string',
+    requiresArg: true,
+    describe: `${spec.describe} (${spec.min}..${spec.max})`,
+    coerce: (raw: unknown): number => parseWholeNumber(raw, `--${flag}`, spec.min, spec.max),
+  } satisfies Options;
+}
+
+/** A seed option (0..2^32-1). */
+export function seedOption(describe: string, fallback = 1) {
+  return wholeNumberOption('seed', { describe, min: 0, max: MAX_SEED, default: fallback });
+}
+
+function onceOnly(flag: string): (raw: unknown) => string {
+  return (raw) => {
+    if (Array.isArray(raw)) throw new UsageError(`--${flag} is given ${raw.length} times; give it once`);
+    return String(raw);
+  };
+}
+
+/** A single string option: given twice is an error, not the last one silently. */
+export function stringOption(flag: string, describe: string) {
+  return { type: 'string', requiresArg: true, describe, coerce: onceOnly(flag) } satisfies Options;
+}
+
+/** A string option that must be given, once. */
+export function requiredStringOption(flag: string, describe: string) {
+  return { type: 'string', requiresArg: true, demandOption: true, describe, coerce: onceOnly(flag) } satisfies Options;
+}
+
+export const forceOption = { type: 'boolean', default: false, describe: 'overwrite output files that exist (never the inputs)' } satisfies Options;
+
+export const hardwareOption = requiredStringOption('hw', 'hardware config (JSON)');
+
+export const GRAPH_DESCRIPTION = 'graph file, or zoo:NAME for a zoo network built in memory';
+
+/** A positional yargs has already demanded; its type still allows undefined. */
+export function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new UsageError(`missing ${name}`);
+  return value;
+}
