@@ -108,6 +108,7 @@ export function decodeNpy(bytes: Uint8Array, file: string): { shape: number[]; d
   const info = DTYPES[header.dtype] as DtypeInfo;
   const count = header.shape.reduce((a, b) => a * b, 1);
   const needed = count * info.bytes;
+  if (!Number.isSafeInteger(needed)) throw new InputError(`shape (${header.shape.join(', ')}) declares more elements than any input npusim can hold`, file);
   const present = bytes.length - header.dataOffset;
   if (present !== needed) {
     throw new InputError(

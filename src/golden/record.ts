@@ -3,13 +3,13 @@
  * the per-layer result. `npusim golden` writes this record; `npusim check` builds a fresh one and
  * compares it with the file.
  */
-import { readFileSync } from 'node:fs';
 import { simulate } from '../engine/simulate.js';
 import type { LayerResult, SimulationResult } from '../engine/result.js';
 import { ENERGY_COMPONENTS } from '../engine/result.js';
 import type { EventLocation } from '../engine/overflow.js';
 import { checkGraphOnHardware } from '../formats/compatibility.js';
 import { loadHardwareFile } from '../formats/loadHardware.js';
+import { READ_LIMITS, readBoundedFile } from '../formats/readFile.js';
 import { readJsonFile } from '../formats/readJson.js';
 import type { Graph } from '../graph/model.js';
 import { totals } from '../report/summary.js';
@@ -46,7 +46,7 @@ export type GraphLoader = (argument: string) => Graph;
 function recordFile(file: string, root: string, what: string): RecordedFile {
   const content = readJsonFile(file, what);
   if (content === null || typeof content !== 'object' || Array.isArray(content)) throw new InputError(`expected ${what}, a JSON object`, file);
-  return { file: recordedPath(root, file), sha256: sha256OfBytes(readFileSync(file)), content: content as JsonObject };
+  return { file: recordedPath(root, file), sha256: sha256OfBytes(readBoundedFile(file, READ_LIMITS.json, what)), content: content as JsonObject };
 }
 
 function location(event: EventLocation | undefined): EventLocationRecord | null {
@@ -101,11 +101,11 @@ export function resultRecord(result: SimulationResult, overflowMode: 'wrap' | 's
 }
 
 /** Runs the spec and records it as the golden file `goldenFile` would hold it. */
-export function recordGolden(spec: GoldenSpec, goldenFile: string, loadGraph: GraphLoader): GoldenFile {
+export function recordGolden(spec: GoldenSpec, goldenFile: string, loadGraph: GraphLoader, onProgress?: (done: number, total: number) => void): GoldenFile {
   const hardware = loadHardwareFile(spec.hardwareFile);
   const graph = loadGraph(spec.graph);
   checkGraphOnHardware(graph, hardware.config, hardware.file);
-  const result = simulate(graph, hardware, { seed: spec.seed });
+  const result = simulate(graph, hardware, { seed: spec.seed, ...(onProgress === undefined ? {} : { onProgress }) });
   const graphRecord: GoldenGraph = spec.graph.startsWith('zoo:')
     ? { zoo: spec.graph.slice('zoo:'.length), sha256: sha256OfGraph(graph) }
     : { file: recordedPath(spec.root, spec.graph), sha256: sha256OfGraph(graph) };

@@ -18,7 +18,7 @@ export function cachingLoader(load: GraphLoader): GraphLoader {
   };
 }
 
-export function rerunGolden(goldenFile: string, golden: GoldenFile, loadGraph: GraphLoader): GoldenFile {
+export function rerunGolden(goldenFile: string, golden: GoldenFile, loadGraph: GraphLoader, onProgress?: (done: number, total: number) => void): GoldenFile {
   const root = rootOf(goldenFile, golden.root);
   const { graph, hardware, input } = golden.run;
   const spec = {
@@ -28,7 +28,7 @@ export function rerunGolden(goldenFile: string, golden: GoldenFile, loadGraph: G
     root,
   };
   try {
-    return recordGolden(spec, goldenFile, loadGraph);
+    return recordGolden(spec, goldenFile, loadGraph, onProgress);
   } catch (error) {
     // Name the golden too: the file that failed (a config, a graph) is one it points at.
     if (error instanceof InputError) throw new InputError(`${error.describe()} (running golden ${goldenFile})`);

@@ -27,11 +27,13 @@ export function writeJson(file: string, value: unknown): void {
   writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** sha256 of every file in a folder, to check that nothing was written to. */
-export function digestFolder(directory: string): Record<string, string> {
+/** sha256 of every file in a folder and its subfolders (by relative path), to check that nothing was written to. */
+export function digestFolder(directory: string, prefix = ''): Record<string, string> {
   const digests: Record<string, string> = {};
-  for (const name of readdirSync(directory).sort()) {
-    digests[name] = createHash('sha256').update(readFileSync(join(directory, name))).digest('hex');
+  for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) Object.assign(digests, digestFolder(path, `${prefix}${entry.name}/`));
+    else digests[`${prefix}${entry.name}`] = createHash('sha256').update(readFileSync(path)).digest('hex');
   }
   return digests;
 }

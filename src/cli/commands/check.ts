@@ -15,6 +15,7 @@ import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_DIFFERENCE, EXIT_OK, paint } from '../io.js';
 import { required, wholeNumberOption } from '../options.js';
 import { writeFileAtomically } from '../outputs.js';
+import { progressBar } from '../progress.js';
 
 export interface CheckOptions {
   readonly files: readonly string[];
@@ -34,20 +35,27 @@ export function runCheckCommand(options: CheckOptions, io: CliIO): number {
   const goldens = options.files.map((file) => ({ file, golden: readGoldenFile(file) }));
   const loadGraph = cachingLoader(loadGraphArgument);
   let differing = 0;
-  for (const { file, golden } of goldens) {
-    const fresh = rerunGolden(file, golden, loadGraph);
-    const comparison = compareGoldens(file, golden, fresh);
-    const notes = comparison.inputs.filter((change) => !change.blocking).map((change) => `${change.source} ${change.field} ${change.old} -> ${change.new}`);
-    if (!comparison.differs) {
-      io.stdout(`${chalk.green('ok')}   ${file}  ${headline(golden)}${notes.length > 0 ? `  (note: ${notes.join('; ')})` : ''}\n`);
-      continue;
+  const bar = progressBar(io, 'check', '');
+  try {
+    for (const [index, { file, golden }] of goldens.entries()) {
+      const rerun = rerunGolden(file, golden, loadGraph, (done, total) => bar.update(index + done / total, goldens.length, `golden ${index + 1}/${goldens.length} ${file}`));
+      // The bar comes back with the next golden's progress; it must not cut through this one's lines.
+      bar.stop();
+      const comparison = compareGoldens(file, golden, rerun);
+      const notes = comparison.inputs.filter((change) => !change.blocking).map((change) => `${change.source} ${change.field} ${change.old} -> ${change.new}`);
+      if (!comparison.differs) {
+        io.stdout(`${chalk.green('ok')}   ${file}  ${headline(golden)}${notes.length > 0 ? `  (note: ${notes.join('; ')})` : ''}\n`);
+        continue;
+      }
+      differing += 1;
+      io.stdout(formatSection(comparison, chalk, options.limit));
+      if (options.update) {
+        writeFileAtomically(file, serializeJson(asJson(rerun)));
+        io.stdout(`${chalk.yellow('updated')} ${file}  ${headline(rerun)}\n`);
+      }
     }
-    differing += 1;
-    io.stdout(formatSection(comparison, chalk, options.limit));
-    if (options.update) {
-      writeFileAtomically(file, serializeJson(asJson(fresh)));
-      io.stdout(`${chalk.yellow('updated')} ${file}  ${headline(fresh)}\n`);
-    }
+  } finally {
+    bar.stop();
   }
   const summary = `${goldens.length} golden(s): ${goldens.length - differing} match, ${differing} ${options.update ? 'updated' : 'differ'}`;
   io.stdout(`${differing > 0 && !options.update ? chalk.red(summary) : summary}\n`);
