@@ -16,7 +16,8 @@ export function parseWholeNumber(raw: unknown, flag: string, min: number, max: n
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, got "${String(raw)}"`);
   }
-  return value;
+  // "-0" is 0.
+  return value === 0 ? 0 : value;
 }
 
 interface WholeNumberSpec {

@@ -122,6 +122,7 @@ export class OutputPlan {
     } else {
       checkWritableFolder(path, path);
     }
+    this.claim(path, what);
     return path;
   }
 

@@ -39,15 +39,11 @@ function graphOf(options: SweepCommandOptions): string {
   return options.graph;
 }
 
-/** Worker threads: at most one per core, since more only cost memory and time (a larger --jobs is capped, with a note). */
-function jobsOf(jobs: number | undefined, io: CliIO): number {
+/** Worker threads: at most one per core, since more only cost memory and time (a larger --jobs is capped, with a note once the sweep runs). */
+function jobsOf(jobs: number | undefined): { jobs: number; capped: boolean } {
   const cores = availableParallelism();
-  if (jobs === undefined) return cores;
-  if (jobs > cores) {
-    io.stderr(`${paint(io).yellow('note')}: --jobs ${jobs} capped at ${cores}, the cores of this machine\n`);
-    return cores;
-  }
-  return jobs;
+  if (jobs === undefined) return { jobs: cores, capped: false };
+  return jobs > cores ? { jobs: cores, capped: true } : { jobs, capped: false };
 }
 
 export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): Promise<number> {
@@ -58,6 +54,7 @@ export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): 
     stop.abort();
   };
   process.once('SIGINT', onInterrupt);
+  const workers = jobsOf(options.jobs);
   let outcome;
   try {
     outcome = await runSweep({
@@ -67,7 +64,7 @@ export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): 
       zip: options.zip,
       timingOnly: options.timingOnly,
       out: options.out,
-      jobs: jobsOf(options.jobs, io),
+      jobs: workers.jobs,
       resume: options.resume,
       force: options.force,
       ...(options.shard === undefined ? {} : { shard: parseShard(options.shard) }),
@@ -78,6 +75,7 @@ export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): 
   } finally {
     process.removeListener('SIGINT', onInterrupt);
   }
+  if (workers.capped) io.stderr(`${colour.yellow('note')}: --jobs ${options.jobs ?? ''} was capped at ${workers.jobs}, the cores of this machine\n`);
   const reuse = outcome.ran > 0 && !options.timingOnly ? `; ${outcome.valueRuns} values passes for ${outcome.ran} points (${outcome.families} value families)` : '';
   const scope = outcome.shardPoints === outcome.points ? `${outcome.points} points` : `${outcome.shardPoints} of ${outcome.points} points (shard ${options.shard ?? ''})`;
   if (!outcome.completed) {
