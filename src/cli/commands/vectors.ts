@@ -42,7 +42,7 @@ export async function runVectorsCommand(options: VectorsOptions, io: CliIO): Pro
     // Verdicts are printed only once every file has run, so a malformed line stops the run (exit 2) before any is.
     run = await runConformanceFiles(options.files, {
       keepFailures: options.maxFailures,
-      onProgress: (doneBytes, totalBytes, casesDone) => bar.update(Math.floor(doneBytes / KIB), Math.ceil(totalBytes / KIB), `${casesDone} cases`),
+      onProgress: (doneBytes, totalBytes, casesDone) => bar.update(Math.ceil(doneBytes / KIB), Math.ceil(totalBytes / KIB), `${casesDone} cases`),
     });
   } finally {
     bar.stop();
