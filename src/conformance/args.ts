@@ -7,8 +7,14 @@ export class ArgumentError extends Error {}
 
 export type Args = Readonly<Record<string, unknown>>;
 
-function describe(value: unknown): string {
-  return value === undefined ? 'nothing' : JSON.stringify(value);
+/** Values quoted in a message are cut here: a line may be megabytes long, a message stays one readable line. */
+const MAX_QUOTED_CHARS = 80;
+
+/** A value from the file as a message quotes it: JSON, cut short when long. */
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > MAX_QUOTED_CHARS ? `${text.slice(0, MAX_QUOTED_CHARS - 3)}...` : text;
 }
 
 export function integerArg(args: Args, name: string, min: number, max: number): number {
@@ -37,9 +43,11 @@ export function choiceArg<T extends string>(args: Args, name: string, choices: r
 
 const bitsView = new DataView(new ArrayBuffer(8));
 
+const HEX_BITS = { 32: /^0x[0-9a-fA-F]{8}$/, 64: /^0x[0-9a-fA-F]{16}$/ } as const;
+
 function decodeBits(hex: string, width: 32 | 64): number {
   const digits = width / 4;
-  if (!new RegExp(`^0x[0-9a-fA-F]{${digits}}$`).test(hex)) throw new Error(`expected 0x and ${digits} hex digits`);
+  if (!HEX_BITS[width].test(hex)) throw new Error(`expected 0x and ${digits} hex digits`);
   if (width === 32) {
     bitsView.setUint32(0, Number.parseInt(hex.slice(2), 16));
     return bitsView.getFloat32(0);

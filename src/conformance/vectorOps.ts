@@ -1,6 +1,6 @@
 /**
  * The operations of the conformance vector format (shared vectors FORMAT.md), each evaluated with
- * the numeric core. This table is the complete list: an op missing here is reported as a failure.
+ * the numeric core. This table is the complete list: a line naming an op missing here is bad input.
  */
 import {
   cmsisRequantize,

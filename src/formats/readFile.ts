@@ -18,7 +18,8 @@ export const READ_LIMITS = {
   table: 1024 * MIB,
 } as const;
 
-function reasonFor(error: unknown, what: string): string {
+/** Why a file could not be opened or read, for an InputError naming it. */
+export function reasonFor(error: unknown, what: string): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return `no such file (expected ${what})`;
   if (code === 'EISDIR') return `is a folder, expected ${what}`;

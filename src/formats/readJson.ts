@@ -31,6 +31,21 @@ const READABLE_ERRORS: Record<string, string> = {
 };
 
 /**
+ * Where and why text that JSON.parse refused is not JSON (undefined if the tolerant parser finds
+ * nothing wrong). Node's message carries no position, so a tolerant parser (jsonc-parser, the one VS
+ * Code uses) locates the first error. Its parse is recursive: call this only on text whose nesting
+ * findTooDeep has bounded.
+ */
+export function locateSyntaxError(text: string): { readonly offset: number; readonly reason: string } | undefined {
+  const errors: ParseError[] = [];
+  parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (first === undefined) return undefined;
+  const code = printParseErrorCode(first.error);
+  return { offset: first.offset, reason: READABLE_ERRORS[code] ?? code };
+}
+
+/**
  * Parses strict JSON. JSON.parse decides validity; on failure a tolerant parser (jsonc-parser, the
  * one VS Code uses) locates the first error, since Node's message carries no position.
  */
@@ -46,13 +61,10 @@ export function parseJsonText(rawText: string, file: string): unknown {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const errors: ParseError[] = [];
-    parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-    const first = errors[0];
+    const first = locateSyntaxError(text);
     if (first === undefined) throw new InputError(`not valid JSON (${(error as Error).message})`, file);
-    const code = printParseErrorCode(first.error);
     const where = lineAndColumn(text, first.offset);
-    throw new InputError(`not valid JSON: ${READABLE_ERRORS[code] ?? code}`, file, `${where.line}:${where.column}`);
+    throw new InputError(`not valid JSON: ${first.reason}`, file, `${where.line}:${where.column}`);
   }
   const duplicate = findDuplicateKey(text);
   if (duplicate !== undefined) {
