@@ -1,53 +1,35 @@
 /**
- * npm run bench (runs the built dist/): whole-network simulations beside a plain-JS int8 GEMM baseline measured in the
- * same run, as ratios (machines are noisy; absolute times are printed only for orientation).
+ * Whole-network simulations (the built dist/) beside the plain-JS int8 GEMM baseline measured in the
+ * same run (bench/baseline.mjs). The verdict is the ratio of MACs per second to the baseline's;
+ * absolute times are printed only for orientation.
  */
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { zooGraph } from '../dist/cli/graphArgument.js';
 import { simulate } from '../dist/engine/simulate.js';
 import { loadHardwareFile } from '../dist/formats/loadHardware.js';
+import { measureBaseline, printTable, reportTargets } from './baseline.mjs';
 
 const HARDWARE = fileURLToPath(new URL('../configs/edge-npu.json', import.meta.url));
-
-/** The baseline: an int8 GEMM in plain JS typed arrays, int32 sums, no overflow tracking. */
-function baselineMacsPerSecond() {
-  const m = 784;
-  const n = 256;
-  const k = 512;
-  const a = new Int8Array(m * k).map((_, i) => ((i * 7919) % 255) - 127);
-  const b = new Int8Array(n * k).map((_, i) => ((i * 104729) % 255) - 127);
-  const c = new Int32Array(m * n);
-  const start = performance.now();
-  for (let i = 0; i < m; i += 1) {
-    for (let j = 0; j < n; j += 1) {
-      let sum = 0;
-      const rowA = i * k;
-      const rowB = j * k;
-      for (let p = 0; p < k; p += 1) sum += a[rowA + p] * b[rowB + p];
-      c[i * n + j] = sum;
-    }
-  }
-  const seconds = (performance.now() - start) / 1000;
-  return (m * n * k) / seconds;
-}
-
-function median(values) {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
+/** At least half the baseline's MACs per second with overflow tracking on (issue 5). */
+const TARGET_RATIO = 0.5;
 
 const hardware = loadHardwareFile(HARDWARE);
-const baseline = median([baselineMacsPerSecond(), baselineMacsPerSecond(), baselineMacsPerSecond()]);
-const rows = [['case', 'wall s', 'MMAC/s', 'vs baseline'], ['int8 GEMM baseline (plain JS)', '-', (baseline / 1e6).toFixed(0), '1.00']];
+const baseline = measureBaseline();
+const rows = [['case', 'wall s', 'MMAC/s', 'vs baseline'], ['int8 GEMM baseline (plain JS)', baseline.seconds.toFixed(3), (baseline.macsPerSecond / 1e6).toFixed(0), '1.00']];
+const targets = [];
 for (const name of ['mobilenet_v1', 'resnet18']) {
   const graph = zooGraph(name);
   const start = performance.now();
   const result = simulate(graph, hardware);
   const seconds = (performance.now() - start) / 1000;
   const macs = result.layers.reduce((total, layer) => total + layer.macs, 0);
-  rows.push([`${name} full run, overflow tracking on`, seconds.toFixed(2), (macs / seconds / 1e6).toFixed(0), (macs / seconds / baseline).toFixed(2)]);
+  const ratio = macs / seconds / baseline.macsPerSecond;
+  rows.push([`${name} full run, overflow tracking on`, seconds.toFixed(2), (macs / seconds / 1e6).toFixed(0), ratio.toFixed(2)]);
+  targets.push({ what: `${name} at least ${TARGET_RATIO}x the baseline's MACs per second (${ratio.toFixed(2)}x)`, met: ratio >= TARGET_RATIO });
 }
-const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-for (const row of rows) process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ')}\n`);
-process.stdout.write('targets (shown, not asserted): MobileNet v1 in at most 3 s on one core; at least 0.5x the baseline with overflow tracking on\n');
+printTable(rows);
+// MobileNet v1 in at most 3 s (issue 5) is an absolute time, so it is not judged; at 0.5x it holds
+// wherever the baseline does at least 380M MACs a second (569M MACs in 3 s at 0.5x).
+process.stdout.write('MobileNet v1 in at most 3 s on one core: shown, not judged (an absolute time; 0.5x implies it wherever the baseline does 380 MMAC/s)\n');
+reportTargets(targets);

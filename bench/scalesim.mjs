@@ -2,12 +2,14 @@
  * node bench/scalesim.mjs (after npm run build): MobileNet (SCALE-Sim's mobilenet.csv, 27 layers) on a
  * 32x32 array, CALC bandwidth, WS and OS, through runScaleSim from dist/, beside SCALE-Sim v2's recorded
  * wall times (../shared/anchors/scalesim/README.md), checking the recorded total cycles. Prints one
- * self-contained table; exits 1 when a total differs from SCALE-Sim's or a first run takes a second or more.
+ * self-contained table. Targets: every total equals SCALE-Sim's, and a first run takes at most as
+ * long as "under a second" is in baseline GEMMs measured in the same run (bench/baseline.mjs).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { runScaleSim } from '../dist/scalesim/index.js';
+import { measureBaseline, printTable, referenceSecondsInGemms, reportTargets } from './baseline.mjs';
 
 const ANCHORS = fileURLToPath(new URL('../../shared/anchors/scalesim/', import.meta.url));
 const REPEATS = 5;
@@ -39,13 +41,24 @@ InterfaceBandwidth: CALC
 `;
 }
 
-/** Acceptance: a whole MobileNet run in SCALE-Sim mode takes under a second. */
-const TARGET_MS = 1000;
+/**
+ * Acceptance (issue 6): a whole MobileNet run in SCALE-Sim mode takes under a second on the shared
+ * 2-core machine. An absolute time fails on a loaded or slower machine and passes on a faster one
+ * whatever the code does, so the verdict is the first run's time in baseline GEMMs timed in this
+ * process, against what a second was in GEMMs there. SCALE-Sim itself (Python, four minutes a run)
+ * cannot be the same-run baseline; its recorded times give the speed-up column only.
+ */
+const TARGET_GEMMS = referenceSecondsInGemms(1);
 
-let failed = false;
 const topologyFile = `${ANCHORS}topologies/mobilenet.csv`;
+if (!existsSync(topologyFile)) {
+  process.stderr.write(`bench/scalesim.mjs: ${topologyFile} is missing: the team's shared folder must sit beside the repository as ../shared\n`);
+  process.exit(2);
+}
 const topology = { text: readFileSync(topologyFile, 'utf8'), file: topologyFile };
-const rows = [['SCALE-Sim mode: mobilenet.csv 32x32 CALC', 'layers', 'total cycles', 'first run s', `best of ${REPEATS} s`, 'SCALE-Sim s', 'speed-up', 'cycles']];
+const baseline = measureBaseline();
+const rows = [['SCALE-Sim mode: mobilenet.csv 32x32 CALC', 'layers', 'total cycles', 'first run s', 'in GEMMs', `best of ${REPEATS} s`, 'SCALE-Sim s', 'speed-up', 'cycles']];
+const targets = [];
 for (const [dataflow, recorded] of Object.entries(RECORDED)) {
   const cfg = { text: config(dataflow), file: `mobilenet_${dataflow}.cfg` };
   const times = [];
@@ -59,20 +72,24 @@ for (const [dataflow, recorded] of Object.entries(RECORDED)) {
   // The first run is what a user waits for (cold JIT); the best shows the steady state.
   const first = times[0];
   const best = Math.min(...times);
+  const firstInGemms = first / 1000 / baseline.seconds;
   const matches = totalCycles === recorded.totalCycles;
-  failed ||= !matches || first >= TARGET_MS;
   rows.push([
     dataflow.toUpperCase(),
     String(run.results.length),
     totalCycles.toLocaleString('en-US'),
     (first / 1000).toFixed(3),
+    firstInGemms.toFixed(1),
     (best / 1000).toFixed(3),
     String(recorded.scaleSimSeconds),
     `${Math.round((recorded.scaleSimSeconds * 1000) / first)}x`,
     matches ? '= SCALE-Sim' : `!= ${recorded.totalCycles.toLocaleString('en-US')}`,
   ]);
+  targets.push({ what: `${dataflow.toUpperCase()} total cycles equal SCALE-Sim's`, met: matches });
+  targets.push({ what: `${dataflow.toUpperCase()} first run in at most ${TARGET_GEMMS.toFixed(1)} baseline GEMMs (${firstInGemms.toFixed(1)})`, met: firstInGemms <= TARGET_GEMMS });
 }
-const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-for (const row of rows) console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  '));
-console.log(`speed-up = SCALE-Sim's recorded wall time / npusim's first run; target: first run under ${TARGET_MS / 1000} s${failed ? ' (MISSED, or cycles differ)' : ' (met)'}`);
-if (failed) process.exitCode = 1;
+printTable(rows);
+console.log(
+  `in GEMMs = first run / one baseline GEMM (${baseline.seconds.toFixed(3)} s here); ${TARGET_GEMMS.toFixed(1)} GEMMs is "under a second" on the machine the target was set on; speed-up = SCALE-Sim's recorded wall time / npusim's first run`,
+);
+reportTargets(targets);

@@ -1,7 +1,9 @@
 /**
  * Sweep throughput (runs the built dist/ through the CLI's own entry, as `npusim sweep` does):
- * a timing-only sweep of MobileNet v1 (points per second against the target of 500 on 2 cores)
- * and a values-on sweep, where points that differ in value-free fields share a values pass.
+ * a timing-only sweep of MobileNet v1 and a values-on sweep, where points that differ in value-free
+ * fields share a values pass. The target (issue 8: 500 timing-only points a second on 2 cores, set
+ * on the shared 2-core machine) is judged as points per baseline GEMM timed in the same run
+ * (bench/baseline.mjs), not as an absolute rate.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -9,9 +11,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { main } from '../dist/cli/main.js';
+import { measureBaseline, printTable, referenceSecondsInGemms, reportTargets } from './baseline.mjs';
 
 const HARDWARE = fileURLToPath(new URL('../configs/edge-npu.json', import.meta.url));
 const TARGET_POINTS_PER_SECOND = 500;
+/** 500 points a second there, as points per baseline GEMM: holds on any machine, loaded or not. */
+const TARGET_POINTS_PER_GEMM = TARGET_POINTS_PER_SECOND / referenceSecondsInGemms(1);
 const jobs = Math.min(2, availableParallelism());
 const directory = mkdtempSync(join(tmpdir(), 'npusim-bench-sweep-'));
 const quiet = { stdout: () => undefined, stderr: () => undefined, colour: false };
@@ -27,6 +32,7 @@ async function sweep(name, sets, extra) {
   return { points, seconds };
 }
 
+const baseline = measureBaseline();
 // The zoo network is built once per sweep (about 2 s for MobileNet v1); time it apart so the rate
 // shows the sweep itself.
 const setup = await sweep('setup', ['memory.dram.bytesPerCycle=16'], ['--timing-only']);
@@ -35,11 +41,13 @@ const values = await sweep('values', ['array.rows=16,32', 'memory.dram.bytesPerC
 rmSync(directory, { recursive: true, force: true });
 
 const rate = ({ points, seconds }) => points / Math.max(1e-9, seconds - setup.seconds);
-const rows = [
-  ['case', 'points', 'wall s', 'points/s', 'with setup', 'target'],
-  ['MobileNet v1 timing-only (rows x columns x DRAM x dataflow)', String(timing.points), timing.seconds.toFixed(2), rate(timing).toFixed(0), (timing.points / timing.seconds).toFixed(0), `>= ${TARGET_POINTS_PER_SECOND} points/s on 2 cores`],
-  ['MobileNet v1 values on (2 row counts: 2 values passes)', String(values.points), values.seconds.toFixed(2), rate(values).toFixed(1), (values.points / values.seconds).toFixed(1), '-'],
-];
-const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-for (const row of rows) process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')}\n`);
-process.stdout.write(`${jobs} worker threads; points/s leaves out the ${setup.seconds.toFixed(2)} s a one-point sweep takes (building the network), "with setup" does not; target shown, not asserted\n`);
+const timingPerGemm = rate(timing) * baseline.seconds;
+printTable([
+  ['case', 'points', 'wall s', 'points/s', 'with setup', 'per GEMM'],
+  ['MobileNet v1 timing-only (rows x columns x DRAM x dataflow)', String(timing.points), timing.seconds.toFixed(2), rate(timing).toFixed(0), (timing.points / timing.seconds).toFixed(0), timingPerGemm.toFixed(1)],
+  ['MobileNet v1 values on (2 row counts: 2 values passes)', String(values.points), values.seconds.toFixed(2), rate(values).toFixed(1), (values.points / values.seconds).toFixed(1), (rate(values) * baseline.seconds).toFixed(2)],
+]);
+process.stdout.write(
+  `${jobs} worker threads; points/s leaves out the ${setup.seconds.toFixed(2)} s a one-point sweep takes (building the network), "with setup" does not; per GEMM = points/s x one baseline GEMM (${baseline.seconds.toFixed(3)} s here); ${TARGET_POINTS_PER_GEMM.toFixed(1)} points per GEMM is ${TARGET_POINTS_PER_SECOND} points/s on the machine the target was set on\n`,
+);
+reportTargets([{ what: `timing-only sweep at least ${TARGET_POINTS_PER_GEMM.toFixed(1)} points per baseline GEMM on ${jobs} workers (${timingPerGemm.toFixed(1)})`, met: timingPerGemm >= TARGET_POINTS_PER_GEMM }]);

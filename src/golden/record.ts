@@ -63,7 +63,7 @@ function layerRecord(layer: LayerResult, values: Int32Array | undefined): Golden
     macs: layer.macs,
     cycles: {
       total: cycles.total, compute: cycles.compute, streaming: cycles.streaming, fillDrain: cycles.fillDrain, stationaryLoad: cycles.stationaryLoad,
-      memoryStall: cycles.memoryStall, vector: cycles.vector, overlap: cycles.overlap,
+      memoryStall: cycles.memoryStall, requant: cycles.requant, vector: cycles.vector, overlap: cycles.overlap,
     },
     energyPj: { total: layer.energy.totalPj, ...Object.fromEntries(ENERGY_COMPONENTS.map((component) => [component, layer.energy.components[component]])) },
     overflow: {

@@ -27,10 +27,16 @@ export interface LayerCycles {
   readonly stationaryLoad: number;
   /** Cycles waiting for DRAM or SRAM beyond what double buffering hides. */
   readonly memoryStall: number;
-  /** Vector unit cycles (requantization on the vector unit, activations, pooling, element-wise). */
+  /**
+   * Cycles of the dedicated requantization unit at the array's edge (`requant.unit: "dedicated"`):
+   * array layers only. A unit of its own, so it is never counted as vector time.
+   */
+  readonly requant: number;
+  /** Vector unit cycles: requantization when `requant.unit` is `vector`, and the op of a vector layer (pooling, add, pad, concat). */
   readonly vector: number;
-  /** Vector cycles hidden behind the array. */
+  /** Requantization and vector cycles hidden behind the array (array layers; 0 for vector layers). */
   readonly overlap: number;
+  /** compute + memoryStall + requant + vector - overlap (docs/cycle-model.md, section 4). */
   readonly total: number;
 }
 
@@ -216,20 +222,23 @@ class Lowering {
     const { compute, memoryStall } =
       this.scaleSim === undefined ? npusimArrayCycles(mapping, traffic, config) : scaleSimArrayCycles(this.scaleSim, op, geometry, this.graph.file, path);
     const requantOnVector = config.requant.unit === 'vector';
-    const vector = requantOnVector
-      ? vectorCycles(config, 'requant', outputs * 4)
-      : { instructions: 0, cycles: Math.ceil(outputs / (config.requant.outputsPerCycle ?? columns)) };
+    // Requantization runs on one unit or the other: the vector unit over the int32 accumulators
+    // (4 bytes each), or the dedicated unit at outputsPerCycle (default: one a column).
+    const vector = requantOnVector ? vectorCycles(config, 'requant', outputs * 4) : { instructions: 0, cycles: 0 };
+    const requant = requantOnVector ? 0 : Math.ceil(outputs / (config.requant.outputsPerCycle ?? columns));
     const arrayBusy = compute.total + memoryStall;
-    const overlap = Math.min(vector.cycles, arrayBusy);
+    // Requantization drains behind the array as outputs leave it, so only what outlasts the array shows.
+    const overlap = Math.min(requant + vector.cycles, arrayBusy);
     const cycles: LayerCycles = {
       compute: compute.total,
       streaming: compute.streaming,
       fillDrain: compute.fillDrain,
       stationaryLoad: compute.stationaryLoad,
       memoryStall,
+      requant,
       vector: vector.cycles,
       overlap,
-      total: arrayBusy + vector.cycles - overlap,
+      total: arrayBusy + requant + vector.cycles - overlap,
     };
     let action: EnergyAction;
     try {
@@ -287,7 +296,9 @@ class Lowering {
       dramTransfers: 1,
     };
     const memory = memoryCycles(traffic, vector.cycles, config);
-    const cycles: LayerCycles = { compute: 0, streaming: 0, fillDrain: 0, stationaryLoad: 0, memoryStall: memory.stall, vector: vector.cycles, overlap: 0, total: vector.cycles + memory.stall };
+    // No array to hide behind: the stall was measured against the vector unit's own time, so the
+    // two add (memoryCycles), and nothing overlaps.
+    const cycles: LayerCycles = { compute: 0, streaming: 0, fillDrain: 0, stationaryLoad: 0, memoryStall: memory.stall, requant: 0, vector: vector.cycles, overlap: 0, total: vector.cycles + memory.stall };
     const actions = countActions([
       ['vector.op.byte', vector.instructions * config.vector.vectorBytes],
       ['sram.read.byte', traffic.sramReadBytes],

@@ -34,7 +34,7 @@ export interface Traffic {
   readonly dramWriteBytes: number;
   readonly sramReadBytes: number;
   readonly sramWriteBytes: number;
-  /** DRAM transfers (one per tile), each paying the latency. */
+  /** DRAM transfers (one per tile). The timing model pays the DRAM latency once per layer, not per transfer. */
   readonly dramTransfers: number;
 }
 
@@ -49,7 +49,9 @@ export function memoryCycles(traffic: Traffic, busyCycles: number, config: Hardw
   const { bytesPerCycle, latencyCycles } = config.memory.dram;
   const dramBytes = traffic.dramReadBytes + traffic.dramWriteBytes;
   const dram = dramBytes === 0 ? 0 : Math.ceil(dramBytes / bytesPerCycle) + latencyCycles;
-  // Capacities are tiling.ts's; here only the ports: a split SRAM moves three operands at once.
+  // Capacities are tiling.ts's; here only the ports. A split SRAM moves three operands at once, but
+  // its traffic is pooled rather than split by operand, so it counts as three of its slowest port
+  // (docs/cycle-model.md, section 3.3, "the port rule").
   const sramMemory = config.memory.sram;
   const sramPorts = 'unified' in sramMemory ? sramMemory.unified.bytesPerCycle : Math.min(sramMemory.inputs.bytesPerCycle, sramMemory.weights.bytesPerCycle, sramMemory.outputs.bytesPerCycle) * 3;
   const sram = Math.ceil((traffic.sramReadBytes + traffic.sramWriteBytes) / sramPorts);

@@ -3,7 +3,7 @@ import type { SimulationResult } from '../engine/result.js';
 import { safeBits, totals } from './summary.js';
 
 const COLUMNS = [
-  'layer', 'op', 'output', 'macs', 'cycles', 'compute_cycles', 'stall_cycles', 'vector_cycles', 'utilization',
+  'layer', 'op', 'output', 'macs', 'cycles', 'compute_cycles', 'stall_cycles', 'requant_cycles', 'vector_cycles', 'utilization',
   'energy_pj', 'acc_transient', 'acc_final', 'output_clipped', 'vector_saturated', 'bits_needed', 'bits_available',
 ] as const;
 
@@ -16,6 +16,7 @@ function rows(result: SimulationResult, overflowMode: 'wrap' | 'saturate'): stri
     String(layer.cycles.total),
     String(layer.cycles.compute),
     String(layer.cycles.memoryStall),
+    String(layer.cycles.requant),
     String(layer.cycles.vector),
     layer.unit === 'array' ? layer.utilization.toFixed(6) : '',
     layer.energy.totalPj.toFixed(3),
@@ -29,7 +30,7 @@ function rows(result: SimulationResult, overflowMode: 'wrap' | 'saturate'): stri
   const total = totals(result, overflowMode);
   body.push([
     'total', '', '', String(total.macs), String(total.cycles), String(total.computeCycles), String(total.memoryStallCycles),
-    String(total.vectorCycles), '', total.energyPj.toFixed(3), String(total.overflow.accumulatorTransient),
+    String(total.requantCycles), String(total.vectorCycles), '', total.energyPj.toFixed(3), String(total.overflow.accumulatorTransient),
     String(total.overflow.accumulatorFinal), String(total.overflow.outputClipped), String(total.overflow.vectorSaturated), String(total.overflow.smallestSafeAccumulatorBits), '',
   ]);
   return body;

@@ -2,7 +2,8 @@
 import type { SimulationResult } from '../engine/result.js';
 import { totals } from './summary.js';
 
-export const REPORT_FORMAT_VERSION = 1;
+/** 2: a layer's `cycles.requant` holds the dedicated requantization unit's cycles, which `cycles.vector` held in 1. */
+export const REPORT_FORMAT_VERSION = 2;
 
 export function jsonReport(result: SimulationResult, overflowMode: 'wrap' | 'saturate'): string {
   const total = totals(result, overflowMode);

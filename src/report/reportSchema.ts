@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ENERGY_ACTIONS } from '../hardware/energyActions.js';
 import { ENERGY_COMPONENTS } from '../engine/result.js';
+import { REPORT_FORMAT_VERSION } from './json.js';
 
 const count = z.int().min(0);
 const location = z
@@ -25,9 +26,10 @@ const cycles = z
     fillDrain: count,
     stationaryLoad: count,
     memoryStall: count.describe('cycles waiting for memory beyond what double buffering hides'),
-    vector: count.describe('vector unit or requantization unit cycles'),
-    overlap: count.describe('vector cycles hidden behind the array'),
-    total: count,
+    requant: count.describe('cycles of the dedicated requantization unit (requant.unit "dedicated"); 0 for vector-unit layers'),
+    vector: count.describe('vector unit cycles: requantization when requant.unit is "vector", and the op of a vector-unit layer'),
+    overlap: count.describe('requantization and vector cycles hidden behind the array (0 for vector-unit layers)'),
+    total: count.describe('compute + memoryStall + requant + vector - overlap (docs/cycle-model.md)'),
   })
   .describe('cycles of the layer and their parts');
 
@@ -51,7 +53,7 @@ const layerOverflow = z
 export const reportSchema = z
   .strictObject({
     format: z.literal('npusim-report'),
-    version: z.literal(1),
+    version: z.literal(REPORT_FORMAT_VERSION),
     graph: z.string(),
     hardware: z.string(),
     energyTable: z.string().describe('the energy table the run priced actions with'),

@@ -29,7 +29,7 @@ function arrayCells(layer: LayerSchedule): string[] {
 }
 
 export function scheduleTable(schedule: GraphSchedule, colour: ChalkInstance): string {
-  const header = ['layer', 'op', 'P x F x K', 'rows:cols:streamed', 'folds', 'K fold', 'tile steps x n', 'tile B w/in/out', 'map eff %', 'in/out on chip', 'DRAM rd', 'DRAM wr', 'compute', 'stall', 'vector', 'cycles'];
+  const header = ['layer', 'op', 'P x F x K', 'rows:cols:streamed', 'folds', 'K fold', 'tile steps x n', 'tile B w/in/out', 'map eff %', 'in/out on chip', 'DRAM rd', 'DRAM wr', 'compute', 'stall', 'requant', 'vector', 'cycles'];
   const rows = schedule.layers.map((layer) => [
     layer.name,
     layer.op,
@@ -39,6 +39,7 @@ export function scheduleTable(schedule: GraphSchedule, colour: ChalkInstance): s
     grouped(layer.traffic.dramWriteBytes),
     grouped(layer.cycles.compute),
     layer.cycles.memoryStall > 0 ? colour.yellow(grouped(layer.cycles.memoryStall)) : '0',
+    grouped(layer.cycles.requant),
     grouped(layer.cycles.vector),
     grouped(layer.cycles.total),
   ]);
@@ -68,13 +69,17 @@ export function scheduleTotals(schedule: GraphSchedule) {
     cycles: sum((layer) => layer.cycles.total),
     compute: sum((layer) => layer.cycles.compute),
     memoryStall: sum((layer) => layer.cycles.memoryStall),
+    requant: sum((layer) => layer.cycles.requant),
     vector: sum((layer) => layer.cycles.vector),
     dramReadBytes: sum((layer) => layer.traffic.dramReadBytes),
     dramWriteBytes: sum((layer) => layer.traffic.dramWriteBytes),
   };
 }
 
+/** 2: a layer's `cycles.requant` holds the dedicated requantization unit's cycles, which `cycles.vector` held in 1. */
+export const SCHEDULE_FORMAT_VERSION = 2;
+
 export function scheduleJson(schedule: GraphSchedule): string {
   const { graph, hardware, clockMHz, dataflow, ...rest } = schedule;
-  return `${JSON.stringify({ format: 'npusim-schedule', version: 1, graph, hardware, clockMHz, dataflow, totals: scheduleTotals(schedule), ...rest }, null, 2)}\n`;
+  return `${JSON.stringify({ format: 'npusim-schedule', version: SCHEDULE_FORMAT_VERSION, graph, hardware, clockMHz, dataflow, totals: scheduleTotals(schedule), ...rest }, null, 2)}\n`;
 }

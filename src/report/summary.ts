@@ -17,6 +17,9 @@ export interface Totals {
   readonly cycles: number;
   readonly computeCycles: number;
   readonly memoryStallCycles: number;
+  /** The dedicated requantization unit's cycles. */
+  readonly requantCycles: number;
+  /** The vector unit's cycles (requantization on it included when `requant.unit` is `vector`). */
   readonly vectorCycles: number;
   readonly energyPj: number;
   readonly energyByComponentPj: Readonly<Record<EnergyComponent, number>>;
@@ -38,6 +41,7 @@ export function totals(result: SimulationResult, overflowMode: 'wrap' | 'saturat
     cycles,
     computeCycles: sum((layer) => layer.cycles.compute),
     memoryStallCycles: sum((layer) => layer.cycles.memoryStall),
+    requantCycles: sum((layer) => layer.cycles.requant),
     vectorCycles: sum((layer) => layer.cycles.vector),
     energyPj: sum((layer) => layer.energy.totalPj),
     energyByComponentPj,

@@ -15,7 +15,7 @@ function pad(text: string, width: number, left = false): string {
 }
 
 export function tableReport(result: SimulationResult, overflowMode: 'wrap' | 'saturate', colour: ChalkInstance): string {
-  const header = ['layer', 'op', 'output', 'MACs', 'cycles', 'compute', 'stall', 'vector', 'util %', 'energy uJ', 'acc trans', 'acc final', 'clipped', 'vec sat', 'bits need/have'];
+  const header = ['layer', 'op', 'output', 'MACs', 'cycles', 'compute', 'stall', 'requant', 'vector', 'util %', 'energy uJ', 'acc trans', 'acc final', 'clipped', 'vec sat', 'bits need/have'];
   const rows = result.layers.map((layer) => {
     const counts = [layer.overflow.accumulatorTransient, layer.overflow.accumulatorFinal, layer.overflow.outputClipped, layer.overflow.vectorSaturated];
     const needed = safeBits(layer, overflowMode);
@@ -27,6 +27,7 @@ export function tableReport(result: SimulationResult, overflowMode: 'wrap' | 'sa
       grouped(layer.cycles.total),
       grouped(layer.cycles.compute),
       grouped(layer.cycles.memoryStall),
+      grouped(layer.cycles.requant),
       grouped(layer.cycles.vector),
       layer.unit === 'array' ? (layer.utilization * 100).toFixed(1) : '-',
       (layer.energy.totalPj / 1e6).toFixed(2),
@@ -43,6 +44,7 @@ export function tableReport(result: SimulationResult, overflowMode: 'wrap' | 'sa
     grouped(total.cycles),
     grouped(total.computeCycles),
     grouped(total.memoryStallCycles),
+    grouped(total.requantCycles),
     grouped(total.vectorCycles),
     '',
     (total.energyPj / 1e6).toFixed(2),

@@ -9,8 +9,8 @@
  *
  * Placement inside a layer follows docs/cycle-model.md: the array is busy for compute + stall
  * cycles from the layer's start; DRAM reads start with it; DRAM writes end with it; requantization
- * (or a vector op) runs in the layer's last `vector` cycles, overlapping the array where the model
- * says it does. Layers follow each other.
+ * (or a vector op) runs in the layer's last `requant + vector` cycles, overlapping the array where
+ * the model says it does. Layers follow each other.
  */
 import type { LayerResult, SimulationResult } from '../engine/result.js';
 import type { LayerSchedule } from '../lower/schedule.js';
@@ -130,7 +130,9 @@ function layerSlices(builder: TraceBuilder, layer: LayerResult, schedule: LayerS
   builder.slice('DRAM writes', layer.name, 'dram', Math.max(start, busyEnd - writeCycles), Math.min(writeCycles, busyEnd - start), { ...common, bytes: schedule.traffic.dramWriteBytes });
   const vectorTrack: Track = schedule.unit === 'array' ? requantTrack : 'vector unit';
   // A layer that takes no time (a reshape) still appears, as an empty slice.
-  builder.slice(vectorTrack, layer.name, schedule.unit === 'array' ? 'requant' : 'vector', start + span - cycles.vector, cycles.vector, common, schedule.unit !== 'array');
+  // One of requant and vector is 0 in an array layer (requantization runs on one unit), and requant is 0 in a vector layer.
+  const lastCycles = cycles.requant + cycles.vector;
+  builder.slice(vectorTrack, layer.name, schedule.unit === 'array' ? 'requant' : 'vector', start + span - lastCycles, lastCycles, common, schedule.unit !== 'array');
   const dramBytes = schedule.traffic.dramReadBytes + schedule.traffic.dramWriteBytes;
   builder.counter('DRAM bytes per cycle', start, { bytesPerCycle: span === 0 ? 0 : dramBytes / span });
 }

@@ -62,7 +62,7 @@ describe('npusim golden', () => {
     expect(record.run.input.seed).toBe(1);
     expect(record.result.totals.cycles).toBe(3596);
     expect(record.result.layers.map((layer) => layer.name)).toEqual(['conv1', 'pool1', 'dw2', 'pw2', 'add2', 'pool2', 'conv3', 'avgpool', 'flatten', 'fc']);
-    expect(record.result.layers[0]?.cycles).toEqual({ total: 1118, compute: 1118, streaming: 1024, fillDrain: 62, stationaryLoad: 32, memoryStall: 0, vector: 512, overlap: 512 });
+    expect(record.result.layers[0]?.cycles).toEqual({ total: 1118, compute: 1118, streaming: 1024, fillDrain: 62, stationaryLoad: 32, memoryStall: 0, requant: 512, vector: 0, overlap: 512 });
     expect(record.result.layers[0]?.output.first).toEqual([-128, -75, -128, -128]);
   });
 

@@ -47,7 +47,7 @@ describe('npusim run', () => {
   it('writes CSV and Markdown with the same rows and a totals line', async () => {
     const csv = await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--format', 'csv']);
     const lines = csv.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('layer,op,output,macs,cycles,compute_cycles,stall_cycles,vector_cycles,utilization,energy_pj,acc_transient,acc_final,output_clipped,vector_saturated,bits_needed,bits_available');
+    expect(lines[0]).toBe('layer,op,output,macs,cycles,compute_cycles,stall_cycles,requant_cycles,vector_cycles,utilization,energy_pj,acc_transient,acc_final,output_clipped,vector_saturated,bits_needed,bits_available');
     expect(lines.slice(1).map((line) => line.split(',').slice(0, 4).join(','))).toEqual([
       'conv,conv2d,1x4x4x3,864', 'dw,depthwise_conv2d,1x2x2x3,108', 'pool,max_pool,1x1x1x3,0', 'flatten,reshape,1x3,0', 'fc,fully_connected,1x2,6', 'total,,,978',
     ]);
