@@ -161,7 +161,7 @@ class ConfigReader {
   }
 
   /** An integer from `minimum` to `maximum`; past the maximum, `why` says what the bound keeps. */
-  integer(value: IniValue, key: string, minimum: number, maximum = MAX_CONFIG_INTEGER, why = "npusim's limit"): number {
+  integer(value: IniValue, key: string, minimum: number, maximum = MAX_CONFIG_INTEGER, why = 'the largest 32-bit integer'): number {
     const text = value.value;
     const shown = text === '' ? 'nothing' : `"${shownText(text)}"`;
     const expected = minimum > 0 ? 'a positive integer' : 'a non-negative integer';
