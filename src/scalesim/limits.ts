@@ -33,7 +33,12 @@ export const MAX_LAYER_WORKING_BYTES = 4 * 2 ** 30;
 
 const SHOWN_CHARACTERS = 60;
 
-/** A user's text as shown in a message: long ones are cut, so a message stays one readable line. */
+/**
+ * A user's text as shown in a message: control characters written as escapes and long texts cut,
+ * so that a message stays one readable line.
+ */
 export function shownText(text: string): string {
-  return text.length <= SHOWN_CHARACTERS ? text : `${text.slice(0, SHOWN_CHARACTERS)}... (${text.length} characters)`;
+  const cut = text.length <= SHOWN_CHARACTERS ? text : text.slice(0, SHOWN_CHARACTERS);
+  const escaped = cut.replace(/[\u0000-\u001f\u007f]/g, (character) => JSON.stringify(character).slice(1, -1));
+  return text.length <= SHOWN_CHARACTERS ? escaped : `${escaped}... (${text.length} characters)`;
 }

@@ -118,6 +118,14 @@ describe('npusim scalesim: .cfg keys', () => {
     await expectRefusal(files, `${files.config}:17:1: unknown section [run_preset] (did you mean [run_presets]?)`);
   });
 
+  it('a run_name of two lines (a continuation line) is no folder name; the message stays one line', async () => {
+    const files = inputs(undefined, cfgWith(/run_name = .*\n/, 'run_name = first\n  second\n'));
+    await expectRefusal(
+      files,
+      `${files.config}:2:12: [general] run_name must be a plain folder name (no "/", "\\", "..", control characters, at most 255 bytes), got "first\\nsecond"`,
+    );
+  });
+
   it('keys SCALE-Sim v2 does not read (v3\'s) stay a note, as SCALE-Sim ignores them', async () => {
     const files = inputs(undefined, cfgWith(/MemoryBanks:\s*1/, 'MemoryBanks:   1\nReadRequestBuffer: 32\nWriteRequestBuffer: 32'));
     const run = await runCli(['scalesim', '-c', files.config, '-t', files.topology, '-p', files.out]);

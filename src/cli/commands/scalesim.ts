@@ -6,7 +6,8 @@
 import { existsSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
-import { readScaleSimConfigFile, readScaleSimTopologyFile, REPORT_FILE_NAMES, type ScaleSimRun, simulateTopology, type TopologyInputType } from '../../scalesim/index.js';
+import { shownText } from '../../scalesim/limits.js';
+import { readScaleSimConfigFile, readScaleSimTopologyFile, REPORT_FILE_NAMES, type ScaleSimConfig, type ScaleSimRun, simulateTopology, type TopologyInputType } from '../../scalesim/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
 import { forceOption, requiredStringOption } from '../options.js';
@@ -25,11 +26,14 @@ export interface ScaleSimCommandOptions {
 
 /**
  * run_name becomes one folder name under --out, as in SCALE-Sim. A name that walks elsewhere (a
- * separator, `..`) would write outside the folder the user named, so it is refused.
+ * separator, `..`) would write outside the folder the user named, and one with control characters
+ * or past 255 bytes is no folder name most systems make: both are refused.
  */
-function reportFolderName(runName: string, configFile: string): string {
-  if (runName === '' || runName === '.' || runName === '..' || /[/\\]/.test(runName)) {
-    throw new InputError(`[general] run_name must be a plain folder name (no "/", "\\" or ".."), got "${runName}"`, configFile);
+function reportFolderName(config: ScaleSimConfig, configFile: string): string {
+  const { runName } = config;
+  const plain = runName !== '' && runName !== '.' && runName !== '..' && !/[/\\\u0000-\u001f\u007f]/.test(runName) && Buffer.byteLength(runName) <= 255;
+  if (!plain) {
+    throw new InputError(`[general] run_name must be a plain folder name (no "/", "\\", "..", control characters, at most 255 bytes), got "${shownText(runName)}"`, configFile, config.locations?.run_name);
   }
   return runName;
 }
@@ -63,7 +67,7 @@ export function runScaleSimCommand(options: ScaleSimCommandOptions, io: CliIO): 
   const config = readScaleSimConfigFile(options.config);
   const plan = new OutputPlan(options.force).addInputs([options.config, options.topology]);
   const top = plan.folder(options.out, '-p/--out');
-  const folder = join(top, reportFolderName(config.runName, options.config));
+  const folder = join(top, reportFolderName(config, options.config));
   plan.folder(folder, `the report folder of run ${config.runName}`);
   const targets = {
     compute: plan.fileIn(folder, REPORT_FILE_NAMES.compute, REPORT_FILE_NAMES.compute),
