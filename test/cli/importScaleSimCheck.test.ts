@@ -3,7 +3,7 @@
  * setting npusim cannot hold is refused with exit 2 at the .cfg key's line and column, naming the
  * npusim field and its rule, and a layer npusim cannot run at its topology row; nothing is written.
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -73,5 +73,17 @@ describe('npusim import scalesim refuses what npusim would then reject', () => {
   it('a misspelt .cfg key is refused by import as by scalesim', async () => {
     const refused = await refusedImport(CFG.replace('ArrayWidth:', 'ArrayWdith:'));
     expect(refused.stderr).toBe(`error: ${refused.config}:6:1: unknown key "ArrayWdith" in [architecture_presets] (did you mean "ArrayWidth"?)\n`);
+  });
+
+  it.runIf(existsSync('/dev/zero'))('/dev/zero as the .cfg or the topology ends at once, naming the limit', async () => {
+    const out = temporaryDirectory();
+    const args = (config: string, topology: string): string[] => ['import', 'scalesim', '-c', config, '-t', topology, '--out-graph', join(out, 'g.json'), '--out-hw', join(out, 'hw.json')];
+    const config = await runCli(args('/dev/zero', anchor('topologies/edge_small.csv')));
+    expect(config.stderr).toBe('error: /dev/zero: is larger than 1.0 MiB, the most npusim reads for a SCALE-Sim .cfg file\n');
+    expect(config.exitCode).toBe(2);
+    const topology = await runCli(args(anchor('cfgs/edge_small_32x32_ws_calc64.cfg'), '/dev/zero'));
+    expect(topology.stderr).toBe('error: /dev/zero: is larger than 256.0 MiB, the most npusim reads for a SCALE-Sim topology CSV\n');
+    expect(topology.exitCode).toBe(2);
+    expect(readdirSync(out)).toEqual([]);
   });
 });
