@@ -99,7 +99,8 @@ export function runImportScaleSimCommand(options: ImportScaleSimOptions, io: Cli
     [options.outGraph, graphText],
     [options.outHardware, hardwareText],
   ]);
-  const macs = imported.layers.reduce((total, layer) => total + layer.macs, 0);
+  // Each layer's MACs are below 2^47; a million layers summed need not stay below 2^53.
+  const macs = imported.layers.reduce((total, layer) => total + BigInt(layer.macs), 0n);
   io.stdout(
     `${graphName}: ${imported.layers.length} layer${imported.layers.length === 1 ? '' : 's'}, ${macs} MACs, on ${config.arrayRows}x${config.arrayCols} ${config.dataflow} ` +
       `(${config.bandwidthMode}, SCALE-Sim timing); wrote ${options.outGraph}, ${sidecarFile} and ${options.outHardware}\n`,

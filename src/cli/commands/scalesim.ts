@@ -94,8 +94,9 @@ export function runScaleSimCommand(options: ScaleSimCommandOptions, io: CliIO): 
     const more = config.ignoredKeys.length > NOTED_KEYS ? ` and ${config.ignoredKeys.length - NOTED_KEYS} more` : '';
     io.stderr(`${paint(io).yellow('note')}: ${options.config}: not read by SCALE-Sim v2, ignored: ${listed}${more}\n`);
   }
-  const totalCycles = run.results.reduce((sum, result) => sum + result.totalCycles, 0);
-  const stallCycles = run.results.reduce((sum, result) => sum + result.stallCycles, 0);
+  // Each layer's count is below 2^53; a million of them summed need not be.
+  const totalCycles = run.results.reduce((sum, result) => sum + BigInt(result.totalCycles), 0n);
+  const stallCycles = run.results.reduce((sum, result) => sum + BigInt(result.stallCycles), 0n);
   const bandwidth = config.bandwidthMode === 'USER' ? `USER ${config.userBandwidthWordsPerCycle} words/cycle` : 'CALC';
   io.stdout(
     `${config.runName}: ${run.results.length} layer${run.results.length === 1 ? '' : 's'} on ${config.arrayRows}x${config.arrayCols} ${config.dataflow} (${bandwidth}), ` +
