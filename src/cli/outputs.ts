@@ -15,6 +15,15 @@ import { accessSync, constants, mkdirSync, realpathSync, renameSync, rmSync, sta
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 
+/** Why mkdir failed, for a person: /proc and /sys refuse new folders with ENOENT and EPERM. */
+const FOLDER_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no folder can be made there',
+  EPERM: 'not permitted',
+  EACCES: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+};
+
 const OVERWRITE = 'already exists; npusim never overwrites a file unless you pass --force';
 
 interface Planned {
@@ -137,7 +146,8 @@ export class OutputPlan {
       try {
         mkdirSync(folder);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new InputError(`cannot create the folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`, folder);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'EEXIST') throw new InputError(`cannot create the folder: ${FOLDER_ERRORS[code ?? ''] ?? 'the system refused'} (${code ?? 'error'})`, folder);
       }
     }
     this.folders.length = 0;

@@ -29,7 +29,10 @@ class GraphChecker {
   constructor(
     private readonly file: string,
     private readonly graph: GraphFile,
-  ) {}
+    sidecars: ReadonlyMap<string, Uint8Array> = new Map(),
+  ) {
+    for (const [path, bytes] of sidecars) this.sidecars.set(resolve(path), bytes);
+  }
 
   fail(message: string, path: readonly PropertyKey[]): never {
     throw new InputError(message, this.file, formatJsonPath(path));
@@ -298,9 +301,12 @@ function checkShapes(checker: GraphChecker, op: GraphOp, path: OpPath, get: Gett
   }
 }
 
-/** Checks a schema-valid graph and resolves it. */
-export function resolveGraph(graph: GraphFile, file: string): Graph {
-  const checker = new GraphChecker(file, graph);
+/**
+ * Checks a schema-valid graph and resolves it. `sidecars` holds sidecar bytes not yet on disk (a
+ * graph an importer is about to write), by path; other sidecars are read.
+ */
+export function resolveGraph(graph: GraphFile, file: string, sidecars?: ReadonlyMap<string, Uint8Array>): Graph {
+  const checker = new GraphChecker(file, graph, sidecars);
   const tensors = checker.tensors();
   checkOps(checker, graph, tensors);
   return { name: graph.name, file, sourceFiles: [file, ...checker.sidecarFiles()], inputs: graph.inputs, outputs: graph.outputs, tensors, ops: graph.ops };

@@ -14,7 +14,9 @@ export const READ_LIMITS = {
   json: 256 * MIB,
   /** SCALE-Sim .cfg files. */
   scaleSimConfig: 1 * MIB,
-  /** SCALE-Sim topology CSVs, sweep files (read to resume or merge). */
+  /** SCALE-Sim topology CSVs: millions of rows, and within the longest string JavaScript holds (512 MiB). */
+  scaleSimTopology: 256 * MIB,
+  /** Sweep files (read to resume or merge). */
   table: 1024 * MIB,
 } as const;
 

@@ -4,6 +4,8 @@
  * indented continuation lines. Problems are InputErrors naming file, line and column.
  */
 import { InputError } from '../errors.js';
+import { closestName } from '../formats/didYouMean.js';
+import { MAX_ARRAY_SIDE, MAX_CONFIG_INTEGER, shownText } from './limits.js';
 
 export type ScaleSimDataflow = 'os' | 'ws' | 'is';
 export type BandwidthMode = 'CALC' | 'USER';
@@ -33,16 +35,31 @@ export interface ScaleSimConfig {
   memoryBanks: number;
   /** `[section] key` of every setting read but not used (SCALE-Sim v3 keys and the like). */
   ignoredKeys: string[];
+  /** Where each setting read from the file is: `line:column` of its value (for messages about it). */
+  locations?: Readonly<Partial<Record<ScaleSimSetting, string>>>;
 }
+
+/** The settings SCALE-Sim v2 reads, spelt as its example configs spell them, per section. */
+const KNOWN_SETTINGS = {
+  general: ['run_name'],
+  architecture_presets: ['ArrayHeight', 'ArrayWidth', 'IfmapSramSzkB', 'FilterSramSzkB', 'OfmapSramSzkB', 'IfmapOffset', 'FilterOffset', 'OfmapOffset', 'Dataflow', 'Bandwidth', 'MemoryBanks'],
+  run_presets: ['InterfaceBandwidth'],
+} as const;
+
+type KnownSection = keyof typeof KNOWN_SETTINGS;
+export type ScaleSimSetting = (typeof KNOWN_SETTINGS)[KnownSection][number];
 
 interface IniValue {
   value: string;
   line: number;
   /** 1-based column where the value starts. */
   column: number;
+  /** The key as written (configparser compares keys in lower case), and its 1-based column. */
+  key: string;
+  keyColumn: number;
 }
 
-type IniSections = Map<string, { line: number; options: Map<string, IniValue> }>;
+type IniSections = Map<string, { line: number; column: number; options: Map<string, IniValue> }>;
 
 function parseIni(text: string, file: string): IniSections {
   const sections: IniSections = new Map();
@@ -64,34 +81,62 @@ function parseIni(text: string, file: string): IniSections {
     const header = /^\[(.+)\]$/.exec(trimmed);
     if (header !== null) {
       const name = header[1] ?? '';
-      if (sections.has(name)) throw new InputError(`section [${name}] appears twice (first on line ${sections.get(name)?.line})`, file, `${lineNumber}:${indent + 1}`);
+      if (sections.has(name)) throw new InputError(`section [${shownText(name)}] appears twice (first on line ${sections.get(name)?.line})`, file, `${lineNumber}:${indent + 1}`);
       current = new Map();
-      sections.set(name, { line: lineNumber, options: current });
+      sections.set(name, { line: lineNumber, column: indent + 1, options: current });
       lastValue = undefined;
       return;
     }
     if (current === undefined) throw new InputError('expected a section header such as [general] before the first setting', file, `${lineNumber}:${indent + 1}`);
     const delimiter = line.search(/[=:]/);
-    if (delimiter < 0) throw new InputError(`expected "key = value" or "key: value", got "${trimmed}"`, file, `${lineNumber}:${indent + 1}`);
-    const key = line.slice(0, delimiter).trim().toLowerCase();
+    if (delimiter < 0) throw new InputError(`expected "key = value" or "key: value", got "${shownText(trimmed)}"`, file, `${lineNumber}:${indent + 1}`);
+    const written = line.slice(0, delimiter).trim();
+    const key = written.toLowerCase();
     if (key === '') throw new InputError('a setting has no name before its "=" or ":"', file, `${lineNumber}:${delimiter + 1}`);
     const rest = line.slice(delimiter + 1);
     const value = rest.trim();
-    if (current.has(key)) throw new InputError(`setting "${key}" appears twice in this section (first on line ${current.get(key)?.line})`, file, `${lineNumber}:${indent + 1}`);
-    lastValue = { value, line: lineNumber, column: delimiter + 2 + (rest.length - rest.trimStart().length) };
+    if (current.has(key)) throw new InputError(`setting "${shownText(key)}" appears twice in this section (first on line ${current.get(key)?.line})`, file, `${lineNumber}:${indent + 1}`);
+    lastValue = { value, line: lineNumber, column: delimiter + 2 + (rest.length - rest.trimStart().length), key: written, keyColumn: indent + 1 };
     current.set(key, lastValue);
   });
   return sections;
 }
 
-/** Keys SCALE-Sim v2 reads (lower case, as configparser stores them), per section. */
-const KNOWN_KEYS: Record<string, readonly string[]> = {
-  general: ['run_name'],
-  architecture_presets: ['arrayheight', 'arraywidth', 'ifmapsramszkb', 'filtersramszkb', 'ofmapsramszkb', 'ifmapoffset', 'filteroffset', 'ofmapoffset', 'dataflow', 'bandwidth', 'memorybanks'],
-  run_presets: ['interfacebandwidth'],
-};
+function isKnownSection(section: string): section is KnownSection {
+  return Object.hasOwn(KNOWN_SETTINGS, section);
+}
+
+function knownKeys(section: string): readonly string[] {
+  return isKnownSection(section) ? KNOWN_SETTINGS[section] : [];
+}
+
+/**
+ * SCALE-Sim ignores keys and sections it does not read, and then stops (or runs without a value) on
+ * the setting that is missing. A name within a typo of a setting or section the file lacks is that
+ * typo: it is an error suggesting the right name. Every other unknown name stays a note.
+ */
+function checkMisspellings(sections: IniSections, file: string): void {
+  const missingSections = Object.keys(KNOWN_SETTINGS).filter((section) => !sections.has(section));
+  for (const [section, { line, column, options }] of sections) {
+    if (!isKnownSection(section)) {
+      const meant = closestName(section, missingSections);
+      if (meant !== undefined) throw new InputError(`unknown section [${shownText(section)}] (did you mean [${meant}]?)`, file, `${line}:${column}`);
+      continue;
+    }
+    const missing = KNOWN_SETTINGS[section].filter((key) => !options.has(key.toLowerCase()));
+    for (const value of options.values()) {
+      if (knownKeys(section).some((key) => key.toLowerCase() === value.key.toLowerCase())) continue;
+      const meant = closestName(value.key, missing);
+      if (meant !== undefined) {
+        throw new InputError(`unknown key "${shownText(value.key)}" in [${section}] (did you mean "${meant}"?)`, file, `${value.line}:${value.keyColumn}`);
+      }
+    }
+  }
+}
 
 class ConfigReader {
+  readonly locations: Partial<Record<ScaleSimSetting, string>> = {};
+
   constructor(
     private readonly sections: IniSections,
     private readonly file: string,
@@ -101,11 +146,13 @@ class ConfigReader {
     return `${value.line}:${value.column}`;
   }
 
-  find(section: string, key: string): IniValue | undefined {
-    return this.sections.get(section)?.options.get(key.toLowerCase());
+  find(section: string, key: ScaleSimSetting): IniValue | undefined {
+    const found = this.sections.get(section)?.options.get(key.toLowerCase());
+    if (found !== undefined) this.locations[key] = this.where(found);
+    return found;
   }
 
-  required(section: string, key: string, expected: string): IniValue {
+  required(section: string, key: ScaleSimSetting, expected: string): IniValue {
     const found = this.find(section, key);
     if (found !== undefined) return found;
     const where = this.sections.get(section);
@@ -113,46 +160,49 @@ class ConfigReader {
     throw new InputError(`missing setting ${key} in section [${section}] (expected ${expected})`, this.file, `${where.line}:1`);
   }
 
-  integer(value: IniValue, key: string, minimum: number): number {
+  /** An integer from `minimum` to `maximum`; past the maximum, `why` says what the bound keeps. */
+  integer(value: IniValue, key: string, minimum: number, maximum = MAX_CONFIG_INTEGER, why = 'the largest 32-bit integer'): number {
     const text = value.value;
-    const shown = text === '' ? 'nothing' : `"${text}"`;
+    const shown = text === '' ? 'nothing' : `"${shownText(text)}"`;
     const expected = minimum > 0 ? 'a positive integer' : 'a non-negative integer';
     if (!/^[+-]?\d+$/.test(text)) throw new InputError(`${key} must be ${expected}, got ${shown}`, this.file, this.where(value));
     const number = Number(text);
-    if (number < minimum) throw new InputError(`${key} must be ${expected}, got ${text}`, this.file, this.where(value));
-    if (!Number.isSafeInteger(number) || number > 2 ** 31 - 1) throw new InputError(`${key} is too large: ${text}`, this.file, this.where(value));
+    if (number < minimum) throw new InputError(`${key} must be ${expected}, got ${shownText(text)}`, this.file, this.where(value));
+    if (number > maximum) throw new InputError(`${key} must be at most ${maximum} (${why}), got ${shownText(text)}`, this.file, this.where(value));
     return number;
   }
 
-  requiredInteger(section: string, key: string, minimum: number): number {
-    return this.integer(this.required(section, key, minimum > 0 ? 'a positive integer' : 'an integer'), key, minimum);
+  requiredInteger(section: string, key: ScaleSimSetting, minimum: number, maximum?: number, why?: string): number {
+    return this.integer(this.required(section, key, minimum > 0 ? 'a positive integer' : 'an integer'), key, minimum, maximum, why);
   }
 
-  optionalInteger(section: string, key: string, minimum: number, fallback: number): number {
+  optionalInteger(section: string, key: ScaleSimSetting, minimum: number, fallback: number): number {
     const found = this.find(section, key);
     return found === undefined ? fallback : this.integer(found, key, minimum);
   }
 
-  oneOf<T extends string>(section: string, key: string, choices: readonly T[]): T {
+  oneOf<T extends string>(section: string, key: ScaleSimSetting, choices: readonly T[]): T {
     const value = this.required(section, key, choices.join(' or '));
     const match = choices.find((choice) => choice === value.value);
     if (match === undefined) {
-      throw new InputError(`${key} must be ${choices.join(' or ')}, got ${value.value === '' ? 'nothing' : `"${value.value}"`}`, this.file, this.where(value));
+      throw new InputError(`${key} must be ${choices.join(' or ')}, got ${value.value === '' ? 'nothing' : `"${shownText(value.value)}"`}`, this.file, this.where(value));
     }
     return match;
   }
 
-  integerList(section: string, key: string): number[] {
+  integerList(section: string, key: ScaleSimSetting): number[] {
     const value = this.required(section, key, 'words per cycle, e.g. 10 (a comma-separated list; the first value is used)');
+    let offset = 0;
     return value.value.split(',').map((part, index) => {
-      const offset = value.value.split(',').slice(0, index).reduce((sum, earlier) => sum + earlier.length + 1, 0);
       const leading = part.length - part.trimStart().length;
-      return this.integer({ value: part.trim(), line: value.line, column: value.column + offset + leading }, `${key} value ${index + 1}`, 1);
+      const entry = { ...value, value: part.trim(), column: value.column + offset + leading };
+      offset += part.length + 1;
+      return this.integer(entry, `${key} value ${index + 1}`, 1);
     });
   }
 
   /** The list when present and valid, else [] (for a setting SCALE-Sim does not read). */
-  optionalIntegerList(section: string, key: string): number[] {
+  optionalIntegerList(section: string, key: ScaleSimSetting): number[] {
     if (this.find(section, key) === undefined) return [];
     try {
       return this.integerList(section, key);
@@ -165,8 +215,8 @@ class ConfigReader {
   ignoredKeys(): string[] {
     const ignored: string[] = [];
     for (const [section, { options }] of this.sections) {
-      const known = KNOWN_KEYS[section] ?? [];
-      for (const key of options.keys()) if (!known.includes(key)) ignored.push(`[${section}] ${key}`);
+      const known = knownKeys(section).map((key) => key.toLowerCase());
+      for (const key of options.keys()) if (!known.includes(key)) ignored.push(`[${shownText(section)}] ${shownText(key)}`);
     }
     return ignored;
   }
@@ -177,12 +227,15 @@ const DEFAULT_OFFSETS = { ifmap: 0, filter: 10_000_000, ofmap: 20_000_000 };
 
 /** Parses a .cfg file's text; `file` names it in messages. */
 export function parseScaleSimConfig(text: string, file: string): ScaleSimConfig {
-  const reader = new ConfigReader(parseIni(text, file), file);
+  const sections = parseIni(text, file);
+  checkMisspellings(sections, file);
+  const reader = new ConfigReader(sections, file);
   const runName = reader.required('general', 'run_name', 'a name for the output folder').value;
   const bandwidthMode = reader.oneOf('run_presets', 'InterfaceBandwidth', ['CALC', 'USER'] as const);
   const arch = 'architecture_presets';
-  const arrayRows = reader.requiredInteger(arch, 'ArrayHeight', 1);
-  const arrayCols = reader.requiredInteger(arch, 'ArrayWidth', 1);
+  const arraySide = 'so that the model stays exact and its demand rows small';
+  const arrayRows = reader.requiredInteger(arch, 'ArrayHeight', 1, MAX_ARRAY_SIDE, arraySide);
+  const arrayCols = reader.requiredInteger(arch, 'ArrayWidth', 1, MAX_ARRAY_SIDE, arraySide);
   const ifmapSramKiB = reader.requiredInteger(arch, 'IfmapSramSzkB', 1);
   const filterSramKiB = reader.requiredInteger(arch, 'FilterSramSzkB', 1);
   const ofmapSramKiB = reader.requiredInteger(arch, 'OfmapSramSzkB', 1);
@@ -209,5 +262,6 @@ export function parseScaleSimConfig(text: string, file: string): ScaleSimConfig 
     userBandwidthWordsPerCycle: bandwidthMode === 'USER' ? (bandwidthsWordsPerCycle[0] ?? 0) : 0,
     memoryBanks,
     ignoredKeys: reader.ignoredKeys(),
+    locations: reader.locations,
   };
 }

@@ -11,6 +11,7 @@
  * - a GEMM row M, N, K is a 1x1 conv2d over an M x 1 input of K channels with N filters.
  */
 import type { GraphFile } from '../formats/graphSchema.js';
+import { formatBytes } from '../formats/readFile.js';
 import { windowedOutput } from '../graph/shapes.js';
 import { buildNetwork, type ZooOptions } from '../zoo/index.js';
 import type { Layer, Topology } from '../zoo/topology.js';
@@ -86,6 +87,33 @@ export interface ImportGraphOptions {
   readonly seed: number;
   /** The sidecar's file name as the graph refers to it (beside the graph). */
   readonly sidecarFile: string;
+  /** Hears how many of the layers are built (each is quantized on a seeded calibration input). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Characters each output channel adds to the graph's JSON at least: its weight scale on a line of
+ * its own (the graph is written indented). Measured: about 26.
+ */
+const MIN_JSON_CHARACTERS_PER_FILTER = 10;
+
+/**
+ * The first layer at which the files would certainly pass what npusim reads back (a sidecar of
+ * `maxSidecarBytes`, a graph of `maxGraphCharacters`), and why; checked before any layer is built.
+ * Lower bounds: int8 weights and s32 biases (the builder may align tensors), one line per channel.
+ */
+export function importTooLarge(layers: readonly ScaleSimLayer[], maxSidecarBytes: number, maxGraphCharacters: number): { index: number; what: string } | undefined {
+  let sidecarBytes = 0;
+  let graphCharacters = 0;
+  for (const [index, layer] of layers.entries()) {
+    sidecarBytes += layer.filterHeight * layer.filterWidth * layer.channels * layer.numFilters + 4 * layer.numFilters;
+    graphCharacters += MIN_JSON_CHARACTERS_PER_FILTER * layer.numFilters;
+    if (sidecarBytes > maxSidecarBytes) return { index, what: `with this layer the weights and biases would pass the ${formatBytes(maxSidecarBytes)} npusim reads from a graph's sidecar` };
+    if (graphCharacters > maxGraphCharacters) {
+      return { index, what: `with this layer the graph would pass the ${formatBytes(maxGraphCharacters)} npusim reads back (it takes at least ${MIN_JSON_CHARACTERS_PER_FILTER} characters per filter)` };
+    }
+  }
+  return undefined;
 }
 
 export function importScaleSimGraph(layers: readonly ScaleSimLayer[], options: ImportGraphOptions): ImportedGraph {
@@ -94,6 +122,7 @@ export function importScaleSimGraph(layers: readonly ScaleSimLayer[], options: I
   let offset = 0;
   const imported: ImportedLayer[] = [];
   const names = uniqueNames(layers);
+  options.onProgress?.(0, layers.length);
   layers.forEach((layer, index) => {
     const name = names[index] ?? layer.name;
     const network = buildNetwork(layerTopology(layer, name, options.inputType), { ...QUANTIZATION, seed: layerSeed(options.seed, index), sidecarFile: options.sidecarFile });
@@ -108,6 +137,7 @@ export function importScaleSimGraph(layers: readonly ScaleSimLayer[], options: I
     chunks.push(network.sidecar);
     offset += network.sidecar.length;
     imported.push({ name, macs: network.totals.macs });
+    options.onProgress?.(index + 1, layers.length);
   });
   const sidecar = new Uint8Array(offset);
   let position = 0;

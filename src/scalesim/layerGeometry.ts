@@ -45,12 +45,33 @@ export interface IfmapTables {
   overhangs: boolean;
 }
 
-export function layerGeometry(layer: ScaleSimLayer): LayerGeometry {
+/** A layer's sizes, without the address tables. */
+export type LayerSizes = Pick<LayerGeometry, 'ofmapHeight' | 'ofmapWidth' | 'ofmapPixels' | 'windowSize' | 'numFilters' | 'ifmapWords' | 'filterWords'>;
+
+export function layerSizes(layer: ScaleSimLayer): LayerSizes {
   const ofmapHeight = outputSize(layer.ifmapHeight, layer.filterHeight, layer.strideHeight);
   const ofmapWidth = outputSize(layer.ifmapWidth, layer.filterWidth, layer.strideWidth);
-  const ofmapPixels = ofmapHeight * ofmapWidth;
+  const windowSize = layer.filterHeight * layer.filterWidth * layer.channels;
+  return {
+    ofmapHeight,
+    ofmapWidth,
+    ofmapPixels: ofmapHeight * ofmapWidth,
+    windowSize,
+    numFilters: layer.numFilters,
+    ifmapWords: layer.ifmapHeight * layer.ifmapWidth * layer.channels,
+    filterWords: windowSize * layer.numFilters,
+  };
+}
+
+/** Bytes of the address tables layerGeometry builds: three Int32Arrays per output pixel and per window position. */
+export function geometryTableBytes(sizes: LayerSizes): number {
+  return 3 * Int32Array.BYTES_PER_ELEMENT * (sizes.ofmapPixels + sizes.windowSize);
+}
+
+export function layerGeometry(layer: ScaleSimLayer): LayerGeometry {
+  const sizes = layerSizes(layer);
+  const { ofmapHeight, ofmapWidth, ofmapPixels, windowSize } = sizes;
   const channels = layer.channels;
-  const windowSize = layer.filterHeight * layer.filterWidth * channels;
   const inputHeight = layer.ifmapHeight;
   const inputWidth = layer.ifmapWidth;
 
@@ -83,13 +104,7 @@ export function layerGeometry(layer: ScaleSimLayer): LayerGeometry {
     return (pixelBase[pixel] as number) + (windowOffset[windowIndex] as number);
   };
   return {
-    ofmapHeight,
-    ofmapWidth,
-    ofmapPixels,
-    windowSize,
-    numFilters: layer.numFilters,
-    ifmapWords: inputHeight * inputWidth * channels,
-    filterWords: windowSize * layer.numFilters,
+    ...sizes,
     ifmapAddress,
     ifmapTables: {
       pixelRow,
@@ -120,7 +135,7 @@ export interface FoldMapping {
   rowsPerFold: number;
 }
 
-export function foldMapping(geometry: LayerGeometry, dataflow: ScaleSimDataflow, arrayRows: number, arrayCols: number): FoldMapping {
+export function foldMapping(geometry: Pick<LayerSizes, 'ofmapPixels' | 'windowSize' | 'numFilters'>, dataflow: ScaleSimDataflow, arrayRows: number, arrayCols: number): FoldMapping {
   const { ofmapPixels: p, windowSize: k, numFilters: f } = geometry;
   const [spatialRows, spatialCols, temporal] = dataflow === 'os' ? [p, f, k] : dataflow === 'ws' ? [k, f, p] : [k, p, f];
   const rowsPerFold = dataflow === 'os' ? arrayRows + arrayCols + temporal - 2 : 2 * arrayRows + arrayCols + temporal - 2;
@@ -134,4 +149,9 @@ export function foldMapping(geometry: LayerGeometry, dataflow: ScaleSimDataflow,
     colFolds: Math.ceil(spatialCols / arrayCols),
     rowsPerFold,
   };
+}
+
+/** Demand-matrix rows of a whole layer: the cycles SCALE-Sim simulates before stalls. */
+export function demandRowCount(mapping: FoldMapping): number {
+  return mapping.rowFolds * mapping.colFolds * mapping.rowsPerFold;
 }

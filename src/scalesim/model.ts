@@ -5,7 +5,7 @@
  */
 import type { ScaleSimConfig } from './config.js';
 import { demandPattern } from './demandRows.js';
-import { foldMapping, layerGeometry, type FoldMapping } from './layerGeometry.js';
+import { foldMapping, geometryTableBytes, layerGeometry, layerSizes, type FoldMapping } from './layerGeometry.js';
 import { OfmapWriteBuffer } from './ofmapWriteBuffer.js';
 import { divideIntegers } from './pythonRepr.js';
 import { CalcModeReadBuffer, UserModeReadBuffer, type DramActivity, type ReadBuffer } from './readBuffers.js';
@@ -33,6 +33,28 @@ export interface ScaleSimLayerResult {
 }
 
 const WORDS_PER_KIB = 1024;
+
+/** Demand rows between two progress reports: often enough for a bar, rare enough to cost nothing. */
+const ROWS_PER_PROGRESS_REPORT = 2 ** 16;
+
+/**
+ * At most the bytes simulateLayer's tables take for a layer (checked against a limit before any
+ * layer runs): the address tables, the read buffers' tables and a demand row.
+ */
+export function layerWorkingBytes(config: ScaleSimConfig, layer: ScaleSimLayer): number {
+  const sizes = layerSizes(layer);
+  const buffers =
+    config.bandwidthMode === 'USER'
+      ? UserModeReadBuffer.tableBytes(sizes.ofmapPixels * sizes.windowSize, sizes.ifmapWords) + UserModeReadBuffer.tableBytes(sizes.filterWords, sizes.filterWords)
+      : CalcModeReadBuffer.tableBytes(sizes.ifmapWords) + CalcModeReadBuffer.tableBytes(sizes.filterWords);
+  return geometryTableBytes(sizes) + buffers + Int32Array.BYTES_PER_ELEMENT * Math.max(config.arrayRows, config.arrayCols);
+}
+
+/** Python's int `a * b`, exact: as a BigInt when the double product would round. */
+function exactProduct(a: number, b: number): number | bigint {
+  const product = a * b;
+  return Number.isSafeInteger(product) ? product : BigInt(a) * BigInt(b);
+}
 
 /** Python's `sum(list)` of floats (3.11: plain left-to-right double additions). */
 function averageOverFolds(mapping: FoldMapping, perFold: (rowsUsed: number, colsUsed: number) => number): number {
@@ -69,7 +91,11 @@ function noteRow(activity: RowActivity, serviceCycle: number): void {
   activity.last = serviceCycle;
 }
 
-export function simulateLayer(config: ScaleSimConfig, layer: ScaleSimLayer): ScaleSimLayerResult {
+/**
+ * `onRows(done)`, when given, hears every so often how many of the layer's demand rows (its cycles
+ * before stalls, foldMapping's rows x folds) have been simulated.
+ */
+export function simulateLayer(config: ScaleSimConfig, layer: ScaleSimLayer, onRows?: (done: number) => void): ScaleSimLayerResult {
   const geometry = layerGeometry(layer);
   const { arrayRows: R, arrayCols: C } = config;
   const mapping = foldMapping(geometry, config.dataflow, R, C);
@@ -96,9 +122,14 @@ export function simulateLayer(config: ScaleSimConfig, layer: ScaleSimLayer): Sca
   let stallCycles = 0;
   let row = 0;
   let lastOfmapServiceCycle = 0;
+  let nextReport = onRows === undefined ? Infinity : ROWS_PER_PROGRESS_REPORT;
   for (let fc = 0; fc < mapping.colFolds; fc += 1) {
     for (let fr = 0; fr < mapping.rowFolds; fr += 1) {
       for (let t = 0; t < mapping.rowsPerFold; t += 1, row += 1) {
+        if (row === nextReport) {
+          onRows?.(row);
+          nextReport += ROWS_PER_PROGRESS_REPORT;
+        }
         const cycle = row + stallCycles;
         const ifmapCount = pattern.fillIfmapRow(fr, fc, t, rowBuffer);
         const ifmapService = ifmapBuffer.service(cycle, rowBuffer, ifmapCount);
@@ -115,6 +146,7 @@ export function simulateLayer(config: ScaleSimConfig, layer: ScaleSimLayer): Sca
     }
   }
   ofmapBuffer.flush(lastOfmapServiceCycle);
+  onRows?.(row);
   const totalCycles = lastOfmapServiceCycle;
 
   const p = geometry.ofmapPixels;
@@ -124,7 +156,9 @@ export function simulateLayer(config: ScaleSimConfig, layer: ScaleSimLayer): Sca
   // Quirk kept: WS/IS divide each fold's compute by C - 1 cycles more than the fold takes.
   const utilisationCycles = config.dataflow === 'os' ? mapping.rowsPerFold : mapping.rowsPerFold + C - 1;
   const mappingEfficiency = averageOverFolds(mapping, (rowsUsed, colsUsed) => (rowsUsed * colsUsed) / macUnits);
-  const computeUtil = averageOverFolds(mapping, (rowsUsed, colsUsed) => divideIntegers(rowsUsed * colsUsed * mapping.temporal, macUnits * utilisationCycles));
+  // R x C x a fold's cycles can pass 2^53 on a large array; the MACs of one fold cannot.
+  const utilisationDenominator = exactProduct(macUnits, utilisationCycles);
+  const computeUtil = averageOverFolds(mapping, (rowsUsed, colsUsed) => divideIntegers(rowsUsed * colsUsed * mapping.temporal, utilisationDenominator));
   const [ifmapReads, filterReads, ofmapWrites] = sramCounts(config, mapping, p, k, f);
   const dram = { ifmap: ifmapBuffer.dramActivity(), filter: filterBuffer.dramActivity(), ofmap: ofmapBuffer.dramActivity() };
   const dramBandwidth = (activity: DramActivity): number => activity.words / (activity.stopCycle - activity.startCycle + 1);
@@ -151,4 +185,30 @@ export function simulateLayer(config: ScaleSimConfig, layer: ScaleSimLayer): Sca
       ofmapDram: dramBandwidth(dram.ofmap),
     },
   };
+}
+
+/**
+ * The first count of a result that is not an exact integer (past 2^53), or undefined. The counts
+ * that depend on the run (stalls, DRAM prefetches) cannot be bounded up front; every one of them
+ * only grows, so a final count within 2^53 means every step on the way was exact too.
+ */
+export function inexactCount(result: ScaleSimLayerResult): string | undefined {
+  const counts: Array<[string, number]> = [
+    ['Total Cycles', result.totalCycles],
+    ['Stall Cycles', result.stallCycles],
+  ];
+  const reportNames = { ifmap: 'IFMAP', filter: 'Filter', ofmap: 'OFMAP' } as const;
+  for (const operand of ['ifmap', 'filter', 'ofmap'] as const) {
+    const name = reportNames[operand];
+    const sram = result.sram[operand];
+    const dram = result.dram[operand];
+    counts.push(
+      [`SRAM ${name} ${operand === 'ofmap' ? 'Writes' : 'Reads'}`, sram.words],
+      [`SRAM ${name} Stop Cycle`, sram.stopCycle],
+      [`DRAM ${name} Start Cycle`, dram.startCycle],
+      [`DRAM ${name} Stop Cycle`, dram.stopCycle],
+      [`DRAM ${name} ${operand === 'ofmap' ? 'Writes' : 'Reads'}`, dram.words],
+    );
+  }
+  return counts.find(([, value]) => !Number.isSafeInteger(value))?.[0];
 }

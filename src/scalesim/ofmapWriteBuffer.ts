@@ -9,8 +9,13 @@ export class OfmapWriteBuffer {
   private readonly activeWords: number;
   private readonly linesPerDrain: number;
   private freeWords: number;
-  /** Padding (-1 entries) of every closed line, in order. */
-  private readonly linePadding: number[] = [];
+  /** Lines closed so far (full, or closed early with padding). */
+  private closedLines = 0;
+  /**
+   * Closed lines not yet drained whose padding (-1 entries) is not 0, in order. Only lines closed
+   * early are padded, a few at a time: one entry per line would grow with the OFMAP.
+   */
+  private readonly paddedLines: Array<{ line: number; padding: number }> = [];
   private openLineFill = 0;
   private nextLineToDrain = 0;
   private drainEndCycle = 0;
@@ -54,27 +59,28 @@ export class OfmapWriteBuffer {
 
   private store(words: number): void {
     this.freeWords -= words;
-    let fill = this.openLineFill + words;
-    while (fill >= this.wordsPerLine) {
-      this.linePadding.push(0);
-      fill -= this.wordsPerLine;
-    }
-    this.openLineFill = fill;
+    const fill = this.openLineFill + words;
+    this.closedLines += Math.floor(fill / this.wordsPerLine);
+    this.openLineFill = fill % this.wordsPerLine;
   }
 
   private closeOpenLine(): void {
     if (this.openLineFill === 0) return;
-    this.linePadding.push(this.wordsPerLine - this.openLineFill);
+    this.paddedLines.push({ line: this.closedLines, padding: this.wordsPerLine - this.openLineFill });
+    this.closedLines += 1;
     this.openLineFill = 0;
   }
 
   /** Drains up to LD lines from cycle `start`, one per cycle. */
   private drain(start: number): void {
-    const end = Math.min(this.nextLineToDrain + this.linesPerDrain, this.linePadding.length);
+    const end = Math.min(this.nextLineToDrain + this.linesPerDrain, this.closedLines);
     const lines = end - this.nextLineToDrain;
     if (lines <= 0) return;
     // Quirk kept: only the last drained line's padding is subtracted.
-    const words = lines * this.wordsPerLine - (this.linePadding[end - 1] as number);
+    while (this.paddedLines.length > 0 && (this.paddedLines[0]?.line ?? end) < end - 1) this.paddedLines.shift();
+    const last = this.paddedLines[0];
+    const padding = last !== undefined && last.line === end - 1 ? last.padding : 0;
+    const words = lines * this.wordsPerLine - padding;
     this.wordsWritten += words;
     this.freeWords += words;
     this.nextLineToDrain = end;
@@ -89,7 +95,7 @@ export class OfmapWriteBuffer {
   flush(cycle: number): void {
     this.closeOpenLine();
     let start = cycle;
-    while (this.nextLineToDrain < this.linePadding.length) {
+    while (this.nextLineToDrain < this.closedLines) {
       this.drain(start);
       start = this.drainEndCycle + 1;
     }

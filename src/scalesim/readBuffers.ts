@@ -36,6 +36,11 @@ export class CalcModeReadBuffer implements ReadBuffer {
   private lastEpochEndCycle = -1;
   private firstRequestCycle = -1;
 
+  /** Bytes the buffer's tables take for an operand of `addressSpaceWords` words. */
+  static tableBytes(addressSpaceWords: number): number {
+    return Int32Array.BYTES_PER_ELEMENT * addressSpaceWords;
+  }
+
   constructor(totalWords: number, addressSpaceWords: number) {
     this.wordsPerSet = Math.floor(totalWords / 100);
     this.wordsPerEpoch = 50 * this.wordsPerSet;
@@ -93,6 +98,14 @@ export class UserModeReadBuffer implements ReadBuffer {
   private windowStart = 0;
   private lastPrefetchDoneCycle = -1;
   private prefetches = 0;
+
+  /**
+   * At most the bytes the buffer's tables take: the valid prefetch entries (at most the operand
+   * matrix's `operandMatrixWords`) and the sets holding them, and three tables over the address space.
+   */
+  static tableBytes(operandMatrixWords: number, addressSpaceWords: number): number {
+    return Int32Array.BYTES_PER_ELEMENT * (2 * operandMatrixWords + 3 * addressSpaceWords + 1);
+  }
 
   constructor(totalWords: number, wordsPerCycle: number, layout: PrefetchLayout, addressSpaceWords: number) {
     const activeWords = Math.ceil(totalWords / 2);

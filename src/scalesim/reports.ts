@@ -35,8 +35,40 @@ const DETAILED_ACCESS_HEADER = [
 const float = pythonFloatRepr;
 const int = pythonIntRepr;
 
+/** Whether two results hold the same counts (the same objects: copies of one simulation). */
+function sameCounts(a: ScaleSimLayerResult, b: ScaleSimLayerResult): boolean {
+  return (
+    a.sram === b.sram &&
+    a.dram === b.dram &&
+    a.bandwidth === b.bandwidth &&
+    a.totalCycles === b.totalCycles &&
+    a.stallCycles === b.stallCycles &&
+    a.overallUtilPercent === b.overallUtilPercent &&
+    a.mappingEfficiencyPercent === b.mappingEfficiencyPercent &&
+    a.computeUtilPercent === b.computeUtilPercent
+  );
+}
+
+/**
+ * The report's lines. Layers with the same sizes share one simulation's counts (simulateTopology),
+ * so each distinct layer's values are formatted once: a "DP" row of a million channels is a
+ * million equal lines.
+ */
 function reportLines(header: string, results: readonly ScaleSimLayerResult[], values: (result: ScaleSimLayerResult) => string[]): string {
-  return [header, ...results.map((result, layerId) => `${layerId}, ${values(result).join(', ')},`)].map((line) => `${line}\n`).join('');
+  const formatted = new WeakMap<object, { source: ScaleSimLayerResult; text: string }>();
+  const lines = [`${header}\n`];
+  results.forEach((result, layerId) => {
+    const cached = formatted.get(result.sram);
+    let text: string;
+    if (cached !== undefined && sameCounts(cached.source, result)) {
+      text = cached.text;
+    } else {
+      text = values(result).join(', ');
+      formatted.set(result.sram, { source: result, text });
+    }
+    lines.push(`${layerId}, ${text},\n`);
+  });
+  return lines.join('');
 }
 
 export function computeReport(results: readonly ScaleSimLayerResult[]): string {

@@ -91,7 +91,7 @@ describe('npusim scalesim', () => {
     writeFileSync(config, readFileSync(anchor('cfgs/edge_small_32x32_ws_calc64.cfg'), 'utf8').replace(/run_name\s*=.*/, 'run_name = ../elsewhere'));
     const escape = await runCli(['scalesim', '-c', config, '-t', anchor('topologies/edge_small.csv'), '-p', directory]);
     expect(escape.exitCode).toBe(2);
-    expect(escape.stderr).toBe(`error: ${config}: [general] run_name must be a plain folder name (no "/", "\\" or ".."), got "../elsewhere"\n`);
+    expect(escape.stderr).toBe(`error: ${config}:2:12: [general] run_name must be a plain folder name (no "/", "\\", "..", control characters, at most 255 bytes), got "../elsewhere"\n`);
     const inputType = await runCli(['scalesim', '-c', config, '-t', anchor('topologies/edge_small.csv'), '-p', directory, '-i', 'mnk']);
     expect(inputType.exitCode).toBe(2);
     expect(inputType.stderr).toContain('Choices: "conv", "gemm"');

@@ -86,6 +86,13 @@ describe('SCALE-Sim .cfg reader', () => {
     ['a line without a delimiter', GOOD_CFG.replace('MemoryBanks:   1', 'MemoryBanks 1'), 'a.cfg:15:1: expected "key = value" or "key: value", got "MemoryBanks 1"'],
     ['a duplicate key', GOOD_CFG.replace('MemoryBanks:   1', 'Dataflow: os'), 'a.cfg:15:1: setting "dataflow" appears twice in this section (first on line 14)'],
     ['a duplicate section', `${GOOD_CFG}[general]\nrun_name = y\n`, 'a.cfg:19:1: section [general] appears twice (first on line 1)'],
+    ['a misspelt key', GOOD_CFG.replace('ArrayHeight:', 'ArrayHieght:'), 'a.cfg:5:1: unknown key "ArrayHieght" in [architecture_presets] (did you mean "ArrayHeight"?)'],
+    ['a misspelt key in lower case', GOOD_CFG.replace('InterfaceBandwidth:', 'interfacebandwith:'), 'a.cfg:18:1: unknown key "interfacebandwith" in [run_presets] (did you mean "InterfaceBandwidth"?)'],
+    ['a misspelt optional key', GOOD_CFG.replace('MemoryBanks:', 'MemoryBank:'), 'a.cfg:15:1: unknown key "MemoryBank" in [architecture_presets] (did you mean "MemoryBanks"?)'],
+    ['a misspelt section', GOOD_CFG.replace('[architecture_presets]', '[architecture_preset]'), 'a.cfg:4:1: unknown section [architecture_preset] (did you mean [architecture_presets]?)'],
+    ['an array side past 2^20', GOOD_CFG.replace('ArrayWidth:     16', 'ArrayWidth:     1048577'), 'a.cfg:6:17: ArrayWidth must be at most 1048576 (so that the model stays exact and its demand rows small), got 1048577'],
+    ['a Bandwidth past 32 bits', GOOD_CFG.replace('Bandwidth : 10,20', 'Bandwidth : 10, 2147483648'), 'a.cfg:13:17: Bandwidth value 2 must be at most 2147483647 (the largest 32-bit integer), got 2147483648'],
+    ['a huge number', GOOD_CFG.replace('OfmapSramSzkB:    8', `OfmapSramSzkB:    ${'9'.repeat(400)}`), `a.cfg:9:19: OfmapSramSzkB must be at most 2147483647 (the largest 32-bit integer), got ${'9'.repeat(60)}... (400 characters)`],
   ];
   for (const [what, text, message] of cases) {
     it(`rejects ${what}`, () => {
@@ -126,6 +133,53 @@ describe('SCALE-Sim topology reader', () => {
     expect(layer).toMatchObject({ ifmapHeight: 100, ifmapWidth: 53, filterHeight: 1, filterWidth: 53, channels: 1, numFilters: 37, strideHeight: 1, strideWidth: 1 });
   });
 
+  it('a name close to a key the file has is no typo: it stays a note, as SCALE-Sim ignores it', () => {
+    const config = parseScaleSimConfig(GOOD_CFG.replace('MemoryBanks:   1', 'MemoryBanks:   1\nArrayHieght: 7'), 'a.cfg');
+    expect(config.arrayRows).toBe(32);
+    expect(config.ignoredKeys).toEqual(['[architecture_presets] arrayhieght']);
+  });
+
+  it('SCALE-Sim v3 keys and sections stay notes', () => {
+    const v3 = `${GOOD_CFG.replace('MemoryBanks:   1', 'MemoryBanks:   1\nReadRequestBuffer: 32\nWriteRequestBuffer: 32')}UseRamulatorTrace: False\n\n[layout]\nIfmapCustomLayout: False\nIfmapSRAMBankBandwidth: 10\n\n[sparsity]\nSparsitySupport : false\n`;
+    expect(parseScaleSimConfig(v3, 'a.cfg').ignoredKeys).toEqual([
+      '[architecture_presets] readrequestbuffer',
+      '[architecture_presets] writerequestbuffer',
+      '[run_presets] useramulatortrace',
+      '[layout] ifmapcustomlayout',
+      '[layout] ifmapsrambankbandwidth',
+      '[sparsity] sparsitysupport',
+    ]);
+  });
+
+  it('keeps where each setting is, for messages about it', () => {
+    expect(parseScaleSimConfig(GOOD_CFG, 'a.cfg').locations).toMatchObject({ run_name: '2:12', ArrayHeight: '5:17', Bandwidth: '13:13', InterfaceBandwidth: '18:21' });
+  });
+});
+
+describe('SCALE-Sim topology reader, large inputs', () => {
+  it('a "DP" row of 1,000,000 channels is 1,000,000 single-channel layers (it overflowed the stack)', () => {
+    const layers = parseTopology(`${HEADER}BigDP,3,3,3,3,1000000,1,1,\n`, 't.csv', 'conv');
+    expect(layers).toHaveLength(1_000_000);
+    expect(layers[999_999]).toMatchObject({ name: 'BigDPChannel_999999', channels: 1, line: 2 });
+  });
+
+  it('rows past 2^20 layers are refused at the row that passes', () => {
+    const rows = 'L,1,1,1,1,1,1,1,\n'.repeat(2 ** 20);
+    expect(inputError(() => parseTopology(`${HEADER}${rows}Last,1,1,1,1,1,1,1,\n`, 't.csv', 'conv'))).toBe(
+      `t.csv:${2 ** 20 + 2}:1: layer "Last": 1048577 layers in all, more than the 1048576 npusim runs at a time (one report row each); split the topology`,
+    );
+  });
+
+  it('a GEMM dimension past 32 bits, and a long name cut in messages', () => {
+    expect(inputError(() => parseTopology('Layer, M, N, K,\nG,4294967296,1,1,\n', 'g.csv', 'gemm'))).toBe("g.csv:2:3: M must be at most 2147483647 (SCALE-Sim's addresses are 32-bit), got 4294967296");
+    const name = 'x'.repeat(100);
+    expect(inputError(() => parseTopology(`Layer, M, N, K,\n${name},65536,65536,1,\n`, 'g.csv', 'gemm'))).toBe(
+      `g.csv:2:1: the OFMAP of layer "${'x'.repeat(60)}... (100 characters)" has 4294967296 words, more than SCALE-Sim's 32-bit addresses hold (at most 2147483647)`,
+    );
+  });
+});
+
+describe('SCALE-Sim topology reader, errors', () => {
   const cases: Array<[string, string, 'conv' | 'gemm', string]> = [
     ['too few fields', `${HEADER}Conv1,224,224,11,11,3,96,\n`, 'conv', 't.csv:2:26: expected 8 or 9 fields (layer name, IFMAP height, IFMAP width, filter height, filter width, channels, number of filters, stride, stride width), got 7'],
     ['too many fields', `${HEADER}Conv1,224,224,11,11,3,96,4,4,4,\n`, 'conv', 't.csv:2:30: expected 8 or 9 fields (layer name, IFMAP height, IFMAP width, filter height, filter width, channels, number of filters, stride, stride width), got 10'],
