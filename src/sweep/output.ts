@@ -14,12 +14,6 @@ import type { SweepParameter } from './ranges.js';
 export type SweepFormat = 'csv' | 'jsonl';
 export type Cell = string | number | boolean | null;
 
-/** Rows of a sweep file in memory: its columns and rows, each a list of cells in column order. */
-export interface SweepTable {
-  readonly columns: readonly string[];
-  readonly rows: Cell[][];
-}
-
 export const POINT_COLUMN = 'point';
 export const PARETO_COLUMN = 'pareto';
 /** The sweep's identity on every row: a hash of what was swept, then the number of points. */
@@ -61,7 +55,8 @@ export type RowContent = { readonly row: SweepRow } | { readonly invalid: string
 /** A row's cells; the pareto cell stays empty until the whole file is known. */
 export function rowCells(point: SweepPoint, content: RowContent, sweepId: string, skipInvalid: boolean): Cell[] {
   const values = point.values.map((value) => value.value);
-  const invalid: Cell[] = skipInvalid ? ['invalid' in content ? content.invalid : null] : [];
+  // One line per row, always: a reason never breaks it.
+  const invalid: Cell[] = skipInvalid ? ['invalid' in content ? content.invalid.replace(/[\r\n]+/g, ' ') : null] : [];
   if ('invalid' in content) return [point.index, ...values, ...RESULT_COLUMNS.map(() => null), ...invalid, null, sweepId];
   const { row } = content;
   const overflow = row.overflow;

@@ -128,7 +128,7 @@ function literalValue(item: string, where: string): SweepValue {
 
 /** Parses one `--set PATH=SPEC` option. */
 export function parseSetOption(option: string): SweepParameter {
-  const where = `--set ${option}`;
+  const where = `--set ${option.replace(/[\u0000-\u001f\u007f]/g, '?')}`;
   const equals = option.indexOf('=');
   if (equals < 0) throw new InputError('expected PATH=VALUES, e.g. array.rows=8,16,32 or memory.dram.bytesPerCycle=4..16:4', where);
   const path = option.slice(0, equals).trim();
@@ -137,6 +137,8 @@ export function parseSetOption(option: string): SweepParameter {
   }
   const items = option.slice(equals + 1).split(',').map((item) => item.trim());
   if (items.some((item) => item === '')) throw new InputError('an empty value; separate values with single commas', where);
+  // A sweep file holds one row per line, so no value may break one.
+  if (items.some((item) => /[\u0000-\u001f\u007f]/.test(item))) throw new InputError('a value holds a line break or another control character (shown as ?)', where);
   const values = items.flatMap((item) => (item.includes('..') ? rangeValues(item, where) : [literalValue(item, where)]));
   if (values.length > MAX_VALUES_PER_PARAMETER) throw new InputError(`${values.length} values; a parameter takes at most ${MAX_VALUES_PER_PARAMETER}`, where);
   return { path, values };

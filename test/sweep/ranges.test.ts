@@ -42,6 +42,7 @@ describe('--set ranges and lists', () => {
       ['x=1..9:3', 'range "1..9:3": steps of 3 from 1 miss 9 (they reach 7, then 10); end the range at 7 or 10, or choose a step that lands on 9'],
       ['x=0..1:0.3', 'range "0..1:0.3": steps of 0.3 from 0 miss 1 (they reach 0.9, then 1.2); end the range at 0.9 or 1.2, or choose a step that lands on 1'],
       ['x=1e400', '1e400 is beyond the range of numbers (about 1.8e308)'],
+      ['array.dataflow=ws,o\ns', 'a value holds a line break or another control character (shown as ?)'],
       ['x=1e-400', '1e-400 has more digits than a number holds; it would be read as 0'],
       ['x=9007199254740993', '9007199254740993 has more digits than a number holds; it would be read as 9007199254740992'],
       ['x=0.3000000000000000444', '0.3000000000000000444 has more digits than a number holds; it would be read as 0.30000000000000004'],
