@@ -21,7 +21,7 @@ function formatSeconds(seconds: number): string {
 export interface ProgressLinesOptions {
   /** What the line says is going on: `sweep`, `check`. */
   readonly label: string;
-  /** Whether `stop` writes a last line even when the work was quick enough to write none before. */
+  /** Whether `stop` writes a last line (once the work has begun) even when it was quick enough to write none before. */
   readonly alwaysFinalLine: boolean;
   readonly intervalMs?: number;
 }
@@ -32,6 +32,8 @@ export function progressLines(write: (text: string) => void, options: ProgressLi
   const started = Date.now();
   let lastLine = started;
   let wrote = false;
+  let begun = false;
+  let stopped = false;
   let done = 0;
   let total = 0;
   const line = (now: number) => {
@@ -43,6 +45,7 @@ export function progressLines(write: (text: string) => void, options: ProgressLi
   };
   return {
     update(current, all) {
+      begun = true;
       done = current;
       total = all;
       const now = Date.now();
@@ -53,7 +56,9 @@ export function progressLines(write: (text: string) => void, options: ProgressLi
       }
     },
     stop() {
-      if (wrote || options.alwaysFinalLine) write(line(Date.now()));
+      if (stopped) return;
+      stopped = true;
+      if (wrote || (begun && options.alwaysFinalLine)) write(line(Date.now()));
     },
   };
 }

@@ -141,9 +141,9 @@ export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): 
     throw error;
   } finally {
     checking.stop();
+    running.stop();
     process.removeListener('SIGINT', onInterrupt);
   }
-  if (outcome.stage !== 'check') running.stop();
   const reuse = outcome.ran > 0 && !options.timingOnly ? `; ${outcome.valueRuns} values passes for ${outcome.ran} points (${outcome.families} value families)` : '';
   const scope = outcome.shardPoints === outcome.points ? `${outcome.points} points` : `${outcome.shardPoints} of ${outcome.points} points (shard ${options.shard ?? ''})`;
   if (outcome.stage === 'check') {
