@@ -16,10 +16,12 @@ export class ChunkQueue {
   private readonly started = new Set<number>();
   private left = 0;
 
-  constructor(indices: readonly number[], familyOf: (index: number) => number, chunkSize: number) {
+  /** `families[i]` is the value family of point `indices[i]`. */
+  constructor(indices: readonly number[], families: ArrayLike<number>, chunkSize: number) {
     const byFamily = new Map<number, number[]>();
-    for (const index of indices) {
-      const family = familyOf(index);
+    for (let position = 0; position < indices.length; position += 1) {
+      const index = indices[position] as number;
+      const family = families[position] as number;
       let members = byFamily.get(family);
       if (members === undefined) byFamily.set(family, (members = []));
       members.push(index);

@@ -1,11 +1,14 @@
 /**
  * Joining sweep files (shards, or a run and its resumption) into the file one unsharded run
  * writes: the same columns and sweep, every point exactly once, in point order, with the Pareto
- * marks recomputed over all of them.
+ * marks recomputed over all of them. Files are read row by row and rows are kept as their place in
+ * their file, so merging a sweep of millions of points takes about 50 bytes a point.
  */
 import { InputError } from '../errors.js';
-import { type Cell, cellText, POINT_COLUMN, readSweepFile, SWEEP_COLUMN, type SweepTable } from './output.js';
-import { finalizeTable } from './pareto.js';
+import { cellText, formatOf, POINT_COLUMN, SWEEP_COLUMN, withParetoMark } from './output.js';
+import type { ParetoSummary } from './paretoTable.js';
+import { RowIndex, RowLines, writeFinalFile } from './rowIndex.js';
+import { scanSweepFile } from './scan.js';
 
 /** The number of points a sweep id ("hash/points") announces. */
 export function sweepPointCount(sweepId: string): number | undefined {
@@ -13,55 +16,68 @@ export function sweepPointCount(sweepId: string): number | undefined {
   return match === null ? undefined : Number(match[1]);
 }
 
-/** Cells compared as written; the pareto mark depends on the other rows, so it is left out. */
-function sameRow(a: readonly Cell[], b: readonly Cell[], skip: number): boolean {
-  return a.length === b.length && a.every((cell, index) => index === skip || cellText(cell) === cellText(b[index] ?? null));
-}
-
 export interface MergeResult {
-  readonly table: SweepTable;
+  readonly summary: ParetoSummary;
   readonly points: number;
 }
 
-export function mergeSweepFiles(files: readonly string[]): MergeResult {
-  let columns: readonly string[] | undefined;
+/** Merges `files` into `out` (planned by the caller); nothing is written unless all of it is sound. */
+export function mergeSweepFiles(files: readonly string[], out: string): MergeResult {
+  const format = formatOf(out);
+  let index: RowIndex | undefined;
   let sweepId: string | undefined;
   let firstFile = '';
-  const rows = new Map<number, { cells: Cell[]; file: string }>();
-  for (const file of files) {
-    const { table, droppedPartialLine } = readSweepFile(file);
-    if (droppedPartialLine) throw new InputError('ends in a cut line (the run was killed); finish it with npusim sweep ... --resume before merging', file);
-    if (table.rows.length === 0) continue;
-    if (columns === undefined) {
-      columns = table.columns;
-      firstFile = file;
-    } else if (table.columns.join('\n') !== columns.join('\n')) {
-      throw new InputError(`its columns (${table.columns.join(', ')}) differ from ${firstFile}'s (${columns.join(', ')}): not the same sweep`, file);
-    }
-    const point = columns.indexOf(POINT_COLUMN);
-    const sweep = columns.indexOf(SWEEP_COLUMN);
-    const pareto = columns.indexOf('pareto');
-    if (point < 0 || sweep < 0) throw new InputError(`not a sweep file: it has no ${point < 0 ? POINT_COLUMN : SWEEP_COLUMN} column`, file);
-    table.rows.forEach((cells, row) => {
-      const id = cellText(cells[sweep] ?? null);
-      sweepId ??= id;
-      if (id !== sweepId) throw new InputError(`row ${row + 1} belongs to sweep ${id}, ${firstFile} to ${sweepId}: files of different sweeps cannot be merged`, file);
-      const index = Number(cells[point]);
-      if (!Number.isSafeInteger(index) || index < 0) throw new InputError(`row ${row + 1}: point "${cellText(cells[point] ?? null)}" is not an index`, file);
-      const earlier = rows.get(index);
-      if (earlier !== undefined && !sameRow(earlier.cells, cells, pareto)) {
-        throw new InputError(`point ${index} is in ${earlier.file} too, with different results`, file);
+  files.forEach((file, source) => {
+    let point = -1;
+    let sweep = -1;
+    const summary = scanSweepFile(file, (row) => {
+      if (index === undefined) {
+        throw new Error('unreachable: columns are known before rows');
       }
-      rows.set(index, { cells, file });
+      const id = cellText(row.cells[sweep] ?? null);
+      sweepId ??= id;
+      if (id !== sweepId) throw new InputError(`line ${row.line} belongs to sweep ${id}, ${firstFile} to ${sweepId}: files of different sweeps cannot be merged`, file);
+      const value = Number(row.cells[point]);
+      const points = sweepPointCount(id) ?? Number.MAX_SAFE_INTEGER;
+      if (!Number.isSafeInteger(value) || value < 0 || value >= points) {
+        throw new InputError(`line ${row.line}: point "${cellText(row.cells[point] ?? null)}" is not one of the sweep's points 0..${points - 1}`, file);
+      }
+      index.add(value, source, row.offset, row.length, row.cells);
+    }, (columns) => {
+      if (columns.length === 0) return;
+      if (index === undefined) {
+        index = new RowIndex(columns);
+        firstFile = file;
+      } else if (columns.join('\n') !== index.columns.join('\n')) {
+        throw new InputError(`its columns (${columns.join(', ')}) differ from ${firstFile}'s (${index.columns.join(', ')}): not the same sweep`, file);
+      }
+      point = columns.indexOf(POINT_COLUMN);
+      sweep = columns.indexOf(SWEEP_COLUMN);
+      if (point < 0 || sweep < 0) throw new InputError(`not a sweep file: it has no ${point < 0 ? POINT_COLUMN : SWEEP_COLUMN} column`, file);
     });
+    if (summary.cut) throw new InputError('ends in a cut line (the run was killed); finish it with npusim sweep ... --resume before merging', file);
+  });
+  if (index === undefined || sweepId === undefined) throw new InputError('no rows to merge', files.join(' '));
+  const rows = index;
+  const id = sweepId;
+  const lines = new RowLines(rows, files);
+  try {
+    const order = rows.inPointOrder((kept, other) => {
+      const unmarked = (row: number) => withParetoMark(format, rows.columns, lines.line(row), id, null);
+      if (unmarked(kept) !== unmarked(other)) throw new InputError(`point ${rows.points[other]} is in ${lines.file(kept)} too, with different results`, lines.file(other));
+    });
+    const points = sweepPointCount(id) ?? order.length;
+    const missing: number[] = [];
+    for (let position = 0, expected = 0; expected < points && missing.length <= 10; expected += 1) {
+      if (position < order.length && rows.points[order[position] as number] === expected) position += 1;
+      else missing.push(expected);
+    }
+    if (missing.length > 0) {
+      const listed = missing.slice(0, 10).join(', ');
+      throw new InputError(`the files hold ${order.length} of the sweep's ${points} points; missing points ${listed}${missing.length > 10 ? ', ...' : ''} (a shard not run or not finished?)`, files.join(' '));
+    }
+    return { summary: writeFinalFile({ out, format, sweepId: id, index: rows, order, lines }), points };
+  } finally {
+    lines.close();
   }
-  if (columns === undefined || sweepId === undefined) throw new InputError('no rows to merge', files.join(' '));
-  const points = sweepPointCount(sweepId) ?? rows.size;
-  const missing: number[] = [];
-  for (let index = 0; index < points && missing.length <= 10; index += 1) if (!rows.has(index)) missing.push(index);
-  if (missing.length > 0) {
-    const listed = missing.slice(0, 10).join(', ');
-    throw new InputError(`the files hold ${rows.size} of the sweep's ${points} points; missing points ${listed}${missing.length > 10 ? ', ...' : ''} (a shard not run or not finished?)`, files.join(' '));
-  }
-  return { table: finalizeTable({ columns, rows: [...rows.values()].map((row) => row.cells) }), points };
 }

@@ -2,10 +2,14 @@
  * The Pareto view of a sweep: the points no other point beats on cycles, energy and overflow
  * events (the sum of transient and final accumulator overflows, clipped outputs, vector
  * saturations and saturated requantization inputs) at once. A timing-only sweep has no overflow
- * counts and compares cycles and energy. Computed over all rows of a file, so a resumed or merged
- * file marks exactly what an uninterrupted run marks.
+ * counts and compares cycles and energy; points that could not run (--skip-invalid) are never on
+ * it. Computed over all rows of a file, so a resumed or merged file marks exactly what an
+ * uninterrupted run marks.
  */
-import { type Cell, OVERFLOW_EVENT_COLUMNS, PARETO_COLUMN, POINT_COLUMN, type SweepTable } from './output.js';
+import { type Cell, INVALID_COLUMN, OVERFLOW_EVENT_COLUMNS } from './output.js';
+
+/** Objectives per row, at most this many: cycles, energy, overflow events. */
+export const OBJECTIVES = 3;
 
 function numberOf(cell: Cell | undefined): number | undefined {
   if (cell === null || cell === undefined || cell === '') return undefined;
@@ -13,61 +17,72 @@ function numberOf(cell: Cell | undefined): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
-function columnIndex(table: SweepTable, column: string): number {
-  return table.columns.indexOf(column);
+/** Where a table's objectives are, by column. */
+export interface ObjectiveColumns {
+  readonly cycles: number;
+  readonly energy: number;
+  readonly events: readonly number[];
+  /** -1 when the sweep has no invalid column. */
+  readonly invalid: number;
 }
 
-/** Each row's objectives, all minimized: cycles, energy and (when counted) overflow events. */
-export function objectivesOf(table: SweepTable): number[][] {
-  const cycles = columnIndex(table, 'cycles');
-  const energy = columnIndex(table, 'energyPj');
-  const events = OVERFLOW_EVENT_COLUMNS.map((column) => columnIndex(table, column));
-  return table.rows.map((cells) => {
-    const counts = events.map((index) => numberOf(cells[index]));
-    const objectives = [numberOf(cells[cycles]) ?? Infinity, numberOf(cells[energy]) ?? Infinity];
-    if (counts.every((count) => count !== undefined)) objectives.push(counts.reduce((total: number, count) => total + (count ?? 0), 0));
-    return objectives;
-  });
+export function objectiveColumns(columns: readonly string[]): ObjectiveColumns {
+  return {
+    cycles: columns.indexOf('cycles'),
+    energy: columns.indexOf('energyPj'),
+    events: OVERFLOW_EVENT_COLUMNS.map((column) => columns.indexOf(column)),
+    invalid: columns.indexOf(INVALID_COLUMN),
+  };
 }
 
-function dominates(a: readonly number[], b: readonly number[]): boolean {
-  let better = false;
-  for (let index = 0; index < a.length; index += 1) {
-    const [x = Infinity, y = Infinity] = [a[index], b[index]];
-    if (x > y) return false;
-    if (x < y) better = true;
-  }
-  return better;
+/** A row's objectives, all minimized: cycles, energy and (when counted) overflow events; none for a point that could not run. */
+export function rowObjectives(where: ObjectiveColumns, cells: readonly Cell[]): number[] {
+  const invalid = where.invalid >= 0 ? cells[where.invalid] : null;
+  if (invalid !== null && invalid !== undefined && invalid !== '') return [];
+  const counts = where.events.map((index) => numberOf(cells[index]));
+  const objectives = [numberOf(cells[where.cycles]) ?? Infinity, numberOf(cells[where.energy]) ?? Infinity];
+  if (counts.every((count) => count !== undefined)) objectives.push(counts.reduce((total: number, count) => total + (count ?? 0), 0));
+  return objectives;
 }
 
-/** Whether each row is non-dominated; rows with equal objectives are all kept. */
-export function paretoFront(objectives: readonly (readonly number[])[]): boolean[] {
+/**
+ * Rows' objectives packed flat: row r's k-th objective at values[r * OBJECTIVES + k], its count in
+ * dims[r] (0 for a row that is not a candidate), so a million rows take megabytes, not arrays each.
+ */
+export interface ObjectiveTable {
+  readonly values: Float64Array;
+  readonly dims: Uint8Array;
+  readonly count: number;
+}
+
+/** Whether each row is non-dominated (1) or not (0); rows with equal objectives are all kept. */
+export function paretoFront({ values, dims, count }: ObjectiveTable): Uint8Array {
+  const at = (row: number, k: number, missing: number) => (k < (dims[row] ?? 0) ? (values[row * OBJECTIVES + k] as number) : missing);
+  const dominates = (a: number, b: number): boolean => {
+    let better = false;
+    for (let k = 0; k < (dims[a] ?? 0); k += 1) {
+      const [x, y] = [at(a, k, Infinity), at(b, k, Infinity)];
+      if (x > y) return false;
+      if (x < y) better = true;
+    }
+    return better;
+  };
   // In lexicographic order a row can only be dominated by rows before it, and only by front rows.
-  const order = objectives.map((_, index) => index).sort((i, j) => {
-    const a = objectives[i] ?? [];
-    const b = objectives[j] ?? [];
-    for (let k = 0; k < a.length; k += 1) {
-      const [x = 0, y = 0] = [a[k], b[k]];
+  const order: number[] = [];
+  for (let row = 0; row < count; row += 1) if ((dims[row] ?? 0) > 0) order.push(row);
+  order.sort((i, j) => {
+    for (let k = 0; k < (dims[i] ?? 0); k += 1) {
+      const [x, y] = [at(i, k, 0), at(j, k, 0)];
       if (x !== y) return x < y ? -1 : 1;
     }
     return i - j;
   });
-  const marks = new Array<boolean>(objectives.length).fill(false);
+  const marks = new Uint8Array(count);
   const front: number[] = [];
-  for (const index of order) {
-    const candidate = objectives[index] ?? [];
-    if (front.some((member) => dominates(objectives[member] ?? [], candidate))) continue;
-    front.push(index);
-    marks[index] = true;
+  for (const row of order) {
+    if (front.some((member) => dominates(member, row))) continue;
+    front.push(row);
+    marks[row] = 1;
   }
   return marks;
-}
-
-/** The table in point order with every row's pareto cell set. */
-export function finalizeTable(table: SweepTable): SweepTable {
-  const point = columnIndex(table, POINT_COLUMN);
-  const pareto = columnIndex(table, PARETO_COLUMN);
-  const rows = [...table.rows].sort((a, b) => Number(a[point]) - Number(b[point]));
-  const marks = paretoFront(objectivesOf({ columns: table.columns, rows }));
-  return { columns: table.columns, rows: rows.map((cells, index) => cells.map((cell, column) => (column === pareto ? (marks[index] ?? false) : cell))) };
 }

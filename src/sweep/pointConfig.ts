@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { DEFAULT_ZOO_QUANT, zooGraph } from '../cli/graphArgument.js';
 import { InputError } from '../errors.js';
-import { type EnergyTable, type LoadedHardware, loadHardwareData } from '../formats/loadHardware.js';
+import { type HardwareConfig, hardwareSchema } from '../formats/hardwareSchema.js';
+import { checkHardwareRules, type EnergyTable, type LoadedHardware, loadHardwareData } from '../formats/loadHardware.js';
 import { loadGraphFile } from '../formats/loadGraph.js';
 import { validateWith } from '../formats/validate.js';
 import type { Graph } from '../graph/model.js';
@@ -59,7 +60,8 @@ export function checkQuantParameters(spec: Pick<SweepSpec, 'graph' | 'parameters
   }
 }
 
-function pointLabel(source: string, spec: SweepSpec, point: SweepPoint): string {
+/** A file named with the sweep point it is read for: `configs/edge-npu.json (sweep point 1: array.rows=0)`. */
+export function pointLabel(source: string, spec: Pick<SweepSpec, 'parameters'>, point: SweepPoint): string {
   return `${source} (sweep point ${point.index}: ${describePoint(spec.parameters, point)})`;
 }
 
@@ -69,7 +71,10 @@ function typeName(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-/** Writes `value` at a dotted path of a plain JSON object (null removes the field). */
+/**
+ * Writes `value` at a dotted path of a plain JSON object (null removes the field). Every object on
+ * the way is copied before it changes, so `target` may share everything else with the base config.
+ */
 function setPath(target: Record<string, unknown>, path: string, value: SweepValue['value'], label: string): void {
   const segments = path.split('.');
   let current: unknown = target;
@@ -85,35 +90,82 @@ function setPath(target: Record<string, unknown>, path: string, value: SweepValu
       return;
     }
     let next = container[segment];
-    if (next === undefined) {
-      next = {};
-      container[segment] = next;
-    }
+    if (next === undefined) next = {};
     if (next === null || typeof next !== 'object') {
       throw new InputError(`${segments.slice(0, depth + 1).join('.')} is ${typeName(next)}, so it has no field "${segments[depth + 1] ?? ''}"`, label, `$.${segments.slice(0, depth + 1).join('.')}`);
     }
+    next = Array.isArray(next) ? [...(next as unknown[])] : { ...(next as Record<string, unknown>) };
+    container[segment] = next;
     current = next;
   });
 }
 
-/** The point's hardware: the base config with its values set, validated and checked. */
-export function pointHardware(spec: SweepSpec, point: SweepPoint, tables: Map<string, EnergyTable>): LoadedHardware {
-  const data = structuredClone(spec.baseHardware) as Record<string, unknown>;
-  const label = pointLabel(spec.hardwareFile, spec, point);
+/**
+ * The point's hardware: the base config with its values set, validated and checked. `label` names
+ * the config in messages: by default the file and the point; the up-front check passes the file
+ * alone and names the point itself.
+ */
+export function pointHardware(spec: SweepSpec, point: SweepPoint, tables: Map<string, EnergyTable>, label = pointLabel(spec.hardwareFile, spec, point)): LoadedHardware {
+  return loadHardwareData(pointData(spec, point, label), label, spec.hardwareFile, tables);
+}
+
+/** The point's config as JSON data: the base with the point's values written (sharing the rest with the base). */
+function pointData(spec: SweepSpec, point: SweepPoint, label: string): Record<string, unknown> {
+  const data = { ...(spec.baseHardware as Record<string, unknown>) };
   spec.parameters.forEach((parameter, p) => {
     if (!isQuantPath(parameter.path)) setPath(data, parameter.path, (point.values[p] as SweepValue).value, label);
   });
-  return loadHardwareData(data, label, spec.hardwareFile, tables);
+  return data;
+}
+
+/**
+ * Checks the hardware configs of many points quickly and exactly: each top-level field a point's
+ * values touch is parsed alone against its part of the schema, the others are the base config's as
+ * validated once, and the rules between fields run on the whole. That equals parsing the whole
+ * config only because the schema's top level is a plain strict object (nothing at that level looks
+ * at two fields at once); when it is not, or a point fails, or its energy table changes, the point
+ * takes the full path, so its error is exactly the one a run gives.
+ */
+export class HardwareChecker {
+  private readonly base: LoadedHardware;
+  private readonly fields: readonly string[];
+  private readonly fast: boolean;
+
+  constructor(
+    private readonly spec: SweepSpec,
+    private readonly tables: Map<string, EnergyTable>,
+  ) {
+    this.base = loadHardwareData(spec.baseHardware, spec.hardwareFile, spec.hardwareFile, tables);
+    const hardwarePaths = spec.parameters.map((parameter) => parameter.path).filter((path) => !isQuantPath(path));
+    this.fields = [...new Set(hardwarePaths.map((path) => path.split('.')[0] ?? ''))];
+    const root = hardwareSchema.def;
+    this.fast = root.type === 'object' && (root.checks ?? []).length === 0 && this.fields.every((field) => field !== 'energy' && Object.hasOwn(hardwareSchema.shape, field));
+  }
+
+  /** The point's hardware, its file named `label`; throws the InputError a run would. */
+  check(point: SweepPoint, label: string): LoadedHardware {
+    const data = pointData(this.spec, point, label);
+    if (!this.fast) return loadHardwareData(data, label, this.spec.hardwareFile, this.tables);
+    const config: Record<string, unknown> = { ...this.base.config };
+    for (const field of this.fields) {
+      const parsed = (hardwareSchema.shape[field as keyof typeof hardwareSchema.shape] as z.ZodType).safeParse(data[field]);
+      if (!parsed.success) return loadHardwareData(data, label, this.spec.hardwareFile, this.tables);
+      if (parsed.data === undefined) delete config[field];
+      else config[field] = parsed.data;
+    }
+    checkHardwareRules(config as HardwareConfig, label);
+    return { file: label, config: config as HardwareConfig, energy: this.base.energy };
+  }
 }
 
 /** The point's zoo quantization (undefined for a graph file), validated with the path named. */
-export function pointQuant(spec: SweepSpec, point: SweepPoint): ZooQuant | undefined {
+export function pointQuant(spec: SweepSpec, point: SweepPoint, label = pointLabel(spec.graph, spec, point)): ZooQuant | undefined {
   if (!spec.graph.startsWith('zoo:')) return undefined;
   const data: Record<string, unknown> = { quant: {} };
   spec.parameters.forEach((parameter, p) => {
-    if (isQuantPath(parameter.path)) setPath(data, parameter.path, (point.values[p] as SweepValue).value, pointLabel(spec.graph, spec, point));
+    if (isQuantPath(parameter.path)) setPath(data, parameter.path, (point.values[p] as SweepValue).value, label);
   });
-  const { quant } = validateWith(quantSchema, data, pointLabel(spec.graph, spec, point));
+  const { quant } = validateWith(quantSchema, data, label);
   return { ...DEFAULT_ZOO_QUANT, ...quant };
 }
 

@@ -12,13 +12,24 @@ export interface SweepPoint {
   readonly values: readonly SweepValue[];
 }
 
-/** A guard against a product that would take days or exhaust memory before it starts. */
+/** The most points one sweep has: its shards' files still merge in bounded memory (about 50 bytes a point). */
 export const MAX_POINTS = 10_000_000;
 
+/**
+ * The most points one run checks and runs (the shard's points): the check, the run and the final
+ * rewrite of the file stay within minutes and a few hundred megabytes. Larger sweeps run as shards.
+ */
+export const MAX_POINTS_PER_RUN = 1_000_000;
+
+/** The number of points, exact even for a product far beyond MAX_POINTS. */
+function exactPointCount(parameters: readonly SweepParameter[], zip: boolean): bigint {
+  if (parameters.length === 0) return 1n;
+  if (zip) return BigInt(parameters[0]?.values.length ?? 0);
+  return parameters.reduce((count, parameter) => count * BigInt(parameter.values.length), 1n);
+}
+
 export function pointCount(parameters: readonly SweepParameter[], zip: boolean): number {
-  if (parameters.length === 0) return 1;
-  if (zip) return parameters[0]?.values.length ?? 0;
-  return parameters.reduce((count, parameter) => count * parameter.values.length, 1);
+  return Number(exactPointCount(parameters, zip));
 }
 
 /** Checks the parameters can form a sweep: distinct paths, equal lengths under --zip, a sane size. */
@@ -34,8 +45,31 @@ export function checkParameters(parameters: readonly SweepParameter[], zip: bool
       throw new InputError(`--zip pairs values one to one, so every --set needs the same number of values: ${lengths.join(', ')}`, '--zip');
     }
   }
-  const count = pointCount(parameters, zip);
-  if (count > MAX_POINTS) throw new InputError(`the sweep has ${count} points; npusim runs at most ${MAX_POINTS} in one sweep (split it, or shard it)`, '--set');
+  const count = exactPointCount(parameters, zip);
+  if (count > BigInt(MAX_POINTS)) {
+    throw new InputError(`the sweep has ${count} points; a sweep has at most ${MAX_POINTS} (split it into several sweeps, e.g. one per value of the first --set)`, '--set');
+  }
+}
+
+/** Checks that one run (the points of shard `shard` of `shards`) stays within MAX_POINTS_PER_RUN, saying how to shard it. */
+export function checkRunSize(points: number, shardPoints: number, shard: number, shards: number): void {
+  if (shardPoints <= MAX_POINTS_PER_RUN) return;
+  const needed = Math.ceil(points / MAX_POINTS_PER_RUN);
+  const what = shards === 1 ? `the sweep has ${points} points` : `shard ${shard}/${shards} has ${shardPoints} of the sweep's ${points} points`;
+  throw new InputError(
+    `${what}; one run checks and runs at most ${MAX_POINTS_PER_RUN}: split the sweep into ${needed} shards, --shard 1/${needed} to --shard ${needed}/${needed} (one run each, on one machine or many), and join their files with npusim merge`,
+    shards === 1 ? '--set' : `--shard ${shard}/${shards}`,
+  );
+}
+
+/** Each parameter's value index at point `index` (the digits of the index in the product's mixed radix). */
+export function pointDigits(parameters: readonly SweepParameter[], zip: boolean, index: number, digits: number[]): void {
+  let rest = index;
+  for (let p = parameters.length - 1; p >= 0; p -= 1) {
+    const count = (parameters[p] as SweepParameter).values.length;
+    digits[p] = zip ? index : rest % count;
+    rest = Math.floor(rest / count);
+  }
 }
 
 /** The point at `index` (0-based), without building the others. */

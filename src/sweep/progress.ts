@@ -1,13 +1,11 @@
 /**
- * Sweep progress on stderr: a bar with rate and ETA on a terminal (cli-progress), plain lines at
- * most every few seconds otherwise (CI logs, Slurm output files), so logs stay short and readable.
+ * Sweep progress for logs (CI, Slurm output files): a plain line at most every few seconds, so
+ * logs stay short and readable. A terminal gets a bar instead (src/cli/progress.ts); the sweep
+ * itself only reports `(done, total)`.
  */
-import { Presets, SingleBar } from 'cli-progress';
 
-export type ProgressStyle = 'bar' | 'lines' | 'none';
-
-export interface Progress {
-  update(done: number): void;
+export interface ProgressLines {
+  update(done: number, total: number): void;
   stop(): void;
 }
 
@@ -20,62 +18,47 @@ function formatSeconds(seconds: number): string {
   return minutes < 60 ? `${minutes}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-class ProgressLines implements Progress {
-  private readonly started = Date.now();
-  private lastLine = this.started;
-  private done = 0;
-
-  constructor(
-    private readonly total: number,
-    private readonly write: (text: string) => void,
-    private readonly interval: number,
-  ) {}
-
-  update(done: number): void {
-    this.done = done;
-    const now = Date.now();
-    if (now - this.lastLine >= this.interval && done < this.total) {
-      this.lastLine = now;
-      this.write(`${this.line(now)}\n`);
-    }
-  }
-
-  stop(): void {
-    this.write(`${this.line(Date.now())}\n`);
-  }
-
-  private line(now: number): string {
-    const seconds = (now - this.started) / 1000;
-    const rate = seconds > 0 ? this.done / seconds : 0;
-    const eta = rate > 0 ? (this.total - this.done) / rate : Infinity;
-    const percent = this.total === 0 ? 100 : Math.floor((100 * this.done) / this.total);
-    return `sweep: ${this.done}/${this.total} points (${percent}%), ${rate.toFixed(1)} points/s, ${this.done < this.total ? `ETA ${formatSeconds(eta)}` : `${formatSeconds(seconds)} in all`}`;
-  }
+export interface ProgressLinesOptions {
+  /** What the line says is going on: `sweep`, `check`. */
+  readonly label: string;
+  /** Whether `stop` writes a last line (once the work has begun) even when it was quick enough to write none before. */
+  readonly alwaysFinalLine: boolean;
+  readonly intervalMs?: number;
 }
 
-class ProgressBar implements Progress {
-  private readonly bar = new SingleBar(
-    { format: 'sweep {bar} {percentage}% | {value}/{total} points | {rate} points/s | ETA {eta_formatted}', stream: process.stderr, hideCursor: true, etaBuffer: 50 },
-    Presets.shades_classic,
-  );
-  private readonly started = Date.now();
-
-  constructor(total: number) {
-    this.bar.start(total, 0, { rate: '0.0' });
-  }
-
-  update(done: number): void {
-    const seconds = (Date.now() - this.started) / 1000;
-    this.bar.update(done, { rate: seconds > 0 ? (done / seconds).toFixed(1) : '0.0' });
-  }
-
-  stop(): void {
-    this.bar.stop();
-  }
-}
-
-export function createProgress(style: ProgressStyle, total: number, write: (text: string) => void, interval = LINE_INTERVAL_MS): Progress {
-  if (style === 'bar') return new ProgressBar(total);
-  if (style === 'lines') return new ProgressLines(total, write, interval);
-  return { update: () => undefined, stop: () => undefined };
+/** Progress as lines written through `write`: `sweep: 412/1200 points (34%), 205.8 points/s, ETA 4s`. */
+export function progressLines(write: (text: string) => void, options: ProgressLinesOptions): ProgressLines {
+  const interval = options.intervalMs ?? LINE_INTERVAL_MS;
+  const started = Date.now();
+  let lastLine = started;
+  let wrote = false;
+  let begun = false;
+  let stopped = false;
+  let done = 0;
+  let total = 0;
+  const line = (now: number) => {
+    const seconds = (now - started) / 1000;
+    const rate = seconds > 0 ? done / seconds : 0;
+    const eta = rate > 0 ? (total - done) / rate : Infinity;
+    const percent = total === 0 ? 100 : Math.floor((100 * done) / total);
+    return `${options.label}: ${done}/${total} points (${percent}%), ${rate.toFixed(1)} points/s, ${done < total ? `ETA ${formatSeconds(eta)}` : `${formatSeconds(seconds)} in all`}\n`;
+  };
+  return {
+    update(current, all) {
+      begun = true;
+      done = current;
+      total = all;
+      const now = Date.now();
+      if (now - lastLine >= interval && done < total) {
+        lastLine = now;
+        wrote = true;
+        write(line(now));
+      }
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      if (wrote || (begun && options.alwaysFinalLine)) write(line(Date.now()));
+    },
+  };
 }

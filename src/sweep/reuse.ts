@@ -30,24 +30,41 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * The config fields that never change values or overflow events (see above); the accumulator width
+ * is keyed apart. A sweep parameter inside one of them never splits a value family.
+ */
+export const VALUE_FREE_FIELDS = [
+  'name',
+  'description',
+  'sources',
+  '$schema',
+  'clockMHz',
+  'memory',
+  'vector',
+  'timing',
+  'energy',
+  'array.zeroGating',
+  'accumulator.bits',
+  'requant.unit',
+  'requant.outputsPerCycle',
+] as const;
+
+/** A copy of a plain JSON object without the fields at the given dotted paths. */
+function withoutFields(value: unknown, paths: readonly string[]): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const path of paths) {
+    const [head = '', ...rest] = path.split('.');
+    if (rest.length === 0) delete copy[head];
+    else if (head in copy) copy[head] = withoutFields(copy[head], [rest.join('.')]);
+  }
+  return copy;
+}
+
 /** The value-relevant config without the accumulator width: points with equal keys share values. */
 export function valueFamilyKey(config: HardwareConfig, graphKey: string): string {
-  const {
-    name: _name,
-    description: _description,
-    sources: _sources,
-    $schema: _schema,
-    clockMHz: _clock,
-    memory: _memory,
-    vector: _vector,
-    timing: _timing,
-    energy: _energy,
-    array: { zeroGating: _zeroGating, ...array },
-    accumulator: { bits: _bits, ...accumulator },
-    requant: { unit: _unit, outputsPerCycle: _outputsPerCycle, ...requant },
-    ...rest
-  } = config;
-  return stableJson({ graph: graphKey, array, accumulator, requant, rest });
+  return stableJson({ graph: graphKey, config: withoutFields(config, VALUE_FREE_FIELDS) });
 }
 
 /** The widest signed partial sum any array layer of a pass needed, and whether any add left its range. */

@@ -13,8 +13,8 @@ export interface RunPointsOptions {
   readonly graphs: GraphVariants;
   /** The point indices to run, ascending. */
   readonly indices: readonly number[];
-  /** Each point's value family (points of one family share a values pass). */
-  readonly familyOf: (index: number) => number;
+  /** The value family of each point of `indices`, in the same order (points of one family share a values pass). */
+  readonly families: ArrayLike<number>;
   readonly jobs: number;
   readonly signal: AbortSignal;
   readonly onRows: (rows: readonly SweepRow[]) => void;
@@ -45,7 +45,7 @@ function createExecutors(options: RunPointsOptions): { executors: Executor[]; de
 
 export async function runPoints(options: RunPointsOptions): Promise<RunPointsResult> {
   const { executors, description } = createExecutors(options);
-  const queue = new ChunkQueue(options.indices, options.familyOf, chunkSize(options.spec, options.indices.length, executors.length));
+  const queue = new ChunkQueue(options.indices, options.families, chunkSize(options.spec, options.indices.length, executors.length));
   const stop = new AbortController();
   const onAbort = () => {
     stop.abort();

@@ -56,6 +56,11 @@ export function inShard(pointIndex: number, shard: Shard): boolean {
   return pointIndex % shard.count === shard.index - 1;
 }
 
+/** How many of a sweep's points a shard has. */
+export function shardSize(points: number, shard: Shard): number {
+  return points < shard.index ? 0 : Math.floor((points - shard.index) / shard.count) + 1;
+}
+
 /** The point indices of a shard, ascending. */
 export function shardIndices(points: number, shard: Shard): number[] {
   const indices: number[] = [];

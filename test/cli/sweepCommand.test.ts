@@ -3,11 +3,12 @@
  * byte for byte), resuming after an interruption, and exit 2 on bad paths and values.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { REPO, temporaryDirectory } from '../support/files.js';
+import { digestFolder, REPO, temporaryDirectory } from '../support/files.js';
 
 const HW = join(REPO, 'configs/edge-npu.json');
 const BIN = join(REPO, 'bin/npusim.js');
@@ -209,5 +210,221 @@ describe('npusim sweep: Ctrl-C on the real command, with worker threads', () => 
     const whole = join(directory, 'whole.csv');
     expect((await runCli([...sweep, '--out', whole])).exitCode).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(readFileSync(whole, 'utf8'));
+  });
+});
+
+/** The one-line usage error yargs-level flags give. */
+const usage = (message: string) => `error: ${message}\nRun \`npusim --help\` for usage.\n`;
+
+describe('npusim sweep --jobs: capped at the cores, bounded', () => {
+  it('--jobs 200 runs with a note and writes the bytes --jobs 2 writes', async () => {
+    const directory = temporaryDirectory();
+    const sweep = SMALL_SWEEP.slice(0, -2);
+    const [many, two] = [join(directory, 'many.csv'), join(directory, 'two.csv')];
+    const capped = await runCli([...sweep, '--jobs', '200', '--timing-only', '--out', many]);
+    expect(capped.exitCode).toBe(0);
+    expect(capped.stderr.split('\n')[0]).toBe(`note: --jobs 200 capped at ${availableParallelism()}, the cores of this machine`);
+    expect((await runCli([...sweep, '--jobs', '2', '--timing-only', '--out', two])).exitCode).toBe(0);
+    expect(readFileSync(many, 'utf8')).toBe(readFileSync(two, 'utf8'));
+  });
+
+  for (const value of ['0', 'abc', '1000000', '2.5']) {
+    it(`--jobs ${value} is a usage error`, async () => {
+      const directory = temporaryDirectory();
+      const run = await runCli([...SMALL_SWEEP.slice(0, -2), '--jobs', value, '--out', join(directory, 'a.csv')]);
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toBe(usage(`--jobs takes a whole number from 1 to 4096, got "${value}"`));
+      expect(readdirSync(directory)).toEqual([]);
+    });
+  }
+});
+
+describe('npusim sweep and merge: output files follow the one rule, checked before any work', () => {
+  it('refuses --out in a missing folder, creating none', async () => {
+    const directory = temporaryDirectory();
+    const out = join(directory, 'missing', 'a.csv');
+    const run = await runCli([...SMALL_SWEEP, '--out', out]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(`error: ${out}: folder ${join(directory, 'missing')} does not exist; create it first (npusim creates no folders for its outputs)\n`);
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
+  it('refuses --out naming a folder, even with --force, before the sweep and leaving no temporary file', async () => {
+    const directory = temporaryDirectory();
+    const folder = join(directory, 'results.csv');
+    mkdirSync(folder);
+    const run = await runCli([...SMALL_SWEEP, '--out', folder, '--force']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(`error: ${folder}: is a folder; --out names a file to write\n`);
+    expect(readdirSync(directory)).toEqual(['results.csv']);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('merge refuses a missing folder, a folder, and its own input, with the inputs untouched', async () => {
+    const directory = temporaryDirectory();
+    const file = join(directory, 'a.csv');
+    expect((await runCli([...SMALL_SWEEP, '--timing-only', '--out', file])).exitCode).toBe(0);
+    const before = digestFolder(directory);
+    const missing = join(directory, 'missing', 'm.csv');
+    const folder = temporaryDirectory('npusim-test-folder-') + '.csv';
+    mkdirSync(folder);
+    const cases: ReadonlyArray<readonly [string, readonly string[], string]> = [
+      [missing, [], `error: ${missing}: folder ${join(directory, 'missing')} does not exist; create it first (npusim creates no folders for its outputs)\n`],
+      [folder, ['--force'], `error: ${folder}: is a folder; --out names a file to write\n`],
+      [file, ['--force'], `error: ${file}: --out would write over a shard being merged; npusim never writes over its inputs\n`],
+    ];
+    for (const [out, flags, message] of cases) {
+      const run = await runCli(['merge', file, '--out', out, ...flags]);
+      expect(run.stderr).toBe(message);
+      expect(run.exitCode).toBe(2);
+    }
+    expect(digestFolder(directory)).toEqual(before);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+});
+
+describe('npusim sweep: limits on points and values', () => {
+  const big = ['--set', 'array.rows=1..1000', '--set', 'array.columns=1..1000'];
+  const cases: ReadonlyArray<readonly [string, readonly string[], string]> = [
+    [
+      'more points than one run takes',
+      [...big, '--set', 'memory.dram.bytesPerCycle=1..10'],
+      'error: --set: the sweep has 10000000 points; one run checks and runs at most 1000000: split the sweep into 10 shards, --shard 1/10 to --shard 10/10 (one run each, on one machine or many), and join their files with npusim merge\n',
+    ],
+    [
+      'a shard with more points than one run takes',
+      [...big, '--set', 'memory.dram.bytesPerCycle=1..10', '--shard', '1/2'],
+      "error: --shard 1/2: shard 1/2 has 5000000 of the sweep's 10000000 points; one run checks and runs at most 1000000: split the sweep into 10 shards, --shard 1/10 to --shard 10/10 (one run each, on one machine or many), and join their files with npusim merge\n",
+    ],
+    [
+      'more points than a sweep has',
+      [...big, '--set', 'memory.dram.bytesPerCycle=1..11'],
+      'error: --set: the sweep has 11000000 points; a sweep has at most 10000000 (split it into several sweeps, e.g. one per value of the first --set)\n',
+    ],
+    [
+      'a range bound with an exponent',
+      ['--set', 'array.rows=0..1e12:1'],
+      'error: --set array.rows=0..1e12:1: range "0..1e12:1": the end "1e12" is not a decimal number (write it without an exponent: 1000000000000); a range is FROM..TO or FROM..TO:STEP, e.g. 0.1..0.3:0.1\n',
+    ],
+    ['a range of too many values', ['--set', 'array.rows=0..1000000000000:1'], 'error: --set array.rows=0..1000000000000:1: range "0..1000000000000:1" has 1000000000001 values; a parameter takes at most 1000000\n'],
+    ['a step of zero', ['--set', 'array.rows=1..8:0'], 'error: --set array.rows=1..8:0: range "1..8:0": the step is zero\n'],
+    [
+      'a fractional step that misses the end',
+      ['--set', 'memory.dram.bytesPerCycle=1..2:0.3'],
+      'error: --set memory.dram.bytesPerCycle=1..2:0.3: range "1..2:0.3": steps of 0.3 from 1 miss 2 (they reach 1.9, then 2.2); end the range at 1.9 or 2.2, or choose a step that lands on 2\n',
+    ],
+    ['a number beyond the range of numbers', ['--set', 'clockMHz=1e400'], 'error: --set clockMHz=1e400: 1e400 is beyond the range of numbers (about 1.8e308)\n'],
+    [
+      'a number with more digits than a number holds',
+      ['--set', 'array.rows=9007199254740993'],
+      'error: --set array.rows=9007199254740993: 9007199254740993 has more digits than a number holds; it would be read as 9007199254740992\n',
+    ],
+  ];
+  for (const [what, flags, message] of cases) {
+    it(`refuses ${what} with exit 2 before anything runs`, async () => {
+      const directory = temporaryDirectory();
+      const run = await runCli(['sweep', 'zoo:small_cnn', '--hw', 'configs/edge-npu.json', ...flags, '--out', join(directory, 'a.csv')]);
+      expect(run.stderr).toBe(message);
+      expect(run.exitCode).toBe(2);
+      expect(readdirSync(directory)).toEqual([]);
+    });
+  }
+
+  it('shows progress lines while checking a large sweep, and Ctrl-C stops the check with nothing written', async () => {
+    const directory = temporaryDirectory();
+    const out = join(directory, 'big.csv');
+    // Rows and columns both change the lowering, so every point is lowered: minutes of checking.
+    const sweep = ['sweep', 'zoo:small_cnn', '--hw', HW, '--set', 'array.rows=1..1000', '--set', 'array.columns=1..1000', '--timing-only', '--jobs', '1', '--out', out];
+    const child = spawn(process.execPath, [BIN, ...sweep], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const progressed = new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/checking: \d+\/1000000 points/.test(stderr)) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await Promise.race([progressed, exited]);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/^checking: \d+\/1000000 points \(\d+%\), [\d.]+ points\/s, ETA \S+\n/);
+    // The last progress line says how far the check came.
+    expect(stderr).toMatch(/\nstopping \(Ctrl-C\)\.\.\.\nchecking: \d+\/1000000 points [^\n]*\nstopped while checking the points: nothing was written\n$/);
+    expect(readdirSync(directory)).toEqual([]);
+  });
+});
+
+describe('npusim sweep: points the config cannot run', () => {
+  const HW_RELATIVE = 'configs/edge-npu.json';
+  const MODES = 'its modes are s8xs8, s8xu8, s4xs8, s4xu8, s4xs4, s4xu4, s8xs16, s16xs16';
+  const S16 = `$.ops[0]: conv2d "conv1" needs operand mode s16xs8 (s16 weights x s8 activations), which the array of ${HW_RELATIVE} does not support; ${MODES}`;
+  const bits = ['sweep', '--zoo', 'small_cnn', '--hw', HW_RELATIVE, '--set', 'quant.weightBits=4,8,16', '--timing-only', '--jobs', '1'];
+
+  it('are exit 2 before anything runs, naming the first and how many', async () => {
+    const directory = temporaryDirectory();
+    const run = await runCli([...bits, '--out', join(directory, 'bits.csv')]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(
+      `error: zoo:small_cnn (sweep point 2: quant.weightBits=16):${S16}\nnote: 1 of 3 points cannot run on their configs; --skip-invalid runs the other 2 and marks this one in the output\n`,
+    );
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
+  it('list the next distinct reasons', async () => {
+    const directory = temporaryDirectory();
+    const run = await runCli(['sweep', 'zoo:small_cnn', '--hw', HW_RELATIVE, '--set', 'array.rows=0,8', '--set', 'quant.weightBits=8,16', '--out', join(directory, 'a.csv')]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(
+      [
+        `error: ${HW_RELATIVE} (sweep point 0: array.rows=0 quant.weightBits=8):$.array.rows: expected a value >= 1, got 0`,
+        `note: also zoo:small_cnn (sweep point 3: array.rows=8 quant.weightBits=16):${S16}`,
+        'note: 3 of 4 points cannot run on their configs; --skip-invalid runs the other 1 and marks these in the output',
+        '',
+      ].join('\n'),
+    );
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
+  it('with --skip-invalid, run the others and are marked in an invalid column, off the Pareto front', async () => {
+    const directory = temporaryDirectory();
+    const out = join(directory, 'bits.csv');
+    const run = await runCli([...bits, '--skip-invalid', '--out', out]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr.split('\n')[0]).toBe(`note: skipping a point that cannot run on its config, marked in the invalid column of ${out}; the first: zoo:small_cnn (sweep point 2: quant.weightBits=16):${S16}`);
+    expect(run.stderr).toContain(`wrote ${out}: 3 points, 2 run now, 1 skipped (cannot run on its config) in `);
+    expect(run.stdout.split('\n')[0]).toBe('Pareto front (cycles, energy): 1 of 3 points (1 could not run)');
+    const rows = lines(out);
+    expect(rows[0]).toBe('point,quant.weightBits,macs,cycles,latencyMs,energyPj,accumulatorTransient,accumulatorFinal,outputClipped,vectorSaturated,requantInputSaturated,safeAccumulatorBits,invalid,pareto,sweep');
+    expect(rows[1]).toMatch(/^0,4,577856,\d+,[\d.]+,[\d.]+,,,,,,,,true,\w+\/3$/);
+    expect(rows[3]).toMatch(new RegExp(`^2,16,,,,,,,,,,,"zoo:small_cnn:\\$\\.ops\\[0\\]: conv2d ""conv1"" needs operand mode s16xs8 .*",false,\\w+/3$`));
+  });
+
+  it('stay marked through shards, merge and --resume, byte for byte (CSV and JSON Lines)', async () => {
+    for (const extension of ['csv', 'jsonl']) {
+      const directory = temporaryDirectory();
+      const whole = join(directory, `whole.${extension}`);
+      const sweep = ['sweep', 'zoo:small_cnn', '--hw', HW_RELATIVE, '--set', 'quant.weightBits=16,4,8', '--set', 'array.rows=8,16', '--skip-invalid', '--timing-only', '--jobs', '1'];
+      expect((await runCli([...sweep, '--out', whole])).exitCode).toBe(0);
+      const shards = [1, 2].map((index) => join(directory, `shard${index}.${extension}`));
+      for (const [index, file] of shards.entries()) expect((await runCli([...sweep, '--shard', `${index + 1}/2`, '--out', file])).exitCode).toBe(0);
+      const merged = join(directory, `merged.${extension}`);
+      expect((await runCli(['merge', ...shards, '--out', merged])).exitCode).toBe(0);
+      expect(readFileSync(merged, 'utf8')).toBe(readFileSync(whole, 'utf8'));
+      // A run killed after two rows (both of points that cannot run) and a cut third: --resume finishes it to the same bytes.
+      const partial = join(directory, `partial.${extension}`);
+      const kept = readFileSync(whole, 'utf8').split('\n').slice(0, extension === 'csv' ? 3 : 2);
+      writeFileSync(partial, `${kept.join('\n')}\n2,4,5778`);
+      const resumed = await runCli([...sweep, '--out', partial, '--resume']);
+      expect(resumed.exitCode).toBe(0);
+      expect(readFileSync(partial, 'utf8')).toBe(readFileSync(whole, 'utf8'));
+    }
+  });
+
+  it('when none can run, --skip-invalid is still exit 2: there is nothing to sweep', async () => {
+    const directory = temporaryDirectory();
+    const run = await runCli(['sweep', 'zoo:small_cnn', '--hw', HW_RELATIVE, '--set', 'quant.weightBits=16', '--skip-invalid', '--out', join(directory, 'a.csv')]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(`error: zoo:small_cnn (sweep point 0: quant.weightBits=16):${S16}\nnote: the sweep has no other point, so there is nothing to sweep\n`);
+    expect(readdirSync(directory)).toEqual([]);
   });
 });

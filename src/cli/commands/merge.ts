@@ -1,11 +1,11 @@
 /** `npusim merge FILES... --out FILE`: shards of one sweep joined into the file an unsharded run writes. */
 import { InputError } from '../../errors.js';
 import { mergeSweepFiles } from '../../sweep/merge.js';
-import { formatOf, tableText } from '../../sweep/output.js';
+import { formatOf } from '../../sweep/output.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK } from '../io.js';
 import { forceOption, required, requiredStringOption } from '../options.js';
-import { OutputPlan, writeAll } from '../outputs.js';
+import { OutputPlan } from '../outputs.js';
 
 export interface MergeCommandOptions {
   readonly files: readonly string[];
@@ -20,8 +20,8 @@ export function runMergeCommand(options: MergeCommandOptions, io: CliIO): number
   }
   const plan = new OutputPlan(options.force).addInputs(options.files, 'a shard being merged');
   const out = plan.file(options.out, '--out');
-  const { table, points } = mergeSweepFiles(options.files);
-  writeAll(plan, [[out, tableText(format, table)]]);
+  // The merged file is written whole (a temporary file renamed into place) once every row checks out.
+  const { points } = mergeSweepFiles(options.files, out);
   io.stderr(`wrote ${options.out}: ${points} points from ${options.files.length} files\n`);
   return EXIT_OK;
 }

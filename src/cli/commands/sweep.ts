@@ -6,16 +6,23 @@
 import { availableParallelism } from 'node:os';
 import { InputError } from '../../errors.js';
 import { paretoTableText } from '../../sweep/paretoTable.js';
-import type { ProgressStyle } from '../../sweep/progress.js';
+import { InvalidPointsError } from '../../sweep/check.js';
+import { progressLines } from '../../sweep/progress.js';
 import { parseShard } from '../../sweep/shard.js';
 import { runSweep } from '../../sweep/sweep.js';
 import { ZOO_NAMES } from '../../zoo/index.js';
 import { defineCommand } from '../command.js';
-import { type CliIO, EXIT_OK, paint } from '../io.js';
+import { graphArgumentFiles } from '../graphArgument.js';
+import { type CliIO, EXIT_BAD_INPUT, EXIT_OK, paint } from '../io.js';
 import { forceOption, GRAPH_DESCRIPTION, hardwareOption, optionalWholeNumberOption, requiredStringOption, stringOption } from '../options.js';
+import { OutputPlan } from '../outputs.js';
+import { progressBar } from '../progress.js';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
+
+/** A bar on a terminal, plain lines every few seconds in logs, or nothing. */
+export type ProgressStyle = 'bar' | 'lines' | 'none';
 
 export interface SweepCommandOptions {
   readonly graph: string | undefined;
@@ -24,6 +31,7 @@ export interface SweepCommandOptions {
   readonly sets: readonly string[];
   readonly zip: boolean;
   readonly timingOnly: boolean;
+  readonly skipInvalid: boolean;
   readonly out: string;
   readonly jobs: number | undefined;
   readonly resume: boolean;
@@ -46,45 +54,108 @@ function jobsOf(jobs: number | undefined): { jobs: number; capped: boolean } {
   return jobs > cores ? { jobs: cores, capped: true } : { jobs, capped: false };
 }
 
+/**
+ * Checks --out under the rule every command follows (src/cli/outputs.ts) before any work: its folder
+ * exists, it is not a folder, not an input. Whether an existing file may be replaced is the sweep's
+ * own rule (--resume continues it, --force starts over), so the plan lets it through.
+ */
+function planOutput(options: SweepCommandOptions, graph: string): void {
+  new OutputPlan(true).addInputs([options.hardware, ...graphArgumentFiles(graph)], 'an input of this sweep').file(options.out, '--out');
+}
+
+interface Reporter {
+  update(done: number, total: number): void;
+  stop(): void;
+}
+
+/** Progress of one stage (`checking` the points, running the `sweep`) in the chosen style. */
+function reporter(style: ProgressStyle, io: CliIO, label: string, finalLine: boolean): Reporter {
+  if (style === 'none') return { update: () => undefined, stop: () => undefined };
+  if (style === 'lines') return progressLines(io.stderr, { label, alwaysFinalLine: finalLine });
+  const bar = progressBar(io, label, 'points');
+  const started = Date.now();
+  return {
+    update: (done, total) => {
+      const seconds = (Date.now() - started) / 1000;
+      bar.update(done, total, seconds > 0 ? `| ${(done / seconds).toFixed(1)} points/s` : '');
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+/** Points that cannot run: the first one's error, the next distinct reasons, and what to do. */
+function reportInvalidPoints(error: InvalidPointsError, skipInvalid: boolean, io: CliIO): number {
+  const colour = paint(io);
+  io.stderr(`${colour.red('error')}: ${error.describe()}\n`);
+  for (const other of error.others) io.stderr(`${colour.yellow('note')}: also ${other.describe()}\n`);
+  const { invalid, checked } = error;
+  if (invalid === checked && (checked > 1 || skipInvalid)) {
+    io.stderr(`${colour.yellow('note')}: ${checked === 1 ? 'the sweep has no other point' : `none of the ${checked} points can run`}${skipInvalid ? ', so there is nothing to sweep' : ''}\n`);
+  } else if (invalid < checked) {
+    io.stderr(`${colour.yellow('note')}: ${invalid} of ${checked} points cannot run on their configs; --skip-invalid runs the other ${checked - invalid} and marks ${invalid === 1 ? 'this one' : 'these'} in the output\n`);
+  }
+  return EXIT_BAD_INPUT;
+}
+
 export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): Promise<number> {
   const colour = paint(io);
+  const graph = graphOf(options);
+  planOutput(options, graph);
   const stop = new AbortController();
   const onInterrupt = () => {
-    io.stderr('\nstopping: finishing the file with the points done so far...\n');
+    io.stderr('\nstopping (Ctrl-C)...\n');
     stop.abort();
   };
+  const checking = reporter(options.progress, io, 'checking', false);
+  const running = reporter(options.progress, io, 'sweep', true);
   process.once('SIGINT', onInterrupt);
   const workers = jobsOf(options.jobs);
   let outcome;
   try {
     outcome = await runSweep({
-      graph: graphOf(options),
+      graph,
       hardware: options.hardware,
       sets: options.sets,
       zip: options.zip,
       timingOnly: options.timingOnly,
+      skipInvalid: options.skipInvalid,
       out: options.out,
       jobs: workers.jobs,
       resume: options.resume,
       force: options.force,
       ...(options.shard === undefined ? {} : { shard: parseShard(options.shard) }),
-      progress: options.progress,
       signal: stop.signal,
       log: io.stderr,
+      onCheckProgress: (done, total) => {
+        checking.update(done, total);
+        // The bar goes before anything else is printed.
+        if (done === total) checking.stop();
+      },
+      onRunProgress: (done, total) => running.update(done, total),
     });
+  } catch (error) {
+    if (error instanceof InvalidPointsError) return reportInvalidPoints(error, options.skipInvalid, io);
+    throw error;
   } finally {
+    checking.stop();
+    running.stop();
     process.removeListener('SIGINT', onInterrupt);
   }
   if (workers.capped) io.stderr(`${colour.yellow('note')}: --jobs ${options.jobs ?? ''} was capped at ${workers.jobs}, the cores of this machine\n`);
   const reuse = outcome.ran > 0 && !options.timingOnly ? `; ${outcome.valueRuns} values passes for ${outcome.ran} points (${outcome.families} value families)` : '';
   const scope = outcome.shardPoints === outcome.points ? `${outcome.points} points` : `${outcome.shardPoints} of ${outcome.points} points (shard ${options.shard ?? ''})`;
-  if (!outcome.completed) {
-    io.stderr(`${colour.yellow('stopped')}: ${options.out} keeps ${outcome.resumed + outcome.ran} of ${scope}; run the same command with --resume to finish\n`);
+  if (outcome.stage === 'check') {
+    io.stderr(`${colour.yellow('stopped')} while checking the points: nothing was written${options.resume ? ` (${options.out} is as it was)` : ''}\n`);
     return EXIT_INTERRUPTED;
   }
-  if (outcome.table !== undefined && outcome.table.rows.length > 0) io.stdout(paretoTableText(outcome.table, outcome.parameterCount));
+  if (outcome.stage === 'run') {
+    io.stderr(`${colour.yellow('stopped')}: ${options.out} keeps ${outcome.resumed + outcome.ran + outcome.skipped} of ${scope}; run the same command with --resume to finish\n`);
+    return EXIT_INTERRUPTED;
+  }
+  if (outcome.summary !== undefined && outcome.summary.front > 0) io.stdout(paretoTableText(outcome.summary, outcome.parameterCount));
+  const skipped = outcome.skipped > 0 ? `, ${outcome.skipped} skipped (cannot run on ${outcome.skipped === 1 ? 'its config' : 'their configs'})` : '';
   io.stderr(
-    `wrote ${options.out}: ${scope}, ${outcome.ran} run now${outcome.resumed > 0 ? `, ${outcome.resumed} from before` : ''} in ${outcome.seconds.toFixed(1)} s on ${outcome.executors}${reuse}\n`,
+    `wrote ${options.out}: ${scope}, ${outcome.ran} run now${skipped}${outcome.resumed > 0 ? `, ${outcome.resumed} from before` : ''} in ${outcome.seconds.toFixed(1)} s on ${outcome.executors}${reuse}\n`,
   );
   return EXIT_OK;
 }
@@ -103,6 +174,7 @@ export const sweepCommand = defineCommand({
       .option('set', { type: 'string', array: true, default: [] as string[], describe: 'PATH=V1,V2,... or PATH=FROM..TO:STEP (repeat for each parameter), e.g. array.rows=8,16,32' })
       .option('zip', { type: 'boolean', default: false, describe: 'pair the i-th values of every --set instead of the cartesian product' })
       .option('timing-only', { type: 'boolean', default: false, describe: 'cycles and energy from the schedule alone: no values, no overflow columns' })
+      .option('skip-invalid', { type: 'boolean', default: false, describe: 'run the points the config can run and mark the others in an invalid column (else they are exit 2 before anything runs)' })
       .option('out', requiredStringOption('out', 'the results file: .csv or .jsonl (its folder must exist)'))
       .option('jobs', optionalWholeNumberOption('jobs', { describe: 'worker threads (default and cap: the number of cores)', min: 1, max: MAX_JOBS_OPTION }))
       .option('resume', { type: 'boolean', default: false, describe: 'continue the sweep in --out, skipping the points it has' })
@@ -117,12 +189,13 @@ export const sweepCommand = defineCommand({
         sets: args.set,
         zip: args.zip,
         timingOnly: args.timingOnly,
+        skipInvalid: args.skipInvalid,
         out: args.out,
         jobs: args.jobs,
         resume: args.resume,
         force: args.force,
         shard: args.shard,
-        progress: process.stderr.isTTY === true && io.colour ? 'bar' : 'lines',
+        progress: io.progressBar === true ? 'bar' : 'lines',
       },
       io,
     ),
