@@ -223,7 +223,7 @@ describe('npusim sweep --jobs: capped at the cores, bounded', () => {
     const [many, two] = [join(directory, 'many.csv'), join(directory, 'two.csv')];
     const capped = await runCli([...sweep, '--jobs', '200', '--timing-only', '--out', many]);
     expect(capped.exitCode).toBe(0);
-    expect(capped.stderr.split('\n')[0]).toBe(`note: --jobs 200 capped at ${availableParallelism()}, the cores of this machine`);
+    expect(capped.stderr.split('\n')).toContain(`note: --jobs 200 was capped at ${availableParallelism()}, the cores of this machine`);
     expect((await runCli([...sweep, '--jobs', '2', '--timing-only', '--out', two])).exitCode).toBe(0);
     expect(readFileSync(many, 'utf8')).toBe(readFileSync(two, 'utf8'));
   });
