@@ -8,15 +8,15 @@ import { InputError } from '../errors.js';
 import { type Graph, type GraphOp, type Quantization, type Tensor, tensorType, typeRange } from '../graph/model.js';
 import { elementCount, formatShape, sameShape, windowedOutput } from '../graph/shapes.js';
 import { didYouMean } from './didYouMean.js';
-import { type GraphFile, graphSchema, type TensorSpec } from './graphSchema.js';
+import { type GraphFile, graphSchema, MAX_SIDECAR_BYTES, type TensorSpec } from './graphSchema.js';
+
+export { MAX_SIDECAR_BYTES };
 import { formatJsonPath } from './jsonPath.js';
 import { readUpTo } from './readFile.js';
 import { readJsonFile } from './readJson.js';
 import { byteLength, decodeElements } from './sidecar.js';
 import { validateWith } from './validate.js';
 
-/** The most a graph's sidecars may hold (2 GiB): far beyond any edge model, and within what a typed array can address. */
-export const MAX_SIDECAR_BYTES = 2 ** 31;
 
 class GraphChecker {
   private readonly sidecars = new Map<string, Uint8Array>();
