@@ -1,6 +1,7 @@
 /** `npusim validate` accepts hardware configs, graphs and energy tables: tell them apart by their keys. */
 import { InputError } from '../errors.js';
 import type { Graph } from '../graph/model.js';
+import { fileKindOf } from './fileKind.js';
 import { graphSchema } from './graphSchema.js';
 import { energyTableSchema, hardwareSchema } from './hardwareSchema.js';
 import { resolveGraph } from './loadGraph.js';
@@ -15,15 +16,15 @@ export type LoadedFile =
 
 export function loadAnyFile(file: string): LoadedFile {
   const data = readJsonFile(file, 'a hardware config, graph or energy table (JSON)');
-  const keys = data !== null && typeof data === 'object' && !Array.isArray(data) ? Object.keys(data) : [];
-  if (keys.includes('ops') || keys.includes('tensors')) {
-    return { kind: 'graph', graph: resolveGraph(validateWith(graphSchema, data, file), file) };
-  }
-  if (keys.includes('array') || keys.includes('accumulator') || keys.includes('clockMHz')) {
-    return { kind: 'hardware', hardware: loadHardwareConfig(validateWith(hardwareSchema, data, file), file) };
-  }
-  if (keys.includes('entries')) {
-    return { kind: 'energy', table: energyTableFrom(validateWith(energyTableSchema, data, file), file, '$') };
+  switch (fileKindOf(data)) {
+    case 'graph':
+      return { kind: 'graph', graph: resolveGraph(validateWith(graphSchema, data, file), file) };
+    case 'hardware':
+      return { kind: 'hardware', hardware: loadHardwareConfig(validateWith(hardwareSchema, data, file), file) };
+    case 'energy':
+      return { kind: 'energy', table: energyTableFrom(validateWith(energyTableSchema, data, file), file, '$') };
+    case undefined:
+      break;
   }
   throw new InputError(
     'cannot tell what this file is: expected a graph (with "ops" and "tensors"), a hardware config (with "array") or an energy table (with "entries")',

@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import { type Graph, type GraphOp, type Quantization, type Tensor, tensorType, typeRange } from '../graph/model.js';
 import { elementCount, formatShape, sameShape, windowedOutput } from '../graph/shapes.js';
 import { didYouMean } from './didYouMean.js';
+import { requireKind } from './fileKind.js';
 import { type GraphFile, graphSchema, MAX_SIDECAR_BYTES, type TensorSpec } from './graphSchema.js';
 
 export { MAX_SIDECAR_BYTES };
@@ -307,6 +308,8 @@ export function resolveGraph(graph: GraphFile, file: string): Graph {
 }
 
 export function loadGraphFile(file: string): Graph {
-  const graph = validateWith(graphSchema, readJsonFile(file, 'a graph (JSON)'), file);
+  const data = readJsonFile(file, 'a graph (JSON)');
+  requireKind(data, 'graph', file);
+  const graph = validateWith(graphSchema, data, file);
   return resolveGraph(graph, file);
 }
