@@ -43,3 +43,13 @@ export function rangeText(range: { readonly min: number; readonly max: number })
   };
   return `${show(range.min)}..${show(range.max)}`;
 }
+
+/**
+ * The memory a command may use for tensor values unless told otherwise (--max-memory,
+ * NPUSIM_MAX_MEMORY): what the graph's constants take once loaded and, for a run, every tensor the
+ * engine keeps and the largest layer's working set (src/engine/memory.ts).
+ */
+export const DEFAULT_MAX_MEMORY_BYTES = 4 * 2 ** 30;
+
+/** Bytes of one value held as a 32-bit integer, as npusim holds every tensor. */
+export const BYTES_PER_VALUE = 4;

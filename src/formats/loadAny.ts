@@ -4,7 +4,7 @@ import type { Graph } from '../graph/model.js';
 import { fileKindOf } from './fileKind.js';
 import { graphSchema } from './graphSchema.js';
 import { energyTableSchema, hardwareSchema } from './hardwareSchema.js';
-import { resolveGraph } from './loadGraph.js';
+import { type GraphLoadOptions, resolveGraph } from './loadGraph.js';
 import { type EnergyTable, energyTableFrom, type LoadedHardware, loadHardwareConfig } from './loadHardware.js';
 import { readJsonFile } from './readJson.js';
 import { validateWith } from './validate.js';
@@ -14,11 +14,11 @@ export type LoadedFile =
   | { readonly kind: 'graph'; readonly graph: Graph }
   | { readonly kind: 'energy'; readonly table: EnergyTable };
 
-export function loadAnyFile(file: string): LoadedFile {
+export function loadAnyFile(file: string, options: GraphLoadOptions = {}): LoadedFile {
   const data = readJsonFile(file, 'a hardware config, graph or energy table (JSON)');
   switch (fileKindOf(data)) {
     case 'graph':
-      return { kind: 'graph', graph: resolveGraph(validateWith(graphSchema, data, file), file) };
+      return { kind: 'graph', graph: resolveGraph(validateWith(graphSchema, data, file), file, options) };
     case 'hardware':
       return { kind: 'hardware', hardware: loadHardwareConfig(validateWith(hardwareSchema, data, file), file) };
     case 'energy':

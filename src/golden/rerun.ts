@@ -18,7 +18,7 @@ export function cachingLoader(load: GraphLoader): GraphLoader {
   };
 }
 
-export function rerunGolden(goldenFile: string, golden: GoldenFile, loadGraph: GraphLoader): GoldenFile {
+export function rerunGolden(goldenFile: string, golden: GoldenFile, loadGraph: GraphLoader, maxMemoryBytes?: number): GoldenFile {
   const root = rootOf(goldenFile, golden.root);
   const { graph, hardware, input } = golden.run;
   const spec = {
@@ -26,6 +26,7 @@ export function rerunGolden(goldenFile: string, golden: GoldenFile, loadGraph: G
     hardwareFile: resolveRecorded(root, hardware.file),
     seed: input.seed,
     root,
+    ...(maxMemoryBytes === undefined ? {} : { maxMemoryBytes }),
   };
   try {
     return recordGolden(spec, goldenFile, loadGraph);

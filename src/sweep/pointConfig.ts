@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_ZOO_QUANT, zooGraph } from '../cli/graphArgument.js';
 import { InputError } from '../errors.js';
 import { type EnergyTable, type LoadedHardware, loadHardwareData } from '../formats/loadHardware.js';
-import { loadGraphFile } from '../formats/loadGraph.js';
+import { type GraphLoadOptions, loadGraphFile } from '../formats/loadGraph.js';
 import { validateWith } from '../formats/validate.js';
 import type { Graph } from '../graph/model.js';
 import { REQUANT_MODES, ROUNDING_MODES } from '../numeric/index.js';
@@ -131,6 +131,7 @@ export class GraphVariants {
   constructor(
     private readonly graph: string,
     known: ReadonlyMap<string, Graph> = new Map(),
+    private readonly loadOptions: GraphLoadOptions = {},
   ) {
     this.graphs = new Map(known);
   }
@@ -139,7 +140,7 @@ export class GraphVariants {
     const key = graphKey(quant);
     let graph = this.graphs.get(key);
     if (graph === undefined) {
-      graph = quant === undefined ? loadGraphFile(this.graph) : zooGraph(this.graph.slice('zoo:'.length), quant);
+      graph = quant === undefined ? loadGraphFile(this.graph, this.loadOptions) : zooGraph(this.graph.slice('zoo:'.length), quant);
       this.graphs.set(key, graph);
     }
     return graph;

@@ -7,6 +7,8 @@
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { InputError } from '../errors.js';
+import { checkRunMemory } from '../engine/memory.js';
+import { DEFAULT_MAX_MEMORY_BYTES } from '../formats/bounds.js';
 import { loadHardwareFile } from '../formats/loadHardware.js';
 import { readJsonFile } from '../formats/readJson.js';
 import type { SweepRow } from './evaluate.js';
@@ -14,7 +16,7 @@ import { sweepId } from './identity.js';
 import { formatOf, LineAppender, readSweepFile, rowCells, rowText, type SweepTable, sweepColumns, tableText, writeFileAtomically } from './output.js';
 import { finalizeTable } from './pareto.js';
 import { checkParameters, pointAt, pointCount } from './points.js';
-import type { SweepSpec } from './pointConfig.js';
+import { GraphVariants, type SweepSpec } from './pointConfig.js';
 import { createProgress, type ProgressStyle } from './progress.js';
 import { parseSetOption } from './ranges.js';
 import { finishedRows } from './resume.js';
@@ -39,6 +41,8 @@ export interface SweepOptions {
   /** Aborted by Ctrl-C: the run stops and the file keeps every finished row. */
   readonly signal?: AbortSignal;
   readonly log?: (text: string) => void;
+  /** The memory limit: graph constants, and every worker's run at once (default 4 GiB). */
+  readonly maxMemoryBytes?: number;
 }
 
 export interface SweepOutcome {
@@ -123,7 +127,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     }
   }
   const todo = mine.filter((index) => !done.has(index));
-  const validated = validateSweep(spec, todo);
+  const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
+  const validated = validateSweep(spec, todo, new GraphVariants(spec.graph, new Map(), { maxMemoryBytes }));
+  if (!spec.timingOnly) {
+    // Each executor runs one point at a time; with worker threads, one run each at once.
+    const runsAtOnce = Math.max(1, Math.min(options.jobs, todo.length));
+    for (const graph of validated.graphs.all().values()) checkRunMemory(graph, maxMemoryBytes, {}, runsAtOnce);
+  }
 
   // Start from the rows kept (a cut line dropped), then append.
   writeFileAtomically(options.out, tableText(format, { columns, rows: existing.rows }));

@@ -3,6 +3,7 @@
  * when all match, 1 with a semantic diff when any differ, 2 for a bad golden. `--update` rewrites
  * the goldens that differ, printing what changed; nothing else ever writes a golden.
  */
+import { DEFAULT_MAX_MEMORY_BYTES } from '../../formats/bounds.js';
 import { compareGoldens } from '../../golden/compareGoldens.js';
 import { asJson, type GoldenFile } from '../../golden/format.js';
 import { formatSection } from '../../golden/printDiff.js';
@@ -13,7 +14,7 @@ import { loadGraphArgument } from '../graphArgument.js';
 import { DEFAULT_LINE_LIMIT } from '../../golden/printDiff.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_DIFFERENCE, EXIT_OK, paint } from '../io.js';
-import { required, wholeNumberOption } from '../options.js';
+import { maxMemoryOf, maxMemoryOption, required, wholeNumberOption } from '../options.js';
 import { writeFileAtomically } from '../outputs.js';
 
 export interface CheckOptions {
@@ -21,6 +22,7 @@ export interface CheckOptions {
   readonly update: boolean;
   /** Moved numbers printed per golden; 0 prints all. */
   readonly limit: number;
+  readonly maxMemoryBytes?: number;
 }
 
 function headline(golden: GoldenFile): string {
@@ -32,10 +34,11 @@ export function runCheckCommand(options: CheckOptions, io: CliIO): number {
   const chalk = paint(io);
   // Read every golden before running any, so a malformed one fails at once (exit 2).
   const goldens = options.files.map((file) => ({ file, golden: readGoldenFile(file) }));
-  const loadGraph = cachingLoader(loadGraphArgument);
+  const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
+  const loadGraph = cachingLoader((argument) => loadGraphArgument(argument, { maxMemoryBytes }));
   let differing = 0;
   for (const { file, golden } of goldens) {
-    const fresh = rerunGolden(file, golden, loadGraph);
+    const fresh = rerunGolden(file, golden, loadGraph, maxMemoryBytes);
     const comparison = compareGoldens(file, golden, fresh);
     const notes = comparison.inputs.filter((change) => !change.blocking).map((change) => `${change.source} ${change.field} ${change.old} -> ${change.new}`);
     if (!comparison.differs) {
@@ -65,6 +68,7 @@ export const checkCommand = defineCommand({
     parser
       .positional('traces', { type: 'string', array: true, demandOption: true, describe: 'golden trace files (.json)' })
       .option('update', { type: 'boolean', default: false, describe: 'rewrite the goldens that differ, printing what changed' })
-      .option('limit', wholeNumberOption('limit', { describe: 'moved numbers printed per golden; 0 prints all', min: 0, max: 1e9, default: DEFAULT_LINE_LIMIT })),
-  run: (args, io) => runCheckCommand({ files: required(args.traces, 'TRACE'), update: args.update, limit: args.limit }, io),
+      .option('limit', wholeNumberOption('limit', { describe: 'moved numbers printed per golden; 0 prints all', min: 0, max: 1e9, default: DEFAULT_LINE_LIMIT }))
+      .option('max-memory', maxMemoryOption),
+  run: (args, io) => runCheckCommand({ files: required(args.traces, 'TRACE'), update: args.update, limit: args.limit, maxMemoryBytes: maxMemoryOf(args.maxMemory) }, io),
 });

@@ -12,7 +12,7 @@ import { runSweep } from '../../sweep/sweep.js';
 import { ZOO_NAMES } from '../../zoo/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
-import { forceOption, GRAPH_DESCRIPTION, hardwareOption, optionalWholeNumberOption, requiredStringOption, stringOption } from '../options.js';
+import { forceOption, GRAPH_DESCRIPTION, hardwareOption, maxMemoryOf, maxMemoryOption, optionalWholeNumberOption, requiredStringOption, stringOption } from '../options.js';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
@@ -30,6 +30,7 @@ export interface SweepCommandOptions {
   readonly force: boolean;
   readonly shard: string | undefined;
   readonly progress: ProgressStyle;
+  readonly maxMemoryBytes?: number;
 }
 
 function graphOf(options: SweepCommandOptions): string {
@@ -74,6 +75,7 @@ export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): 
       progress: options.progress,
       signal: stop.signal,
       log: io.stderr,
+      ...(options.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: options.maxMemoryBytes }),
     });
   } finally {
     process.removeListener('SIGINT', onInterrupt);
@@ -109,6 +111,7 @@ export const sweepCommand = defineCommand({
       .option('jobs', optionalWholeNumberOption('jobs', { describe: 'worker threads (default and cap: the number of cores)', min: 1, max: MAX_JOBS_OPTION }))
       .option('resume', { type: 'boolean', default: false, describe: 'continue the sweep in --out, skipping the points it has' })
       .option('shard', stringOption('shard', 'run shard I of N (I/N, 1-based), or auto/N from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX'))
+      .option('max-memory', maxMemoryOption)
       .option('force', forceOption),
   run: (args, io) =>
     runSweepCommand(
@@ -125,6 +128,7 @@ export const sweepCommand = defineCommand({
         force: args.force,
         shard: args.shard,
         progress: process.stderr.isTTY === true && io.colour ? 'bar' : 'lines',
+        maxMemoryBytes: maxMemoryOf(args.maxMemory),
       },
       io,
     ),
