@@ -1,7 +1,7 @@
 /** The GRAPH argument of `run` and `schedule`: a graph file, or `zoo:NAME` for a zoo network built in memory. */
 import { InputError } from '../errors.js';
 import { graphSchema } from '../formats/graphSchema.js';
-import { loadGraphFile, resolveGraph } from '../formats/loadGraph.js';
+import { type GraphLoadOptions, loadGraphFile, resolveGraph } from '../formats/loadGraph.js';
 import { decodeElements } from '../formats/sidecar.js';
 import type { Graph } from '../graph/model.js';
 import { buildZooNetwork, ZOO_NAMES, type ZooName, type ZooOptions } from '../zoo/index.js';
@@ -36,6 +36,7 @@ export function graphArgumentFiles(argument: string): string[] {
   return argument.startsWith('zoo:') ? [] : [argument];
 }
 
-export function loadGraphArgument(argument: string): Graph {
-  return argument.startsWith('zoo:') ? zooGraph(argument.slice('zoo:'.length)) : loadGraphFile(argument);
+/** Reads a GRAPH argument; `options.maxMemoryBytes` bounds what its constants may take. */
+export function loadGraphArgument(argument: string, options: GraphLoadOptions = {}): Graph {
+  return argument.startsWith('zoo:') ? zooGraph(argument.slice('zoo:'.length)) : loadGraphFile(argument, options);
 }

@@ -3,6 +3,7 @@
  * outside its range, a fraction or a word is a usage error (exit 2), never a silently wrong number.
  */
 import type { Options } from 'yargs';
+import { DEFAULT_MAX_MEMORY_BYTES } from '../formats/bounds.js';
 import { UsageError } from './usage.js';
 
 /** Seeds drive 32-bit generators: larger values would alias smaller ones, so they are refused. */
@@ -73,4 +74,39 @@ export const GRAPH_DESCRIPTION = 'graph file, or zoo:NAME for a zoo network buil
 export function required<T>(value: T | undefined, name: string): T {
   if (value === undefined) throw new UsageError(`missing ${name}`);
   return value;
+}
+
+/** The environment variable that sets the memory limit when --max-memory is not given. */
+export const MAX_MEMORY_ENV = 'NPUSIM_MAX_MEMORY';
+
+const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 2 ** 10, kib: 2 ** 10, m: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gib: 2 ** 30, t: 2 ** 40, tib: 2 ** 40 };
+const MEMORY_RANGE = { min: 2 ** 20, max: 2 ** 50 } as const;
+
+/** "8GiB", "512MiB", "1.5G", "4294967296": a memory size in bytes (units are powers of 1024), 1 MiB..1 PiB. */
+export function parseByteSize(raw: unknown, source: string): number {
+  if (Array.isArray(raw)) throw new UsageError(`${source} is given ${raw.length} times; give it once`);
+  const text = String(raw).trim();
+  const match = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(text);
+  const unit = match === null ? undefined : BYTE_UNITS[(match[2] ?? '').toLowerCase()];
+  const bytes = match === null || unit === undefined ? Number.NaN : Math.floor(Number(match[1]) * unit);
+  if (!Number.isSafeInteger(bytes) || bytes < MEMORY_RANGE.min || bytes > MEMORY_RANGE.max) {
+    throw new UsageError(`${source} takes a memory size from 1MiB to 1024TiB, such as 8GiB, 512MiB or a number of bytes, got "${String(raw)}"`);
+  }
+  return bytes;
+}
+
+/** --max-memory: what a command may use for tensor values (docs/formats.md, "Limits"). */
+export const maxMemoryOption = {
+  type: 'string',
+  requiresArg: true,
+  describe: `the most memory for tensor values, e.g. 8GiB (default: $${MAX_MEMORY_ENV}, else 4GiB); what will not fit is refused before any work`,
+  coerce: (raw: unknown): number => parseByteSize(raw, '--max-memory'),
+} satisfies Options;
+
+/** The memory limit: --max-memory, else $NPUSIM_MAX_MEMORY, else the default. */
+export function maxMemoryOf(option: number | undefined, environment: NodeJS.ProcessEnv = process.env): number {
+  if (option !== undefined) return option;
+  const fromEnvironment = environment[MAX_MEMORY_ENV];
+  if (fromEnvironment !== undefined && fromEnvironment !== '') return parseByteSize(fromEnvironment, MAX_MEMORY_ENV);
+  return DEFAULT_MAX_MEMORY_BYTES;
 }

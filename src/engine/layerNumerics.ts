@@ -7,7 +7,8 @@
 import type { HardwareConfig } from '../formats/hardwareSchema.js';
 import type { Quantization, Tensor } from '../graph/model.js';
 import { typeRange } from '../graph/model.js';
-import { type RequantParams, powerOfTwoShift, quantizeMultiplier, roundFloat } from '../numeric/index.js';
+import { realScaleOf } from '../graph/quantization.js';
+import { layerMultiplier, multiplierBuild, ortLayerScale, type RequantParams, powerOfTwoShift, quantizeMultiplier, roundFloat } from '../numeric/index.js';
 
 export class LayerNumericsError extends Error {}
 
@@ -66,13 +67,12 @@ export function channelRequantParams(
   for (let channel = 0; channel < channels; channel += 1) {
     const weightScale = weightScales[weightScales.length === 1 ? 0 : channel] ?? 1;
     if (mode === 'ort-float') {
-      params.push({ mode, scale: Math.fround(Math.fround(inputScale * weightScale) / outputScale) });
+      params.push({ mode, scale: ortLayerScale(inputScale, weightScale, outputScale) });
       continue;
     }
     // TFLM's per-tensor fully connected multiplies the two scales in float32 first.
-    const real = perTensorFullyConnected ? Math.fround(inputScale * weightScale) / outputScale : (inputScale * weightScale) / outputScale;
-    const build = mode === 'tflite-single' || mode === 'cmsis-nn-single' ? 'single' : 'double';
-    const { multiplier, shift } = quantizeMultiplier(real, build);
+    const real = layerMultiplier(inputScale, weightScale, outputScale, perTensorFullyConnected);
+    const { multiplier, shift } = quantizeMultiplier(real, multiplierBuild(mode));
     if (mode === 'hvx') params.push({ mode, multiplier, shift, rounding: rounding ?? 'half-up' });
     else params.push({ mode, multiplier, shift });
   }
@@ -90,7 +90,7 @@ export type FusedActivation = 'none' | 'relu' | 'relu6' | { readonly min: number
 export function activationBounds(output: Tensor, activation: FusedActivation): { low: number; high: number } {
   if (activation === 'none') return { low: -Infinity, high: Infinity };
   const zeroPoint = zeroPointOf(output);
-  const scale = output.quant?.kind === 'dfp' ? 2 ** -(output.quant.fractionalBits + output.quant.shiftBias) : (output.quant?.scales[0] ?? 1);
+  const scale = realScaleOf(output);
   const quantize = (real: number): number => zeroPoint + roundFloat(Math.fround(Math.fround(real) / Math.fround(scale)), 'half-away');
   if (activation === 'relu') return { low: zeroPoint, high: Infinity };
   if (activation === 'relu6') return { low: zeroPoint, high: quantize(6) };

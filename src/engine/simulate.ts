@@ -8,11 +8,12 @@ import type { LoadedHardware } from '../formats/loadHardware.js';
 import type { GraphOp } from '../formats/graphSchema.js';
 import type { EnergyAction } from '../hardware/energyActions.js';
 import { type Graph, type Tensor, typeRange } from '../graph/model.js';
+import { fixedPointExponent, realScaleOf } from '../graph/quantization.js';
 import { elementCount } from '../graph/shapes.js';
 import { eventClock } from '../lower/eventClock.js';
 import { type ArrayOp, isArrayOp, poolGeometry } from '../lower/geometry.js';
 import { type ActionCounts, type ArrayLayerSchedule, type GraphSchedule, type LayerSchedule, lowerGraph, type VectorLayerSchedule } from '../lower/schedule.js';
-import { powerOfTwoShift, type RequantParams, requantize, type StochasticSite, stochasticSite } from '../numeric/index.js';
+import { type RequantParams, requantize, type StochasticSite, stochasticSite } from '../numeric/index.js';
 import { priceActions } from './energy.js';
 import { convolve } from './kernels/conv.js';
 import { addHvx, addOrt, addParams, addShiftOnly, addTflite, avgPoolRounded, avgPoolTflite, type ClipCounter, clipCounter, globalAvgPoolOrt, maxPool } from './kernels/vector.js';
@@ -66,11 +67,6 @@ function tensorOf(graph: Graph, name: string): Tensor {
   return tensor;
 }
 
-/** A tensor's power-of-two exponent for shift-only arithmetic: value = (x - zp) * 2^exponent. */
-function exponentOf(tensor: Tensor): number {
-  if (tensor.quant?.kind === 'dfp') return -(tensor.quant.fractionalBits + tensor.quant.shiftBias);
-  return -powerOfTwoShift(tensor.quant?.scales[0] ?? 1);
-}
 
 class Simulation {
   private readonly values = new Map<string, Int32Array>();
@@ -168,11 +164,7 @@ class Simulation {
     const inputNames = op.op === 'add' || op.op === 'concat' ? op.inputs : [op.input];
     const inputs = inputNames.map((name) => tensorOf(this.graph, name));
     let values: Int32Array;
-    const scaleOf = (tensor: Tensor): number => {
-      if (tensor.quant?.kind === 'affine') return tensor.quant.scales[0] ?? 1;
-      if (tensor.quant?.kind === 'dfp') return 2 ** -(tensor.quant.fractionalBits + tensor.quant.shiftBias);
-      return 1;
-    };
+    const scaleOf = realScaleOf;
     const first = inputs[0];
     if (first === undefined) throw new Error('an op without inputs');
     const { rounding = 'half-up', stochasticSeed, shiftBias = 0 } = config.requant;
@@ -188,8 +180,8 @@ class Simulation {
           const draws = rounding === 'stochastic' ? { a: site('add-a') as StochasticSite, b: site('add-b') as StochasticSite, out: site('add-out') as StochasticSite } : undefined;
           values = addHvx(operand(a), operand(b), addParams(scaleOf(a), scaleOf(b), scaleOf(output), 'double'), zeroPointOf(output), range, rounding, counter, draws);
         } else if (mode === 'shift-only') {
-          const fixed = (tensor: Tensor) => ({ data: this.valuesOf(tensor.name), zeroPoint: zeroPointOf(tensor), exponent: exponentOf(tensor) });
-          values = addShiftOnly(fixed(a), fixed(b), { zeroPoint: zeroPointOf(output), exponent: exponentOf(output) }, shiftBias, range, rounding, counter, site('add'));
+          const fixed = (tensor: Tensor) => ({ data: this.valuesOf(tensor.name), zeroPoint: zeroPointOf(tensor), exponent: fixedPointExponent(tensor) });
+          values = addShiftOnly(fixed(a), fixed(b), { zeroPoint: zeroPointOf(output), exponent: fixedPointExponent(output) }, shiftBias, range, rounding, counter, site('add'));
         } else {
           values = addTflite(operand(a), operand(b), scaleOf(output), zeroPointOf(output), range, mode === 'tflite-single' || mode === 'cmsis-nn-single' ? 'single' : 'double', counter);
         }

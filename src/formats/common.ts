@@ -1,5 +1,6 @@
 /** Schema pieces shared by the hardware config, the graph and the energy table. */
 import { z } from 'zod';
+import { rangeText } from './bounds.js';
 
 /** An element type written as in the field: s8, u8, s4, u4, s16, u16 (signedness, then bits). */
 export const ELEMENT_TYPES = ['s4', 'u4', 's8', 'u8', 's16', 'u16'] as const;
@@ -13,9 +14,12 @@ export function parseElementType(name: ElementTypeName): { bits: number; signed:
   return { bits: Number(name.slice(1)), signed: name.startsWith('s') };
 }
 
-export const positiveInt = (what: string) => z.int().min(1).describe(what);
-export const nonNegativeInt = (what: string) => z.int().min(0).describe(what);
-export const positiveNumber = (what: string) => z.number().positive().describe(what);
+/** A number in min..max (both inclusive); the description states the range and `npusim schema` prints it. */
+export const boundedNumber = (what: string, range: { readonly min: number; readonly max: number }) =>
+  z.number().min(range.min).max(range.max).describe(`${what}; range ${rangeText(range)}`);
+/** A whole number in min..max. */
+export const boundedInt = (what: string, range: { readonly min: number; readonly max: number }) =>
+  z.int().min(range.min).max(range.max).describe(`${what}; range ${rangeText(range)}`);
 
 /** Where a number or a design comes from: a paper, a datasheet, a table. */
 export const source = z.string().min(1).describe('where the numbers come from (paper, table, datasheet, node)');

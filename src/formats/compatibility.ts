@@ -1,12 +1,16 @@
 /**
- * What a graph needs from the hardware it runs on: operand modes the array supports and
- * requantization outputs the mode can produce. Whether each layer's tiles fit the SRAM is the
- * schedule's question (src/lower/schedule.ts).
+ * What a graph needs from the hardware it runs on: operand modes the array supports, ops and
+ * outputs the requantization mode defines, and numerics the engine can compute exactly under it
+ * (src/formats/numericDomain.ts). Whether each layer's tiles fit the SRAM is the schedule's
+ * question (src/lower/schedule.ts).
  */
 import { InputError } from '../errors.js';
 import type { Graph, Tensor } from '../graph/model.js';
 import { formatJsonPath } from './jsonPath.js';
 import type { HardwareConfig } from './hardwareSchema.js';
+import { checkGraphNumerics, type RequantSetting, requantSettingOf } from './numericDomain.js';
+
+export { type RequantSetting, requantSettingOf };
 
 /** Throws InputError (naming the graph file and op) when the graph cannot run on the hardware. */
 export function checkGraphOnHardware(graph: Graph, config: HardwareConfig, hardwareFile: string): void {
@@ -27,14 +31,27 @@ export function checkGraphOnHardware(graph: Graph, config: HardwareConfig, hardw
         }
       }
     }
-    checkVectorOp(graph, op, index, config);
-    if (config.requant.mode === 'hvx' && op.op !== 'reshape') {
+  });
+  checkGraphForRequant(graph, requantSettingOf(config), ` of ${hardwareFile}`);
+}
+
+/**
+ * The rules that depend on the requantization mode alone (and the accumulator width, rounding
+ * and S-DFP bias beside it): the zoo checks every network it writes against them. `whose` names
+ * where the mode comes from in messages (" of hw.json"), or is empty.
+ */
+export function checkGraphForRequant(graph: Graph, setting: RequantSetting, whose = ''): void {
+  graph.ops.forEach((op, index) => {
+    const path = formatJsonPath(['ops', index]);
+    checkVectorOp(graph, op, index, setting.mode);
+    if (setting.mode === 'hvx' && op.op !== 'reshape') {
       const output = graph.tensors.get(op.output);
       if (output !== undefined && !output.type.signed && output.type.bits === 16) {
-        throw new InputError(`the hvx requantization mode of ${hardwareFile} produces outputs of up to 8 bits or signed 16 bits, not u16`, graph.file, `${path}.output`);
+        throw new InputError(`the hvx requantization mode${whose} produces outputs of up to 8 bits or signed 16 bits, not u16`, graph.file, `${path}.output`);
       }
     }
   });
+  checkGraphNumerics(graph, setting);
 }
 
 function sameQuantization(a: Tensor, b: Tensor): boolean {
@@ -48,8 +65,7 @@ function sameQuantization(a: Tensor, b: Tensor): boolean {
  * onnxruntime's windowed QLinearAveragePool is not modelled; the Add kernels take up to 8-bit inputs
  * except in shift-only mode.
  */
-function checkVectorOp(graph: Graph, op: Graph['ops'][number], index: number, config: HardwareConfig): void {
-  const mode = config.requant.mode;
+function checkVectorOp(graph: Graph, op: Graph['ops'][number], index: number, mode: RequantSetting['mode']): void {
   const path = formatJsonPath(['ops', index]);
   const output = graph.tensors.get(op.output);
   if (output === undefined) return;

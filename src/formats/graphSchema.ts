@@ -3,27 +3,36 @@
  * this zod schema validates files, types the model and generates the published JSON Schema.
  */
 import { z } from 'zod';
-import { ELEMENT_TYPES, nonNegativeInt, positiveInt } from './common.js';
+import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, MAX_DIMENSION, MAX_STRIDE } from './bounds.js';
+import { boundedInt, boundedNumber, ELEMENT_TYPES } from './common.js';
+
+/** The most bytes a graph's sidecars may hold (2 GiB): far beyond any edge model, and within what a typed array can address. */
+export const MAX_SIDECAR_BYTES = 2 ** 31;
+
+const DIMENSION = { min: 1, max: MAX_DIMENSION } as const;
+const PADDING = { min: 0, max: MAX_DIMENSION } as const;
+const AXIS = { min: 0, max: 3 } as const;
 
 export const TENSOR_TYPES = [...ELEMENT_TYPES, 's32'] as const;
 export type TensorTypeName = (typeof TENSOR_TYPES)[number];
 
-const scale = z.number().positive().describe('real value of one integer step');
+// A float32 normal number: the libraries npusim reproduces store scales as float32.
+const scale = boundedNumber('real value of one integer step, a normal float32 value', { min: FLOAT32_MIN_NORMAL, max: FLOAT32_MAX });
 
 export const quantSchema = z
   .union([
     z.strictObject({
       scale: scale,
-      zeroPoint: z.int().describe('integer that represents real 0'),
+      zeroPoint: z.int().describe("integer that represents real 0, within the tensor type's range"),
     }),
     z.strictObject({
       scale: z.array(scale).min(1).describe('one scale per channel'),
-      zeroPoint: z.union([z.int(), z.array(z.int()).min(1)]).default(0).describe('one zero point, or one per channel'),
-      axis: nonNegativeInt('the channel axis the scales run along'),
+      zeroPoint: z.union([z.int(), z.array(z.int()).min(1)]).default(0).describe("one zero point, or one per channel, within the tensor type's range"),
+      axis: boundedInt('the channel axis the scales run along', AXIS),
     }),
     z.strictObject({
-      fractionalBits: z.int().min(-64).max(64).describe('dynamic fixed point: value = q * 2^-fractionalBits'),
-      shiftBias: z.int().min(-32).max(32).optional().describe('S-DFP exponent bias: value = q * 2^-(fractionalBits + shiftBias)'),
+      fractionalBits: z.int().min(-64).max(64).describe('dynamic fixed point: value = q * 2^-fractionalBits; range -64..64'),
+      shiftBias: z.int().min(-32).max(32).optional().describe('S-DFP exponent bias: value = q * 2^-(fractionalBits + shiftBias); range -32..32'),
     }),
   ])
   .describe('quantization: per tensor (scale, zeroPoint), per channel (scale[], zeroPoint, axis), or dynamic fixed point (fractionalBits)');
@@ -31,13 +40,13 @@ export const quantSchema = z
 export const sidecarSchema = z
   .strictObject({
     file: z.string().min(1).describe('little-endian binary file, relative to the graph file'),
-    offset: nonNegativeInt('byte offset of the first element'),
+    offset: boundedInt('byte offset of the first element', { min: 0, max: MAX_SIDECAR_BYTES }),
   })
   .describe('data in a sidecar binary file; int4 packs two values a byte, low nibble first');
 
 export const tensorSchema = z
   .strictObject({
-    shape: z.array(positiveInt('dimension')).min(1).max(4).describe('NHWC for activations; OHWI conv weights; [1,KH,KW,C*M] depthwise; [O,K] fully connected; [C] bias'),
+    shape: z.array(boundedInt('dimension', DIMENSION)).min(1).max(4).describe('NHWC for activations; OHWI conv weights; [1,KH,KW,C*M] depthwise; [O,K] fully connected; [C] bias'),
     type: z.enum(TENSOR_TYPES).describe('element type (s32 for biases)'),
     quant: quantSchema.optional(),
     data: z.union([z.array(z.int()), sidecarSchema]).optional().describe('constant data: inline, or in a sidecar file'),
@@ -45,12 +54,13 @@ export const tensorSchema = z
   .describe('a tensor');
 
 const tensorName = z.string().min(1).describe('name of a tensor in "tensors"');
-const pair = (what: string) => z.tuple([positiveInt(what), positiveInt(what)]).describe(`${what} [height, width]`);
+const pair = (what: string, range: { readonly min: number; readonly max: number }) => z.tuple([boundedInt(what, range), boundedInt(what, range)]).describe(`${what} [height, width]`);
+const stridePair = (what: string) => pair(what, { min: 1, max: MAX_STRIDE });
 export const explicitPaddingSchema = z.strictObject({
-  top: nonNegativeInt('rows above'),
-  left: nonNegativeInt('columns left'),
-  bottom: nonNegativeInt('rows below'),
-  right: nonNegativeInt('columns right'),
+  top: boundedInt('rows above', PADDING),
+  left: boundedInt('columns left', PADDING),
+  bottom: boundedInt('rows below', PADDING),
+  right: boundedInt('columns right', PADDING),
 });
 const padding = z
   .union([z.enum(['same', 'valid']), explicitPaddingSchema])
@@ -59,7 +69,7 @@ const padding = z
 export const activationSchema = z
   .union([
     z.enum(['none', 'relu', 'relu6']),
-    z.strictObject({ min: z.number().describe('real lower bound'), max: z.number().describe('real upper bound') }),
+    z.strictObject({ min: boundedNumber('real lower bound', { min: -FLOAT32_MAX, max: FLOAT32_MAX }), max: boundedNumber('real upper bound', { min: -FLOAT32_MAX, max: FLOAT32_MAX }) }),
   ])
   .default('none')
   .describe('fused activation: none, relu, relu6, or a clamp {min, max} in real values');
@@ -74,16 +84,16 @@ const conv = {
   weights: tensorName,
   bias: tensorName.optional(),
   output: tensorName,
-  stride: pair('stride').default([1, 1]),
-  dilation: pair('dilation').default([1, 1]),
+  stride: stridePair('stride').default([1, 1]),
+  dilation: stridePair('dilation').default([1, 1]),
   padding,
   activation: activationSchema,
 };
 
 export const opSchema = z.discriminatedUnion('op', [
-  z.strictObject({ ...conv, op: z.literal('conv2d'), groups: positiveInt('groups').default(1) }).describe('2-D convolution, weights OHWI'),
+  z.strictObject({ ...conv, op: z.literal('conv2d'), groups: boundedInt('groups', DIMENSION).default(1) }).describe('2-D convolution, weights OHWI'),
   z
-    .strictObject({ ...conv, op: z.literal('depthwise_conv2d'), depthMultiplier: positiveInt('output channels per input channel').default(1) })
+    .strictObject({ ...conv, op: z.literal('depthwise_conv2d'), depthMultiplier: boundedInt('output channels per input channel', DIMENSION).default(1) })
     .describe('depthwise convolution, weights [1,KH,KW,C*M]'),
   z
     .strictObject({ ...base, op: z.literal('fully_connected'), input: tensorName, weights: tensorName, bias: tensorName.optional(), output: tensorName, activation: activationSchema })
@@ -92,14 +102,14 @@ export const opSchema = z.discriminatedUnion('op', [
     .strictObject({ ...base, op: z.literal('add'), inputs: z.tuple([tensorName, tensorName]), output: tensorName, activation: activationSchema })
     .describe('element-wise add, both inputs rescaled to the output'),
   z
-    .strictObject({ ...base, op: z.literal('max_pool'), input: tensorName, output: tensorName, filter: pair('window'), stride: pair('stride').default([1, 1]), dilation: pair('dilation').default([1, 1]), padding, activation: activationSchema })
+    .strictObject({ ...base, op: z.literal('max_pool'), input: tensorName, output: tensorName, filter: pair('window', DIMENSION), stride: stridePair('stride').default([1, 1]), dilation: stridePair('dilation').default([1, 1]), padding, activation: activationSchema })
     .describe('max pooling'),
   z
-    .strictObject({ ...base, op: z.literal('avg_pool'), input: tensorName, output: tensorName, filter: pair('window'), stride: pair('stride').default([1, 1]), padding, activation: activationSchema })
+    .strictObject({ ...base, op: z.literal('avg_pool'), input: tensorName, output: tensorName, filter: pair('window', DIMENSION), stride: stridePair('stride').default([1, 1]), padding, activation: activationSchema })
     .describe('average pooling over the valid taps'),
   z.strictObject({ ...base, op: z.literal('global_avg_pool'), input: tensorName, output: tensorName }).describe('average over the whole H x W'),
   z
-    .strictObject({ ...base, op: z.literal('concat'), inputs: z.array(tensorName).min(2), output: tensorName, axis: nonNegativeInt('axis').default(3) })
+    .strictObject({ ...base, op: z.literal('concat'), inputs: z.array(tensorName).min(2), output: tensorName, axis: boundedInt('axis', AXIS).default(3) })
     .describe('concatenation along an axis (channels by default)'),
   z.strictObject({ ...base, op: z.literal('reshape'), input: tensorName, output: tensorName }).describe('reshape or flatten; the output tensor gives the shape'),
   z

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { REQUANT_MODES } from '../numeric/requant.js';
 import { ROUNDING_MODES } from '../numeric/rounding.js';
-import { elementType, nonNegativeInt, positiveInt, positiveNumber, source } from './common.js';
+import { BYTES_PER_CYCLE, CLOCK_MHZ, LATENCY_CYCLES, MACS_PER_PE_PER_CYCLE, OP_CYCLES, OUTPUTS_PER_CYCLE, PICOJOULES, SRAM_KIB } from './bounds.js';
+import { boundedInt, boundedNumber, elementType, source } from './common.js';
 
 export const DATAFLOWS = ['ws', 'os', 'is'] as const;
 export type Dataflow = (typeof DATAFLOWS)[number];
@@ -14,7 +15,7 @@ export const operandModeSchema = z
   .strictObject({
     weights: elementType,
     activations: elementType,
-    macsPerPePerCycle: z.number().positive().max(16).describe('MACs one PE completes per cycle in this mode (e.g. 2 for int4 on an int8 PE, 0.25 for int16 on an int8 PE)'),
+    macsPerPePerCycle: boundedNumber('MACs one PE completes per cycle in this mode (e.g. 2 for int4 on an int8 PE, 0.25 for int16 on an int8 PE)', MACS_PER_PE_PER_CYCLE),
   })
   .describe('an operand mode the array supports: weight and activation types and the throughput it reaches');
 
@@ -42,7 +43,7 @@ export const requantSchema = z
     rounding: z.enum(ROUNDING_MODES).optional().describe('rounding, only for the hvx and shift-only modes (library modes fix their own)'),
     shiftBias: z.int().min(-32).max(32).optional().describe('S-DFP exponent bias added to every shift-only shift'),
     stochasticSeed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('seed of stochastic rounding'),
-    outputsPerCycle: positiveInt('outputs the dedicated unit requantizes per cycle (default: one per array column)').optional(),
+    outputsPerCycle: boundedInt('outputs the dedicated unit requantizes per cycle (default: one per array column)', OUTPUTS_PER_CYCLE).optional(),
   })
   .describe('the requantization unit');
 
@@ -53,15 +54,15 @@ export const vectorSchema = z
     vectorBytes: z.literal([64, 128]).describe('bytes per vector register (HVX: 64 or 128)'),
     issueSlots: z.int().min(1).max(8).describe('vector instructions issued per cycle'),
     opCycles: z
-      .strictObject(Object.fromEntries(VECTOR_OPS.map((op) => [op, positiveInt(`cycles per ${op} vector instruction`).optional()])))
+      .strictObject(Object.fromEntries(VECTOR_OPS.map((op) => [op, boundedInt(`cycles per ${op} vector instruction`, OP_CYCLES).optional()])))
       .default({})
       .describe('cycles of each vector op per vector; an op left out costs 1'),
   })
   .describe('the vector unit (HVX-like)');
 
 export const sramBankSchema = z.strictObject({
-  kib: positiveNumber('capacity in KiB'),
-  bytesPerCycle: positiveNumber('read/write bandwidth in bytes per cycle'),
+  kib: boundedNumber('capacity in KiB', SRAM_KIB),
+  bytesPerCycle: boundedNumber('read/write bandwidth in bytes per cycle', BYTES_PER_CYCLE),
 });
 
 export const memorySchema = z
@@ -78,8 +79,8 @@ export const memorySchema = z
       .describe('on-chip SRAM: unified, or split into inputs, weights and outputs'),
     dram: z
       .strictObject({
-        bytesPerCycle: positiveNumber('DRAM bandwidth in bytes per array cycle'),
-        latencyCycles: nonNegativeInt('cycles from a DRAM request to its first byte'),
+        bytesPerCycle: boundedNumber('DRAM bandwidth in bytes per array cycle', BYTES_PER_CYCLE),
+        latencyCycles: boundedInt('cycles from a DRAM request to its first byte', LATENCY_CYCLES),
       })
       .describe('off-chip DRAM'),
     doubleBuffering: z.boolean().describe('tiles are double buffered, so DRAM transfers overlap compute'),
@@ -88,7 +89,7 @@ export const memorySchema = z
 
 export const energyEntrySchema = z.strictObject({
   action: z.string().min(1).describe('the priced action, e.g. mac.s8xs8, sram.read.byte, dram.byte'),
-  pJ: z.number().min(0).describe('energy per action in picojoules'),
+  pJ: boundedNumber('energy per action in picojoules', PICOJOULES),
   source: source,
   scaling: z.string().optional().describe('the scaling rule applied to the source number, if any'),
 });
@@ -109,7 +110,7 @@ export const hardwareSchema = z
     name: z.string().min(1).describe('name of this NPU'),
     description: z.string().optional(),
     sources: z.array(source).optional().describe('where the numbers of this config come from'),
-    clockMHz: positiveNumber('clock frequency in MHz'),
+    clockMHz: boundedNumber('clock frequency in MHz', CLOCK_MHZ),
     array: arraySchema,
     accumulator: accumulatorSchema,
     requant: requantSchema,

@@ -5,34 +5,36 @@
  */
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { type Graph, type GraphOp, type Quantization, type Tensor, tensorType, typeRange } from '../graph/model.js';
+import { type Graph, type GraphOp, opMacs, type Quantization, type Tensor, tensorType, typeRange } from '../graph/model.js';
 import { elementCount, formatShape, sameShape, windowedOutput } from '../graph/shapes.js';
 import { didYouMean } from './didYouMean.js';
-import { type GraphFile, graphSchema, type TensorSpec } from './graphSchema.js';
+import { requireKind } from './fileKind.js';
+import { type GraphFile, graphSchema, MAX_SIDECAR_BYTES, type TensorSpec } from './graphSchema.js';
+
+export { MAX_SIDECAR_BYTES };
 import { formatJsonPath } from './jsonPath.js';
-import { readUpTo } from './readFile.js';
+import { BYTES_PER_VALUE, DEFAULT_MAX_MEMORY_BYTES, MAX_EXACT_INTEGER, MAX_TENSOR_ELEMENTS } from './bounds.js';
+import { formatBytes, readUpTo } from './readFile.js';
 import { readJsonFile } from './readJson.js';
 import { byteLength, decodeElements } from './sidecar.js';
 import { validateWith } from './validate.js';
 
-/** The most a graph's sidecars may hold (2 GiB): far beyond any edge model, and within what a typed array can address. */
-export const MAX_SIDECAR_BYTES = 2 ** 31;
 
 class GraphChecker {
   private readonly sidecars = new Map<string, Uint8Array>();
 
-  /** The sidecar files read, by absolute path. */
+  /** The sidecar files read, by absolute path (not those given in memory). */
   sidecarFiles(): string[] {
-    return [...this.sidecars.keys()];
+    return [...this.sidecars.keys()].filter((file) => !this.inMemory.has(file));
   }
+
+  private readonly inMemory = new Set<string>();
 
   constructor(
     private readonly file: string,
     private readonly graph: GraphFile,
-    sidecars: ReadonlyMap<string, Uint8Array> = new Map(),
-  ) {
-    for (const [path, bytes] of sidecars) this.sidecars.set(resolve(path), bytes);
-  }
+    private readonly options: GraphLoadOptions,
+  ) {}
 
   fail(message: string, path: readonly PropertyKey[]): never {
     throw new InputError(message, this.file, formatJsonPath(path));
@@ -54,6 +56,12 @@ class GraphChecker {
   private readSidecar(relative: string, path: readonly PropertyKey[]): Uint8Array {
     const absolute = resolve(dirname(this.file), relative);
     let bytes = this.sidecars.get(absolute);
+    const given = this.options.sidecars?.get(relative);
+    if (bytes === undefined && given !== undefined) {
+      bytes = given;
+      this.sidecars.set(absolute, bytes);
+      this.inMemory.add(absolute);
+    }
     if (bytes === undefined) {
       const needed = this.sidecarNeeds().get(absolute) ?? 0;
       if (!Number.isSafeInteger(needed) || needed > MAX_SIDECAR_BYTES) {
@@ -127,7 +135,37 @@ class GraphChecker {
     return decodeElements(bytes.subarray(spec.data.offset, spec.data.offset + needed), type, count);
   }
 
+  /**
+   * Before any data is read: every tensor fits one typed array, and the constants, decoded to
+   * 32-bit integers beside the sidecar bytes read, fit the memory limit.
+   */
+  private checkSizes(): void {
+    let constantBytes = 0;
+    let largest: { name: string; bytes: number } | undefined;
+    for (const [name, spec] of Object.entries(this.graph.tensors)) {
+      const count = elementCount(spec.shape);
+      if (count > MAX_TENSOR_ELEMENTS) {
+        this.fail(
+          `shape ${formatShape(spec.shape)} has ${count} elements; npusim holds a tensor in one typed array of at most ${MAX_TENSOR_ELEMENTS} (2^32) elements`,
+          ['tensors', name, 'shape'],
+        );
+      }
+      if (spec.data === undefined) continue;
+      const bytes = count * BYTES_PER_VALUE + (Array.isArray(spec.data) ? 0 : byteLength(tensorType(spec.type), count));
+      constantBytes += bytes;
+      if (largest === undefined || bytes > largest.bytes) largest = { name, bytes };
+    }
+    const limit = this.options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
+    if (largest !== undefined && constantBytes > limit) {
+      this.fail(
+        `the graph's constants need about ${formatBytes(constantBytes)} to load (as 32-bit integers, beside the sidecar bytes read), the largest "${largest.name}" ${formatBytes(largest.bytes)}; the memory limit is ${formatBytes(limit)} (--max-memory or NPUSIM_MAX_MEMORY)`,
+        ['tensors', largest.name, 'data'],
+      );
+    }
+  }
+
   tensors(): Map<string, Tensor> {
+    this.checkSizes();
     const tensors = new Map<string, Tensor>();
     for (const [name, spec] of Object.entries(this.graph.tensors)) {
       tensors.set(name, { name, shape: spec.shape, type: tensorType(spec.type), quant: this.quantization(spec, name), data: this.data(spec, name) });
@@ -150,6 +188,7 @@ function checkOps(checker: GraphChecker, graph: GraphFile, tensors: ReadonlyMap<
   for (const [name, tensor] of tensors) if (tensor.data !== undefined) available.add(name);
   const opNames = new Map<string, number>();
   const producedBy = new Map<string, number>();
+  let totalMacs = 0;
   graph.ops.forEach((op, index) => {
     const path: OpPath = ['ops', index];
     const earlier = opNames.get(op.name);
@@ -173,6 +212,7 @@ function checkOps(checker: GraphChecker, graph: GraphFile, tensors: ReadonlyMap<
       );
     }
     checkShapes(checker, op, path, get, output);
+    totalMacs = checkExactArithmetic(checker, op, path, tensors, totalMacs);
     available.add(op.output);
     producedBy.set(op.output, index);
   });
@@ -180,6 +220,36 @@ function checkOps(checker: GraphChecker, graph: GraphFile, tensors: ReadonlyMap<
     if (!tensors.has(name)) checker.fail(`tensor "${name}" is not defined in $.tensors${didYouMean(name, names)}`, ['outputs', index]);
     if (!producedBy.has(name)) checker.fail(`graph output "${name}" is not produced by any op`, ['outputs', index]);
   });
+}
+
+/**
+ * MAC counts and exact partial sums stay within exact integer arithmetic (2^53): a layer's MACs,
+ * the graph's, and the largest sum a layer can form, |bias| + K * max|w| * max|x - zp|. Returns the
+ * MACs so far.
+ */
+function checkExactArithmetic(checker: GraphChecker, op: GraphOp, path: OpPath, tensors: ReadonlyMap<string, Tensor>, macsBefore: number): number {
+  const macs = opMacs(op, tensors);
+  if (macs > MAX_EXACT_INTEGER) {
+    checker.fail(`${op.op} "${op.name}" has ${macs} MACs, past 2^53, where counts stop being exact integers`, path);
+  }
+  const total = macsBefore + macs;
+  if (total > MAX_EXACT_INTEGER) checker.fail(`the graph's MACs reach ${total} at ${op.op} "${op.name}", past 2^53, where counts stop being exact integers`, path);
+  if (op.op === 'conv2d' || op.op === 'depthwise_conv2d' || op.op === 'fully_connected') {
+    const weights = tensors.get(op.weights);
+    const input = tensors.get(op.input);
+    if (weights !== undefined && input !== undefined) {
+      const [, kh = 1, kw = 1, channels = 1] = weights.shape;
+      const depth = op.op === 'fully_connected' ? (weights.shape[1] ?? 1) : op.op === 'depthwise_conv2d' ? kh * kw : kh * kw * channels;
+      const largest = 2 ** 31 + depth * 2 ** (weights.type.bits - 1) * (2 ** input.type.bits - 1);
+      if (largest > MAX_EXACT_INTEGER) {
+        checker.fail(
+          `${op.op} "${op.name}" sums ${depth} products of ${weights.type.name} weights and ${input.type.name} inputs per output: its exact sum can reach about 2^${Math.ceil(Math.log2(largest))}, past 2^53, where npusim's exact arithmetic ends; split the layer or narrow its operands`,
+          path,
+        );
+      }
+    }
+  }
+  return total;
 }
 
 type Getter = (name: string, field: readonly PropertyKey[], role: 'activation' | 'constant' | 'output') => Tensor;
@@ -301,18 +371,24 @@ function checkShapes(checker: GraphChecker, op: GraphOp, path: OpPath, get: Gett
   }
 }
 
-/**
- * Checks a schema-valid graph and resolves it. `sidecars` holds sidecar bytes not yet on disk (a
- * graph an importer is about to write), by path; other sidecars are read.
- */
-export function resolveGraph(graph: GraphFile, file: string, sidecars?: ReadonlyMap<string, Uint8Array>): Graph {
-  const checker = new GraphChecker(file, graph, sidecars);
+export interface GraphLoadOptions {
+  /** The memory the graph's constants may take once loaded (default DEFAULT_MAX_MEMORY_BYTES). */
+  readonly maxMemoryBytes?: number;
+  /** Sidecars held in memory, by the name the graph's data references give (a zoo network being built). */
+  readonly sidecars?: ReadonlyMap<string, Uint8Array>;
+}
+
+/** Checks a schema-valid graph and resolves it. */
+export function resolveGraph(graph: GraphFile, file: string, options: GraphLoadOptions = {}): Graph {
+  const checker = new GraphChecker(file, graph, options);
   const tensors = checker.tensors();
   checkOps(checker, graph, tensors);
   return { name: graph.name, file, sourceFiles: [file, ...checker.sidecarFiles()], inputs: graph.inputs, outputs: graph.outputs, tensors, ops: graph.ops };
 }
 
-export function loadGraphFile(file: string): Graph {
-  const graph = validateWith(graphSchema, readJsonFile(file, 'a graph (JSON)'), file);
-  return resolveGraph(graph, file);
+export function loadGraphFile(file: string, options: GraphLoadOptions = {}): Graph {
+  const data = readJsonFile(file, 'a graph (JSON)');
+  requireKind(data, 'graph', file);
+  const graph = validateWith(graphSchema, data, file);
+  return resolveGraph(graph, file, options);
 }

@@ -9,6 +9,7 @@ import { ENERGY_ACTIONS, type EnergyAction, MAC_ACTIONS } from '../hardware/ener
 import { LIBRARY_ROUNDING, takesRounding } from '../numeric/requant.js';
 import { closestName, didYouMean } from './didYouMean.js';
 import { type EnergyTableFile, energyTableSchema, type HardwareConfig, hardwareSchema } from './hardwareSchema.js';
+import { requireKind } from './fileKind.js';
 import { ENERGY_TABLES_DIR } from './paths.js';
 import { readJsonFile } from './readJson.js';
 import { validateWith } from './validate.js';
@@ -137,7 +138,9 @@ export function energyTableFrom(table: Omit<EnergyTableFile, '$schema'>, file: s
 }
 
 export function loadEnergyTableFile(file: string): EnergyTable {
-  const table = validateWith(energyTableSchema, readJsonFile(file, 'an energy table (JSON)'), file);
+  const data = readJsonFile(file, 'an energy table (JSON)');
+  requireKind(data, 'energy', file);
+  const table = validateWith(energyTableSchema, data, file);
   return energyTableFrom(table, file, '$');
 }
 
@@ -170,6 +173,8 @@ export function loadHardwareData(data: unknown, label: string, relativeTo: strin
 
 /** Reads, validates and checks a hardware config file. */
 export function loadHardwareFile(file: string): LoadedHardware {
-  const config = validateWith(hardwareSchema, readJsonFile(file, 'a hardware config (JSON)'), file);
+  const data = readJsonFile(file, 'a hardware config (JSON)');
+  requireKind(data, 'hardware', file);
+  const config = validateWith(hardwareSchema, data, file);
   return loadHardwareConfig(config, file);
 }

@@ -40,6 +40,8 @@ export interface BoundedRead {
   readonly bytes: Buffer;
   /** True when the file holds more than `maxBytes` (only the first `maxBytes` are in `bytes`). */
   readonly truncated: boolean;
+  /** With `stopAtNul`: the offset of the first NUL byte, where reading stopped. */
+  readonly nulAt?: number;
 }
 
 function openForReading(file: string, what: string): { descriptor: number; size: number | undefined } {
@@ -58,7 +60,7 @@ function openForReading(file: string, what: string): { descriptor: number; size:
   return { descriptor, size: stat.isFile() && stat.size > 0 ? stat.size : undefined };
 }
 
-function readDescriptor(descriptor: number, sizeHint: number | undefined, maxBytes: number, file: string, what: string): BoundedRead {
+function readDescriptor(descriptor: number, sizeHint: number | undefined, maxBytes: number, file: string, what: string, stopAtNul = false): BoundedRead {
   let buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, sizeHint ?? 64 * 1024));
   let length = 0;
   for (;;) {
@@ -76,6 +78,10 @@ function readDescriptor(descriptor: number, sizeHint: number | undefined, maxByt
       throw new InputError(reasonFor(error, what), file);
     }
     if (read === 0) break;
+    if (stopAtNul) {
+      const nulAt = buffer.subarray(length, length + read).indexOf(0);
+      if (nulAt >= 0) return { bytes: buffer.subarray(0, length + nulAt), truncated: false, nulAt: length + nulAt };
+    }
     length += read;
   }
   return { bytes: buffer.subarray(0, Math.min(length, maxBytes)), truncated: length > maxBytes };
@@ -111,5 +117,25 @@ export function readBoundedFile(file: string, maxBytes: number, what: string): B
 /** A UTF-8 text file of at most `maxBytes`, without a leading byte-order mark. */
 export function readTextFile(file: string, what: string, maxBytes: number = READ_LIMITS.json): string {
   const text = readBoundedFile(file, maxBytes, what).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * A UTF-8 text file that can hold no NUL byte (JSON, CSV): reading stops at the first one, so a
+ * binary file or a device such as /dev/zero fails after one chunk, not at the size limit.
+ * `onNul` receives the text before the NUL and returns the error to throw.
+ */
+export function readNulFreeTextFile(file: string, what: string, maxBytes: number, onNul: (textBefore: string) => InputError): string {
+  const { descriptor, size } = openForReading(file, what);
+  let read: BoundedRead;
+  try {
+    if (size !== undefined && size > maxBytes) throw new InputError(`is larger than ${formatBytes(maxBytes)}, the most npusim reads for ${what}`, file);
+    read = readDescriptor(descriptor, size, maxBytes, file, what, true);
+  } finally {
+    closeSync(descriptor);
+  }
+  if (read.nulAt !== undefined) throw onNul(read.bytes.toString('utf8'));
+  if (read.truncated) throw new InputError(`is larger than ${formatBytes(maxBytes)}, the most npusim reads for ${what}`, file);
+  const text = read.bytes.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

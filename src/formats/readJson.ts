@@ -6,7 +6,7 @@ import { type ParseError, parse as parseTolerant, printParseErrorCode } from 'js
 import { InputError } from '../errors.js';
 import { formatJsonPath } from './jsonPath.js';
 import { findDuplicateKey, findTooDeep, MAX_JSON_DEPTH } from './jsonStructure.js';
-import { READ_LIMITS, readTextFile } from './readFile.js';
+import { READ_LIMITS, readNulFreeTextFile } from './readFile.js';
 
 /** Line and column (1-based) of a character offset. */
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
@@ -80,5 +80,9 @@ export function parseJsonText(rawText: string, file: string): unknown {
 }
 
 export function readJsonFile(file: string, what: string): unknown {
-  return parseJsonText(readTextFile(file, what, READ_LIMITS.json), file);
+  const text = readNulFreeTextFile(file, what, READ_LIMITS.json, (before) => {
+    const where = lineAndColumn(before, before.length);
+    return new InputError(`not valid JSON: a NUL byte, which JSON text never holds (a binary file or a device?); expected ${what}`, file, `${where.line}:${where.column}`);
+  });
+  return parseJsonText(text, file);
 }

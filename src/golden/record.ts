@@ -3,10 +3,12 @@
  * the per-layer result. `npusim golden` writes this record; `npusim check` builds a fresh one and
  * compares it with the file.
  */
+import { checkRunMemory } from '../engine/memory.js';
 import { simulate } from '../engine/simulate.js';
 import type { LayerResult, SimulationResult } from '../engine/result.js';
 import { ENERGY_COMPONENTS } from '../engine/result.js';
 import type { EventLocation } from '../engine/overflow.js';
+import { DEFAULT_MAX_MEMORY_BYTES } from '../formats/bounds.js';
 import { checkGraphOnHardware } from '../formats/compatibility.js';
 import { loadHardwareFile } from '../formats/loadHardware.js';
 import { READ_LIMITS, readBoundedFile } from '../formats/readFile.js';
@@ -38,6 +40,8 @@ export interface GoldenSpec {
   readonly seed: number;
   /** The folder recorded paths are relative to (absolute, or relative to the working directory). */
   readonly root: string;
+  /** The memory the run may use (not recorded: it changes no number). */
+  readonly maxMemoryBytes?: number;
 }
 
 /** Loads a graph argument; `check` passes a cache so a zoo network is built once for all goldens. */
@@ -105,6 +109,7 @@ export function recordGolden(spec: GoldenSpec, goldenFile: string, loadGraph: Gr
   const hardware = loadHardwareFile(spec.hardwareFile);
   const graph = loadGraph(spec.graph);
   checkGraphOnHardware(graph, hardware.config, hardware.file);
+  checkRunMemory(graph, spec.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES);
   const result = simulate(graph, hardware, { seed: spec.seed, ...(onProgress === undefined ? {} : { onProgress }) });
   const graphRecord: GoldenGraph = spec.graph.startsWith('zoo:')
     ? { zoo: spec.graph.slice('zoo:'.length), sha256: sha256OfGraph(graph) }

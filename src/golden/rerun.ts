@@ -18,7 +18,14 @@ export function cachingLoader(load: GraphLoader): GraphLoader {
   };
 }
 
-export function rerunGolden(goldenFile: string, golden: GoldenFile, loadGraph: GraphLoader, onProgress?: (done: number, total: number) => void): GoldenFile {
+export interface RerunOptions {
+  /** The memory limit of the run (default 4 GiB). */
+  readonly maxMemoryBytes?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export function rerunGolden(goldenFile: string, golden: GoldenFile, loadGraph: GraphLoader, options: RerunOptions = {}): GoldenFile {
+  const { maxMemoryBytes, onProgress } = options;
   const root = rootOf(goldenFile, golden.root);
   const { graph, hardware, input } = golden.run;
   const spec = {
@@ -26,6 +33,7 @@ export function rerunGolden(goldenFile: string, golden: GoldenFile, loadGraph: G
     hardwareFile: resolveRecorded(root, hardware.file),
     seed: input.seed,
     root,
+    ...(maxMemoryBytes === undefined ? {} : { maxMemoryBytes }),
   };
   try {
     return recordGolden(spec, goldenFile, loadGraph, onProgress);

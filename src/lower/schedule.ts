@@ -13,6 +13,7 @@ import { type GraphOp, type Graph, type Tensor } from '../graph/model.js';
 import type { ScaleSimConfig } from '../scalesim/config.js';
 import { elementCount } from '../graph/shapes.js';
 import { type EnergyAction, macAction } from '../hardware/energyActions.js';
+import { checkLayerCounts, checkTotalCounts } from './exactCounts.js';
 import { type ArrayOp, type ConvGeometry, convGeometry, isArrayOp } from './geometry.js';
 import { type GemmShape, type Mapping, mapLayer } from './mapping.js';
 import { scaleSimArrayCycles, scaleSimConfigFor } from './scaleSimTiming.js';
@@ -131,7 +132,12 @@ class Lowering {
   }
 
   lower(): GraphSchedule {
-    const layers = this.graph.ops.map((op, index) => (isArrayOp(op) ? this.arrayLayer(op, index) : this.vectorLayer(op)));
+    const layers = this.graph.ops.map((op, index) => {
+      const layer = isArrayOp(op) ? this.arrayLayer(op, index) : this.vectorLayer(op);
+      checkLayerCounts(layer, index, this.graph.file, this.hardwareFile);
+      return layer;
+    });
+    checkTotalCounts(layers, this.graph.file);
     const { bytesPerCycle, latencyCycles } = this.config.memory.dram;
     return {
       graph: this.graph.name,

@@ -10,4 +10,5 @@ export * from './cmsisnn.js';
 export * from './hvx.js';
 export * from './ort.js';
 export * from './requant.js';
+export * from './requantDomain.js';
 export * from './accumulator.js';

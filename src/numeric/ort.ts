@@ -32,3 +32,11 @@ export function ortQuantizeLinear(x: number, scale: number, zeroPoint: number, l
   const clamped = Math.min(Math.max(quotient, lo - zeroPoint), hi - zeroPoint);
   return roundFloat(clamped, 'half-even') + zeroPoint;
 }
+
+/**
+ * QLinearGlobalAveragePool's float32 scale: fl32(s_in / fl32(s_out * fl32(H * W))), applied to
+ * the sum of (x - zp) over the H x W taps.
+ */
+export function ortGlobalAveragePoolScale(inputScale: number, outputScale: number, area: number): number {
+  return Math.fround(inputScale / Math.fround(outputScale * Math.fround(area)));
+}

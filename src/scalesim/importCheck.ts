@@ -5,7 +5,7 @@
  * refusal is told in SCALE-Sim's terms: the .cfg setting (file:line:column) or topology row that
  * became the value npusim rejects, and npusim's rule.
  */
-import { resolve } from 'node:path';
+import { basename } from 'node:path';
 import { InputError } from '../errors.js';
 import { checkGraphOnHardware } from '../formats/compatibility.js';
 import { graphSchema } from '../formats/graphSchema.js';
@@ -128,7 +128,8 @@ export function checkImportedGraph(files: ImportedGraphFiles, hardware: LoadedHa
   checkSizes(files);
   try {
     const graphFile = validateWith(graphSchema, JSON.parse(files.graphText) as unknown, files.graphFile);
-    const graph = resolveGraph(graphFile, files.graphFile, new Map([[resolve(files.sidecarFile), files.sidecar]]));
+    // The graph names its sidecar as the file beside it, as the importer writes it.
+    const graph = resolveGraph(graphFile, files.graphFile, { sidecars: new Map([[basename(files.sidecarFile), files.sidecar]]) });
     checkGraphOnHardware(graph, hardware.config, files.hardwareFile);
     lowerGraph(graph, hardware.config, files.hardwareFile);
   } catch (error) {

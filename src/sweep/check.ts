@@ -13,11 +13,16 @@
  * Every config is still validated with its own values. The check yields to the event loop as it
  * goes, so Ctrl-C stops it, and reports progress.
  */
+import { checkRunMemory } from '../engine/memory.js';
 import { InputError } from '../errors.js';
+import { DEFAULT_MAX_MEMORY_BYTES } from '../formats/bounds.js';
+import { checkGraphForRequant } from '../formats/compatibility.js';
+import { type RequantSetting, requantSettingOf } from '../formats/numericDomain.js';
 import type { EnergyTable, LoadedHardware } from '../formats/loadHardware.js';
 import type { Graph } from '../graph/model.js';
 import { lowerGraph } from '../lower/schedule.js';
 import { ZOO_NAMES, type ZooName } from '../zoo/index.js';
+import { checkZooGraphForMode } from '../zoo/build.js';
 import { zooSkeleton } from '../zoo/skeleton.js';
 import { describePoint, pointAt, pointDigits } from './points.js';
 import { checkQuantParameters, GraphVariants, graphKey, HardwareChecker, isQuantPath, pointLabel, pointQuant, type SweepSpec, type ZooQuant } from './pointConfig.js';
@@ -54,6 +59,9 @@ const YIELD_EVERY_MS = 50;
 export interface CheckOptions {
   /** Mark points that cannot run instead of failing the sweep. */
   readonly skipInvalid: boolean;
+  /** The memory a run may take (graph constants and working set), and how many runs go at once. */
+  readonly maxMemoryBytes?: number;
+  readonly runsAtOnce?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -193,6 +201,9 @@ class PointChecker {
   private readonly quantOfVariant = new Map<number, ZooQuant | undefined>();
   private readonly familyIds = new Map<number, number>();
   private readonly fileGraph: Graph | undefined;
+  /** The graph variant and requantization setting of each pair some runnable point uses, by pair number. */
+  private readonly pairs = new Numbering();
+  private readonly pairSettings: Array<{ readonly quant: ZooQuant | undefined; readonly setting: RequantSetting }> = [];
 
   constructor(
     private readonly spec: SweepSpec,
@@ -227,8 +238,16 @@ class PointChecker {
     return [...this.quantOfVariant.values()];
   }
 
-  /** The point's value family, or the error that keeps it from running. */
-  check(index: number): Checked<number> {
+  /**
+   * The (graph variant, requantization setting) pairs runnable points use: whether a graph's scales
+   * fit the mode is a question of its numbers, which the skeletons lowered here do not have.
+   */
+  usedPairs(): ReadonlyArray<{ readonly quant: ZooQuant | undefined; readonly setting: RequantSetting }> {
+    return this.pairSettings;
+  }
+
+  /** The point's value family and its (variant, setting) pair, or the error that keeps it from running. */
+  check(index: number): Checked<{ readonly family: number; readonly pair: number }> {
     const { spec, digits } = this;
     pointDigits(spec.parameters, spec.zip, index, digits);
     const point = pointAt(spec.parameters, spec.zip, index);
@@ -243,11 +262,15 @@ class PointChecker {
     });
     if (lowering !== null) return { error: lowering };
     if (!this.quantOfVariant.has(variant)) this.quantOfVariant.set(variant, quant.ok.quant);
+    const setting = requantSettingOf(hardware.ok.config);
+    const pairCount = this.pairs.size;
+    const pair = this.pairs.of(`${variant}:${JSON.stringify(setting)}`);
+    if (pair === pairCount) this.pairSettings.push({ quant: quant.ok.quant, setting });
     // A timing-only sweep computes no values, so all its points are one family.
     const key = spec.timingOnly ? 0 : variant * this.valueKey.span + this.valueKey.of(digits);
     let family = this.familyIds.get(key);
     if (family === undefined) this.familyIds.set(key, (family = this.familyIds.size));
-    return { ok: family };
+    return { ok: { family, pair } };
   }
 
   private quantCheck(quant: ZooQuant | undefined): QuantCheck {
@@ -256,7 +279,10 @@ class PointChecker {
     return { quant, variant: this.variants.of(graphKey(quant)), structure: this.structures.of(JSON.stringify([weightBits, activationBits, perChannel, signedActivations, requant])) };
   }
 
-  /** What a point's lowering is checked on: the graph file itself, or the zoo network's skeleton. */
+  /**
+   * What a point's lowering is checked on: the graph file itself, or the zoo network's skeleton,
+   * first checked against the rules of the mode it is built for, as building the network would.
+   */
   private structureGraph(structure: number, quant: ZooQuant | undefined): Graph {
     if (this.fileGraph !== undefined) return this.fileGraph;
     let skeleton = this.skeletons.get(structure);
@@ -264,6 +290,7 @@ class PointChecker {
       skeleton = zooSkeleton(this.spec.graph.slice('zoo:'.length) as ZooName, quant as ZooQuant);
       this.skeletons.set(structure, skeleton);
     }
+    checkZooGraphForMode(skeleton, quant as ZooQuant);
     return skeleton;
   }
 }
@@ -290,10 +317,12 @@ const MAX_NAMED_REASONS = 3;
 export async function checkPoints(spec: SweepSpec, indices: readonly number[], options: CheckOptions): Promise<CheckedPoints | undefined> {
   checkQuantParameters(spec);
   checkZooName(spec.graph);
-  const graphs = new GraphVariants(spec.graph);
+  const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
+  const graphs = new GraphVariants(spec.graph, new Map(), { maxMemoryBytes });
   const checker = new PointChecker(spec, graphs);
   const total = indices.length;
   const families = new Int32Array(total);
+  const pairs = new Int32Array(total);
   const reasonIds = new Map<string, number>();
   const reasons: string[] = [];
   // Only points that cannot run have an entry, so a clean sweep keeps none.
@@ -312,27 +341,52 @@ export async function checkPoints(spec: SweepSpec, indices: readonly number[], o
     const index = indices[position] as number;
     const result = checker.check(index);
     if ('ok' in result) {
-      families[position] = result.ok;
+      families[position] = result.ok.family;
+      pairs[position] = result.ok.pair;
       continue;
     }
+    markInvalid(position, result.error);
+  }
+  function markInvalid(position: number, error: InputError): void {
     families[position] = -1;
     invalid += 1;
-    const reason = result.error.describe();
+    const reason = error.describe();
     let id = reasonIds.get(reason);
     if (id === undefined) {
       reasonIds.set(reason, (id = reasons.length));
       reasons.push(reason);
-      if (firstInvalid.length < MAX_NAMED_REASONS) firstInvalid.push(namedError(spec, index, result.error));
+      if (firstInvalid.length < MAX_NAMED_REASONS) firstInvalid.push(namedError(spec, indices[position] as number, error));
     }
     reasonOf.set(position, id);
   }
+  const refuseIfInvalid = (): void => {
+    const [first, ...others] = firstInvalid;
+    if (first !== undefined && (!options.skipInvalid || invalid === total)) throw new InvalidPointsError(first, others, invalid, total);
+  };
   options.onProgress?.(total, total);
-  const [first, ...others] = firstInvalid;
-  if (first !== undefined && (!options.skipInvalid || invalid === total)) throw new InvalidPointsError(first, others, invalid, total);
-  // Build the networks the runnable points need (seconds each for MobileNet), and only those.
+  refuseIfInvalid();
+  // Build the networks the runnable points need (seconds each for MobileNet), and only those; each
+  // must fit the memory limit, and its numbers (scales, multipliers) the requantization of each config.
   for (const quant of checker.usedVariants()) {
     if (options.signal?.aborted === true) return undefined;
-    graphs.get(quant);
+    const graph = graphs.get(quant);
+    if (!spec.timingOnly) checkRunMemory(graph, maxMemoryBytes, {}, options.runsAtOnce ?? 1);
+  }
+  const pairFailures = checker.usedPairs().map(({ quant, setting }) => {
+    try {
+      checkGraphForRequant(graphs.get(quant), setting, ` of ${spec.hardwareFile}`);
+      return undefined;
+    } catch (error) {
+      if (error instanceof InputError) return error;
+      throw error;
+    }
+  });
+  if (pairFailures.some((failure) => failure !== undefined)) {
+    for (let position = 0; position < total; position += 1) {
+      const failure = families[position] === -1 ? undefined : pairFailures[pairs[position] as number];
+      if (failure !== undefined) markInvalid(position, failure);
+    }
+    refuseIfInvalid();
   }
   return {
     graphs,

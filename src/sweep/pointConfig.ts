@@ -8,7 +8,7 @@ import { DEFAULT_ZOO_QUANT, zooGraph } from '../cli/graphArgument.js';
 import { InputError } from '../errors.js';
 import { type HardwareConfig, hardwareSchema } from '../formats/hardwareSchema.js';
 import { checkHardwareRules, type EnergyTable, type LoadedHardware, loadHardwareData } from '../formats/loadHardware.js';
-import { loadGraphFile } from '../formats/loadGraph.js';
+import { type GraphLoadOptions, loadGraphFile } from '../formats/loadGraph.js';
 import { validateWith } from '../formats/validate.js';
 import type { Graph } from '../graph/model.js';
 import { REQUANT_MODES, ROUNDING_MODES } from '../numeric/index.js';
@@ -183,6 +183,7 @@ export class GraphVariants {
   constructor(
     private readonly graph: string,
     known: ReadonlyMap<string, Graph> = new Map(),
+    private readonly loadOptions: GraphLoadOptions = {},
   ) {
     this.graphs = new Map(known);
   }
@@ -191,7 +192,7 @@ export class GraphVariants {
     const key = graphKey(quant);
     let graph = this.graphs.get(key);
     if (graph === undefined) {
-      graph = quant === undefined ? loadGraphFile(this.graph) : zooGraph(this.graph.slice('zoo:'.length), quant);
+      graph = quant === undefined ? loadGraphFile(this.graph, this.loadOptions) : zooGraph(this.graph.slice('zoo:'.length), quant);
       this.graphs.set(key, graph);
     }
     return graph;

@@ -7,6 +7,7 @@
 import { existsSync, truncateSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { InputError } from '../errors.js';
+import { DEFAULT_MAX_MEMORY_BYTES } from '../formats/bounds.js';
 import { loadHardwareFile } from '../formats/loadHardware.js';
 import { readJsonFile } from '../formats/readJson.js';
 import { checkPoints } from './check.js';
@@ -43,6 +44,8 @@ export interface SweepOptions {
   readonly log?: (text: string) => void;
   readonly onCheckProgress?: (done: number, total: number) => void;
   readonly onRunProgress?: (done: number, total: number) => void;
+  /** The memory limit: graph constants, and every worker's run at once (default 4 GiB). */
+  readonly maxMemoryBytes?: number;
 }
 
 export interface SweepOutcome {
@@ -172,7 +175,14 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     summary: undefined,
     ...rest,
   });
-  const checked = await checkPoints(spec, todo, { skipInvalid: options.skipInvalid, ...(options.signal === undefined ? {} : { signal: options.signal }), ...(options.onCheckProgress === undefined ? {} : { onProgress: options.onCheckProgress }) });
+  const checked = await checkPoints(spec, todo, {
+    skipInvalid: options.skipInvalid,
+    maxMemoryBytes: options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES,
+    // Each executor runs one point at a time; with worker threads, one run each at once.
+    runsAtOnce: Math.max(1, Math.min(options.jobs, todo.length)),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.onCheckProgress === undefined ? {} : { onProgress: options.onCheckProgress }),
+  });
   if (checked === undefined) return outcome('check', {});
   const [first] = checked.firstInvalid;
   if (first !== undefined) {

@@ -5,14 +5,17 @@
  * ranges chosen from the observed values so that a few outliers clip, then integer weights, biases,
  * scales and zero points, written as an npusim graph with a little-endian sidecar.
  */
+import { InputError } from '../errors.js';
+import { checkGraphForRequant } from '../formats/compatibility.js';
 import type { GraphFile, GraphOp } from '../formats/graphSchema.js';
+import { resolveGraph } from '../formats/loadGraph.js';
 import { encodeElements } from '../formats/sidecar.js';
-import { tensorType } from '../graph/model.js';
+import { type Graph, tensorType } from '../graph/model.js';
 import { type RequantMode, type RoundingMode, roundFloat, stochasticSite } from '../numeric/index.js';
 import { applyActivation, convFloat, type FloatWeights, fullyConnectedFloat, poolFloat } from './float.js';
 import { type ZooName, zooTopology } from './networks.js';
 import { Random } from './random.js';
-import type { Layer, Topology } from './topology.js';
+import type { Layer, Padding, Topology } from './topology.js';
 
 export interface ZooOptions {
   readonly seed: number;
@@ -237,6 +240,49 @@ class NetworkQuantizer {
     return values;
   }
 
+  /** A pooling window over the whole image without padding: onnxruntime's QLinearGlobalAveragePool. */
+  private wholeImage(layer: Extract<Layer, { kind: 'maxPool' | 'avgPool' }>): boolean {
+    const [, height, width] = this.shapeOf(layer.input);
+    return layer.filter[0] === height && layer.filter[1] === width && unpadded(layer.padding);
+  }
+
+  /**
+   * A windowed average pool for ort-float, whose windowed QLinearAveragePool npusim does not model:
+   * the same average as a depthwise convolution with unit weights of scale 1 / (KH x KW) and the
+   * input's quantization at the output, which onnxruntime runs as QLinearConv. Exact only without
+   * padding (a padded window averages its valid taps); a padded one is refused with the reason.
+   */
+  private averageAsDepthwise(layer: Extract<Layer, { kind: 'maxPool' | 'avgPool' }>): void {
+    if (!unpadded(layer.padding)) {
+      throw new InputError(
+        `${this.topology.name}: the ort-float mode models no windowed average pooling (onnxruntime's QLinearAveragePool), and "${layer.name}" pads its windows, so it cannot be written as a depthwise convolution either; choose another --requant`,
+        `zoo:${this.topology.name}`,
+      );
+    }
+    const inputShape = this.shapeOf(layer.input);
+    const channels = inputShape[3] ?? 1;
+    const [kh, kw] = layer.filter;
+    const values = poolFloat(this.floatOf(layer.input), inputShape, 'avgPool', layer.filter, layer.stride, layer.padding).values;
+    const outputShape = this.shapeOf(layer.output);
+    const clipped = this.activation(layer.output, outputShape, values, this.ranges.get(layer.input) ?? observedRange(values));
+    const inputQuant = this.graph.tensors[layer.input]?.quant;
+    const outputTensor = this.graph.tensors[layer.output];
+    if (outputTensor !== undefined && inputQuant !== undefined) outputTensor.quant = inputQuant;
+    const weightType = `s${this.options.weightBits}` as 's8';
+    const scale = Math.fround(1 / (kh * kw));
+    const weights = `${layer.name}.weights`;
+    const count = kh * kw * channels;
+    this.graph.tensors[weights] = {
+      shape: [1, kh, kw, channels],
+      type: weightType,
+      quant: this.options.perChannel ? { scale: Array.from({ length: channels }, () => scale), zeroPoint: 0, axis: 3 } : { scale, zeroPoint: 0 },
+      data: this.addData(new Array<number>(count).fill(1), weightType),
+    };
+    this.graph.ops.push({ name: layer.name, op: 'depthwise_conv2d', input: layer.input, weights, output: layer.output, stride: layer.stride, dilation: [1, 1], padding: layer.padding, activation: 'none', depthMultiplier: 1 });
+    const pixels = (outputShape[1] ?? 1) * (outputShape[2] ?? 1);
+    this.summaries.push({ name: layer.name, op: 'depthwise_conv2d', macs: pixels * channels * kh * kw, params: count, clippedFraction: clipped });
+  }
+
   private poolOp(layer: Extract<Layer, { kind: 'maxPool' | 'avgPool' }>): GraphOp {
     const common = { name: layer.name, input: layer.input, output: layer.output, filter: layer.filter, stride: layer.stride, padding: layer.padding, activation: 'none' as const };
     return layer.kind === 'maxPool' ? { ...common, op: 'max_pool', dilation: [1, 1] } : { ...common, op: 'avg_pool' };
@@ -291,6 +337,10 @@ class NetworkQuantizer {
       case 'avgPool':
       case 'globalAvgPool':
       case 'flatten': {
+        if (layer.kind === 'avgPool' && this.options.requant === 'ort-float' && !this.wholeImage(layer)) {
+          this.averageAsDepthwise(layer);
+          return;
+        }
         const input = this.floatOf(layer.input);
         const inputShape = this.shapeOf(layer.input);
         let values: Float32Array;
@@ -320,6 +370,10 @@ class NetworkQuantizer {
   }
 }
 
+function unpadded(padding: Padding): boolean {
+  return padding === 'valid' || (typeof padding === 'object' && Object.values(padding).every((side) => side === 0));
+}
+
 function outside(code: number, min: number, max: number): boolean {
   return code < min || code > max;
 }
@@ -329,8 +383,39 @@ function typeRangeOf(name: string): { min: number; max: number } {
   return type.signed ? { min: -(2 ** (type.bits - 1)), max: 2 ** (type.bits - 1) - 1 } : { min: 0, max: 2 ** type.bits - 1 };
 }
 
+/**
+ * A zoo network, checked before it is returned against every rule of the requantization mode it
+ * was built for (the ops the mode defines, its multipliers' domain), so that the zoo writes only
+ * graphs npusim runs under that mode; what cannot be is refused with the reason.
+ */
 export function buildZooNetwork(name: ZooName, options: ZooOptions): ZooNetwork {
-  return buildNetwork(zooTopology(name), options);
+  const network = buildNetwork(zooTopology(name), options);
+  checkForMode(network, options);
+  return network;
+}
+
+/** The accumulator width the check assumes: the widest, so that the network runs at any width. */
+const CHECKED_ACCUMULATOR_BITS = 48;
+
+function checkForMode(network: ZooNetwork, options: ZooOptions): void {
+  const label = `zoo:${network.graph.name}`;
+  const graph = resolveGraph(structuredClone(network.graph), label, { sidecars: new Map([[options.sidecarFile, network.sidecar]]) });
+  checkZooGraphForMode(graph, options);
+}
+
+/**
+ * The mode rules on a resolved zoo graph (the network or its skeleton: the rules that do not
+ * depend on the weights' numbers give the same answer on both), refused as the zoo refuses them.
+ */
+export function checkZooGraphForMode(graph: Graph, options: Pick<ZooOptions, 'requant' | 'weightBits' | 'activationBits' | 'signedActivations'>): void {
+  const label = `zoo:${graph.name}`;
+  try {
+    checkGraphForRequant(graph, { mode: options.requant, rounding: undefined, shiftBias: 0, accumulatorBits: CHECKED_ACCUMULATOR_BITS });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const quant = `W${options.weightBits}A${options.activationBits} ${options.signedActivations ? 'signed' : 'unsigned'}`;
+    throw new InputError(`the network built for --requant ${options.requant} (${quant}) would not run under that mode: ${error.message}`, label, error.location);
+  }
 }
 
 /** Any topology, built the zoo's way (the SCALE-Sim importer builds its layers with it). */

@@ -3,12 +3,12 @@
  * byte for byte), resuming after an interruption, and exit 2 on bad paths and values.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { digestFolder, REPO, temporaryDirectory } from '../support/files.js';
+import { digestFolder, FIXTURES, REPO, temporaryDirectory } from '../support/files.js';
 
 const HW = join(REPO, 'configs/edge-npu.json');
 const BIN = join(REPO, 'bin/npusim.js');
@@ -418,6 +418,25 @@ describe('npusim sweep: points the config cannot run', () => {
       expect(resumed.exitCode).toBe(0);
       expect(readFileSync(partial, 'utf8')).toBe(readFileSync(whole, 'utf8'));
     }
+  });
+
+  it("a graph whose scales one requantization mode cannot represent: that mode's points cannot run", async () => {
+    const directory = temporaryDirectory();
+    copyFileSync(join(FIXTURES, 'tiny.bin'), join(directory, 'tiny.bin'));
+    const graph = join(directory, 'tiny-graph.json');
+    const json = JSON.parse(readFileSync(join(FIXTURES, 'tiny-graph.json'), 'utf8')) as { tensors: Record<string, { quant: { scale: number[] } }> };
+    (json.tensors['conv.weights'] as { quant: { scale: number[] } }).quant.scale[1] = 1e11;
+    writeFileSync(graph, JSON.stringify(json));
+    const sweep = ['sweep', graph, '--hw', HW_RELATIVE, '--set', 'requant.mode=tflite-double,ort-float', '--jobs', '1'];
+    const reason = `$.tensors["conv.weights"].quant.scale[1]: conv2d "conv": effective scale 5e10 (input 0.05 x weight 1e11 / output 0.1) is outside what tflite-double can represent (a multiplier below 2^31 with a shift of -31..30: effective scales below 2^30)`;
+    const refused = await runCli([...sweep, '--out', join(directory, 'a.csv')]);
+    expect(refused.stderr.split('\n')[0]).toBe(`error: ${graph} (sweep point 0: requant.mode=tflite-double):${reason}`);
+    expect(refused.exitCode).toBe(2);
+    const out = join(directory, 'b.csv');
+    expect((await runCli([...sweep, '--skip-invalid', '--out', out])).exitCode).toBe(0);
+    const rows = lines(out);
+    expect(rows[1]?.startsWith('0,tflite-double,,,')).toBe(true);
+    expect(rows[2]?.startsWith('1,ort-float,978,')).toBe(true);
   });
 
   it('when none can run, --skip-invalid is still exit 2: there is nothing to sweep', async () => {

@@ -3,6 +3,7 @@
  * when all match, 1 with a semantic diff when any differ, 2 for a bad golden. `--update` rewrites
  * the goldens that differ, printing what changed; nothing else ever writes a golden.
  */
+import { DEFAULT_MAX_MEMORY_BYTES } from '../../formats/bounds.js';
 import { compareGoldens } from '../../golden/compareGoldens.js';
 import { asJson, type GoldenFile } from '../../golden/format.js';
 import { formatSection } from '../../golden/printDiff.js';
@@ -13,7 +14,7 @@ import { loadGraphArgument } from '../graphArgument.js';
 import { DEFAULT_LINE_LIMIT } from '../../golden/printDiff.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_DIFFERENCE, EXIT_OK, paint } from '../io.js';
-import { required, wholeNumberOption } from '../options.js';
+import { maxMemoryOf, maxMemoryOption, required, wholeNumberOption } from '../options.js';
 import { writeFileAtomically } from '../outputs.js';
 import { progressBar } from '../progress.js';
 
@@ -22,6 +23,7 @@ export interface CheckOptions {
   readonly update: boolean;
   /** Moved numbers printed per golden; 0 prints all. */
   readonly limit: number;
+  readonly maxMemoryBytes?: number;
 }
 
 function headline(golden: GoldenFile): string {
@@ -33,12 +35,16 @@ export function runCheckCommand(options: CheckOptions, io: CliIO): number {
   const chalk = paint(io);
   // Read every golden before running any, so a malformed one fails at once (exit 2).
   const goldens = options.files.map((file) => ({ file, golden: readGoldenFile(file) }));
-  const loadGraph = cachingLoader(loadGraphArgument);
+  const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
+  const loadGraph = cachingLoader((argument) => loadGraphArgument(argument, { maxMemoryBytes }));
   let differing = 0;
   const bar = progressBar(io, 'check', '');
   try {
     for (const [index, { file, golden }] of goldens.entries()) {
-      const rerun = rerunGolden(file, golden, loadGraph, (done, total) => bar.update(index + done / total, goldens.length, `golden ${index + 1}/${goldens.length} ${file}`));
+      const rerun = rerunGolden(file, golden, loadGraph, {
+        maxMemoryBytes,
+        onProgress: (done, total) => bar.update(index + done / total, goldens.length, `golden ${index + 1}/${goldens.length} ${file}`),
+      });
       // The bar comes back with the next golden's progress; it must not cut through this one's lines.
       bar.stop();
       const comparison = compareGoldens(file, golden, rerun);
@@ -73,6 +79,7 @@ export const checkCommand = defineCommand({
     parser
       .positional('traces', { type: 'string', array: true, demandOption: true, describe: 'golden trace files (.json)' })
       .option('update', { type: 'boolean', default: false, describe: 'rewrite the goldens that differ, printing what changed' })
-      .option('limit', wholeNumberOption('limit', { describe: 'moved numbers printed per golden; 0 prints all', min: 0, max: 1e9, default: DEFAULT_LINE_LIMIT })),
-  run: (args, io) => runCheckCommand({ files: required(args.traces, 'TRACE'), update: args.update, limit: args.limit }, io),
+      .option('limit', wholeNumberOption('limit', { describe: 'moved numbers printed per golden; 0 prints all', min: 0, max: 1e9, default: DEFAULT_LINE_LIMIT }))
+      .option('max-memory', maxMemoryOption),
+  run: (args, io) => runCheckCommand({ files: required(args.traces, 'TRACE'), update: args.update, limit: args.limit, maxMemoryBytes: maxMemoryOf(args.maxMemory) }, io),
 });

@@ -3,8 +3,10 @@
  * is a graph file, or `zoo:NAME` for a zoo network built in memory with the default options. Every
  * output (--out, --trace, --dump) is planned and checked before the graph is even loaded.
  */
+import { checkRunMemory } from '../../engine/memory.js';
 import { simulate } from '../../engine/simulate.js';
 import { InputError } from '../../errors.js';
+import { DEFAULT_MAX_MEMORY_BYTES } from '../../formats/bounds.js';
 import { checkGraphOnHardware } from '../../formats/compatibility.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
 import { decodeNpy, encodeNpy, MAX_NPY_HEADER_BYTES, npyDtype, npyDtypeName } from '../../formats/npy.js';
@@ -18,7 +20,7 @@ import { chromeTraceJson, DEFAULT_MAX_TILE_EVENTS, TRACE_DETAILS, type TraceDeta
 import { defineCommand } from '../command.js';
 import { graphArgumentFiles, loadGraphArgument } from '../graphArgument.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
-import { forceOption, GRAPH_DESCRIPTION, hardwareOption, MAX_SEED, required, stringOption, wholeNumberOption } from '../options.js';
+import { forceOption, GRAPH_DESCRIPTION, hardwareOption, MAX_SEED, maxMemoryOf, maxMemoryOption, required, stringOption, wholeNumberOption } from '../options.js';
 import { OutputPlan, writeAll } from '../outputs.js';
 import { progressBar } from '../progress.js';
 
@@ -40,6 +42,8 @@ export interface RunOptions {
   readonly traceDetail?: TraceDetail;
   readonly traceMaxEvents?: number;
   readonly force: boolean;
+  /** The memory limit (--max-memory, NPUSIM_MAX_MEMORY); the default when left out. */
+  readonly maxMemoryBytes?: number;
 }
 
 /** The --input option: a seed (a whole number 0..2^32-1) or a .npy file. */
@@ -98,10 +102,12 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
   const trace = plan.optionalFile(options.trace, '--trace');
   const dumpFolder = options.dump === undefined ? undefined : plan.folder(options.dump, '--dump');
 
+  const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
   const hardware = loadHardwareFile(options.hardware);
-  const graph = loadGraphArgument(options.graph);
+  const graph = loadGraphArgument(options.graph, { maxMemoryBytes });
   plan.addInputs(graph.sourceFiles, `a file of graph ${graph.name}`).addInputs([hardware.energy.file], 'the energy table of this run');
   checkGraphOnHardware(graph, hardware.config, hardware.file);
+  checkRunMemory(graph, maxMemoryBytes, { dumps: dumpFolder !== undefined, npyInput: 'npyFile' in input });
   // Every dump file is planned before the run, so a name that exists or collides stops it at once.
   const layers = graph.ops.map((op) => ({ name: op.name, output: op.output }));
   const dumps = dumpFolder === undefined ? [] : layers.map((layer) => ({ ...layer, file: plan.fileIn(dumpFolder, dumpFileName(layer.name), `the --dump of layer "${layer.name}"`) }));
@@ -161,6 +167,7 @@ export const runCommand = defineCommand({
       .option('trace', stringOption('trace', 'write the timeline as Chrome trace event JSON (opens in ui.perfetto.dev)'))
       .option('trace-detail', { choices: TRACE_DETAILS, default: 'tile' as const, describe: 'slices per layer, or per tile inside each layer' })
       .option('trace-max-events', wholeNumberOption('trace-max-events', { describe: 'cap on tile slices in the trace; beyond it tiles are drawn in runs', min: 0, max: MAX_TRACE_TILE_EVENTS, default: DEFAULT_MAX_TILE_EVENTS }))
+      .option('max-memory', maxMemoryOption)
       .option('force', forceOption),
   run: (args, io) =>
     runRunCommand(
@@ -175,6 +182,7 @@ export const runCommand = defineCommand({
         traceDetail: args.traceDetail,
         traceMaxEvents: args.traceMaxEvents,
         force: args.force,
+        maxMemoryBytes: maxMemoryOf(args.maxMemory),
       },
       io,
     ),

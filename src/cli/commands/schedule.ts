@@ -6,7 +6,7 @@ import { scheduleJson, scheduleTable } from '../../report/schedule.js';
 import { defineCommand } from '../command.js';
 import { graphArgumentFiles, loadGraphArgument } from '../graphArgument.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
-import { forceOption, GRAPH_DESCRIPTION, hardwareOption, required, stringOption } from '../options.js';
+import { forceOption, GRAPH_DESCRIPTION, hardwareOption, maxMemoryOf, maxMemoryOption, required, stringOption } from '../options.js';
 import { OutputPlan, writeAll } from '../outputs.js';
 
 export const SCHEDULE_FORMATS = ['table', 'json'] as const;
@@ -17,13 +17,15 @@ export interface ScheduleOptions {
   readonly format: (typeof SCHEDULE_FORMATS)[number];
   readonly out: string | undefined;
   readonly force: boolean;
+  /** The memory limit for the graph's constants (a schedule computes no values). */
+  readonly maxMemoryBytes?: number;
 }
 
 export function runScheduleCommand(options: ScheduleOptions, io: CliIO): number {
   const plan = new OutputPlan(options.force).addInputs([...graphArgumentFiles(options.graph), options.hardware]);
   const out = plan.optionalFile(options.out, '--out');
   const hardware = loadHardwareFile(options.hardware);
-  const graph = loadGraphArgument(options.graph);
+  const graph = loadGraphArgument(options.graph, { ...(options.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: options.maxMemoryBytes }) });
   plan.addInputs(graph.sourceFiles, `a file of graph ${graph.name}`).addInputs([hardware.energy.file], 'the energy table of this run');
   checkGraphOnHardware(graph, hardware.config, hardware.file);
   const schedule = lowerGraph(graph, hardware.config, hardware.file);
@@ -45,6 +47,8 @@ export const scheduleCommand = defineCommand({
       .option('hw', hardwareOption)
       .option('format', { choices: SCHEDULE_FORMATS, default: 'table' as const, describe: 'table, or the schedule as JSON (with totals)' })
       .option('out', stringOption('out', 'write to this file instead of the terminal'))
+      .option('max-memory', maxMemoryOption)
       .option('force', forceOption),
-  run: (args, io) => runScheduleCommand({ graph: required(args.graph, 'GRAPH'), hardware: args.hw, format: args.format, out: args.out, force: args.force }, io),
+  run: (args, io) =>
+    runScheduleCommand({ graph: required(args.graph, 'GRAPH'), hardware: args.hw, format: args.format, out: args.out, force: args.force, maxMemoryBytes: maxMemoryOf(args.maxMemory) }, io),
 });

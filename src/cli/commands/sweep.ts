@@ -14,7 +14,7 @@ import { ZOO_NAMES } from '../../zoo/index.js';
 import { defineCommand } from '../command.js';
 import { graphArgumentFiles } from '../graphArgument.js';
 import { type CliIO, EXIT_BAD_INPUT, EXIT_OK, paint } from '../io.js';
-import { forceOption, GRAPH_DESCRIPTION, hardwareOption, optionalWholeNumberOption, requiredStringOption, stringOption } from '../options.js';
+import { forceOption, GRAPH_DESCRIPTION, hardwareOption, maxMemoryOf, maxMemoryOption, optionalWholeNumberOption, requiredStringOption, stringOption } from '../options.js';
 import { OutputPlan } from '../outputs.js';
 import { progressBar } from '../progress.js';
 
@@ -38,6 +38,7 @@ export interface SweepCommandOptions {
   readonly force: boolean;
   readonly shard: string | undefined;
   readonly progress: ProgressStyle;
+  readonly maxMemoryBytes?: number;
 }
 
 function graphOf(options: SweepCommandOptions): string {
@@ -132,6 +133,7 @@ export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): 
         if (done === total) checking.stop();
       },
       onRunProgress: (done, total) => running.update(done, total),
+      ...(options.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: options.maxMemoryBytes }),
     });
   } catch (error) {
     if (error instanceof InvalidPointsError) return reportInvalidPoints(error, options.skipInvalid, io);
@@ -179,6 +181,7 @@ export const sweepCommand = defineCommand({
       .option('jobs', optionalWholeNumberOption('jobs', { describe: 'worker threads (default and cap: the number of cores)', min: 1, max: MAX_JOBS_OPTION }))
       .option('resume', { type: 'boolean', default: false, describe: 'continue the sweep in --out, skipping the points it has' })
       .option('shard', stringOption('shard', 'run shard I of N (I/N, 1-based), or auto/N from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX'))
+      .option('max-memory', maxMemoryOption)
       .option('force', forceOption),
   run: (args, io) =>
     runSweepCommand(
@@ -196,6 +199,7 @@ export const sweepCommand = defineCommand({
         force: args.force,
         shard: args.shard,
         progress: io.progressBar === true ? 'bar' : 'lines',
+        maxMemoryBytes: maxMemoryOf(args.maxMemory),
       },
       io,
     ),

@@ -1,4 +1,6 @@
 /** `npusim validate FILE... [--hw CONFIG]`: checks hardware configs, graphs and energy tables. */
+import { checkRunMemory } from '../../engine/memory.js';
+import { DEFAULT_MAX_MEMORY_BYTES } from '../../formats/bounds.js';
 import { checkGraphOnHardware } from '../../formats/compatibility.js';
 import { lowerGraph } from '../../lower/schedule.js';
 import { loadAnyFile } from '../../formats/loadAny.js';
@@ -6,11 +8,13 @@ import { loadHardwareFile } from '../../formats/loadHardware.js';
 import { opMacs } from '../../graph/model.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
-import { required, stringOption } from '../options.js';
+import { maxMemoryOf, maxMemoryOption, required, stringOption } from '../options.js';
 
 export interface ValidateOptions {
   readonly files: readonly string[];
   readonly hardware: string | undefined;
+  /** The memory limit: graphs' constants, and with --hw what a run of each graph needs. */
+  readonly maxMemoryBytes?: number;
 }
 
 function millions(count: number): string {
@@ -20,15 +24,17 @@ function millions(count: number): string {
 
 export function runValidateCommand(options: ValidateOptions, io: CliIO): number {
   const colour = paint(io);
+  const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
   const hardware = options.hardware === undefined ? undefined : loadHardwareFile(options.hardware);
   for (const file of options.files) {
-    const loaded = loadAnyFile(file);
+    const loaded = loadAnyFile(file, { maxMemoryBytes });
     let summary: string;
     if (loaded.kind === 'graph') {
       const { graph } = loaded;
       if (hardware !== undefined) {
         checkGraphOnHardware(graph, hardware.config, hardware.file);
         lowerGraph(graph, hardware.config, hardware.file);
+        checkRunMemory(graph, maxMemoryBytes);
       }
       const macs = graph.ops.reduce((total, op) => total + opMacs(op, graph.tensors), 0);
       const parameters = [...graph.tensors.values()].reduce((total, tensor) => total + (tensor.data?.length ?? 0), 0);
@@ -50,6 +56,7 @@ export const validateCommand = defineCommand({
   builder: (parser) =>
     parser
       .positional('files', { type: 'string', array: true, demandOption: true, describe: 'JSON files' })
-      .option('hw', stringOption('hw', 'also check that each graph runs on this hardware config')),
-  run: (args, io) => runValidateCommand({ files: required(args.files, 'FILE'), hardware: args.hw }, io),
+      .option('hw', stringOption('hw', 'also check that each graph runs on this hardware config'))
+      .option('max-memory', maxMemoryOption),
+  run: (args, io) => runValidateCommand({ files: required(args.files, 'FILE'), hardware: args.hw, maxMemoryBytes: maxMemoryOf(args.maxMemory) }, io),
 });

@@ -9,6 +9,7 @@
 import {
   mbqmSingle,
   mbqmSmallerThanOneExp,
+  ortGlobalAveragePoolScale,
   ortRequantFloat,
   quantizeMultiplier,
   requantHvx,
@@ -238,7 +239,13 @@ function pool(
 
 /** Max over the valid taps, clamped; a window of padding only gives the type minimum (onnxruntime). */
 export function maxPool(g: PoolGeometry, input: Int32Array, range: ClampRange, typeMin: number, counter: ClipCounter): Int32Array {
-  return pool(g, input, (taps, index) => (taps.length === 0 ? typeMin : clampCounted(Math.max(...taps), range, index, counter)));
+  return pool(g, input, (taps, index) => {
+    if (taps.length === 0) return typeMin;
+    // A loop, not Math.max(...taps): spreading a window of a few hundred thousand taps overflows the stack.
+    let largest = taps[0] as number;
+    for (let tap = 1; tap < taps.length; tap += 1) if ((taps[tap] as number) > largest) largest = taps[tap] as number;
+    return clampCounted(largest, range, index, counter);
+  });
 }
 
 /**
@@ -283,7 +290,7 @@ export function globalAvgPoolOrt(
   counter: ClipCounter,
 ): Int32Array {
   const area = g.inHeight * g.inWidth;
-  const scale = Math.fround(inputScale / Math.fround(outputScale * Math.fround(area)));
+  const scale = ortGlobalAveragePoolScale(inputScale, outputScale, area);
   return pool(g, input, (taps, index) => {
     const acc = taps.reduce((total, value) => total + value - inputZeroPoint, 0);
     return clampCounted(ortRequantFloat(acc, scale, outputZeroPoint, -(2 ** 31), 2 ** 31 - 1), range, index, counter);

@@ -1,0 +1,86 @@
+/**
+ * The guard on every count the lowering derives: cycles, bytes, MACs, tiles and action counts
+ * must stay exact integers (at most 2^53) per layer and summed over the graph, or the lowering
+ * refuses with the layer and the config fields responsible, instead of reporting a rounded
+ * number. The schema's bounds make this rare (docs/formats.md, "Limits"); huge layers on slow
+ * memories or slow PEs still reach it.
+ */
+import { InputError } from '../errors.js';
+import { formatJsonPath } from '../formats/jsonPath.js';
+import type { LayerSchedule } from './schedule.js';
+
+/** A count and the fields it follows from, for the message. */
+interface Count {
+  readonly what: string;
+  readonly value: number;
+  readonly from: string;
+}
+
+function layerCounts(layer: LayerSchedule): Count[] {
+  const array = layer.unit === 'array';
+  const compute = 'the layer\'s MACs, array.rows, array.columns and the operand mode\'s macsPerPePerCycle';
+  const memory = 'the bytes it moves, memory.dram.bytesPerCycle, memory.dram.latencyCycles and the SRAM bytesPerCycle';
+  const vector = array ? 'its outputs and requant.outputsPerCycle, or vector.opCycles.requant and vector.issueSlots' : 'the bytes it reads, vector.vectorBytes, vector.opCycles and vector.issueSlots';
+  const counts: Count[] = [
+    { what: 'compute cycles', value: layer.cycles.compute, from: compute },
+    { what: 'streaming cycles', value: layer.cycles.streaming, from: compute },
+    { what: 'fill and drain cycles', value: layer.cycles.fillDrain, from: 'the folds, array.rows and array.columns' },
+    { what: 'stationary load cycles', value: layer.cycles.stationaryLoad, from: 'the folds and array.rows' },
+    { what: 'memory stall cycles', value: layer.cycles.memoryStall, from: memory },
+    { what: 'vector cycles', value: layer.cycles.vector, from: vector },
+    { what: 'cycles', value: layer.cycles.total, from: `${compute}; ${memory}; ${vector}` },
+    { what: 'DRAM bytes read', value: layer.traffic.dramReadBytes, from: 'its tensor sizes and the folds that reread them' },
+    { what: 'DRAM bytes written', value: layer.traffic.dramWriteBytes, from: 'its output size' },
+    { what: 'SRAM bytes read', value: layer.traffic.sramReadBytes, from: 'its tensor sizes and the folds that reread them' },
+    { what: 'SRAM bytes written', value: layer.traffic.sramWriteBytes, from: 'its output size and its partial sums' },
+    { what: 'DRAM transfers', value: layer.traffic.dramTransfers, from: 'its tiles (the SRAM sizes)' },
+  ];
+  if (layer.unit === 'array') counts.push({ what: 'MACs', value: layer.macs, from: 'its shape' }, { what: 'tiles', value: layer.tiling.tiles, from: 'its folds and the SRAM sizes' });
+  else counts.push({ what: 'vector instructions', value: layer.vectorInstructions, from: 'the bytes it reads and vector.vectorBytes' });
+  for (const [action, count] of Object.entries(layer.actions)) {
+    counts.push({ what: `${action} actions`, value: count ?? 0, from: action.startsWith('accumulator') ? 'its MACs times accumulator.bits' : 'its traffic and MACs' });
+  }
+  return counts;
+}
+
+function exact(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
+}
+
+function magnitude(value: number): string {
+  return Number.isFinite(value) ? `${value.toPrecision(4)} (about 2^${Math.floor(Math.log2(Math.max(value, 1)))})` : String(value);
+}
+
+/** Throws when a count of the layer at `$.ops[index]` is not an exact integer. */
+export function checkLayerCounts(layer: LayerSchedule, index: number, graphFile: string, hardwareFile: string): void {
+  for (const count of layerCounts(layer)) {
+    if (exact(count.value)) continue;
+    throw new InputError(
+      `${layer.op} "${layer.name}": its ${count.what} would be ${magnitude(count.value)}, past 2^53, where counts stop being exact integers; they follow from ${count.from} (in ${hardwareFile})`,
+      graphFile,
+      formatJsonPath(['ops', index]),
+    );
+  }
+}
+
+/** Throws when a count summed over the graph (the report's totals) is not an exact integer. */
+export function checkTotalCounts(layers: readonly LayerSchedule[], graphFile: string): void {
+  const perLayer = layers.map(layerCounts);
+  const whats = new Set(perLayer.flat().map((count) => count.what));
+  for (const what of whats) {
+    let total = 0;
+    let largest: { layer: LayerSchedule; value: number } | undefined;
+    perLayer.forEach((counts, index) => {
+      const value = counts.find((count) => count.what === what)?.value ?? 0;
+      total += value;
+      const layer = layers[index];
+      if (layer !== undefined && (largest === undefined || value > largest.value)) largest = { layer, value };
+    });
+    if (exact(total)) continue;
+    throw new InputError(
+      `the graph's ${what} would total ${magnitude(total)}, past 2^53, where counts stop being exact integers; the largest layer is ${largest?.layer.op ?? ''} "${largest?.layer.name ?? ''}" with ${largest?.value ?? 0}`,
+      graphFile,
+      '$.ops',
+    );
+  }
+}
