@@ -63,7 +63,8 @@ describe('zoo skeletons', () => {
     { weightBits: 4, perChannel: false, signedActivations: false },
     { weightBits: 16, activationBits: 16, requant: 'shift-only' },
     { activationBits: 4, requant: 'ort-float' },
-    { activationBits: 16, requant: 'hvx', perChannel: false },
+    { activationBits: 16, requant: 'shift-only', perChannel: false },
+    { weightBits: 4, requant: 'hvx', perChannel: false },
     { weightBits: 4, activationBits: 4, requant: 'gemmlowp', signedActivations: false },
     { requant: 'cmsis-nn', seed: 7, rounding: 'half-even' },
   ];
