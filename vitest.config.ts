@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Property suites run tens of thousands of cases; give them room on a 2-core CI machine.
     testTimeout: 120_000,
+    // Vitest leaves one core free by default; CI has two and nothing else to run, so use both.
+    maxWorkers: 2,
     hookTimeout: 120_000,
     reporters: ['default'],
   },
