@@ -14,7 +14,7 @@ import { PROPERTY_SEED } from '../support/property.js';
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 type Path = Array<string | number>;
 
-const FUZZ_CASES = 10_000;
+const FUZZ_CASES = 4_000;
 
 function pathsOf(value: JsonValue, prefix: Path = []): Path[] {
   const paths: Path[] = [prefix];

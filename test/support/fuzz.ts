@@ -12,11 +12,12 @@ export const MUTANTS_PER_CLASS = 2000;
 
 export type Outcome = 'ok' | 'difference' | 'refused';
 
-export function expectCleanOutcome(run: CliRun, allowed: readonly number[] = [0, 2]): Outcome {
+export function expectCleanOutcome(run: CliRun, allowed: readonly number[] = [0, 2], options: { readonly notes?: boolean } = {}): Outcome {
   expect(allowed).toContain(run.exitCode);
   expect(run.stderr).not.toMatch(/\n\s+at |internal error|TypeError|ReferenceError|RangeError|SyntaxError|undefined is not|Maximum call stack/);
   if (run.exitCode === 2) {
-    expect(run.stderr).toMatch(/^error: [^\n]+\n(Run `npusim --help` for usage\.\n)?$/);
+    // Commands that check many things at once (sweep) may add notes after the error line.
+    expect(run.stderr).toMatch(options.notes === true ? /^error: [^\n]+\n(Run `npusim --help` for usage\.\n|(note: [^\n]+\n)*)$/ : /^error: [^\n]+\n(Run `npusim --help` for usage\.\n)?$/);
     return 'refused';
   }
   return run.exitCode === 1 ? 'difference' : 'ok';
