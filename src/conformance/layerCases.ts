@@ -5,13 +5,13 @@
  * arithmetic, and for array layers under the accumulation split of every dataflow; it passes when
  * every run gives the recorded outputs (and accumulators, where recorded) exactly.
  */
-import { convolve } from '../engine/kernels/conv.js';
-import { addOrt, addTflite, avgPoolTflite, clipCounter, globalAvgPoolOrt, maxPool } from '../engine/kernels/vector.js';
+import { convolve } from '../kernels/conv.js';
+import { addOrt, addTflite, avgPoolTflite, clipCounter, globalAvgPoolOrt, maxPool } from '../kernels/vector.js';
 import { channelRequantParams } from '../engine/layerNumerics.js';
 import { InputError } from '../errors.js';
 import type { HardwareConfig } from '../formats/hardwareSchema.js';
 import type { Tensor } from '../graph/model.js';
-import type { ConvGeometry, PoolGeometry } from '../lower/geometry.js';
+import type { ConvGeometry, PoolGeometry } from '../graph/geometry.js';
 import type { RequantMode } from '../numeric/index.js';
 
 export const LAYER_CASE_OPS = ['conv2d', 'depthwise_conv2d', 'fully_connected', 'add', 'max_pool', 'avg_pool', 'global_avg_pool', 'chain'] as const;

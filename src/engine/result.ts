@@ -4,7 +4,7 @@ import type { Mapping } from '../lower/mapping.js';
 import type { GraphSchedule, LayerCycles } from '../lower/schedule.js';
 
 export type { LayerCycles };
-import type { LayerOverflow } from './overflow.js';
+import type { LayerOverflow } from '../kernels/overflow.js';
 
 
 export interface LayerEnergy {

@@ -11,14 +11,14 @@ import { type Graph, type Tensor, typeRange } from '../graph/model.js';
 import { fixedPointExponent, realScaleOf } from '../graph/quantization.js';
 import { elementCount } from '../graph/shapes.js';
 import { eventClock } from '../lower/eventClock.js';
-import { type ArrayOp, isArrayOp, poolGeometry } from '../lower/geometry.js';
+import { type ArrayOp, isArrayOp, poolGeometry } from '../graph/geometry.js';
 import { type ActionCounts, type ArrayLayerSchedule, type GraphSchedule, type LayerSchedule, lowerGraph, type VectorLayerSchedule } from '../lower/schedule.js';
 import { type RequantParams, requantize, type StochasticSite, stochasticSite } from '../numeric/index.js';
 import { priceActions } from './energy.js';
-import { convolve } from './kernels/conv.js';
-import { addHvx, addOrt, addParams, addShiftOnly, addTflite, avgPoolRounded, avgPoolTflite, type ClipCounter, clipCounter, globalAvgPoolOrt, maxPool } from './kernels/vector.js';
+import { convolve } from '../kernels/conv.js';
+import { addHvx, addOrt, addParams, addShiftOnly, addTflite, avgPoolRounded, avgPoolTflite, type ClipCounter, clipCounter, globalAvgPoolOrt, maxPool } from '../kernels/vector.js';
 import { activationBounds, activationRange, channelRequantParams, type FusedActivation, zeroPointOf } from './layerNumerics.js';
-import { emptyOverflow, type LayerOverflow } from './overflow.js';
+import { emptyOverflow, type LayerOverflow } from '../kernels/overflow.js';
 import { seededIntegers } from './random.js';
 import type { LayerResult, SimulationResult } from './result.js';
 

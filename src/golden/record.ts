@@ -7,7 +7,7 @@ import { checkRunMemory } from '../engine/memory.js';
 import { simulate } from '../engine/simulate.js';
 import type { LayerResult, SimulationResult } from '../engine/result.js';
 import { ENERGY_COMPONENTS } from '../engine/result.js';
-import type { EventLocation } from '../engine/overflow.js';
+import type { EventLocation } from '../kernels/overflow.js';
 import { DEFAULT_MAX_MEMORY_BYTES } from '../formats/bounds.js';
 import { checkGraphOnHardware } from '../formats/compatibility.js';
 import { loadHardwareFile } from '../formats/loadHardware.js';

@@ -5,11 +5,12 @@
  * and merge in order); inside a fold the step along the streamed dimension and the PE's place in
  * the systolic skew give the cycle. The result only orders events; it is not a cycle count.
  */
-import type { ConvGeometry } from './geometry.js';
+import type { ConvGeometry } from '../graph/geometry.js';
 import type { Mapping } from './mapping.js';
 
-/** Maps (flat NHWC output index, k as in the overflow report) to a time; larger is later. */
-export type EventClock = (output: number, k: number) => number;
+import type { EventClock } from '../kernels/overflow.js';
+
+export type { EventClock };
 
 export function eventClock(mapping: Mapping, geometry: ConvGeometry, rows: number, columns: number): EventClock {
   const depth = geometry.kernelHeight * geometry.kernelWidth * geometry.groupChannels;

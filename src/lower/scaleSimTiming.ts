@@ -12,7 +12,7 @@ import type { ScaleSimConfig } from '../scalesim/config.js';
 import { foldMapping, layerGeometry } from '../scalesim/layerGeometry.js';
 import { simulateLayer } from '../scalesim/model.js';
 import type { ScaleSimLayer } from '../scalesim/topology.js';
-import type { ArrayOp, ConvGeometry } from './geometry.js';
+import type { ArrayOp, ConvGeometry } from '../graph/geometry.js';
 import type { ComputeCycles } from './timing.js';
 
 /** SCALE-Sim's address bases; they shape only its traces, never a cycle count. */

@@ -14,7 +14,7 @@ import type { ScaleSimConfig } from '../scalesim/config.js';
 import { elementCount } from '../graph/shapes.js';
 import { type EnergyAction, macAction } from '../hardware/energyActions.js';
 import { checkLayerCounts, checkTotalCounts } from './exactCounts.js';
-import { type ArrayOp, type ConvGeometry, convGeometry, isArrayOp } from './geometry.js';
+import { type ArrayOp, type ConvGeometry, convGeometry, isArrayOp } from '../graph/geometry.js';
 import { type GemmShape, type Mapping, mapLayer } from './mapping.js';
 import { scaleSimArrayCycles, scaleSimConfigFor } from './scaleSimTiming.js';
 import { planTiles, type SramBudget, sramBudget, type TilePlan, tileDemand } from './tiling.js';

@@ -3,7 +3,7 @@
  * a 1x1 convolution over two pixels where both overflow a 16-bit accumulator at k = 1.
  */
 import { describe, expect, it } from 'vitest';
-import { convolve, type ConvGeometry } from '../../src/engine/kernels/conv.js';
+import { convolve, type ConvGeometry } from '../../src/kernels/conv.js';
 import type { EventClock } from '../../src/lower/eventClock.js';
 
 const GEOMETRY: ConvGeometry = {

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { type ConvGeometry, convolve } from '../../src/engine/kernels/conv.js';
+import { type ConvGeometry, convolve } from '../../src/kernels/conv.js';
 import { channelRequantParams } from '../../src/engine/layerNumerics.js';
 import type { HardwareConfig } from '../../src/formats/hardwareSchema.js';
 import type { Tensor } from '../../src/graph/model.js';

@@ -4,7 +4,7 @@
  * four channels with inputs 30000, 30000, -30000, -30000, weights 1, no bias, 16-bit accumulators.
  */
 import { describe, expect, it } from 'vitest';
-import { convolve, type ConvGeometry } from '../../src/engine/kernels/conv.js';
+import { convolve, type ConvGeometry } from '../../src/kernels/conv.js';
 import { mapLayer } from '../../src/lower/mapping.js';
 import type { Dataflow } from '../../src/formats/hardwareSchema.js';
 

@@ -16,8 +16,8 @@ import {
   avgPoolTflite,
   clipCounter,
   maxPool,
-} from '../../src/engine/kernels/vector.js';
-import type { PoolGeometry } from '../../src/lower/geometry.js';
+} from '../../src/kernels/vector.js';
+import type { PoolGeometry } from '../../src/graph/geometry.js';
 import { refAddHvx, refAddShiftOnly, refAddTflite, refAvgPoolRounded, refAvgPoolTflite, refMaxPool, type RefVectorOutput } from '../../src/reference/layers/vector.js';
 import { refQuantizeMultiplier } from '../../src/reference/numeric/tflite.js';
 import { checkProperty, edgyInteger } from '../support/property.js';

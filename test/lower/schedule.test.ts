@@ -1,7 +1,7 @@
 /** Tiles and event times of docs/cycle-model.md's worked example (4 x 4 array, P = 9, F = 6, K = 18), by hand. */
 import { describe, expect, it } from 'vitest';
 import { eventClock } from '../../src/lower/eventClock.js';
-import type { ConvGeometry } from '../../src/lower/geometry.js';
+import type { ConvGeometry } from '../../src/graph/geometry.js';
 import { mapLayer } from '../../src/lower/mapping.js';
 import { planTiles, type SramBudget, tileDemand } from '../../src/lower/tiling.js';
 

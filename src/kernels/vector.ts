@@ -19,8 +19,8 @@ import {
   roundShiftRight,
   srdhm,
   type StochasticSite,
-} from '../../numeric/index.js';
-import type { PoolGeometry } from '../../lower/geometry.js';
+} from '../numeric/index.js';
+import type { PoolGeometry } from '../graph/geometry.js';
 import { fusedMultiplyAddFloat32 } from './float32.js';
 
 export type { PoolGeometry };

@@ -4,6 +4,12 @@
  */
 import { signedBitsNeeded } from '../numeric/index.js';
 
+/**
+ * When the modelled hardware performs the add of (flat NHWC output index, k as in EventLocation):
+ * the dataflow's event clock. It only orders events (larger is later); it is not a cycle count.
+ */
+export type EventClock = (output: number, k: number) => number;
+
 export interface EventLocation {
   /** Flat index of the output element (NHWC, row-major). */
   readonly output: number;

@@ -6,10 +6,9 @@
  * without folds (os) products go straight into the accumulator. Every add happens at the
  * accumulator's width and wraps or saturates there. Padded taps are skipped.
  */
-import { type RequantOutput, type RequantParams, requantize, scaleAccumulator, type StochasticSite } from '../../numeric/index.js';
-import type { EventClock } from '../../lower/eventClock.js';
-import type { ConvGeometry } from '../../lower/geometry.js';
-import { bitsForRange, emptyOverflow, type EventLocation, type LayerOverflow } from '../overflow.js';
+import { type RequantOutput, type RequantParams, requantize, scaleAccumulator, type StochasticSite } from '../numeric/index.js';
+import type { ConvGeometry } from '../graph/geometry.js';
+import { bitsForRange, emptyOverflow, type EventClock, type EventLocation, type LayerOverflow } from './overflow.js';
 
 export type { ConvGeometry };
 

@@ -2,8 +2,8 @@
  * The geometry of array and pooling layers, from the graph's shapes: what both the schedule and the
  * kernels work from.
  */
-import type { GraphOp, Tensor } from '../graph/model.js';
-import { windowedOutput } from '../graph/shapes.js';
+import type { GraphOp, Tensor } from './model.js';
+import { windowedOutput } from './shapes.js';
 
 export type ArrayOp = Extract<GraphOp, { op: 'conv2d' | 'depthwise_conv2d' | 'fully_connected' }>;
 export type PoolOp = Extract<GraphOp, { op: 'max_pool' | 'avg_pool' | 'global_avg_pool' }>;
