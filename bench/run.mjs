@@ -5,8 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { zooGraph } from '../dist/cli/graphArgument.js';
-import { simulate } from '../dist/engine/simulate.js';
+import { zooGraph } from '../dist/zoo/graph.js';
+import { simulate } from '../dist/pipeline/index.js';
 import { loadHardwareFile } from '../dist/formats/loadHardware.js';
 import { measureBaseline, printTable, reportTargets } from './baseline.mjs';
 

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { InputError } from '../errors.js';
-import { closestName } from '../formats/didYouMean.js';
+import { closestName } from '../messages/didYouMean.js';
 import { checkCommand } from './commands/check.js';
 import { diffCommand } from './commands/diff.js';
 import { goldenCommand } from './commands/golden.js';

@@ -9,7 +9,6 @@ import { convolve } from '../kernels/conv.js';
 import { addOrt, addTflite, avgPoolTflite, clipCounter, globalAvgPoolOrt, maxPool } from '../kernels/vector.js';
 import { channelRequantParams } from '../engine/layerNumerics.js';
 import { InputError } from '../errors.js';
-import type { HardwareConfig } from '../formats/hardwareSchema.js';
 import type { Tensor } from '../graph/model.js';
 import type { ConvGeometry, PoolGeometry } from '../graph/geometry.js';
 import type { RequantMode } from '../numeric/index.js';
@@ -186,8 +185,8 @@ function runArrayLayer(layer: CaseLayer, input: CaseTensor, mode: RequantMode, w
   const weights = tensorOf('weights', weightsSpec, perChannel);
   const output = tensorOf('output', layer.output);
   const geometry = convGeometryOf(layer, input);
-  const config = { requant: { mode, unit: 'dedicated' } } as unknown as HardwareConfig;
-  const requant = channelRequantParams(config, inputTensor, weights, output, geometry.outChannels, layer.op === 'fully_connected' && !perChannel);
+  // Library modes only: no rounding, no S-DFP bias; the accumulator width does not enter their steps.
+  const requant = channelRequantParams({ mode, rounding: undefined, shiftBias: 0, accumulatorBits: 32 }, inputTensor, weights, output, geometry.outChannels, layer.op === 'fully_connected' && !perChannel);
   if (layer.requant?.multiplier !== undefined) {
     requant.forEach((params, channel) => {
       const recorded = [layer.requant?.multiplier?.[channel], layer.requant?.shift?.[channel]];

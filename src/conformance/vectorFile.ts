@@ -3,7 +3,7 @@
  * {"op": name, "args": {...}, "expected": int | [int, int], "source": "repo@commit:path:function"}.
  */
 import { InputError } from '../errors.js';
-import { closestName } from '../formats/didYouMean.js';
+import { closestName } from '../messages/didYouMean.js';
 import { parseJsonLine } from '../formats/jsonLines.js';
 import { type Args, describe } from './args.js';
 import { isLayerCaseRecord, LAYER_CASE_OPS, type LayerCase, parseLayerCase } from './layerCases.js';

@@ -1,5 +1,5 @@
 /** Pricing counted actions with an energy table (counting and pricing stay apart, as in Accelergy). */
-import type { EnergyTable } from '../formats/loadHardware.js';
+import type { EnergyTable } from '../hardware/energy.js';
 import type { EnergyAction } from '../hardware/energyActions.js';
 import { ENERGY_COMPONENTS, type EnergyComponent, type LayerEnergy } from './result.js';
 

@@ -4,11 +4,12 @@
  * multiplier and shift (QuantizeMultiplier), onnxruntime's float32 effective scale, or the
  * power-of-two shift of dynamic fixed point; and the activation range in output integers.
  */
-import type { HardwareConfig } from '../formats/hardwareSchema.js';
 import type { Quantization, Tensor } from '../graph/model.js';
 import { typeRange } from '../graph/model.js';
+import type { FusedActivation } from '../graph/ops.js';
 import { realScaleOf } from '../graph/quantization.js';
-import { layerMultiplier, multiplierBuild, ortLayerScale, type RequantParams, powerOfTwoShift, quantizeMultiplier, roundFloat } from '../numeric/index.js';
+import { type RequantParams, roundFloat } from '../numeric/index.js';
+import { type RequantSetting, requantSpec } from '../requant/index.js';
 
 export class LayerNumericsError extends Error {}
 
@@ -32,54 +33,42 @@ export function zeroPointOf(tensor: Tensor): number {
 
 /**
  * Requantization parameters for each output channel of a layer with accumulator scale
- * s_in * s_w[c] and output scale s_out.
+ * s_in * s_w[c] and output scale s_out, as the mode's spec derives them (src/requant/).
  */
 export function channelRequantParams(
-  config: HardwareConfig,
+  setting: RequantSetting,
   input: Tensor,
   weights: Tensor,
   output: Tensor,
   channels: number,
   perTensorFullyConnected: boolean,
 ): RequantParams[] {
-  const { mode, rounding, shiftBias = 0 } = config.requant;
+  const spec = requantSpec(setting.mode);
+  const inputBits = fractionalBits(input);
+  const weightBits = fractionalBits(weights);
+  const outputBits = fractionalBits(output);
+  const fixedPoint = spec.takesFixedPoint && inputBits !== undefined && weightBits !== undefined && outputBits !== undefined;
+  const inputScale = fixedPoint ? 1 : (affine(input, 'input').scales[0] ?? 1);
+  const outputScale = fixedPoint ? 1 : (affine(output, 'output').scales[0] ?? 1);
+  const weightScales = fixedPoint ? [1] : affine(weights, 'weights').scales;
   const params: RequantParams[] = [];
-  if (mode === 'shift-only') {
-    const inputBits = fractionalBits(input);
-    const weightBits = fractionalBits(weights);
-    const outputBits = fractionalBits(output);
-    for (let channel = 0; channel < channels; channel += 1) {
-      let shift: number;
-      if (inputBits !== undefined && weightBits !== undefined && outputBits !== undefined) {
-        shift = inputBits + weightBits - outputBits;
-      } else {
-        const scales = affine(weights, 'weights').scales;
-        const real = (affine(input, 'input').scales[0] ?? 1) * (scales[scales.length === 1 ? 0 : channel] ?? 1) / (affine(output, 'output').scales[0] ?? 1);
-        shift = powerOfTwoShift(real);
-      }
-      params.push({ mode, shift: shift + shiftBias, rounding: rounding ?? 'half-up' });
-    }
-    return params;
-  }
-  const inputScale = affine(input, 'input').scales[0] ?? 1;
-  const outputScale = affine(output, 'output').scales[0] ?? 1;
-  const weightScales = affine(weights, 'weights').scales;
   for (let channel = 0; channel < channels; channel += 1) {
-    const weightScale = weightScales[weightScales.length === 1 ? 0 : channel] ?? 1;
-    if (mode === 'ort-float') {
-      params.push({ mode, scale: ortLayerScale(inputScale, weightScale, outputScale) });
-      continue;
-    }
-    // TFLM's per-tensor fully connected multiplies the two scales in float32 first.
-    const real = layerMultiplier(inputScale, weightScale, outputScale, perTensorFullyConnected);
-    const { multiplier, shift } = quantizeMultiplier(real, multiplierBuild(mode));
-    if (mode === 'hvx') params.push({ mode, multiplier, shift, rounding: rounding ?? 'half-up' });
-    else params.push({ mode, multiplier, shift });
+    const request = {
+      inputScale,
+      weightScale: weightScales[weightScales.length === 1 ? 0 : channel] ?? 1,
+      outputScale,
+      float32Product: perTensorFullyConnected,
+      ...(fixedPoint ? { fractionalBits: { input: inputBits, weights: weightBits, output: outputBits } } : {}),
+      how: `channel ${channel}`,
+    };
+    const refusal = spec.step.refusal(request, setting);
+    if (refusal !== undefined) throw new LayerNumericsError(refusal);
+    params.push(spec.step.params(request, setting));
   }
   return params;
 }
 
-export type FusedActivation = 'none' | 'relu' | 'relu6' | { readonly min: number; readonly max: number };
+export type { FusedActivation };
 
 /**
  * The fused activation's bounds in output integers, as TFLite computes them: relu's lower bound is

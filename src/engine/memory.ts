@@ -14,11 +14,13 @@
  * docs/formats.md ("Limits") documents the figures.
  */
 import { InputError } from '../errors.js';
-import { BYTES_PER_VALUE } from '../formats/bounds.js';
-import { formatJsonPath } from '../formats/jsonPath.js';
-import { formatBytes } from '../formats/readFile.js';
+import { formatJsonPath } from '../messages/jsonPath.js';
+import { formatBytes } from '../messages/bytes.js';
 import type { Graph, GraphOp, Tensor } from '../graph/model.js';
 import { elementCount } from '../graph/shapes.js';
+
+/** Bytes of one value held as a 32-bit integer, as npusim holds every tensor. */
+export const BYTES_PER_VALUE = 4;
 
 /** Bytes of bookkeeping per output channel of an array layer (measured: about 450 on Node 20). */
 export const BYTES_PER_OUTPUT_CHANNEL = 512;

@@ -4,21 +4,22 @@
  * energy table prices, and its overflow events.
  */
 import { InputError } from '../errors.js';
-import type { LoadedHardware } from '../formats/loadHardware.js';
-import type { GraphOp } from '../formats/graphSchema.js';
-import type { EnergyAction } from '../hardware/energyActions.js';
-import { type Graph, type Tensor, typeRange } from '../graph/model.js';
-import { fixedPointExponent, realScaleOf } from '../graph/quantization.js';
-import { elementCount } from '../graph/shapes.js';
-import { eventClock } from '../lower/eventClock.js';
 import { type ArrayOp, isArrayOp, poolGeometry } from '../graph/geometry.js';
-import { type ActionCounts, type ArrayLayerSchedule, type GraphSchedule, type LayerSchedule, lowerGraph, type VectorLayerSchedule } from '../lower/schedule.js';
-import { type RequantParams, requantize, type StochasticSite, stochasticSite } from '../numeric/index.js';
-import { priceActions } from './energy.js';
+import { type Graph, type Tensor, typeRange } from '../graph/model.js';
+import type { FusedActivation, GraphOp } from '../graph/ops.js';
+import { elementCount } from '../graph/shapes.js';
+import type { EnergyAction } from '../hardware/energyActions.js';
+import { type Hardware, requantSettingOf } from '../hardware/model.js';
+import { operandOf } from '../hardware/numerics.js';
 import { convolve } from '../kernels/conv.js';
-import { addHvx, addOrt, addParams, addShiftOnly, addTflite, avgPoolRounded, avgPoolTflite, type ClipCounter, clipCounter, globalAvgPoolOrt, maxPool } from '../kernels/vector.js';
-import { activationBounds, activationRange, channelRequantParams, type FusedActivation, zeroPointOf } from './layerNumerics.js';
 import { emptyOverflow, type LayerOverflow } from '../kernels/overflow.js';
+import { type ClipCounter, clipCounter, maxPool } from '../kernels/vector.js';
+import { eventClock } from '../lower/eventClock.js';
+import { type ActionCounts, type ArrayLayerSchedule, type GraphSchedule, type LayerSchedule, lowerGraph, type VectorLayerSchedule } from '../lower/schedule.js';
+import { type RequantParams, requantize, stochasticSite } from '../numeric/index.js';
+import type { VectorContext } from '../requant/index.js';
+import { priceActions } from './energy.js';
+import { activationBounds, activationRange, channelRequantParams, zeroPointOf } from './layerNumerics.js';
 import { seededIntegers } from './random.js';
 import type { LayerResult, SimulationResult } from './result.js';
 
@@ -59,7 +60,6 @@ function layerWork(layer: LayerSchedule): number {
   return layer.unit === 'array' ? layer.macs : layer.outputShape.reduce((a, b) => a * b, 1);
 }
 
-const LIBRARY_INT32_MODES = new Set(['gemmlowp', 'tflite-double', 'tflite-single', 'cmsis-nn', 'cmsis-nn-single']);
 
 function tensorOf(graph: Graph, name: string): Tensor {
   const tensor = graph.tensors.get(name);
@@ -74,7 +74,7 @@ class Simulation {
 
   constructor(
     private readonly graph: Graph,
-    private readonly hardware: LoadedHardware,
+    private readonly hardware: Hardware,
     private readonly schedule: GraphSchedule,
     options: SimulateOptions,
     private readonly onLayer: (done: number, total: number) => void = () => undefined,
@@ -92,9 +92,6 @@ class Simulation {
     });
   }
 
-  private get config() {
-    return this.hardware.config;
-  }
 
   private valuesOf(name: string): Int32Array {
     const values = this.values.get(name);
@@ -124,14 +121,14 @@ class Simulation {
   }
 
   private arrayLayer(op: ArrayOp, layer: ArrayLayerSchedule): LayerValues {
-    const config = this.config;
+    const config = this.hardware;
     const input = tensorOf(this.graph, op.input);
     const weights = tensorOf(this.graph, op.weights);
     const output = tensorOf(this.graph, op.output);
     const { geometry, mapping } = layer;
     let requant: RequantParams[];
     try {
-      requant = channelRequantParams(config, input, weights, output, geometry.outChannels, op.op === 'fully_connected' && weights.quant?.kind === 'affine' && weights.quant.scales.length === 1);
+      requant = channelRequantParams(requantSettingOf(config), input, weights, output, geometry.outChannels, op.op === 'fully_connected' && weights.quant?.kind === 'affine' && weights.quant.scales.length === 1);
     } catch (error) {
       throw new InputError(`${op.op} "${op.name}": ${(error as Error).message}`, this.graph.file);
     }
@@ -148,7 +145,7 @@ class Simulation {
       output: { zeroPoint: zeroPointOf(output), ...typeRange(output.type) },
       activation: range,
       activationBounds: activationBounds(output, op.activation as FusedActivation),
-      int32RequantInput: LIBRARY_INT32_MODES.has(config.requant.mode),
+      int32RequantInput: config.requant.spec.int32RequantInput,
       ...(rounding === 'stochastic' ? { stochasticSite: stochasticSite(BigInt(stochasticSeed ?? 0), `${op.name}/requant`) } : {}),
     }, { eventClock: eventClock(mapping, geometry, config.array.rows, config.array.columns) });
     this.values.set(op.output, result.output);
@@ -156,53 +153,36 @@ class Simulation {
   }
 
   private vectorLayer(op: Exclude<GraphOp, ArrayOp>, layer: VectorLayerSchedule): LayerValues {
-    const config = this.config;
+    const config = this.hardware;
     const output = tensorOf(this.graph, op.output);
-    const activation = 'activation' in op ? (op.activation as FusedActivation) : 'none';
+    const activation = 'activation' in op ? op.activation : 'none';
     const counter = clipCounter(typeRange(output.type), activationBounds(output, activation));
-    const mode = config.requant.mode;
+    const spec = config.requant.spec;
     const inputNames = op.op === 'add' || op.op === 'concat' ? op.inputs : [op.input];
     const inputs = inputNames.map((name) => tensorOf(this.graph, name));
     let values: Int32Array;
-    const scaleOf = realScaleOf;
     const first = inputs[0];
     if (first === undefined) throw new Error('an op without inputs');
-    const { rounding = 'half-up', stochasticSeed, shiftBias = 0 } = config.requant;
-    const site = (label: string) => (rounding === 'stochastic' ? stochasticSite(BigInt(stochasticSeed ?? 0), `${op.name}/${label}`) : undefined);
+    const { rounding, stochasticSeed } = config.requant;
+    const context = (range: { min: number; max: number }): VectorContext => ({
+      range,
+      counter,
+      setting: requantSettingOf(config),
+      site: (label) => (rounding === 'stochastic' ? stochasticSite(BigInt(stochasticSeed ?? 0), `${op.name}/${label}`) : undefined),
+    });
+    const operand = (tensor: Tensor) => operandOf(tensor, this.valuesOf(tensor.name));
     switch (op.op) {
       case 'add': {
         const [a, b] = inputs as [Tensor, Tensor];
-        const range = activationRange(output, op.activation as FusedActivation);
-        const operand = (tensor: Tensor) => ({ data: this.valuesOf(tensor.name), scale: scaleOf(tensor), zeroPoint: zeroPointOf(tensor) });
-        if (mode === 'ort-float') {
-          values = addOrt(operand(a), operand(b), scaleOf(output), zeroPointOf(output), range, counter);
-        } else if (mode === 'hvx') {
-          const draws = rounding === 'stochastic' ? { a: site('add-a') as StochasticSite, b: site('add-b') as StochasticSite, out: site('add-out') as StochasticSite } : undefined;
-          values = addHvx(operand(a), operand(b), addParams(scaleOf(a), scaleOf(b), scaleOf(output), 'double'), zeroPointOf(output), range, rounding, counter, draws);
-        } else if (mode === 'shift-only') {
-          const fixed = (tensor: Tensor) => ({ data: this.valuesOf(tensor.name), zeroPoint: zeroPointOf(tensor), exponent: fixedPointExponent(tensor) });
-          values = addShiftOnly(fixed(a), fixed(b), { zeroPoint: zeroPointOf(output), exponent: fixedPointExponent(output) }, shiftBias, range, rounding, counter, site('add'));
-        } else {
-          values = addTflite(operand(a), operand(b), scaleOf(output), zeroPointOf(output), range, mode === 'tflite-single' || mode === 'cmsis-nn-single' ? 'single' : 'double', counter);
-        }
+        values = spec.add.run(operand(a), operand(b), operandOf(output), context(activationRange(output, op.activation)));
         break;
       }
       case 'max_pool':
       case 'avg_pool':
       case 'global_avg_pool': {
         const geometry = poolGeometry(op, first, output);
-        const range = op.op === 'global_avg_pool' ? typeRange(output.type) : activationRange(output, op.activation as FusedActivation);
-        const data = this.valuesOf(first.name);
-        if (op.op === 'max_pool') {
-          values = maxPool(geometry, data, range, typeRange(first.type).min, counter);
-        } else if (mode === 'ort-float') {
-          // Validation admits only windows that are the whole image without padding: QLinearGlobalAveragePool.
-          values = globalAvgPoolOrt(geometry, data, scaleOf(first), zeroPointOf(first), scaleOf(output), zeroPointOf(output), range, counter);
-        } else if (mode === 'hvx' || mode === 'shift-only') {
-          values = avgPoolRounded(geometry, data, zeroPointOf(first), rounding, range, counter, site('avg-pool'));
-        } else {
-          values = avgPoolTflite(geometry, data, range, counter);
-        }
+        const range = op.op === 'global_avg_pool' ? typeRange(output.type) : activationRange(output, op.activation);
+        values = op.op === 'max_pool' ? maxPool(geometry, this.valuesOf(first.name), range, typeRange(first.type).min, counter) : spec.averagePool.run(geometry, operand(first), operandOf(output), context(range));
         break;
       }
       case 'concat': {
@@ -241,7 +221,7 @@ class Simulation {
       const axisLength = tensor.shape[axis] ?? 1;
       const same = JSON.stringify(tensor.quant) === JSON.stringify(output.quant);
       const identity = { name: `${tensor.name}:identity`, shape: [1], type: tensor.type, quant: tensor.quant?.kind === 'affine' ? { kind: 'affine' as const, scales: [1], zeroPoints: [0], axis: undefined } : { kind: 'dfp' as const, fractionalBits: 0, shiftBias: 0 }, data: undefined };
-      const params = same ? undefined : channelRequantParams(this.config, tensor, identity, output, 1, false)[0];
+      const params = same ? undefined : channelRequantParams(requantSettingOf(this.hardware), tensor, identity, output, 1, false)[0];
       const inputZeroPoint = zeroPointOf(tensor);
       for (let o = 0; o < outer; o += 1) {
         for (let a = 0; a < axisLength; a += 1) {
@@ -292,15 +272,17 @@ function headroomBits(layers: readonly LayerValues[], schedule: GraphSchedule, o
  * schedule must be lowerGraph's for this graph and config, or one with the same accumulation order
  * and event clock).
  */
-export function computeValues(graph: Graph, hardware: LoadedHardware, schedule: GraphSchedule, options: SimulateOptions = {}): ValuesPass {
+export function computeValues(graph: Graph, hardware: Hardware, schedule: GraphSchedule, options: SimulateOptions = {}): ValuesPass {
   const report = options.onProgress;
   const pass = new Simulation(graph, hardware, schedule, options, report && ((done, total) => report(done, total, 'values'))).run();
-  const { overflow } = hardware.config.accumulator;
+  const { overflow } = hardware.accumulator;
   const corrupted = pass.layers.some((layer) => layer.overflow.accumulatorFinal > 0 || layer.overflow.requantInputSaturated > 0);
   if (!corrupted) return { ...pass, smallestSafeAccumulatorBits: headroomBits(pass.layers, schedule, overflow) };
   // Overflowed values fed the layers after them; measure the exact network at the widest accumulator.
-  const wide = { ...hardware, config: { ...hardware.config, accumulator: { bits: 48, overflow } } };
-  const wideSchedule = lowerGraph(graph, wide.config, hardware.file);
+  // Only the accumulation order and the event clock of that rerun matter, which npusim's lowering gives
+  // whatever timing model the run used.
+  const wide: Hardware = { ...hardware, accumulator: { bits: 48, overflow } };
+  const wideSchedule = lowerGraph(graph, wide);
   const exact = new Simulation(graph, wide, wideSchedule, options, report && ((done, total) => report(done, total, 'headroom rerun'))).run();
   return { ...pass, smallestSafeAccumulatorBits: headroomBits(exact.layers, wideSchedule, overflow) };
 }
@@ -322,8 +304,8 @@ function layerActions(layer: LayerSchedule, values: LayerValues, zeroGating: boo
 }
 
 /** One layer's result: its schedule (cycles, mapping, value-independent actions) with its values. */
-function layerResult(layer: LayerSchedule, values: LayerValues, hardware: LoadedHardware): LayerResult {
-  const config = hardware.config;
+function layerResult(layer: LayerSchedule, values: LayerValues, hardware: Hardware): LayerResult {
+  const config = hardware;
   const actions = layerActions(layer, values, config.array.zeroGating);
   const { cycles } = layer;
   const peCapacity = layer.unit === 'array' ? config.array.rows * config.array.columns * layer.operandMode.macsPerPePerCycle : 0;
@@ -345,13 +327,13 @@ function layerResult(layer: LayerSchedule, values: LayerValues, hardware: Loaded
 }
 
 /** A simulation result from a point's own schedule and a values pass valid for it. */
-export function combineResult(hardware: LoadedHardware, schedule: GraphSchedule, values: ValuesPass): SimulationResult {
+export function combineResult(hardware: Hardware, schedule: GraphSchedule, values: ValuesPass): SimulationResult {
   if (values.layers.length !== schedule.layers.length) throw new Error(`a values pass of ${values.layers.length} layers cannot combine with a schedule of ${schedule.layers.length}`);
   return {
     graph: schedule.graph,
-    hardware: hardware.config.name,
+    hardware: hardware.name,
     energyTable: hardware.energy.name,
-    clockMHz: hardware.config.clockMHz,
+    clockMHz: hardware.clockMHz,
     layers: schedule.layers.map((layer, index) => layerResult(layer, values.layers[index] as LayerValues, hardware)),
     tensors: values.tensors,
     smallestSafeAccumulatorBits: values.smallestSafeAccumulatorBits,
@@ -359,8 +341,10 @@ export function combineResult(hardware: LoadedHardware, schedule: GraphSchedule,
   };
 }
 
-/** Runs a graph on a hardware config: exact values, cycles, energy and overflow of every layer. */
-export function simulate(graph: Graph, hardware: LoadedHardware, options: SimulateOptions = {}): SimulationResult {
-  const schedule = lowerGraph(graph, hardware.config, hardware.file);
+/**
+ * Runs a checked graph on the machine in the order of its lowered schedule: exact values, cycles,
+ * energy and overflow of every layer. src/pipeline/ checks and lowers; this only executes.
+ */
+export function runSchedule(graph: Graph, hardware: Hardware, schedule: GraphSchedule, options: SimulateOptions = {}): SimulationResult {
   return combineResult(hardware, schedule, computeValues(graph, hardware, schedule, options));
 }

@@ -51,5 +51,4 @@ export function rangeText(range: { readonly min: number; readonly max: number })
  */
 export const DEFAULT_MAX_MEMORY_BYTES = 4 * 2 ** 30;
 
-/** Bytes of one value held as a 32-bit integer, as npusim holds every tensor. */
-export const BYTES_PER_VALUE = 4;
+export { BYTES_PER_VALUE } from '../engine/memory.js';

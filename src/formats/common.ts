@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import { rangeText } from './bounds.js';
 
-/** An element type written as in the field: s8, u8, s4, u4, s16, u16 (signedness, then bits). */
-export const ELEMENT_TYPES = ['s4', 'u4', 's8', 'u8', 's16', 'u16'] as const;
-export type ElementTypeName = (typeof ELEMENT_TYPES)[number];
+import { ELEMENT_TYPES, type ElementTypeName } from '../graph/ops.js';
+
+export { ELEMENT_TYPES, type ElementTypeName };
 
 export const elementType = z
   .enum(ELEMENT_TYPES)

@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, MAX_DIMENSION, MAX_STRIDE } from './bounds.js';
-import { boundedInt, boundedNumber, ELEMENT_TYPES } from './common.js';
+import type { GraphOp } from '../graph/ops.js';
+import { TENSOR_TYPES, type TensorTypeName } from '../graph/ops.js';
+import { boundedInt, boundedNumber } from './common.js';
 
 /** The most bytes a graph's sidecars may hold (2 GiB): far beyond any edge model, and within what a typed array can address. */
 export const MAX_SIDECAR_BYTES = 2 ** 31;
@@ -13,8 +15,7 @@ const DIMENSION = { min: 1, max: MAX_DIMENSION } as const;
 const PADDING = { min: 0, max: MAX_DIMENSION } as const;
 const AXIS = { min: 0, max: 3 } as const;
 
-export const TENSOR_TYPES = [...ELEMENT_TYPES, 's32'] as const;
-export type TensorTypeName = (typeof TENSOR_TYPES)[number];
+export { TENSOR_TYPES, type TensorTypeName };
 
 // A float32 normal number: the libraries npusim reproduces store scales as float32.
 const scale = boundedNumber('real value of one integer step, a normal float32 value', { min: FLOAT32_MIN_NORMAL, max: FLOAT32_MAX });
@@ -130,6 +131,9 @@ export const graphSchema = z
   .describe('an npusim graph');
 
 export type GraphFile = z.infer<typeof graphSchema>;
-export type GraphOp = z.infer<typeof opSchema>;
+export type { GraphOp };
+/** The schema produces the graph model's ops exactly: a compile error here means they drifted apart. */
+type Produces<T extends GraphOp> = T;
+export type GraphOpFile = Produces<z.infer<typeof opSchema>>;
 export type TensorSpec = z.infer<typeof tensorSchema>;
 export type QuantSpec = z.infer<typeof quantSchema>;

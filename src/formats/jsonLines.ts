@@ -7,7 +7,7 @@
  */
 import { open } from 'node:fs/promises';
 import { InputError } from '../errors.js';
-import { formatJsonPath } from './jsonPath.js';
+import { formatJsonPath } from '../messages/jsonPath.js';
 import { findDuplicateKey, findTooDeep, MAX_JSON_DEPTH } from './jsonStructure.js';
 import { formatBytes, reasonFor } from './readFile.js';
 import { locateSyntaxError } from './readJson.js';

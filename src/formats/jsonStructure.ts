@@ -3,7 +3,7 @@
  * every recursive consumer, the schema validator among them) and duplicate keys (JSON.parse keeps
  * the last one silently). Both scans are iterative, so no input can overflow them.
  */
-import type { PathSegment } from './jsonPath.js';
+import type { PathSegment } from '../messages/jsonPath.js';
 
 /** Objects and arrays may nest this deep; no npusim file needs more than about 8 levels. */
 export const MAX_JSON_DEPTH = 64;

@@ -7,12 +7,12 @@ import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { type Graph, type GraphOp, opMacs, type Quantization, type Tensor, tensorType, typeRange } from '../graph/model.js';
 import { elementCount, formatShape, sameShape, windowedOutput } from '../graph/shapes.js';
-import { didYouMean } from './didYouMean.js';
+import { didYouMean } from '../messages/didYouMean.js';
 import { requireKind } from './fileKind.js';
 import { type GraphFile, graphSchema, MAX_SIDECAR_BYTES, type TensorSpec } from './graphSchema.js';
 
 export { MAX_SIDECAR_BYTES };
-import { formatJsonPath } from './jsonPath.js';
+import { formatJsonPath } from '../messages/jsonPath.js';
 import { BYTES_PER_VALUE, DEFAULT_MAX_MEMORY_BYTES, MAX_EXACT_INTEGER, MAX_TENSOR_ELEMENTS } from './bounds.js';
 import { formatBytes, readUpTo } from './readFile.js';
 import { readJsonFile } from './readJson.js';

@@ -3,6 +3,7 @@
  * device (`/dev/zero`), a pipe or a runaway file ends in a clear error instead of exhausting memory.
  * The limits are documented in docs/formats.md ("Limits").
  */
+import { formatBytes } from '../messages/bytes.js';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../errors.js';
 
@@ -29,12 +30,6 @@ export function reasonFor(error: unknown, what: string): string {
   return `cannot be read (${code ?? (error as Error).message})`;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * MIB) return `${(bytes / (1024 * MIB)).toFixed(1)} GiB`;
-  if (bytes >= MIB) return `${(bytes / MIB).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} bytes`;
-}
 
 export interface BoundedRead {
   readonly bytes: Buffer;
@@ -139,3 +134,5 @@ export function readNulFreeTextFile(file: string, what: string, maxBytes: number
   const text = read.bytes.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
+
+export { formatBytes };

@@ -4,7 +4,7 @@
  */
 import { type ParseError, parse as parseTolerant, printParseErrorCode } from 'jsonc-parser';
 import { InputError } from '../errors.js';
-import { formatJsonPath } from './jsonPath.js';
+import { formatJsonPath } from '../messages/jsonPath.js';
 import { findDuplicateKey, findTooDeep, MAX_JSON_DEPTH } from './jsonStructure.js';
 import { READ_LIMITS, readNulFreeTextFile } from './readFile.js';
 

@@ -4,8 +4,8 @@
  */
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
-import { closestName } from './didYouMean.js';
-import { formatJsonPath } from './jsonPath.js';
+import { closestName } from '../messages/didYouMean.js';
+import { formatJsonPath } from '../messages/jsonPath.js';
 
 type Issue = z.core.$ZodIssue;
 

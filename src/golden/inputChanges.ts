@@ -3,7 +3,7 @@
  * JSON path, from the recorded copy of the content), the energy table's entries, the graph's hash.
  * These come first in a diff: they usually explain the numbers that moved.
  */
-import { formatJsonPath } from '../formats/jsonPath.js';
+import { formatJsonPath } from '../messages/jsonPath.js';
 import { differences, type DiffStep } from './differences.js';
 import type { GoldenFile, RecordedFile } from './format.js';
 

@@ -4,12 +4,11 @@
  * compares it with the file.
  */
 import { checkRunMemory } from '../engine/memory.js';
-import { simulate } from '../engine/simulate.js';
+import { executeRun, prepareRun } from '../pipeline/index.js';
 import type { LayerResult, SimulationResult } from '../engine/result.js';
 import { ENERGY_COMPONENTS } from '../engine/result.js';
 import type { EventLocation } from '../kernels/overflow.js';
 import { DEFAULT_MAX_MEMORY_BYTES } from '../formats/bounds.js';
-import { checkGraphOnHardware } from '../formats/compatibility.js';
 import { loadHardwareFile } from '../formats/loadHardware.js';
 import { READ_LIMITS, readBoundedFile } from '../formats/readFile.js';
 import { readJsonFile } from '../formats/readJson.js';
@@ -108,9 +107,9 @@ export function resultRecord(result: SimulationResult, overflowMode: 'wrap' | 's
 export function recordGolden(spec: GoldenSpec, goldenFile: string, loadGraph: GraphLoader, onProgress?: (done: number, total: number) => void): GoldenFile {
   const hardware = loadHardwareFile(spec.hardwareFile);
   const graph = loadGraph(spec.graph);
-  checkGraphOnHardware(graph, hardware.config, hardware.file);
+  const prepared = prepareRun(graph, hardware);
   checkRunMemory(graph, spec.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES);
-  const result = simulate(graph, hardware, { seed: spec.seed, ...(onProgress === undefined ? {} : { onProgress }) });
+  const result = executeRun(prepared, { seed: spec.seed, ...(onProgress === undefined ? {} : { onProgress }) });
   const graphRecord: GoldenGraph = spec.graph.startsWith('zoo:')
     ? { zoo: spec.graph.slice('zoo:'.length), sha256: sha256OfGraph(graph) }
     : { file: recordedPath(spec.root, spec.graph), sha256: sha256OfGraph(graph) };
@@ -127,6 +126,6 @@ export function recordGolden(spec: GoldenSpec, goldenFile: string, loadGraph: Gr
       ...(inlineTable ? {} : { energyTable: recordFile(hardware.energy.file, spec.root, 'an energy table (JSON)') }),
       input: { seed: spec.seed },
     },
-    result: resultRecord(result, hardware.config.accumulator.overflow),
+    result: resultRecord(result, hardware.accumulator.overflow),
   };
 }

@@ -2,15 +2,11 @@
  * The geometry of array and pooling layers, from the graph's shapes: what both the schedule and the
  * kernels work from.
  */
-import type { GraphOp, Tensor } from './model.js';
+import type { Tensor } from './model.js';
+import { type ArrayOp, isArrayOp, type PoolOp } from './ops.js';
 import { windowedOutput } from './shapes.js';
 
-export type ArrayOp = Extract<GraphOp, { op: 'conv2d' | 'depthwise_conv2d' | 'fully_connected' }>;
-export type PoolOp = Extract<GraphOp, { op: 'max_pool' | 'avg_pool' | 'global_avg_pool' }>;
-
-export function isArrayOp(op: GraphOp): op is ArrayOp {
-  return op.op === 'conv2d' || op.op === 'depthwise_conv2d' || op.op === 'fully_connected';
-}
+export { type ArrayOp, isArrayOp, type PoolOp };
 
 export interface ConvGeometry {
   readonly batch: number;

@@ -1,7 +1,9 @@
 /** The validated graph the rest of npusim works on: resolved tensor types, quantization and data. */
-import type { GraphOp, TensorTypeName } from '../formats/graphSchema.js';
+import { type GraphOp, opInputs, type TensorTypeName } from './ops.js';
 
-export type { GraphOp };
+export { opInputs };
+
+export type { GraphOp, TensorTypeName };
 
 export interface TensorType {
   readonly name: TensorTypeName;
@@ -46,21 +48,6 @@ export function tensorType(name: TensorTypeName): TensorType {
 
 export function typeRange(type: TensorType): { min: number; max: number } {
   return type.signed ? { min: -(2 ** (type.bits - 1)), max: 2 ** (type.bits - 1) - 1 } : { min: 0, max: 2 ** type.bits - 1 };
-}
-
-/** The tensors an op reads, by role. */
-export function opInputs(op: GraphOp): string[] {
-  switch (op.op) {
-    case 'conv2d':
-    case 'depthwise_conv2d':
-    case 'fully_connected':
-      return [op.input, op.weights, ...(op.bias === undefined ? [] : [op.bias])];
-    case 'add':
-    case 'concat':
-      return [...op.inputs];
-    default:
-      return [op.input];
-  }
 }
 
 /** Multiply-accumulates of an op (0 for ops the vector unit runs). */

@@ -6,7 +6,7 @@
  * memories or slow PEs still reach it.
  */
 import { InputError } from '../errors.js';
-import { formatJsonPath } from '../formats/jsonPath.js';
+import { formatJsonPath } from '../messages/jsonPath.js';
 import type { LayerSchedule } from './schedule.js';
 
 /** A count and the fields it follows from, for the message. */

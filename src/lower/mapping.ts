@@ -3,7 +3,7 @@
  * dimension each dataflow makes spatial, how many folds that takes, and how grouped and depthwise
  * layers pack onto the array. The result is data: the schedule prints and tests it on its own.
  */
-import type { Dataflow } from '../formats/hardwareSchema.js';
+import type { Dataflow } from '../hardware/model.js';
 
 /** A layer as the array sees it: G independent GEMMs of (P x K) x (K x F). */
 export interface GemmShape {

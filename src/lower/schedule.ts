@@ -6,19 +6,16 @@
  * depends on values (gated MACs, overflow). `npusim schedule` prints it.
  */
 import { InputError } from '../errors.js';
-import { checkGraphOnHardware } from '../formats/compatibility.js';
-import type { HardwareConfig } from '../formats/hardwareSchema.js';
-import { formatJsonPath } from '../formats/jsonPath.js';
-import { type GraphOp, type Graph, type Tensor } from '../graph/model.js';
-import type { ScaleSimConfig } from '../scalesim/config.js';
+import { type ArrayOp, type ConvGeometry, convGeometry, isArrayOp } from '../graph/geometry.js';
+import type { Graph, GraphOp, Tensor } from '../graph/model.js';
 import { elementCount } from '../graph/shapes.js';
 import { type EnergyAction, macAction } from '../hardware/energyActions.js';
+import { type Dataflow, type Hardware, operandModeFor, type SramBudget, sramBudget } from '../hardware/model.js';
+import { formatJsonPath } from '../messages/jsonPath.js';
 import { checkLayerCounts, checkTotalCounts } from './exactCounts.js';
-import { type ArrayOp, type ConvGeometry, convGeometry, isArrayOp } from '../graph/geometry.js';
 import { type GemmShape, type Mapping, mapLayer } from './mapping.js';
-import { scaleSimArrayCycles, scaleSimConfigFor } from './scaleSimTiming.js';
-import { planTiles, type SramBudget, sramBudget, type TilePlan, tileDemand } from './tiling.js';
-import { type ComputeCycles, computeCycles, memoryCycles, type Traffic, vectorCycles, type VectorOpName } from './timing.js';
+import { planTiles, type TilePlan, tileDemand } from './tiling.js';
+import { memoryCycles, NPUSIM_TIMING, type TimingModel, type Traffic, vectorCycles, type VectorOpName } from './timing.js';
 
 export interface LayerCycles {
   /** Array cycles: streaming, fill/drain and stationary loads. */
@@ -83,10 +80,10 @@ export interface GraphSchedule {
   readonly graph: string;
   readonly hardware: string;
   readonly clockMHz: number;
-  readonly dataflow: HardwareConfig['array']['dataflow'];
+  readonly dataflow: Dataflow;
   /** What a timeline needs to place transfers and requantization: the DRAM and the requantization unit. */
   readonly dram: { readonly bytesPerCycle: number; readonly latencyCycles: number };
-  readonly requantUnit: HardwareConfig['requant']['unit'];
+  readonly requantUnit: Hardware['requant']['unit'];
   readonly layers: readonly LayerSchedule[];
 }
 
@@ -109,26 +106,21 @@ const VECTOR_OP: Partial<Record<GraphOp['op'], VectorOpName>> = {
   pad: 'pad',
 };
 
-/** npusim's own timing of an array layer (docs/cycle-model.md). */
-function npusimArrayCycles(mapping: Mapping, traffic: Traffic, config: HardwareConfig): { compute: ComputeCycles; memoryStall: number } {
-  const compute = computeCycles(mapping, config);
-  return { compute, memoryStall: memoryCycles(traffic, compute.total, config).stall };
-}
-
 class Lowering {
   /** Activations held on chip after the op that produced them. */
   private readonly resident = new Set<string>();
-  /** Set when the hardware asks for SCALE-Sim timing: array layers then take SCALE-Sim's cycles. */
-  private readonly scaleSim: ScaleSimConfig | undefined;
   private readonly budget: SramBudget;
 
   constructor(
     private readonly graph: Graph,
-    private readonly config: HardwareConfig,
-    private readonly hardwareFile: string,
+    private readonly hardware: Hardware,
+    private readonly timing: TimingModel,
   ) {
-    this.scaleSim = config.timing.model === 'scalesim' ? scaleSimConfigFor(config, hardwareFile) : undefined;
-    this.budget = sramBudget(config);
+    this.budget = sramBudget(hardware);
+  }
+
+  private get hardwareFile(): string {
+    return this.hardware.file;
   }
 
   lower(): GraphSchedule {
@@ -138,14 +130,14 @@ class Lowering {
       return layer;
     });
     checkTotalCounts(layers, this.graph.file);
-    const { bytesPerCycle, latencyCycles } = this.config.memory.dram;
+    const { bytesPerCycle, latencyCycles } = this.hardware.memory.dram;
     return {
       graph: this.graph.name,
-      hardware: this.config.name,
-      clockMHz: this.config.clockMHz,
-      dataflow: this.config.array.dataflow,
+      hardware: this.hardware.name,
+      clockMHz: this.hardware.clockMHz,
+      dataflow: this.hardware.array.dataflow,
       dram: { bytesPerCycle, latencyCycles },
-      requantUnit: this.config.requant.unit,
+      requantUnit: this.hardware.requant.unit,
       layers,
     };
   }
@@ -174,12 +166,12 @@ class Lowering {
   }
 
   private arrayLayer(op: ArrayOp, index: number): ArrayLayerSchedule {
-    const config = this.config;
+    const config = this.hardware;
     const input = this.tensor(op.input);
     const weights = this.tensor(op.weights);
     const output = this.tensor(op.output);
     const path = formatJsonPath(['ops', index]);
-    const mode = config.array.operandModes.find((m) => m.weights === weights.type.name && m.activations === input.type.name);
+    const mode = operandModeFor(config, weights.type.name, input.type.name);
     if (mode === undefined) {
       throw new InputError(`${op.op} "${op.name}" needs operand mode ${weights.type.name}x${input.type.name}, which ${config.name} (${this.hardwareFile}) does not support`, this.graph.file, path);
     }
@@ -225,13 +217,12 @@ class Lowering {
       dramTransfers: tiling.tiles,
     };
     // Only the cycles depend on the timing model; mapping, tiles and traffic stay npusim's (energy).
-    const { compute, memoryStall } =
-      this.scaleSim === undefined ? npusimArrayCycles(mapping, traffic, config) : scaleSimArrayCycles(this.scaleSim, op, geometry, this.graph.file, path);
+    const { compute, memoryStall } = this.timing.arrayCycles({ op, geometry, mapping, traffic, hardware: config, graphFile: this.graph.file, path });
     const requantOnVector = config.requant.unit === 'vector';
     // Requantization runs on one unit or the other: the vector unit over the int32 accumulators
     // (4 bytes each), or the dedicated unit at outputsPerCycle (default: one a column).
     const vector = requantOnVector ? vectorCycles(config, 'requant', outputs * 4) : { instructions: 0, cycles: 0 };
-    const requant = requantOnVector ? 0 : Math.ceil(outputs / (config.requant.outputsPerCycle ?? columns));
+    const requant = requantOnVector ? 0 : Math.ceil(outputs / config.requant.outputsPerCycle);
     const arrayBusy = compute.total + memoryStall;
     // Requantization drains behind the array as outputs leave it, so only what outlasts the array shows.
     const overlap = Math.min(requant + vector.cycles, arrayBusy);
@@ -284,7 +275,7 @@ class Lowering {
   }
 
   private vectorLayer(op: Exclude<GraphOp, ArrayOp>): VectorLayerSchedule {
-    const config = this.config;
+    const config = this.hardware;
     const output = this.tensor(op.output);
     const inputs = (op.op === 'add' || op.op === 'concat' ? op.inputs : [op.input]).map((name) => this.tensor(name));
     const reshape = op.op === 'reshape';
@@ -330,11 +321,10 @@ class Lowering {
 }
 
 /**
- * Lowers a graph onto a hardware config. Throws InputError (naming the graph file and the op's
- * JSON path) when a layer cannot run there: what checkGraphOnHardware rejects (operand modes, ops
- * the requantization mode does not define), or a fold whose smallest tile does not fit the SRAM.
+ * Lowers a checked graph (src/hardware/compatibility.ts) onto the machine, timing array layers with
+ * `timing`. Throws InputError (naming the graph file and the op's JSON path) when a layer cannot run
+ * there: a fold whose smallest tile does not fit the SRAM, or a count past exact arithmetic.
  */
-export function lowerGraph(graph: Graph, config: HardwareConfig, hardwareFile = config.name): GraphSchedule {
-  checkGraphOnHardware(graph, config, hardwareFile);
-  return new Lowering(graph, config, hardwareFile).lower();
+export function lowerGraph(graph: Graph, hardware: Hardware, timing: TimingModel = NPUSIM_TIMING): GraphSchedule {
+  return new Lowering(graph, hardware, timing).lower();
 }

@@ -5,16 +5,10 @@
  * the memory is double buffered (one tile computing while the next loads). npusim takes the longest
  * run that fits (docs/cycle-model.md, section 3).
  */
-import type { HardwareConfig } from '../formats/hardwareSchema.js';
+import { type SramBudget, sramBudget } from '../hardware/model.js';
 import type { Mapping } from './mapping.js';
 
-export interface SramBudget {
-  readonly inputs: number;
-  readonly weights: number;
-  readonly outputs: number;
-  /** One SRAM serves all three operands: the budget applies to their sum. */
-  readonly unified: boolean;
-}
+export { type SramBudget, sramBudget };
 
 /** Bytes per SRAM: a fixed part per fold and a part per streamed step. */
 export interface TileDemand {
@@ -38,15 +32,6 @@ export interface OperandBits {
   readonly activationBits: number;
   readonly outputBits: number;
   readonly accumulatorBits: number;
-}
-
-export function sramBudget(config: HardwareConfig): SramBudget {
-  const sram = config.memory.sram;
-  if ('unified' in sram) {
-    const bytes = sram.unified.kib * 1024;
-    return { inputs: bytes, weights: bytes, outputs: bytes, unified: true };
-  }
-  return { inputs: sram.inputs.kib * 1024, weights: sram.weights.kib * 1024, outputs: sram.outputs.kib * 1024, unified: false };
 }
 
 /**

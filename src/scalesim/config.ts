@@ -4,7 +4,7 @@
  * indented continuation lines. Problems are InputErrors naming file, line and column.
  */
 import { InputError } from '../errors.js';
-import { closestName } from '../formats/didYouMean.js';
+import { closestName } from '../messages/didYouMean.js';
 import { MAX_ARRAY_SIDE, MAX_CONFIG_INTEGER, shownText } from './limits.js';
 
 export type ScaleSimDataflow = 'os' | 'ws' | 'is';

@@ -7,13 +7,12 @@
  */
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
-import { checkGraphOnHardware } from '../formats/compatibility.js';
 import { graphSchema } from '../formats/graphSchema.js';
 import { type LoadedHardware, loadHardwareData } from '../formats/loadHardware.js';
 import { MAX_SIDECAR_BYTES, resolveGraph } from '../formats/loadGraph.js';
 import { formatBytes, READ_LIMITS } from '../formats/readFile.js';
 import { validateWith } from '../formats/validate.js';
-import { lowerGraph } from '../lower/schedule.js';
+import { checkAndLower } from '../pipeline/index.js';
 import type { ScaleSimConfig, ScaleSimSetting } from './config.js';
 import { shownText } from './limits.js';
 import type { ScaleSimLayer } from './topology.js';
@@ -130,8 +129,7 @@ export function checkImportedGraph(files: ImportedGraphFiles, hardware: LoadedHa
     const graphFile = validateWith(graphSchema, JSON.parse(files.graphText) as unknown, files.graphFile);
     // The graph names its sidecar as the file beside it, as the importer writes it.
     const graph = resolveGraph(graphFile, files.graphFile, { sidecars: new Map([[basename(files.sidecarFile), files.sidecar]]) });
-    checkGraphOnHardware(graph, hardware.config, files.hardwareFile);
-    lowerGraph(graph, hardware.config, files.hardwareFile);
+    checkAndLower(graph, hardware);
   } catch (error) {
     if (error instanceof InputError && error.file === files.graphFile) throw graphRefusal(files, error);
     if (error instanceof InputError && error.file === files.hardwareFile) throw hardwareRefusal(files, error);

@@ -16,11 +16,12 @@
 import { checkRunMemory } from '../engine/memory.js';
 import { InputError } from '../errors.js';
 import { DEFAULT_MAX_MEMORY_BYTES } from '../formats/bounds.js';
-import { checkGraphForRequant } from '../formats/compatibility.js';
-import { type RequantSetting, requantSettingOf } from '../formats/numericDomain.js';
+import { checkGraphForRequant } from '../hardware/compatibility.js';
+import { requantSettingOf } from '../hardware/model.js';
+import type { RequantSetting } from '../requant/index.js';
 import type { EnergyTable, LoadedHardware } from '../formats/loadHardware.js';
 import type { Graph } from '../graph/model.js';
-import { lowerGraph } from '../lower/schedule.js';
+import { checkAndLower } from '../pipeline/index.js';
 import { ZOO_NAMES, type ZooName } from '../zoo/index.js';
 import { checkZooGraphForMode } from '../zoo/build.js';
 import { zooSkeleton } from '../zoo/skeleton.js';
@@ -30,7 +31,7 @@ import type { SweepParameter } from './ranges.js';
 import { VALUE_FREE_FIELDS } from './reuse.js';
 
 /**
- * Fields that lowering (src/lower/schedule.ts) and checkGraphOnHardware (src/formats/compatibility.ts)
+ * Fields that lowering (src/lower/schedule.ts) and checkGraphOnHardware (src/hardware/compatibility.ts)
  * read only to count cycles and price actions, never to decide whether a layer can run; nor do they
  * appear in their messages. If lowering ever starts refusing a layer because of one of them, it
  * must leave this list (test/sweep/check.test.ts compares the shared check with lowering every point).
@@ -257,12 +258,12 @@ class PointChecker {
     if ('error' in quant) return quant;
     const { variant, structure } = quant.ok;
     const lowering = this.loweringMemo.get(structure * this.loweringKey.span + this.loweringKey.of(digits), () => {
-      const failure = attempt(() => lowerGraph(this.structureGraph(structure, quant.ok.quant), hardware.ok.config, spec.hardwareFile));
+      const failure = attempt(() => checkAndLower(this.structureGraph(structure, quant.ok.quant), hardware.ok));
       return 'error' in failure ? failure.error : null;
     });
     if (lowering !== null) return { error: lowering };
     if (!this.quantOfVariant.has(variant)) this.quantOfVariant.set(variant, quant.ok.quant);
-    const setting = requantSettingOf(hardware.ok.config);
+    const setting = requantSettingOf(hardware.ok);
     const pairCount = this.pairs.size;
     const pair = this.pairs.of(`${variant}:${JSON.stringify(setting)}`);
     if (pair === pairCount) this.pairSettings.push({ quant: quant.ok.quant, setting });

@@ -8,7 +8,8 @@ import { priceActions } from '../engine/energy.js';
 import type { SimulationResult } from '../engine/result.js';
 import type { EnergyTable, LoadedHardware } from '../formats/loadHardware.js';
 import type { Graph } from '../graph/model.js';
-import { type GraphSchedule, lowerGraph } from '../lower/schedule.js';
+import type { GraphSchedule } from '../lower/schedule.js';
+import { checkAndLower } from '../pipeline/index.js';
 import { totals } from '../report/summary.js';
 import { pointAt } from './points.js';
 import { GraphVariants, graphKey, pointHardware, pointQuant, type SweepSpec } from './pointConfig.js';
@@ -60,12 +61,12 @@ export class PointEvaluator {
     const point = pointAt(this.spec.parameters, this.spec.zip, index);
     const hardware = pointHardware(this.spec, point, this.tables);
     const quant = pointQuant(this.spec, point);
-    return { hardware, graph: this.graphs.get(quant), family: valueFamilyKey(hardware.config, graphKey(quant)) };
+    return { hardware, graph: this.graphs.get(quant), family: valueFamilyKey(hardware, graphKey(quant)) };
   }
 
   /** The point's schedule; throws the InputError a run would when the graph cannot run there. */
   schedule(point: ResolvedPoint): GraphSchedule {
-    return lowerGraph(point.graph, point.hardware.config, point.hardware.file);
+    return checkAndLower(point.graph, point.hardware);
   }
 
   /** The full simulation result of a point, its values reused when its family has them. */
@@ -75,7 +76,7 @@ export class PointEvaluator {
 
   private simulatePoint(point: ResolvedPoint): SimulationResult {
     const schedule = this.schedule(point);
-    const { bits } = point.hardware.config.accumulator;
+    const { bits } = point.hardware.accumulator;
     let values = this.cache.find(point.family, bits);
     if (values === undefined) {
       values = computeValues(point.graph, point.hardware, schedule);
@@ -88,7 +89,7 @@ export class PointEvaluator {
   evaluate(index: number): SweepRow {
     if (this.spec.timingOnly) return this.timingRow(index);
     const point = this.resolve(index);
-    const total = totals(this.simulatePoint(point), point.hardware.config.accumulator.overflow);
+    const total = totals(this.simulatePoint(point), point.hardware.accumulator.overflow);
     const { overflow } = total;
     return {
       index,
@@ -122,6 +123,6 @@ export class PointEvaluator {
       cycles += layer.cycles.total;
       energyPj += priceActions(layer.actions, point.hardware.energy).totalPj;
     }
-    return { index, macs, cycles, latencyMs: cycles / (point.hardware.config.clockMHz * 1000), energyPj, overflow: undefined };
+    return { index, macs, cycles, latencyMs: cycles / (point.hardware.clockMHz * 1000), energyPj, overflow: undefined };
   }
 }

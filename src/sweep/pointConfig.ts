@@ -4,15 +4,16 @@
  * network the quantization choices (quant.*) the graph is built with.
  */
 import { z } from 'zod';
-import { DEFAULT_ZOO_QUANT, zooGraph } from '../cli/graphArgument.js';
 import { InputError } from '../errors.js';
 import { type HardwareConfig, hardwareSchema } from '../formats/hardwareSchema.js';
 import { checkHardwareRules, type EnergyTable, type LoadedHardware, loadHardwareData } from '../formats/loadHardware.js';
+import { resolveHardware } from '../hardware/resolve.js';
 import { type GraphLoadOptions, loadGraphFile } from '../formats/loadGraph.js';
 import { validateWith } from '../formats/validate.js';
 import type { Graph } from '../graph/model.js';
 import { REQUANT_MODES, ROUNDING_MODES } from '../numeric/index.js';
 import type { ZooOptions } from '../zoo/index.js';
+import { DEFAULT_ZOO_QUANT, zooGraph } from '../zoo/graph.js';
 import { describePoint, type SweepPoint } from './points.js';
 import type { SweepParameter, SweepValue } from './ranges.js';
 
@@ -128,6 +129,8 @@ function pointData(spec: SweepSpec, point: SweepPoint, label: string): Record<st
  */
 export class HardwareChecker {
   private readonly base: LoadedHardware;
+  /** The base config as validated once (the fields a point leaves alone). */
+  private readonly baseConfig: HardwareConfig;
   private readonly fields: readonly string[];
   private readonly fast: boolean;
 
@@ -136,6 +139,7 @@ export class HardwareChecker {
     private readonly tables: Map<string, EnergyTable>,
   ) {
     this.base = loadHardwareData(spec.baseHardware, spec.hardwareFile, spec.hardwareFile, tables);
+    this.baseConfig = validateWith(hardwareSchema, spec.baseHardware, spec.hardwareFile);
     const hardwarePaths = spec.parameters.map((parameter) => parameter.path).filter((path) => !isQuantPath(path));
     this.fields = [...new Set(hardwarePaths.map((path) => path.split('.')[0] ?? ''))];
     const root = hardwareSchema.def;
@@ -146,7 +150,7 @@ export class HardwareChecker {
   check(point: SweepPoint, label: string): LoadedHardware {
     const data = pointData(this.spec, point, label);
     if (!this.fast) return loadHardwareData(data, label, this.spec.hardwareFile, this.tables);
-    const config: Record<string, unknown> = { ...this.base.config };
+    const config: Record<string, unknown> = { ...this.baseConfig };
     for (const field of this.fields) {
       const parsed = (hardwareSchema.shape[field as keyof typeof hardwareSchema.shape] as z.ZodType).safeParse(data[field]);
       if (!parsed.success) return loadHardwareData(data, label, this.spec.hardwareFile, this.tables);
@@ -154,7 +158,7 @@ export class HardwareChecker {
       else config[field] = parsed.data;
     }
     checkHardwareRules(config as HardwareConfig, label);
-    return { file: label, config: config as HardwareConfig, energy: this.base.energy };
+    return resolveHardware(config as HardwareConfig, label, this.base.energy);
   }
 }
 

@@ -17,7 +17,7 @@
  * ValuesCache.find): a pass at one width serves another only when provably identical.
  */
 import type { ValuesPass } from '../engine/simulate.js';
-import type { HardwareConfig } from '../formats/hardwareSchema.js';
+import type { Hardware } from '../hardware/model.js';
 
 /** JSON with object keys sorted, so equal configs give equal keys whatever their key order. */
 function stableJson(value: unknown): string {
@@ -63,8 +63,9 @@ function withoutFields(value: unknown, paths: readonly string[]): unknown {
 }
 
 /** The value-relevant config without the accumulator width: points with equal keys share values. */
-export function valueFamilyKey(config: HardwareConfig, graphKey: string): string {
-  return stableJson({ graph: graphKey, config: withoutFields(config, VALUE_FREE_FIELDS) });
+export function valueFamilyKey(hardware: Hardware, graphKey: string): string {
+  // The file is a label and the requant spec follows from the mode: neither changes values.
+  return stableJson({ graph: graphKey, config: withoutFields(hardware, [...VALUE_FREE_FIELDS, 'file', 'requant.spec']) });
 }
 
 /** The widest signed partial sum any array layer of a pass needed, and whether any add left its range. */

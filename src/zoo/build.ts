@@ -6,8 +6,8 @@
  * scales and zero points, written as an npusim graph with a little-endian sidecar.
  */
 import { InputError } from '../errors.js';
-import { checkGraphForRequant } from '../formats/compatibility.js';
-import type { GraphFile, GraphOp } from '../formats/graphSchema.js';
+import { checkGraphForRequant } from '../hardware/compatibility.js';
+import { type GraphFile, type GraphOpFile as GraphOp, graphSchema } from '../formats/graphSchema.js';
 import { resolveGraph } from '../formats/loadGraph.js';
 import { encodeElements } from '../formats/sidecar.js';
 import { type Graph, tensorType } from '../graph/model.js';
@@ -43,6 +43,8 @@ export interface ZooLayerSummary {
 export interface ZooNetwork {
   readonly graph: GraphFile;
   readonly sidecar: Uint8Array;
+  /** The graph as npusim's model (resolved from the file and its sidecar in memory), named zoo:NAME. */
+  readonly model: Graph;
   readonly layers: readonly ZooLayerSummary[];
   readonly totals: { readonly macs: number; readonly params: number };
 }
@@ -209,7 +211,7 @@ class NetworkQuantizer {
     return first.map((value) => value * factor);
   }
 
-  build(): ZooNetwork {
+  build(): Omit<ZooNetwork, 'model'> {
     const inputShape = this.topology.shapes.get(this.topology.input) ?? [1, 1, 1, 1];
     const count = inputShape.reduce((a, b) => a * b, 1);
     const input = Float32Array.from({ length: count }, () => this.random.uniform() * 2 - 1);
@@ -390,18 +392,12 @@ function typeRangeOf(name: string): { min: number; max: number } {
  */
 export function buildZooNetwork(name: ZooName, options: ZooOptions): ZooNetwork {
   const network = buildNetwork(zooTopology(name), options);
-  checkForMode(network, options);
+  checkZooGraphForMode(network.model, options);
   return network;
 }
 
 /** The accumulator width the check assumes: the widest, so that the network runs at any width. */
 const CHECKED_ACCUMULATOR_BITS = 48;
-
-function checkForMode(network: ZooNetwork, options: ZooOptions): void {
-  const label = `zoo:${network.graph.name}`;
-  const graph = resolveGraph(structuredClone(network.graph), label, { sidecars: new Map([[options.sidecarFile, network.sidecar]]) });
-  checkZooGraphForMode(graph, options);
-}
 
 /**
  * The mode rules on a resolved zoo graph (the network or its skeleton: the rules that do not
@@ -420,6 +416,10 @@ export function checkZooGraphForMode(graph: Graph, options: Pick<ZooOptions, 're
 
 /** Any topology, built the zoo's way (the SCALE-Sim importer builds its layers with it). */
 export function buildNetwork(topology: Topology, options: ZooOptions): ZooNetwork {
-  return new NetworkQuantizer(topology, options).build();
+  const network = new NetworkQuantizer(topology, options).build();
+  // Parsed as a file would be (the schema fills in defaults), resolved against the sidecar in memory.
+  const file = graphSchema.parse(network.graph);
+  const model = { ...resolveGraph(file, `zoo:${network.graph.name}`, { sidecars: new Map([[options.sidecarFile, network.sidecar]]) }), sourceFiles: [] };
+  return { ...network, model };
 }
 

@@ -2,3 +2,4 @@
 export { buildNetwork, buildZooNetwork, type ZooLayerSummary, type ZooNetwork, type ZooOptions } from './build.js';
 export { ZOO_NAMES, type ZooName, zooTopology } from './networks.js';
 export type { Layer, Topology } from './topology.js';
+export { DEFAULT_ZOO_QUANT, isZooName, zooGraph } from './graph.js';

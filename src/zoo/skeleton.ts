@@ -8,7 +8,7 @@
  * Its weights hold no data, so it is made a Graph here rather than through resolveGraph (which
  * would take them for tensors no op produces); the real graph of the same options passed that.
  */
-import type { GraphFile, GraphOp } from '../formats/graphSchema.js';
+import type { GraphFile, GraphOpFile as GraphOp } from '../formats/graphSchema.js';
 import { graphSchema } from '../formats/graphSchema.js';
 import { type Graph, type Quantization, type Tensor, tensorType } from '../graph/model.js';
 import type { ZooOptions } from './build.js';

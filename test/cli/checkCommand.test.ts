@@ -6,8 +6,8 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { loadGraphArgument } from '../../src/cli/graphArgument.js';
-import { simulate } from '../../src/engine/simulate.js';
+import { loadGraphArgument } from '../../src/pipeline/graphArgument.js';
+import { simulate } from '../../src/pipeline/index.js';
 import { loadHardwareFile } from '../../src/formats/loadHardware.js';
 import { sha256OfValues } from '../../src/golden/hashing.js';
 import { runCli } from '../support/cli.js';

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { type ConvGeometry, convolve } from '../../src/kernels/conv.js';
 import { channelRequantParams } from '../../src/engine/layerNumerics.js';
-import type { HardwareConfig } from '../../src/formats/hardwareSchema.js';
+import type { RequantSetting } from '../../src/requant/index.js';
 import type { Tensor } from '../../src/graph/model.js';
 
 const require = createRequire(import.meta.url);
@@ -46,7 +46,7 @@ async function runModel(nodes: unknown[], initializers: unknown[], input: { name
   return Array.from(result[output.name]?.data as Int8Array | Uint8Array);
 }
 
-const ORT_HARDWARE = { requant: { mode: 'ort-float', unit: 'dedicated' } } as unknown as HardwareConfig;
+const ORT_SETTING: RequantSetting = { mode: 'ort-float', rounding: undefined, shiftBias: 0, accumulatorBits: 32 };
 
 function npusimTensor(name: string, signed: boolean, scales: number[], zeroPoint: number, shape: number[]): Tensor {
   return { name, shape, type: { name: signed ? 's8' : 'u8', bits: 8, signed }, quant: { kind: 'affine', scales, zeroPoints: [zeroPoint], axis: scales.length > 1 ? 0 : undefined }, data: undefined };
@@ -105,7 +105,7 @@ async function convCase({ depthwise, perChannel, signed, seed }: ConvCase): Prom
     kernelHeight: kernel, kernelWidth: kernel, strideHeight: stride, strideWidth: stride, dilationHeight: 1, dilationWidth: 1,
     padTop: pad, padLeft: pad, groupChannels, groupOutputs: depthwise ? 1 : outChannels, depthwise,
   };
-  const requant = channelRequantParams(ORT_HARDWARE, npusimTensor('x', signed, [inputScale], inputZeroPoint, [1]), npusimTensor('w', true, weightScales, 0, [outChannels]), npusimTensor('y', signed, [outputScale], outputZeroPoint, [1]), outChannels, false);
+  const requant = channelRequantParams(ORT_SETTING, npusimTensor('x', signed, [inputScale], inputZeroPoint, [1]), npusimTensor('w', true, weightScales, 0, [outChannels]), npusimTensor('y', signed, [outputScale], outputZeroPoint, [1]), outChannels, false);
   const result = convolve({
     geometry, input: nhwc, inputZeroPoint, weights: ohwi, bias, accumulator: { bits: 32, overflow: 'wrap', kFold: 16 }, requant,
     output: { zeroPoint: outputZeroPoint, min: low, max: high }, activation: { min: low, max: high }, int32RequantInput: false,
@@ -140,7 +140,7 @@ async function matMulCase(perChannel: boolean, signed: boolean, seed: number): P
   );
   const weights = new Int32Array(columns * depth);
   for (let k = 0; k < depth; k++) for (let n = 0; n < columns; n++) weights[n * depth + k] = b[k * columns + n] ?? 0;
-  const requant = channelRequantParams(ORT_HARDWARE, npusimTensor('a', signed, [aScale], aZero, [1]), npusimTensor('b', true, bScales, 0, [columns]), npusimTensor('y', signed, [yScale], yZero, [1]), columns, false);
+  const requant = channelRequantParams(ORT_SETTING, npusimTensor('a', signed, [aScale], aZero, [1]), npusimTensor('b', true, bScales, 0, [columns]), npusimTensor('y', signed, [yScale], yZero, [1]), columns, false);
   const result = convolve({
     geometry: { batch: rows, inHeight: 1, inWidth: 1, inChannels: depth, outHeight: 1, outWidth: 1, outChannels: columns, kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padTop: 0, padLeft: 0, groupChannels: depth, groupOutputs: columns, depthwise: false },
     input: a, inputZeroPoint: aZero, weights, bias: undefined, accumulator: { bits: 32, overflow: 'wrap', kFold: undefined }, requant,

@@ -8,11 +8,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { zooGraph } from '../../src/cli/graphArgument.js';
-import type { HardwareConfig } from '../../src/formats/hardwareSchema.js';
+import { zooGraph } from '../../src/zoo/graph.js';
+import { type HardwareConfig, hardwareSchema } from '../../src/formats/hardwareSchema.js';
 import { loadHardwareData, loadHardwareFile, type LoadedHardware } from '../../src/formats/loadHardware.js';
 import type { Graph } from '../../src/graph/model.js';
-import { type LayerSchedule, lowerGraph } from '../../src/lower/schedule.js';
+import type { LayerSchedule } from '../../src/lower/schedule.js';
+import { checkAndLower } from '../../src/pipeline/index.js';
 import { ZOO_NAMES } from '../../src/zoo/index.js';
 import { REPO } from '../support/files.js';
 
@@ -23,21 +24,28 @@ const PRESETS = readdirSync(join(REPO, 'configs'))
 
 type Json = Record<string, unknown>;
 
-function variant(file: string, label: string, change: (config: Json) => void): LoadedHardware {
+/** The resolved machine, and its config as the file writes it (the formulas read the file's fields). */
+interface Machine {
+  readonly hardware: LoadedHardware;
+  readonly config: HardwareConfig;
+}
+
+function machine(file: string, label?: string, change?: (config: Json) => void): Machine {
   const data = JSON.parse(readFileSync(file, 'utf8')) as Json;
-  change(data);
-  return loadHardwareData(data, `${file} (${label})`, file);
+  change?.(data);
+  const hardware = label === undefined ? loadHardwareFile(file) : loadHardwareData(data, `${file} (${label})`, file);
+  return { hardware, config: hardwareSchema.parse(data) };
 }
 
 const EDGE = join(REPO, 'configs/edge-npu.json');
-const HARDWARE: ReadonlyArray<readonly [string, LoadedHardware]> = [
-  ...PRESETS.map((file) => [file.slice(file.lastIndexOf('/') + 1), loadHardwareFile(file)] as const),
-  ...PRESETS.map((file) => [`${file.slice(file.lastIndexOf('/') + 1)} without double buffering`, variant(file, 'no double buffering', (config) => ((config.memory as Json).doubleBuffering = false))] as const),
+const HARDWARE: ReadonlyArray<readonly [string, Machine]> = [
+  ...PRESETS.map((file) => [file.slice(file.lastIndexOf('/') + 1), machine(file)] as const),
+  ...PRESETS.map((file) => [`${file.slice(file.lastIndexOf('/') + 1)} without double buffering`, machine(file, 'no double buffering', (config) => ((config.memory as Json).doubleBuffering = false))] as const),
   // One output a cycle: the dedicated unit outlasts the array, so the overlap is the array's time.
-  ['edge-npu.json with a one-output-a-cycle requantization unit', variant(EDGE, 'slow requantization unit', (config) => ((config.requant as Json).outputsPerCycle = 1))],
+  ['edge-npu.json with a one-output-a-cycle requantization unit', machine(EDGE, 'slow requantization unit', (config) => ((config.requant as Json).outputsPerCycle = 1))],
   [
     'edge-npu.json with a 16-byte weight port',
-    variant(EDGE, 'slow weight port', (config) => (((config.memory as Json).sram as Json).weights = { kib: 256, bytesPerCycle: 16 })),
+    machine(EDGE, 'slow weight port', (config) => (((config.memory as Json).sram as Json).weights = { kib: 256, bytesPerCycle: 16 })),
   ],
 ];
 
@@ -111,33 +119,33 @@ function documentedCycles(layer: LayerSchedule, config: HardwareConfig, graph: G
 }
 
 describe('docs/cycle-model.md, section 4: total = compute + stall + requant + vector - overlap', () => {
-  it.each(ZOO_NAMES.flatMap((name) => HARDWARE.map(([label, hardware]) => [name, label, hardware] as const)))('%s on %s: every layer as documented', (name, _label, hardware) => {
+  it.each(ZOO_NAMES.flatMap((name) => HARDWARE.map(([label, hardware]) => [name, label, hardware] as const)))('%s on %s: every layer as documented', (name, _label, { hardware, config }) => {
     const network = graph(name);
-    const schedule = lowerGraph(network, hardware.config, hardware.file);
+    const schedule = checkAndLower(network, hardware);
     expect(schedule.layers.length).toBe(network.ops.length);
     for (const layer of schedule.layers) {
-      expect({ layer: layer.name, ...layer.cycles }).toEqual({ layer: layer.name, ...documentedCycles(layer, hardware.config, network) });
+      expect({ layer: layer.name, ...layer.cycles }).toEqual({ layer: layer.name, ...documentedCycles(layer, config, network) });
     }
   });
 
   it('the variants reach the branches the presets do not: stalls, both requantization units, unbuffered, the port rule', () => {
-    const layers = HARDWARE.flatMap(([, hardware]) => ZOO_NAMES.flatMap((name) => lowerGraph(graph(name), hardware.config, hardware.file).layers.map((layer) => ({ layer, hardware }))));
+    const layers = HARDWARE.flatMap(([, { hardware, config }]) => ZOO_NAMES.flatMap((name) => checkAndLower(graph(name), hardware).layers.map((layer) => ({ layer, hardware, config }))));
     const some = (test: (entry: (typeof layers)[number]) => boolean) => layers.some(test);
     expect(some(({ layer }) => layer.unit === 'array' && layer.cycles.memoryStall > 0)).toBe(true);
     expect(some(({ layer }) => layer.unit === 'vector' && layer.cycles.memoryStall > 0)).toBe(true);
     expect(some(({ layer }) => layer.unit === 'array' && layer.cycles.requant > layer.cycles.compute + layer.cycles.memoryStall)).toBe(true);
     expect(some(({ layer }) => layer.unit === 'array' && layer.cycles.vector > 0)).toBe(true);
-    expect(some(({ layer, hardware }) => !hardware.config.memory.doubleBuffering && layer.cycles.memoryStall > 0)).toBe(true);
+    expect(some(({ layer, config }) => !config.memory.doubleBuffering && layer.cycles.memoryStall > 0)).toBe(true);
     // On the slow weight port the rule gives 48 bytes a cycle; the ports' sum (144) would give other
     // stalls, so the comparison above tells the two apart.
     const slow = layers.filter(({ hardware }) => hardware.file.includes('slow weight port'));
-    expect(slow.some(({ layer, hardware }) => layer.unit === 'array' && layer.cycles.memoryStall !== documentedStall(layer, hardware.config, layer.cycles.compute, 64 + 16 + 64))).toBe(true);
+    expect(slow.some(({ layer, config }) => layer.unit === 'array' && layer.cycles.memoryStall !== documentedStall(layer, config, layer.cycles.compute, 64 + 16 + 64))).toBe(true);
   });
 });
 
 describe('docs/cycle-model.md worked examples: small_cnn on edge-npu', () => {
   it('conv1, pool1 and fc have the cycles the page shows', () => {
-    const layers = lowerGraph(graph('small_cnn'), loadHardwareFile(EDGE).config, EDGE).layers;
+    const layers = checkAndLower(graph('small_cnn'), loadHardwareFile(EDGE)).layers;
     const cycles = (name: string) => layers.find((layer) => layer.name === name)?.cycles;
     expect(cycles('conv1')).toMatchObject({ compute: 1118, memoryStall: 0, requant: 512, vector: 0, overlap: 512, total: 1118 });
     expect(cycles('pool1')).toMatchObject({ compute: 0, memoryStall: 43, requant: 0, vector: 64, overlap: 0, total: 107 });

@@ -3,20 +3,26 @@
  * depthwise and fully connected layers), that only the array layers' cycles change, and the
  * hardware fields SCALE-Sim timing needs.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadGraphArgument } from '../../src/cli/graphArgument.js';
+import { loadGraphArgument } from '../../src/pipeline/graphArgument.js';
 import { InputError } from '../../src/errors.js';
-import type { HardwareConfig } from '../../src/formats/hardwareSchema.js';
+import { type HardwareConfig, hardwareSchema } from '../../src/formats/hardwareSchema.js';
+import type { Hardware } from '../../src/hardware/model.js';
 import { checkHardwareRules, loadHardwareFile } from '../../src/formats/loadHardware.js';
 import { type ArrayLayerSchedule, lowerGraph } from '../../src/lower/schedule.js';
-import { scaleSimConfigFor, scaleSimEquivalent } from '../../src/lower/scaleSimTiming.js';
+import { scaleSimConfigFor, scaleSimEquivalent, scaleSimTiming } from '../../src/scalesim/timing.js';
 import { simulateLayer } from '../../src/scalesim/model.js';
 import type { ScaleSimLayer } from '../../src/scalesim/topology.js';
 import { REPO } from '../support/files.js';
 
-const edgeNpu = loadHardwareFile(join(REPO, 'configs/edge-npu.json')).config;
+const EDGE_NPU = join(REPO, 'configs/edge-npu.json');
+/** The config as its file writes it (the timing rules read files) and the machine it resolves to. */
+const edgeNpu = hardwareSchema.parse(JSON.parse(readFileSync(EDGE_NPU, 'utf8')));
 const scaleSimTimed: HardwareConfig = { ...edgeNpu, timing: { model: 'scalesim' } };
+const edgeMachine = loadHardwareFile(EDGE_NPU);
+const scaleSimMachine: Hardware = { ...edgeMachine, timing: { model: 'scalesim', interfaceBandwidth: 'CALC' } };
 const mobilenet = loadGraphArgument('zoo:mobilenet_v1');
 
 function layer(fields: Omit<ScaleSimLayer, 'name' | 'line'> & { name?: string }): ScaleSimLayer {
@@ -30,13 +36,13 @@ function arrayLayer(schedule: ReturnType<typeof lowerGraph>, name: string): Arra
 }
 
 describe('SCALE-Sim timing of npusim graphs (mobilenet_v1 zoo network on edge-npu)', () => {
-  const scaleSim = scaleSimConfigFor(scaleSimTimed, 'edge-npu');
-  const timed = lowerGraph(mobilenet, scaleSimTimed);
-  const own = lowerGraph(mobilenet, edgeNpu);
+  const scaleSim = scaleSimConfigFor(scaleSimMachine);
+  const timed = lowerGraph(mobilenet, scaleSimMachine, scaleSimTiming(scaleSimMachine));
+  const own = lowerGraph(mobilenet, edgeMachine);
 
   it('maps edge-npu to SCALE-Sim keys: 32x32 ws, 256/256/128 KiB, CALC', () => {
     expect(scaleSim).toMatchObject({ arrayRows: 32, arrayCols: 32, dataflow: 'ws', ifmapSramKiB: 256, filterSramKiB: 256, ofmapSramKiB: 128, bandwidthMode: 'CALC', userBandwidthWordsPerCycle: 0 });
-    expect(scaleSimConfigFor({ ...edgeNpu, timing: { model: 'scalesim', interfaceBandwidth: 'USER' } }, 'edge-npu')).toMatchObject({ bandwidthMode: 'USER', userBandwidthWordsPerCycle: 16 });
+    expect(scaleSimConfigFor({ ...edgeMachine, timing: { model: 'scalesim', interfaceBandwidth: 'USER' } })).toMatchObject({ bandwidthMode: 'USER', userBandwidthWordsPerCycle: 16 });
   });
 
   it('conv1 (224x224x3, 3x3 stride 2, same padding 0 above, 1 below: 112x112): SCALE-Sim input 224x224, the padding is its round-up', () => {
@@ -125,6 +131,6 @@ describe('hardware fields SCALE-Sim timing needs', () => {
     if (op === undefined || op.op !== 'conv2d') throw new Error('small_cnn has a conv2d');
     const ops = [...dilated.ops];
     ops[index] = { ...op, dilation: [2, 2], padding: 'same' };
-    expect(() => lowerGraph({ ...dilated, ops }, scaleSimTimed)).toThrow(/is dilated; SCALE-Sim timing has no dilated convolutions/);
+    expect(() => lowerGraph({ ...dilated, ops }, scaleSimMachine, scaleSimTiming(scaleSimMachine))).toThrow(/is dilated; SCALE-Sim timing has no dilated convolutions/);
   });
 });

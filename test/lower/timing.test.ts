@@ -1,14 +1,14 @@
 /** The worked examples of docs/cycle-model.md, computed by hand there. */
 import { describe, expect, it } from 'vitest';
-import type { HardwareConfig } from '../../src/formats/hardwareSchema.js';
+import type { Hardware } from '../../src/hardware/model.js';
 import { mapLayer } from '../../src/lower/mapping.js';
 import { computeCycles } from '../../src/lower/timing.js';
 
 const GEMM = { pixels: 9, filters: 6, depth: 18, groups: 1 };
 const ARRAY = { rows: 4, columns: 4, macsPerPePerCycle: 1 };
 
-function config(doubleBuffering: boolean): HardwareConfig {
-  return { array: { rows: 4, columns: 4 }, memory: { doubleBuffering } } as unknown as HardwareConfig;
+function config(doubleBuffering: boolean): Hardware {
+  return { array: { rows: 4, columns: 4 }, memory: { doubleBuffering } } as unknown as Hardware;
 }
 
 describe('cycle model worked examples (4 x 4 array, P = 9, F = 6, K = 18)', () => {

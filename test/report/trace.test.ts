@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadGraphArgument } from '../../src/cli/graphArgument.js';
-import { simulate } from '../../src/engine/simulate.js';
+import { loadGraphArgument } from '../../src/pipeline/graphArgument.js';
+import { simulate } from '../../src/pipeline/index.js';
 import { loadHardwareFile } from '../../src/formats/loadHardware.js';
 import { totals } from '../../src/report/summary.js';
 import { chromeTrace, type TraceEvent, TRACKS } from '../../src/report/trace.js';

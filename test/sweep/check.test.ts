@@ -7,11 +7,11 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { zooGraph } from '../../src/cli/graphArgument.js';
+import { zooGraph } from '../../src/zoo/graph.js';
 import { InputError } from '../../src/errors.js';
 import { loadGraphFile } from '../../src/formats/loadGraph.js';
 import type { Graph } from '../../src/graph/model.js';
-import { lowerGraph } from '../../src/lower/schedule.js';
+import { checkAndLower } from '../../src/pipeline/index.js';
 import { checkPoints, InvalidPointsError } from '../../src/sweep/check.js';
 import { pointAt, pointCount } from '../../src/sweep/points.js';
 import { graphKey, pointHardware, pointQuant, type SweepSpec } from '../../src/sweep/pointConfig.js';
@@ -36,8 +36,8 @@ function slowCheck(spec: SweepSpec): Array<{ reason: string } | { family: string
         graph = quant === undefined ? loadGraphFile(spec.graph) : zooGraph(spec.graph.slice('zoo:'.length), quant);
         graphs.set(key, graph);
       }
-      lowerGraph(graph, hardware.config, spec.hardwareFile);
-      return { family: valueFamilyKey(hardware.config, key) };
+      checkAndLower(graph, hardware);
+      return { family: valueFamilyKey(hardware, key) };
     } catch (error) {
       if (error instanceof InputError) return { reason: error.describe() };
       throw error;

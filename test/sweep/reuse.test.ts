@@ -3,7 +3,7 @@
  * byte for byte as a JSON report; and the sharing really happens.
  */
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../src/engine/simulate.js';
+import { simulate } from '../../src/pipeline/index.js';
 import { jsonReport } from '../../src/report/json.js';
 import { PointEvaluator } from '../../src/sweep/evaluate.js';
 import { pointCount } from '../../src/sweep/points.js';
@@ -21,7 +21,7 @@ function checkReuse(sets: readonly string[], expectedValueRuns: number): void {
     const reused = evaluator.result(index);
     const point = evaluator.resolve(index);
     const fresh = simulate(point.graph, point.hardware);
-    const mode = point.hardware.config.accumulator.overflow;
+    const mode = point.hardware.accumulator.overflow;
     expect(jsonReport(reused, mode), `point ${index}`).toBe(jsonReport(fresh, mode));
   }
   expect(evaluator.valueRuns).toBe(expectedValueRuns);

@@ -7,11 +7,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { zooGraph } from '../../src/cli/graphArgument.js';
+import { zooGraph } from '../../src/zoo/graph.js';
 import { InputError } from '../../src/errors.js';
 import { loadHardwareFile } from '../../src/formats/loadHardware.js';
 import type { Graph, Tensor } from '../../src/graph/model.js';
-import { lowerGraph } from '../../src/lower/schedule.js';
+import { checkAndLower } from '../../src/pipeline/index.js';
 import type { ZooName, ZooOptions } from '../../src/zoo/index.js';
 import { zooSkeleton } from '../../src/zoo/skeleton.js';
 import { REPO } from '../support/files.js';
@@ -32,7 +32,7 @@ function structureOf(tensor: Tensor): unknown {
 
 function lowered(graph: Graph, preset: (typeof PRESETS)[number]): unknown {
   try {
-    return lowerGraph(graph, preset.config, preset.file);
+    return checkAndLower(graph, preset);
   } catch (error) {
     if (error instanceof InputError) return `error: ${error.describe()}`;
     throw error;

@@ -10,7 +10,7 @@ import { formatSection } from '../../golden/printDiff.js';
 import { readGoldenFile } from '../../golden/read.js';
 import { cachingLoader, rerunGolden } from '../../golden/rerun.js';
 import { serializeJson } from '../../golden/serialize.js';
-import { loadGraphArgument } from '../graphArgument.js';
+import { loadGraphArgument } from '../../pipeline/graphArgument.js';
 import { DEFAULT_LINE_LIMIT } from '../../golden/printDiff.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_DIFFERENCE, EXIT_OK, paint } from '../io.js';

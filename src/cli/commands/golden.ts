@@ -6,7 +6,7 @@ import { asJson } from '../../golden/format.js';
 import { recordGolden } from '../../golden/record.js';
 import { serializeJson } from '../../golden/serialize.js';
 import { defineCommand } from '../command.js';
-import { graphArgumentFiles, loadGraphArgument } from '../graphArgument.js';
+import { graphArgumentFiles, loadGraphArgument } from '../../pipeline/graphArgument.js';
 import { type CliIO, EXIT_OK } from '../io.js';
 import { forceOption, GRAPH_DESCRIPTION, hardwareOption, MAX_SEED, maxMemoryOf, maxMemoryOption, required, requiredStringOption, stringOption } from '../options.js';
 import { OutputPlan, writeAll } from '../outputs.js';

@@ -4,10 +4,8 @@
  * output (--out, --trace, --dump) is planned and checked before the graph is even loaded.
  */
 import { checkRunMemory } from '../../engine/memory.js';
-import { simulate } from '../../engine/simulate.js';
 import { InputError } from '../../errors.js';
 import { DEFAULT_MAX_MEMORY_BYTES } from '../../formats/bounds.js';
-import { checkGraphOnHardware } from '../../formats/compatibility.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
 import { decodeNpy, encodeNpy, MAX_NPY_HEADER_BYTES, npyDtype, npyDtypeName } from '../../formats/npy.js';
 import { readUpTo } from '../../formats/readFile.js';
@@ -18,7 +16,7 @@ import { jsonReport } from '../../report/json.js';
 import { tableReport } from '../../report/table.js';
 import { chromeTraceJson, DEFAULT_MAX_TILE_EVENTS, TRACE_DETAILS, type TraceDetail } from '../../report/trace.js';
 import { defineCommand } from '../command.js';
-import { graphArgumentFiles, loadGraphArgument } from '../graphArgument.js';
+import { executeRun, graphArgumentFiles, loadGraphArgument, prepareRun } from '../../pipeline/index.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
 import { forceOption, GRAPH_DESCRIPTION, hardwareOption, MAX_SEED, maxMemoryOf, maxMemoryOption, required, stringOption, wholeNumberOption } from '../options.js';
 import { OutputPlan, writeAll } from '../outputs.js';
@@ -106,7 +104,7 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
   const hardware = loadHardwareFile(options.hardware);
   const graph = loadGraphArgument(options.graph, { maxMemoryBytes });
   plan.addInputs(graph.sourceFiles, `a file of graph ${graph.name}`).addInputs([hardware.energy.file], 'the energy table of this run');
-  checkGraphOnHardware(graph, hardware.config, hardware.file);
+  const prepared = prepareRun(graph, hardware);
   checkRunMemory(graph, maxMemoryBytes, { dumps: dumpFolder !== undefined, npyInput: 'npyFile' in input });
   // Every dump file is planned before the run, so a name that exists or collides stops it at once.
   const layers = graph.ops.map((op) => ({ name: op.name, output: op.output }));
@@ -116,7 +114,7 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
   const bar = progressBar(io, 'run', 'MACs');
   let result;
   try {
-    result = simulate(graph, hardware, {
+    result = executeRun(prepared, {
       seed: 'seed' in input ? input.seed : 1,
       ...(inputs === undefined ? {} : { inputs }),
       onProgress: (done, total, pass) => bar.update(done, total, pass === 'values' ? '' : pass),
@@ -135,7 +133,7 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
   if (trace !== undefined) {
     files.push([trace, chromeTraceJson(result, { detail: options.traceDetail ?? 'tile', maxTileEvents: options.traceMaxEvents ?? DEFAULT_MAX_TILE_EVENTS })]);
   }
-  const overflow = hardware.config.accumulator.overflow;
+  const overflow = hardware.accumulator.overflow;
   const text =
     options.format === 'json'
       ? jsonReport(result, overflow)

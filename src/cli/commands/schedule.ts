@@ -1,10 +1,8 @@
 /** `npusim schedule GRAPH --hw CONFIG`: the lowered schedule (mapping, folds, tiles, traffic, cycles), no values computed. */
-import { checkGraphOnHardware } from '../../formats/compatibility.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
-import { lowerGraph } from '../../lower/schedule.js';
 import { scheduleJson, scheduleTable } from '../../report/schedule.js';
 import { defineCommand } from '../command.js';
-import { graphArgumentFiles, loadGraphArgument } from '../graphArgument.js';
+import { checkAndLower, graphArgumentFiles, loadGraphArgument } from '../../pipeline/index.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
 import { forceOption, GRAPH_DESCRIPTION, hardwareOption, maxMemoryOf, maxMemoryOption, required, stringOption } from '../options.js';
 import { OutputPlan, writeAll } from '../outputs.js';
@@ -27,8 +25,7 @@ export function runScheduleCommand(options: ScheduleOptions, io: CliIO): number 
   const hardware = loadHardwareFile(options.hardware);
   const graph = loadGraphArgument(options.graph, { ...(options.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: options.maxMemoryBytes }) });
   plan.addInputs(graph.sourceFiles, `a file of graph ${graph.name}`).addInputs([hardware.energy.file], 'the energy table of this run');
-  checkGraphOnHardware(graph, hardware.config, hardware.file);
-  const schedule = lowerGraph(graph, hardware.config, hardware.file);
+  const schedule = checkAndLower(graph, hardware);
   const text = options.format === 'json' ? scheduleJson(schedule) : scheduleTable(schedule, paint(out === undefined ? io : { ...io, colour: false }));
   if (out === undefined) io.stdout(text);
   else {

@@ -12,7 +12,7 @@ import { parseShard } from '../../sweep/shard.js';
 import { runSweep } from '../../sweep/sweep.js';
 import { ZOO_NAMES } from '../../zoo/index.js';
 import { defineCommand } from '../command.js';
-import { graphArgumentFiles } from '../graphArgument.js';
+import { graphArgumentFiles } from '../../pipeline/graphArgument.js';
 import { type CliIO, EXIT_BAD_INPUT, EXIT_OK, paint } from '../io.js';
 import { forceOption, GRAPH_DESCRIPTION, hardwareOption, maxMemoryOf, maxMemoryOption, optionalWholeNumberOption, requiredStringOption, stringOption } from '../options.js';
 import { OutputPlan } from '../outputs.js';

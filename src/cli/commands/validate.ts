@@ -1,8 +1,7 @@
 /** `npusim validate FILE... [--hw CONFIG]`: checks hardware configs, graphs and energy tables. */
 import { checkRunMemory } from '../../engine/memory.js';
 import { DEFAULT_MAX_MEMORY_BYTES } from '../../formats/bounds.js';
-import { checkGraphOnHardware } from '../../formats/compatibility.js';
-import { lowerGraph } from '../../lower/schedule.js';
+import { checkAndLower } from '../../pipeline/index.js';
 import { loadAnyFile } from '../../formats/loadAny.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
 import { opMacs } from '../../graph/model.js';
@@ -32,16 +31,15 @@ export function runValidateCommand(options: ValidateOptions, io: CliIO): number 
     if (loaded.kind === 'graph') {
       const { graph } = loaded;
       if (hardware !== undefined) {
-        checkGraphOnHardware(graph, hardware.config, hardware.file);
-        lowerGraph(graph, hardware.config, hardware.file);
+        checkAndLower(graph, hardware);
         checkRunMemory(graph, maxMemoryBytes);
       }
       const macs = graph.ops.reduce((total, op) => total + opMacs(op, graph.tensors), 0);
       const parameters = [...graph.tensors.values()].reduce((total, tensor) => total + (tensor.data?.length ?? 0), 0);
-      summary = `graph "${graph.name}": ${graph.ops.length} ops, ${millions(macs)} MACs${macs >= 1e6 ? ` (${macs})` : ''}, ${millions(parameters)} parameters${hardware === undefined ? '' : `, runs on ${hardware.config.name}`}`;
+      summary = `graph "${graph.name}": ${graph.ops.length} ops, ${millions(macs)} MACs${macs >= 1e6 ? ` (${macs})` : ''}, ${millions(parameters)} parameters${hardware === undefined ? '' : `, runs on ${hardware.name}`}`;
     } else if (loaded.kind === 'hardware') {
-      const { config, energy } = loaded.hardware;
-      summary = `hardware "${config.name}": ${config.array.rows}x${config.array.columns} ${config.array.dataflow}, ${config.accumulator.bits}-bit ${config.accumulator.overflow} accumulators, ${config.requant.mode} requantization, energy table "${energy.name}"`;
+      const machine = loaded.hardware;
+      summary = `hardware "${machine.name}": ${machine.array.rows}x${machine.array.columns} ${machine.array.dataflow}, ${machine.accumulator.bits}-bit ${machine.accumulator.overflow} accumulators, ${machine.requant.mode} requantization, energy table "${machine.energy.name}"`;
     } else {
       summary = `energy table "${loaded.table.name}": ${loaded.table.prices.size} priced actions`;
     }

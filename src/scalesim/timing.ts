@@ -6,14 +6,13 @@
  * exact values and overflow. docs/scalesim.md lists which hardware fields become which cfg keys.
  */
 import { InputError } from '../errors.js';
-import type { HardwareConfig } from '../formats/hardwareSchema.js';
-import { checkScaleSimTimingRules } from '../formats/scaleSimTimingRules.js';
-import type { ScaleSimConfig } from '../scalesim/config.js';
-import { foldMapping, layerGeometry } from '../scalesim/layerGeometry.js';
-import { simulateLayer } from '../scalesim/model.js';
-import type { ScaleSimLayer } from '../scalesim/topology.js';
+import type { Hardware } from '../hardware/model.js';
+import type { ArrayLayerTiming, ComputeCycles, TimingModel } from '../lower/timing.js';
+import type { ScaleSimConfig } from './config.js';
+import { foldMapping, layerGeometry } from './layerGeometry.js';
+import { simulateLayer } from './model.js';
+import type { ScaleSimLayer } from './topology.js';
 import type { ArrayOp, ConvGeometry } from '../graph/geometry.js';
-import type { ComputeCycles } from './timing.js';
 
 /** SCALE-Sim's address bases; they shape only its traces, never a cycle count. */
 const ADDRESS_BASES = { ifmapOffset: 0, filterOffset: 10_000_000, ofmapOffset: 20_000_000 };
@@ -24,21 +23,20 @@ const ADDRESS_BASES = { ifmapOffset: 0, filterOffset: 10_000_000, ofmapOffset: 2
  * one-byte words, so a KiB is 1024 words); InterfaceBandwidth from timing.interfaceBandwidth (CALC
  * unless it says USER), and in USER mode the DRAM bytes per cycle as the Bandwidth in words per cycle.
  */
-export function scaleSimConfigFor(config: HardwareConfig, hardwareFile: string): ScaleSimConfig {
-  checkScaleSimTimingRules(config, hardwareFile);
-  const sram = config.memory.sram;
-  if ('unified' in sram) throw new Error('unreachable: checkScaleSimTimingRules refuses a unified SRAM');
-  const bandwidthMode = config.timing.interfaceBandwidth ?? 'CALC';
-  const bandwidths = bandwidthMode === 'USER' ? [config.memory.dram.bytesPerCycle] : [];
+export function scaleSimConfigFor(hardware: Hardware): ScaleSimConfig {
+  const sram = hardware.memory.sram;
+  if ('unified' in sram) throw new Error('unreachable: resolving the hardware refuses a unified SRAM under SCALE-Sim timing');
+  const bandwidthMode = hardware.timing.interfaceBandwidth;
+  const bandwidths = bandwidthMode === 'USER' ? [hardware.memory.dram.bytesPerCycle] : [];
   return {
-    runName: config.name,
-    arrayRows: config.array.rows,
-    arrayCols: config.array.columns,
+    runName: hardware.name,
+    arrayRows: hardware.array.rows,
+    arrayCols: hardware.array.columns,
     ifmapSramKiB: sram.inputs.kib,
     filterSramKiB: sram.weights.kib,
     ofmapSramKiB: sram.outputs.kib,
     ...ADDRESS_BASES,
-    dataflow: config.array.dataflow,
+    dataflow: hardware.array.dataflow,
     bandwidthMode,
     bandwidthsWordsPerCycle: bandwidths,
     userBandwidthWordsPerCycle: bandwidths[0] ?? 0,
@@ -119,5 +117,14 @@ export function scaleSimArrayCycles(config: ScaleSimConfig, op: ArrayOp, geometr
   return {
     compute: { streaming: repeats * streaming, stationaryLoad: repeats * stationaryLoad, fillDrain: repeats * (compute - streaming - stationaryLoad), total: repeats * compute },
     memoryStall: repeats * result.stallCycles,
+  };
+}
+
+/** SCALE-Sim's timing as npusim's lowering asks for it (one SCALE-Sim config per machine). */
+export function scaleSimTiming(hardware: Hardware): TimingModel {
+  const config = scaleSimConfigFor(hardware);
+  return {
+    name: 'scalesim',
+    arrayCycles: (layer: ArrayLayerTiming) => scaleSimArrayCycles(config, layer.op, layer.geometry, layer.graphFile, layer.path),
   };
 }

@@ -1,0 +1,100 @@
+/**
+ * The library modes that rescale with a Q0.31 multiplier and a shift from QuantizeMultiplier:
+ * gemmlowp, TFLite (double and single rounding) and CMSIS-NN (both builds). They share TFLite's
+ * structure for Add and average pooling, as TFLite Micro runs them (docs/numerics.md, sections 4,
+ * 5 and 8); what differs is the rounding build and the step's arithmetic (numeric/requant.ts).
+ */
+import { addTflite, avgPoolTflite } from '../kernels/vector.js';
+import { layerMultiplier, multiplierOutsideDomain, quantizeMultiplier, type RequantMode, type TfliteBuild, tfliteAddOutsideDomain } from '../numeric/index.js';
+import type { RequantModeSpec } from './spec.js';
+import { addScales, formatReal } from './words.js';
+
+type LibraryMode = Extract<RequantMode, 'gemmlowp' | 'tflite-double' | 'tflite-single' | 'cmsis-nn' | 'cmsis-nn-single'>;
+
+interface LibraryModeFacts {
+  readonly name: LibraryMode;
+  readonly summary: string;
+  readonly fixedRounding: string;
+  readonly build: TfliteBuild;
+}
+
+/** TFLite's int8 Add: inputs to twice the larger scale, << 20, summed, rescaled out; 8-bit inputs. */
+function tfliteAdd(name: LibraryMode, build: TfliteBuild): RequantModeSpec['add'] {
+  return {
+    maxInputBits: 8,
+    describe: `TFLite int8 Add (${build} rounding): (x - zp) << 20, each input rescaled by s_x / 2max(s_a, s_b), summed exactly, then by 2max / (2^20 s_out), + zp`,
+    refusal: (a, b, output) => {
+      const multiplier = (2 * Math.max(a.scale, b.scale)) / (2 ** 20 * output.scale);
+      const outside = tfliteAddOutsideDomain(multiplier, build);
+      return outside === undefined ? undefined : { message: `output multiplier ${formatReal(multiplier)} (${addScales(a, b, output)}) is outside what ${name} can represent (${outside})`, tensor: output.name };
+    },
+    run: (a, b, output, context) => addTflite(a, b, output.scale, output.zeroPoint, context.range, build, context.counter),
+  };
+}
+
+const TFLITE_AVERAGE_POOL: RequantModeSpec['averagePool'] = {
+  windows: 'any',
+  keepsQuantization: true,
+  describe: "TFLite's: raw values summed over the valid taps, divided by their count rounding half away from zero; output quantization = input's",
+  refusal: () => undefined,
+  run: (geometry, input, _output, context) => avgPoolTflite(geometry, input.data, context.range, context.counter),
+};
+
+function libraryMode(facts: LibraryModeFacts): RequantModeSpec {
+  const { name, build } = facts;
+  return {
+    name,
+    summary: facts.summary,
+    fixedRounding: facts.fixedRounding,
+    takesFixedPoint: false,
+    int32RequantInput: true,
+    step: {
+      refusal: (request) => {
+        const real = layerMultiplier(request.inputScale, request.weightScale, request.outputScale, request.float32Product);
+        const outside = multiplierOutsideDomain(name, real);
+        return outside === undefined ? undefined : `effective scale ${formatReal(real)} (${request.how}) is outside what ${name} can represent (${outside})`;
+      },
+      params: (request) => {
+        const { multiplier, shift } = quantizeMultiplier(layerMultiplier(request.inputScale, request.weightScale, request.outputScale, request.float32Product), build);
+        return { mode: name, multiplier, shift };
+      },
+    },
+    add: tfliteAdd(name, build),
+    averagePool: TFLITE_AVERAGE_POOL,
+  };
+}
+
+export const GEMMLOWP = libraryMode({
+  name: 'gemmlowp',
+  summary: "gemmlowp's output pipeline: RDBPOT(SRDHM(acc << left, m), right) + zp",
+  fixedRounding: 'half-up (SRDHM) then half-away (RDBPOT)',
+  build: 'double',
+});
+
+export const TFLITE_DOUBLE = libraryMode({
+  name: 'tflite-double',
+  summary: "TFLite's default build (TFLite Micro's reference kernels): MultiplyByQuantizedMultiplier, double rounding",
+  fixedRounding: 'half-up (SRDHM) then half-away (RDBPOT)',
+  build: 'double',
+});
+
+export const TFLITE_SINGLE = libraryMode({
+  name: 'tflite-single',
+  summary: "TFLite's single-rounding build (TFLITE_SINGLE_ROUNDING): acc x m / 2^(31 - shift), rounded once",
+  fixedRounding: 'half-up, once',
+  build: 'single',
+});
+
+export const CMSIS_NN = libraryMode({
+  name: 'cmsis-nn',
+  summary: "CMSIS-NN's arm_nn_requantize, default build: doubling high multiply, then divide by a power of two",
+  fixedRounding: 'half-up (doubling high multiply) then half-away (divide by power of two)',
+  build: 'double',
+});
+
+export const CMSIS_NN_SINGLE = libraryMode({
+  name: 'cmsis-nn-single',
+  summary: "CMSIS-NN's arm_nn_requantize, CMSIS_NN_USE_SINGLE_ROUNDING build: one rounding",
+  fixedRounding: 'half-up, once',
+  build: 'single',
+});

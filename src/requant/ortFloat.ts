@@ -1,0 +1,49 @@
+/**
+ * `ort-float`: onnxruntime's MLAS requantization (docs/numerics.md, section 4.5): the int32
+ * accumulator to float32, times a float32 scale, rounded half to even, + zp, saturated. Add is
+ * QLinearAdd's float32 FMAs; average pooling is QLinearGlobalAveragePool (a window of the whole
+ * image only: the windowed QLinearAveragePool is not modelled).
+ */
+import { addOrt, globalAvgPoolOrt } from '../kernels/vector.js';
+import { ortAddOutsideDomain, ortGlobalAveragePoolScale, ortLayerScale, ortScaleOutsideDomain } from '../numeric/index.js';
+import type { RequantModeSpec } from './spec.js';
+import { addScales, formatReal } from './words.js';
+
+export const ORT_FLOAT: RequantModeSpec = {
+  name: 'ort-float',
+  summary: "onnxruntime's MLAS: rne(f32(f32(acc) x f32(s_in s_w / s_out))) + zp, saturated",
+  fixedRounding: 'float32 multiply, then half-even',
+  takesFixedPoint: false,
+  int32RequantInput: false,
+  step: {
+    refusal: (request, setting) => {
+      const scale = ortLayerScale(request.inputScale, request.weightScale, request.outputScale);
+      const outside = ortScaleOutsideDomain(scale, setting.accumulatorBits);
+      return outside === undefined ? undefined : `float32 scale ${formatReal(scale)} (${request.how}) is outside what ort-float can represent (${outside})`;
+    },
+    params: (request) => ({ mode: 'ort-float', scale: ortLayerScale(request.inputScale, request.weightScale, request.outputScale) }),
+  },
+  add: {
+    maxInputBits: 8,
+    describe: 'QLinearAdd (AVX2 + FMA): two float32 FMAs on the raw values with f32(s_a / s_out) and f32(s_b / s_out), rounded half to even',
+    refusal: (a, b, output) => {
+      const ratioA = Math.fround(a.scale / output.scale);
+      const ratioB = Math.fround(b.scale / output.scale);
+      const outside = ortAddOutsideDomain(ratioA, ratioB);
+      return outside === undefined
+        ? undefined
+        : { message: `scale ratios ${formatReal(ratioA)} and ${formatReal(ratioB)} (${addScales(a, b, output)}) are outside what ort-float can represent (${outside})`, tensor: output.name };
+    },
+    run: (a, b, output, context) => addOrt(a, b, output.scale, output.zeroPoint, context.range, context.counter),
+  },
+  averagePool: {
+    windows: 'whole-image',
+    keepsQuantization: false,
+    describe: 'QLinearGlobalAveragePool: sum (x - zp) requantized with f32(s_in / f32(s_out x f32(H W))); only a window of the whole image without padding',
+    refusal: (input, output, taps) =>
+      Number.isFinite(ortGlobalAveragePoolScale(input.scale, output.scale, taps))
+        ? undefined
+        : { message: `float32 scale s_in / (s_out x ${taps} taps) is not finite, outside what ort-float can represent`, tensor: output.name },
+    run: (geometry, input, output, context) => globalAvgPoolOrt(geometry, input.data, input.scale, input.zeroPoint, output.scale, output.zeroPoint, context.range, context.counter),
+  },
+};

@@ -1,0 +1,26 @@
+/** A zoo network as a graph in memory (`zoo:NAME`), built with chosen quantization. */
+import { InputError } from '../errors.js';
+import type { Graph } from '../graph/model.js';
+import { buildZooNetwork, type ZooOptions } from './build.js';
+import { ZOO_NAMES, type ZooName } from './networks.js';
+
+/** The quantization choices of a zoo network built for `run zoo:NAME` (`npusim zoo`'s defaults). */
+export const DEFAULT_ZOO_QUANT: Omit<ZooOptions, 'sidecarFile'> = {
+  seed: 1,
+  weightBits: 8,
+  activationBits: 8,
+  perChannel: true,
+  signedActivations: true,
+  requant: 'tflite-double',
+  rounding: 'half-away',
+};
+
+export function isZooName(name: string): name is ZooName {
+  return (ZOO_NAMES as readonly string[]).includes(name);
+}
+
+/** A zoo network built in memory: no file on disk, its weights decoded from the sidecar it built. */
+export function zooGraph(name: string, quant: Omit<ZooOptions, 'sidecarFile'> = DEFAULT_ZOO_QUANT): Graph {
+  if (!isZooName(name)) throw new InputError(`no zoo network "${name}"; the zoo has ${ZOO_NAMES.join(', ')}`, `zoo:${name}`);
+  return buildZooNetwork(name, { ...quant, sidecarFile: 'memory' }).model;
+}
