@@ -10,13 +10,9 @@ import { checkGraphOnHardware } from '../hardware/compatibility.js';
 import type { Hardware } from '../hardware/model.js';
 import type { Graph } from '../graph/model.js';
 import { type GraphSchedule, lowerGraph } from '../lower/schedule.js';
-import { NPUSIM_TIMING, type TimingModel } from '../lower/timing.js';
-import { scaleSimTiming } from '../scalesim/timing.js';
+import { timingModelFor } from '../scalesim/timing.js';
 
-/** The timing model a machine asks for (`timing.model`). */
-export function timingModelFor(hardware: Hardware): TimingModel {
-  return hardware.timing.model === 'scalesim' ? scaleSimTiming(hardware) : NPUSIM_TIMING;
-}
+export { timingModelFor };
 
 /** Checks the graph on the machine and lowers it: the schedule `run` executes and `schedule` prints. */
 export function checkAndLower(graph: Graph, hardware: Hardware): GraphSchedule {

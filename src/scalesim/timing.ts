@@ -7,7 +7,7 @@
  */
 import { InputError } from '../errors.js';
 import type { Hardware } from '../hardware/model.js';
-import type { ArrayLayerTiming, ComputeCycles, TimingModel } from '../lower/timing.js';
+import { type ArrayLayerTiming, type ComputeCycles, NPUSIM_TIMING, type TimingModel } from '../lower/timing.js';
 import type { ScaleSimConfig } from './config.js';
 import { foldMapping, layerGeometry } from './layerGeometry.js';
 import { simulateLayer } from './model.js';
@@ -127,4 +127,9 @@ export function scaleSimTiming(hardware: Hardware): TimingModel {
     name: 'scalesim',
     arrayCycles: (layer: ArrayLayerTiming) => scaleSimArrayCycles(config, layer.op, layer.geometry, layer.graphFile, layer.path),
   };
+}
+
+/** The timing model a machine asks for (`timing.model`): SCALE-Sim's, or npusim's own. */
+export function timingModelFor(hardware: Hardware): TimingModel {
+  return hardware.timing.model === 'scalesim' ? scaleSimTiming(hardware) : NPUSIM_TIMING;
 }

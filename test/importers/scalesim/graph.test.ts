@@ -3,8 +3,8 @@
  * the first layer at which the written files would pass what npusim reads back.
  */
 import { describe, expect, it } from 'vitest';
-import { importScaleSimGraph, importTooLarge } from '../../src/scalesim/importGraph.js';
-import { parseTopology } from '../../src/scalesim/topology.js';
+import { importScaleSimGraph, importTooLarge } from '../../../src/importers/scalesim/graph.js';
+import { parseTopology } from '../../../src/scalesim/topology.js';
 
 const HEADER = 'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n';
 

@@ -6,16 +6,18 @@
  * became the value npusim rejects, and npusim's rule.
  */
 import { basename } from 'node:path';
-import { InputError } from '../errors.js';
-import { graphSchema } from '../formats/graphSchema.js';
-import { type LoadedHardware, loadHardwareData } from '../formats/loadHardware.js';
-import { MAX_SIDECAR_BYTES, resolveGraph } from '../formats/loadGraph.js';
-import { formatBytes, READ_LIMITS } from '../formats/readFile.js';
-import { validateWith } from '../formats/validate.js';
-import { checkAndLower } from '../pipeline/index.js';
-import type { ScaleSimConfig, ScaleSimSetting } from './config.js';
-import { shownText } from './limits.js';
-import type { ScaleSimLayer } from './topology.js';
+import { InputError } from '../../errors.js';
+import { graphSchema } from '../../formats/graphSchema.js';
+import { type LoadedHardware, loadHardwareData } from '../../formats/loadHardware.js';
+import { MAX_SIDECAR_BYTES, resolveGraph } from '../../formats/loadGraph.js';
+import { formatBytes, READ_LIMITS } from '../../formats/readFile.js';
+import { validateWith } from '../../formats/validate.js';
+import { checkGraphOnHardware } from '../../hardware/compatibility.js';
+import { lowerGraph } from '../../lower/schedule.js';
+import { timingModelFor } from '../../scalesim/timing.js';
+import type { ScaleSimConfig, ScaleSimSetting } from '../../scalesim/config.js';
+import { shownText } from '../../scalesim/limits.js';
+import type { ScaleSimLayer } from '../../scalesim/topology.js';
 
 /** The hardware config that would be written, where, and the .cfg it comes from. */
 export interface ImportedHardwareFile {
@@ -129,7 +131,9 @@ export function checkImportedGraph(files: ImportedGraphFiles, hardware: LoadedHa
     const graphFile = validateWith(graphSchema, JSON.parse(files.graphText) as unknown, files.graphFile);
     // The graph names its sidecar as the file beside it, as the importer writes it.
     const graph = resolveGraph(graphFile, files.graphFile, { sidecars: new Map([[basename(files.sidecarFile), files.sidecar]]) });
-    checkAndLower(graph, hardware);
+    // The checks and lowering a run does (src/pipeline), without the pipeline: importers sit below it.
+    checkGraphOnHardware(graph, hardware);
+    lowerGraph(graph, hardware, timingModelFor(hardware));
   } catch (error) {
     if (error instanceof InputError && error.file === files.graphFile) throw graphRefusal(files, error);
     if (error instanceof InputError && error.file === files.hardwareFile) throw hardwareRefusal(files, error);

@@ -4,8 +4,8 @@
  * model (accumulators, requantization, vector unit, energy) takes npusim's edge-npu defaults.
  */
 import type { z } from 'zod';
-import type { hardwareSchema } from '../formats/hardwareSchema.js';
-import type { ScaleSimConfig } from './config.js';
+import type { hardwareSchema } from '../../formats/hardwareSchema.js';
+import type { ScaleSimConfig } from '../../scalesim/config.js';
 
 /** The hardware JSON as written (the schema's input form: defaults may be left out). */
 export type HardwareFileJson = z.input<typeof hardwareSchema>;

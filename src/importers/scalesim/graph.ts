@@ -10,12 +10,12 @@
  * - a "DP" row is already one single-channel layer per channel (the topology reader splits it);
  * - a GEMM row M, N, K is a 1x1 conv2d over an M x 1 input of K channels with N filters.
  */
-import type { GraphFile } from '../formats/graphSchema.js';
-import { formatBytes } from '../formats/readFile.js';
-import { windowedOutput } from '../graph/shapes.js';
-import { buildNetwork, type ZooOptions } from '../zoo/index.js';
-import type { Layer, Topology } from '../zoo/topology.js';
-import { outputSize, type ScaleSimLayer, type TopologyInputType } from './topology.js';
+import type { GraphFile } from '../../formats/graphSchema.js';
+import { formatBytes } from '../../formats/readFile.js';
+import { windowedOutput } from '../../graph/shapes.js';
+import { buildNetwork, type ZooOptions } from '../../zoo/index.js';
+import type { Layer, Topology } from '../../zoo/topology.js';
+import { outputSize, type ScaleSimLayer, type TopologyInputType } from '../../scalesim/topology.js';
 
 export interface ImportedLayer {
   readonly name: string;
