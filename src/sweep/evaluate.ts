@@ -8,12 +8,15 @@ import { priceActions } from '../engine/energy.js';
 import type { SimulationResult } from '../engine/result.js';
 import type { EnergyTable, LoadedHardware } from '../formats/loadHardware.js';
 import type { Graph } from '../graph/model.js';
-import type { GraphSchedule } from '../lower/schedule.js';
-import { checkAndLower } from '../pipeline/index.js';
+import { type GraphSchedule, lowerGraph } from '../lower/schedule.js';
+import { timingModelFor } from '../pipeline/index.js';
 import { totals } from '../report/summary.js';
 import { pointAt } from './points.js';
 import { GraphVariants, graphKey, pointHardware, pointQuant, type SweepSpec } from './pointConfig.js';
-import { ValuesCache, valueFamilyKey } from './reuse.js';
+import { scheduleKey, ValuesCache, valueFamilyKey } from './reuse.js';
+
+/** Schedules a worker keeps: points that share one (a sweep over rounding, energy tables...) lower once. */
+const SCHEDULE_MEMO_CAPACITY = 64;
 
 /** Overflow totals of a point (absent in a timing-only sweep). */
 export interface SweepOverflow {
@@ -41,10 +44,13 @@ export interface ResolvedPoint {
   readonly graph: Graph;
   /** Points of one family compute the same values (src/sweep/reuse.ts). */
   readonly family: string;
+  /** Points with one schedule key have the same schedule. */
+  readonly scheduleKey: string;
 }
 
 export class PointEvaluator {
   private readonly tables = new Map<string, EnergyTable>();
+  private readonly schedules = new Map<string, GraphSchedule>();
   readonly cache: ValuesCache;
   /** Values passes computed (the rest of the points reused one). */
   valueRuns = 0;
@@ -61,12 +67,22 @@ export class PointEvaluator {
     const point = pointAt(this.spec.parameters, this.spec.zip, index);
     const hardware = pointHardware(this.spec, point, this.tables);
     const quant = pointQuant(this.spec, point);
-    return { hardware, graph: this.graphs.get(quant), family: valueFamilyKey(hardware, graphKey(quant)) };
+    const graph = graphKey(quant);
+    return { hardware, graph: this.graphs.get(quant), family: valueFamilyKey(hardware, graph), scheduleKey: scheduleKey(hardware, graph) };
   }
 
-  /** The point's schedule; throws the InputError a run would when the graph cannot run there. */
+  /**
+   * The point's schedule. The sweep's check (src/sweep/check.ts) has already checked the graph on
+   * the point's machine, so this only lowers, and once per schedule key.
+   */
   schedule(point: ResolvedPoint): GraphSchedule {
-    return checkAndLower(point.graph, point.hardware);
+    let schedule = this.schedules.get(point.scheduleKey);
+    if (schedule === undefined) {
+      schedule = lowerGraph(point.graph, point.hardware, timingModelFor(point.hardware));
+      if (this.schedules.size >= SCHEDULE_MEMO_CAPACITY) this.schedules.delete(this.schedules.keys().next().value as string);
+      this.schedules.set(point.scheduleKey, schedule);
+    }
+    return schedule;
   }
 
   /** The full simulation result of a point, its values reused when its family has them. */

@@ -68,6 +68,16 @@ export function valueFamilyKey(hardware: Hardware, graphKey: string): string {
   return stableJson({ graph: graphKey, config: withoutFields(hardware, [...VALUE_FREE_FIELDS, 'file', 'requant.spec']) });
 }
 
+/**
+ * Points with equal schedule keys have equal schedules: everything lowering reads (the graph
+ * variant and the whole machine) except the file label (only in messages, and a checked point
+ * raises none), the energy table (lowering counts actions, the prices come after) and the requant
+ * spec (it follows from the mode, which stays in the key).
+ */
+export function scheduleKey(hardware: Hardware, graphKey: string): string {
+  return stableJson({ graph: graphKey, config: withoutFields(hardware, ['file', 'energy', 'requant.spec']) });
+}
+
 /** The widest signed partial sum any array layer of a pass needed, and whether any add left its range. */
 function passHeadroom(pass: ValuesPass): { partialBits: number; overflowed: boolean } {
   let partialBits = 1;
