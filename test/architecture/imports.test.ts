@@ -45,12 +45,12 @@ function unitOf(path: string): string {
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
 
 /** The relative import specifiers of a source text. */
-export function importsOf(text: string): string[] {
+function importsOf(text: string): string[] {
   return [...text.matchAll(SPECIFIER)].map((match) => match[1] ?? '').filter((specifier) => specifier.startsWith('.'));
 }
 
 /** The rule's verdict on one import of `file` (both relative to src/): undefined when allowed. */
-export function violation(file: string, specifier: string): string | undefined {
+function violation(file: string, specifier: string): string | undefined {
   const target = normalize(join(dirname(file), specifier));
   if (target.startsWith('..')) return `${file} imports ${specifier}, outside src/`;
   const from = unitOf(file);
