@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Accumulator, type AddEvent } from '../../../src/numeric/accumulator.js';
-import { refAccumulate } from '../../../src/reference/numeric/accumulator.js';
+import { refAccumulate } from '../../oracles/numeric/accumulator.js';
 import { ACCUMULATOR_BITS, CASES_PER_OP, checkProperty, edgyInteger, OPERAND_BITS, signedRange } from '../../support/property.js';
 
 function operandRange(bits: number, signed: boolean): [number, number] {
