@@ -3,7 +3,7 @@
  * over random tensors, quantizations, activations and the deterministic rounding modes: TFLite's
  * Add in both builds, npusim's hvx and shift-only Add, max pooling, TFLite's and npusim's average
  * pooling. onnxruntime's QLinearAdd and global pooling are checked against onnxruntime's own outputs
- * instead (test/engine/vectorAnchors.test.ts).
+ * instead (test/conformance/layerCases.test.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
