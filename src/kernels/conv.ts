@@ -6,7 +6,17 @@
  * without folds (os) products go straight into the accumulator. Every add happens at the
  * accumulator's width and wraps or saturates there. Padded taps are skipped.
  */
-import { type RequantOutput, type RequantParams, requantize, scaleAccumulator, type StochasticSite } from '../numeric/index.js';
+import {
+  accumulate,
+  accumulatorRegister,
+  type OverflowMode,
+  type RequantOutput,
+  type RequantParams,
+  requantize,
+  saturateToInt32,
+  scaleAccumulator,
+  type StochasticSite,
+} from '../numeric/index.js';
 import type { ConvGeometry } from '../graph/geometry.js';
 import { bitsForRange, emptyOverflow, type EventClock, type EventLocation, type LayerOverflow } from './overflow.js';
 
@@ -15,7 +25,7 @@ export type { ConvGeometry };
 
 export interface AccumulatorConfig {
   readonly bits: number;
-  readonly overflow: 'wrap' | 'saturate';
+  readonly overflow: OverflowMode;
   /** Products per fold (array rows) for ws/is; undefined for os. */
   readonly kFold: number | undefined;
 }
@@ -54,8 +64,6 @@ export interface ConvLayerResult {
 
 /** Wider than any requantized value, so that requantize() itself never clamps. */
 const UNBOUNDED = 2 ** 53;
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
 
 
 export interface ConvolveOptions {
@@ -235,11 +243,8 @@ function dotDense(layout: DotLayout, oc: number, firstChannel: number, start: nu
  */
 export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): ConvLayerResult {
   const g = layer.geometry;
-  const { bits, overflow: mode, kFold } = layer.accumulator;
-  const accMin = -(2 ** (bits - 1));
-  const accMax = 2 ** (bits - 1) - 1;
-  const modulus = 2 ** bits;
-  const saturating = mode === 'saturate';
+  const { kFold } = layer.accumulator;
+  const register = accumulatorRegister(layer.accumulator);
   const outputCount = g.batch * g.outHeight * g.outWidth * g.outChannels;
   const result = new Int32Array(outputCount);
   const accumulators = new Float64Array(outputCount);
@@ -283,7 +288,7 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
     zeroWeightTaps.push(Int32Array.from(zeros, (k) => Math.floor(k / g.groupChannels)));
     zeroWeightChannels.push(Int32Array.from(zeros, (k) => k % g.groupChannels));
     const bound = Math.abs(layer.bias?.[oc] ?? 0) + weightSum * maxAbsActivation;
-    safe[oc] = options.forceChecked === true || bound > accMax ? 0 : 1;
+    safe[oc] = options.forceChecked === true || bound > register.max ? 0 : 1;
   }
   const tapCount = g.kernelHeight * g.kernelWidth;
   const tapOffsets = new Int32Array(tapCount);
@@ -293,13 +298,13 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
 
   // One add at the accumulator's width; returns the stored value and counts the event.
   let outputIndex = 0;
-  const addAt = (register: number, term: number, k: number): number => {
-    const sum = register + term;
-    if (sum >= accMin && sum <= accMax) return sum;
-    overflow.accumulatorTransient += 1;
-    firstTransient.note(outputIndex, k);
-    if (saturating) return sum < accMin ? accMin : accMax;
-    return sum - Math.floor((sum - accMin) / modulus) * modulus;
+  const addAt = (value: number, term: number, k: number): number => {
+    const stored = accumulate(register, value, term);
+    if (stored !== value + term) {
+      overflow.accumulatorTransient += 1;
+      firstTransient.note(outputIndex, k);
+    }
+    return stored;
   };
 
   /** The documented order one term at a time, with wrap or saturate at every add. */
@@ -369,11 +374,8 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
       overflow.accumulatorFinal += 1;
       firstFinal.note(outputIndex, depth - 1);
     }
-    let requantInput = acc;
-    if (layer.int32RequantInput && (acc < INT32_MIN || acc > INT32_MAX)) {
-      requantInput = acc < INT32_MIN ? INT32_MIN : INT32_MAX;
-      overflow.requantInputSaturated += 1;
-    }
+    const requantInput = layer.int32RequantInput ? saturateToInt32(acc) : acc;
+    if (requantInput !== acc) overflow.requantInputSaturated += 1;
     const channel = params[oc] as RequantParams;
     const draw = layer.stochasticSite === undefined ? undefined : { site: layer.stochasticSite, counter: outputIndex };
     // Requantize without the final clamp, apply the activation, then see whether the type holds it.

@@ -4,7 +4,7 @@
  * example cannot.
  */
 import { describe, expect, it } from 'vitest';
-import { Accumulator } from '../../src/numeric/accumulator.js';
+import { accumulate, accumulatorRegister, type AccumulatorRegister } from '../../src/numeric/accumulator.js';
 import { doublingHighMultNoSat, requantizeS64 } from '../../src/numeric/cmsisnn.js';
 import { rdbpot, srdhm, srmbpot } from '../../src/numeric/gemmlowp.js';
 import { vasrNarrow, vrmpyAccumulate } from '../../src/numeric/hvx.js';
@@ -204,36 +204,44 @@ describe('requantization modes', () => {
   });
 });
 
+/** Adds the terms in order from 0, as the kernels do: the stored value and which adds overflowed. */
+function accumulateAll(register: AccumulatorRegister, terms: readonly number[]): { value: number; overflowed: boolean[] } {
+  let value = 0;
+  const overflowed = terms.map((term) => {
+    const stored = accumulate(register, value, term);
+    const changed = stored !== value + term;
+    value = stored;
+    return changed;
+  });
+  return { value, overflowed };
+}
+
 describe('accumulator (transient vs final overflow)', () => {
   it('16-bit wrap: 30000 + 30000 - 30000 wraps up, wraps back down, and ends exact', () => {
     // 30000 + 30000 = 60000 -> -5536 (wrapped); -5536 - 30000 = -35536 -> 30000 (wrapped again)
-    const accumulator = new Accumulator({ bits: 16, overflow: 'wrap' });
-    accumulator.reset(0);
-    expect([30000, 30000, -30000].map((term) => accumulator.add(term))).toEqual(['none', 'wrapped', 'wrapped']);
-    expect([accumulator.value, accumulator.exact, accumulator.transientCount, accumulator.finalOverflow]).toEqual([30000, 30000, 2, false]);
-    expect(accumulator.firstTransientStep).toBe(1);
+    const wrap16 = accumulatorRegister({ bits: 16, overflow: 'wrap' });
+    expect(accumulate(wrap16, 30000, 30000)).toBe(-5536);
+    expect(accumulate(wrap16, -5536, -30000)).toBe(30000);
+    expect(accumulateAll(wrap16, [30000, 30000, -30000])).toEqual({ value: 30000, overflowed: [false, true, true] });
   });
 
   it('16-bit saturate: the same adds end 27233 below the exact sum', () => {
-    const accumulator = new Accumulator({ bits: 16, overflow: 'saturate' });
-    accumulator.reset(0);
-    expect([30000, 30000, -30000].map((term) => accumulator.add(term))).toEqual(['none', 'saturated', 'none']);
-    expect([accumulator.value, accumulator.exact, accumulator.finalOverflow]).toEqual([32767 - 30000, 30000, true]);
+    const saturate16 = accumulatorRegister({ bits: 16, overflow: 'saturate' });
+    expect(accumulateAll(saturate16, [30000, 30000, -30000])).toEqual({ value: 32767 - 30000, overflowed: [false, true, false] });
   });
 
   it('saturate depends on the order of the adds', () => {
-    const inOrder = new Accumulator({ bits: 16, overflow: 'saturate' });
-    inOrder.reset(0);
-    [30000, 30000, -30000].forEach((term) => inOrder.add(term));
-    const reordered = new Accumulator({ bits: 16, overflow: 'saturate' });
-    reordered.reset(0);
-    [30000, -30000, 30000].forEach((term) => reordered.add(term));
-    expect([inOrder.value, reordered.value]).toEqual([2767, 30000]);
+    const saturate16 = accumulatorRegister({ bits: 16, overflow: 'saturate' });
+    expect([accumulateAll(saturate16, [30000, 30000, -30000]).value, accumulateAll(saturate16, [30000, -30000, 30000]).value]).toEqual([2767, 30000]);
   });
 
-  it('rejects widths outside 16..48 and a bias that does not fit', () => {
-    expect(() => new Accumulator({ bits: 15, overflow: 'wrap' })).toThrow(RangeError);
-    expect(() => new Accumulator({ bits: 49, overflow: 'wrap' })).toThrow(RangeError);
-    expect(() => new Accumulator({ bits: 16, overflow: 'wrap' }).reset(40000)).toThrow(RangeError);
+  it('a bias is loaded by an add from 0, so one that does not fit wraps like any term', () => {
+    expect(accumulateAll(accumulatorRegister({ bits: 16, overflow: 'wrap' }), [40000])).toEqual({ value: 40000 - 65536, overflowed: [true] });
+  });
+
+  it('rejects widths outside 16..48', () => {
+    expect(() => accumulatorRegister({ bits: 15, overflow: 'wrap' })).toThrow(RangeError);
+    expect(() => accumulatorRegister({ bits: 49, overflow: 'wrap' })).toThrow(RangeError);
+    expect(() => accumulatorRegister({ bits: 24.5, overflow: 'wrap' })).toThrow(RangeError);
   });
 });

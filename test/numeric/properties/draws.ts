@@ -1,8 +1,8 @@
 /** Stochastic-rounding contexts drawn for both the core and the reference from one seed, site and counter. */
 import fc from 'fast-check';
 import { stochasticSite, type StochasticDraw } from '../../../src/numeric/stochastic.js';
-import { refStreamId } from '../../../src/reference/numeric/stochastic.js';
-import type { RefStochastic } from '../../../src/reference/numeric/types.js';
+import { refStreamId } from '../../oracles/numeric/stochastic.js';
+import type { RefStochastic } from '../../oracles/numeric/types.js';
 import { edgyInteger } from '../../support/property.js';
 
 export interface PairedDraw {

@@ -9,8 +9,8 @@ import {
   refDoublingHighMult,
   refDoublingHighMultNoSat,
   refRequantizeS64,
-} from '../../../src/reference/numeric/cmsisnn.js';
-import { refRdbpot, refSrdhm, refSrmbpot } from '../../../src/reference/numeric/gemmlowp.js';
+} from '../../oracles/numeric/cmsisnn.js';
+import { refRdbpot, refSrdhm, refSrmbpot } from '../../oracles/numeric/gemmlowp.js';
 import {
   refMbqm64,
   refMbqmDouble,
@@ -18,7 +18,7 @@ import {
   refMbqmSingle,
   refMbqmSmallerThanOneExp,
   refQuantizeMultiplier,
-} from '../../../src/reference/numeric/tflite.js';
+} from '../../oracles/numeric/tflite.js';
 import { CASES_PER_OP, checkProperty, edgyInteger, INT16_RANGE, INT32_RANGE } from '../../support/property.js';
 
 const big = BigInt;

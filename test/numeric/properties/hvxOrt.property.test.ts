@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type HvxNarrowLane, type HvxWideLane, vasrNarrow, vrmpyAccumulate, type VrmpyKind } from '../../../src/numeric/hvx.js';
 import { ortOutputRange, ortQuantizeLinear, ortRequantFloat } from '../../../src/numeric/ort.js';
-import { refVasrNarrow, refVrmpyAcc } from '../../../src/reference/numeric/hvx.js';
-import { refOrtQuantizeLinear, refOrtRequantFloat } from '../../../src/reference/numeric/ort.js';
+import { refVasrNarrow, refVrmpyAcc } from '../../oracles/numeric/hvx.js';
+import { refOrtQuantizeLinear, refOrtRequantFloat } from '../../oracles/numeric/ort.js';
 import { CASES_PER_OP, checkProperty, edgyInteger, INT32_RANGE } from '../../support/property.js';
 
 const NARROWINGS: ReadonlyArray<[HvxWideLane, HvxNarrowLane]> = [

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { intRange, intRangeBig, saturate, saturateBig, wrap, wrapBig } from '../../../src/numeric/integers.js';
 import { mulShiftRightHalfUp } from '../../../src/numeric/int64.js';
-import { refIntRange, refSaturate, refWrap } from '../../../src/reference/numeric/integers.js';
+import { refIntRange, refSaturate, refWrap } from '../../oracles/numeric/integers.js';
 import { CASES_PER_OP, checkProperty, edgyInteger } from '../../support/property.js';
 
 describe('integers: core equals reference', () => {

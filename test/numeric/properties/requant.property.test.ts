@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { requantize, type RequantOutput, type RequantParams } from '../../../src/numeric/requant.js';
 import { powerOfTwoShift } from '../../../src/numeric/scale.js';
-import { refPowerOfTwoShift } from '../../../src/reference/numeric/pow2.js';
+import { refPowerOfTwoShift } from '../../oracles/numeric/pow2.js';
 import {
   refRequantCmsis,
   refRequantGemmlowp,
@@ -10,7 +10,7 @@ import {
   refRequantOrt,
   refRequantShiftOnly,
   refRequantTflite,
-} from '../../../src/reference/numeric/requant.js';
+} from '../../oracles/numeric/requant.js';
 import {
   ACCUMULATOR_BITS,
   CASES_PER_OP,

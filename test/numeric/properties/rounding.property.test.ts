@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { roundDivide, roundFloat, roundShiftRight, MAX_STOCHASTIC_DIVISOR } from '../../../src/numeric/rounding.js';
 import { bigIntFromWords64 } from '../../../src/numeric/int64.js';
 import { stochasticBits, streamId } from '../../../src/numeric/stochastic.js';
-import { refRoundDivide, refRoundFloat, refRoundShiftRight } from '../../../src/reference/numeric/rounding.js';
-import { refStochasticBits, refStreamId } from '../../../src/reference/numeric/stochastic.js';
+import { refRoundDivide, refRoundFloat, refRoundShiftRight } from '../../oracles/numeric/rounding.js';
+import { refStochasticBits, refStreamId } from '../../oracles/numeric/stochastic.js';
 import {
   ACCUMULATOR_BITS,
   CASES_PER_OP,

@@ -1,9 +1,9 @@
 /**
- * The vector unit's ops equal the independent reference (src/reference/layers/vector.ts) bit for bit
+ * The vector unit's ops equal the independent reference (test/oracles/layers/vector.ts) bit for bit
  * over random tensors, quantizations, activations and the deterministic rounding modes: TFLite's
  * Add in both builds, npusim's hvx and shift-only Add, max pooling, TFLite's and npusim's average
  * pooling. onnxruntime's QLinearAdd and global pooling are checked against onnxruntime's own outputs
- * instead (test/engine/vectorAnchors.test.ts).
+ * instead (test/conformance/layerCases.test.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -18,8 +18,8 @@ import {
   maxPool,
 } from '../../src/kernels/vector.js';
 import type { PoolGeometry } from '../../src/graph/geometry.js';
-import { refAddHvx, refAddShiftOnly, refAddTflite, refAvgPoolRounded, refAvgPoolTflite, refMaxPool, type RefVectorOutput } from '../../src/reference/layers/vector.js';
-import { refQuantizeMultiplier } from '../../src/reference/numeric/tflite.js';
+import { refAddHvx, refAddShiftOnly, refAddTflite, refAvgPoolRounded, refAvgPoolTflite, refMaxPool, type RefVectorOutput } from '../oracles/layers/vector.js';
+import { refQuantizeMultiplier } from '../oracles/numeric/tflite.js';
 import { checkProperty, edgyInteger } from '../support/property.js';
 
 const CASES = 1000;

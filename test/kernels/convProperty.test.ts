@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ConvGeometry, convolve } from '../../src/kernels/conv.js';
 import type { RequantParams } from '../../src/numeric/requant.js';
-import { type RefConvLayer, refConvolve } from '../../src/reference/layers/conv.js';
+import { type RefConvLayer, refConvolve } from '../oracles/layers/conv.js';
 import { checkProperty, edgyInteger, signedRange } from '../support/property.js';
 
 const LAYER_CASES = 1_000;

@@ -4,6 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   refSrdhm,
   refRdbpot,
@@ -23,9 +24,9 @@ import {
   refVrmpyAcc,
   refOrtRequantFloat,
   refOrtQuantizeLinear,
-} from '../../src/reference/numeric/index.js';
+} from './index.js';
 
-const VECTOR_DIR = fileURLToPath(new URL('../../../shared/vectors/', import.meta.url));
+const VECTOR_DIR = fileURLToPath(new URL('../../../../shared/vectors/', import.meta.url));
 
 interface VectorLine {
   op: string;
@@ -175,7 +176,7 @@ describe('shared conformance vectors', () => {
   let total = 0;
   for (const file of files) {
     it(`every line of ${file} matches the reference`, () => {
-      const text = readFileSync(new URL(file, new URL('../../../shared/vectors/', import.meta.url)), 'utf8');
+      const text = readFileSync(join(VECTOR_DIR, file), 'utf8');
       const lines = text.split('\n').filter((l) => l.trim() !== '');
       expect(lines.length).toBeGreaterThan(0);
       const failures: string[] = [];

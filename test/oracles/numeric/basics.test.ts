@@ -11,7 +11,7 @@ import {
   refRoundDivide,
   refRoundFloat,
   type RefRoundingMode,
-} from '../../src/reference/numeric/index.js';
+} from './index.js';
 
 const MODES: RefRoundingMode[] = ['floor', 'trunc', 'half-up', 'half-away', 'half-even'];
 

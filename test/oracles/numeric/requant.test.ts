@@ -13,7 +13,7 @@ import {
   refAccumulate,
   type RefRoundingMode,
   type RefRequantOutput,
-} from '../../src/reference/numeric/index.js';
+} from './index.js';
 
 const HALF = 2n ** 30n;
 const I8: RefRequantOutput = { bits: 8, signed: true, zeroPoint: 0n };

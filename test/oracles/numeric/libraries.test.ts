@@ -22,7 +22,7 @@ import {
   refOrtRequantFloat,
   refOrtQuantizeLinear,
   refFloat32,
-} from '../../src/reference/numeric/index.js';
+} from './index.js';
 
 const I32_MIN = -(2n ** 31n);
 const I32_MAX = 2n ** 31n - 1n;
