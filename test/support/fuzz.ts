@@ -16,8 +16,11 @@ export function expectCleanOutcome(run: CliRun, allowed: readonly number[] = [0,
   expect(allowed).toContain(run.exitCode);
   expect(run.stderr).not.toMatch(/\n\s+at |internal error|TypeError|ReferenceError|RangeError|SyntaxError|undefined is not|Maximum call stack/);
   if (run.exitCode === 2) {
-    // Commands that check many things at once (sweep) may add notes after the error line.
-    expect(run.stderr).toMatch(options.notes === true ? /^error: [^\n]+\n(Run `npusim --help` for usage\.\n|(note: [^\n]+\n)*)$/ : /^error: [^\n]+\n(Run `npusim --help` for usage\.\n)?$/);
+    // Commands that check many things at once (sweep) may add notes after the error line, and a
+    // check that takes longer than a few seconds writes progress lines before it (src/sweep/progress.ts).
+    const progress = String.raw`((checking|sweep): \d+/\d+ points [^\n]+\n)*`;
+    const tail = options.notes === true ? String.raw`(Run \`npusim --help\` for usage\.\n|(note: [^\n]+\n)*)` : String.raw`(Run \`npusim --help\` for usage\.\n)?`;
+    expect(run.stderr).toMatch(new RegExp(`^${progress}error: [^\\n]+\\n${tail}$`));
     return 'refused';
   }
   return run.exitCode === 1 ? 'difference' : 'ok';
