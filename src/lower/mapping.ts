@@ -3,7 +3,12 @@
  * filters, K window), laid on the array as the dataflow's spec says (src/dataflow/), and how many
  * folds that takes. The result is data: the schedule prints and tests it on its own.
  */
-import { type Dataflow, dataflowSpec, type DataflowAxes, type GemmAxis } from '../dataflow/index.js';
+import { type Dataflow, type DataflowAxes, dataflowSpec, type GemmAxis } from '../dataflow/index.js';
+import { InputError } from '../errors.js';
+import { type ArrayOp, type ConvGeometry, convGeometry } from '../graph/geometry.js';
+import type { Tensor } from '../graph/model.js';
+import { type Hardware, type OperandMode, operandModeFor } from '../hardware/model.js';
+import type { LayerSite } from './site.js';
 
 /** A layer as the array sees it: G independent GEMMs of (P x K) x (K x F). */
 export interface GemmShape {
@@ -76,7 +81,7 @@ export function mapLayer(gemm: GemmShape, array: ArrayShape, dataflow: Dataflow)
   const columnFolds = Math.ceil((columnsDemand * groupsPerFold) / array.columns) || 1;
   const groupBlocks = Math.ceil(gemm.groups / groupsPerFold);
   const folds = rowFolds * columnFolds * groupBlocks;
-  const usefulMacs = gemm.pixels * gemm.filters * gemm.depth * gemm.groups;
+  const usefulMacs = nominalMacs(gemm);
   const peSteps = folds * foldArray.rowsPerFold * array.columns * temporalLength;
   return {
     dataflow,
@@ -95,4 +100,41 @@ export function mapLayer(gemm: GemmShape, array: ArrayShape, dataflow: Dataflow)
     kFold: spec.kFold(foldArray),
     mappingEfficiency: usefulMacs / peSteps,
   };
+}
+
+/** Nominal MACs: every output times its window, padded taps included. */
+export function nominalMacs(gemm: GemmShape): number {
+  return gemm.pixels * gemm.filters * gemm.depth * gemm.groups;
+}
+
+/** An array op as the map stage leaves it: its tensors, geometry, GEMM view, operand mode and mapping. */
+export interface MappedArrayLayer {
+  readonly op: ArrayOp;
+  readonly input: Tensor;
+  readonly weights: Tensor;
+  readonly output: Tensor;
+  readonly geometry: ConvGeometry;
+  readonly gemm: GemmShape;
+  readonly operandMode: OperandMode;
+  readonly mapping: Mapping;
+}
+
+/** The map stage: an array op's GEMM on the machine's array. Throws InputError when the array has no operand mode for it. */
+export function mapArrayOp(op: ArrayOp, tensors: { readonly input: Tensor; readonly weights: Tensor; readonly output: Tensor }, hardware: Hardware, site: LayerSite): MappedArrayLayer {
+  const { input, weights, output } = tensors;
+  const operandMode = operandModeFor(hardware, weights.type.name, input.type.name);
+  if (operandMode === undefined) {
+    throw new InputError(`${op.op} "${op.name}" needs operand mode ${weights.type.name}x${input.type.name}, which ${hardware.name} (${hardware.file}) does not support`, site.graphFile, site.path);
+  }
+  const geometry = convGeometry(op, input, weights, output);
+  const groups = op.op === 'conv2d' ? op.groups : op.op === 'depthwise_conv2d' ? geometry.inChannels : 1;
+  const gemm: GemmShape = {
+    pixels: geometry.batch * geometry.outHeight * geometry.outWidth,
+    filters: geometry.groupOutputs,
+    depth: geometry.kernelHeight * geometry.kernelWidth * geometry.groupChannels,
+    groups,
+  };
+  const { rows, columns, dataflow } = hardware.array;
+  const mapping = mapLayer(gemm, { rows, columns, macsPerPePerCycle: operandMode.macsPerPePerCycle }, dataflow);
+  return { op, input, weights, output, geometry, gemm, operandMode, mapping };
 }

@@ -7,8 +7,10 @@
  * run that fits (docs/cycle-model.md, section 3).
  */
 import { dataflowSpec, type TileDemand } from '../dataflow/index.js';
-import { type SramBudget, sramBudget } from '../hardware/model.js';
-import { type Mapping, rowsPerFold } from './mapping.js';
+import { InputError } from '../errors.js';
+import { type Hardware, type SramBudget, sramBudget } from '../hardware/model.js';
+import { type MappedArrayLayer, type Mapping, rowsPerFold } from './mapping.js';
+import type { LayerSite } from './site.js';
 
 export { type SramBudget, sramBudget };
 
@@ -75,4 +77,23 @@ export function planTiles(mapping: Mapping, demand: TileDemand, budget: SramBudg
   }
   const tilesPerFold = Math.ceil(steps / low);
   return { stepsPerTile: low, tilesPerFold, tiles: tilesPerFold * mapping.folds, bytes: bytesFor(low), budget, doubleBuffered };
+}
+
+/**
+ * The tile stage: the tiles of a mapped layer in the machine's SRAM. Throws InputError, naming the
+ * bytes each SRAM needed, when not even one step of one fold fits.
+ */
+export function tileLayer(layer: MappedArrayLayer, hardware: Hardware, budget: SramBudget, site: LayerSite): TilePlan {
+  const { op, mapping, input, weights, output } = layer;
+  const { rows, columns } = hardware.array;
+  const bits = { weightBits: weights.type.bits, activationBits: input.type.bits, outputBits: output.type.bits, accumulatorBits: hardware.accumulator.bits };
+  const demand = tileDemand(mapping, rows, columns, bits);
+  const tiling = planTiles(mapping, demand, budget, hardware.memory.doubleBuffering);
+  if (tiling !== undefined) return tiling;
+  const holds = budget.unified ? `the unified SRAM holds ${budget.inputs}` : `the SRAMs hold ${budget.weights}, ${budget.inputs} and ${budget.outputs}`;
+  throw new InputError(
+    `${op.op} "${op.name}" cannot be tiled into the memory of ${hardware.file}: one step of one fold needs ${Math.ceil(demand.fixed.weights + demand.perStep.weights)} bytes of weights, ${Math.ceil(demand.fixed.inputs + demand.perStep.inputs)} of inputs and ${Math.ceil(demand.fixed.outputs + demand.perStep.outputs)} of outputs${hardware.memory.doubleBuffering ? ', twice over with double buffering' : ''}; ${holds}`,
+    site.graphFile,
+    site.path,
+  );
 }
