@@ -25,8 +25,8 @@ import { type GemmShape, mapArrayOp, type Mapping, nominalMacs } from './mapping
 import { Residency, tensorBytes } from './residency.js';
 import type { LayerSite } from './site.js';
 import { type TilePlan, tileLayer } from './tiling.js';
-import { NPUSIM_TIMING, type TimingModel, type Traffic, type VectorOpName } from './timing.js';
-import { arrayTraffic, vectorTraffic } from './traffic.js';
+import { NPUSIM_TIMING, type TimingModel, type VectorOpName } from './timing.js';
+import { arrayTraffic, type Traffic, vectorTraffic } from './traffic.js';
 
 export type { ActionCounts, LayerCycles };
 
