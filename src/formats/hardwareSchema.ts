@@ -3,13 +3,13 @@
  * truth: it validates files, gives the TypeScript type and generates the published JSON Schema.
  */
 import { z } from 'zod';
+import { type Dataflow, DATAFLOW_SPECS, DATAFLOWS } from '../dataflow/index.js';
 import { REQUANT_MODES } from '../numeric/requant.js';
 import { ROUNDING_MODES } from '../numeric/rounding.js';
 import { BYTES_PER_CYCLE, CLOCK_MHZ, LATENCY_CYCLES, MACS_PER_PE_PER_CYCLE, OP_CYCLES, OUTPUTS_PER_CYCLE, PICOJOULES, SRAM_KIB } from './bounds.js';
 import { boundedInt, boundedNumber, elementType, source } from './common.js';
 
-export const DATAFLOWS = ['ws', 'os', 'is'] as const;
-export type Dataflow = (typeof DATAFLOWS)[number];
+export { type Dataflow, DATAFLOWS };
 
 export const operandModeSchema = z
   .strictObject({
@@ -23,7 +23,7 @@ export const arraySchema = z
   .strictObject({
     rows: z.int().min(1).max(4096).describe('PE rows'),
     columns: z.int().min(1).max(4096).describe('PE columns'),
-    dataflow: z.enum(DATAFLOWS).describe('ws: weight stationary, os: output stationary, is: input stationary'),
+    dataflow: z.enum(DATAFLOWS).describe(DATAFLOWS.map((name) => `${name}: ${DATAFLOW_SPECS[name].title}`).join(', ')),
     operandModes: z.array(operandModeSchema).min(1).describe('operand modes the array supports'),
     zeroGating: z.boolean().default(false).describe('MACs with a zero operand are gated (priced separately in energy)'),
   })

@@ -8,8 +8,8 @@ import type { OverflowMode, RequantMode, RoundingMode } from '../numeric/index.j
 import type { RequantModeSpec, RequantSetting } from '../requant/index.js';
 import type { EnergyTable } from './energy.js';
 
-export const DATAFLOWS = ['ws', 'os', 'is'] as const;
-export type Dataflow = (typeof DATAFLOWS)[number];
+export { type Dataflow, DATAFLOWS } from '../dataflow/index.js';
+import type { Dataflow } from '../dataflow/index.js';
 
 /** The vector unit's instructions, each with its own cycles per vector. */
 export const VECTOR_OPS = ['requant', 'relu', 'clamp', 'maxPool', 'avgPool', 'add', 'pad', 'copy'] as const;

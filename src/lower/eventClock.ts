@@ -3,10 +3,12 @@
  * report's "first" overflow events happen in hardware (docs/cycle-model.md, section 1). Folds run
  * in the order group block, column fold, row fold (so a ws or is output's K folds follow each other
  * and merge in order); inside a fold the step along the streamed dimension and the PE's place in
- * the systolic skew give the cycle. The result only orders events; it is not a cycle count.
+ * the systolic skew give the cycle; where an add sits on the array is the dataflow's (its spec's
+ * `place`). The result only orders events; it is not a cycle count.
  */
 import type { ConvGeometry } from '../graph/geometry.js';
-import type { Mapping } from './mapping.js';
+import { dataflowSpec } from '../dataflow/index.js';
+import { type Mapping, rowsPerFold } from './mapping.js';
 
 import type { EventClock } from '../kernels/overflow.js';
 
@@ -16,8 +18,9 @@ export function eventClock(mapping: Mapping, geometry: ConvGeometry, rows: numbe
   const depth = geometry.kernelHeight * geometry.kernelWidth * geometry.groupChannels;
   const outChannels = geometry.outChannels;
   const filters = geometry.groupOutputs;
-  const rowsPerFold = mapping.dataflow === 'os' ? rows : mapping.rowCapacity;
-  const packing = rowsPerFold / rows;
+  const spec = dataflowSpec(mapping.dataflow);
+  const foldRows = rowsPerFold(mapping, rows);
+  const packing = foldRows / rows;
   const stepCycles = mapping.cyclesPerStep;
   // No in-fold time reaches this, so fold order dominates.
   const foldSpan = Math.ceil(mapping.temporalLength * stepCycles) + rows + columns + 2;
@@ -30,25 +33,12 @@ export function eventClock(mapping: Mapping, geometry: ConvGeometry, rows: numbe
     const slot = group % mapping.groupsPerFold;
     // The bias is loaded as the first fold starts; a merge happens with its fold's last product;
     // a final value or a clipped output is timed at its last product.
-    const position = k < 0 ? 0 : k < depth ? k : Math.min(depth - 1, (k - depth + 1) * rowsPerFold - 1);
-    let rowIndex: number;
-    let columnIndex: number;
-    let step: number;
-    switch (mapping.dataflow) {
-      case 'ws':
-        [rowIndex, columnIndex, step] = [slot * depth + position, slot * filters + filter, pixel];
-        break;
-      case 'os':
-        [rowIndex, columnIndex, step] = [pixel, filter, position];
-        break;
-      case 'is':
-        [rowIndex, columnIndex, step] = [position, pixel, filter];
-        break;
-    }
-    const rowFold = Math.floor(rowIndex / rowsPerFold);
+    const position = k < 0 ? 0 : k < depth ? k : Math.min(depth - 1, (k - depth + 1) * foldRows - 1);
+    const { row: rowIndex, column: columnIndex, step } = spec.place({ slot, position, pixel, filter, depth, filters });
+    const rowFold = Math.floor(rowIndex / foldRows);
     const columnFold = Math.floor(columnIndex / columns);
     const fold = (block * mapping.columnFolds + columnFold) * mapping.rowFolds + rowFold;
-    const skew = k < 0 ? 0 : Math.floor((rowIndex % rowsPerFold) / packing) + (columnIndex % columns);
+    const skew = k < 0 ? 0 : Math.floor((rowIndex % foldRows) / packing) + (columnIndex % columns);
     return fold * foldSpan + step * stepCycles + skew;
   };
 }

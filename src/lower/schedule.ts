@@ -1,44 +1,34 @@
 /**
- * Lowering: a validated graph on a hardware config becomes a schedule, as data. Per layer: the
- * array mapping and its folds, the tiles that fit the SRAM, which activations stay on chip, the
- * memory traffic, the cycles of every unit and the value-independent action counts energy prices.
- * Nothing here looks at tensor values: the engine executes the schedule's order and adds what
- * depends on values (gated MACs, overflow). `npusim schedule` prints it.
+ * Lowering: a validated graph on a hardware config becomes a schedule, as data. Every layer goes
+ * through one chain of named stages:
+ *
+ *   map      the GEMM on the array, as the dataflow's spec lays it (mapping.ts, src/dataflow/)
+ *   tile     the runs of the fold's stream that fit the SRAM (tiling.ts)
+ *   traffic  the bytes moved, and which activations stay on chip (traffic.ts, residency.ts)
+ *   cycles   every unit's cycles; the array's from a TimingModel (cycles.ts, timing.ts)
+ *   actions  the value-independent action counts energy prices (actions.ts)
+ *
+ * Vector layers skip map and tile. Nothing here looks at tensor values: the engine executes the
+ * schedule's order and adds what depends on values (gated MACs, overflow). `npusim schedule` prints it.
  */
 import { InputError } from '../errors.js';
-import { type ArrayOp, type ConvGeometry, convGeometry, isArrayOp } from '../graph/geometry.js';
+import { type ArrayOp, type ConvGeometry, isArrayOp } from '../graph/geometry.js';
 import type { Graph, GraphOp, Tensor } from '../graph/model.js';
 import { elementCount } from '../graph/shapes.js';
-import { type EnergyAction, macAction } from '../hardware/energyActions.js';
-import { type Dataflow, type Hardware, operandModeFor, type SramBudget, sramBudget } from '../hardware/model.js';
+import type { EnergyAction } from '../hardware/energyActions.js';
+import { type Dataflow, type Hardware, type SramBudget, sramBudget } from '../hardware/model.js';
 import { formatJsonPath } from '../messages/jsonPath.js';
+import { type ActionCounts, arrayActions, vectorActions } from './actions.js';
+import { arrayLayerCycles, type LayerCycles, vectorLayerCycles } from './cycles.js';
 import { checkLayerCounts, checkTotalCounts } from './exactCounts.js';
-import { type GemmShape, type Mapping, mapLayer } from './mapping.js';
-import { planTiles, type TilePlan, tileDemand } from './tiling.js';
-import { memoryCycles, NPUSIM_TIMING, type TimingModel, type Traffic, vectorCycles, type VectorOpName } from './timing.js';
+import { type GemmShape, mapArrayOp, type Mapping, nominalMacs } from './mapping.js';
+import { Residency, tensorBytes } from './residency.js';
+import type { LayerSite } from './site.js';
+import { type TilePlan, tileLayer } from './tiling.js';
+import { NPUSIM_TIMING, type TimingModel, type VectorOpName } from './timing.js';
+import { arrayTraffic, type Traffic, vectorTraffic } from './traffic.js';
 
-export interface LayerCycles {
-  /** Array cycles: streaming, fill/drain and stationary loads. */
-  readonly compute: number;
-  readonly streaming: number;
-  readonly fillDrain: number;
-  readonly stationaryLoad: number;
-  /** Cycles waiting for DRAM or SRAM beyond what double buffering hides. */
-  readonly memoryStall: number;
-  /**
-   * Cycles of the dedicated requantization unit at the array's edge (`requant.unit: "dedicated"`):
-   * array layers only. A unit of its own, so it is never counted as vector time.
-   */
-  readonly requant: number;
-  /** Vector unit cycles: requantization when `requant.unit` is `vector`, and the op of a vector layer (pooling, add, pad, concat). */
-  readonly vector: number;
-  /** Requantization and vector cycles hidden behind the array (array layers; 0 for vector layers). */
-  readonly overlap: number;
-  /** compute + memoryStall + requant + vector - overlap (docs/cycle-model.md, section 4). */
-  readonly total: number;
-}
-
-export type ActionCounts = Partial<Record<EnergyAction, number>>;
+export type { ActionCounts, LayerCycles };
 
 interface LayerScheduleBase {
   readonly name: string;
@@ -87,16 +77,6 @@ export interface GraphSchedule {
   readonly layers: readonly LayerSchedule[];
 }
 
-function bytes(tensor: Tensor): number {
-  return Math.ceil((elementCount(tensor.shape) * tensor.type.bits) / 8);
-}
-
-function countActions(entries: ReadonlyArray<readonly [EnergyAction, number]>): ActionCounts {
-  const actions: ActionCounts = {};
-  for (const [action, count] of entries) if (count > 0) actions[action] = (actions[action] ?? 0) + count;
-  return actions;
-}
-
 const VECTOR_OP: Partial<Record<GraphOp['op'], VectorOpName>> = {
   add: 'add',
   max_pool: 'maxPool',
@@ -107,9 +87,8 @@ const VECTOR_OP: Partial<Record<GraphOp['op'], VectorOpName>> = {
 };
 
 class Lowering {
-  /** Activations held on chip after the op that produced them. */
-  private readonly resident = new Set<string>();
   private readonly budget: SramBudget;
+  private readonly residency: Residency;
 
   constructor(
     private readonly graph: Graph,
@@ -117,16 +96,14 @@ class Lowering {
     private readonly timing: TimingModel,
   ) {
     this.budget = sramBudget(hardware);
-  }
-
-  private get hardwareFile(): string {
-    return this.hardware.file;
+    this.residency = new Residency(this.budget, graph.outputs);
   }
 
   lower(): GraphSchedule {
     const layers = this.graph.ops.map((op, index) => {
-      const layer = isArrayOp(op) ? this.arrayLayer(op, index) : this.vectorLayer(op);
-      checkLayerCounts(layer, index, this.graph.file, this.hardwareFile);
+      const site: LayerSite = { graphFile: this.graph.file, path: formatJsonPath(['ops', index]) };
+      const layer = isArrayOp(op) ? this.arrayLayer(op, site) : this.vectorLayer(op);
+      checkLayerCounts(layer, index, this.graph.file, this.hardware.file);
       return layer;
     });
     checkTotalCounts(layers, this.graph.file);
@@ -148,111 +125,19 @@ class Lowering {
     return tensor;
   }
 
-  /** A tensor stays on chip when it fits the SRAM that reads it next (half of a unified SRAM). */
-  private fitsOnChip(tensor: Tensor): boolean {
-    const { budget } = this;
-    return bytes(tensor) <= (budget.unified ? budget.inputs / 2 : budget.inputs);
-  }
-
-  private inputTraffic(input: Tensor, rereads: number): number {
-    if (this.resident.has(input.name)) return 0;
-    return bytes(input) * (this.fitsOnChip(input) ? 1 : rereads);
-  }
-
-  private keepOutput(output: Tensor): boolean {
-    const keep = this.fitsOnChip(output) && !this.graph.outputs.includes(output.name);
-    if (keep) this.resident.add(output.name);
-    return keep;
-  }
-
-  private arrayLayer(op: ArrayOp, index: number): ArrayLayerSchedule {
-    const config = this.hardware;
-    const input = this.tensor(op.input);
-    const weights = this.tensor(op.weights);
-    const output = this.tensor(op.output);
-    const path = formatJsonPath(['ops', index]);
-    const mode = operandModeFor(config, weights.type.name, input.type.name);
-    if (mode === undefined) {
-      throw new InputError(`${op.op} "${op.name}" needs operand mode ${weights.type.name}x${input.type.name}, which ${config.name} (${this.hardwareFile}) does not support`, this.graph.file, path);
-    }
-    const geometry = convGeometry(op, input, weights, output);
-    const groups = op.op === 'conv2d' ? op.groups : op.op === 'depthwise_conv2d' ? geometry.inChannels : 1;
-    const gemm: GemmShape = {
-      pixels: geometry.batch * geometry.outHeight * geometry.outWidth,
-      filters: geometry.groupOutputs,
-      depth: geometry.kernelHeight * geometry.kernelWidth * geometry.groupChannels,
-      groups,
-    };
-    const { rows, columns, dataflow } = config.array;
-    const mapping = mapLayer(gemm, { rows, columns, macsPerPePerCycle: mode.macsPerPePerCycle }, dataflow);
-    const bits = { weightBits: weights.type.bits, activationBits: input.type.bits, outputBits: output.type.bits, accumulatorBits: config.accumulator.bits };
-    const tiling = planTiles(mapping, tileDemand(mapping, rows, columns, bits), this.budget, config.memory.doubleBuffering);
-    if (tiling === undefined) {
-      const demand = tileDemand(mapping, rows, columns, bits);
-      const { budget } = this;
-      const holds = budget.unified ? `the unified SRAM holds ${budget.inputs}` : `the SRAMs hold ${budget.weights}, ${budget.inputs} and ${budget.outputs}`;
-      throw new InputError(
-        `${op.op} "${op.name}" cannot be tiled into the memory of ${this.hardwareFile}: one step of one fold needs ${Math.ceil(demand.fixed.weights + demand.perStep.weights)} bytes of weights, ${Math.ceil(demand.fixed.inputs + demand.perStep.inputs)} of inputs and ${Math.ceil(demand.fixed.outputs + demand.perStep.outputs)} of outputs${config.memory.doubleBuffering ? ', twice over with double buffering' : ''}; ${holds}`,
-        this.graph.file,
-        path,
-      );
-    }
-    const macs = gemm.pixels * gemm.filters * gemm.depth * gemm.groups;
+  /** map -> tile -> traffic -> cycles -> actions. */
+  private arrayLayer(op: ArrayOp, site: LayerSite): ArrayLayerSchedule {
+    const { hardware } = this;
+    const tensors = { input: this.tensor(op.input), weights: this.tensor(op.weights), output: this.tensor(op.output) };
+    const mapped = mapArrayOp(op, tensors, hardware, site);
+    const tiling = tileLayer(mapped, hardware, this.budget, site);
+    const { traffic, residentInputs, outputResident } = arrayTraffic(mapped, tiling, hardware, this.budget, this.residency);
+    const { geometry, mapping, output } = mapped;
     const outputs = elementCount(output.shape);
-    const folded = mapping.kFold !== undefined;
-    const accumulatorBytes = Math.ceil(config.accumulator.bits / 8);
-    const weightRereads = dataflow === 'os' ? mapping.rowFolds : dataflow === 'is' ? mapping.columnFolds : 1;
-    const inputRereads = dataflow === 'is' ? 1 : mapping.columnFolds;
-    const weightsFit = bytes(weights) <= this.budget.weights;
-    const streamedInputBytes = Math.ceil((macs / Math.max(1, geometry.groupOutputs)) * (input.type.bits / 8));
-    const partialSumBytes = folded ? (mapping.rowFolds - 1) * outputs * accumulatorBytes : 0;
-    const residentInputs = this.resident.has(input.name) ? [input.name] : [];
-    const dramReadBytes = bytes(weights) * (weightsFit ? 1 : weightRereads) + this.inputTraffic(input, inputRereads);
-    const outputResident = this.keepOutput(output);
-    const traffic: Traffic = {
-      dramReadBytes,
-      dramWriteBytes: outputResident ? 0 : bytes(output),
-      sramReadBytes: bytes(weights) * weightRereads + streamedInputBytes + partialSumBytes,
-      sramWriteBytes: bytes(output) + partialSumBytes,
-      dramTransfers: tiling.tiles,
-    };
     // Only the cycles depend on the timing model; mapping, tiles and traffic stay npusim's (energy).
-    const { compute, memoryStall } = this.timing.arrayCycles({ op, geometry, mapping, traffic, hardware: config, graphFile: this.graph.file, path });
-    const requantOnVector = config.requant.unit === 'vector';
-    // Requantization runs on one unit or the other: the vector unit over the int32 accumulators
-    // (4 bytes each), or the dedicated unit at outputsPerCycle (default: one a column).
-    const vector = requantOnVector ? vectorCycles(config, 'requant', outputs * 4) : { instructions: 0, cycles: 0 };
-    const requant = requantOnVector ? 0 : Math.ceil(outputs / config.requant.outputsPerCycle);
-    const arrayBusy = compute.total + memoryStall;
-    // Requantization drains behind the array as outputs leave it, so only what outlasts the array shows.
-    const overlap = Math.min(requant + vector.cycles, arrayBusy);
-    const cycles: LayerCycles = {
-      compute: compute.total,
-      streaming: compute.streaming,
-      fillDrain: compute.fillDrain,
-      stationaryLoad: compute.stationaryLoad,
-      memoryStall,
-      requant,
-      vector: vector.cycles,
-      overlap,
-      total: arrayBusy + requant + vector.cycles - overlap,
-    };
-    let action: EnergyAction;
-    try {
-      action = macAction(weights.type.bits, input.type.bits);
-    } catch {
-      throw new InputError(`${op.op} "${op.name}": the energy tables price MACs of 4, 8 and 16-bit operands; ${weights.type.name} x ${input.type.name} has no entry`, this.graph.file, path);
-    }
-    const merges = folded ? outputs * mapping.rowFolds : 0;
-    const actions = countActions([
-      [action, macs],
-      ['accumulator.add.bit', (macs + merges + outputs) * config.accumulator.bits],
-      ['sram.read.byte', traffic.sramReadBytes],
-      ['sram.write.byte', traffic.sramWriteBytes],
-      ['dram.read.byte', traffic.dramReadBytes],
-      ['dram.write.byte', traffic.dramWriteBytes],
-      requantOnVector ? ['vector.op.byte', vector.instructions * config.vector.vectorBytes] : ['requant.output', outputs],
-    ]);
+    const { cycles, vectorInstructions } = arrayLayerCycles(this.timing, { op, geometry, mapping, traffic, hardware, graphFile: site.graphFile, path: site.path }, outputs);
+    const macs = nominalMacs(mapped.gemm);
+    const { macAction, actions } = arrayActions(mapped, macs, outputs, traffic, vectorInstructions, hardware, site);
     return {
       unit: 'array',
       name: op.name,
@@ -262,47 +147,29 @@ class Lowering {
       residentInputs,
       outputResident,
       geometry,
-      gemm,
-      operandMode: mode,
+      gemm: mapped.gemm,
+      operandMode: mapped.operandMode,
       mapping,
       tiling,
       macs,
-      macAction: action,
+      macAction,
       traffic,
       cycles,
       actions,
     };
   }
 
+  /** traffic -> cycles -> actions: a vector layer has no mapping or tiles. */
   private vectorLayer(op: Exclude<GraphOp, ArrayOp>): VectorLayerSchedule {
-    const config = this.hardware;
+    const { hardware } = this;
     const output = this.tensor(op.output);
     const inputs = (op.op === 'add' || op.op === 'concat' ? op.inputs : [op.input]).map((name) => this.tensor(name));
     const reshape = op.op === 'reshape';
     const vectorOp = VECTOR_OP[op.op];
-    const readBytes = inputs.reduce((total, tensor) => total + bytes(tensor), 0);
-    const vector = vectorOp === undefined ? { instructions: 0, cycles: 0 } : vectorCycles(config, vectorOp, readBytes);
-    const residentInputs = inputs.filter((tensor) => this.resident.has(tensor.name)).map((tensor) => tensor.name);
-    const dramReadBytes = inputs.reduce((total, tensor) => total + this.inputTraffic(tensor, 1), 0);
-    const outputResident = this.keepOutput(output);
-    const traffic: Traffic = {
-      dramReadBytes,
-      dramWriteBytes: outputResident ? 0 : bytes(output),
-      sramReadBytes: reshape ? 0 : readBytes,
-      sramWriteBytes: reshape ? 0 : bytes(output),
-      dramTransfers: 1,
-    };
-    const memory = memoryCycles(traffic, vector.cycles, config);
-    // No array to hide behind: the stall was measured against the vector unit's own time, so the
-    // two add (memoryCycles), and nothing overlaps.
-    const cycles: LayerCycles = { compute: 0, streaming: 0, fillDrain: 0, stationaryLoad: 0, memoryStall: memory.stall, requant: 0, vector: vector.cycles, overlap: 0, total: vector.cycles + memory.stall };
-    const actions = countActions([
-      ['vector.op.byte', vector.instructions * config.vector.vectorBytes],
-      ['sram.read.byte', traffic.sramReadBytes],
-      ['sram.write.byte', traffic.sramWriteBytes],
-      ['dram.read.byte', traffic.dramReadBytes],
-      ['dram.write.byte', traffic.dramWriteBytes],
-    ]);
+    const { traffic, residentInputs, outputResident } = vectorTraffic(inputs, output, reshape, this.residency);
+    const readBytes = inputs.reduce((total, tensor) => total + tensorBytes(tensor), 0);
+    const { cycles, vectorInstructions } = vectorLayerCycles(hardware, vectorOp, readBytes, traffic);
+    const actions = vectorActions(traffic, vectorInstructions, hardware);
     return {
       unit: reshape ? 'none' : 'vector',
       name: op.name,
@@ -312,7 +179,7 @@ class Lowering {
       residentInputs,
       outputResident,
       vectorOp,
-      vectorInstructions: vector.instructions,
+      vectorInstructions,
       traffic,
       cycles,
       actions,

@@ -1,20 +1,20 @@
 /**
- * Tiles: how much of a fold's temporal stream one pass keeps in SRAM. A fold holds its stationary
- * block (one fold of weights, outputs or inputs) and streams T steps; a tile is a run of consecutive
+ * Tiles (the chain's second stage): how much of a fold's temporal stream one pass keeps in SRAM. A
+ * fold holds its stationary block (one fold of weights, outputs or inputs) and streams T steps; a
+ * tile is a run of consecutive
  * steps whose streamed operand and produced outputs fit the SRAM beside that block, twice over when
  * the memory is double buffered (one tile computing while the next loads). npusim takes the longest
  * run that fits (docs/cycle-model.md, section 3).
  */
-import { type SramBudget, sramBudget } from '../hardware/model.js';
-import type { Mapping } from './mapping.js';
+import { dataflowSpec, type TileDemand } from '../dataflow/index.js';
+import { InputError } from '../errors.js';
+import { type Hardware, type SramBudget, sramBudget } from '../hardware/model.js';
+import { type MappedArrayLayer, type Mapping, rowsPerFold } from './mapping.js';
+import type { LayerSite } from './site.js';
 
 export { type SramBudget, sramBudget };
 
-/** Bytes per SRAM: a fixed part per fold and a part per streamed step. */
-export interface TileDemand {
-  readonly fixed: { readonly inputs: number; readonly weights: number; readonly outputs: number };
-  readonly perStep: { readonly inputs: number; readonly weights: number; readonly outputs: number };
-}
+export type { TileDemand };
 
 export interface TilePlan {
   /** Temporal steps one tile streams (the whole fold when it fits). */
@@ -35,37 +35,19 @@ export interface OperandBits {
 }
 
 /**
- * What one fold keeps on chip. The block is the part of the array the fold uses (rows x columns,
- * groups packed included). ws: the weight block is fixed, each step streams one input vector down
- * the rows and produces one partial sum per column; os: each step streams an input vector and a
- * weight vector, and the block's outputs are written once; is: the input block is fixed, each step
- * streams one weight vector and produces one partial sum per column. Partial sums are kept at the
- * accumulator's width.
+ * What one fold keeps on chip, as its dataflow's spec says. The block is the part of the array the
+ * fold uses (rows x columns, groups packed included); partial sums are kept at the accumulator's width.
  */
 export function tileDemand(mapping: Mapping, rows: number, columns: number, bits: OperandBits): TileDemand {
-  const rowsPerFold = mapping.dataflow === 'os' ? rows : mapping.rowCapacity;
-  const blockRows = Math.min(mapping.rowsDemand * mapping.groupsPerFold, rowsPerFold);
-  const blockColumns = Math.min(mapping.columnsDemand * mapping.groupsPerFold, columns);
-  const weight = bits.weightBits / 8;
-  const activation = bits.activationBits / 8;
-  const partial = Math.ceil(bits.accumulatorBits / 8);
-  switch (mapping.dataflow) {
-    case 'ws':
-      return {
-        fixed: { inputs: 0, weights: blockRows * blockColumns * weight, outputs: 0 },
-        perStep: { inputs: blockRows * activation, weights: 0, outputs: blockColumns * partial },
-      };
-    case 'os':
-      return {
-        fixed: { inputs: 0, weights: 0, outputs: blockRows * blockColumns * (bits.outputBits / 8) },
-        perStep: { inputs: blockRows * activation, weights: blockColumns * weight, outputs: 0 },
-      };
-    case 'is':
-      return {
-        fixed: { inputs: blockRows * blockColumns * activation, weights: 0, outputs: 0 },
-        perStep: { inputs: 0, weights: blockRows * weight, outputs: blockColumns * partial },
-      };
-  }
+  const foldRows = rowsPerFold(mapping, rows);
+  return dataflowSpec(mapping.dataflow).tileDemand({
+    rows: Math.min(mapping.rowsDemand * mapping.groupsPerFold, foldRows),
+    columns: Math.min(mapping.columnsDemand * mapping.groupsPerFold, columns),
+    weightBytes: bits.weightBits / 8,
+    activationBytes: bits.activationBits / 8,
+    outputBytes: bits.outputBits / 8,
+    partialSumBytes: Math.ceil(bits.accumulatorBits / 8),
+  });
 }
 
 const OPERANDS = ['inputs', 'weights', 'outputs'] as const;
@@ -95,4 +77,23 @@ export function planTiles(mapping: Mapping, demand: TileDemand, budget: SramBudg
   }
   const tilesPerFold = Math.ceil(steps / low);
   return { stepsPerTile: low, tilesPerFold, tiles: tilesPerFold * mapping.folds, bytes: bytesFor(low), budget, doubleBuffered };
+}
+
+/**
+ * The tile stage: the tiles of a mapped layer in the machine's SRAM. Throws InputError, naming the
+ * bytes each SRAM needed, when not even one step of one fold fits.
+ */
+export function tileLayer(layer: MappedArrayLayer, hardware: Hardware, budget: SramBudget, site: LayerSite): TilePlan {
+  const { op, mapping, input, weights, output } = layer;
+  const { rows, columns } = hardware.array;
+  const bits = { weightBits: weights.type.bits, activationBits: input.type.bits, outputBits: output.type.bits, accumulatorBits: hardware.accumulator.bits };
+  const demand = tileDemand(mapping, rows, columns, bits);
+  const tiling = planTiles(mapping, demand, budget, hardware.memory.doubleBuffering);
+  if (tiling !== undefined) return tiling;
+  const holds = budget.unified ? `the unified SRAM holds ${budget.inputs}` : `the SRAMs hold ${budget.weights}, ${budget.inputs} and ${budget.outputs}`;
+  throw new InputError(
+    `${op.op} "${op.name}" cannot be tiled into the memory of ${hardware.file}: one step of one fold needs ${Math.ceil(demand.fixed.weights + demand.perStep.weights)} bytes of weights, ${Math.ceil(demand.fixed.inputs + demand.perStep.inputs)} of inputs and ${Math.ceil(demand.fixed.outputs + demand.perStep.outputs)} of outputs${hardware.memory.doubleBuffering ? ', twice over with double buffering' : ''}; ${holds}`,
+    site.graphFile,
+    site.path,
+  );
 }

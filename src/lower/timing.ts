@@ -1,12 +1,17 @@
 /**
- * npusim's own timing model (docs/cycle-model.md): compute cycles of the folds with their fill,
- * drain and stationary loads; DRAM and SRAM traffic implied by the tiling against the bandwidths,
- * hidden behind compute or not by double buffering; and the vector unit's time beside the array.
+ * The cycles stage's TimingModel and npusim's implementation of it (docs/cycle-model.md): compute
+ * cycles of the folds with their fill, drain and stationary loads; DRAM and SRAM traffic implied by
+ * the tiling against the bandwidths, hidden behind compute or not by double buffering; and the
+ * vector unit's time beside the array. SCALE-Sim's implementation is src/scalesim/timing.ts, which
+ * depends on this file and never the reverse.
  */
 import type { ArrayOp } from '../graph/ops.js';
 import type { ConvGeometry } from '../graph/geometry.js';
 import type { Hardware, VectorOpName } from '../hardware/model.js';
 import type { Mapping } from './mapping.js';
+import type { Traffic } from './traffic.js';
+
+export type { Traffic };
 
 export interface ComputeCycles {
   /** Cycles the folds spend streaming their temporal dimension. */
@@ -29,15 +34,6 @@ export function computeCycles(mapping: Mapping, hardware: Hardware): ComputeCycl
   const fillDrain = pipelined ? skew : mapping.folds * skew;
   const stationaryLoad = pipelined ? rows : mapping.folds * rows;
   return { streaming, fillDrain, stationaryLoad, total: streaming + fillDrain + stationaryLoad };
-}
-
-export interface Traffic {
-  readonly dramReadBytes: number;
-  readonly dramWriteBytes: number;
-  readonly sramReadBytes: number;
-  readonly sramWriteBytes: number;
-  /** DRAM transfers (one per tile). The timing model pays the DRAM latency once per layer, not per transfer. */
-  readonly dramTransfers: number;
 }
 
 export interface MemoryCycles {

@@ -28,6 +28,8 @@ export const ROUNDED_AVERAGE_POOL: AveragePoolSpec = {
 export const HVX: RequantModeSpec = {
   name: 'hvx',
   summary: "npusim's HVX pipeline: saturating left shift, vmpyo (SRDHM), vasr narrowing with the configured rounding and int16 saturation, + zp (vadd:sat)",
+  formula: 'pipeline of section 5.2',
+  shifts: '-31..31',
   fixedRounding: undefined,
   takesFixedPoint: false,
   int32RequantInput: false,

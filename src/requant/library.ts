@@ -14,6 +14,7 @@ type LibraryMode = Extract<RequantMode, 'gemmlowp' | 'tflite-double' | 'tflite-s
 interface LibraryModeFacts {
   readonly name: LibraryMode;
   readonly summary: string;
+  readonly formula: string;
   readonly fixedRounding: string;
   readonly build: TfliteBuild;
 }
@@ -45,6 +46,9 @@ function libraryMode(facts: LibraryModeFacts): RequantModeSpec {
   return {
     name,
     summary: facts.summary,
+    formula: facts.formula,
+    // quantizeMultiplier's shifts: the libraries' int32 multiplier range.
+    shifts: '-31..30',
     fixedRounding: facts.fixedRounding,
     takesFixedPoint: false,
     int32RequantInput: true,
@@ -67,6 +71,7 @@ function libraryMode(facts: LibraryModeFacts): RequantModeSpec {
 export const GEMMLOWP = libraryMode({
   name: 'gemmlowp',
   summary: "gemmlowp's output pipeline: RDBPOT(SRDHM(acc << left, m), right) + zp",
+  formula: '`mbqmDouble(acc, m, s) + zp`',
   fixedRounding: 'half-up (SRDHM) then half-away (RDBPOT)',
   build: 'double',
 });
@@ -74,6 +79,7 @@ export const GEMMLOWP = libraryMode({
 export const TFLITE_DOUBLE = libraryMode({
   name: 'tflite-double',
   summary: "TFLite's default build (TFLite Micro's reference kernels): MultiplyByQuantizedMultiplier, double rounding",
+  formula: '`mbqmDouble(acc, m, s) + zp`',
   fixedRounding: 'half-up (SRDHM) then half-away (RDBPOT)',
   build: 'double',
 });
@@ -81,6 +87,7 @@ export const TFLITE_DOUBLE = libraryMode({
 export const TFLITE_SINGLE = libraryMode({
   name: 'tflite-single',
   summary: "TFLite's single-rounding build (TFLITE_SINGLE_ROUNDING): acc x m / 2^(31 - shift), rounded once",
+  formula: '`mbqmSingle(acc, m, s) + zp`',
   fixedRounding: 'half-up, once',
   build: 'single',
 });
@@ -88,6 +95,7 @@ export const TFLITE_SINGLE = libraryMode({
 export const CMSIS_NN = libraryMode({
   name: 'cmsis-nn',
   summary: "CMSIS-NN's arm_nn_requantize, default build: doubling high multiply, then divide by a power of two",
+  formula: "`cmsisRequantize(acc, m, s, 'double') + zp`",
   fixedRounding: 'half-up (doubling high multiply) then half-away (divide by power of two)',
   build: 'double',
 });
@@ -95,6 +103,7 @@ export const CMSIS_NN = libraryMode({
 export const CMSIS_NN_SINGLE = libraryMode({
   name: 'cmsis-nn-single',
   summary: "CMSIS-NN's arm_nn_requantize, CMSIS_NN_USE_SINGLE_ROUNDING build: one rounding",
+  formula: "`cmsisRequantize(acc, m, s, 'single') + zp`",
   fixedRounding: 'half-up, once',
   build: 'single',
 });

@@ -12,6 +12,8 @@ import { addScales, formatReal } from './words.js';
 export const ORT_FLOAT: RequantModeSpec = {
   name: 'ort-float',
   summary: "onnxruntime's MLAS: rne(f32(f32(acc) x f32(s_in s_w / s_out))) + zp, saturated",
+  formula: '`round_half_even(fl32(fl32(acc)·scale)) + zp`',
+  shifts: 'none (float32 `scale`)',
   fixedRounding: 'float32 multiply, then half-even',
   takesFixedPoint: false,
   int32RequantInput: false,

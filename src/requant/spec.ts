@@ -97,6 +97,10 @@ export interface RequantModeSpec {
   readonly name: RequantMode;
   /** One line for the docs table: what the mode reproduces. */
   readonly summary: string;
+  /** The docs table's formula of one rescaling (before the final clamp). */
+  readonly formula: string;
+  /** The docs table's range of shifts the mode applies. */
+  readonly shifts: string;
   /** The rounding a library mode fixes, in words; undefined when the mode takes the configured one. */
   readonly fixedRounding: string | undefined;
   /** Whether layers may be in dynamic fixed point (fractionalBits) instead of scales. */

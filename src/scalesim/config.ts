@@ -3,11 +3,13 @@
  * or `key: value`, keys case-insensitive, section names case-sensitive, `#`/`;` comment lines,
  * indented continuation lines. Problems are InputErrors naming file, line and column.
  */
+import type { Dataflow } from '../dataflow/index.js';
 import { InputError } from '../errors.js';
 import { closestName } from '../messages/didYouMean.js';
 import { MAX_ARRAY_SIDE, MAX_CONFIG_INTEGER, shownText } from './limits.js';
 
-export type ScaleSimDataflow = 'os' | 'ws' | 'is';
+/** SCALE-Sim's three dataflows: npusim's of the same names (src/dataflow/). */
+export type ScaleSimDataflow = Extract<Dataflow, 'os' | 'ws' | 'is'>;
 export type BandwidthMode = 'CALC' | 'USER';
 
 export interface ScaleSimConfig {

@@ -5,7 +5,9 @@
  * past the input edge), FILTER matrix K x F (address f*K + k), OFMAP matrix P x F (address p*F + f).
  * Addresses are relative to each operand's base: the bases only shift SCALE-Sim's traces.
  */
+import { dataflowSpec, type GemmAxis } from '../dataflow/index.js';
 import type { ScaleSimDataflow } from './config.js';
+import { scaleSimDataflow } from './dataflows.js';
 import { outputSize, type ScaleSimLayer } from './topology.js';
 
 export interface LayerGeometry {
@@ -136,9 +138,11 @@ export interface FoldMapping {
 }
 
 export function foldMapping(geometry: Pick<LayerSizes, 'ofmapPixels' | 'windowSize' | 'numFilters'>, dataflow: ScaleSimDataflow, arrayRows: number, arrayCols: number): FoldMapping {
-  const { ofmapPixels: p, windowSize: k, numFilters: f } = geometry;
-  const [spatialRows, spatialCols, temporal] = dataflow === 'os' ? [p, f, k] : dataflow === 'ws' ? [k, f, p] : [k, p, f];
-  const rowsPerFold = dataflow === 'os' ? arrayRows + arrayCols + temporal - 2 : 2 * arrayRows + arrayCols + temporal - 2;
+  const extents: Record<GemmAxis, number> = { P: geometry.ofmapPixels, K: geometry.windowSize, F: geometry.numFilters };
+  const { axes } = dataflowSpec(dataflow);
+  const [spatialRows, spatialCols, temporal] = [extents[axes.rows], extents[axes.columns], extents[axes.temporal]];
+  const preloadRows = scaleSimDataflow(dataflow).preloadsStationary ? arrayRows : 0;
+  const rowsPerFold = preloadRows + arrayRows + arrayCols + temporal - 2;
   return {
     spatialRows,
     spatialCols,

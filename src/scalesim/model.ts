@@ -4,7 +4,8 @@
  * 0 with empty buffers.
  */
 import type { ScaleSimConfig } from './config.js';
-import { demandPattern } from './demandRows.js';
+import { scaleSimDataflow } from './dataflows.js';
+import { demandContext } from './demandRows.js';
 import { foldMapping, geometryTableBytes, layerGeometry, layerSizes, type FoldMapping } from './layerGeometry.js';
 import { OfmapWriteBuffer } from './ofmapWriteBuffer.js';
 import { divideIntegers } from './pythonRepr.js';
@@ -68,19 +69,6 @@ function averageOverFolds(mapping: FoldMapping, perFold: (rowsUsed: number, cols
   return sum / (mapping.rowFolds * mapping.colFolds);
 }
 
-/** SRAM access counts (cycle-model.md section 4), including the OS OFMAP (R + C) per fold quirk. */
-function sramCounts(config: ScaleSimConfig, mapping: FoldMapping, p: number, k: number, f: number): [number, number, number] {
-  const { rowFolds, colFolds, arrayRows: R, arrayCols: C } = mapping;
-  switch (config.dataflow) {
-    case 'os':
-      return [colFolds * p * k, rowFolds * k * f, p * f + rowFolds * colFolds * (R + C)];
-    case 'ws':
-      return [colFolds * p * k, k * f, rowFolds * p * f];
-    case 'is':
-      return [k * p, colFolds * k * f, rowFolds * p * f];
-  }
-}
-
 interface RowActivity {
   first: number;
   last: number;
@@ -98,8 +86,9 @@ function noteRow(activity: RowActivity, serviceCycle: number): void {
 export function simulateLayer(config: ScaleSimConfig, layer: ScaleSimLayer, onRows?: (done: number) => void): ScaleSimLayerResult {
   const geometry = layerGeometry(layer);
   const { arrayRows: R, arrayCols: C } = config;
+  const dataflow = scaleSimDataflow(config.dataflow);
   const mapping = foldMapping(geometry, config.dataflow, R, C);
-  const pattern = demandPattern(geometry, config.dataflow, mapping);
+  const pattern = dataflow.demandPattern(demandContext(geometry, mapping));
   const userMode = config.bandwidthMode === 'USER';
   const wordsPerCycle = config.userBandwidthWordsPerCycle;
 
@@ -153,13 +142,13 @@ export function simulateLayer(config: ScaleSimConfig, layer: ScaleSimLayer, onRo
   const k = geometry.windowSize;
   const f = geometry.numFilters;
   const macUnits = R * C;
-  // Quirk kept: WS/IS divide each fold's compute by C - 1 cycles more than the fold takes.
-  const utilisationCycles = config.dataflow === 'os' ? mapping.rowsPerFold : mapping.rowsPerFold + C - 1;
+  const utilisationCycles = dataflow.utilisationCycles(mapping.rowsPerFold, C);
   const mappingEfficiency = averageOverFolds(mapping, (rowsUsed, colsUsed) => (rowsUsed * colsUsed) / macUnits);
   // R x C x a fold's cycles can pass 2^53 on a large array; the MACs of one fold cannot.
   const utilisationDenominator = exactProduct(macUnits, utilisationCycles);
   const computeUtil = averageOverFolds(mapping, (rowsUsed, colsUsed) => divideIntegers(rowsUsed * colsUsed * mapping.temporal, utilisationDenominator));
-  const [ifmapReads, filterReads, ofmapWrites] = sramCounts(config, mapping, p, k, f);
+  // SRAM access counts (cycle-model.md section 4), SCALE-Sim's quirks included.
+  const [ifmapReads, filterReads, ofmapWrites] = dataflow.sramAccesses({ ...mapping, p, k, f });
   const dram = { ifmap: ifmapBuffer.dramActivity(), filter: filterBuffer.dramActivity(), ofmap: ofmapBuffer.dramActivity() };
   const dramBandwidth = (activity: DramActivity): number => activity.words / (activity.stopCycle - activity.startCycle + 1);
 

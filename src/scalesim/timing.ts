@@ -9,6 +9,7 @@ import { InputError } from '../errors.js';
 import type { Hardware } from '../hardware/model.js';
 import { type ArrayLayerTiming, type ComputeCycles, NPUSIM_TIMING, type TimingModel } from '../lower/timing.js';
 import type { ScaleSimConfig } from './config.js';
+import { scaleSimDataflow } from './dataflows.js';
 import { foldMapping, layerGeometry } from './layerGeometry.js';
 import { simulateLayer } from './model.js';
 import type { ScaleSimLayer } from './topology.js';
@@ -113,7 +114,7 @@ export function scaleSimArrayCycles(config: ScaleSimConfig, op: ArrayOp, geometr
   const foldCount = folds.rowFolds * folds.colFolds;
   const compute = result.totalCycles - result.stallCycles;
   const streaming = foldCount * folds.temporal;
-  const stationaryLoad = config.dataflow === 'os' ? 0 : foldCount * config.arrayRows;
+  const stationaryLoad = scaleSimDataflow(config.dataflow).preloadsStationary ? foldCount * config.arrayRows : 0;
   return {
     compute: { streaming: repeats * streaming, stationaryLoad: repeats * stationaryLoad, fillDrain: repeats * (compute - streaming - stationaryLoad), total: repeats * compute },
     memoryStall: repeats * result.stallCycles,
