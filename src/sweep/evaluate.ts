@@ -89,7 +89,7 @@ export class PointEvaluator {
   evaluate(index: number): SweepRow {
     if (this.spec.timingOnly) return this.timingRow(index);
     const point = this.resolve(index);
-    const total = totals(this.simulatePoint(point), point.hardware.accumulator.overflow);
+    const total = totals(this.simulatePoint(point));
     const { overflow } = total;
     return {
       index,
