@@ -5,33 +5,26 @@
  */
 import { combineResult, computeValues } from '../engine/simulate.js';
 import { priceActions } from '../engine/energy.js';
+import { type OverflowCounts, overflowCounts } from '../engine/overflowCounters.js';
 import type { SimulationResult } from '../engine/result.js';
 import type { EnergyTable, LoadedHardware } from '../formats/loadHardware.js';
 import type { Graph } from '../graph/model.js';
 import type { GraphSchedule } from '../lower/schedule.js';
 import { checkAndLower } from '../pipeline/index.js';
-import { totals } from '../report/summary.js';
+import { type Totals, totals } from '../report/summary.js';
 import { pointAt } from './points.js';
 import { GraphVariants, graphKey, pointHardware, pointQuant, type SweepSpec } from './pointConfig.js';
 import { ValuesCache, valueFamilyKey } from './reuse.js';
 
 /** Overflow totals of a point (absent in a timing-only sweep). */
-export interface SweepOverflow {
-  readonly accumulatorTransient: number;
-  readonly accumulatorFinal: number;
-  readonly outputClipped: number;
-  readonly vectorSaturated: number;
-  readonly requantInputSaturated: number;
+export interface SweepOverflow extends OverflowCounts {
+  /** The report's smallestSafeAccumulatorBits. */
   readonly safeAccumulatorBits: number;
 }
 
-/** What a sweep records about one point. */
-export interface SweepRow {
+/** What a sweep records about one point: some of the report's totals. */
+export interface SweepRow extends Pick<Totals, 'macs' | 'cycles' | 'latencyMs' | 'energyPj'> {
   readonly index: number;
-  readonly macs: number;
-  readonly cycles: number;
-  readonly latencyMs: number;
-  readonly energyPj: number;
   readonly overflow: SweepOverflow | undefined;
 }
 
@@ -97,14 +90,7 @@ export class PointEvaluator {
       cycles: total.cycles,
       latencyMs: total.latencyMs,
       energyPj: total.energyPj,
-      overflow: {
-        accumulatorTransient: overflow.accumulatorTransient,
-        accumulatorFinal: overflow.accumulatorFinal,
-        outputClipped: overflow.outputClipped,
-        vectorSaturated: overflow.vectorSaturated,
-        requantInputSaturated: overflow.requantInputSaturated,
-        safeAccumulatorBits: overflow.smallestSafeAccumulatorBits,
-      },
+      overflow: { ...overflowCounts(overflow), safeAccumulatorBits: overflow.smallestSafeAccumulatorBits },
     };
   }
 
