@@ -18,6 +18,7 @@ export function overflowCountsShape(descriptions: Partial<Record<OverflowCounter
     return [counter, description === undefined ? count : count.describe(description)];
   })) as Record<OverflowCounter, typeof count>;
 }
+
 const location = z
   .strictObject({
     output: count.describe('flat index of the output element (NHWC, row-major)'),
