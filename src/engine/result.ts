@@ -2,10 +2,10 @@
 import type { EnergyAction } from '../hardware/energyActions.js';
 import type { Mapping } from '../lower/mapping.js';
 import type { GraphSchedule, LayerCycles } from '../lower/schedule.js';
+import type { LayerOverflow } from '../kernels/overflow.js';
+import type { OverflowMode } from '../numeric/index.js';
 
 export type { LayerCycles };
-import type { LayerOverflow } from '../kernels/overflow.js';
-
 
 export interface LayerEnergy {
   /** pJ per component: mac, accumulator, sram, dram, vector, requant. */
@@ -31,7 +31,6 @@ export interface LayerResult {
   readonly actions: Readonly<Partial<Record<EnergyAction, number>>>;
   readonly energy: LayerEnergy;
   readonly overflow: LayerOverflow;
-  readonly accumulatorBits: number;
 }
 
 export interface SimulationResult {
@@ -39,6 +38,8 @@ export interface SimulationResult {
   readonly hardware: string;
   readonly energyTable: string;
   readonly clockMHz: number;
+  /** The accumulator the run had: its width and what it does on overflow (every report reads both from here). */
+  readonly accumulator: { readonly bits: number; readonly overflow: OverflowMode };
   readonly layers: readonly LayerResult[];
   /** Every tensor's values after the run, by name (inputs, constants excluded). */
   readonly tensors: ReadonlyMap<string, Int32Array>;

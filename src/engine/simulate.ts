@@ -16,9 +16,10 @@ import { emptyOverflow, type LayerOverflow } from '../kernels/overflow.js';
 import { type ClipCounter, clipCounter, maxPool } from '../kernels/vector.js';
 import { eventClock } from '../lower/eventClock.js';
 import { type ActionCounts, type ArrayLayerSchedule, type GraphSchedule, type LayerSchedule, lowerGraph, type VectorLayerSchedule } from '../lower/schedule.js';
-import { type RequantParams, requantize, stochasticSite } from '../numeric/index.js';
+import { type OverflowMode, type RequantParams, requantize, stochasticSite } from '../numeric/index.js';
 import type { VectorContext } from '../requant/index.js';
 import { priceActions } from './energy.js';
+import { bitsNeeded } from './overflowCounters.js';
 import { activationBounds, activationRange, channelRequantParams, zeroPointOf } from './layerNumerics.js';
 import { seededIntegers } from './random.js';
 import type { LayerResult, SimulationResult } from './result.js';
@@ -262,9 +263,9 @@ class Simulation {
 }
 
 /** The headroom a run measured: final sums under wrap, every partial sum under saturate. */
-function headroomBits(layers: readonly LayerValues[], schedule: GraphSchedule, overflow: 'wrap' | 'saturate'): number {
+function headroomBits(layers: readonly LayerValues[], schedule: GraphSchedule, overflow: OverflowMode): number {
   const arrayLayers = layers.filter((_, index) => schedule.layers[index]?.unit === 'array');
-  return Math.max(16, ...arrayLayers.map((layer) => (overflow === 'wrap' ? layer.overflow.finalBits : layer.overflow.partialBits)));
+  return Math.max(16, ...arrayLayers.map((layer) => bitsNeeded(layer.overflow, overflow)));
 }
 
 /**
@@ -322,7 +323,6 @@ function layerResult(layer: LayerSchedule, values: LayerValues, hardware: Hardwa
     actions,
     energy: priceActions(actions, hardware.energy),
     overflow: values.overflow,
-    accumulatorBits: config.accumulator.bits,
   };
 }
 
@@ -334,6 +334,7 @@ export function combineResult(hardware: Hardware, schedule: GraphSchedule, value
     hardware: hardware.name,
     energyTable: hardware.energy.name,
     clockMHz: hardware.clockMHz,
+    accumulator: { bits: hardware.accumulator.bits, overflow: hardware.accumulator.overflow },
     layers: schedule.layers.map((layer, index) => layerResult(layer, values.layers[index] as LayerValues, hardware)),
     tensors: values.tensors,
     smallestSafeAccumulatorBits: values.smallestSafeAccumulatorBits,

@@ -4,6 +4,9 @@
  * A golden is checked into a repository and reviewed in diffs, so every field has a fixed place
  * and the writer (serialize.ts) prints it byte-identically for identical runs.
  */
+import type { OverflowCounts } from '../engine/overflowCounters.js';
+import type { EventRecord } from '../report/records.js';
+import type { Totals } from '../report/summary.js';
 
 export const GOLDEN_FORMAT = 'npusim-golden';
 export const GOLDEN_VERSION = 1;
@@ -39,11 +42,6 @@ export interface GoldenRun {
   readonly input: { readonly seed: number };
 }
 
-export interface EventLocationRecord {
-  readonly output: number;
-  readonly k: number;
-}
-
 export interface GoldenLayer {
   readonly name: string;
   readonly op: string;
@@ -52,19 +50,13 @@ export interface GoldenLayer {
   readonly cycles: Readonly<Record<string, number>>;
   /** `total` first, then one entry per energy component. */
   readonly energyPj: Readonly<Record<string, number>>;
-  readonly overflow: {
-    readonly accumulatorTransient: number;
-    readonly accumulatorFinal: number;
-    readonly outputClipped: number;
-    readonly vectorSaturated: number;
-    readonly requantInputSaturated: number;
-  };
+  readonly overflow: OverflowCounts;
   /** Where each kind of overflow first happened (null: it did not). */
   readonly firstOverflow: {
-    readonly transient: EventLocationRecord | null;
-    readonly final: EventLocationRecord | null;
-    readonly clipped: EventLocationRecord | null;
-    readonly vectorSaturated: EventLocationRecord | null;
+    readonly transient: EventRecord | null;
+    readonly final: EventRecord | null;
+    readonly clipped: EventRecord | null;
+    readonly vectorSaturated: EventRecord | null;
   };
   /** Signed bits the exact sums needed (final and every partial) beside the accumulator's width. */
   readonly headroomBits: { readonly final: number; readonly partial: number; readonly accumulator: number };
@@ -77,13 +69,11 @@ export interface GoldenLayer {
   };
 }
 
-export interface GoldenTotals {
-  readonly macs: number;
-  readonly cycles: number;
-  readonly computeCycles: number;
-  readonly memoryStallCycles: number;
-  readonly vectorCycles: number;
-  readonly energyPj: number;
+/**
+ * The report's totals (src/report/summary.ts) a golden keeps. Its energy parts and overflow totals
+ * are read back as open records: a check compares them key by key and names any key that came or went.
+ */
+export interface GoldenTotals extends Pick<Totals, 'macs' | 'cycles' | 'computeCycles' | 'memoryStallCycles' | 'vectorCycles' | 'energyPj'> {
   readonly energyByComponentPj: Readonly<Record<string, number>>;
   readonly overflow: Readonly<Record<string, number>>;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { readJsonFile } from '../formats/readJson.js';
 import { validateWith } from '../formats/validate.js';
+import { overflowCountsShape } from '../report/reportSchema.js';
 import { GOLDEN_FORMAT, GOLDEN_VERSION, type GoldenFile } from './format.js';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in 64 lower-case hex digits');
@@ -18,13 +19,7 @@ const layer = z.strictObject({
   macs: count,
   cycles: numbers,
   energyPj: numbers,
-  overflow: z.strictObject({
-    accumulatorTransient: count,
-    accumulatorFinal: count,
-    outputClipped: count,
-    vectorSaturated: count,
-    requantInputSaturated: count,
-  }),
+  overflow: z.strictObject(overflowCountsShape()),
   firstOverflow: z.strictObject({ transient: location, final: location, clipped: location, vectorSaturated: location }),
   headroomBits: z.strictObject({ final: count, partial: count, accumulator: count }),
   output: z.strictObject({ tensor: z.string(), shape: z.array(count), sha256, first: z.array(z.int()) }),

@@ -5,18 +5,17 @@
  */
 import { checkRunMemory } from '../engine/memory.js';
 import { executeRun, prepareRun } from '../pipeline/index.js';
+import { overflowCounts } from '../engine/overflowCounters.js';
 import type { LayerResult, SimulationResult } from '../engine/result.js';
-import { ENERGY_COMPONENTS } from '../engine/result.js';
-import type { EventLocation } from '../kernels/overflow.js';
 import { DEFAULT_MAX_MEMORY_BYTES } from '../formats/bounds.js';
 import { loadHardwareFile } from '../formats/loadHardware.js';
 import { READ_LIMITS, readBoundedFile } from '../formats/readFile.js';
 import { readJsonFile } from '../formats/readJson.js';
 import type { Graph } from '../graph/model.js';
+import { energyRecord, eventRecord, runHeader } from '../report/records.js';
 import { totals } from '../report/summary.js';
 import { InputError } from '../errors.js';
 import {
-  type EventLocationRecord,
   GOLDEN_FORMAT,
   GOLDEN_VERSION,
   type GoldenFile,
@@ -52,11 +51,7 @@ function recordFile(file: string, root: string, what: string): RecordedFile {
   return { file: recordedPath(root, file), sha256: sha256OfBytes(readBoundedFile(file, READ_LIMITS.json, what)), content: content as JsonObject };
 }
 
-function location(event: EventLocation | undefined): EventLocationRecord | null {
-  return event === undefined ? null : { output: event.output, k: event.k };
-}
-
-function layerRecord(layer: LayerResult, values: Int32Array | undefined): GoldenLayer {
+function layerRecord(layer: LayerResult, values: Int32Array | undefined, accumulatorBits: number): GoldenLayer {
   const output = values ?? new Int32Array(0);
   const { overflow, cycles } = layer;
   return {
@@ -68,27 +63,23 @@ function layerRecord(layer: LayerResult, values: Int32Array | undefined): Golden
       total: cycles.total, compute: cycles.compute, streaming: cycles.streaming, fillDrain: cycles.fillDrain, stationaryLoad: cycles.stationaryLoad,
       memoryStall: cycles.memoryStall, requant: cycles.requant, vector: cycles.vector, overlap: cycles.overlap,
     },
-    energyPj: { total: layer.energy.totalPj, ...Object.fromEntries(ENERGY_COMPONENTS.map((component) => [component, layer.energy.components[component]])) },
-    overflow: {
-      accumulatorTransient: overflow.accumulatorTransient,
-      accumulatorFinal: overflow.accumulatorFinal,
-      outputClipped: overflow.outputClipped,
-      vectorSaturated: overflow.vectorSaturated,
-      requantInputSaturated: overflow.requantInputSaturated,
+    energyPj: energyRecord(layer.energy),
+    overflow: overflowCounts(overflow),
+    firstOverflow: {
+      transient: eventRecord(overflow.firstTransient),
+      final: eventRecord(overflow.firstFinal),
+      clipped: eventRecord(overflow.firstClipped),
+      vectorSaturated: eventRecord(overflow.firstVectorSaturated),
     },
-    firstOverflow: { transient: location(overflow.firstTransient), final: location(overflow.firstFinal), clipped: location(overflow.firstClipped), vectorSaturated: location(overflow.firstVectorSaturated) },
-    headroomBits: { final: overflow.finalBits, partial: overflow.partialBits, accumulator: layer.accumulatorBits },
+    headroomBits: { final: overflow.finalBits, partial: overflow.partialBits, accumulator: accumulatorBits },
     output: { tensor: layer.outputTensor, shape: [...layer.outputShape], sha256: sha256OfValues(output), first: Array.from(output.subarray(0, SAMPLE_VALUES)) },
   };
 }
 
-export function resultRecord(result: SimulationResult, overflowMode: 'wrap' | 'saturate'): GoldenResult {
-  const total = totals(result, overflowMode);
+export function resultRecord(result: SimulationResult): GoldenResult {
+  const total = totals(result);
   return {
-    graph: result.graph,
-    hardware: result.hardware,
-    energyTable: result.energyTable,
-    clockMHz: result.clockMHz,
+    ...runHeader(result),
     totals: {
       macs: total.macs,
       cycles: total.cycles,
@@ -99,7 +90,7 @@ export function resultRecord(result: SimulationResult, overflowMode: 'wrap' | 's
       energyByComponentPj: total.energyByComponentPj,
       overflow: { ...total.overflow },
     },
-    layers: result.layers.map((layer) => layerRecord(layer, result.tensors.get(layer.outputTensor))),
+    layers: result.layers.map((layer) => layerRecord(layer, result.tensors.get(layer.outputTensor), result.accumulator.bits)),
   };
 }
 
@@ -126,6 +117,6 @@ export function recordGolden(spec: GoldenSpec, goldenFile: string, loadGraph: Gr
       ...(inlineTable ? {} : { energyTable: recordFile(hardware.energy.file, spec.root, 'an energy table (JSON)') }),
       input: { seed: spec.seed },
     },
-    result: resultRecord(result, hardware.accumulator.overflow),
+    result: resultRecord(result),
   };
 }

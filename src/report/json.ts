@@ -1,19 +1,44 @@
 /** The JSON report: totals and one record per layer, in a fixed key order (byte-identical for identical inputs). */
-import type { SimulationResult } from '../engine/result.js';
+import { overflowCounts } from '../engine/overflowCounters.js';
+import type { LayerResult, SimulationResult } from '../engine/result.js';
+import { energyRecord, eventRecord, runHeader } from './records.js';
 import { totals } from './summary.js';
 
 /** 2: a layer's `cycles.requant` holds the dedicated requantization unit's cycles, which `cycles.vector` held in 1. */
 export const REPORT_FORMAT_VERSION = 2;
 
-export function jsonReport(result: SimulationResult, overflowMode: 'wrap' | 'saturate'): string {
-  const total = totals(result, overflowMode);
+function layerReport(layer: LayerResult, result: SimulationResult) {
+  const { overflow } = layer;
+  return {
+    name: layer.name,
+    op: layer.op,
+    outputShape: layer.outputShape,
+    unit: layer.unit,
+    macs: layer.macs,
+    cycles: layer.cycles,
+    utilization: layer.utilization,
+    mapping: layer.mapping ?? null,
+    energyPj: energyRecord(layer.energy),
+    actions: layer.actions,
+    overflow: {
+      ...overflowCounts(overflow),
+      firstTransient: eventRecord(overflow.firstTransient),
+      firstFinal: eventRecord(overflow.firstFinal),
+      firstClipped: eventRecord(overflow.firstClipped),
+      firstVectorSaturated: eventRecord(overflow.firstVectorSaturated),
+      finalBits: overflow.finalBits,
+      partialBits: overflow.partialBits,
+      accumulatorBits: result.accumulator.bits,
+    },
+  };
+}
+
+export function jsonReport(result: SimulationResult): string {
+  const total = totals(result);
   const report = {
     format: 'npusim-report',
     version: REPORT_FORMAT_VERSION,
-    graph: result.graph,
-    hardware: result.hardware,
-    energyTable: result.energyTable,
-    clockMHz: result.clockMHz,
+    ...runHeader(result),
     totals: {
       macs: total.macs,
       cycles: total.cycles,
@@ -22,27 +47,7 @@ export function jsonReport(result: SimulationResult, overflowMode: 'wrap' | 'sat
       energyByComponentPj: total.energyByComponentPj,
       overflow: total.overflow,
     },
-    layers: result.layers.map((layer) => ({
-      name: layer.name,
-      op: layer.op,
-      outputShape: layer.outputShape,
-      unit: layer.unit,
-      macs: layer.macs,
-      cycles: layer.cycles,
-      utilization: layer.utilization,
-      mapping: layer.mapping ?? null,
-      energyPj: { total: layer.energy.totalPj, ...layer.energy.components },
-      actions: layer.actions,
-      overflow: {
-        ...layer.overflow,
-        // null, not a missing key, when there was no event: every report has the same keys.
-        firstTransient: layer.overflow.firstTransient ?? null,
-        firstFinal: layer.overflow.firstFinal ?? null,
-        firstClipped: layer.overflow.firstClipped ?? null,
-        firstVectorSaturated: layer.overflow.firstVectorSaturated ?? null,
-        accumulatorBits: layer.accumulatorBits,
-      },
-    })),
+    layers: result.layers.map((layer) => layerReport(layer, result)),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -5,10 +5,20 @@
  */
 import { z } from 'zod';
 import { ENERGY_ACTIONS } from '../hardware/energyActions.js';
+import { OVERFLOW_COUNTERS, type OverflowCounter } from '../engine/overflowCounters.js';
 import { ENERGY_COMPONENTS } from '../engine/result.js';
 import { REPORT_FORMAT_VERSION } from './json.js';
 
 const count = z.int().min(0);
+
+/** The overflow counters as zod fields, in OVERFLOW_COUNTERS order (the golden reader builds its own from this too). */
+export function overflowCountsShape(descriptions: Partial<Record<OverflowCounter, string>> = {}): Record<OverflowCounter, typeof count> {
+  return Object.fromEntries(OVERFLOW_COUNTERS.map((counter) => {
+    const description = descriptions[counter];
+    return [counter, description === undefined ? count : count.describe(description)];
+  })) as Record<OverflowCounter, typeof count>;
+}
+
 const location = z
   .strictObject({
     output: count.describe('flat index of the output element (NHWC, row-major)'),
@@ -35,11 +45,7 @@ const cycles = z
 
 const layerOverflow = z
   .strictObject({
-    accumulatorTransient: count,
-    accumulatorFinal: count,
-    outputClipped: count,
-    vectorSaturated: count.describe('saturations inside the HVX pipeline (hvx requantization and Add) before the output'),
-    requantInputSaturated: count,
+    ...overflowCountsShape({ vectorSaturated: 'saturations inside the HVX pipeline (hvx requantization and Add) before the output' }),
     firstTransient: location,
     firstFinal: location,
     firstClipped: location,
@@ -65,11 +71,7 @@ export const reportSchema = z
       energyPj: z.number().min(0),
       energyByComponentPj: energyByComponent,
       overflow: z.strictObject({
-        accumulatorTransient: count,
-        accumulatorFinal: count,
-        outputClipped: count,
-        vectorSaturated: count,
-        requantInputSaturated: count,
+        ...overflowCountsShape(),
         smallestSafeAccumulatorBits: z.int().min(16).describe('the smallest accumulator width with no final overflow in the whole network'),
       }),
     }),

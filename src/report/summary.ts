@@ -1,13 +1,9 @@
 /** Totals and headline figures of a simulation result (pure functions of it). */
 import type { LayerResult, SimulationResult } from '../engine/result.js';
 import { ENERGY_COMPONENTS, type EnergyComponent } from '../engine/result.js';
+import { OVERFLOW_COUNTERS, type OverflowCounter, type OverflowCounts } from '../engine/overflowCounters.js';
 
-export interface OverflowTotals {
-  readonly accumulatorTransient: number;
-  readonly accumulatorFinal: number;
-  readonly outputClipped: number;
-  readonly vectorSaturated: number;
-  readonly requantInputSaturated: number;
+export interface OverflowTotals extends OverflowCounts {
   /** The smallest accumulator width with no final overflow anywhere (final sums under wrap, every partial sum under saturate). */
   readonly smallestSafeAccumulatorBits: number;
 }
@@ -28,13 +24,10 @@ export interface Totals {
   readonly latencyMs: number;
 }
 
-export function safeBits(layer: LayerResult, overflow: 'wrap' | 'saturate'): number {
-  return overflow === 'wrap' ? layer.overflow.finalBits : layer.overflow.partialBits;
-}
-
-export function totals(result: SimulationResult, overflowMode: 'wrap' | 'saturate'): Totals {
+export function totals(result: SimulationResult): Totals {
   const sum = (pick: (layer: LayerResult) => number): number => result.layers.reduce((total, layer) => total + pick(layer), 0);
   const energyByComponentPj = Object.fromEntries(ENERGY_COMPONENTS.map((component) => [component, sum((layer) => layer.energy.components[component])])) as Record<EnergyComponent, number>;
+  const counts = Object.fromEntries(OVERFLOW_COUNTERS.map((counter) => [counter, sum((layer) => layer.overflow[counter])])) as Record<OverflowCounter, number>;
   const cycles = sum((layer) => layer.cycles.total);
   return {
     macs: sum((layer) => layer.macs),
@@ -45,14 +38,7 @@ export function totals(result: SimulationResult, overflowMode: 'wrap' | 'saturat
     vectorCycles: sum((layer) => layer.cycles.vector),
     energyPj: sum((layer) => layer.energy.totalPj),
     energyByComponentPj,
-    overflow: {
-      accumulatorTransient: sum((layer) => layer.overflow.accumulatorTransient),
-      accumulatorFinal: sum((layer) => layer.overflow.accumulatorFinal),
-      outputClipped: sum((layer) => layer.overflow.outputClipped),
-      vectorSaturated: sum((layer) => layer.overflow.vectorSaturated),
-      requantInputSaturated: sum((layer) => layer.overflow.requantInputSaturated),
-      smallestSafeAccumulatorBits: result.smallestSafeAccumulatorBits,
-    },
+    overflow: { ...counts, smallestSafeAccumulatorBits: result.smallestSafeAccumulatorBits },
     latencyMs: cycles / (result.clockMHz * 1000),
   };
 }

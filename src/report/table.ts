@@ -1,66 +1,76 @@
 /** The terminal report: one row per layer, totals, non-zero overflow counts highlighted. */
 import type { ChalkInstance } from 'chalk';
 import type { SimulationResult } from '../engine/result.js';
-import { safeBits, totals } from './summary.js';
+import { type Column, cells, headers } from './columns.js';
+import { type ReportRow, reportRows } from './rows.js';
+import { totals } from './summary.js';
+
+const ANSI = /\u001b\[[0-9;]*m/g;
 
 function grouped(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }
 
-function pad(text: string, width: number, left = false): string {
+function pad(text: string, width: number, left: boolean): string {
   // Width by visible characters (ANSI colour codes take no room).
-  const visible = text.replace(/\u001b\[[0-9;]*m/g, '').length;
-  const fill = ' '.repeat(Math.max(0, width - visible));
+  const fill = ' '.repeat(Math.max(0, width - text.replace(ANSI, '').length));
   return left ? text + fill : fill + text;
 }
 
-export function tableReport(result: SimulationResult, overflowMode: 'wrap' | 'saturate', colour: ChalkInstance): string {
-  const header = ['layer', 'op', 'output', 'MACs', 'cycles', 'compute', 'stall', 'requant', 'vector', 'util %', 'energy uJ', 'acc trans', 'acc final', 'clipped', 'vec sat', 'bits need/have'];
-  const rows = result.layers.map((layer) => {
-    const counts = [layer.overflow.accumulatorTransient, layer.overflow.accumulatorFinal, layer.overflow.outputClipped, layer.overflow.vectorSaturated];
-    const needed = safeBits(layer, overflowMode);
-    return [
-      layer.name,
-      layer.op,
-      layer.outputShape.join('x'),
-      grouped(layer.macs),
-      grouped(layer.cycles.total),
-      grouped(layer.cycles.compute),
-      grouped(layer.cycles.memoryStall),
-      grouped(layer.cycles.requant),
-      grouped(layer.cycles.vector),
-      layer.unit === 'array' ? (layer.utilization * 100).toFixed(1) : '-',
-      (layer.energy.totalPj / 1e6).toFixed(2),
-      ...counts.map((count, index) => (count === 0 ? '0' : index >= 2 ? colour.yellow(grouped(count)) : colour.red(grouped(count)))),
-      layer.unit === 'array' ? (needed > layer.accumulatorBits ? colour.red(`${needed}/${layer.accumulatorBits}`) : `${needed}/${layer.accumulatorBits}`) : '-',
-    ];
+/** The columns; an array-only figure is `-` on other layers and blank on the totals row. */
+function tableColumns(colour: ChalkInstance): Column<ReportRow>[] {
+  const text = (header: string, read: (row: ReportRow) => string): Column<ReportRow> => ({ header, align: 'left', cell: read });
+  const count = (header: string, read: (row: ReportRow) => number): Column<ReportRow> => ({ header, cell: (row) => grouped(read(row)) });
+  const arrayOnly = (row: ReportRow, cell: string | undefined): string => cell ?? (row.kind === 'total' ? '' : '-');
+  // Events that corrupt a sum are red; clipping and saturation, which a quantized network expects some of, yellow.
+  const event = (header: string, read: (row: ReportRow) => number, paint: (text: string) => string): Column<ReportRow> => ({
+    header,
+    cell: (row) => {
+      const events = read(row);
+      if (row.kind === 'total') return grouped(events);
+      return events === 0 ? '0' : paint(grouped(events));
+    },
   });
-  const total = totals(result, overflowMode);
-  const footer = [
-    'total',
-    '',
-    '',
-    grouped(total.macs),
-    grouped(total.cycles),
-    grouped(total.computeCycles),
-    grouped(total.memoryStallCycles),
-    grouped(total.requantCycles),
-    grouped(total.vectorCycles),
-    '',
-    (total.energyPj / 1e6).toFixed(2),
-    grouped(total.overflow.accumulatorTransient),
-    grouped(total.overflow.accumulatorFinal),
-    grouped(total.overflow.outputClipped),
-    grouped(total.overflow.vectorSaturated),
-    `safe: ${total.overflow.smallestSafeAccumulatorBits}`,
+  const bits = (row: ReportRow): string => {
+    if (row.kind === 'total') return `safe: ${row.bitsNeeded}`;
+    if (row.bitsNeeded === undefined || row.bitsAvailable === undefined) return '-';
+    const cell = `${row.bitsNeeded}/${row.bitsAvailable}`;
+    return row.bitsNeeded > row.bitsAvailable ? colour.red(cell) : cell;
+  };
+  return [
+    text('layer', (row) => row.name),
+    text('op', (row) => row.op),
+    text('output', (row) => row.outputShape?.join('x') ?? ''),
+    count('MACs', (row) => row.macs),
+    count('cycles', (row) => row.cycles),
+    count('compute', (row) => row.computeCycles),
+    count('stall', (row) => row.memoryStallCycles),
+    count('requant', (row) => row.requantCycles),
+    count('vector', (row) => row.vectorCycles),
+    { header: 'util %', cell: (row) => arrayOnly(row, row.utilization === undefined ? undefined : (row.utilization * 100).toFixed(1)) },
+    { header: 'energy uJ', cell: (row) => (row.energyPj / 1e6).toFixed(2) },
+    event('acc trans', (row) => row.overflow.accumulatorTransient, colour.red),
+    event('acc final', (row) => row.overflow.accumulatorFinal, colour.red),
+    event('clipped', (row) => row.overflow.outputClipped, colour.yellow),
+    event('vec sat', (row) => row.overflow.vectorSaturated, colour.yellow),
+    { header: 'bits need/have', cell: bits },
   ];
-  const widths = header.map((title, column) => Math.max(title.length, ...[...rows, footer].map((row) => (row[column] ?? '').replace(/\u001b\[[0-9;]*m/g, '').length)));
-  const line = (cells: string[]) => cells.map((cell, column) => pad(cell, widths[column] ?? 0, column < 3)).join('  ');
+}
+
+export function tableReport(result: SimulationResult, colour: ChalkInstance): string {
+  const columns = tableColumns(colour);
+  const rows = reportRows(result);
+  const grid = [headers(columns), ...rows.map((row) => cells(columns, row))];
+  const widths = columns.map((_, column) => Math.max(...grid.map((line) => (line[column] ?? '').replace(ANSI, '').length)));
+  const line = (lineCells: string[]) => lineCells.map((cell, column) => pad(cell, widths[column] ?? 0, columns[column]?.align === 'left')).join('  ');
+  const total = totals(result);
   const lines = [
     `${colour.bold(result.graph)} on ${colour.bold(result.hardware)} (${result.clockMHz} MHz), energy table ${result.energyTable}`,
-    colour.bold(line(header)),
-    ...rows.map(line),
-    colour.bold(line(footer)),
+    colour.bold(line(headers(columns))),
+    ...rows.map((row, index) => {
+      const text = line(grid[index + 1] ?? []);
+      return row.kind === 'total' ? colour.bold(text) : text;
+    }),
     `${grouped(total.cycles)} cycles = ${total.latencyMs.toFixed(3)} ms at ${result.clockMHz} MHz; ${(total.energyPj / 1e6).toFixed(1)} uJ; smallest accumulator width with no final overflow: ${total.overflow.smallestSafeAccumulatorBits} bits`,
   ];
   return `${lines.join('\n')}\n`;

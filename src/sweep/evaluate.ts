@@ -5,12 +5,13 @@
  */
 import { combineResult, computeValues } from '../engine/simulate.js';
 import { priceActions } from '../engine/energy.js';
+import { type OverflowCounts, overflowCounts } from '../engine/overflowCounters.js';
 import type { SimulationResult } from '../engine/result.js';
 import type { EnergyTable, LoadedHardware } from '../formats/loadHardware.js';
 import type { Graph } from '../graph/model.js';
 import { type GraphSchedule, lowerGraph } from '../lower/schedule.js';
 import { timingModelFor } from '../pipeline/index.js';
-import { totals } from '../report/summary.js';
+import { type Totals, totals } from '../report/summary.js';
 import { pointAt } from './points.js';
 import { GraphVariants, graphKey, pointHardware, pointQuant, type SweepSpec } from './pointConfig.js';
 import { scheduleKey, ValuesCache, valueFamilyKey } from './reuse.js';
@@ -19,22 +20,14 @@ import { scheduleKey, ValuesCache, valueFamilyKey } from './reuse.js';
 const SCHEDULE_MEMO_CAPACITY = 64;
 
 /** Overflow totals of a point (absent in a timing-only sweep). */
-export interface SweepOverflow {
-  readonly accumulatorTransient: number;
-  readonly accumulatorFinal: number;
-  readonly outputClipped: number;
-  readonly vectorSaturated: number;
-  readonly requantInputSaturated: number;
+export interface SweepOverflow extends OverflowCounts {
+  /** The report's smallestSafeAccumulatorBits. */
   readonly safeAccumulatorBits: number;
 }
 
-/** What a sweep records about one point. */
-export interface SweepRow {
+/** What a sweep records about one point: some of the report's totals. */
+export interface SweepRow extends Pick<Totals, 'macs' | 'cycles' | 'latencyMs' | 'energyPj'> {
   readonly index: number;
-  readonly macs: number;
-  readonly cycles: number;
-  readonly latencyMs: number;
-  readonly energyPj: number;
   readonly overflow: SweepOverflow | undefined;
 }
 
@@ -105,7 +98,7 @@ export class PointEvaluator {
   evaluate(index: number): SweepRow {
     if (this.spec.timingOnly) return this.timingRow(index);
     const point = this.resolve(index);
-    const total = totals(this.simulatePoint(point), point.hardware.accumulator.overflow);
+    const total = totals(this.simulatePoint(point));
     const { overflow } = total;
     return {
       index,
@@ -113,14 +106,7 @@ export class PointEvaluator {
       cycles: total.cycles,
       latencyMs: total.latencyMs,
       energyPj: total.energyPj,
-      overflow: {
-        accumulatorTransient: overflow.accumulatorTransient,
-        accumulatorFinal: overflow.accumulatorFinal,
-        outputClipped: overflow.outputClipped,
-        vectorSaturated: overflow.vectorSaturated,
-        requantInputSaturated: overflow.requantInputSaturated,
-        safeAccumulatorBits: overflow.smallestSafeAccumulatorBits,
-      },
+      overflow: { ...overflowCounts(overflow), safeAccumulatorBits: overflow.smallestSafeAccumulatorBits },
     };
   }
 

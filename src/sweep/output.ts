@@ -6,7 +6,9 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
+import { OVERFLOW_COUNTERS } from '../engine/overflowCounters.js';
 import { InputError } from '../errors.js';
+import { type Column, cells, headers } from '../report/columns.js';
 import type { SweepRow } from './evaluate.js';
 import type { SweepPoint } from './points.js';
 import type { SweepParameter } from './ranges.js';
@@ -20,20 +22,19 @@ export const PARETO_COLUMN = 'pareto';
 export const SWEEP_COLUMN = 'sweep';
 /** With --skip-invalid: why a point cannot run on its config (empty for the points that ran). */
 export const INVALID_COLUMN = 'invalid';
-export const RESULT_COLUMNS = [
-  'macs',
-  'cycles',
-  'latencyMs',
-  'energyPj',
-  'accumulatorTransient',
-  'accumulatorFinal',
-  'outputClipped',
-  'vectorSaturated',
-  'requantInputSaturated',
-  'safeAccumulatorBits',
-] as const;
-/** The overflow event counts the Pareto view adds up. */
-export const OVERFLOW_EVENT_COLUMNS = ['accumulatorTransient', 'accumulatorFinal', 'outputClipped', 'vectorSaturated', 'requantInputSaturated'] as const;
+/**
+ * The result columns over a point's SweepRow: the report's totals, then the overflow counters in
+ * OVERFLOW_COUNTERS order and the safe accumulator width (null in a timing-only sweep).
+ */
+const RESULT_COLUMN_LIST: readonly Column<SweepRow, Cell>[] = [
+  { header: 'macs', cell: (row) => row.macs },
+  { header: 'cycles', cell: (row) => row.cycles },
+  { header: 'latencyMs', cell: (row) => row.latencyMs },
+  { header: 'energyPj', cell: (row) => row.energyPj },
+  ...OVERFLOW_COUNTERS.map((counter): Column<SweepRow, Cell> => ({ header: counter, cell: (row) => row.overflow?.[counter] ?? null })),
+  { header: 'safeAccumulatorBits', cell: (row) => row.overflow?.safeAccumulatorBits ?? null },
+];
+export const RESULT_COLUMNS: readonly string[] = headers(RESULT_COLUMN_LIST);
 
 export function formatOf(file: string): SweepFormat {
   if (file.endsWith('.csv')) return 'csv';
@@ -58,13 +59,7 @@ export function rowCells(point: SweepPoint, content: RowContent, sweepId: string
   // One line per row, always: a reason never breaks it.
   const invalid: Cell[] = skipInvalid ? ['invalid' in content ? content.invalid.replace(/[\r\n]+/g, ' ') : null] : [];
   if ('invalid' in content) return [point.index, ...values, ...RESULT_COLUMNS.map(() => null), ...invalid, null, sweepId];
-  const { row } = content;
-  const overflow = row.overflow;
-  const events: Cell[] =
-    overflow === undefined
-      ? [null, null, null, null, null, null]
-      : [overflow.accumulatorTransient, overflow.accumulatorFinal, overflow.outputClipped, overflow.vectorSaturated, overflow.requantInputSaturated, overflow.safeAccumulatorBits];
-  return [point.index, ...values, row.macs, row.cycles, row.latencyMs, row.energyPj, ...events, ...invalid, null, sweepId];
+  return [point.index, ...values, ...cells(RESULT_COLUMN_LIST, content.row), ...invalid, null, sweepId];
 }
 
 /** A parameter's cell as the sweep writes it, for comparing with a cell read back. */

@@ -6,7 +6,8 @@
  * it. Computed over all rows of a file, so a resumed or merged file marks exactly what an
  * uninterrupted run marks.
  */
-import { type Cell, INVALID_COLUMN, OVERFLOW_EVENT_COLUMNS } from './output.js';
+import { OVERFLOW_COUNTERS } from '../engine/overflowCounters.js';
+import { type Cell, INVALID_COLUMN } from './output.js';
 
 /** Objectives per row, at most this many: cycles, energy, overflow events. */
 export const OBJECTIVES = 3;
@@ -30,7 +31,7 @@ export function objectiveColumns(columns: readonly string[]): ObjectiveColumns {
   return {
     cycles: columns.indexOf('cycles'),
     energy: columns.indexOf('energyPj'),
-    events: OVERFLOW_EVENT_COLUMNS.map((column) => columns.indexOf(column)),
+    events: OVERFLOW_COUNTERS.map((counter) => columns.indexOf(counter)),
     invalid: columns.indexOf(INVALID_COLUMN),
   };
 }

@@ -78,7 +78,7 @@ describe('the timeline of npm start', () => {
     const slices = trace.traceEvents.filter((event) => event.ph === 'X');
     const end = Math.max(...slices.map((event) => (event.ts as number) + (event.dur as number)));
     const start = Math.min(...slices.map((event) => event.ts as number));
-    const totalCycles = totals(result, 'wrap').cycles;
+    const totalCycles = totals(result).cycles;
     expect(start).toBe(0);
     expect(Math.round(end * 1000)).toBe(Math.round((totalCycles * 1000) / result.clockMHz));
     expect(trace.otherData.totalCycles).toBe(totalCycles);

@@ -133,15 +133,14 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
   if (trace !== undefined) {
     files.push([trace, chromeTraceJson(result, { detail: options.traceDetail ?? 'tile', maxTileEvents: options.traceMaxEvents ?? DEFAULT_MAX_TILE_EVENTS })]);
   }
-  const overflow = hardware.accumulator.overflow;
   const text =
     options.format === 'json'
-      ? jsonReport(result, overflow)
+      ? jsonReport(result)
       : options.format === 'csv'
-        ? csvReport(result, overflow)
+        ? csvReport(result)
         : options.format === 'md'
-          ? markdownReport(result, overflow)
-          : tableReport(result, overflow, paint(out === undefined ? io : { ...io, colour: false }));
+          ? markdownReport(result)
+          : tableReport(result, paint(out === undefined ? io : { ...io, colour: false }));
   if (out !== undefined) files.push([out, text]);
   writeAll(plan, files);
   if (trace !== undefined) io.stderr(`wrote ${trace} (open it in https://ui.perfetto.dev)\n`);
