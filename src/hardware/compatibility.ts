@@ -72,7 +72,7 @@ function checkVectorOp(graph: Graph, op: GraphOp, index: number, setting: Requan
   const output = graph.tensors.get(op.output);
   if (output === undefined) return;
   const pooling = op.op === 'avg_pool' || op.op === 'global_avg_pool';
-  if (op.op === 'reshape' || op.op === 'pad' || op.op === 'max_pool' || (pooling && spec.averagePool.keepsQuantization)) {
+  if (op.op === 'reshape' || op.op === 'pad' || op.op === 'max_pool' || op.op === 'transpose' || (pooling && spec.averagePool.keepsQuantization)) {
     const input = graph.tensors.get(op.input);
     if (input !== undefined && !sameQuantization(input, output)) {
       const why = pooling ? `the ${mode} mode averages in the input's quantization` : `${op.op} moves values without rescaling them`;

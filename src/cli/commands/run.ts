@@ -3,6 +3,7 @@
  * is a graph file, or `zoo:NAME` for a zoo network built in memory with the default options. Every
  * output (--out, --trace, --dump) is planned and checked before the graph is even loaded.
  */
+import { basename } from 'node:path';
 import { checkRunMemory } from '../../engine/memory.js';
 import { InputError } from '../../errors.js';
 import { DEFAULT_MAX_MEMORY_BYTES } from '../../formats/bounds.js';
@@ -93,6 +94,31 @@ export function dumpFileName(layer: string): string {
   return `${encoded}.npy`;
 }
 
+/** One entry of DIR/manifest.json: a dump file and the tensor it holds, in the source model's terms. */
+export interface DumpManifestEntry {
+  readonly file: string;
+  readonly layer: string;
+  /** The source model's tensor name (the TFLite tensor; the npusim tensor for JSON and zoo graphs). */
+  readonly sourceTensor: string;
+  readonly shape: readonly number[];
+  /** numpy's name of the .npy dtype. */
+  readonly dtype: string;
+  readonly layout: string;
+}
+
+/** npusim's activations are NHWC, and an imported TFLite model's are too (its TRANSPOSE ops are ops). */
+function layoutOf(rank: number): string {
+  return ['C', 'NC', 'NWC', 'NHWC'][rank - 1] ?? `rank ${rank}`;
+}
+
+export function dumpManifest(graph: Graph, dumps: readonly { readonly name: string; readonly output: string; readonly file: string }[]): DumpManifestEntry[] {
+  return dumps.flatMap((dump) => {
+    const tensor = graph.tensors.get(dump.output);
+    if (tensor === undefined) return [];
+    return [{ file: basename(dump.file), layer: dump.name, sourceTensor: dump.output, shape: tensor.shape, dtype: npyDtypeName(npyDtype(tensor.type.bits, tensor.type.signed)), layout: layoutOf(tensor.shape.length) }];
+  });
+}
+
 export function runRunCommand(options: RunOptions, io: CliIO): number {
   const input = parseInputOption(options.input);
   const plan = new OutputPlan(options.force).addInputs([...graphArgumentFiles(options.graph), options.hardware, 'npyFile' in input ? input.npyFile : undefined]);
@@ -109,6 +135,7 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
   // Every dump file is planned before the run, so a name that exists or collides stops it at once.
   const layers = graph.ops.map((op) => ({ name: op.name, output: op.output }));
   const dumps = dumpFolder === undefined ? [] : layers.map((layer) => ({ ...layer, file: plan.fileIn(dumpFolder, dumpFileName(layer.name), `the --dump of layer "${layer.name}"`) }));
+  const manifestFile = dumpFolder === undefined ? undefined : plan.fileIn(dumpFolder, 'manifest.json', 'the --dump manifest');
   const inputs = 'npyFile' in input ? npyInput(input.npyFile, graph) : undefined;
 
   const bar = progressBar(io, 'run', 'MACs');
@@ -130,6 +157,7 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
     if (tensor === undefined || values === undefined) continue;
     files.push([dump.file, encodeNpy(values, tensor.shape, npyDtype(tensor.type.bits, tensor.type.signed))]);
   }
+  if (manifestFile !== undefined) files.push([manifestFile, `${JSON.stringify(dumpManifest(graph, dumps), null, 1)}\n`]);
   if (trace !== undefined) {
     files.push([trace, chromeTraceJson(result, { detail: options.traceDetail ?? 'tile', maxTileEvents: options.traceMaxEvents ?? DEFAULT_MAX_TILE_EVENTS })]);
   }
