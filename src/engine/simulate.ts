@@ -22,7 +22,7 @@ import { type ActionCounts, type ArrayLayerSchedule, type GraphSchedule, type La
 import { multiplierBuild, type RequantParams, requantize, stochasticSite } from '../numeric/index.js';
 import type { VectorContext } from '../requant/index.js';
 import { priceActions } from './energy.js';
-import { activationBounds, activationRange, channelRequantParams, zeroPointOf } from './layerNumerics.js';
+import { activationBounds, activationRange, channelRequantParams, takesWideAccumulator, zeroPointOf } from './layerNumerics.js';
 import { seededIntegers } from './random.js';
 import type { LayerResult, SimulationResult } from './result.js';
 
@@ -148,7 +148,8 @@ class Simulation {
       output: { zeroPoint: zeroPointOf(output), ...typeRange(output.type) },
       activation: range,
       activationBounds: activationBounds(output, op.activation as FusedActivation),
-      int32RequantInput: config.requant.spec.int32RequantInput,
+      // TFLite's 16x8 layers hand the int64 accumulator to requantization without saturating it to int32.
+      int32RequantInput: config.requant.spec.int32RequantInput && !takesWideAccumulator(requantSettingOf(config), input, weights),
       ...(rounding === 'stochastic' ? { stochasticSite: stochasticSite(BigInt(stochasticSeed ?? 0), `${op.name}/requant`) } : {}),
     }, { eventClock: eventClock(mapping, geometry, config.array.rows, config.array.columns) });
     this.values.set(op.output, result.output);

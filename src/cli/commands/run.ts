@@ -33,8 +33,8 @@ export interface RunOptions {
   readonly hardware: string;
   readonly format: (typeof REPORT_FORMATS)[number];
   readonly out: string | undefined;
-  /** A seed for random inputs, or a .npy file with the first graph input's values. */
-  readonly input: string | undefined;
+  /** A seed for random inputs, or .npy files with the graph inputs' values, one per input in order. */
+  readonly input: string | readonly string[] | undefined;
   readonly dump: string | undefined;
   /** Chrome trace event JSON of the timeline (opens in Perfetto). */
   readonly trace?: string | undefined;
@@ -48,6 +48,20 @@ export interface RunOptions {
 /** The --input option: a seed (a whole number 0..2^32-1) or a .npy file. */
 export type InputChoice = { readonly seed: number } | { readonly npyFile: string };
 
+/** --input given once or once per graph input: a seed, or .npy files. */
+export type InputChoices = { readonly seed: number } | { readonly npyFiles: readonly string[] };
+
+export function parseInputOptions(option: string | readonly string[] | undefined): InputChoices {
+  const given = option === undefined ? [] : typeof option === 'string' ? [option] : option;
+  if (given.length <= 1) {
+    const choice = parseInputOption(given[0]);
+    return 'seed' in choice ? choice : { npyFiles: [choice.npyFile] };
+  }
+  const seed = given.find((value) => /^\d+$/.test(value));
+  if (seed !== undefined) throw new InputError(`--input: give one seed, or one .npy file per graph input (got ${given.length} values with the seed ${seed})`);
+  return { npyFiles: given };
+}
+
 export function parseInputOption(option: string | undefined): InputChoice {
   if (option === undefined) return { seed: 1 };
   if (/^\d+$/.test(option)) {
@@ -58,9 +72,17 @@ export function parseInputOption(option: string | undefined): InputChoice {
   return { npyFile: option };
 }
 
-/** The first graph input's values from a .npy file of exactly its shape and dtype. */
-function npyInput(file: string, graph: Graph): Map<string, Int32Array> {
-  const name = graph.inputs[0] ?? '';
+/** Each graph input's values from its .npy file, in the graph's input order. */
+function npyInputs(files: readonly string[], graph: Graph): Map<string, Int32Array> {
+  if (files.length !== graph.inputs.length) {
+    throw new InputError(`--input: the graph has ${graph.inputs.length} input${graph.inputs.length === 1 ? '' : 's'} (${graph.inputs.map((name) => `"${name}"`).join(', ')}); give one .npy file for each, in that order (got ${files.length})`, graph.file);
+  }
+  return new Map(files.flatMap((file, index) => [...npyInput(file, graph, index)]));
+}
+
+/** One graph input's values from a .npy file of exactly its shape and dtype. */
+function npyInput(file: string, graph: Graph, index: number): Map<string, Int32Array> {
+  const name = graph.inputs[index] ?? '';
   const tensor = graph.tensors.get(name);
   if (tensor === undefined) throw new InputError('the graph has no input', graph.file);
   const dtype = npyDtype(tensor.type.bits, tensor.type.signed);
@@ -72,7 +94,7 @@ function npyInput(file: string, graph: Graph): Map<string, Int32Array> {
   const { shape, dtype: given, values } = decodeNpy(bytes, file);
   const sameShape = shape.length === tensor.shape.length && shape.every((size, axis) => size === tensor.shape[axis]);
   if (!sameShape || given !== dtype) {
-    throw new InputError(`holds shape (${shape.join(', ')}) of ${npyDtypeName(given)}; expected ${expected} (NHWC; transpose an NCHW array first)`, file);
+    throw new InputError(`holds shape (${shape.join(', ')}) of ${npyDtypeName(given)}; expected ${expected} (the graph's own layout: NHWC for npusim and TFLite graphs)`, file);
   }
   const { min, max } = typeRange(tensor.type);
   const outside = values.findIndex((value) => value < min || value > max);
@@ -120,8 +142,8 @@ export function dumpManifest(graph: Graph, dumps: readonly { readonly name: stri
 }
 
 export function runRunCommand(options: RunOptions, io: CliIO): number {
-  const input = parseInputOption(options.input);
-  const plan = new OutputPlan(options.force).addInputs([...graphArgumentFiles(options.graph), options.hardware, 'npyFile' in input ? input.npyFile : undefined]);
+  const input = parseInputOptions(options.input);
+  const plan = new OutputPlan(options.force).addInputs([...graphArgumentFiles(options.graph), options.hardware, ...('npyFiles' in input ? input.npyFiles : [])]);
   const out = plan.optionalFile(options.out, '--out');
   const trace = plan.optionalFile(options.trace, '--trace');
   const dumpFolder = options.dump === undefined ? undefined : plan.folder(options.dump, '--dump');
@@ -131,12 +153,12 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
   const graph = loadGraphArgument(options.graph, { maxMemoryBytes });
   plan.addInputs(graph.sourceFiles, `a file of graph ${graph.name}`).addInputs([hardware.energy.file], 'the energy table of this run');
   const prepared = prepareRun(graph, hardware);
-  checkRunMemory(graph, maxMemoryBytes, { dumps: dumpFolder !== undefined, npyInput: 'npyFile' in input });
+  checkRunMemory(graph, maxMemoryBytes, { dumps: dumpFolder !== undefined, npyInput: 'npyFiles' in input });
   // Every dump file is planned before the run, so a name that exists or collides stops it at once.
   const layers = graph.ops.map((op) => ({ name: op.name, output: op.output }));
   const dumps = dumpFolder === undefined ? [] : layers.map((layer) => ({ ...layer, file: plan.fileIn(dumpFolder, dumpFileName(layer.name), `the --dump of layer "${layer.name}"`) }));
   const manifestFile = dumpFolder === undefined ? undefined : plan.fileIn(dumpFolder, 'manifest.json', 'the --dump manifest');
-  const inputs = 'npyFile' in input ? npyInput(input.npyFile, graph) : undefined;
+  const inputs = 'npyFiles' in input ? npyInputs(input.npyFiles, graph) : undefined;
 
   const bar = progressBar(io, 'run', 'MACs');
   let result;
@@ -188,7 +210,12 @@ export const runCommand = defineCommand({
       .option('hw', hardwareOption)
       .option('format', { choices: REPORT_FORMATS, default: 'table' as const, describe: 'report format' })
       .option('out', stringOption('out', 'write the report to this file instead of the terminal'))
-      .option('input', stringOption('input', `the graph input: a .npy file of its shape and type, or a seed 0..${MAX_SEED} for random values (default 1)`))
+      .option('input', {
+        type: 'string',
+        requiresArg: true,
+        describe: `the graph input: a .npy file of its shape and type (once per input, in order), or a seed 0..${MAX_SEED} for random values (default 1)`,
+        coerce: (raw: unknown): string[] => (Array.isArray(raw) ? raw.map(String) : [String(raw)]),
+      })
       .option('dump', stringOption('dump', "write every layer's exact output to this folder as <layer>.npy"))
       .option('trace', stringOption('trace', 'write the timeline as Chrome trace event JSON (opens in ui.perfetto.dev)'))
       .option('trace-detail', { choices: TRACE_DETAILS, default: 'tile' as const, describe: 'slices per layer, or per tile inside each layer' })

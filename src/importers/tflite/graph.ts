@@ -200,16 +200,34 @@ class Importer {
   private bias(tensor: TfliteTensor | undefined, op: TfliteOperator, channels: number): string | undefined {
     if (tensor === undefined) return undefined;
     const where = `operator ${op.index} (${this.opName(op)})`;
-    if (tensor.type === TYPE.INT64) this.fail(`${where}: bias "${tensor.name}" is int64 (TFLite's 16x8 mode); npusim imports int32 biases`);
-    if (tensor.type !== TYPE.INT32) this.fail(`${where}: bias "${tensor.name}" is ${typeName(tensor.type)}; npusim imports int32 biases`);
-    const bytes = this.constantBytes(tensor);
-    if (bytes === undefined) this.fail(`${where}: bias "${tensor.name}" is not constant`);
-    if (bytes.byteLength !== channels * 4) this.fail(`${where}: bias "${tensor.name}" holds ${bytes.byteLength / 4} values for ${channels} output channels`);
+    if (tensor.type !== TYPE.INT32 && tensor.type !== TYPE.INT64) this.fail(`${where}: bias "${tensor.name}" is ${typeName(tensor.type)}; npusim imports int32 and int64 biases`);
+    const stored = this.constantBytes(tensor);
+    if (stored === undefined) this.fail(`${where}: bias "${tensor.name}" is not constant`);
+    const width = tensor.type === TYPE.INT64 ? 8 : 4;
+    if (stored.byteLength !== channels * width) this.fail(`${where}: bias "${tensor.name}" holds ${stored.byteLength / width} values for ${channels} output channels`);
+    const bytes = width === 4 ? stored : this.narrowBias(stored, tensor, where);
     const existing = this.names.get(tensor.index);
     if (existing !== undefined) return existing;
     const name = this.nameOf(tensor);
     this.tensors[name] = { shape: [channels], type: 's32', data: { file: this.options.sidecarFile, offset: this.addSidecar(bytes) } };
     return name;
+  }
+
+  /**
+   * A 16x8 layer's int64 bias as npusim's s32 bias: the values are the same and the layer still
+   * accumulates and requantizes as TFLite's 16x8 kernels do (engine/layerNumerics.ts); a value
+   * beyond int32 is refused.
+   */
+  private narrowBias(bytes: Uint8Array, tensor: TfliteTensor, where: string): Uint8Array {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const narrow = new Uint8Array(bytes.byteLength / 2);
+    const out = new DataView(narrow.buffer);
+    for (let index = 0; index < narrow.byteLength / 4; index += 1) {
+      const value = view.getBigInt64(index * 8, true);
+      if (value < -(2n ** 31n) || value >= 2n ** 31n) this.fail(`${where}: int64 bias "${tensor.name}" holds ${value} (channel ${index}), beyond the int32 biases npusim holds`);
+      out.setInt32(index * 4, Number(value), true);
+    }
+    return narrow;
   }
 
   /** An int32 (or int64) constant read as numbers: shapes, paddings, axes, permutations. */
