@@ -94,7 +94,7 @@ function npyInput(file: string, graph: Graph, index: number): Map<string, Int32A
   const { shape, dtype: given, values } = decodeNpy(bytes, file);
   const sameShape = shape.length === tensor.shape.length && shape.every((size, axis) => size === tensor.shape[axis]);
   if (!sameShape || given !== dtype) {
-    throw new InputError(`holds shape (${shape.join(', ')}) of ${npyDtypeName(given)}; expected ${expected} (the graph's own layout: NHWC for npusim and TFLite graphs)`, file);
+    throw new InputError(`holds shape (${shape.join(', ')}) of ${npyDtypeName(given)}; expected ${expected} (the input's own layout, as the graph or model declares it)`, file);
   }
   const { min, max } = typeRange(tensor.type);
   const outside = values.findIndex((value) => value < min || value > max);
