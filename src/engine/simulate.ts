@@ -22,7 +22,7 @@ import { type ActionCounts, type ArrayLayerSchedule, type GraphSchedule, type La
 import { multiplierBuild, type RequantParams, requantize, stochasticSite } from '../numeric/index.js';
 import type { VectorContext } from '../requant/index.js';
 import { priceActions } from './energy.js';
-import { activationBounds, activationRange, channelRequantParams, takesWideAccumulator, zeroPointOf } from './layerNumerics.js';
+import { activationBounds, activationRange, channelRequantParams, LayerNumericsError, takesWideAccumulator, zeroPointOf } from './layerNumerics.js';
 import { seededIntegers } from './random.js';
 import type { LayerResult, SimulationResult } from './result.js';
 
@@ -157,6 +157,16 @@ class Simulation {
   }
 
   private vectorLayer(op: Exclude<GraphOp, ArrayOp>, layer: VectorLayerSchedule): LayerValues {
+    try {
+      return this.vectorValues(op, layer);
+    } catch (error) {
+      // A parameter outside what the library's arithmetic takes (a shift out of range) is the graph's.
+      if (error instanceof RangeError || error instanceof LayerNumericsError) throw new InputError(`${op.op} "${op.name}": ${error.message}`, this.graph.file);
+      throw error;
+    }
+  }
+
+  private vectorValues(op: Exclude<GraphOp, ArrayOp>, layer: VectorLayerSchedule): LayerValues {
     const config = this.hardware;
     const output = tensorOf(this.graph, op.output);
     const activation = 'activation' in op ? op.activation : 'none';

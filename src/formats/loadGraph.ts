@@ -379,6 +379,9 @@ function checkShapes(checker: GraphChecker, op: GraphOp, path: OpPath, get: Gett
         if (output.type.name !== 's8' || quant?.kind !== 'affine' || quant.scales[0] !== 1 / 256 || quant.zeroPoints[0] !== -128) {
           checker.fail(`softmax writes s8 with scale 1/256 and zero point -128 (TFLite's int8 softmax), got ${output.type.name} ${JSON.stringify(output.quant)}`, [...path, 'output']);
         }
+        // TFLite's PreprocessSoftmaxScaling takes a multiplier above one (QuantizeMultiplierGreaterThanOne).
+        const inputScale = input.quant?.kind === 'affine' ? (input.quant.scales[0] ?? 0) : 0;
+        if (!(op.beta * inputScale * 2 ** 26 > 1)) checker.fail(`softmax: beta x input scale x 2^26 = ${op.beta * inputScale * 2 ** 26} must exceed 1 (TFLite's softmax input multiplier)`, [...path, 'beta']);
       }
       return;
     }

@@ -95,7 +95,7 @@ function checkVectorOp(graph: Graph, op: GraphOp, index: number, setting: Requan
     for (const [slot, name] of op.inputs.entries()) {
       const input = graph.tensors.get(name);
       if (input !== undefined && input.type.bits > widest) {
-        throw new InputError(`add "${op.name}": the ${mode} mode's Add takes inputs of up to ${widest} bits (TFLite's and onnxruntime's 8-bit kernels), not ${input.type.name}; use shift-only for wider adds`, graph.file, `${path}.inputs[${slot}]`);
+        throw new InputError(`add "${op.name}": the ${mode} mode's Add takes inputs of up to ${widest} bits (${widest === 8 ? "TFLite's and onnxruntime's 8-bit kernels" : "TFLite's int8 and int16 kernels"}), not ${input.type.name}; use shift-only for wider adds`, graph.file, `${path}.inputs[${slot}]`);
       }
     }
   }

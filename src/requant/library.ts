@@ -29,6 +29,11 @@ function tfliteAdd(name: LibraryMode, build: TfliteBuild): RequantModeSpec['add'
     maxInputBits: 16,
     describe: `TFLite int8 Add (${build} rounding): (x - zp) << 20, each input rescaled by s_x / 2max(s_a, s_b), summed exactly, then by 2max / (2^20 s_out), + zp; int16 the same with << 15`,
     refusal: (a, b, output) => {
+      // TFLite's Add takes int8 and uint8, or int16 throughout.
+      const wide = [a, b, output].filter((operand) => operand.type.bits > 8);
+      if (wide.length > 0 && (wide.length < 3 || wide.some((operand) => operand.type.name !== 's16'))) {
+        return { message: `${name}'s Add (TFLite's) takes 8-bit inputs and outputs, or s16 throughout; got ${a.type.name} + ${b.type.name} -> ${output.type.name}; use shift-only for other wide adds`, tensor: output.name };
+      }
       const multiplier = (2 * Math.max(a.scale, b.scale)) / (2 ** addLeftShift(output.type.bits) * output.scale);
       const outside = tfliteAddOutsideDomain(multiplier, build);
       return outside === undefined ? undefined : { message: `output multiplier ${formatReal(multiplier)} (${addScales(a, b, output)}) is outside what ${name} can represent (${outside})`, tensor: output.name };
