@@ -11,7 +11,7 @@ import { SUPPORTED_TFLITE_OPS } from '../../../src/importers/tflite/index.js';
 import { expectRefused, expectUsageError } from '../../support/badInput.js';
 import { runCli } from '../../support/cli.js';
 import { REPO, temporaryDirectory } from '../../support/files.js';
-import { i8, type TensorSketch, tfliteModel } from '../../support/tfliteBuilder.js';
+import { f32, i8, type TensorSketch, tfliteModel } from '../../support/tfliteBuilder.js';
 
 const HW = join(REPO, 'configs/edge-npu.json');
 const PERSON = join(REPO, 'models/person_detect.tflite');
@@ -57,6 +57,12 @@ describe('npusim run MODEL.tflite: models npusim cannot run are refused in one l
     const file = modelFile(bytes);
     await expectRefused(['run', file, '--hw', HW], `${file}: operator 0 (LOGISTIC), which produces tensor 1 "y", is not supported; npusim imports ${SUPPORTED}`);
     await expectRefused(['import', 'tflite', file, '--out', join(temporaryDirectory(), 'g.json')], `${file}: operator 0 (LOGISTIC), which produces tensor 1 "y", is not supported; npusim imports ${SUPPORTED}`);
+  });
+
+  it("a softmax TFLite's Prepare would reject: its input multiplier must exceed one", async () => {
+    const bytes = tfliteModel([activation('x', [1, 4], { scale: 2 ** -30 }), activation('y', [1, 4], { scale: 1 / 256, zeroPoint: -128 })], [{ code: 25, inputs: [0], outputs: [1], options: [f32(1)] }], [0], [1]);
+    const file = modelFile(bytes);
+    await expectRefused(['run', file, '--hw', HW], `${file}:$.ops[0].beta: softmax: beta x input scale x 2^26 = 0.0625 must exceed 1 (TFLite's softmax input multiplier)`);
   });
 
   it('a float32 model is told to quantize first', async () => {
