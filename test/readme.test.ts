@@ -79,6 +79,7 @@ function workspace(): { cwd: string; bin: string } {
   mkdirSync(cwd);
   mkdirSync(bin);
   symlinkSync(join(REPO, 'configs'), join(cwd, 'configs'));
+  symlinkSync(join(REPO, 'models'), join(cwd, 'models'));
   symlinkSync(sharedPath(), join(root, 'shared'));
   const npusim = join(REPO, 'bin/npusim.js');
   writeFileSync(join(bin, 'npusim'), `#!/bin/sh\nexec "${process.execPath}" "${npusim}" "$@"\n`);

@@ -9,7 +9,7 @@ import { closestName } from '../messages/didYouMean.js';
 import { checkCommand } from './commands/check.js';
 import { diffCommand } from './commands/diff.js';
 import { goldenCommand } from './commands/golden.js';
-import { importCommand } from './commands/importScaleSim.js';
+import { importCommand } from './commands/import.js';
 import { mergeCommand } from './commands/merge.js';
 import { runCommand } from './commands/run.js';
 import { scaleSimCommand } from './commands/scalesim.js';

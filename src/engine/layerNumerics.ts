@@ -63,9 +63,25 @@ export function channelRequantParams(
     };
     const refusal = spec.step.refusal(request, setting);
     if (refusal !== undefined) throw new LayerNumericsError(refusal);
-    params.push(spec.step.params(request, setting));
+    const step = spec.step.params(request, setting);
+    if (!takesWideAccumulator(setting, input, weights) || !('multiplier' in step) || step.mode === 'hvx') {
+      params.push(step);
+      continue;
+    }
+    if (step.shift > 7) throw new LayerNumericsError(`effective scale of ${request.how} needs a left shift of ${step.shift}; TFLite's 16x8 requantization (int64 MultiplyByQuantizedMultiplier) takes shifts up to 7`);
+    params.push({ ...step, wide: true });
   }
   return params;
+}
+
+/**
+ * TFLite's 16x8 mode: a layer with int16 activations and int8 weights accumulates in int64 and
+ * requantizes through the int64 MultiplyByQuantizedMultiplier (CMSIS-NN: arm_nn_requantize_s64), in
+ * the library modes. Other modes and other operand widths keep their one step.
+ */
+export function takesWideAccumulator(setting: RequantSetting, input: Tensor, weights: Tensor): boolean {
+  const library = setting.mode === 'gemmlowp' || setting.mode === 'tflite-double' || setting.mode === 'tflite-single' || setting.mode === 'cmsis-nn' || setting.mode === 'cmsis-nn-single';
+  return library && input.type.bits === 16 && input.type.signed && weights.type.bits === 8 && weights.type.signed;
 }
 
 export type { FusedActivation };

@@ -14,13 +14,16 @@ import { operandOf } from '../hardware/numerics.js';
 import { convolve } from '../kernels/conv.js';
 import { emptyOverflow, type LayerOverflow } from '../kernels/overflow.js';
 import { type ClipCounter, clipCounter, maxPool } from '../kernels/vector.js';
+import { transpose } from '../kernels/layout.js';
+import { meanParams, meanTflite } from '../kernels/mean.js';
+import { softmaxInt8, softmaxParams } from '../kernels/softmax.js';
 import { eventClock } from '../lower/eventClock.js';
 import { type ActionCounts, type ArrayLayerSchedule, type GraphSchedule, type LayerSchedule, lowerGraph, type VectorLayerSchedule } from '../lower/schedule.js';
-import { type OverflowMode, type RequantParams, requantize, stochasticSite } from '../numeric/index.js';
+import { multiplierBuild, type OverflowMode, type RequantParams, requantize, stochasticSite } from '../numeric/index.js';
 import type { VectorContext } from '../requant/index.js';
 import { priceActions } from './energy.js';
 import { bitsNeeded } from './overflowCounters.js';
-import { activationBounds, activationRange, channelRequantParams, zeroPointOf } from './layerNumerics.js';
+import { activationBounds, activationRange, channelRequantParams, LayerNumericsError, takesWideAccumulator, zeroPointOf } from './layerNumerics.js';
 import { seededIntegers } from './random.js';
 import type { LayerResult, SimulationResult } from './result.js';
 
@@ -146,7 +149,8 @@ class Simulation {
       output: { zeroPoint: zeroPointOf(output), ...typeRange(output.type) },
       activation: range,
       activationBounds: activationBounds(output, op.activation as FusedActivation),
-      int32RequantInput: config.requant.spec.int32RequantInput,
+      // TFLite's 16x8 layers hand the int64 accumulator to requantization without saturating it to int32.
+      int32RequantInput: config.requant.spec.int32RequantInput && !takesWideAccumulator(requantSettingOf(config), input, weights),
       ...(rounding === 'stochastic' ? { stochasticSite: stochasticSite(BigInt(stochasticSeed ?? 0), `${op.name}/requant`) } : {}),
     }, { eventClock: eventClock(mapping, geometry, config.array.rows, config.array.columns) });
     this.values.set(op.output, result.output);
@@ -154,6 +158,16 @@ class Simulation {
   }
 
   private vectorLayer(op: Exclude<GraphOp, ArrayOp>, layer: VectorLayerSchedule): LayerValues {
+    try {
+      return this.vectorValues(op, layer);
+    } catch (error) {
+      // A parameter outside what the library's arithmetic takes (a shift out of range) is the graph's.
+      if (error instanceof RangeError || error instanceof LayerNumericsError) throw new InputError(`${op.op} "${op.name}": ${error.message}`, this.graph.file);
+      throw error;
+    }
+  }
+
+  private vectorValues(op: Exclude<GraphOp, ArrayOp>, layer: VectorLayerSchedule): LayerValues {
     const config = this.hardware;
     const output = tensorOf(this.graph, op.output);
     const activation = 'activation' in op ? op.activation : 'none';
@@ -197,6 +211,24 @@ class Simulation {
         values = this.pad(first, output, op.padding);
         break;
       }
+      case 'softmax': {
+        const params = softmaxParams(op.beta, operandOf(first).scale, multiplierBuild(config.requant.mode));
+        values = softmaxInt8(this.valuesOf(first.name), first.shape[first.shape.length - 1] ?? 1, params);
+        break;
+      }
+      case 'mean': {
+        const build = multiplierBuild(config.requant.mode);
+        const count = op.axes.reduce((total, axis) => total * (first.shape[axis] ?? 1), 1);
+        const params = meanParams(operandOf(first).scale, operandOf(output).scale, count, build);
+        values = meanTflite(this.valuesOf(first.name), first.shape, op.axes, zeroPointOf(first), zeroPointOf(output), params, build, typeRange(output.type), counter);
+        break;
+      }
+      case 'quantize':
+        values = this.requantizeAll(first, output, counter);
+        break;
+      case 'transpose':
+        values = transpose(this.valuesOf(first.name), first.shape, op.perm);
+        break;
     }
     this.values.set(op.output, values);
     const overflow: LayerOverflow = {
@@ -244,6 +276,25 @@ class Simulation {
         }
       }
       offset += axisLength;
+    }
+    return result;
+  }
+
+  /** Every element rescaled to the output's quantization, like a 1x1 identity layer (TFLite's Requantize under tflite-double). */
+  private requantizeAll(input: Tensor, output: Tensor, counter: ClipCounter): Int32Array {
+    const identity = { name: `${input.name}:identity`, shape: [1], type: input.type, quant: input.quant?.kind === 'affine' ? { kind: 'affine' as const, scales: [1], zeroPoints: [0], axis: undefined } : { kind: 'dfp' as const, fractionalBits: 0, shiftBias: 0 }, data: undefined };
+    const params = channelRequantParams(requantSettingOf(this.hardware), input, identity, output, 1, false)[0] as RequantParams;
+    const data = this.valuesOf(input.name);
+    const outputRange = { zeroPoint: zeroPointOf(output), ...typeRange(output.type) };
+    const inputZeroPoint = zeroPointOf(input);
+    const result = new Int32Array(data.length);
+    for (let index = 0; index < data.length; index += 1) {
+      const requantized = requantize((data[index] as number) - inputZeroPoint, params, outputRange);
+      if (requantized.clipped) {
+        counter.clipped += 1;
+        if (counter.firstClipped === undefined) counter.firstClipped = index;
+      }
+      result[index] = requantized.value;
     }
     return result;
   }

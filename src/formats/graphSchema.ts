@@ -116,6 +116,16 @@ export const opSchema = z.discriminatedUnion('op', [
   z
     .strictObject({ ...base, op: z.literal('pad'), input: tensorName, output: tensorName, padding: explicitPaddingSchema })
     .describe('spatial zero padding (the zero point is the pad value)'),
+  z
+    .strictObject({ ...base, op: z.literal('softmax'), input: tensorName, output: tensorName, beta: boundedNumber('real factor on the input before exp (float32)', { min: FLOAT32_MIN_NORMAL, max: FLOAT32_MAX }).default(1) })
+    .describe("softmax along the last axis (TFLite's int8 fixed-point algorithm; int8 in, int8 out with scale 1/256 and zero point -128)"),
+  z
+    .strictObject({ ...base, op: z.literal('mean'), input: tensorName, output: tensorName, axes: z.array(boundedInt('axis', AXIS)).min(1).max(4).describe('axes reduced, increasing') })
+    .describe("mean over axes, rescaled to the output's quantization (TFLite's integer MEAN); the output keeps reduced axes as 1 or drops them"),
+  z.strictObject({ ...base, op: z.literal('quantize'), input: tensorName, output: tensorName }).describe("rescale every element to the output's quantization (TFLite's QUANTIZE between integer types)"),
+  z
+    .strictObject({ ...base, op: z.literal('transpose'), input: tensorName, output: tensorName, perm: z.array(boundedInt('axis', AXIS)).min(1).max(4).describe('output axis i is input axis perm[i]') })
+    .describe('permute the axes (data movement)'),
 ]);
 
 export const graphSchema = z

@@ -368,6 +368,45 @@ function checkShapes(checker: GraphChecker, op: GraphOp, path: OpPath, get: Gett
       expectShape(checker, output, [batch, height + top + bottom, width + left + right, channels], path, 'pad');
       return;
     }
+    case 'softmax':
+    case 'quantize': {
+      const input = get(op.input, ['input'], 'activation');
+      expectShape(checker, output, input.shape, path, op.op);
+      if (op.op === 'softmax') {
+        // TFLite's int8 softmax: its Prepare refuses any other types or output quantization.
+        if (input.type.name !== 's8' || input.quant?.kind !== 'affine') checker.fail(`softmax takes an s8 input with a scale (TFLite's int8 softmax), got ${input.type.name}`, [...path, 'input']);
+        const quant = output.quant;
+        if (output.type.name !== 's8' || quant?.kind !== 'affine' || quant.scales[0] !== 1 / 256 || quant.zeroPoints[0] !== -128) {
+          checker.fail(`softmax writes s8 with scale 1/256 and zero point -128 (TFLite's int8 softmax), got ${output.type.name} ${JSON.stringify(output.quant)}`, [...path, 'output']);
+        }
+        // TFLite's PreprocessSoftmaxScaling takes a multiplier above one (QuantizeMultiplierGreaterThanOne).
+        const inputScale = input.quant?.kind === 'affine' ? (input.quant.scales[0] ?? 0) : 0;
+        if (!(op.beta * inputScale * 2 ** 26 > 1)) checker.fail(`softmax: beta x input scale x 2^26 = ${op.beta * inputScale * 2 ** 26} must exceed 1 (TFLite's softmax input multiplier)`, [...path, 'beta']);
+      }
+      return;
+    }
+    case 'mean': {
+      const input = get(op.input, ['input'], 'activation');
+      op.axes.forEach((axis, index) => {
+        if (axis >= input.shape.length) checker.fail(`axis ${axis} does not exist in ${formatShape(input.shape)}`, [...path, 'axes', index]);
+        if (index > 0 && axis <= (op.axes[index - 1] ?? -1)) checker.fail('axes must increase', [...path, 'axes', index]);
+      });
+      const kept = input.shape.map((d, axis) => (op.axes.includes(axis) ? 1 : d));
+      const dropped = input.shape.filter((_, axis) => !op.axes.includes(axis));
+      if (!sameShape(output.shape, kept) && !sameShape(output.shape, dropped.length === 0 ? [1] : dropped)) {
+        checker.fail(`mean over axes [${op.axes.join(',')}] of ${formatShape(input.shape)} gives ${formatShape(kept)} (or ${formatShape(dropped)} without the reduced axes), not ${formatShape(output.shape)}`, [...path, 'output']);
+      }
+      return;
+    }
+    case 'transpose': {
+      const input = get(op.input, ['input'], 'activation');
+      const sorted = [...op.perm].sort((a, b) => a - b);
+      if (op.perm.length !== input.shape.length || sorted.some((axis, index) => axis !== index)) {
+        checker.fail(`perm [${op.perm.join(',')}] is not a permutation of the ${input.shape.length} axes of ${formatShape(input.shape)}`, [...path, 'perm']);
+      }
+      expectShape(checker, output, op.perm.map((axis) => input.shape[axis] ?? 1), path, `transpose [${op.perm.join(',')}]`);
+      return;
+    }
   }
 }
 

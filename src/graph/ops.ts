@@ -116,10 +116,53 @@ export interface PadOp extends OpBase {
   readonly padding: ExplicitPadding;
 }
 
-export type GraphOp = Conv2dOp | DepthwiseConv2dOp | FullyConnectedOp | AddOp | MaxPoolOp | AvgPoolOp | GlobalAvgPoolOp | ConcatOp | ReshapeOp | PadOp;
+/** Softmax along the last axis, TFLite's int8 fixed-point algorithm (docs/numerics.md, section 8). */
+export interface SoftmaxOp extends OpBase {
+  readonly op: 'softmax';
+  readonly input: string;
+  /** The real factor on the input before exp, as float32 (TFLite's beta). */
+  readonly beta: number;
+}
+
+/** The mean over some axes, rescaled to the output's quantization (TFLite's integer MEAN). */
+export interface MeanOp extends OpBase {
+  readonly op: 'mean';
+  readonly input: string;
+  /** Axes reduced, increasing; the output keeps them as 1 or drops them (its shape says which). */
+  readonly axes: readonly number[];
+}
+
+/** Every element rescaled from the input's quantization to the output's (TFLite's QUANTIZE between integer types). */
+export interface QuantizeOp extends OpBase {
+  readonly op: 'quantize';
+  readonly input: string;
+}
+
+/** A permutation of the axes: output axis i is input axis perm[i] (data movement only). */
+export interface TransposeOp extends OpBase {
+  readonly op: 'transpose';
+  readonly input: string;
+  readonly perm: readonly number[];
+}
+
+export type GraphOp =
+  | Conv2dOp
+  | DepthwiseConv2dOp
+  | FullyConnectedOp
+  | AddOp
+  | MaxPoolOp
+  | AvgPoolOp
+  | GlobalAvgPoolOp
+  | ConcatOp
+  | ReshapeOp
+  | PadOp
+  | SoftmaxOp
+  | MeanOp
+  | QuantizeOp
+  | TransposeOp;
 export type OpType = GraphOp['op'];
 
-export const OP_TYPES: readonly OpType[] = ['conv2d', 'depthwise_conv2d', 'fully_connected', 'add', 'max_pool', 'avg_pool', 'global_avg_pool', 'concat', 'reshape', 'pad'];
+export const OP_TYPES: readonly OpType[] = ['conv2d', 'depthwise_conv2d', 'fully_connected', 'add', 'max_pool', 'avg_pool', 'global_avg_pool', 'concat', 'reshape', 'pad', 'softmax', 'mean', 'quantize', 'transpose'];
 
 /** The ops the MAC array runs; the others run on the vector unit (reshape on neither). */
 export type ArrayOp = Conv2dOp | DepthwiseConv2dOp | FullyConnectedOp;

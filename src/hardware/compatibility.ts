@@ -72,7 +72,7 @@ function checkVectorOp(graph: Graph, op: GraphOp, index: number, setting: Requan
   const output = graph.tensors.get(op.output);
   if (output === undefined) return;
   const pooling = op.op === 'avg_pool' || op.op === 'global_avg_pool';
-  if (op.op === 'reshape' || op.op === 'pad' || op.op === 'max_pool' || (pooling && spec.averagePool.keepsQuantization)) {
+  if (op.op === 'reshape' || op.op === 'pad' || op.op === 'max_pool' || op.op === 'transpose' || (pooling && spec.averagePool.keepsQuantization)) {
     const input = graph.tensors.get(op.input);
     if (input !== undefined && !sameQuantization(input, output)) {
       const why = pooling ? `the ${mode} mode averages in the input's quantization` : `${op.op} moves values without rescaling them`;
@@ -95,7 +95,7 @@ function checkVectorOp(graph: Graph, op: GraphOp, index: number, setting: Requan
     for (const [slot, name] of op.inputs.entries()) {
       const input = graph.tensors.get(name);
       if (input !== undefined && input.type.bits > widest) {
-        throw new InputError(`add "${op.name}": the ${mode} mode's Add takes inputs of up to ${widest} bits (TFLite's and onnxruntime's 8-bit kernels), not ${input.type.name}; use shift-only for wider adds`, graph.file, `${path}.inputs[${slot}]`);
+        throw new InputError(`add "${op.name}": the ${mode} mode's Add takes inputs of up to ${widest} bits (${widest === 8 ? "TFLite's and onnxruntime's 8-bit kernels" : "TFLite's int8 and int16 kernels"}), not ${input.type.name}; use shift-only for wider adds`, graph.file, `${path}.inputs[${slot}]`);
       }
     }
   }

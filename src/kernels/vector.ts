@@ -87,18 +87,27 @@ export interface AddParams {
   readonly out: ScaleStep;
 }
 
-/** TFLite's Prepare for int8 Add (also npusim's hvx Add): multipliers of s_a/2max, s_b/2max and 2max/(2^20 s_out). */
-export function addParams(scaleA: number, scaleB: number, outputScale: number, build: 'double' | 'single'): AddParams {
+/** TFLite's int16 Add (TFLite Micro's general-scale path) shifts by 15 instead of 20. */
+export const TFLITE_ADD16_LEFT_SHIFT = 15;
+
+/**
+ * TFLite's Prepare for Add (also npusim's hvx Add): multipliers of s_a/2max, s_b/2max and
+ * 2max/(2^leftShift s_out); leftShift is 20 for int8 and 15 for int16.
+ */
+export function addParams(scaleA: number, scaleB: number, outputScale: number, build: 'double' | 'single', leftShift: number = TFLITE_ADD_LEFT_SHIFT): AddParams {
   const twiceMax = 2 * Math.max(scaleA, scaleB);
   return {
-    leftShift: TFLITE_ADD_LEFT_SHIFT,
+    leftShift,
     a: quantizeMultiplier(scaleA / twiceMax, build),
     b: quantizeMultiplier(scaleB / twiceMax, build),
-    out: quantizeMultiplier(twiceMax / (2 ** TFLITE_ADD_LEFT_SHIFT * outputScale), build),
+    out: quantizeMultiplier(twiceMax / (2 ** leftShift * outputScale), build),
   };
 }
 
-/** TFLite's int8 Add: both inputs rescaled to twice the larger input scale, summed, rescaled out. */
+/**
+ * TFLite's int8 Add (and, with leftShift 15, its int16 Add as TFLite Micro runs it: AddGeneralParamScale,
+ * the same AddElementwise): both inputs rescaled to twice the larger input scale, summed, rescaled out.
+ */
 export function addTflite(
   a: AddOperand,
   b: AddOperand,
@@ -107,8 +116,9 @@ export function addTflite(
   range: ClampRange,
   build: 'double' | 'single',
   counter: ClipCounter,
+  leftShiftBits: number = TFLITE_ADD_LEFT_SHIFT,
 ): Int32Array {
-  const { leftShift, a: inA, b: inB, out } = addParams(a.scale, b.scale, outputScale, build);
+  const { leftShift, a: inA, b: inB, out } = addParams(a.scale, b.scale, outputScale, build, leftShiftBits);
   const scale = (x: number, m: number, shift: number): number =>
     build === 'double' ? mbqmSmallerThanOneExp(x, m, shift) : mbqmSingle(x, m, shift);
   const result = new Int32Array(a.data.length);

@@ -84,6 +84,11 @@ const VECTOR_OP: Partial<Record<GraphOp['op'], VectorOpName>> = {
   global_avg_pool: 'avgPool',
   concat: 'copy',
   pad: 'pad',
+  // The ops of imported models: softmax and quantize rescale every element, mean averages, transpose moves.
+  softmax: 'requant',
+  mean: 'avgPool',
+  quantize: 'requant',
+  transpose: 'copy',
 };
 
 class Lowering {

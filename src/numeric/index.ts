@@ -12,3 +12,4 @@ export * from './ort.js';
 export * from './requant.js';
 export * from './requantDomain.js';
 export * from './accumulator.js';
+export * from './fixedPointMath.js';

@@ -4,12 +4,12 @@
  * Library modes reproduce their library exactly and fix their own rounding; `hvx` and
  * `shift-only` are npusim's definitions (docs/numerics.md) and take the configured rounding.
  */
-import { cmsisRequantize } from './cmsisnn.js';
+import { cmsisRequantize, requantizeS64 } from './cmsisnn.js';
 import { srdhm } from './gemmlowp.js';
 import { INT16, INT32, saturate } from './integers.js';
 import { roundFloat, type RoundingMode, roundShiftRight } from './rounding.js';
 import type { StochasticDraw } from './stochastic.js';
-import { mbqmDouble, mbqmSingle } from './tflite.js';
+import { mbqm64, mbqmDouble, mbqmSingle, reduceMultiplier } from './tflite.js';
 
 export const REQUANT_MODES = [
   'gemmlowp',
@@ -62,6 +62,11 @@ export type RequantParams =
       readonly mode: 'gemmlowp' | 'tflite-double' | 'tflite-single' | 'cmsis-nn' | 'cmsis-nn-single';
       readonly multiplier: number;
       readonly shift: number;
+      /**
+       * TFLite's 16x8 path (int16 activations, int8 weights): the int64 accumulator through the
+       * int64 MultiplyByQuantizedMultiplier (CMSIS-NN: arm_nn_requantize_s64), multiplier reduced to 16 bits.
+       */
+      readonly wide?: boolean;
     }
   | { readonly mode: 'hvx'; readonly multiplier: number; readonly shift: number; readonly rounding: RoundingMode }
   | { readonly mode: 'ort-float'; readonly scale: number }
@@ -90,13 +95,13 @@ export function scaleAccumulator(acc: number, params: ScaleOnlyParams, draw?: St
   switch (params.mode) {
     case 'gemmlowp':
     case 'tflite-double':
-      return mbqmDouble(acc, params.multiplier, params.shift);
+      return params.wide === true ? mbqm64(acc, params.multiplier, params.shift) : mbqmDouble(acc, params.multiplier, params.shift);
     case 'tflite-single':
-      return mbqmSingle(acc, params.multiplier, params.shift);
+      return params.wide === true ? mbqm64(acc, params.multiplier, params.shift) : mbqmSingle(acc, params.multiplier, params.shift);
     case 'cmsis-nn':
-      return cmsisRequantize(acc, params.multiplier, params.shift, 'double');
+      return params.wide === true ? requantizeS64(acc, reduceMultiplier(params.multiplier), params.shift) : cmsisRequantize(acc, params.multiplier, params.shift, 'double');
     case 'cmsis-nn-single':
-      return cmsisRequantize(acc, params.multiplier, params.shift, 'single');
+      return params.wide === true ? requantizeS64(acc, reduceMultiplier(params.multiplier), params.shift) : cmsisRequantize(acc, params.multiplier, params.shift, 'single');
     case 'ort-float':
       return roundFloat(Math.fround(Math.fround(acc) * params.scale), 'half-even');
     case 'shift-only': {

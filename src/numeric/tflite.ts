@@ -60,8 +60,12 @@ export function mbqmGreaterThanOne(x: number, multiplier: number, leftShift: num
  */
 export function mbqm64(x: number, multiplier: number, shift: number): number {
   checkShift(shift, -31, 7);
-  const reduced = multiplier < 0x7fff0000 ? Math.floor((multiplier + 32768) / 65536) : 0x7fff;
-  return shiftRightFloorWide(mulWide(x, reduced), 15 - shift, true);
+  return shiftRightFloorWide(mulWide(x, reduceMultiplier(multiplier)), 15 - shift, true);
+}
+
+/** The Q0.31 multiplier rounded to Q0.15 (TFLite's int64 overload, CMSIS-NN's REDUCE_MULTIPLIER). */
+export function reduceMultiplier(multiplier: number): number {
+  return multiplier < 0x7fff0000 ? Math.floor((multiplier + 32768) / 65536) : 0x7fff;
 }
 
 export interface QuantizedMultiplier {

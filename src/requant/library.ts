@@ -4,7 +4,7 @@
  * structure for Add and average pooling, as TFLite Micro runs them (docs/numerics.md, sections 4,
  * 5 and 8); what differs is the rounding build and the step's arithmetic (numeric/requant.ts).
  */
-import { addTflite, avgPoolTflite } from '../kernels/vector.js';
+import { addTflite, avgPoolTflite, TFLITE_ADD16_LEFT_SHIFT, TFLITE_ADD_LEFT_SHIFT } from '../kernels/vector.js';
 import { layerMultiplier, multiplierOutsideDomain, quantizeMultiplier, type RequantMode, type TfliteBuild, tfliteAddOutsideDomain } from '../numeric/index.js';
 import type { RequantModeSpec } from './spec.js';
 import { addScales, formatReal } from './words.js';
@@ -19,17 +19,27 @@ interface LibraryModeFacts {
   readonly build: TfliteBuild;
 }
 
-/** TFLite's int8 Add: inputs to twice the larger scale, << 20, summed, rescaled out; 8-bit inputs. */
+/** TFLite's left shift of an Add writing `bits`-bit outputs: 20 for int8, 15 for int16. */
+function addLeftShift(bits: number): number {
+  return bits > 8 ? TFLITE_ADD16_LEFT_SHIFT : TFLITE_ADD_LEFT_SHIFT;
+}
+
+/** TFLite's int8 and int16 Add: inputs to twice the larger scale, << 20 (int16: << 15), summed, rescaled out. */
 function tfliteAdd(name: LibraryMode, build: TfliteBuild): RequantModeSpec['add'] {
   return {
-    maxInputBits: 8,
-    describe: `TFLite int8 Add (${build} rounding): (x - zp) << 20, each input rescaled by s_x / 2max(s_a, s_b), summed exactly, then by 2max / (2^20 s_out), + zp`,
+    maxInputBits: 16,
+    describe: `TFLite int8 Add (${build} rounding): (x - zp) << 20, each input rescaled by s_x / 2max(s_a, s_b), summed exactly, then by 2max / (2^20 s_out), + zp; int16 the same with << 15`,
     refusal: (a, b, output) => {
-      const multiplier = (2 * Math.max(a.scale, b.scale)) / (2 ** 20 * output.scale);
+      // TFLite's Add takes int8 and uint8, or int16 throughout.
+      const wide = [a, b, output].filter((operand) => operand.type.bits > 8);
+      if (wide.length > 0 && (wide.length < 3 || wide.some((operand) => operand.type.name !== 's16'))) {
+        return { message: `${name}'s Add (TFLite's) takes 8-bit inputs and outputs, or s16 throughout; got ${a.type.name} + ${b.type.name} -> ${output.type.name}; use shift-only for other wide adds`, tensor: output.name };
+      }
+      const multiplier = (2 * Math.max(a.scale, b.scale)) / (2 ** addLeftShift(output.type.bits) * output.scale);
       const outside = tfliteAddOutsideDomain(multiplier, build);
       return outside === undefined ? undefined : { message: `output multiplier ${formatReal(multiplier)} (${addScales(a, b, output)}) is outside what ${name} can represent (${outside})`, tensor: output.name };
     },
-    run: (a, b, output, context) => addTflite(a, b, output.scale, output.zeroPoint, context.range, build, context.counter),
+    run: (a, b, output, context) => addTflite(a, b, output.scale, output.zeroPoint, context.range, build, context.counter, addLeftShift(output.type.bits)),
   };
 }
 

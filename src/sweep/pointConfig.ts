@@ -8,7 +8,8 @@ import { InputError } from '../errors.js';
 import { type HardwareConfig, hardwareSchema } from '../formats/hardwareSchema.js';
 import { checkHardwareRules, type EnergyTable, type LoadedHardware, loadHardwareData } from '../formats/loadHardware.js';
 import { resolveHardware } from '../hardware/resolve.js';
-import { type GraphLoadOptions, loadGraphFile } from '../formats/loadGraph.js';
+import type { GraphLoadOptions } from '../formats/loadGraph.js';
+import { loadGraphArgument } from '../pipeline/graphArgument.js';
 import { validateWith } from '../formats/validate.js';
 import type { Graph } from '../graph/model.js';
 import { REQUANT_MODES, ROUNDING_MODES } from '../numeric/index.js';
@@ -196,7 +197,7 @@ export class GraphVariants {
     const key = graphKey(quant);
     let graph = this.graphs.get(key);
     if (graph === undefined) {
-      graph = quant === undefined ? loadGraphFile(this.graph, this.loadOptions) : zooGraph(this.graph.slice('zoo:'.length), quant);
+      graph = quant === undefined ? loadGraphArgument(this.graph, this.loadOptions) : zooGraph(this.graph.slice('zoo:'.length), quant);
       this.graphs.set(key, graph);
     }
     return graph;

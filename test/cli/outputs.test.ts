@@ -79,7 +79,12 @@ describe('nothing the user gave is overwritten', () => {
     expect(readdirSync(dump)).toEqual(['fc.npy']);
     const forced = await runCli(['run', graph, '--hw', hardware, '--dump', dump, '--force']);
     expect(forced.exitCode).toBe(0);
-    expect(readdirSync(dump).sort()).toEqual(['conv.npy', 'dw.npy', 'fc.npy', 'flatten.npy', 'pool.npy']);
+    expect(readdirSync(dump).sort()).toEqual(['conv.npy', 'dw.npy', 'fc.npy', 'flatten.npy', 'manifest.json', 'pool.npy']);
+    // The manifest is checked with the layer files: one that exists stops the run too.
+    const again = join(directory, 'again');
+    mkdirSync(again);
+    writeFileSync(join(again, 'manifest.json'), 'mine');
+    await expectRefused(['run', graph, '--hw', hardware, '--dump', again], `${join(again, 'manifest.json')}: already exists; npusim never overwrites a file unless you pass --force`, [again]);
   });
 });
 

@@ -64,7 +64,15 @@ describe('npusim run', () => {
     const dumpB = join(directory, 'b');
     expect((await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--input', input, '--dump', dumpA, '--format', 'csv'])).exitCode).toBe(0);
     expect((await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--input', input, '--dump', dumpB, '--format', 'csv'])).exitCode).toBe(0);
-    expect(readdirSync(dumpA).sort()).toEqual(['conv.npy', 'dw.npy', 'fc.npy', 'flatten.npy', 'pool.npy']);
+    expect(readdirSync(dumpA).sort()).toEqual(['conv.npy', 'dw.npy', 'fc.npy', 'flatten.npy', 'manifest.json', 'pool.npy']);
+    // The manifest names each file's layer and tensor (a JSON graph's own tensor names) in the graph's terms.
+    expect(JSON.parse(readFileSync(join(dumpA, 'manifest.json'), 'utf8'))).toEqual([
+      { file: 'conv.npy', layer: 'conv', sourceTensor: 'conv.out', shape: [1, 4, 4, 3], dtype: 'int8', layout: 'NHWC' },
+      { file: 'dw.npy', layer: 'dw', sourceTensor: 'dw.out', shape: [1, 2, 2, 3], dtype: 'int8', layout: 'NHWC' },
+      { file: 'pool.npy', layer: 'pool', sourceTensor: 'pool.out', shape: [1, 1, 1, 3], dtype: 'int8', layout: 'NHWC' },
+      { file: 'flatten.npy', layer: 'flatten', sourceTensor: 'flat', shape: [1, 3], dtype: 'int8', layout: 'NC' },
+      { file: 'fc.npy', layer: 'fc', sourceTensor: 'logits', shape: [1, 2], dtype: 'int8', layout: 'NC' },
+    ]);
     for (const name of readdirSync(dumpA)) expect(readFileSync(join(dumpA, name)).equals(readFileSync(join(dumpB, name)))).toBe(true);
     expect(decodeNpy(readFileSync(join(dumpA, 'conv.npy')), 'conv.npy').shape).toEqual([1, 4, 4, 3]);
     const again = await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--input', input, '--dump', dumpA]);
@@ -73,7 +81,7 @@ describe('npusim run', () => {
     const wrongShape = join(directory, 'wrong.npy');
     writeFileSync(wrongShape, encodeNpy(new Int32Array(48), [1, 4, 4, 3], '|i1'));
     const bad = await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--input', wrongShape]);
-    expect(bad.stderr).toBe(`error: ${wrongShape}: holds shape (1, 4, 4, 3) of int8; expected shape (1, 4, 4, 2) of int8 (|i1), as graph input "input" (s8) needs (NHWC; transpose an NCHW array first)\n`);
+    expect(bad.stderr).toBe(`error: ${wrongShape}: holds shape (1, 4, 4, 3) of int8; expected shape (1, 4, 4, 2) of int8 (|i1), as graph input "input" (s8) needs (the input's own layout, as the graph or model declares it)\n`);
     expect(bad.exitCode).toBe(2);
   });
 

@@ -73,9 +73,10 @@ describe('small_cnn under every mode', () => {
   it('a network a mode cannot run is refused with the reason, and nothing is written', async () => {
     const directory = temporaryDirectory();
     const out = join(directory, 'wide.json');
-    const wide = await runCli(['zoo', 'small_cnn', '--activation-bits', '16', '--out', out]);
+    // TFLite's Add takes int16 (its 16x8 mode), not uint16.
+    const wide = await runCli(['zoo', 'small_cnn', '--activation-bits', '16', '--unsigned', '--out', out]);
     expect(wide.stderr).toBe(
-      'error: zoo:small_cnn:$.ops[4].inputs[0]: the network built for --requant tflite-double (W8A16 signed) would not run under that mode: add "add2": the tflite-double mode\'s Add takes inputs of up to 8 bits (TFLite\'s and onnxruntime\'s 8-bit kernels), not s16; use shift-only for wider adds\n',
+      'error: zoo:small_cnn:$.tensors["add2.out"].quant.scale: the network built for --requant tflite-double (W8A16 unsigned) would not run under that mode: add "add2": tflite-double\'s Add (TFLite\'s) takes 8-bit inputs and outputs, or s16 throughout; got u16 + u16 -> u16; use shift-only for other wide adds\n',
     );
     expect(wide.exitCode).toBe(2);
     const hvx = await runCli(['zoo', 'small_cnn', '--requant', 'hvx', '--activation-bits', '16', '--unsigned', '--out', out]);
@@ -83,8 +84,9 @@ describe('small_cnn under every mode', () => {
     expect(hvx.exitCode).toBe(2);
     expect(readdirSync(directory)).toEqual([]);
     expect(existsSync(out)).toBe(false);
-    // shift-only takes 16-bit adds.
+    // shift-only takes 16-bit adds, and tflite-double takes signed ones (TFLite's 16x8 mode).
     await expectValidOn(await zoo(directory, 'small_cnn', 'shift-only', ['--activation-bits', '16']), directory, 'shift-only');
+    await expectValidOn(await zoo(directory, 'small_cnn', 'tflite-double', ['--activation-bits', '16']), directory, 'tflite-double');
   });
 });
 

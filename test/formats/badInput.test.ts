@@ -220,7 +220,7 @@ describe('bad graphs', () => {
     writeJson(graph, graphJson);
     await expectBadInput(
       ['validate', graph],
-      `${graph}:$.ops[2].op: expected one of "conv2d", "depthwise_conv2d", "fully_connected", "add", "max_pool", "avg_pool", "global_avg_pool", "concat", "reshape", "pad", got "maxpool" (did you mean "max_pool"?)`,
+      `${graph}:$.ops[2].op: expected one of "conv2d", "depthwise_conv2d", "fully_connected", "add", "max_pool", "avg_pool", "global_avg_pool", "concat", "reshape", "pad", "softmax", "mean", "quantize", "transpose", got "maxpool" (did you mean "max_pool"?)`,
     );
   });
 

@@ -12,12 +12,9 @@ import { checkImportedGraph, checkImportedHardware } from '../../importers/scale
 import { importScaleSimGraph, importTooLarge } from '../../importers/scalesim/graph.js';
 import { importScaleSimHardware } from '../../importers/scalesim/hardware.js';
 import { readScaleSimConfigFile, readScaleSimTopologyFile, type TopologyInputType } from '../../scalesim/index.js';
-import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK } from '../io.js';
-import { forceOption, requiredStringOption, seedOption } from '../options.js';
 import { OutputPlan, writeAll } from '../outputs.js';
 import { progressBar } from '../progress.js';
-import { TOPOLOGY_INPUT_TYPES } from './scalesim.js';
 
 export interface ImportScaleSimOptions {
   readonly config: string;
@@ -107,23 +104,3 @@ export function runImportScaleSimCommand(options: ImportScaleSimOptions, io: Cli
   );
   return EXIT_OK;
 }
-
-export const importCommand = defineCommand({
-  command: 'import <source>',
-  describe: "write a graph and a hardware config from another simulator's inputs (scalesim: a SCALE-Sim .cfg and topology CSV, with SCALE-Sim timing)",
-  builder: (parser) =>
-    parser
-      .positional('source', { choices: ['scalesim'] as const, demandOption: true, describe: 'what to import from' })
-      .option('config', { ...requiredStringOption('config', 'SCALE-Sim .cfg file'), alias: 'c' })
-      .option('topology', { ...requiredStringOption('topology', 'SCALE-Sim topology CSV'), alias: 't' })
-      .option('input-type', { alias: 'i', choices: TOPOLOGY_INPUT_TYPES, default: 'conv' as const, describe: 'conv rows, or gemm rows (name, M, N, K)' })
-      .option('out-graph', requiredStringOption('out-graph', 'graph file to write (.json); the weights go to the .bin beside it'))
-      .option('out-hw', requiredStringOption('out-hw', 'hardware config to write (.json)'))
-      .option('seed', seedOption('seed of the weights and the calibration inputs'))
-      .option('force', forceOption),
-  run: (args, io) =>
-    runImportScaleSimCommand(
-      { config: args.config, topology: args.topology, inputType: args.inputType, outGraph: args.outGraph, outHardware: args.outHw, seed: args.seed, force: args.force },
-      io,
-    ),
-});

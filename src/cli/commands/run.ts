@@ -3,6 +3,7 @@
  * is a graph file, or `zoo:NAME` for a zoo network built in memory with the default options. Every
  * output (--out, --trace, --dump) is planned and checked before the graph is even loaded.
  */
+import { basename } from 'node:path';
 import { checkRunMemory } from '../../engine/memory.js';
 import { InputError } from '../../errors.js';
 import { DEFAULT_MAX_MEMORY_BYTES } from '../../formats/bounds.js';
@@ -32,8 +33,8 @@ export interface RunOptions {
   readonly hardware: string;
   readonly format: (typeof REPORT_FORMATS)[number];
   readonly out: string | undefined;
-  /** A seed for random inputs, or a .npy file with the first graph input's values. */
-  readonly input: string | undefined;
+  /** A seed for random inputs, or .npy files with the graph inputs' values, one per input in order. */
+  readonly input: string | readonly string[] | undefined;
   readonly dump: string | undefined;
   /** Chrome trace event JSON of the timeline (opens in Perfetto). */
   readonly trace?: string | undefined;
@@ -47,6 +48,20 @@ export interface RunOptions {
 /** The --input option: a seed (a whole number 0..2^32-1) or a .npy file. */
 export type InputChoice = { readonly seed: number } | { readonly npyFile: string };
 
+/** --input given once or once per graph input: a seed, or .npy files. */
+export type InputChoices = { readonly seed: number } | { readonly npyFiles: readonly string[] };
+
+export function parseInputOptions(option: string | readonly string[] | undefined): InputChoices {
+  const given = option === undefined ? [] : typeof option === 'string' ? [option] : option;
+  if (given.length <= 1) {
+    const choice = parseInputOption(given[0]);
+    return 'seed' in choice ? choice : { npyFiles: [choice.npyFile] };
+  }
+  const seed = given.find((value) => /^\d+$/.test(value));
+  if (seed !== undefined) throw new InputError(`--input: give one seed, or one .npy file per graph input (got ${given.length} values with the seed ${seed})`);
+  return { npyFiles: given };
+}
+
 export function parseInputOption(option: string | undefined): InputChoice {
   if (option === undefined) return { seed: 1 };
   if (/^\d+$/.test(option)) {
@@ -57,9 +72,17 @@ export function parseInputOption(option: string | undefined): InputChoice {
   return { npyFile: option };
 }
 
-/** The first graph input's values from a .npy file of exactly its shape and dtype. */
-function npyInput(file: string, graph: Graph): Map<string, Int32Array> {
-  const name = graph.inputs[0] ?? '';
+/** Each graph input's values from its .npy file, in the graph's input order. */
+function npyInputs(files: readonly string[], graph: Graph): Map<string, Int32Array> {
+  if (files.length !== graph.inputs.length) {
+    throw new InputError(`--input: the graph has ${graph.inputs.length} input${graph.inputs.length === 1 ? '' : 's'} (${graph.inputs.map((name) => `"${name}"`).join(', ')}); give one .npy file for each, in that order (got ${files.length})`, graph.file);
+  }
+  return new Map(files.flatMap((file, index) => [...npyInput(file, graph, index)]));
+}
+
+/** One graph input's values from a .npy file of exactly its shape and dtype. */
+function npyInput(file: string, graph: Graph, index: number): Map<string, Int32Array> {
+  const name = graph.inputs[index] ?? '';
   const tensor = graph.tensors.get(name);
   if (tensor === undefined) throw new InputError('the graph has no input', graph.file);
   const dtype = npyDtype(tensor.type.bits, tensor.type.signed);
@@ -71,7 +94,7 @@ function npyInput(file: string, graph: Graph): Map<string, Int32Array> {
   const { shape, dtype: given, values } = decodeNpy(bytes, file);
   const sameShape = shape.length === tensor.shape.length && shape.every((size, axis) => size === tensor.shape[axis]);
   if (!sameShape || given !== dtype) {
-    throw new InputError(`holds shape (${shape.join(', ')}) of ${npyDtypeName(given)}; expected ${expected} (NHWC; transpose an NCHW array first)`, file);
+    throw new InputError(`holds shape (${shape.join(', ')}) of ${npyDtypeName(given)}; expected ${expected} (the input's own layout, as the graph or model declares it)`, file);
   }
   const { min, max } = typeRange(tensor.type);
   const outside = values.findIndex((value) => value < min || value > max);
@@ -93,9 +116,34 @@ export function dumpFileName(layer: string): string {
   return `${encoded}.npy`;
 }
 
+/** One entry of DIR/manifest.json: a dump file and the tensor it holds, in the source model's terms. */
+export interface DumpManifestEntry {
+  readonly file: string;
+  readonly layer: string;
+  /** The source model's tensor name (the TFLite tensor; the npusim tensor for JSON and zoo graphs). */
+  readonly sourceTensor: string;
+  readonly shape: readonly number[];
+  /** numpy's name of the .npy dtype. */
+  readonly dtype: string;
+  readonly layout: string;
+}
+
+/** npusim's activations are NHWC, and an imported TFLite model's are too (its TRANSPOSE ops are ops). */
+function layoutOf(rank: number): string {
+  return ['C', 'NC', 'NWC', 'NHWC'][rank - 1] ?? `rank ${rank}`;
+}
+
+export function dumpManifest(graph: Graph, dumps: readonly { readonly name: string; readonly output: string; readonly file: string }[]): DumpManifestEntry[] {
+  return dumps.flatMap((dump) => {
+    const tensor = graph.tensors.get(dump.output);
+    if (tensor === undefined) return [];
+    return [{ file: basename(dump.file), layer: dump.name, sourceTensor: dump.output, shape: tensor.shape, dtype: npyDtypeName(npyDtype(tensor.type.bits, tensor.type.signed)), layout: layoutOf(tensor.shape.length) }];
+  });
+}
+
 export function runRunCommand(options: RunOptions, io: CliIO): number {
-  const input = parseInputOption(options.input);
-  const plan = new OutputPlan(options.force).addInputs([...graphArgumentFiles(options.graph), options.hardware, 'npyFile' in input ? input.npyFile : undefined]);
+  const input = parseInputOptions(options.input);
+  const plan = new OutputPlan(options.force).addInputs([...graphArgumentFiles(options.graph), options.hardware, ...('npyFiles' in input ? input.npyFiles : [])]);
   const out = plan.optionalFile(options.out, '--out');
   const trace = plan.optionalFile(options.trace, '--trace');
   const dumpFolder = options.dump === undefined ? undefined : plan.folder(options.dump, '--dump');
@@ -105,11 +153,12 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
   const graph = loadGraphArgument(options.graph, { maxMemoryBytes });
   plan.addInputs(graph.sourceFiles, `a file of graph ${graph.name}`).addInputs([hardware.energy.file], 'the energy table of this run');
   const prepared = prepareRun(graph, hardware);
-  checkRunMemory(graph, maxMemoryBytes, { dumps: dumpFolder !== undefined, npyInput: 'npyFile' in input });
+  checkRunMemory(graph, maxMemoryBytes, { dumps: dumpFolder !== undefined, npyInput: 'npyFiles' in input });
   // Every dump file is planned before the run, so a name that exists or collides stops it at once.
   const layers = graph.ops.map((op) => ({ name: op.name, output: op.output }));
   const dumps = dumpFolder === undefined ? [] : layers.map((layer) => ({ ...layer, file: plan.fileIn(dumpFolder, dumpFileName(layer.name), `the --dump of layer "${layer.name}"`) }));
-  const inputs = 'npyFile' in input ? npyInput(input.npyFile, graph) : undefined;
+  const manifestFile = dumpFolder === undefined ? undefined : plan.fileIn(dumpFolder, 'manifest.json', 'the --dump manifest');
+  const inputs = 'npyFiles' in input ? npyInputs(input.npyFiles, graph) : undefined;
 
   const bar = progressBar(io, 'run', 'MACs');
   let result;
@@ -130,6 +179,7 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
     if (tensor === undefined || values === undefined) continue;
     files.push([dump.file, encodeNpy(values, tensor.shape, npyDtype(tensor.type.bits, tensor.type.signed))]);
   }
+  if (manifestFile !== undefined) files.push([manifestFile, `${JSON.stringify(dumpManifest(graph, dumps), null, 1)}\n`]);
   if (trace !== undefined) {
     files.push([trace, chromeTraceJson(result, { detail: options.traceDetail ?? 'tile', maxTileEvents: options.traceMaxEvents ?? DEFAULT_MAX_TILE_EVENTS })]);
   }
@@ -159,7 +209,12 @@ export const runCommand = defineCommand({
       .option('hw', hardwareOption)
       .option('format', { choices: REPORT_FORMATS, default: 'table' as const, describe: 'report format' })
       .option('out', stringOption('out', 'write the report to this file instead of the terminal'))
-      .option('input', stringOption('input', `the graph input: a .npy file of its shape and type, or a seed 0..${MAX_SEED} for random values (default 1)`))
+      .option('input', {
+        type: 'string',
+        requiresArg: true,
+        describe: `the graph input: a .npy file of its shape and type (once per input, in order), or a seed 0..${MAX_SEED} for random values (default 1)`,
+        coerce: (raw: unknown): string[] => (Array.isArray(raw) ? raw.map(String) : [String(raw)]),
+      })
       .option('dump', stringOption('dump', "write every layer's exact output to this folder as <layer>.npy"))
       .option('trace', stringOption('trace', 'write the timeline as Chrome trace event JSON (opens in ui.perfetto.dev)'))
       .option('trace-detail', { choices: TRACE_DETAILS, default: 'tile' as const, describe: 'slices per layer, or per tile inside each layer' })
