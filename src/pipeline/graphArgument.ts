@@ -1,6 +1,7 @@
 /** The GRAPH argument of `run` and `schedule`: a graph file, or `zoo:NAME` for a zoo network built in memory. */
 import { type GraphLoadOptions, loadGraphFile } from '../formats/loadGraph.js';
 import type { Graph } from '../graph/model.js';
+import { isOnnxFile, loadOnnxGraph } from '../importers/onnx/index.js';
 import { zooGraph } from '../zoo/index.js';
 
 /** The files a GRAPH argument names before it is read (none for a zoo network). */
@@ -10,5 +11,6 @@ export function graphArgumentFiles(argument: string): string[] {
 
 /** Reads a GRAPH argument; `options.maxMemoryBytes` bounds what its constants may take. */
 export function loadGraphArgument(argument: string, options: GraphLoadOptions = {}): Graph {
+  if (isOnnxFile(argument)) return loadOnnxGraph(argument, options);
   return argument.startsWith('zoo:') ? zooGraph(argument.slice('zoo:'.length)) : loadGraphFile(argument, options);
 }

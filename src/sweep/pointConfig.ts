@@ -9,6 +9,7 @@ import { type HardwareConfig, hardwareSchema } from '../formats/hardwareSchema.j
 import { checkHardwareRules, type EnergyTable, type LoadedHardware, loadHardwareData } from '../formats/loadHardware.js';
 import { resolveHardware } from '../hardware/resolve.js';
 import { type GraphLoadOptions, loadGraphFile } from '../formats/loadGraph.js';
+import { isOnnxFile, loadOnnxGraph } from '../importers/onnx/index.js';
 import { validateWith } from '../formats/validate.js';
 import type { Graph } from '../graph/model.js';
 import { REQUANT_MODES, ROUNDING_MODES } from '../numeric/index.js';
@@ -196,7 +197,7 @@ export class GraphVariants {
     const key = graphKey(quant);
     let graph = this.graphs.get(key);
     if (graph === undefined) {
-      graph = quant === undefined ? loadGraphFile(this.graph, this.loadOptions) : zooGraph(this.graph.slice('zoo:'.length), quant);
+      graph = quant !== undefined ? zooGraph(this.graph.slice('zoo:'.length), quant) : isOnnxFile(this.graph) ? loadOnnxGraph(this.graph, this.loadOptions) : loadGraphFile(this.graph, this.loadOptions);
       this.graphs.set(key, graph);
     }
     return graph;

@@ -86,6 +86,7 @@ export async function runOrt(bytes: Uint8Array, feeds: Record<string, { type: 'u
       graphOptimizationLevel: options.level,
       optimizedModelFilePath: optimized,
       extra: { session: { qdqisint8allowed: '1' } },
+      logSeverityLevel: 3,
     });
     const inputs: Record<string, import('onnxruntime-node').Tensor> = {};
     for (const [name, feed] of Object.entries(feeds)) {

@@ -14,7 +14,9 @@ import { importScaleSimHardware } from '../../importers/scalesim/hardware.js';
 import { readScaleSimConfigFile, readScaleSimTopologyFile, type TopologyInputType } from '../../scalesim/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK } from '../io.js';
-import { forceOption, requiredStringOption, seedOption } from '../options.js';
+import { forceOption, seedOption, stringOption } from '../options.js';
+import { UsageError } from '../usage.js';
+import { runImportOnnxCommand } from './importOnnx.js';
 import { OutputPlan, writeAll } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { TOPOLOGY_INPUT_TYPES } from './scalesim.js';
@@ -109,21 +111,29 @@ export function runImportScaleSimCommand(options: ImportScaleSimOptions, io: Cli
 }
 
 export const importCommand = defineCommand({
-  command: 'import <source>',
-  describe: "write a graph and a hardware config from another simulator's inputs (scalesim: a SCALE-Sim .cfg and topology CSV, with SCALE-Sim timing)",
+  command: 'import <source> [model]',
+  describe: "write npusim files from another tool's: scalesim (a SCALE-Sim .cfg and topology CSV, with SCALE-Sim timing) or onnx (a quantized ONNX model, QOperator or QDQ)",
   builder: (parser) =>
     parser
-      .positional('source', { choices: ['scalesim'] as const, demandOption: true, describe: 'what to import from' })
-      .option('config', { ...requiredStringOption('config', 'SCALE-Sim .cfg file'), alias: 'c' })
-      .option('topology', { ...requiredStringOption('topology', 'SCALE-Sim topology CSV'), alias: 't' })
-      .option('input-type', { alias: 'i', choices: TOPOLOGY_INPUT_TYPES, default: 'conv' as const, describe: 'conv rows, or gemm rows (name, M, N, K)' })
-      .option('out-graph', requiredStringOption('out-graph', 'graph file to write (.json); the weights go to the .bin beside it'))
-      .option('out-hw', requiredStringOption('out-hw', 'hardware config to write (.json)'))
-      .option('seed', seedOption('seed of the weights and the calibration inputs'))
+      .positional('source', { choices: ['scalesim', 'onnx'] as const, demandOption: true, describe: 'what to import from' })
+      .positional('model', { type: 'string', describe: 'onnx: the model (.onnx)' })
+      .option('config', { ...stringOption('config', 'scalesim: SCALE-Sim .cfg file'), alias: 'c' })
+      .option('topology', { ...stringOption('topology', 'scalesim: SCALE-Sim topology CSV'), alias: 't' })
+      .option('input-type', { alias: 'i', choices: TOPOLOGY_INPUT_TYPES, default: 'conv' as const, describe: 'scalesim: conv rows, or gemm rows (name, M, N, K)' })
+      .option('out-graph', stringOption('out-graph', 'scalesim: graph file to write (.json); the weights go to the .bin beside it'))
+      .option('out-hw', stringOption('out-hw', 'scalesim: hardware config to write (.json)'))
+      .option('out', stringOption('out', 'onnx: graph file to write (.json); the weights go to the .bin beside it'))
+      .option('seed', seedOption('scalesim: seed of the weights and the calibration inputs'))
       .option('force', forceOption),
-  run: (args, io) =>
-    runImportScaleSimCommand(
-      { config: args.config, topology: args.topology, inputType: args.inputType, outGraph: args.outGraph, outHardware: args.outHw, seed: args.seed, force: args.force },
+  run: (args, io) => {
+    const need = (value: string | undefined, flag: string): string => {
+      if (value === undefined) throw new UsageError(`import ${args.source} needs ${flag}`);
+      return value;
+    };
+    if (args.source === 'onnx') return runImportOnnxCommand({ model: need(args.model, 'MODEL.onnx'), out: need(args.out, '--out G.json'), force: args.force }, io);
+    return runImportScaleSimCommand(
+      { config: need(args.config, '--config'), topology: need(args.topology, '--topology'), inputType: args.inputType, outGraph: need(args.outGraph, '--out-graph'), outHardware: need(args.outHw, '--out-hw'), seed: args.seed, force: args.force },
       io,
-    ),
+    );
+  },
 });

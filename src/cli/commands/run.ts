@@ -17,6 +17,7 @@ import { tableReport } from '../../report/table.js';
 import { chromeTraceJson, DEFAULT_MAX_TILE_EVENTS, TRACE_DETAILS, type TraceDetail } from '../../report/trace.js';
 import { defineCommand } from '../command.js';
 import { executeRun, graphArgumentFiles, loadGraphArgument, prepareRun } from '../../pipeline/index.js';
+import { sourceNpyInput } from '../../pipeline/sourceInput.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
 import { forceOption, GRAPH_DESCRIPTION, hardwareOption, MAX_SEED, maxMemoryOf, maxMemoryOption, required, stringOption, wholeNumberOption } from '../options.js';
 import { OutputPlan, writeAll } from '../outputs.js';
@@ -109,7 +110,9 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
   // Every dump file is planned before the run, so a name that exists or collides stops it at once.
   const layers = graph.ops.map((op) => ({ name: op.name, output: op.output }));
   const dumps = dumpFolder === undefined ? [] : layers.map((layer) => ({ ...layer, file: plan.fileIn(dumpFolder, dumpFileName(layer.name), `the --dump of layer "${layer.name}"`) }));
-  const inputs = 'npyFile' in input ? npyInput(input.npyFile, graph) : undefined;
+  // An imported model takes its input in its own layout and dtype (NCHW, or float32 through its QuantizeLinear).
+  const sourceInput = graph.sourceInputs?.[0];
+  const inputs = 'npyFile' in input ? (sourceInput === undefined ? npyInput(input.npyFile, graph) : sourceNpyInput(input.npyFile, graph, sourceInput)) : undefined;
 
   const bar = progressBar(io, 'run', 'MACs');
   let result;

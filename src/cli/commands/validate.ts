@@ -3,6 +3,7 @@ import { checkRunMemory } from '../../engine/memory.js';
 import { DEFAULT_MAX_MEMORY_BYTES } from '../../formats/bounds.js';
 import { checkAndLower } from '../../pipeline/index.js';
 import { loadAnyFile } from '../../formats/loadAny.js';
+import { isOnnxFile, loadOnnxGraph } from '../../importers/onnx/index.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
 import { opMacs } from '../../graph/model.js';
 import { defineCommand } from '../command.js';
@@ -26,7 +27,7 @@ export function runValidateCommand(options: ValidateOptions, io: CliIO): number 
   const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
   const hardware = options.hardware === undefined ? undefined : loadHardwareFile(options.hardware);
   for (const file of options.files) {
-    const loaded = loadAnyFile(file, { maxMemoryBytes });
+    const loaded = isOnnxFile(file) ? { kind: 'graph' as const, graph: loadOnnxGraph(file, { maxMemoryBytes }) } : loadAnyFile(file, { maxMemoryBytes });
     let summary: string;
     if (loaded.kind === 'graph') {
       const { graph } = loaded;
@@ -53,7 +54,7 @@ export const validateCommand = defineCommand({
   describe: 'check hardware configs, graphs and energy tables, and say what is wrong',
   builder: (parser) =>
     parser
-      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'JSON files' })
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'JSON files, or ONNX models (.onnx) as graphs' })
       .option('hw', stringOption('hw', 'also check that each graph runs on this hardware config'))
       .option('max-memory', maxMemoryOption),
   run: (args, io) => runValidateCommand({ files: required(args.files, 'FILE'), hardware: args.hw, maxMemoryBytes: maxMemoryOf(args.maxMemory) }, io),

@@ -37,6 +37,8 @@ export function readOnnxBytes(file: string): Uint8Array {
 
 /** Decodes a ModelProto; a truncated or non-protobuf file is an InputError naming the file. */
 export function decodeModel(bytes: Uint8Array, file: string): ModelProto {
+  // Protobuf writes fields in number order, so a model starts with ir_version (field 1, a varint: tag 0x08).
+  if (bytes.length === 0 || bytes[0] !== 0x08) throw new InputError('not an ONNX model (an .onnx file is a protobuf ModelProto that begins with its ir_version)', file);
   let model: ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);

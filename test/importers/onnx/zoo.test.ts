@@ -1,0 +1,27 @@
+/**
+ * The zoo networks exported to ONNX (test/support/onnxExport.ts) run in onnxruntime-node and
+ * through npusim's import of the same bytes: every layer's tensor equal. small_cnn runs in both
+ * forms with int8 and uint8 activations; the 224 x 224 networks each in one form (a run of
+ * MobileNet or ResNet-18 takes npusim tens of seconds on two cores).
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ZOO_QUANT, zooGraph } from '../../../src/zoo/graph.js';
+import { compareWithOnnxruntime } from '../../support/onnxCompare.js';
+import { exportOnnx, type OnnxForm } from '../../support/onnxExport.js';
+
+const cases: { name: string; form: OnnxForm; signed: boolean; perChannel: boolean }[] = [
+  { name: 'small_cnn', form: 'qoperator', signed: true, perChannel: true },
+  { name: 'small_cnn', form: 'qoperator', signed: false, perChannel: false },
+  { name: 'small_cnn', form: 'qdq', signed: true, perChannel: false },
+  { name: 'small_cnn', form: 'qdq', signed: false, perChannel: true },
+];
+
+describe('zoo networks as ONNX: onnxruntime equals npusim on every layer', () => {
+  it.each(cases)('$name $form signed=$signed perChannel=$perChannel', async ({ name, form, signed, perChannel }) => {
+    const graph = zooGraph(name, { ...DEFAULT_ZOO_QUANT, requant: 'ort-float', signedActivations: signed, perChannel });
+    const model = exportOnnx(graph, { form, sevenBitWeights: !signed });
+    const result = await compareWithOnnxruntime(model, 7, form === 'qdq' ? 'all' : 'disabled');
+    expect(result.tensors).toBe(graph.ops.length);
+    expect(result.interior / result.elements).toBeGreaterThan(0.5);
+  }, 120_000);
+});
