@@ -102,6 +102,7 @@ class Builder {
   private readonly handled = new Set<OnnxNode>();
   private readonly nodes: QNode[] = [];
   private readonly graphOutputs: Set<string>;
+  private readonly pendingIntegerNodes: { node: OnnxNode; input: string; output: string }[] = [];
   private sawQOperator = false;
   private sawQdq = false;
 
@@ -270,9 +271,12 @@ class Builder {
   /** A node on integer tensors as they are: MaxPool, Reshape, Flatten, Clip, Relu (QOperator). */
   private integerNode(node: OnnxNode, input: string): void {
     const quant = this.quant.get(input);
-    const type = this.types.get(input);
-    if (quant === undefined || type === undefined) throw nodeError(node, this.file, `its input "${input}" has no quantization npusim knows (it is not produced by a quantized op)`);
-    const output = this.output(node, quant);
+    const type = this.types.get(input) as QuantType;
+    const output = node.outputs[0] ?? '';
+    this.types.set(output, type);
+    // A graph input's quantization is known only from the QLinear op that reads it, perhaps later: resolved after the walk.
+    if (quant === undefined) this.pendingIntegerNodes.push({ node, input, output });
+    else this.output(node, quant);
     const base = { node, output, clamp: NO_CLAMP };
     if (node.opType === 'MaxPool') this.push({ ...base, kind: 'maxpool', input });
     else if (node.opType === 'Reshape') this.push({ ...base, kind: 'reshape', input, shape: [...this.constant(node, 1, 'shape').values], flattenAxis: undefined });
@@ -419,6 +423,25 @@ class Builder {
     else this.push({ ...base, kind: 'clamp', input, clamp: intersect(clamp, this.floatClamp(node, quant)) });
   }
 
+  /** MaxPool, Reshape, Flatten, Clip and Relu keep the quantization: known at one end, it is the other's. */
+  private resolvePending(): void {
+    let pending = this.pendingIntegerNodes;
+    while (pending.length > 0) {
+      const left = pending.filter(({ node, input, output }) => {
+        const known = this.quant.get(input) ?? this.quant.get(output);
+        if (known === undefined) return true;
+        this.setQuant(input, known, node);
+        this.setQuant(output, known, node);
+        return false;
+      });
+      if (left.length === pending.length) {
+        const first = left[0] as { node: OnnxNode; input: string };
+        throw nodeError(first.node, this.file, `its input "${first.input}" has no quantization npusim can find (no quantized op reads or writes it)`);
+      }
+      pending = left;
+    }
+  }
+
   // ---- the whole graph ----
 
   private isIntegerTensor(name: string): boolean {
@@ -457,6 +480,7 @@ class Builder {
         // Read with the op they belong to (which comes later in graph order); checked below.
       } else throw unsupportedOp(node, this.file);
     }
+    this.resolvePending();
     for (const node of this.graph.nodes) {
       if (this.handled.has(node)) continue;
       const out = node.outputs[0] ?? '';

@@ -268,9 +268,14 @@ class Translator {
         this.emit({ name, op: 'global_avg_pool', input: input.name, output: output.name }, q.clamp);
         return;
       }
-      if (filter[0] === h && filter[1] === w && padding.top === 0 && padding.left === 0) this.fail(node, 'a whole-image window padded only at the bottom or right is not supported');
       let source = input.name;
       let opPadding: ExplicitPadding = padding;
+      let opFilter = filter;
+      if (filter[0] === h && filter[1] === w && outHeight === 1 && outWidth === 1) {
+        // A whole-image window padded at the bottom or right: onnxruntime averages it windowed, in
+        // float32. The same taps under a window reaching over the padding keep npusim off its global path.
+        opFilter = [h + padding.bottom, w + padding.right];
+      }
       if (padded && intAttribute(node, 'count_include_pad', 0, this.file) === 1) {
         // Counting the padding is averaging over an input padded with its zero point (real 0).
         const paddedName = this.uniqueTensorName(`${name}.padded`);
@@ -280,7 +285,7 @@ class Translator {
         opPadding = { top: 0, left: 0, bottom: 0, right: 0 };
       }
       const output = this.define(q.output, [n, c, outHeight, outWidth], { kind: 'nchw' }, quant, node);
-      this.emit({ name, op: 'avg_pool', input: source, output: output.name, filter, stride, padding: opPadding, activation: 'none' }, q.clamp);
+      this.emit({ name, op: 'avg_pool', input: source, output: output.name, filter: opFilter, stride, padding: opPadding, activation: 'none' }, q.clamp);
       return;
     }
     const output = this.define(q.output, [n, c, outHeight, outWidth], { kind: 'nchw' }, quant, node);
