@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ZOO_QUANT, zooGraph } from '../../../src/zoo/graph.js';
+import { runOrt } from '../../support/onnx.js';
 import { compareWithOnnxruntime } from '../../support/onnxCompare.js';
 import { exportOnnx, type OnnxForm } from '../../support/onnxExport.js';
 
@@ -29,4 +30,15 @@ describe('zoo networks as ONNX: onnxruntime equals npusim on every layer', () =>
     // Mostly requantized values, not saturation (uint8 ReLU outputs sit at 0 often).
     expect(result.interior / result.elements).toBeGreaterThan(0.3);
   }, 600_000);
+
+  it('adding every layer as a graph output does not change which integer kernels onnxruntime fuses a QDQ model into', async () => {
+    const graph = zooGraph('small_cnn', { ...DEFAULT_ZOO_QUANT, requant: 'ort-float' });
+    const ops = async (everyOutput: boolean) => {
+      const model = exportOnnx(graph, { form: 'qdq', everyOutput });
+      const feed = { [model.input.name]: { type: 'float32' as const, data: new Array(model.input.dims.reduce((a, b) => a * b, 1)).fill(0.25), dims: model.input.dims } };
+      // The NHWC layout transformer adds Transposes back to NCHW for every tensor that is a graph output: layout, not compute.
+      return (await runOrt(model.bytes, feed, { level: 'all' })).optimizedOps.filter((op) => op !== 'Transpose');
+    };
+    expect(await ops(true)).toEqual(await ops(false));
+  });
 });
