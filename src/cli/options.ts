@@ -68,7 +68,7 @@ export const forceOption = { type: 'boolean', default: false, describe: 'overwri
 
 export const hardwareOption = requiredStringOption('hw', 'hardware config (JSON)');
 
-export const GRAPH_DESCRIPTION = 'graph file, a TFLite model (.tflite), or zoo:NAME for a zoo network built in memory';
+export const GRAPH_DESCRIPTION = 'graph file, a TFLite model (.tflite), an ONNX model (.onnx, QOperator or QDQ), or zoo:NAME for a zoo network built in memory';
 
 /** A positional yargs has already demanded; its type still allows undefined. */
 export function required<T>(value: T | undefined, name: string): T {

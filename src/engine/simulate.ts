@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { type ArrayOp, isArrayOp, poolGeometry } from '../graph/geometry.js';
 import { type Graph, type Tensor, typeRange } from '../graph/model.js';
 import type { FusedActivation, GraphOp } from '../graph/ops.js';
+import { realScaleOf } from '../graph/quantization.js';
 import { elementCount } from '../graph/shapes.js';
 import type { EnergyAction } from '../hardware/energyActions.js';
 import { type Hardware, requantSettingOf } from '../hardware/model.js';
@@ -254,14 +255,25 @@ class Simulation {
       const axisLength = tensor.shape[axis] ?? 1;
       const same = JSON.stringify(tensor.quant) === JSON.stringify(output.quant);
       const identity = { name: `${tensor.name}:identity`, shape: [1], type: tensor.type, quant: tensor.quant?.kind === 'affine' ? { kind: 'affine' as const, scales: [1], zeroPoints: [0], axis: undefined } : { kind: 'dfp' as const, fractionalBits: 0, shiftBias: 0 }, data: undefined };
-      const params = same ? undefined : channelRequantParams(requantSettingOf(this.hardware), tensor, identity, output, 1, false)[0];
+      const libraryConcat = this.hardware.requant.spec.concat;
+      const libraryRescale =
+        same || libraryConcat === undefined || tensor.quant?.kind !== 'affine' || output.quant?.kind !== 'affine'
+          ? undefined
+          : libraryConcat.rescale({ scale: realScaleOf(tensor), zeroPoint: zeroPointOf(tensor) }, { scale: realScaleOf(output), zeroPoint: zeroPointOf(output), ...range });
+      const params = same || libraryRescale !== undefined ? undefined : channelRequantParams(requantSettingOf(this.hardware), tensor, identity, output, 1, false)[0];
       const inputZeroPoint = zeroPointOf(tensor);
       for (let o = 0; o < outer; o += 1) {
         for (let a = 0; a < axisLength; a += 1) {
           for (let i = 0; i < inner; i += 1) {
             const value = data[(o * axisLength + a) * inner + i] ?? 0;
             const target = (o * outAxis + offset + a) * inner + i;
-            if (params === undefined) {
+            if (libraryRescale !== undefined) {
+              if (libraryRescale.clipped(value)) {
+                counter.clipped += 1;
+                if (counter.firstClipped === undefined) counter.firstClipped = target;
+              }
+              result[target] = libraryRescale.value(value);
+            } else if (params === undefined) {
               result[target] = value;
             } else {
               const requantized = requantize(value - inputZeroPoint, params, { zeroPoint: zeroPointOf(output), ...range });

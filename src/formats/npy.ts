@@ -69,7 +69,7 @@ export interface NpyHeader {
 }
 
 /** The header of a .npy file: its dtype (normalised: |i1 for int8), shape and data offset. */
-export function decodeNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
+export function decodeNpyHeader(bytes: Uint8Array, file: string, acceptFloat32 = false): NpyHeader {
   const fail = (message: string): never => {
     throw new InputError(message, file);
   };
@@ -90,7 +90,7 @@ export function decodeNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(dictionary)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) return fail("malformed .npy header: expected the keys 'descr', 'fortran_order' and 'shape'");
   const dtype = descr === '<i1' ? '|i1' : descr === '<u1' ? '|u1' : descr;
-  if (DTYPES[dtype] === undefined) return fail(`dtype ${descr} is not an integer type npusim reads; expected int8 (|i1), uint8 (|u1), int16 (<i2), uint16 (<u2) or int32 (<i4), little-endian`);
+  if (DTYPES[dtype] === undefined && !(acceptFloat32 && dtype === '<f4')) return fail(`dtype ${descr} is not an integer type npusim reads; expected int8 (|i1), uint8 (|u1), int16 (<i2), uint16 (<u2) or int32 (<i4), little-endian`);
   if (fortran === 'True') fail('Fortran-order arrays are not supported; save with C order');
   const parts = shapeText.split(',').map((part) => part.trim());
   // "(3,)" has an empty last part; "()" is a scalar.
@@ -119,5 +119,20 @@ export function decodeNpy(bytes: Uint8Array, file: string): { shape: number[]; d
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const values = new Int32Array(count);
   for (let index = 0; index < count; index += 1) values[index] = info.read(view, header.dataOffset + index * info.bytes);
+  return { shape: [...header.shape], dtype: header.dtype, values };
+}
+
+/** Reads a float32 .npy (little-endian '<f4', C order): an imported model's float input. */
+export function decodeNpyFloat32(bytes: Uint8Array, file: string): { shape: number[]; dtype: string; values: Float32Array } {
+  const header = decodeNpyHeader(bytes, file, true);
+  if (header.dtype !== '<f4') throw new InputError(`holds ${npyDtypeName(header.dtype)} (${header.dtype}); expected float32 (<f4)`, file);
+  const count = header.shape.reduce((a, b) => a * b, 1);
+  const width = 4;
+  const present = bytes.length - header.dataOffset;
+  if (!Number.isSafeInteger(count * width)) throw new InputError(`shape (${header.shape.join(', ')}) declares more elements than any input npusim can hold`, file);
+  if (present !== count * width) throw new InputError(`shape (${header.shape.join(', ')}) needs ${count * width} data bytes, the file has ${present}`, file);
+  const values = new Float32Array(count);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let index = 0; index < count; index += 1) values[index] = view.getFloat32(header.dataOffset + index * 4, true);
   return { shape: [...header.shape], dtype: header.dtype, values };
 }

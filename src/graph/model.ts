@@ -40,6 +40,22 @@ export interface Graph {
   readonly outputs: readonly string[];
   readonly tensors: ReadonlyMap<string, Tensor>;
   readonly ops: readonly GraphOp[];
+  /** For a model imported from another format: each input as that model gives it (what `--input` reads). */
+  readonly sourceInputs?: readonly SourceInput[];
+}
+
+/** A graph input in the source model's terms: its layout, dtype and how it becomes the npusim tensor. */
+export interface SourceInput {
+  /** The npusim input tensor. */
+  readonly tensor: string;
+  /** The source model's input name and shape. */
+  readonly source: string;
+  readonly shape: readonly number[];
+  /** npusim's axis i is the source's axis `permutation[i]` (NCHW to NHWC: [0, 2, 3, 1]). */
+  readonly permutation: readonly number[];
+  readonly dtype: 'int8' | 'uint8' | 'float32';
+  /** A float32 input is quantized as onnxruntime's QuantizeLinear does, with this scale and zero point. */
+  readonly quantizeLinear?: { readonly scale: number; readonly zeroPoint: number };
 }
 
 export function tensorType(name: TensorTypeName): TensorType {

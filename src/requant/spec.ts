@@ -7,6 +7,7 @@
  */
 import type { PoolGeometry } from '../graph/geometry.js';
 import type { TensorType } from '../graph/model.js';
+import type { ConcatRescale } from '../kernels/ort/concat.js';
 import type { ClampRange, ClipCounter } from '../kernels/vector.js';
 import type { RequantMode, RequantParams, RoundingMode, StochasticSite } from '../numeric/index.js';
 
@@ -93,6 +94,16 @@ export interface AveragePoolSpec {
   run(geometry: PoolGeometry, input: VectorOperand, output: VectorOperand, context: VectorContext): Int32Array;
 }
 
+/** A mode whose library concatenates with its own rescaling instead of the mode's step (onnxruntime's QLinearConcat). */
+export interface ConcatSpec {
+  readonly describe: string;
+  /** The rescaling of an input into the output's quantization, or undefined when the input is copied. */
+  rescale(
+    input: { readonly scale: number; readonly zeroPoint: number },
+    output: { readonly scale: number; readonly zeroPoint: number; readonly min: number; readonly max: number },
+  ): ConcatRescale | undefined;
+}
+
 export interface RequantModeSpec {
   readonly name: RequantMode;
   /** One line for the docs table: what the mode reproduces. */
@@ -113,4 +124,6 @@ export interface RequantModeSpec {
   readonly step: StepSpec;
   readonly add: AddSpec;
   readonly averagePool: AveragePoolSpec;
+  /** Concatenation's rescaling, when the library's differs from a 1 x 1 identity layer of the mode's step. */
+  readonly concat?: ConcatSpec;
 }

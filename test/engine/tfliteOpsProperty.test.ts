@@ -1,5 +1,5 @@
 /**
- * The ops TFLite models bring in equal the independent reference (src/reference/layers/tflite.ts)
+ * The ops TFLite models bring in equal the independent reference (test/oracles/layers/tflite.ts)
  * bit for bit: softmax and mean through their kernels, quantize and transpose through a one-op graph
  * run by the engine, in both TFLite builds; and the 16x8 requantization step against the reference
  * int64 MultiplyByQuantizedMultiplier and arm_nn_requantize_s64.

@@ -202,15 +202,17 @@ describe('bad graphs', () => {
     );
   });
 
-  it('a windowed average pool under the ort-float mode', async () => {
+  it('a windowed average pool under the ort-float mode whose averages pass int32', async () => {
     const { graph, graphJson, hardware, hardwareJson } = setUp();
     graphJson.ops[2] = { name: 'pool', op: 'avg_pool', input: 'dw.out', output: 'pool.out', filter: [1, 1], stride: [2, 2] };
+    graphJson.tensors['pool.out'].quant = { scale: 1e-9, zeroPoint: 0 };
+    graphJson.tensors.flat.quant = { scale: 1e-9, zeroPoint: 0 };
     hardwareJson.requant = { mode: 'ort-float' };
     writeJson(graph, graphJson);
     writeJson(hardware, hardwareJson);
     await expectBadInput(
       ['validate', graph, '--hw', hardware],
-      `${graph}:$.ops[2]: avg_pool "pool": the ort-float mode models onnxruntime's QLinearGlobalAveragePool, not its windowed QLinearAveragePool (no conformance data for it); use a window of the whole 2x2 image without padding, or global_avg_pool`,
+      `${graph}:$.tensors["pool.out"].quant.scale: avg_pool "pool": averages up to 5.12e10 output steps (s_in 0.2 / s_out 1e-9) pass int32, outside what ort-float can represent`,
     );
   });
 

@@ -1,10 +1,12 @@
 /**
  * `npusim import SOURCE ...`: other tools' files as npusim files. `scalesim` takes a SCALE-Sim .cfg and
- * topology CSV (graph and hardware config, SCALE-Sim timing); `tflite` takes a TFLite model (graph).
+ * topology CSV (graph and hardware config, SCALE-Sim timing); `tflite` takes a TFLite model and `onnx` a
+ * quantized ONNX model, QOperator or QDQ (graph).
  */
 import { defineCommand } from '../command.js';
 import { forceOption, seedOption, stringOption } from '../options.js';
 import { UsageError } from '../usage.js';
+import { runImportOnnxCommand } from './importOnnx.js';
 import { runImportScaleSimCommand } from './importScaleSim.js';
 import { runImportTfliteCommand } from './importTflite.js';
 import { TOPOLOGY_INPUT_TYPES } from './scalesim.js';
@@ -16,20 +18,23 @@ function need(value: string | undefined, flag: string, source: string): string {
 
 export const importCommand = defineCommand({
   command: 'import <source> [model]',
-  describe: "write npusim files from another tool's: scalesim (a SCALE-Sim .cfg and topology CSV: graph and hardware config, SCALE-Sim timing), tflite (a .tflite model: graph)",
+  describe: "write npusim files from another tool's: scalesim (a SCALE-Sim .cfg and topology CSV: graph and hardware config, SCALE-Sim timing), tflite (a .tflite model: graph), onnx (a quantized .onnx model, QOperator or QDQ: graph)",
   builder: (parser) =>
     parser
-      .positional('source', { choices: ['scalesim', 'tflite'] as const, demandOption: true, describe: 'what to import from' })
-      .positional('model', { type: 'string', describe: 'tflite: the .tflite model' })
+      .positional('source', { choices: ['scalesim', 'tflite', 'onnx'] as const, demandOption: true, describe: 'what to import from' })
+      .positional('model', { type: 'string', describe: 'tflite, onnx: the model (.tflite, .onnx)' })
       .option('config', { ...stringOption('config', 'scalesim: SCALE-Sim .cfg file'), alias: 'c' })
       .option('topology', { ...stringOption('topology', 'scalesim: SCALE-Sim topology CSV'), alias: 't' })
       .option('input-type', { alias: 'i', choices: TOPOLOGY_INPUT_TYPES, default: 'conv' as const, describe: 'scalesim: conv rows, or gemm rows (name, M, N, K)' })
       .option('out-graph', stringOption('out-graph', 'scalesim: graph file to write (.json); the weights go to the .bin beside it'))
       .option('out-hw', stringOption('out-hw', 'scalesim: hardware config to write (.json)'))
-      .option('out', stringOption('out', 'tflite: graph file to write (.json); the weights go to the .bin beside it'))
+      .option('out', stringOption('out', 'tflite, onnx: graph file to write (.json); the weights go to the .bin beside it'))
       .option('seed', seedOption('scalesim: seed of the weights and the calibration inputs'))
       .option('force', forceOption),
   run: (args, io) => {
+    if (args.source === 'onnx') {
+      return runImportOnnxCommand({ model: need(args.model, 'MODEL', 'onnx'), out: need(args.out, 'out', 'onnx'), force: args.force }, io);
+    }
     if (args.source === 'tflite') {
       return runImportTfliteCommand({ model: need(args.model, 'MODEL', 'tflite'), out: need(args.out, 'out', 'tflite'), force: args.force }, io);
     }

@@ -18,6 +18,7 @@ import { tableReport } from '../../report/table.js';
 import { chromeTraceJson, DEFAULT_MAX_TILE_EVENTS, TRACE_DETAILS, type TraceDetail } from '../../report/trace.js';
 import { defineCommand } from '../command.js';
 import { executeRun, graphArgumentFiles, loadGraphArgument, prepareRun } from '../../pipeline/index.js';
+import { sourceNpyInput } from '../../pipeline/sourceInput.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
 import { forceOption, GRAPH_DESCRIPTION, hardwareOption, MAX_SEED, maxMemoryOf, maxMemoryOption, required, stringOption, wholeNumberOption } from '../options.js';
 import { OutputPlan, writeAll } from '../outputs.js';
@@ -77,7 +78,13 @@ function npyInputs(files: readonly string[], graph: Graph): Map<string, Int32Arr
   if (files.length !== graph.inputs.length) {
     throw new InputError(`--input: the graph has ${graph.inputs.length} input${graph.inputs.length === 1 ? '' : 's'} (${graph.inputs.map((name) => `"${name}"`).join(', ')}); give one .npy file for each, in that order (got ${files.length})`, graph.file);
   }
-  return new Map(files.flatMap((file, index) => [...npyInput(file, graph, index)]));
+  // An imported model takes each input in its own layout and dtype (ONNX: NCHW, or float32 through its QuantizeLinear).
+  return new Map(
+    files.flatMap((file, index) => {
+      const source = graph.sourceInputs?.find((candidate) => candidate.tensor === graph.inputs[index]);
+      return [...(source === undefined ? npyInput(file, graph, index) : sourceNpyInput(file, graph, source))];
+    }),
+  );
 }
 
 /** One graph input's values from a .npy file of exactly its shape and dtype. */

@@ -3,6 +3,7 @@ import { checkRunMemory } from '../../engine/memory.js';
 import { DEFAULT_MAX_MEMORY_BYTES } from '../../formats/bounds.js';
 import { checkAndLower } from '../../pipeline/index.js';
 import { loadAnyFile } from '../../formats/loadAny.js';
+import { isOnnxFile, loadOnnxGraph } from '../../importers/onnx/index.js';
 import { isTflitePath, loadTfliteGraph } from '../../importers/tflite/index.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
 import { opMacs } from '../../graph/model.js';
@@ -27,7 +28,11 @@ export function runValidateCommand(options: ValidateOptions, io: CliIO): number 
   const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
   const hardware = options.hardware === undefined ? undefined : loadHardwareFile(options.hardware);
   for (const file of options.files) {
-    const loaded: ReturnType<typeof loadAnyFile> = isTflitePath(file) ? { kind: 'graph', graph: loadTfliteGraph(file, { maxMemoryBytes }) } : loadAnyFile(file, { maxMemoryBytes });
+    const loaded: ReturnType<typeof loadAnyFile> = isTflitePath(file)
+      ? { kind: 'graph', graph: loadTfliteGraph(file, { maxMemoryBytes }) }
+      : isOnnxFile(file)
+        ? { kind: 'graph', graph: loadOnnxGraph(file, { maxMemoryBytes }) }
+        : loadAnyFile(file, { maxMemoryBytes });
     let summary: string;
     if (loaded.kind === 'graph') {
       const { graph } = loaded;
@@ -54,7 +59,7 @@ export const validateCommand = defineCommand({
   describe: 'check hardware configs, graphs and energy tables, and say what is wrong',
   builder: (parser) =>
     parser
-      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'JSON files, or TFLite models (.tflite) as graphs' })
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'JSON files, or TFLite (.tflite) and ONNX (.onnx) models as graphs' })
       .option('hw', stringOption('hw', 'also check that each graph runs on this hardware config'))
       .option('max-memory', maxMemoryOption),
   run: (args, io) => runValidateCommand({ files: required(args.files, 'FILE'), hardware: args.hw, maxMemoryBytes: maxMemoryOf(args.maxMemory) }, io),

@@ -1,0 +1,67 @@
+/**
+ * ONNX models (QOperator and QDQ, as onnxruntime's quantizer writes them) as npusim graphs: the
+ * same resolved Graph a graph file gives, with the weights in a sidecar, checked as any graph is.
+ */
+import { basename } from 'node:path';
+import { type GraphLoadOptions, resolveGraph } from '../../formats/loadGraph.js';
+import type { GraphFile } from '../../formats/graphSchema.js';
+import type { Graph, SourceInput } from '../../graph/model.js';
+import { NHWC_FROM_NCHW } from './layout.js';
+import { parseOnnx } from './model.js';
+import { readOnnxBytes } from './proto.js';
+import { quantizedModel } from './quantized.js';
+import { type SourceTensor, type TensorLayout, translateModel } from './translate.js';
+
+export { nchwToNhwc, nhwcToNchw } from './layout.js';
+export type { SourceTensor, TensorLayout };
+export { QDQ_OPS, QOPERATOR_OPS } from './supported.js';
+
+export interface ImportedOnnx {
+  /** The graph as `npusim import onnx` writes it (data in the sidecar). */
+  readonly file: GraphFile;
+  readonly sidecar: Uint8Array;
+  readonly sidecarFile: string;
+  readonly form: 'QOperator' | 'QDQ' | 'QOperator and QDQ';
+  /** The resolved graph (checked as a graph file is). */
+  readonly graph: Graph;
+  /** Every activation tensor in the model's terms. */
+  readonly tensors: ReadonlyMap<string, SourceTensor>;
+}
+
+/** Whether a GRAPH argument names an ONNX model. */
+export function isOnnxFile(file: string): boolean {
+  return /\.onnx$/i.test(file);
+}
+
+/** Imports an ONNX model from its bytes; `sidecarFile` is the name the graph's data references give. */
+export function importOnnx(bytes: Uint8Array, file: string, sidecarFile: string, options: GraphLoadOptions = {}): ImportedOnnx {
+  const onnx = parseOnnx(bytes, file);
+  const model = quantizedModel(onnx);
+  const translated = translateModel(onnx, model, sidecarFile);
+  const resolved = resolveGraph(translated.graph, file, { ...options, sidecars: new Map([[sidecarFile, translated.sidecar]]) });
+  const sourceInputs: SourceInput[] = model.inputs.map((input) => {
+    const value = onnx.inputs.find((candidate) => candidate.name === input.source);
+    const dims = value?.dims ?? [];
+    const layout = translated.tensors.get(input.tensor)?.layout;
+    const type = resolved.tensors.get(input.tensor)?.type;
+    return {
+      tensor: input.tensor,
+      source: input.source,
+      shape: dims,
+      permutation: layout?.kind === 'nchw' ? [...NHWC_FROM_NCHW] : dims.map((_, axis) => axis),
+      dtype: input.quantize !== undefined ? 'float32' : type?.signed ? 'int8' : 'uint8',
+      ...(input.quantize === undefined ? {} : { quantizeLinear: { scale: input.quantize.scale, zeroPoint: input.quantize.zeroPoint } }),
+    };
+  });
+  return { file: translated.graph, sidecar: translated.sidecar, sidecarFile, form: model.form, graph: { ...resolved, sourceFiles: [file], sourceInputs }, tensors: translated.tensors };
+}
+
+/** An .onnx file as a resolved graph (run, schedule, golden, sweep and validate --hw take one directly). */
+export function loadOnnxGraph(file: string, options: GraphLoadOptions = {}): Graph {
+  return importOnnx(readOnnxBytes(file), file, `${basename(file)}.bin`, options).graph;
+}
+
+/** Reads an .onnx file for `npusim import onnx`: the graph with its data in `sidecarFile`. */
+export function importOnnxFile(file: string, sidecarFile: string, options: GraphLoadOptions = {}): ImportedOnnx {
+  return importOnnx(readOnnxBytes(file), file, sidecarFile, options);
+}
