@@ -5,7 +5,7 @@
  * config file.
  */
 import { InputError } from '../errors.js';
-import { type RequantMode, type RoundingMode, type OverflowMode } from '../numeric/index.js';
+import type { RequantMode, RoundingMode, OverflowMode } from '../numeric/index.js';
 import { requantSpec } from '../requant/index.js';
 import { MAC_ACTIONS } from './energyActions.js';
 import type { EnergyTable } from './energy.js';

@@ -18,7 +18,7 @@
  * - ort-float: a float32 scale; fl32(acc) * scale must stay finite for every accumulator.
  * - shift-only: shifts -32..63 (scaleAccumulator).
  */
-import { type RequantMode } from './requant.js';
+import type { RequantMode } from './requant.js';
 import { quantizeMultiplier, type TfliteBuild } from './tflite.js';
 
 /** Largest finite float32. */

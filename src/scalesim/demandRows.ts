@@ -116,7 +116,7 @@ export function osDemandPattern(context: DemandContext): DemandPattern {
         return filter < Sc ? filterAddress(row - fc * T, filter) : -1;
       },
     },
-  };;
+  };
 }
 
 /** Weight stationary: the weights load in the fold's first R rows, then the inputs stream. */
@@ -165,7 +165,7 @@ export function wsDemandPattern(context: DemandContext): DemandPattern {
         return filter < Sc ? filterAddress(row - fc * K, filter) : -1;
       },
     },
-  };;
+  };
 }
 
 /** Input stationary: the inputs load in the fold's first R rows, then the weights stream. */
@@ -214,7 +214,7 @@ export function isDemandPattern(context: DemandContext): DemandPattern {
         return k < Sr ? filterAddress(k, row - fr * T) : -1;
       },
     },
-  };;
+  };
 }
 
 /** Visits a prefetch layout's entries in SCALE-Sim's order (-1 entries included). */

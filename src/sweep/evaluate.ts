@@ -13,7 +13,7 @@ import { type GraphSchedule, lowerGraph } from '../lower/schedule.js';
 import { timingModelFor } from '../pipeline/index.js';
 import { type Totals, totals } from '../report/summary.js';
 import { pointAt } from './points.js';
-import { GraphVariants, graphKey, pointHardware, pointQuant, type SweepSpec } from './pointConfig.js';
+import { type GraphVariants, graphKey, pointHardware, pointQuant, type SweepSpec } from './pointConfig.js';
 import { scheduleKey, ValuesCache, valueFamilyKey } from './reuse.js';
 
 /** Schedules a worker keeps: points that share one (a sweep over rounding, energy tables...) lower once. */

@@ -10,7 +10,7 @@ import { rdbpot, srdhm, srmbpot } from '../../src/numeric/gemmlowp.js';
 import { vasrNarrow, vrmpyAccumulate } from '../../src/numeric/hvx.js';
 import { ortQuantizeLinear, ortRequantFloat } from '../../src/numeric/ort.js';
 import { requantize } from '../../src/numeric/requant.js';
-import { ROUNDING_MODES, roundDivide, roundFloat, roundShiftRight } from '../../src/numeric/rounding.js';
+import { type ROUNDING_MODES, roundDivide, roundFloat, roundShiftRight } from '../../src/numeric/rounding.js';
 import { powerOfTwoShift } from '../../src/numeric/scale.js';
 import { stochasticSite } from '../../src/numeric/stochastic.js';
 import { mbqm64, mbqmDouble, mbqmSingle, quantizeMultiplier } from '../../src/numeric/tflite.js';

@@ -81,7 +81,7 @@ describe('SCALE-Sim .cfg reader', () => {
     ['an unknown bandwidth mode', GOOD_CFG.replace('InterfaceBandwidth: USER', 'InterfaceBandwidth: user'), 'a.cfg:18:21: InterfaceBandwidth must be CALC or USER, got "user"'],
     ['a bad bandwidth list entry', GOOD_CFG.replace('Bandwidth : 10,20', 'Bandwidth : 10, x'), 'a.cfg:13:17: Bandwidth value 2 must be a positive integer, got "x"'],
     ['a missing key', GOOD_CFG.replace('ArrayWidth:     16\n', ''), 'a.cfg:4:1: missing setting ArrayWidth in section [architecture_presets] (expected a positive integer)'],
-    ['a missing section', GOOD_CFG.replace(/\[run_presets\][^]*$/, ''), 'a.cfg: missing section [run_presets] (it holds InterfaceBandwidth: CALC or USER)'],
+    ['a missing section', GOOD_CFG.replace(/\[run_presets\][\s\S]*$/, ''), 'a.cfg: missing section [run_presets] (it holds InterfaceBandwidth: CALC or USER)'],
     ['a setting before any section', `run_name = x\n${GOOD_CFG}`, 'a.cfg:1:1: expected a section header such as [general] before the first setting'],
     ['a line without a delimiter', GOOD_CFG.replace('MemoryBanks:   1', 'MemoryBanks 1'), 'a.cfg:15:1: expected "key = value" or "key: value", got "MemoryBanks 1"'],
     ['a duplicate key', GOOD_CFG.replace('MemoryBanks:   1', 'Dataflow: os'), 'a.cfg:15:1: setting "dataflow" appears twice in this section (first on line 14)'],
