@@ -22,7 +22,10 @@ function runBench(name) {
       text += chunk.toString('utf8');
     });
     child.on('close', (code, signal) => {
-      const targets = text.split('\n').filter((line) => line.startsWith('target: ')).map((line) => line.slice('target: '.length));
+      const targets = text
+        .split('\n')
+        .filter((line) => line.startsWith('target: '))
+        .map((line) => line.slice('target: '.length));
       resolve({ name, code, ended: code === null ? `killed by ${signal}` : `exit ${code}`, targets });
     });
   });
@@ -53,5 +56,9 @@ for (const result of results) {
   process.stdout.write(`bench/${result.name}: ${verdict}\n`);
   for (const target of result.targets) process.stdout.write(`  ${target}\n`);
 }
-process.stdout.write(notMet === 0 ? `every target met (${results.length} tables)\n` : `${notMet} of ${results.length} tables missed a target or did not finish: exit 1\n`);
+process.stdout.write(
+  notMet === 0
+    ? `every target met (${results.length} tables)\n`
+    : `${notMet} of ${results.length} tables missed a target or did not finish: exit 1\n`,
+);
 process.exitCode = notMet === 0 ? 0 : 1;

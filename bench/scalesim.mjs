@@ -52,12 +52,26 @@ const TARGET_GEMMS = referenceSecondsInGemms(1);
 
 const topologyFile = `${ANCHORS}topologies/mobilenet.csv`;
 if (!existsSync(topologyFile)) {
-  process.stderr.write(`bench/scalesim.mjs: ${topologyFile} is missing: the team's shared folder must sit beside the repository as ../shared\n`);
+  process.stderr.write(
+    `bench/scalesim.mjs: ${topologyFile} is missing: the team's shared folder must sit beside the repository as ../shared\n`,
+  );
   process.exit(2);
 }
 const topology = { text: readFileSync(topologyFile, 'utf8'), file: topologyFile };
 const baseline = measureBaseline();
-const rows = [['SCALE-Sim mode: mobilenet.csv 32x32 CALC', 'layers', 'total cycles', 'first run s', 'in GEMMs', `best of ${REPEATS} s`, 'SCALE-Sim s', 'speed-up', 'cycles']];
+const rows = [
+  [
+    'SCALE-Sim mode: mobilenet.csv 32x32 CALC',
+    'layers',
+    'total cycles',
+    'first run s',
+    'in GEMMs',
+    `best of ${REPEATS} s`,
+    'SCALE-Sim s',
+    'speed-up',
+    'cycles',
+  ],
+];
 const targets = [];
 for (const [dataflow, recorded] of Object.entries(RECORDED)) {
   const cfg = { text: config(dataflow), file: `mobilenet_${dataflow}.cfg` };
@@ -86,7 +100,10 @@ for (const [dataflow, recorded] of Object.entries(RECORDED)) {
     matches ? '= SCALE-Sim' : `!= ${recorded.totalCycles.toLocaleString('en-US')}`,
   ]);
   targets.push({ what: `${dataflow.toUpperCase()} total cycles equal SCALE-Sim's`, met: matches });
-  targets.push({ what: `${dataflow.toUpperCase()} first run in at most ${TARGET_GEMMS.toFixed(1)} baseline GEMMs (${firstInGemms.toFixed(1)})`, met: firstInGemms <= TARGET_GEMMS });
+  targets.push({
+    what: `${dataflow.toUpperCase()} first run in at most ${TARGET_GEMMS.toFixed(1)} baseline GEMMs (${firstInGemms.toFixed(1)})`,
+    met: firstInGemms <= TARGET_GEMMS,
+  });
 }
 printTable(rows);
 console.log(

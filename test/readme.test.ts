@@ -59,7 +59,11 @@ interface Ran {
 }
 
 function runShell(command: string, cwd: string, bin: string): Promise<Ran> {
-  const child = spawn('sh', ['-c', command], { cwd, env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('sh', ['-c', command], {
+    cwd,
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, CI: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -83,7 +87,10 @@ function workspace(): { cwd: string; bin: string } {
   symlinkSync(sharedPath(), join(root, 'shared'));
   const npusim = join(REPO, 'bin/npusim.js');
   writeFileSync(join(bin, 'npusim'), `#!/bin/sh\nexec "${process.execPath}" "${npusim}" "$@"\n`);
-  writeFileSync(join(bin, 'npx'), `#!/bin/sh\nif [ "$1" = npusim ]; then shift; exec "${process.execPath}" "${npusim}" "$@"; fi\necho "this test's npx runs npusim only, not $1" >&2\nexit 127\n`);
+  writeFileSync(
+    join(bin, 'npx'),
+    `#!/bin/sh\nif [ "$1" = npusim ]; then shift; exec "${process.execPath}" "${npusim}" "$@"; fi\necho "this test's npx runs npusim only, not $1" >&2\nexit 127\n`,
+  );
   chmodSync(join(bin, 'npusim'), 0o755);
   chmodSync(join(bin, 'npx'), 0o755);
   // The README's broken.json: the preset with the misspelled key its transcript shows.
@@ -96,10 +103,12 @@ function workspace(): { cwd: string; bin: string } {
 const BLOCKS = readmeExamples(readFileSync(join(REPO, 'README.md'), 'utf8'));
 
 describe('README examples', () => {
-  it('finds the README\'s commands', () => {
+  it("finds the README's commands", () => {
     const commands = BLOCKS.flat().map((example) => example.command);
     expect(commands.length).toBeGreaterThanOrEqual(12);
-    expect(commands).toContain('npusim sweep zoo:mobilenet_v1 --hw configs/edge-npu.json --set array.rows=8,16,32 --set memory.dram.bytesPerCycle=4..16:4 --out rows-x-dram.csv');
+    expect(commands).toContain(
+      'npusim sweep zoo:mobilenet_v1 --hw configs/edge-npu.json --set array.rows=8,16,32 --set memory.dram.bytesPerCycle=4..16:4 --out rows-x-dram.csv',
+    );
     expect(commands).toContain('npx npusim validate broken.json');
   });
 

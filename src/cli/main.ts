@@ -45,7 +45,9 @@ export const COMMANDS: readonly CommandSpec[] = [
 const HELP_WIDTH = 100;
 
 function parser(argv: readonly string[], io: CliIO, finish: (exitCode: number) => void): Argv {
-  let built = yargs([...argv]).scriptName('npusim').usage('$0 <command> [options]');
+  let built = yargs([...argv])
+    .scriptName('npusim')
+    .usage('$0 <command> [options]');
   for (const command of COMMANDS) built = command.register(built, io, finish);
   return built
     .demandCommand(1, 'name a command')
@@ -71,7 +73,9 @@ function checkCommandName(argv: readonly string[]): void {
   const names = COMMANDS.map((command) => command.name);
   if (names.includes(first)) return;
   const hint = closestName(first, names);
-  throw new UsageError(`unknown command "${first}"${hint === undefined ? '' : ` (did you mean "${hint}"?)`}; the commands are ${names.join(', ')}`);
+  throw new UsageError(
+    `unknown command "${first}"${hint === undefined ? '' : ` (did you mean "${hint}"?)`}; the commands are ${names.join(', ')}`,
+  );
 }
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {

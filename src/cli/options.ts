@@ -29,7 +29,11 @@ interface WholeNumberSpec {
 
 /** A yargs option holding a whole number in spec.min..spec.max, `fallback` when not given. */
 export function wholeNumberOption(flag: string, spec: WholeNumberSpec & { readonly default: number }) {
-  return { ...optionalWholeNumberOption(flag, spec), default: String(spec.default), defaultDescription: String(spec.default) } satisfies Options;
+  return {
+    ...optionalWholeNumberOption(flag, spec),
+    default: String(spec.default),
+    defaultDescription: String(spec.default),
+  } satisfies Options;
 }
 
 /** A whole-number option that may be left out (undefined then). */
@@ -64,11 +68,16 @@ export function requiredStringOption(flag: string, describe: string) {
   return { type: 'string', requiresArg: true, demandOption: true, describe, coerce: onceOnly(flag) } satisfies Options;
 }
 
-export const forceOption = { type: 'boolean', default: false, describe: 'overwrite output files that exist (never the inputs)' } satisfies Options;
+export const forceOption = {
+  type: 'boolean',
+  default: false,
+  describe: 'overwrite output files that exist (never the inputs)',
+} satisfies Options;
 
 export const hardwareOption = requiredStringOption('hw', 'hardware config (JSON)');
 
-export const GRAPH_DESCRIPTION = 'graph file, a TFLite model (.tflite), an ONNX model (.onnx, QOperator or QDQ), or zoo:NAME for a zoo network built in memory';
+export const GRAPH_DESCRIPTION =
+  'graph file, a TFLite model (.tflite), an ONNX model (.onnx, QOperator or QDQ), or zoo:NAME for a zoo network built in memory';
 
 /** A positional yargs has already demanded; its type still allows undefined. */
 export function required<T>(value: T | undefined, name: string): T {
@@ -79,7 +88,18 @@ export function required<T>(value: T | undefined, name: string): T {
 /** The environment variable that sets the memory limit when --max-memory is not given. */
 export const MAX_MEMORY_ENV = 'NPUSIM_MAX_MEMORY';
 
-const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 2 ** 10, kib: 2 ** 10, m: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gib: 2 ** 30, t: 2 ** 40, tib: 2 ** 40 };
+const BYTE_UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  b: 1,
+  k: 2 ** 10,
+  kib: 2 ** 10,
+  m: 2 ** 20,
+  mib: 2 ** 20,
+  g: 2 ** 30,
+  gib: 2 ** 30,
+  t: 2 ** 40,
+  tib: 2 ** 40,
+};
 const MEMORY_RANGE = { min: 2 ** 20, max: 2 ** 50 } as const;
 
 /** "8GiB", "512MiB", "1.5G", "4294967296": a memory size in bytes (units are powers of 1024), 1 MiB..1 PiB. */
@@ -90,7 +110,9 @@ export function parseByteSize(raw: unknown, source: string): number {
   const unit = match === null ? undefined : BYTE_UNITS[(match[2] ?? '').toLowerCase()];
   const bytes = match === null || unit === undefined ? Number.NaN : Math.floor(Number(match[1]) * unit);
   if (!Number.isSafeInteger(bytes) || bytes < MEMORY_RANGE.min || bytes > MEMORY_RANGE.max) {
-    throw new UsageError(`${source} takes a memory size from 1MiB to 1024TiB, such as 8GiB, 512MiB or a number of bytes, got "${String(raw)}"`);
+    throw new UsageError(
+      `${source} takes a memory size from 1MiB to 1024TiB, such as 8GiB, 512MiB or a number of bytes, got "${String(raw)}"`,
+    );
   }
   return bytes;
 }

@@ -59,7 +59,8 @@ function collisionKey(path: string): string {
 
 function checkWritableFolder(folder: string, path: string): void {
   const stat = statOf(folder);
-  if (stat === undefined) throw new InputError(`folder ${folder} does not exist; create it first (npusim creates no folders for its outputs)`, path);
+  if (stat === undefined)
+    throw new InputError(`folder ${folder} does not exist; create it first (npusim creates no folders for its outputs)`, path);
   if (!stat.isDirectory()) throw new InputError(`${folder} is not a folder`, path);
   try {
     accessSync(folder, constants.W_OK);
@@ -82,7 +83,8 @@ export class OutputPlan {
       if (file === undefined) continue;
       const key = collisionKey(file);
       const output = this.outputs.get(key);
-      if (output !== undefined) throw new InputError(`${output.what} names ${file}, ${what}; npusim never writes over its inputs`, output.path);
+      if (output !== undefined)
+        throw new InputError(`${output.what} names ${file}, ${what}; npusim never writes over its inputs`, output.path);
       this.inputs.set(key, what);
     }
     return this;
@@ -95,7 +97,9 @@ export class OutputPlan {
     const earlier = this.outputs.get(key);
     if (earlier !== undefined) {
       throw new InputError(
-        earlier.path === path ? `${earlier.what} and ${what} name the same file` : `${earlier.what} (${earlier.path}) and ${what} name the same file`,
+        earlier.path === path
+          ? `${earlier.what} and ${what} name the same file`
+          : `${earlier.what} (${earlier.path}) and ${what} name the same file`,
         path,
       );
     }
@@ -147,7 +151,11 @@ export class OutputPlan {
         mkdirSync(folder);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'EEXIST') throw new InputError(`cannot create the folder: ${FOLDER_ERRORS[code ?? ''] ?? 'the system refused'} (${code ?? 'error'})`, folder);
+        if (code !== 'EEXIST')
+          throw new InputError(
+            `cannot create the folder: ${FOLDER_ERRORS[code ?? ''] ?? 'the system refused'} (${code ?? 'error'})`,
+            folder,
+          );
       }
     }
     this.folders.length = 0;

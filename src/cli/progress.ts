@@ -29,7 +29,13 @@ class DelayedBar implements ProgressBar {
     if (this.bar === undefined) {
       if (Date.now() - this.started < DELAY_MS || done >= total) return;
       this.bar = new SingleBar(
-        { format: `${this.label} {bar} {percentage}% | ${this.unit === '' ? '' : `{value}/{total} ${this.unit} | `}ETA {eta_formatted} {stage}`, stream: process.stderr, hideCursor: true, etaBuffer: 20, clearOnComplete: true },
+        {
+          format: `${this.label} {bar} {percentage}% | ${this.unit === '' ? '' : `{value}/{total} ${this.unit} | `}ETA {eta_formatted} {stage}`,
+          stream: process.stderr,
+          hideCursor: true,
+          etaBuffer: 20,
+          clearOnComplete: true,
+        },
         Presets.shades_classic,
       );
       this.bar.start(total, done, { stage });

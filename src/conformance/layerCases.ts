@@ -13,7 +13,16 @@ import type { Tensor } from '../graph/model.js';
 import type { ConvGeometry, PoolGeometry } from '../graph/geometry.js';
 import type { RequantMode } from '../numeric/index.js';
 
-export const LAYER_CASE_OPS = ['conv2d', 'depthwise_conv2d', 'fully_connected', 'add', 'max_pool', 'avg_pool', 'global_avg_pool', 'chain'] as const;
+export const LAYER_CASE_OPS = [
+  'conv2d',
+  'depthwise_conv2d',
+  'fully_connected',
+  'add',
+  'max_pool',
+  'avg_pool',
+  'global_avg_pool',
+  'chain',
+] as const;
 
 interface CaseTensor {
   shape: number[];
@@ -36,7 +45,14 @@ interface CaseLayer {
     depthMultiplier?: number;
     filter?: [number, number];
   };
-  requant?: { build?: 'double' | 'single'; multiplier?: number[]; shift?: number[]; buildsAgree?: boolean; mode?: string; effectiveScale?: number[] } | null;
+  requant?: {
+    build?: 'double' | 'single';
+    multiplier?: number[];
+    shift?: number[];
+    buildsAgree?: boolean;
+    mode?: string;
+    effectiveScale?: number[];
+  } | null;
   accumulators?: { data: number[] } | number[] | null;
   output: CaseTensor;
 }
@@ -63,7 +79,12 @@ export function isLayerCaseRecord(record: Record<string, unknown>): boolean {
 function isTensor(value: unknown): value is CaseTensor {
   if (typeof value !== 'object' || value === null) return false;
   const t = value as Record<string, unknown>;
-  return Array.isArray(t.shape) && Array.isArray(t.data) && typeof t.zeroPoint === 'number' && (typeof t.scale === 'number' || Array.isArray(t.scale));
+  return (
+    Array.isArray(t.shape) &&
+    Array.isArray(t.data) &&
+    typeof t.zeroPoint === 'number' &&
+    (typeof t.scale === 'number' || Array.isArray(t.scale))
+  );
 }
 
 /** Checks the fields the runner reads; anything else malformed is the file's fault (exit 2). */
@@ -75,7 +96,8 @@ export function parseLayerCase(record: Record<string, unknown>, file: string, li
   if (!isTensor(record.input)) fail('"input": expected a tensor {shape, zeroPoint, scale, data}');
   if (!isTensor(record.output)) fail('"output": expected a tensor {shape, zeroPoint, scale, data}');
   if (record.op === 'add' && !isTensor(record.input2)) fail('"input2": an add needs a second input tensor');
-  if (['conv2d', 'depthwise_conv2d', 'fully_connected'].includes(record.op as string) && !isTensor(record.weights)) fail('"weights": expected a tensor');
+  if (['conv2d', 'depthwise_conv2d', 'fully_connected'].includes(record.op as string) && !isTensor(record.weights))
+    fail('"weights": expected a tensor');
   if (record.op === 'chain') {
     if (!Array.isArray(record.layers) || record.layers.length === 0) fail('"layers": a chain needs a list of layers');
     (record.layers as unknown[]).forEach((layer, index) => {
@@ -94,7 +116,12 @@ export interface LayerCaseFailure {
 }
 
 /** The accumulation splits of the dataflows: os in one accumulator; ws and is fold K over the rows. */
-const SPLITS: ReadonlyArray<readonly [string, number | undefined]> = [['os', undefined], ['ws, 32 rows', 32], ['is, 8 rows', 8], ['ws, 3 rows', 3]];
+const SPLITS: ReadonlyArray<readonly [string, number | undefined]> = [
+  ['os', undefined],
+  ['ws, 32 rows', 32],
+  ['is, 8 rows', 8],
+  ['ws, 3 rows', 3],
+];
 
 class Mismatch extends Error {}
 
@@ -111,7 +138,12 @@ function tensorOf(name: string, spec: CaseTensor, perChannel = false): Tensor {
     name,
     shape: spec.shape,
     type: { name: signed ? 's8' : 'u8', bits: 8, signed },
-    quant: { kind: 'affine', scales: Array.isArray(spec.scale) ? spec.scale : [spec.scale], zeroPoints: [spec.zeroPoint], axis: perChannel ? 0 : undefined },
+    quant: {
+      kind: 'affine',
+      scales: Array.isArray(spec.scale) ? spec.scale : [spec.scale],
+      zeroPoints: [spec.zeroPoint],
+      axis: perChannel ? 0 : undefined,
+    },
     data: Int32Array.from(spec.data),
   };
 }
@@ -134,7 +166,26 @@ function convGeometryOf(layer: CaseLayer, input: CaseTensor): ConvGeometry {
   if (layer.op === 'fully_connected') {
     const [batch = 1, depth = 1] = input.shape;
     const [outputs = 1] = weights.shape;
-    return { batch, inHeight: 1, inWidth: 1, inChannels: depth, outHeight: 1, outWidth: 1, outChannels: outputs, kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padTop: 0, padLeft: 0, groupChannels: depth, groupOutputs: outputs, depthwise: false };
+    return {
+      batch,
+      inHeight: 1,
+      inWidth: 1,
+      inChannels: depth,
+      outHeight: 1,
+      outWidth: 1,
+      outChannels: outputs,
+      kernelHeight: 1,
+      kernelWidth: 1,
+      strideHeight: 1,
+      strideWidth: 1,
+      dilationHeight: 1,
+      dilationWidth: 1,
+      padTop: 0,
+      padLeft: 0,
+      groupChannels: depth,
+      groupOutputs: outputs,
+      depthwise: false,
+    };
   }
   const [batch = 1, inHeight = 1, inWidth = 1, inChannels = 1] = input.shape;
   const [, outHeight = 1, outWidth = 1, outChannels = 1] = layer.output.shape;
@@ -142,10 +193,21 @@ function convGeometryOf(layer: CaseLayer, input: CaseTensor): ConvGeometry {
   const depthwise = layer.op === 'depthwise_conv2d';
   const attrs = layer.attrs ?? {};
   return {
-    batch, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, kernelHeight, kernelWidth,
-    strideHeight: attrs.stride?.[0] ?? 1, strideWidth: attrs.stride?.[1] ?? 1,
-    dilationHeight: attrs.dilation?.[0] ?? 1, dilationWidth: attrs.dilation?.[1] ?? 1,
-    padTop: attrs.padding?.top ?? 0, padLeft: attrs.padding?.left ?? 0,
+    batch,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    outChannels,
+    kernelHeight,
+    kernelWidth,
+    strideHeight: attrs.stride?.[0] ?? 1,
+    strideWidth: attrs.stride?.[1] ?? 1,
+    dilationHeight: attrs.dilation?.[0] ?? 1,
+    dilationWidth: attrs.dilation?.[1] ?? 1,
+    padTop: attrs.padding?.top ?? 0,
+    padLeft: attrs.padding?.left ?? 0,
     groupChannels: depthwise ? 1 : weightChannels,
     groupOutputs: depthwise ? (attrs.depthMultiplier ?? 1) : outChannels,
     depthwise,
@@ -158,12 +220,20 @@ function poolGeometryOf(layer: CaseLayer, input: CaseTensor): PoolGeometry {
   const global = layer.op === 'global_avg_pool';
   const attrs = layer.attrs ?? {};
   return {
-    batch, inHeight, inWidth, channels, outHeight, outWidth,
+    batch,
+    inHeight,
+    inWidth,
+    channels,
+    outHeight,
+    outWidth,
     filterHeight: global ? inHeight : (attrs.filter?.[0] ?? 1),
     filterWidth: global ? inWidth : (attrs.filter?.[1] ?? 1),
-    strideHeight: attrs.stride?.[0] ?? 1, strideWidth: attrs.stride?.[1] ?? 1,
-    padTop: attrs.padding?.top ?? 0, padLeft: attrs.padding?.left ?? 0,
-    dilationHeight: attrs.dilation?.[0] ?? 1, dilationWidth: attrs.dilation?.[1] ?? 1,
+    strideHeight: attrs.stride?.[0] ?? 1,
+    strideWidth: attrs.stride?.[1] ?? 1,
+    padTop: attrs.padding?.top ?? 0,
+    padLeft: attrs.padding?.left ?? 0,
+    dilationHeight: attrs.dilation?.[0] ?? 1,
+    dilationWidth: attrs.dilation?.[1] ?? 1,
   };
 }
 
@@ -186,15 +256,30 @@ function runArrayLayer(layer: CaseLayer, input: CaseTensor, mode: RequantMode, w
   const output = tensorOf('output', layer.output);
   const geometry = convGeometryOf(layer, input);
   // Library modes only: no rounding, no S-DFP bias; the accumulator width does not enter their steps.
-  const requant = channelRequantParams({ mode, rounding: undefined, shiftBias: 0, accumulatorBits: 32 }, inputTensor, weights, output, geometry.outChannels, layer.op === 'fully_connected' && !perChannel);
+  const requant = channelRequantParams(
+    { mode, rounding: undefined, shiftBias: 0, accumulatorBits: 32 },
+    inputTensor,
+    weights,
+    output,
+    geometry.outChannels,
+    layer.op === 'fully_connected' && !perChannel,
+  );
   if (layer.requant?.multiplier !== undefined) {
     requant.forEach((params, channel) => {
       const recorded = [layer.requant?.multiplier?.[channel], layer.requant?.shift?.[channel]];
       const derived = 'multiplier' in params ? [params.multiplier, params.shift] : [];
-      if (recorded[0] !== derived[0] || recorded[1] !== derived[1]) throw new Mismatch(`${where} ${mode}: channel ${channel} multiplier/shift ${derived.join('/')}, the case has ${recorded.join('/')}`);
+      if (recorded[0] !== derived[0] || recorded[1] !== derived[1])
+        throw new Mismatch(
+          `${where} ${mode}: channel ${channel} multiplier/shift ${derived.join('/')}, the case has ${recorded.join('/')}`,
+        );
     });
   }
-  const recordedAccumulators = layer.accumulators === null || layer.accumulators === undefined ? undefined : Array.isArray(layer.accumulators) ? layer.accumulators : layer.accumulators.data;
+  const recordedAccumulators =
+    layer.accumulators === null || layer.accumulators === undefined
+      ? undefined
+      : Array.isArray(layer.accumulators)
+        ? layer.accumulators
+        : layer.accumulators.data;
   let result: Int32Array | undefined;
   for (const [split, kFold] of SPLITS) {
     const run = convolve({
@@ -228,11 +313,29 @@ function runVectorLayer(layer: CaseLayer, input: CaseTensor, input2: CaseTensor 
     result =
       mode === 'ort-float'
         ? addOrt(a, b, scalarScale(out), out.zeroPoint, activationRangeOf(out), counter)
-        : addTflite(a, b, scalarScale(out), out.zeroPoint, activationRangeOf(out), mode === 'tflite-single' || mode === 'cmsis-nn-single' ? 'single' : 'double', counter);
+        : addTflite(
+            a,
+            b,
+            scalarScale(out),
+            out.zeroPoint,
+            activationRangeOf(out),
+            mode === 'tflite-single' || mode === 'cmsis-nn-single' ? 'single' : 'double',
+            counter,
+          );
   } else {
     const geometry = poolGeometryOf(layer, input);
     if (layer.op === 'max_pool') result = maxPool(geometry, data, activationRangeOf(out), typeRangeOf(input).min, counter);
-    else if (mode === 'ort-float') result = globalAvgPoolOrt(geometry, data, scalarScale(input), input.zeroPoint, scalarScale(out), out.zeroPoint, activationRangeOf(out), counter);
+    else if (mode === 'ort-float')
+      result = globalAvgPoolOrt(
+        geometry,
+        data,
+        scalarScale(input),
+        input.zeroPoint,
+        scalarScale(out),
+        out.zeroPoint,
+        activationRangeOf(out),
+        counter,
+      );
     else result = avgPoolTflite(geometry, data, activationRangeOf(out), counter);
   }
   expectEqual(`${where} ${mode} output`, result, out.data);
@@ -242,7 +345,8 @@ function runVectorLayer(layer: CaseLayer, input: CaseTensor, input2: CaseTensor 
 function runLayer(record: LayerCaseRecord, layer: CaseLayer, input: CaseTensor, where: string): void {
   for (const mode of modesFor(record, layer)) {
     if (['conv2d', 'depthwise_conv2d', 'fully_connected'].includes(layer.op)) runArrayLayer(layer, input, mode, where);
-    else if (['add', 'max_pool', 'avg_pool', 'global_avg_pool'].includes(layer.op)) runVectorLayer(layer, input, record.input2, mode, where);
+    else if (['add', 'max_pool', 'avg_pool', 'global_avg_pool'].includes(layer.op))
+      runVectorLayer(layer, input, record.input2, mode, where);
     else throw new Mismatch(`${where}: op "${layer.op}" is not a layer op of the format`);
   }
 }

@@ -20,7 +20,9 @@ import { parseConformanceLine } from './vectorFile.js';
 
 const WHAT = 'a .jsonl file of conformance cases';
 
-export type ConformanceFailure = { readonly kind: 'vector'; readonly failure: VectorFailure } | { readonly kind: 'layer'; readonly failure: LayerCaseFailure };
+export type ConformanceFailure =
+  | { readonly kind: 'vector'; readonly failure: VectorFailure }
+  | { readonly kind: 'layer'; readonly failure: LayerCaseFailure };
 
 export interface ConformanceRunOptions {
   /** How many failures to keep in full (the rest are only counted). */

@@ -36,7 +36,11 @@ export function runVectorCase(vector: VectorCase): VectorFailure | undefined {
   const evaluate = Object.hasOwn(VECTOR_OPS, vector.op) ? VECTOR_OPS[vector.op] : undefined;
   if (evaluate === undefined) {
     // parseVectorLine refuses these already; a case built by hand gets the same answer.
-    throw new InputError(`unknown op "${vector.op}": not one of the ${Object.keys(VECTOR_OPS).length} ops of the vector format`, vector.file, `${vector.line}`);
+    throw new InputError(
+      `unknown op "${vector.op}": not one of the ${Object.keys(VECTOR_OPS).length} ops of the vector format`,
+      vector.file,
+      `${vector.line}`,
+    );
   }
   let got: VectorResult | string;
   try {

@@ -53,7 +53,11 @@ function closestOp(op: string): string | undefined {
  */
 function unknownOp(op: string, file: string, line: number): InputError {
   if ((LAYER_CASE_OPS as readonly string[]).includes(op)) {
-    return new InputError(`op "${op}" is a whole-layer case op: a layer case has "name", "input" and "output", and no "args"`, file, `${line}`);
+    return new InputError(
+      `op "${op}" is a whole-layer case op: a layer case has "name", "input" and "output", and no "args"`,
+      file,
+      `${line}`,
+    );
   }
   const hint = closestOp(op);
   const reason =
@@ -99,7 +103,9 @@ export function parseVectorLine(text: string, file: string, line: number): Vecto
 }
 
 /** A line of a file that mixes numeric vectors and whole-layer cases (a line is one or the other). */
-export type ConformanceCase = { readonly kind: 'vector'; readonly vector: VectorCase } | { readonly kind: 'layer'; readonly layer: LayerCase };
+export type ConformanceCase =
+  | { readonly kind: 'vector'; readonly vector: VectorCase }
+  | { readonly kind: 'layer'; readonly layer: LayerCase };
 
 export function parseConformanceLine(text: string, file: string, line: number): ConformanceCase {
   const record = parseRecord(text, file, line);

@@ -91,17 +91,9 @@ export const VECTOR_OPS: Readonly<Record<string, VectorOp>> = {
   'tflite.mbqm_single': (args) =>
     mbqmSingle(int32(args, 'x'), integerArg(args, 'multiplier', ...Q31_MULTIPLIER), integerArg(args, 'shift', -31, 30)),
   'tflite.mbqm_smaller_than_one_exp_double': (args) =>
-    mbqmSmallerThanOneExp(
-      int32(args, 'x'),
-      integerArg(args, 'multiplier', ...Q31_MULTIPLIER),
-      integerArg(args, 'left_shift', -31, 0),
-    ),
+    mbqmSmallerThanOneExp(int32(args, 'x'), integerArg(args, 'multiplier', ...Q31_MULTIPLIER), integerArg(args, 'left_shift', -31, 0)),
   'tflite.mbqm_greater_than_one_double': (args) =>
-    mbqmGreaterThanOne(
-      int32(args, 'x'),
-      integerArg(args, 'multiplier', ...Q31_MULTIPLIER),
-      integerArg(args, 'left_shift', 0, 30),
-    ),
+    mbqmGreaterThanOne(int32(args, 'x'), integerArg(args, 'multiplier', ...Q31_MULTIPLIER), integerArg(args, 'left_shift', 0, 30)),
   'tflite.mbqm64': (args) =>
     mbqm64(integerArg(args, 'x', ...INT48), integerArg(args, 'multiplier', ...Q31_MULTIPLIER), integerArg(args, 'shift', -31, 7)),
   'tflite.quantize_multiplier_double': quantizeMultiplierOp('double'),
@@ -113,8 +105,7 @@ export const VECTOR_OPS: Readonly<Record<string, VectorOp>> = {
     cmsisRequantize(int32(args, 'val'), int32(args, 'multiplier'), integerArg(args, 'shift', -31, 30), 'single'),
   'cmsisnn.doubling_high_mult': (args) => doublingHighMult(int32(args, 'm1'), int32(args, 'm2')),
   'cmsisnn.doubling_high_mult_no_sat': (args) => doublingHighMultNoSat(int32(args, 'm1'), int32(args, 'm2')),
-  'cmsisnn.divide_by_power_of_two': (args) =>
-    divideByPowerOfTwo(int32(args, 'dividend'), integerArg(args, 'exponent', 0, 31)),
+  'cmsisnn.divide_by_power_of_two': (args) => divideByPowerOfTwo(int32(args, 'dividend'), integerArg(args, 'exponent', 0, 31)),
   'cmsisnn.requantize_s64': (args) =>
     requantizeS64(
       integerArg(args, 'val', ...INT48),
@@ -139,7 +130,7 @@ export const VECTOR_OPS: Readonly<Record<string, VectorOp>> = {
   'ort.quantize_linear': (args) => {
     const { zeroPoint, lo, hi } = ortOutput(args);
     const x = floatArg(args, 'x', 32);
-    if (Number.isNaN(x)) throw new ArgumentError('args.x: NaN is outside QuantizeLinear\'s defined inputs');
+    if (Number.isNaN(x)) throw new ArgumentError("args.x: NaN is outside QuantizeLinear's defined inputs");
     return ortQuantizeLinear(x, positiveScale(args), zeroPoint, lo, hi);
   },
 };

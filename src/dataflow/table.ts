@@ -21,7 +21,16 @@ export function dataflowTable(): string {
     ['dataflow', 'rows hold', 'columns hold', 'streamed (T)', 'stationary operand', 'groups a fold', 'K fold', 'in short'],
     DATAFLOWS.map((name) => {
       const spec = DATAFLOW_SPECS[name];
-      return [`\`${name}\` (${spec.title})`, spec.axes.rows, spec.axes.columns, spec.axes.temporal, spec.stationary, spec.describeGroups, describeKFold(spec), spec.summary];
+      return [
+        `\`${name}\` (${spec.title})`,
+        spec.axes.rows,
+        spec.axes.columns,
+        spec.axes.temporal,
+        spec.stationary,
+        spec.describeGroups,
+        describeKFold(spec),
+        spec.summary,
+      ];
     }),
   );
 }

@@ -11,7 +11,10 @@ export const WS: DataflowSpec = {
   stationary: 'weights',
   summary: 'a block of weights stays in the PEs while input pixels stream down the rows; each column sums one filter',
   axes: { rows: 'K', columns: 'F', temporal: 'P' },
-  groupsPerFold: (gemm, array) => (gemm.groups > 1 ? Math.max(1, Math.min(Math.floor(array.rowsPerFold / gemm.depth), Math.floor(array.columns / gemm.filters), gemm.groups)) : 1),
+  groupsPerFold: (gemm, array) =>
+    gemm.groups > 1
+      ? Math.max(1, Math.min(Math.floor(array.rowsPerFold / gemm.depth), Math.floor(array.columns / gemm.filters), gemm.groups))
+      : 1,
   describeGroups: 'block-diagonal: min(floor(row capacity / K), floor(columns / F), G)',
   kFold: (array) => array.rowsPerFold,
   // Each step streams one input vector down the rows and produces one partial sum per column.
@@ -21,5 +24,9 @@ export const WS: DataflowSpec = {
   }),
   // Every weight is loaded once; the inputs stream again for every column fold of filters.
   rereads: ({ columnFolds }) => ({ weights: 1, inputs: columnFolds }),
-  place: ({ slot, position, pixel, filter, depth, filters }) => ({ row: slot * depth + position, column: slot * filters + filter, step: pixel }),
+  place: ({ slot, position, pixel, filter, depth, filters }) => ({
+    row: slot * depth + position,
+    column: slot * filters + filter,
+    step: pixel,
+  }),
 };

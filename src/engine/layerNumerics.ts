@@ -15,7 +15,8 @@ export class LayerNumericsError extends Error {}
 
 function affine(tensor: Tensor, role: string): Extract<Quantization, { kind: 'affine' }> {
   const quant = tensor.quant;
-  if (quant?.kind !== 'affine') throw new LayerNumericsError(`${role} "${tensor.name}" needs scale quantization for this requantization mode`);
+  if (quant?.kind !== 'affine')
+    throw new LayerNumericsError(`${role} "${tensor.name}" needs scale quantization for this requantization mode`);
   return quant;
 }
 
@@ -27,7 +28,8 @@ function fractionalBits(tensor: Tensor): number | undefined {
 export function zeroPointOf(tensor: Tensor): number {
   if (tensor.quant?.kind !== 'affine') return 0;
   const zeroPoint = tensor.quant.zeroPoints[0] ?? 0;
-  if (tensor.quant.zeroPoints.some((z) => z !== zeroPoint)) throw new LayerNumericsError(`tensor "${tensor.name}" has per-channel zero points, which npusim does not support for activations`);
+  if (tensor.quant.zeroPoints.some((z) => z !== zeroPoint))
+    throw new LayerNumericsError(`tensor "${tensor.name}" has per-channel zero points, which npusim does not support for activations`);
   return zeroPoint;
 }
 
@@ -68,7 +70,10 @@ export function channelRequantParams(
       params.push(step);
       continue;
     }
-    if (step.shift > 7) throw new LayerNumericsError(`effective scale of ${request.how} needs a left shift of ${step.shift}; TFLite's 16x8 requantization (int64 MultiplyByQuantizedMultiplier) takes shifts up to 7`);
+    if (step.shift > 7)
+      throw new LayerNumericsError(
+        `effective scale of ${request.how} needs a left shift of ${step.shift}; TFLite's 16x8 requantization (int64 MultiplyByQuantizedMultiplier) takes shifts up to 7`,
+      );
     params.push({ ...step, wide: true });
   }
   return params;
@@ -80,7 +85,12 @@ export function channelRequantParams(
  * the library modes. Other modes and other operand widths keep their one step.
  */
 export function takesWideAccumulator(setting: RequantSetting, input: Tensor, weights: Tensor): boolean {
-  const library = setting.mode === 'gemmlowp' || setting.mode === 'tflite-double' || setting.mode === 'tflite-single' || setting.mode === 'cmsis-nn' || setting.mode === 'cmsis-nn-single';
+  const library =
+    setting.mode === 'gemmlowp' ||
+    setting.mode === 'tflite-double' ||
+    setting.mode === 'tflite-single' ||
+    setting.mode === 'cmsis-nn' ||
+    setting.mode === 'cmsis-nn-single';
   return library && input.type.bits === 16 && input.type.signed && weights.type.bits === 8 && weights.type.signed;
 }
 

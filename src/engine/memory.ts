@@ -116,14 +116,25 @@ export function estimateRunMemory(graph: Graph, extras: RunExtras = {}): MemoryE
   const npyBytes = extras.npyInput === true && first !== undefined ? elementCount(first.shape) * npyElementBytes(first) : 0;
   const extraBytes = (extras.dumps === true ? dumpBytes : 0) + npyBytes;
   const rerunBytes = arrayLayers ? activationBytes : 0;
-  return { totalBytes: tensorBytes + rerunBytes + workingSetBytes + extraBytes, tensorBytes, rerunBytes, workingSetBytes, workingSetLayer, extraBytes, largest };
+  return {
+    totalBytes: tensorBytes + rerunBytes + workingSetBytes + extraBytes,
+    tensorBytes,
+    rerunBytes,
+    workingSetBytes,
+    workingSetLayer,
+    extraBytes,
+    largest,
+  };
 }
 
 /** The estimate in words: its total and its parts. */
 export function describeEstimate(estimate: MemoryEstimate): string {
-  const parts = [`tensors ${formatBytes(estimate.tensorBytes)}${estimate.largest === undefined ? '' : ` (the largest "${estimate.largest.name}" ${formatBytes(estimate.largest.bytes)})`}`];
+  const parts = [
+    `tensors ${formatBytes(estimate.tensorBytes)}${estimate.largest === undefined ? '' : ` (the largest "${estimate.largest.name}" ${formatBytes(estimate.largest.bytes)})`}`,
+  ];
   if (estimate.rerunBytes > 0) parts.push(`their copy for a headroom rerun ${formatBytes(estimate.rerunBytes)}`);
-  if (estimate.workingSetLayer !== undefined) parts.push(`layer "${estimate.workingSetLayer}" working ${formatBytes(estimate.workingSetBytes)}`);
+  if (estimate.workingSetLayer !== undefined)
+    parts.push(`layer "${estimate.workingSetLayer}" working ${formatBytes(estimate.workingSetBytes)}`);
   if (estimate.extraBytes > 0) parts.push(`.npy files ${formatBytes(estimate.extraBytes)}`);
   return `about ${formatBytes(estimate.totalBytes)}: ${parts.join(', ')}`;
 }
@@ -135,7 +146,10 @@ export function describeEstimate(estimate: MemoryEstimate): string {
 export function checkRunMemory(graph: Graph, limitBytes: number, extras: RunExtras = {}, copies = 1): void {
   const estimate = estimateRunMemory(graph, extras);
   if (estimate.totalBytes * copies <= limitBytes) return;
-  const what = copies > 1 ? `${copies} runs at once (one per worker) need ${formatBytes(estimate.totalBytes * copies)}, each ${describeEstimate(estimate)}` : `a run needs ${describeEstimate(estimate)}`;
+  const what =
+    copies > 1
+      ? `${copies} runs at once (one per worker) need ${formatBytes(estimate.totalBytes * copies)}, each ${describeEstimate(estimate)}`
+      : `a run needs ${describeEstimate(estimate)}`;
   throw new InputError(
     `${what}; the memory limit is ${formatBytes(limitBytes)} (raise it with --max-memory or NPUSIM_MAX_MEMORY${copies > 1 ? ', or use fewer --jobs' : ''})`,
     graph.file,

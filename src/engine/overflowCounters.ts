@@ -6,13 +6,22 @@
 import type { LayerOverflow } from '../kernels/overflow.js';
 import type { OverflowMode } from '../numeric/index.js';
 
-export const OVERFLOW_COUNTERS = ['accumulatorTransient', 'accumulatorFinal', 'outputClipped', 'vectorSaturated', 'requantInputSaturated'] as const;
+export const OVERFLOW_COUNTERS = [
+  'accumulatorTransient',
+  'accumulatorFinal',
+  'outputClipped',
+  'vectorSaturated',
+  'requantInputSaturated',
+] as const;
 export type OverflowCounter = (typeof OVERFLOW_COUNTERS)[number];
 export type OverflowCounts = Readonly<Record<OverflowCounter, number>>;
 
 // The kernels count them (they sit below this layer and cannot import the list): this fails to
 // compile when LayerOverflow's counts and the list part.
-type KernelCounter = Exclude<{ [K in keyof LayerOverflow]: LayerOverflow[K] extends number ? K : never }[keyof LayerOverflow], 'finalBits' | 'partialBits'>;
+type KernelCounter = Exclude<
+  { [K in keyof LayerOverflow]: LayerOverflow[K] extends number ? K : never }[keyof LayerOverflow],
+  'finalBits' | 'partialBits'
+>;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const kernelCountsTheList: Same<KernelCounter, OverflowCounter> = true;
 void kernelCountsTheList;

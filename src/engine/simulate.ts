@@ -19,12 +19,26 @@ import { transpose } from '../kernels/layout.js';
 import { meanParams, meanTflite } from '../kernels/mean.js';
 import { softmaxInt8, softmaxParams } from '../kernels/softmax.js';
 import { eventClock } from '../lower/eventClock.js';
-import { type ActionCounts, type ArrayLayerSchedule, type GraphSchedule, type LayerSchedule, lowerGraph, type VectorLayerSchedule } from '../lower/schedule.js';
+import {
+  type ActionCounts,
+  type ArrayLayerSchedule,
+  type GraphSchedule,
+  type LayerSchedule,
+  lowerGraph,
+  type VectorLayerSchedule,
+} from '../lower/schedule.js';
 import { multiplierBuild, type OverflowMode, type RequantParams, requantize, stochasticSite } from '../numeric/index.js';
 import type { VectorContext } from '../requant/index.js';
 import { priceActions } from './energy.js';
 import { bitsNeeded } from './overflowCounters.js';
-import { activationBounds, activationRange, channelRequantParams, LayerNumericsError, takesWideAccumulator, zeroPointOf } from './layerNumerics.js';
+import {
+  activationBounds,
+  activationRange,
+  channelRequantParams,
+  LayerNumericsError,
+  takesWideAccumulator,
+  zeroPointOf,
+} from './layerNumerics.js';
 import { seededIntegers } from './random.js';
 import type { LayerResult, SimulationResult } from './result.js';
 
@@ -65,13 +79,11 @@ function layerWork(layer: LayerSchedule): number {
   return layer.unit === 'array' ? layer.macs : layer.outputShape.reduce((a, b) => a * b, 1);
 }
 
-
 function tensorOf(graph: Graph, name: string): Tensor {
   const tensor = graph.tensors.get(name);
   if (tensor === undefined) throw new InputError(`tensor "${name}" is not defined`, graph.file);
   return tensor;
 }
-
 
 class Simulation {
   private readonly values = new Map<string, Int32Array>();
@@ -90,13 +102,15 @@ class Simulation {
       const given = options.inputs?.get(name);
       const count = elementCount(tensor.shape);
       if (given !== undefined && given.length !== count) {
-        throw new InputError(`input "${name}" needs ${count} values for shape [${tensor.shape.join(',')}], got ${given.length}`, graph.file);
+        throw new InputError(
+          `input "${name}" needs ${count} values for shape [${tensor.shape.join(',')}], got ${given.length}`,
+          graph.file,
+        );
       }
       const { min, max } = typeRange(tensor.type);
       this.values.set(name, given ?? seededIntegers((options.seed ?? 1) + index, count, min, max));
     });
   }
-
 
   private valuesOf(name: string): Int32Array {
     const values = this.values.get(name);
@@ -133,27 +147,37 @@ class Simulation {
     const { geometry, mapping } = layer;
     let requant: RequantParams[];
     try {
-      requant = channelRequantParams(requantSettingOf(config), input, weights, output, geometry.outChannels, op.op === 'fully_connected' && weights.quant?.kind === 'affine' && weights.quant.scales.length === 1);
+      requant = channelRequantParams(
+        requantSettingOf(config),
+        input,
+        weights,
+        output,
+        geometry.outChannels,
+        op.op === 'fully_connected' && weights.quant?.kind === 'affine' && weights.quant.scales.length === 1,
+      );
     } catch (error) {
       throw new InputError(`${op.op} "${op.name}": ${(error as Error).message}`, this.graph.file);
     }
     const range = activationRange(output, op.activation as FusedActivation);
     const { rounding, stochasticSeed } = config.requant;
-    const result = convolve({
-      geometry,
-      input: this.valuesOf(op.input),
-      inputZeroPoint: zeroPointOf(input),
-      weights: this.valuesOf(op.weights),
-      bias: op.bias === undefined ? undefined : this.valuesOf(op.bias),
-      accumulator: { bits: config.accumulator.bits, overflow: config.accumulator.overflow, kFold: mapping.kFold },
-      requant,
-      output: { zeroPoint: zeroPointOf(output), ...typeRange(output.type) },
-      activation: range,
-      activationBounds: activationBounds(output, op.activation as FusedActivation),
-      // TFLite's 16x8 layers hand the int64 accumulator to requantization without saturating it to int32.
-      int32RequantInput: config.requant.spec.int32RequantInput && !takesWideAccumulator(requantSettingOf(config), input, weights),
-      ...(rounding === 'stochastic' ? { stochasticSite: stochasticSite(BigInt(stochasticSeed ?? 0), `${op.name}/requant`) } : {}),
-    }, { eventClock: eventClock(mapping, geometry, config.array.rows, config.array.columns) });
+    const result = convolve(
+      {
+        geometry,
+        input: this.valuesOf(op.input),
+        inputZeroPoint: zeroPointOf(input),
+        weights: this.valuesOf(op.weights),
+        bias: op.bias === undefined ? undefined : this.valuesOf(op.bias),
+        accumulator: { bits: config.accumulator.bits, overflow: config.accumulator.overflow, kFold: mapping.kFold },
+        requant,
+        output: { zeroPoint: zeroPointOf(output), ...typeRange(output.type) },
+        activation: range,
+        activationBounds: activationBounds(output, op.activation as FusedActivation),
+        // TFLite's 16x8 layers hand the int64 accumulator to requantization without saturating it to int32.
+        int32RequantInput: config.requant.spec.int32RequantInput && !takesWideAccumulator(requantSettingOf(config), input, weights),
+        ...(rounding === 'stochastic' ? { stochasticSite: stochasticSite(BigInt(stochasticSeed ?? 0), `${op.name}/requant`) } : {}),
+      },
+      { eventClock: eventClock(mapping, geometry, config.array.rows, config.array.columns) },
+    );
     this.values.set(op.output, result.output);
     return { macs: result.macs, overflow: result.overflow, zeroOperandMacs: result.zeroOperandMacs };
   }
@@ -163,7 +187,8 @@ class Simulation {
       return this.vectorValues(op, layer);
     } catch (error) {
       // A parameter outside what the library's arithmetic takes (a shift out of range) is the graph's.
-      if (error instanceof RangeError || error instanceof LayerNumericsError) throw new InputError(`${op.op} "${op.name}": ${error.message}`, this.graph.file);
+      if (error instanceof RangeError || error instanceof LayerNumericsError)
+        throw new InputError(`${op.op} "${op.name}": ${error.message}`, this.graph.file);
       throw error;
     }
   }
@@ -198,7 +223,10 @@ class Simulation {
       case 'global_avg_pool': {
         const geometry = poolGeometry(op, first, output);
         const range = op.op === 'global_avg_pool' ? typeRange(output.type) : activationRange(output, op.activation);
-        values = op.op === 'max_pool' ? maxPool(geometry, this.valuesOf(first.name), range, typeRange(first.type).min, counter) : spec.averagePool.run(geometry, operand(first), operandOf(output), context(range));
+        values =
+          op.op === 'max_pool'
+            ? maxPool(geometry, this.valuesOf(first.name), range, typeRange(first.type).min, counter)
+            : spec.averagePool.run(geometry, operand(first), operandOf(output), context(range));
         break;
       }
       case 'concat': {
@@ -221,7 +249,17 @@ class Simulation {
         const build = multiplierBuild(config.requant.mode);
         const count = op.axes.reduce((total, axis) => total * (first.shape[axis] ?? 1), 1);
         const params = meanParams(operandOf(first).scale, operandOf(output).scale, count, build);
-        values = meanTflite(this.valuesOf(first.name), first.shape, op.axes, zeroPointOf(first), zeroPointOf(output), params, build, typeRange(output.type), counter);
+        values = meanTflite(
+          this.valuesOf(first.name),
+          first.shape,
+          op.axes,
+          zeroPointOf(first),
+          zeroPointOf(output),
+          params,
+          build,
+          typeRange(output.type),
+          counter,
+        );
         break;
       }
       case 'quantize':
@@ -254,13 +292,28 @@ class Simulation {
       const data = this.valuesOf(tensor.name);
       const axisLength = tensor.shape[axis] ?? 1;
       const same = JSON.stringify(tensor.quant) === JSON.stringify(output.quant);
-      const identity = { name: `${tensor.name}:identity`, shape: [1], type: tensor.type, quant: tensor.quant?.kind === 'affine' ? { kind: 'affine' as const, scales: [1], zeroPoints: [0], axis: undefined } : { kind: 'dfp' as const, fractionalBits: 0, shiftBias: 0 }, data: undefined };
+      const identity = {
+        name: `${tensor.name}:identity`,
+        shape: [1],
+        type: tensor.type,
+        quant:
+          tensor.quant?.kind === 'affine'
+            ? { kind: 'affine' as const, scales: [1], zeroPoints: [0], axis: undefined }
+            : { kind: 'dfp' as const, fractionalBits: 0, shiftBias: 0 },
+        data: undefined,
+      };
       const libraryConcat = this.hardware.requant.spec.concat;
       const libraryRescale =
         same || libraryConcat === undefined || tensor.quant?.kind !== 'affine' || output.quant?.kind !== 'affine'
           ? undefined
-          : libraryConcat.rescale({ scale: realScaleOf(tensor), zeroPoint: zeroPointOf(tensor) }, { scale: realScaleOf(output), zeroPoint: zeroPointOf(output), ...range });
-      const params = same || libraryRescale !== undefined ? undefined : channelRequantParams(requantSettingOf(this.hardware), tensor, identity, output, 1, false)[0];
+          : libraryConcat.rescale(
+              { scale: realScaleOf(tensor), zeroPoint: zeroPointOf(tensor) },
+              { scale: realScaleOf(output), zeroPoint: zeroPointOf(output), ...range },
+            );
+      const params =
+        same || libraryRescale !== undefined
+          ? undefined
+          : channelRequantParams(requantSettingOf(this.hardware), tensor, identity, output, 1, false)[0];
       const inputZeroPoint = zeroPointOf(tensor);
       for (let o = 0; o < outer; o += 1) {
         for (let a = 0; a < axisLength; a += 1) {
@@ -294,7 +347,16 @@ class Simulation {
 
   /** Every element rescaled to the output's quantization, like a 1x1 identity layer (TFLite's Requantize under tflite-double). */
   private requantizeAll(input: Tensor, output: Tensor, counter: ClipCounter): Int32Array {
-    const identity = { name: `${input.name}:identity`, shape: [1], type: input.type, quant: input.quant?.kind === 'affine' ? { kind: 'affine' as const, scales: [1], zeroPoints: [0], axis: undefined } : { kind: 'dfp' as const, fractionalBits: 0, shiftBias: 0 }, data: undefined };
+    const identity = {
+      name: `${input.name}:identity`,
+      shape: [1],
+      type: input.type,
+      quant:
+        input.quant?.kind === 'affine'
+          ? { kind: 'affine' as const, scales: [1], zeroPoints: [0], axis: undefined }
+          : { kind: 'dfp' as const, fractionalBits: 0, shiftBias: 0 },
+      data: undefined,
+    };
     const params = channelRequantParams(requantSettingOf(this.hardware), input, identity, output, 1, false)[0] as RequantParams;
     const data = this.valuesOf(input.name);
     const outputRange = { zeroPoint: zeroPointOf(output), ...typeRange(output.type) };
@@ -320,7 +382,8 @@ class Simulation {
       for (let h = 0; h < height; h += 1)
         for (let w = 0; w < width; w += 1)
           for (let c = 0; c < channels; c += 1)
-            result[((n * outHeight + h + padding.top) * outWidth + w + padding.left) * channels + c] = data[((n * height + h) * width + w) * channels + c] ?? 0;
+            result[((n * outHeight + h + padding.top) * outWidth + w + padding.left) * channels + c] =
+              data[((n * height + h) * width + w) * channels + c] ?? 0;
     return result;
   }
 }
@@ -347,7 +410,13 @@ export function computeValues(graph: Graph, hardware: Hardware, schedule: GraphS
   // whatever timing model the run used.
   const wide: Hardware = { ...hardware, accumulator: { bits: 48, overflow } };
   const wideSchedule = lowerGraph(graph, wide);
-  const exact = new Simulation(graph, wide, wideSchedule, options, report && ((done, total) => report(done, total, 'headroom rerun'))).run();
+  const exact = new Simulation(
+    graph,
+    wide,
+    wideSchedule,
+    options,
+    report && ((done, total) => report(done, total, 'headroom rerun')),
+  ).run();
   return { ...pass, smallestSafeAccumulatorBits: headroomBits(exact.layers, wideSchedule, overflow) };
 }
 
@@ -391,7 +460,8 @@ function layerResult(layer: LayerSchedule, values: LayerValues, hardware: Hardwa
 
 /** A simulation result from a point's own schedule and a values pass valid for it. */
 export function combineResult(hardware: Hardware, schedule: GraphSchedule, values: ValuesPass): SimulationResult {
-  if (values.layers.length !== schedule.layers.length) throw new Error(`a values pass of ${values.layers.length} layers cannot combine with a schedule of ${schedule.layers.length}`);
+  if (values.layers.length !== schedule.layers.length)
+    throw new Error(`a values pass of ${values.layers.length} layers cannot combine with a schedule of ${schedule.layers.length}`);
   return {
     graph: schedule.graph,
     hardware: hardware.name,

@@ -16,10 +16,18 @@ export function parseElementType(name: ElementTypeName): { bits: number; signed:
 
 /** A number in min..max (both inclusive); the description states the range and `npusim schema` prints it. */
 export const boundedNumber = (what: string, range: { readonly min: number; readonly max: number }) =>
-  z.number().min(range.min).max(range.max).describe(`${what}; range ${rangeText(range)}`);
+  z
+    .number()
+    .min(range.min)
+    .max(range.max)
+    .describe(`${what}; range ${rangeText(range)}`);
 /** A whole number in min..max. */
 export const boundedInt = (what: string, range: { readonly min: number; readonly max: number }) =>
-  z.int().min(range.min).max(range.max).describe(`${what}; range ${rangeText(range)}`);
+  z
+    .int()
+    .min(range.min)
+    .max(range.max)
+    .describe(`${what}; range ${rangeText(range)}`);
 
 /** Where a number or a design comes from: a paper, a datasheet, a table. */
 export const source = z.string().min(1).describe('where the numbers come from (paper, table, datasheet, node)');

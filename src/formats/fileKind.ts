@@ -25,7 +25,9 @@ function topKeys(data: unknown): string[] {
 /** The kinds whose keys the data has, each with the keys found. */
 function kindsPresent(data: unknown): Array<{ kind: FileKind; keys: string[] }> {
   const keys = topKeys(data);
-  return KINDS.map((kind) => ({ kind, keys: KIND_KEYS[kind].filter((key) => keys.includes(key)) })).filter((found) => found.keys.length > 0);
+  return KINDS.map((kind) => ({ kind, keys: KIND_KEYS[kind].filter((key) => keys.includes(key)) })).filter(
+    (found) => found.keys.length > 0,
+  );
 }
 
 /**
@@ -54,5 +56,9 @@ export function requireKind(data: unknown, expected: FileKind, file: string): vo
       : other.kind === 'energy'
         ? '; a hardware config names its energy table in "energy"'
         : '';
-  throw new InputError(`this is ${KIND_NAMES[other.kind]} (it has ${keys}), given where ${KIND_NAMES[expected]} was expected${swapped}`, file, '$');
+  throw new InputError(
+    `this is ${KIND_NAMES[other.kind]} (it has ${keys}), given where ${KIND_NAMES[expected]} was expected${swapped}`,
+    file,
+    '$',
+  );
 }

@@ -28,12 +28,20 @@ export const quantSchema = z
     }),
     z.strictObject({
       scale: z.array(scale).min(1).describe('one scale per channel'),
-      zeroPoint: z.union([z.int(), z.array(z.int()).min(1)]).default(0).describe("one zero point, or one per channel, within the tensor type's range"),
+      zeroPoint: z
+        .union([z.int(), z.array(z.int()).min(1)])
+        .default(0)
+        .describe("one zero point, or one per channel, within the tensor type's range"),
       axis: boundedInt('the channel axis the scales run along', AXIS),
     }),
     z.strictObject({
       fractionalBits: z.int().min(-64).max(64).describe('dynamic fixed point: value = q * 2^-fractionalBits; range -64..64'),
-      shiftBias: z.int().min(-32).max(32).optional().describe('S-DFP exponent bias: value = q * 2^-(fractionalBits + shiftBias); range -32..32'),
+      shiftBias: z
+        .int()
+        .min(-32)
+        .max(32)
+        .optional()
+        .describe('S-DFP exponent bias: value = q * 2^-(fractionalBits + shiftBias); range -32..32'),
     }),
   ])
   .describe('quantization: per tensor (scale, zeroPoint), per channel (scale[], zeroPoint, axis), or dynamic fixed point (fractionalBits)');
@@ -47,15 +55,23 @@ export const sidecarSchema = z
 
 export const tensorSchema = z
   .strictObject({
-    shape: z.array(boundedInt('dimension', DIMENSION)).min(1).max(4).describe('NHWC for activations; OHWI conv weights; [1,KH,KW,C*M] depthwise; [O,K] fully connected; [C] bias'),
+    shape: z
+      .array(boundedInt('dimension', DIMENSION))
+      .min(1)
+      .max(4)
+      .describe('NHWC for activations; OHWI conv weights; [1,KH,KW,C*M] depthwise; [O,K] fully connected; [C] bias'),
     type: z.enum(TENSOR_TYPES).describe('element type (s32 for biases)'),
     quant: quantSchema.optional(),
-    data: z.union([z.array(z.int()), sidecarSchema]).optional().describe('constant data: inline, or in a sidecar file'),
+    data: z
+      .union([z.array(z.int()), sidecarSchema])
+      .optional()
+      .describe('constant data: inline, or in a sidecar file'),
   })
   .describe('a tensor');
 
 const tensorName = z.string().min(1).describe('name of a tensor in "tensors"');
-const pair = (what: string, range: { readonly min: number; readonly max: number }) => z.tuple([boundedInt(what, range), boundedInt(what, range)]).describe(`${what} [height, width]`);
+const pair = (what: string, range: { readonly min: number; readonly max: number }) =>
+  z.tuple([boundedInt(what, range), boundedInt(what, range)]).describe(`${what} [height, width]`);
 const stridePair = (what: string) => pair(what, { min: 1, max: MAX_STRIDE });
 export const explicitPaddingSchema = z.strictObject({
   top: boundedInt('rows above', PADDING),
@@ -70,7 +86,10 @@ const padding = z
 export const activationSchema = z
   .union([
     z.enum(['none', 'relu', 'relu6']),
-    z.strictObject({ min: boundedNumber('real lower bound', { min: -FLOAT32_MAX, max: FLOAT32_MAX }), max: boundedNumber('real upper bound', { min: -FLOAT32_MAX, max: FLOAT32_MAX }) }),
+    z.strictObject({
+      min: boundedNumber('real lower bound', { min: -FLOAT32_MAX, max: FLOAT32_MAX }),
+      max: boundedNumber('real upper bound', { min: -FLOAT32_MAX, max: FLOAT32_MAX }),
+    }),
   ])
   .default('none')
   .describe('fused activation: none, relu, relu6, or a clamp {min, max} in real values');
@@ -92,39 +111,110 @@ const conv = {
 };
 
 export const opSchema = z.discriminatedUnion('op', [
-  z.strictObject({ ...conv, op: z.literal('conv2d'), groups: boundedInt('groups', DIMENSION).default(1) }).describe('2-D convolution, weights OHWI'),
   z
-    .strictObject({ ...conv, op: z.literal('depthwise_conv2d'), depthMultiplier: boundedInt('output channels per input channel', DIMENSION).default(1) })
+    .strictObject({ ...conv, op: z.literal('conv2d'), groups: boundedInt('groups', DIMENSION).default(1) })
+    .describe('2-D convolution, weights OHWI'),
+  z
+    .strictObject({
+      ...conv,
+      op: z.literal('depthwise_conv2d'),
+      depthMultiplier: boundedInt('output channels per input channel', DIMENSION).default(1),
+    })
     .describe('depthwise convolution, weights [1,KH,KW,C*M]'),
   z
-    .strictObject({ ...base, op: z.literal('fully_connected'), input: tensorName, weights: tensorName, bias: tensorName.optional(), output: tensorName, activation: activationSchema })
+    .strictObject({
+      ...base,
+      op: z.literal('fully_connected'),
+      input: tensorName,
+      weights: tensorName,
+      bias: tensorName.optional(),
+      output: tensorName,
+      activation: activationSchema,
+    })
     .describe('fully connected, weights [O,K]'),
   z
-    .strictObject({ ...base, op: z.literal('add'), inputs: z.tuple([tensorName, tensorName]), output: tensorName, activation: activationSchema })
+    .strictObject({
+      ...base,
+      op: z.literal('add'),
+      inputs: z.tuple([tensorName, tensorName]),
+      output: tensorName,
+      activation: activationSchema,
+    })
     .describe('element-wise add, both inputs rescaled to the output'),
   z
-    .strictObject({ ...base, op: z.literal('max_pool'), input: tensorName, output: tensorName, filter: pair('window', DIMENSION), stride: stridePair('stride').default([1, 1]), dilation: stridePair('dilation').default([1, 1]), padding, activation: activationSchema })
+    .strictObject({
+      ...base,
+      op: z.literal('max_pool'),
+      input: tensorName,
+      output: tensorName,
+      filter: pair('window', DIMENSION),
+      stride: stridePair('stride').default([1, 1]),
+      dilation: stridePair('dilation').default([1, 1]),
+      padding,
+      activation: activationSchema,
+    })
     .describe('max pooling'),
   z
-    .strictObject({ ...base, op: z.literal('avg_pool'), input: tensorName, output: tensorName, filter: pair('window', DIMENSION), stride: stridePair('stride').default([1, 1]), padding, activation: activationSchema })
+    .strictObject({
+      ...base,
+      op: z.literal('avg_pool'),
+      input: tensorName,
+      output: tensorName,
+      filter: pair('window', DIMENSION),
+      stride: stridePair('stride').default([1, 1]),
+      padding,
+      activation: activationSchema,
+    })
     .describe('average pooling over the valid taps'),
-  z.strictObject({ ...base, op: z.literal('global_avg_pool'), input: tensorName, output: tensorName }).describe('average over the whole H x W'),
   z
-    .strictObject({ ...base, op: z.literal('concat'), inputs: z.array(tensorName).min(2), output: tensorName, axis: boundedInt('axis', AXIS).default(3) })
+    .strictObject({ ...base, op: z.literal('global_avg_pool'), input: tensorName, output: tensorName })
+    .describe('average over the whole H x W'),
+  z
+    .strictObject({
+      ...base,
+      op: z.literal('concat'),
+      inputs: z.array(tensorName).min(2),
+      output: tensorName,
+      axis: boundedInt('axis', AXIS).default(3),
+    })
     .describe('concatenation along an axis (channels by default)'),
-  z.strictObject({ ...base, op: z.literal('reshape'), input: tensorName, output: tensorName }).describe('reshape or flatten; the output tensor gives the shape'),
+  z
+    .strictObject({ ...base, op: z.literal('reshape'), input: tensorName, output: tensorName })
+    .describe('reshape or flatten; the output tensor gives the shape'),
   z
     .strictObject({ ...base, op: z.literal('pad'), input: tensorName, output: tensorName, padding: explicitPaddingSchema })
     .describe('spatial zero padding (the zero point is the pad value)'),
   z
-    .strictObject({ ...base, op: z.literal('softmax'), input: tensorName, output: tensorName, beta: boundedNumber('real factor on the input before exp (float32)', { min: FLOAT32_MIN_NORMAL, max: FLOAT32_MAX }).default(1) })
+    .strictObject({
+      ...base,
+      op: z.literal('softmax'),
+      input: tensorName,
+      output: tensorName,
+      beta: boundedNumber('real factor on the input before exp (float32)', { min: FLOAT32_MIN_NORMAL, max: FLOAT32_MAX }).default(1),
+    })
     .describe("softmax along the last axis (TFLite's int8 fixed-point algorithm; int8 in, int8 out with scale 1/256 and zero point -128)"),
   z
-    .strictObject({ ...base, op: z.literal('mean'), input: tensorName, output: tensorName, axes: z.array(boundedInt('axis', AXIS)).min(1).max(4).describe('axes reduced, increasing') })
-    .describe("mean over axes, rescaled to the output's quantization (TFLite's integer MEAN); the output keeps reduced axes as 1 or drops them"),
-  z.strictObject({ ...base, op: z.literal('quantize'), input: tensorName, output: tensorName }).describe("rescale every element to the output's quantization (TFLite's QUANTIZE between integer types)"),
+    .strictObject({
+      ...base,
+      op: z.literal('mean'),
+      input: tensorName,
+      output: tensorName,
+      axes: z.array(boundedInt('axis', AXIS)).min(1).max(4).describe('axes reduced, increasing'),
+    })
+    .describe(
+      "mean over axes, rescaled to the output's quantization (TFLite's integer MEAN); the output keeps reduced axes as 1 or drops them",
+    ),
   z
-    .strictObject({ ...base, op: z.literal('transpose'), input: tensorName, output: tensorName, perm: z.array(boundedInt('axis', AXIS)).min(1).max(4).describe('output axis i is input axis perm[i]') })
+    .strictObject({ ...base, op: z.literal('quantize'), input: tensorName, output: tensorName })
+    .describe("rescale every element to the output's quantization (TFLite's QUANTIZE between integer types)"),
+  z
+    .strictObject({
+      ...base,
+      op: z.literal('transpose'),
+      input: tensorName,
+      output: tensorName,
+      perm: z.array(boundedInt('axis', AXIS)).min(1).max(4).describe('output axis i is input axis perm[i]'),
+    })
     .describe('permute the axes (data movement)'),
 ]);
 

@@ -6,7 +6,16 @@ import { z } from 'zod';
 import { type Dataflow, DATAFLOW_SPECS, DATAFLOWS } from '../dataflow/index.js';
 import { REQUANT_MODES } from '../numeric/requant.js';
 import { ROUNDING_MODES } from '../numeric/rounding.js';
-import { BYTES_PER_CYCLE, CLOCK_MHZ, LATENCY_CYCLES, MACS_PER_PE_PER_CYCLE, OP_CYCLES, OUTPUTS_PER_CYCLE, PICOJOULES, SRAM_KIB } from './bounds.js';
+import {
+  BYTES_PER_CYCLE,
+  CLOCK_MHZ,
+  LATENCY_CYCLES,
+  MACS_PER_PE_PER_CYCLE,
+  OP_CYCLES,
+  OUTPUTS_PER_CYCLE,
+  PICOJOULES,
+  SRAM_KIB,
+} from './bounds.js';
 import { boundedInt, boundedNumber, elementType, source } from './common.js';
 
 export { type Dataflow, DATAFLOWS };
@@ -15,7 +24,10 @@ export const operandModeSchema = z
   .strictObject({
     weights: elementType,
     activations: elementType,
-    macsPerPePerCycle: boundedNumber('MACs one PE completes per cycle in this mode (e.g. 2 for int4 on an int8 PE, 0.25 for int16 on an int8 PE)', MACS_PER_PE_PER_CYCLE),
+    macsPerPePerCycle: boundedNumber(
+      'MACs one PE completes per cycle in this mode (e.g. 2 for int4 on an int8 PE, 0.25 for int16 on an int8 PE)',
+      MACS_PER_PE_PER_CYCLE,
+    ),
   })
   .describe('an operand mode the array supports: weight and activation types and the throughput it reaches');
 
@@ -39,11 +51,17 @@ export const accumulatorSchema = z
 export const requantSchema = z
   .strictObject({
     mode: z.enum(REQUANT_MODES).describe('requantization mode (docs/numerics.md)'),
-    unit: z.enum(['dedicated', 'vector']).default('dedicated').describe('where requantization runs: a dedicated unit at the array edge, or the vector unit'),
+    unit: z
+      .enum(['dedicated', 'vector'])
+      .default('dedicated')
+      .describe('where requantization runs: a dedicated unit at the array edge, or the vector unit'),
     rounding: z.enum(ROUNDING_MODES).optional().describe('rounding, only for the hvx and shift-only modes (library modes fix their own)'),
     shiftBias: z.int().min(-32).max(32).optional().describe('S-DFP exponent bias added to every shift-only shift'),
     stochasticSeed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('seed of stochastic rounding'),
-    outputsPerCycle: boundedInt('outputs the dedicated unit requantizes per cycle (default: one per array column)', OUTPUTS_PER_CYCLE).optional(),
+    outputsPerCycle: boundedInt(
+      'outputs the dedicated unit requantizes per cycle (default: one per array column)',
+      OUTPUTS_PER_CYCLE,
+    ).optional(),
   })
   .describe('the requantization unit');
 
@@ -54,7 +72,9 @@ export const vectorSchema = z
     vectorBytes: z.literal([64, 128]).describe('bytes per vector register (HVX: 64 or 128)'),
     issueSlots: z.int().min(1).max(8).describe('vector instructions issued per cycle'),
     opCycles: z
-      .strictObject(Object.fromEntries(VECTOR_OPS.map((op) => [op, boundedInt(`cycles per ${op} vector instruction`, OP_CYCLES).optional()])))
+      .strictObject(
+        Object.fromEntries(VECTOR_OPS.map((op) => [op, boundedInt(`cycles per ${op} vector instruction`, OP_CYCLES).optional()])),
+      )
       .default({})
       .describe('cycles of each vector op per vector; an op left out costs 1'),
   })
@@ -128,7 +148,9 @@ export const hardwareSchema = z
         interfaceBandwidth: z
           .enum(['CALC', 'USER'])
           .optional()
-          .describe("SCALE-Sim's InterfaceBandwidth, with model scalesim only: CALC (the default) estimates DRAM bandwidth, USER limits DRAM to memory.dram.bytesPerCycle words per cycle"),
+          .describe(
+            "SCALE-Sim's InterfaceBandwidth, with model scalesim only: CALC (the default) estimates DRAM bandwidth, USER limits DRAM to memory.dram.bytesPerCycle words per cycle",
+          ),
       })
       .default({ model: 'npusim' })
       .describe('which timing model to use'),

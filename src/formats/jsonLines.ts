@@ -69,7 +69,11 @@ export async function* readLineBatches(file: string, options: LineReadOptions): 
     let lineNumber = 1;
     let bytesRead = 0;
     const tooLong = (): InputError =>
-      new InputError(`line is longer than ${formatBytes(maxLineBytes)}, the most npusim reads for one line of ${options.what}`, file, `${lineNumber}`);
+      new InputError(
+        `line is longer than ${formatBytes(maxLineBytes)}, the most npusim reads for one line of ${options.what}`,
+        file,
+        `${lineNumber}`,
+      );
     const decode = (tail: Buffer): string => {
       const bytes = pending.length === 0 ? tail : Buffer.concat([...pending, tail]);
       pending = [];
@@ -195,7 +199,8 @@ export function parseJsonLine(text: string, file: string, line: number): unknown
     throw new InputError(`not valid JSON: ${first.reason}`, file, `${line}:${first.offset + 1}`);
   }
   const scan = scanKeysAndDepth(text);
-  if (scan.tooDeep) throw tooDeepError(text, file, line) ?? new InputError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`, file, `${line}`);
+  if (scan.tooDeep)
+    throw tooDeepError(text, file, line) ?? new InputError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`, file, `${line}`);
   // Only a line that writes more keys than its value holds has a duplicate; find it for the message.
   const duplicate = scan.keys > countKeys(value) ? findDuplicateKey(text) : undefined;
   if (duplicate !== undefined) {

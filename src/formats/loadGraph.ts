@@ -19,7 +19,6 @@ import { readJsonFile } from './readJson.js';
 import { byteLength, decodeElements } from './sidecar.js';
 import { validateWith } from './validate.js';
 
-
 class GraphChecker {
   private readonly sidecars = new Map<string, Uint8Array>();
 
@@ -65,7 +64,10 @@ class GraphChecker {
     if (bytes === undefined) {
       const needed = this.sidecarNeeds().get(absolute) ?? 0;
       if (!Number.isSafeInteger(needed) || needed > MAX_SIDECAR_BYTES) {
-        this.fail(`the tensors need ${needed} bytes of sidecar ${relative}; npusim reads sidecars of up to ${MAX_SIDECAR_BYTES} bytes`, path);
+        this.fail(
+          `the tensors need ${needed} bytes of sidecar ${relative}; npusim reads sidecars of up to ${MAX_SIDECAR_BYTES} bytes`,
+          path,
+        );
       }
       try {
         bytes = new Uint8Array(readUpTo(absolute, needed, `the sidecar of ${this.file}`).bytes);
@@ -103,7 +105,9 @@ class GraphChecker {
         [...path, 'scale'],
       );
     }
-    const zeroPoints = Array.isArray(perChannel.zeroPoint) ? perChannel.zeroPoint : perChannel.scale.map(() => perChannel.zeroPoint as number);
+    const zeroPoints = Array.isArray(perChannel.zeroPoint)
+      ? perChannel.zeroPoint
+      : perChannel.scale.map(() => perChannel.zeroPoint as number);
     if (zeroPoints.length !== channels) {
       this.fail(`expected ${channels} zero points (or one), got ${zeroPoints.length}`, [...path, 'zeroPoint']);
     }
@@ -117,7 +121,8 @@ class GraphChecker {
     const type = tensorType(spec.type);
     const count = elementCount(spec.shape);
     if (Array.isArray(spec.data)) {
-      if (spec.data.length !== count) this.fail(`expected ${count} values for shape ${formatShape(spec.shape)}, got ${spec.data.length}`, path);
+      if (spec.data.length !== count)
+        this.fail(`expected ${count} values for shape ${formatShape(spec.shape)}, got ${spec.data.length}`, path);
       const { min, max } = typeRange(type);
       spec.data.forEach((value, index) => {
         if (value < min || value > max) this.fail(`value ${value} is outside the ${spec.type} range ${min}..${max}`, [...path, index]);
@@ -168,7 +173,13 @@ class GraphChecker {
     this.checkSizes();
     const tensors = new Map<string, Tensor>();
     for (const [name, spec] of Object.entries(this.graph.tensors)) {
-      tensors.set(name, { name, shape: spec.shape, type: tensorType(spec.type), quant: this.quantization(spec, name), data: this.data(spec, name) });
+      tensors.set(name, {
+        name,
+        shape: spec.shape,
+        type: tensorType(spec.type),
+        quant: this.quantization(spec, name),
+        data: this.data(spec, name),
+      });
     }
     return tensors;
   }
@@ -198,16 +209,22 @@ function checkOps(checker: GraphChecker, graph: GraphFile, tensors: ReadonlyMap<
       const tensor = tensors.get(name);
       if (tensor === undefined) checker.fail(`tensor "${name}" is not defined in $.tensors${didYouMean(name, names)}`, [...path, ...field]);
       if (role !== 'output' && !available.has(name)) {
-        checker.fail(`tensor "${name}" is read before any op produces it (and it is neither a graph input nor constant)`, [...path, ...field]);
+        checker.fail(`tensor "${name}" is read before any op produces it (and it is neither a graph input nor constant)`, [
+          ...path,
+          ...field,
+        ]);
       }
-      if (role === 'constant' && tensor.data === undefined) checker.fail(`${name} holds the ${field.join('.')} of ${op.op} and needs data`, [...path, ...field]);
+      if (role === 'constant' && tensor.data === undefined)
+        checker.fail(`${name} holds the ${field.join('.')} of ${op.op} and needs data`, [...path, ...field]);
       return tensor;
     };
     const output = get(op.output, ['output'], 'output');
     if (available.has(op.output)) {
       const producer = producedBy.get(op.output);
       checker.fail(
-        producer === undefined ? `tensor "${op.output}" is a graph input or constant and cannot be an op's output` : `tensor "${op.output}" is already produced by $.ops[${producer}]`,
+        producer === undefined
+          ? `tensor "${op.output}" is a graph input or constant and cannot be an op's output`
+          : `tensor "${op.output}" is already produced by $.ops[${producer}]`,
         [...path, 'output'],
       );
     }
@@ -227,13 +244,20 @@ function checkOps(checker: GraphChecker, graph: GraphFile, tensors: ReadonlyMap<
  * the graph's, and the largest sum a layer can form, |bias| + K * max|w| * max|x - zp|. Returns the
  * MACs so far.
  */
-function checkExactArithmetic(checker: GraphChecker, op: GraphOp, path: OpPath, tensors: ReadonlyMap<string, Tensor>, macsBefore: number): number {
+function checkExactArithmetic(
+  checker: GraphChecker,
+  op: GraphOp,
+  path: OpPath,
+  tensors: ReadonlyMap<string, Tensor>,
+  macsBefore: number,
+): number {
   const macs = opMacs(op, tensors);
   if (macs > MAX_EXACT_INTEGER) {
     checker.fail(`${op.op} "${op.name}" has ${macs} MACs, past 2^53, where counts stop being exact integers`, path);
   }
   const total = macsBefore + macs;
-  if (total > MAX_EXACT_INTEGER) checker.fail(`the graph's MACs reach ${total} at ${op.op} "${op.name}", past 2^53, where counts stop being exact integers`, path);
+  if (total > MAX_EXACT_INTEGER)
+    checker.fail(`the graph's MACs reach ${total} at ${op.op} "${op.name}", past 2^53, where counts stop being exact integers`, path);
   if (op.op === 'conv2d' || op.op === 'depthwise_conv2d' || op.op === 'fully_connected') {
     const weights = tensors.get(op.weights);
     const input = tensors.get(op.input);
@@ -255,12 +279,16 @@ function checkExactArithmetic(checker: GraphChecker, op: GraphOp, path: OpPath, 
 type Getter = (name: string, field: readonly PropertyKey[], role: 'activation' | 'constant' | 'output') => Tensor;
 
 function requireRank(checker: GraphChecker, tensor: Tensor, rank: number, path: readonly PropertyKey[], what: string): void {
-  if (tensor.shape.length !== rank) checker.fail(`${what} "${tensor.name}" must have ${rank} dimensions, got ${formatShape(tensor.shape)}`, path);
+  if (tensor.shape.length !== rank)
+    checker.fail(`${what} "${tensor.name}" must have ${rank} dimensions, got ${formatShape(tensor.shape)}`, path);
 }
 
 function expectShape(checker: GraphChecker, output: Tensor, expected: readonly number[], path: readonly PropertyKey[], how: string): void {
   if (!sameShape(output.shape, expected)) {
-    checker.fail(`tensor "${output.name}" has shape ${formatShape(output.shape)}, but ${how} gives ${formatShape(expected)}`, [...path, 'output']);
+    checker.fail(`tensor "${output.name}" has shape ${formatShape(output.shape)}, but ${how} gives ${formatShape(expected)}`, [
+      ...path,
+      'output',
+    ]);
   }
 }
 
@@ -268,7 +296,8 @@ function checkBias(checker: GraphChecker, get: Getter, bias: string | undefined,
   if (bias === undefined) return;
   const tensor = get(bias, ['bias'], 'constant');
   if (tensor.type.name !== 's32') checker.fail(`bias "${bias}" must be s32, got ${tensor.type.name}`, [...path, 'bias']);
-  if (!sameShape(tensor.shape, [channels])) checker.fail(`bias "${bias}" must have shape [${channels}], got ${formatShape(tensor.shape)}`, [...path, 'bias']);
+  if (!sameShape(tensor.shape, [channels]))
+    checker.fail(`bias "${bias}" must have shape [${channels}], got ${formatShape(tensor.shape)}`, [...path, 'bias']);
 }
 
 function checkShapes(checker: GraphChecker, op: GraphOp, path: OpPath, get: Getter, output: Tensor): void {
@@ -287,18 +316,31 @@ function checkShapes(checker: GraphChecker, op: GraphOp, path: OpPath, get: Gett
           checker.fail(`groups ${op.groups} must divide the ${channels} input and ${outChannels} output channels`, [...path, 'groups']);
         }
         if (weightChannels !== channels / op.groups) {
-          checker.fail(`weights ${formatShape(weights.shape)} (OHWI) need ${channels / op.groups} input channels per group, got ${weightChannels}`, [...path, 'weights']);
+          checker.fail(
+            `weights ${formatShape(weights.shape)} (OHWI) need ${channels / op.groups} input channels per group, got ${weightChannels}`,
+            [...path, 'weights'],
+          );
         }
         produced = outChannels;
       } else {
         if (outChannels !== 1 || weightChannels !== channels * op.depthMultiplier) {
-          checker.fail(`depthwise weights must be [1,KH,KW,${channels * op.depthMultiplier}] for ${channels} channels x multiplier ${op.depthMultiplier}, got ${formatShape(weights.shape)}`, [...path, 'weights']);
+          checker.fail(
+            `depthwise weights must be [1,KH,KW,${channels * op.depthMultiplier}] for ${channels} channels x multiplier ${op.depthMultiplier}, got ${formatShape(weights.shape)}`,
+            [...path, 'weights'],
+          );
         }
         produced = weightChannels;
       }
       const window = windowedOutput(height, width, [kh, kw], op.stride, op.dilation, op.padding);
-      if (window.height < 1 || window.width < 1) checker.fail(`a ${kh}x${kw} window does not fit the ${height}x${width} input`, [...path, 'weights']);
-      expectShape(checker, output, [batch, window.height, window.width, produced], path, `${op.op} of ${formatShape(input.shape)} with ${formatShape(weights.shape)}, stride ${formatShape(op.stride)}, padding ${JSON.stringify(op.padding)}`);
+      if (window.height < 1 || window.width < 1)
+        checker.fail(`a ${kh}x${kw} window does not fit the ${height}x${width} input`, [...path, 'weights']);
+      expectShape(
+        checker,
+        output,
+        [batch, window.height, window.width, produced],
+        path,
+        `${op.op} of ${formatShape(input.shape)} with ${formatShape(weights.shape)}, stride ${formatShape(op.stride)}, padding ${JSON.stringify(op.padding)}`,
+      );
       checkBias(checker, get, op.bias, produced, path);
       return;
     }
@@ -309,7 +351,10 @@ function checkShapes(checker: GraphChecker, op: GraphOp, path: OpPath, get: Gett
       const [outFeatures = 1, depth = 1] = weights.shape;
       const batch = input.shape[0] ?? 1;
       if (elementCount(input.shape) !== batch * depth) {
-        checker.fail(`input ${formatShape(input.shape)} does not have ${depth} features per batch element for weights ${formatShape(weights.shape)}`, [...path, 'input']);
+        checker.fail(
+          `input ${formatShape(input.shape)} does not have ${depth} features per batch element for weights ${formatShape(weights.shape)}`,
+          [...path, 'input'],
+        );
       }
       expectShape(checker, output, [batch, outFeatures], path, `fully_connected with weights ${formatShape(weights.shape)}`);
       checkBias(checker, get, op.bias, outFeatures, path);
@@ -329,8 +374,15 @@ function checkShapes(checker: GraphChecker, op: GraphOp, path: OpPath, get: Gett
       requireRank(checker, input, 4, [...path, 'input'], 'input');
       const [batch = 1, height = 1, width = 1, channels = 1] = input.shape;
       const window = windowedOutput(height, width, op.filter, op.stride, op.op === 'max_pool' ? op.dilation : [1, 1], op.padding);
-      if (window.height < 1 || window.width < 1) checker.fail(`a ${op.filter.join('x')} window does not fit the ${height}x${width} input`, [...path, 'filter']);
-      expectShape(checker, output, [batch, window.height, window.width, channels], path, `${op.op} ${op.filter.join('x')} stride ${formatShape(op.stride)}`);
+      if (window.height < 1 || window.width < 1)
+        checker.fail(`a ${op.filter.join('x')} window does not fit the ${height}x${width} input`, [...path, 'filter']);
+      expectShape(
+        checker,
+        output,
+        [batch, window.height, window.width, channels],
+        path,
+        `${op.op} ${op.filter.join('x')} stride ${formatShape(op.stride)}`,
+      );
       return;
     }
     case 'global_avg_pool': {
@@ -346,8 +398,14 @@ function checkShapes(checker: GraphChecker, op: GraphOp, path: OpPath, get: Gett
       if (op.axis >= first.shape.length) checker.fail(`axis ${op.axis} does not exist in ${formatShape(first.shape)}`, [...path, 'axis']);
       const expected = [...first.shape];
       inputs.slice(1).forEach((tensor, offset) => {
-        const compatible = tensor.shape.length === first.shape.length && tensor.shape.every((d, axis) => axis === op.axis || d === first.shape[axis]);
-        if (!compatible) checker.fail(`input ${formatShape(tensor.shape)} does not match ${formatShape(first.shape)} outside axis ${op.axis}`, [...path, 'inputs', offset + 1]);
+        const compatible =
+          tensor.shape.length === first.shape.length && tensor.shape.every((d, axis) => axis === op.axis || d === first.shape[axis]);
+        if (!compatible)
+          checker.fail(`input ${formatShape(tensor.shape)} does not match ${formatShape(first.shape)} outside axis ${op.axis}`, [
+            ...path,
+            'inputs',
+            offset + 1,
+          ]);
         expected[op.axis] = (expected[op.axis] ?? 0) + (tensor.shape[op.axis] ?? 0);
       });
       expectShape(checker, output, expected, path, `concat along axis ${op.axis}`);
@@ -356,7 +414,10 @@ function checkShapes(checker: GraphChecker, op: GraphOp, path: OpPath, get: Gett
     case 'reshape': {
       const input = get(op.input, ['input'], 'activation');
       if (elementCount(input.shape) !== elementCount(output.shape)) {
-        checker.fail(`cannot reshape ${formatShape(input.shape)} (${elementCount(input.shape)} elements) to ${formatShape(output.shape)} (${elementCount(output.shape)})`, [...path, 'output']);
+        checker.fail(
+          `cannot reshape ${formatShape(input.shape)} (${elementCount(input.shape)} elements) to ${formatShape(output.shape)} (${elementCount(output.shape)})`,
+          [...path, 'output'],
+        );
       }
       return;
     }
@@ -374,27 +435,39 @@ function checkShapes(checker: GraphChecker, op: GraphOp, path: OpPath, get: Gett
       expectShape(checker, output, input.shape, path, op.op);
       if (op.op === 'softmax') {
         // TFLite's int8 softmax: its Prepare refuses any other types or output quantization.
-        if (input.type.name !== 's8' || input.quant?.kind !== 'affine') checker.fail(`softmax takes an s8 input with a scale (TFLite's int8 softmax), got ${input.type.name}`, [...path, 'input']);
+        if (input.type.name !== 's8' || input.quant?.kind !== 'affine')
+          checker.fail(`softmax takes an s8 input with a scale (TFLite's int8 softmax), got ${input.type.name}`, [...path, 'input']);
         const quant = output.quant;
         if (output.type.name !== 's8' || quant?.kind !== 'affine' || quant.scales[0] !== 1 / 256 || quant.zeroPoints[0] !== -128) {
-          checker.fail(`softmax writes s8 with scale 1/256 and zero point -128 (TFLite's int8 softmax), got ${output.type.name} ${JSON.stringify(output.quant)}`, [...path, 'output']);
+          checker.fail(
+            `softmax writes s8 with scale 1/256 and zero point -128 (TFLite's int8 softmax), got ${output.type.name} ${JSON.stringify(output.quant)}`,
+            [...path, 'output'],
+          );
         }
         // TFLite's PreprocessSoftmaxScaling takes a multiplier above one (QuantizeMultiplierGreaterThanOne).
         const inputScale = input.quant?.kind === 'affine' ? (input.quant.scales[0] ?? 0) : 0;
-        if (!(op.beta * inputScale * 2 ** 26 > 1)) checker.fail(`softmax: beta x input scale x 2^26 = ${op.beta * inputScale * 2 ** 26} must exceed 1 (TFLite's softmax input multiplier)`, [...path, 'beta']);
+        if (!(op.beta * inputScale * 2 ** 26 > 1))
+          checker.fail(
+            `softmax: beta x input scale x 2^26 = ${op.beta * inputScale * 2 ** 26} must exceed 1 (TFLite's softmax input multiplier)`,
+            [...path, 'beta'],
+          );
       }
       return;
     }
     case 'mean': {
       const input = get(op.input, ['input'], 'activation');
       op.axes.forEach((axis, index) => {
-        if (axis >= input.shape.length) checker.fail(`axis ${axis} does not exist in ${formatShape(input.shape)}`, [...path, 'axes', index]);
+        if (axis >= input.shape.length)
+          checker.fail(`axis ${axis} does not exist in ${formatShape(input.shape)}`, [...path, 'axes', index]);
         if (index > 0 && axis <= (op.axes[index - 1] ?? -1)) checker.fail('axes must increase', [...path, 'axes', index]);
       });
       const kept = input.shape.map((d, axis) => (op.axes.includes(axis) ? 1 : d));
       const dropped = input.shape.filter((_, axis) => !op.axes.includes(axis));
       if (!sameShape(output.shape, kept) && !sameShape(output.shape, dropped.length === 0 ? [1] : dropped)) {
-        checker.fail(`mean over axes [${op.axes.join(',')}] of ${formatShape(input.shape)} gives ${formatShape(kept)} (or ${formatShape(dropped)} without the reduced axes), not ${formatShape(output.shape)}`, [...path, 'output']);
+        checker.fail(
+          `mean over axes [${op.axes.join(',')}] of ${formatShape(input.shape)} gives ${formatShape(kept)} (or ${formatShape(dropped)} without the reduced axes), not ${formatShape(output.shape)}`,
+          [...path, 'output'],
+        );
       }
       return;
     }
@@ -402,9 +475,18 @@ function checkShapes(checker: GraphChecker, op: GraphOp, path: OpPath, get: Gett
       const input = get(op.input, ['input'], 'activation');
       const sorted = [...op.perm].sort((a, b) => a - b);
       if (op.perm.length !== input.shape.length || sorted.some((axis, index) => axis !== index)) {
-        checker.fail(`perm [${op.perm.join(',')}] is not a permutation of the ${input.shape.length} axes of ${formatShape(input.shape)}`, [...path, 'perm']);
+        checker.fail(`perm [${op.perm.join(',')}] is not a permutation of the ${input.shape.length} axes of ${formatShape(input.shape)}`, [
+          ...path,
+          'perm',
+        ]);
       }
-      expectShape(checker, output, op.perm.map((axis) => input.shape[axis] ?? 1), path, `transpose [${op.perm.join(',')}]`);
+      expectShape(
+        checker,
+        output,
+        op.perm.map((axis) => input.shape[axis] ?? 1),
+        path,
+        `transpose [${op.perm.join(',')}]`,
+      );
       return;
     }
   }
@@ -422,7 +504,15 @@ export function resolveGraph(graph: GraphFile, file: string, options: GraphLoadO
   const checker = new GraphChecker(file, graph, options);
   const tensors = checker.tensors();
   checkOps(checker, graph, tensors);
-  return { name: graph.name, file, sourceFiles: [file, ...checker.sidecarFiles()], inputs: graph.inputs, outputs: graph.outputs, tensors, ops: graph.ops };
+  return {
+    name: graph.name,
+    file,
+    sourceFiles: [file, ...checker.sidecarFiles()],
+    inputs: graph.inputs,
+    outputs: graph.outputs,
+    tensors,
+    ops: graph.ops,
+  };
 }
 
 export function loadGraphFile(file: string, options: GraphLoadOptions = {}): Graph {

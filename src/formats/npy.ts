@@ -80,23 +80,33 @@ export function decodeNpyHeader(bytes: Uint8Array, file: string, acceptFloat32 =
   if (bytes.length < preamble) fail(`the file ends inside the .npy ${major}.0 preamble (${bytes.length} bytes, a preamble is ${preamble})`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  if (headerLength > MAX_NPY_HEADER_BYTES) fail(`the header claims ${headerLength} bytes; npusim reads headers of up to ${MAX_NPY_HEADER_BYTES}`);
-  if (bytes.length < preamble + headerLength) fail(`the file ends inside its header (${preamble + headerLength} bytes declared, ${bytes.length} present)`);
+  if (headerLength > MAX_NPY_HEADER_BYTES)
+    fail(`the header claims ${headerLength} bytes; npusim reads headers of up to ${MAX_NPY_HEADER_BYTES}`);
+  if (bytes.length < preamble + headerLength)
+    fail(`the file ends inside its header (${preamble + headerLength} bytes declared, ${bytes.length} present)`);
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(preamble, preamble + headerLength));
   const dictionary = /^\{\s*(.*?)\s*,?\s*\}\s*$/s.exec(header)?.[1];
-  if (dictionary === undefined) return fail(`malformed .npy header ${JSON.stringify(header.trim().slice(0, 80))}: expected a dictionary {'descr': ..., 'fortran_order': ..., 'shape': (...)}`);
+  if (dictionary === undefined)
+    return fail(
+      `malformed .npy header ${JSON.stringify(header.trim().slice(0, 80))}: expected a dictionary {'descr': ..., 'fortran_order': ..., 'shape': (...)}`,
+    );
   const descr = /'descr':\s*'([^']+)'/.exec(dictionary)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(dictionary)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(dictionary)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) return fail("malformed .npy header: expected the keys 'descr', 'fortran_order' and 'shape'");
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    return fail("malformed .npy header: expected the keys 'descr', 'fortran_order' and 'shape'");
   const dtype = descr === '<i1' ? '|i1' : descr === '<u1' ? '|u1' : descr;
-  if (DTYPES[dtype] === undefined && !(acceptFloat32 && dtype === '<f4')) return fail(`dtype ${descr} is not an integer type npusim reads; expected int8 (|i1), uint8 (|u1), int16 (<i2), uint16 (<u2) or int32 (<i4), little-endian`);
+  if (DTYPES[dtype] === undefined && !(acceptFloat32 && dtype === '<f4'))
+    return fail(
+      `dtype ${descr} is not an integer type npusim reads; expected int8 (|i1), uint8 (|u1), int16 (<i2), uint16 (<u2) or int32 (<i4), little-endian`,
+    );
   if (fortran === 'True') fail('Fortran-order arrays are not supported; save with C order');
   const parts = shapeText.split(',').map((part) => part.trim());
   // "(3,)" has an empty last part; "()" is a scalar.
   if (parts[parts.length - 1] === '') parts.pop();
   const shape = parts.map((part) => {
-    if (!/^\d+$/.test(part) || !Number.isSafeInteger(Number(part))) fail(`shape (${shapeText}) has dimension "${part}"; expected non-negative whole numbers`);
+    if (!/^\d+$/.test(part) || !Number.isSafeInteger(Number(part)))
+      fail(`shape (${shapeText}) has dimension "${part}"; expected non-negative whole numbers`);
     return Number(part);
   });
   return { dtype, shape, dataOffset: preamble + headerLength };
@@ -108,7 +118,8 @@ export function decodeNpy(bytes: Uint8Array, file: string): { shape: number[]; d
   const info = DTYPES[header.dtype] as DtypeInfo;
   const count = header.shape.reduce((a, b) => a * b, 1);
   const needed = count * info.bytes;
-  if (!Number.isSafeInteger(needed)) throw new InputError(`shape (${header.shape.join(', ')}) declares more elements than any input npusim can hold`, file);
+  if (!Number.isSafeInteger(needed))
+    throw new InputError(`shape (${header.shape.join(', ')}) declares more elements than any input npusim can hold`, file);
   const present = bytes.length - header.dataOffset;
   if (present !== needed) {
     throw new InputError(
@@ -129,8 +140,10 @@ export function decodeNpyFloat32(bytes: Uint8Array, file: string): { shape: numb
   const count = header.shape.reduce((a, b) => a * b, 1);
   const width = 4;
   const present = bytes.length - header.dataOffset;
-  if (!Number.isSafeInteger(count * width)) throw new InputError(`shape (${header.shape.join(', ')}) declares more elements than any input npusim can hold`, file);
-  if (present !== count * width) throw new InputError(`shape (${header.shape.join(', ')}) needs ${count * width} data bytes, the file has ${present}`, file);
+  if (!Number.isSafeInteger(count * width))
+    throw new InputError(`shape (${header.shape.join(', ')}) declares more elements than any input npusim can hold`, file);
+  if (present !== count * width)
+    throw new InputError(`shape (${header.shape.join(', ')}) needs ${count * width} data bytes, the file has ${present}`, file);
   const values = new Float32Array(count);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let index = 0; index < count; index += 1) values[index] = view.getFloat32(header.dataOffset + index * 4, true);

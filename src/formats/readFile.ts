@@ -30,7 +30,6 @@ export function reasonFor(error: unknown, what: string): string {
   return `cannot be read (${code ?? (error as Error).message})`;
 }
 
-
 export interface BoundedRead {
   readonly bytes: Buffer;
   /** True when the file holds more than `maxBytes` (only the first `maxBytes` are in `bytes`). */
@@ -55,7 +54,14 @@ function openForReading(file: string, what: string): { descriptor: number; size:
   return { descriptor, size: stat.isFile() && stat.size > 0 ? stat.size : undefined };
 }
 
-function readDescriptor(descriptor: number, sizeHint: number | undefined, maxBytes: number, file: string, what: string, stopAtNul = false): BoundedRead {
+function readDescriptor(
+  descriptor: number,
+  sizeHint: number | undefined,
+  maxBytes: number,
+  file: string,
+  what: string,
+  stopAtNul = false,
+): BoundedRead {
   let buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, sizeHint ?? 64 * 1024));
   let length = 0;
   for (;;) {
@@ -124,7 +130,8 @@ export function readNulFreeTextFile(file: string, what: string, maxBytes: number
   const { descriptor, size } = openForReading(file, what);
   let read: BoundedRead;
   try {
-    if (size !== undefined && size > maxBytes) throw new InputError(`is larger than ${formatBytes(maxBytes)}, the most npusim reads for ${what}`, file);
+    if (size !== undefined && size > maxBytes)
+      throw new InputError(`is larger than ${formatBytes(maxBytes)}, the most npusim reads for ${what}`, file);
     read = readDescriptor(descriptor, size, maxBytes, file, what, true);
   } finally {
     closeSync(descriptor);

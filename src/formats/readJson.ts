@@ -55,7 +55,11 @@ export function parseJsonText(rawText: string, file: string): unknown {
   const tooDeep = findTooDeep(text);
   if (tooDeep !== undefined) {
     const where = lineAndColumn(text, tooDeep.offset);
-    throw new InputError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels; npusim files need far fewer`, file, `${where.line}:${where.column}`);
+    throw new InputError(
+      `JSON nested deeper than ${MAX_JSON_DEPTH} levels; npusim files need far fewer`,
+      file,
+      `${where.line}:${where.column}`,
+    );
   }
   let value: unknown;
   try {
@@ -82,7 +86,11 @@ export function parseJsonText(rawText: string, file: string): unknown {
 export function readJsonFile(file: string, what: string): unknown {
   const text = readNulFreeTextFile(file, what, READ_LIMITS.json, (before) => {
     const where = lineAndColumn(before, before.length);
-    return new InputError(`not valid JSON: a NUL byte, which JSON text never holds (a binary file or a device?); expected ${what}`, file, `${where.line}:${where.column}`);
+    return new InputError(
+      `not valid JSON: a NUL byte, which JSON text never holds (a binary file or a device?); expected ${what}`,
+      file,
+      `${where.line}:${where.column}`,
+    );
   });
   return parseJsonText(text, file);
 }

@@ -162,7 +162,8 @@ function expectation(issue: Issue, data: unknown, schema: z.ZodType): string {
           const field = shape[key];
           return field === undefined ? [] : (literalValues(field) ?? []);
         });
-        if (values.length > 0) return `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}, got ${found}${suggest(given, values)}`;
+        if (values.length > 0)
+          return `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}, got ${found}${suggest(given, values)}`;
       }
       return `${issue.message.replace(/^Invalid input/, 'not any of the accepted forms')}, got ${found}`;
     }
@@ -179,7 +180,10 @@ function article(kind: string): string {
 /** A did-you-mean for a string given where one of `values` was expected (the full string, not its shortened display). */
 function suggest(given: unknown, values: readonly unknown[]): string {
   if (typeof given !== 'string') return '';
-  const hint = closestName(given, values.filter((v): v is string => typeof v === 'string'));
+  const hint = closestName(
+    given,
+    values.filter((v): v is string => typeof v === 'string'),
+  );
   return hint === undefined ? '' : ` (did you mean "${hint}"?)`;
 }
 

@@ -11,6 +11,9 @@ export interface GoldenComparison extends DiffSection {
 
 export function compareGoldens(title: string, golden: GoldenFile, fresh: GoldenFile): GoldenComparison {
   const inputs = inputChanges(golden, fresh);
-  const moved = differences(asJson(golden.result), asJson(fresh.result), { matchNamedRecords: true, realRelativeTolerance: golden.compare.realRelativeTolerance });
+  const moved = differences(asJson(golden.result), asJson(fresh.result), {
+    matchNamedRecords: true,
+    realRelativeTolerance: golden.compare.realRelativeTolerance,
+  });
   return { title, inputs, moved, differs: moved.length > 0 || inputs.some((change) => change.blocking) };
 }

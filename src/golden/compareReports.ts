@@ -21,7 +21,11 @@ function formatOf(file: string): { format: unknown; data: unknown } {
   const data = readJsonFile(file, 'an npusim JSON report or golden trace');
   const format = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>).format : undefined;
   if (format !== REPORT_FORMAT && format !== GOLDEN_FORMAT) {
-    throw new InputError(`expected an npusim JSON report ("format": "${REPORT_FORMAT}", from \`npusim run --format json\`) or a golden trace; found format ${JSON.stringify(format) ?? 'nothing'}`, file, '$.format');
+    throw new InputError(
+      `expected an npusim JSON report ("format": "${REPORT_FORMAT}", from \`npusim run --format json\`) or a golden trace; found format ${JSON.stringify(format) ?? 'nothing'}`,
+      file,
+      '$.format',
+    );
   }
   return { format, data };
 }
@@ -47,7 +51,12 @@ function compareReportData(title: string, old: JsonObject, current: JsonObject):
 export function compareFiles(oldFile: string, newFile: string): GoldenComparison {
   const old = formatOf(oldFile);
   const current = formatOf(newFile);
-  if (old.format !== current.format) throw new InputError(`is a ${String(current.format)}, ${oldFile} a ${String(old.format)}; diff compares two of a kind`, newFile, '$.format');
+  if (old.format !== current.format)
+    throw new InputError(
+      `is a ${String(current.format)}, ${oldFile} a ${String(old.format)}; diff compares two of a kind`,
+      newFile,
+      '$.format',
+    );
   const title = `${oldFile} -> ${newFile}`;
   if (old.format === GOLDEN_FORMAT) return compareGoldens(title, readGoldenFile(oldFile), readGoldenFile(newFile));
   return compareReportData(title, readReport(oldFile, old.data), readReport(newFile, current.data));

@@ -65,7 +65,8 @@ function walk(old: Json | undefined, current: Json | undefined, path: DiffStep[]
       });
       return;
     }
-    for (let index = 0; index < Math.max(old.length, current.length); index += 1) walk(old[index], current[index], [...path, index], options, found);
+    for (let index = 0; index < Math.max(old.length, current.length); index += 1)
+      walk(old[index], current[index], [...path, index], options, found);
     return;
   }
   if (isObject(old) && isObject(current)) {

@@ -73,7 +73,8 @@ export interface GoldenLayer {
  * The report's totals (src/report/summary.ts) a golden keeps. Its energy parts and overflow totals
  * are read back as open records: a check compares them key by key and names any key that came or went.
  */
-export interface GoldenTotals extends Pick<Totals, 'macs' | 'cycles' | 'computeCycles' | 'memoryStallCycles' | 'vectorCycles' | 'energyPj'> {
+export interface GoldenTotals
+  extends Pick<Totals, 'macs' | 'cycles' | 'computeCycles' | 'memoryStallCycles' | 'vectorCycles' | 'energyPj'> {
   readonly energyByComponentPj: Readonly<Record<string, number>>;
   readonly overflow: Readonly<Record<string, number>>;
 }

@@ -42,8 +42,23 @@ function fileChanges(old: RecordedFile | undefined, current: RecordedFile | unde
   }
   if (old.sha256 === current.sha256) return [];
   const fields = differences(old.content, current.content, { matchNamedRecords: false, realRelativeTolerance: 0 });
-  if (fields.length === 0) return [{ source: old.file, field: 'sha256 (formatting only, same content)', old: shortHash(old.sha256), new: shortHash(current.sha256), blocking: false }];
-  return fields.map((change) => ({ source: old.file, field: formatJsonPath(change.path.map(stepKey)), old: jsonText(change.old), new: jsonText(change.new), blocking: true }));
+  if (fields.length === 0)
+    return [
+      {
+        source: old.file,
+        field: 'sha256 (formatting only, same content)',
+        old: shortHash(old.sha256),
+        new: shortHash(current.sha256),
+        blocking: false,
+      },
+    ];
+  return fields.map((change) => ({
+    source: old.file,
+    field: formatJsonPath(change.path.map(stepKey)),
+    old: jsonText(change.old),
+    new: jsonText(change.new),
+    blocking: true,
+  }));
 }
 
 export function inputChanges(golden: GoldenFile, fresh: GoldenFile): InputChange[] {
@@ -52,10 +67,17 @@ export function inputChanges(golden: GoldenFile, fresh: GoldenFile): InputChange
   const newGraph = fresh.run.graph;
   if (oldGraph.sha256 !== newGraph.sha256) {
     const source = 'zoo' in oldGraph ? `zoo:${oldGraph.zoo}` : oldGraph.file;
-    changes.push({ source, field: 'graph content sha256 (ops, tensors, constant data)', old: shortHash(oldGraph.sha256), new: shortHash(newGraph.sha256), blocking: true });
+    changes.push({
+      source,
+      field: 'graph content sha256 (ops, tensors, constant data)',
+      old: shortHash(oldGraph.sha256),
+      new: shortHash(newGraph.sha256),
+      blocking: true,
+    });
   }
   changes.push(...fileChanges(golden.run.hardware, fresh.run.hardware, 'hardware config'));
   changes.push(...fileChanges(golden.run.energyTable, fresh.run.energyTable, 'energy table'));
-  if (golden.npusimVersion !== fresh.npusimVersion) changes.push({ source: 'npusim', field: 'version', old: golden.npusimVersion, new: fresh.npusimVersion, blocking: false });
+  if (golden.npusimVersion !== fresh.npusimVersion)
+    changes.push({ source: 'npusim', field: 'version', old: golden.npusimVersion, new: fresh.npusimVersion, blocking: false });
   return changes;
 }

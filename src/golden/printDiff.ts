@@ -36,9 +36,16 @@ function percent(old: number, current: number): string {
 export function locate(path: readonly DiffStep[]): { record: string; field: string } {
   const named = path.findIndex((step) => typeof step === 'object');
   const rest = named >= 0 ? path.slice(named + 1) : path.slice(1);
-  const record = named >= 0 ? `layer ${(path[named] as { named: string }).named}` : typeof path[0] === 'string' && path.length > 1 ? path[0] : '(top level)';
+  const record =
+    named >= 0
+      ? `layer ${(path[named] as { named: string }).named}`
+      : typeof path[0] === 'string' && path.length > 1
+        ? path[0]
+        : '(top level)';
   const field = (named < 0 && path.length === 1 ? path : rest)
-    .map((step, index) => (typeof step === 'number' ? `[${step}]` : `${index === 0 ? '' : '.'}${typeof step === 'object' ? step.named : step}`))
+    .map((step, index) =>
+      typeof step === 'number' ? `[${step}]` : `${index === 0 ? '' : '.'}${typeof step === 'object' ? step.named : step}`,
+    )
     .join('');
   return { record, field: field === '' ? '(the whole record)' : field };
 }
@@ -55,7 +62,8 @@ export function formatSection(section: DiffSection, chalk: ChalkInstance, limit:
   let text = `${chalk.red.bold('DIFF')} ${chalk.bold(section.title)}: ${section.inputs.length} input change(s), ${section.moved.length} number(s) moved${layers > 0 ? ` in ${layers} layer(s)` : ''}\n`;
   if (section.inputs.length > 0) {
     text += `  ${chalk.yellow('inputs that changed')}\n`;
-    for (const change of section.inputs) text += `    ${chalk.bold(change.source)}  ${change.field}  ${chalk.red(change.old)} -> ${chalk.green(change.new)}\n`;
+    for (const change of section.inputs)
+      text += `    ${chalk.bold(change.source)}  ${change.field}  ${chalk.red(change.old)} -> ${chalk.green(change.new)}\n`;
   }
   if (section.moved.length > 0) {
     text += `  ${chalk.yellow('numbers that moved')}\n`;

@@ -61,11 +61,19 @@ export function readGoldenFile(file: string): GoldenFile {
   const data = readJsonFile(file, 'a golden trace (JSON)');
   const format = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>).format : undefined;
   if (format !== GOLDEN_FORMAT) {
-    throw new InputError(`not an npusim golden trace: expected "format": "${GOLDEN_FORMAT}", found ${JSON.stringify(format) ?? 'nothing'}`, file, '$.format');
+    throw new InputError(
+      `not an npusim golden trace: expected "format": "${GOLDEN_FORMAT}", found ${JSON.stringify(format) ?? 'nothing'}`,
+      file,
+      '$.format',
+    );
   }
   const version = (data as Record<string, unknown>).version;
   if (version !== GOLDEN_VERSION) {
-    throw new InputError(`golden format version ${JSON.stringify(version) ?? 'missing'}; this npusim reads version ${GOLDEN_VERSION}`, file, '$.version');
+    throw new InputError(
+      `golden format version ${JSON.stringify(version) ?? 'missing'}; this npusim reads version ${GOLDEN_VERSION}`,
+      file,
+      '$.version',
+    );
   }
   // The schema checked every field's type; the content copies are JSON by construction.
   return validateWith(goldenSchema, data, file) as GoldenFile;

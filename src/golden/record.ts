@@ -47,8 +47,13 @@ export type GraphLoader = (argument: string) => Graph;
 
 function recordFile(file: string, root: string, what: string): RecordedFile {
   const content = readJsonFile(file, what);
-  if (content === null || typeof content !== 'object' || Array.isArray(content)) throw new InputError(`expected ${what}, a JSON object`, file);
-  return { file: recordedPath(root, file), sha256: sha256OfBytes(readBoundedFile(file, READ_LIMITS.json, what)), content: content as JsonObject };
+  if (content === null || typeof content !== 'object' || Array.isArray(content))
+    throw new InputError(`expected ${what}, a JSON object`, file);
+  return {
+    file: recordedPath(root, file),
+    sha256: sha256OfBytes(readBoundedFile(file, READ_LIMITS.json, what)),
+    content: content as JsonObject,
+  };
 }
 
 function layerRecord(layer: LayerResult, values: Int32Array | undefined, accumulatorBits: number): GoldenLayer {
@@ -60,8 +65,15 @@ function layerRecord(layer: LayerResult, values: Int32Array | undefined, accumul
     unit: layer.unit,
     macs: layer.macs,
     cycles: {
-      total: cycles.total, compute: cycles.compute, streaming: cycles.streaming, fillDrain: cycles.fillDrain, stationaryLoad: cycles.stationaryLoad,
-      memoryStall: cycles.memoryStall, requant: cycles.requant, vector: cycles.vector, overlap: cycles.overlap,
+      total: cycles.total,
+      compute: cycles.compute,
+      streaming: cycles.streaming,
+      fillDrain: cycles.fillDrain,
+      stationaryLoad: cycles.stationaryLoad,
+      memoryStall: cycles.memoryStall,
+      requant: cycles.requant,
+      vector: cycles.vector,
+      overlap: cycles.overlap,
     },
     energyPj: energyRecord(layer.energy),
     overflow: overflowCounts(overflow),
@@ -72,7 +84,12 @@ function layerRecord(layer: LayerResult, values: Int32Array | undefined, accumul
       vectorSaturated: eventRecord(overflow.firstVectorSaturated),
     },
     headroomBits: { final: overflow.finalBits, partial: overflow.partialBits, accumulator: accumulatorBits },
-    output: { tensor: layer.outputTensor, shape: [...layer.outputShape], sha256: sha256OfValues(output), first: Array.from(output.subarray(0, SAMPLE_VALUES)) },
+    output: {
+      tensor: layer.outputTensor,
+      shape: [...layer.outputShape],
+      sha256: sha256OfValues(output),
+      first: Array.from(output.subarray(0, SAMPLE_VALUES)),
+    },
   };
 }
 
@@ -95,7 +112,12 @@ export function resultRecord(result: SimulationResult): GoldenResult {
 }
 
 /** Runs the spec and records it as the golden file `goldenFile` would hold it. */
-export function recordGolden(spec: GoldenSpec, goldenFile: string, loadGraph: GraphLoader, onProgress?: (done: number, total: number) => void): GoldenFile {
+export function recordGolden(
+  spec: GoldenSpec,
+  goldenFile: string,
+  loadGraph: GraphLoader,
+  onProgress?: (done: number, total: number) => void,
+): GoldenFile {
   const hardware = loadHardwareFile(spec.hardwareFile);
   const graph = loadGraph(spec.graph);
   const prepared = prepareRun(graph, hardware);

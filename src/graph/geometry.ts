@@ -55,7 +55,26 @@ export function convGeometry(op: ArrayOp, input: Tensor, weights: Tensor, output
     const batch = input.shape[0] ?? 1;
     const depth = weights.shape[1] ?? 1;
     const outputs = weights.shape[0] ?? 1;
-    return { batch, inHeight: 1, inWidth: 1, inChannels: depth, outHeight: 1, outWidth: 1, outChannels: outputs, kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padTop: 0, padLeft: 0, groupChannels: depth, groupOutputs: outputs, depthwise: false };
+    return {
+      batch,
+      inHeight: 1,
+      inWidth: 1,
+      inChannels: depth,
+      outHeight: 1,
+      outWidth: 1,
+      outChannels: outputs,
+      kernelHeight: 1,
+      kernelWidth: 1,
+      strideHeight: 1,
+      strideWidth: 1,
+      dilationHeight: 1,
+      dilationWidth: 1,
+      padTop: 0,
+      padLeft: 0,
+      groupChannels: depth,
+      groupOutputs: outputs,
+      depthwise: false,
+    };
   }
   const [batch = 1, inHeight = 1, inWidth = 1, inChannels = 1] = input.shape;
   const [, outHeight = 1, outWidth = 1, outChannels = 1] = output.shape;
@@ -63,9 +82,21 @@ export function convGeometry(op: ArrayOp, input: Tensor, weights: Tensor, output
   const window = windowedOutput(inHeight, inWidth, [kernelHeight, kernelWidth], op.stride, op.dilation, op.padding);
   const depthwise = op.op === 'depthwise_conv2d';
   return {
-    batch, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, kernelHeight, kernelWidth,
-    strideHeight: op.stride[0], strideWidth: op.stride[1], dilationHeight: op.dilation[0], dilationWidth: op.dilation[1],
-    padTop: window.padding.top, padLeft: window.padding.left,
+    batch,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    outChannels,
+    kernelHeight,
+    kernelWidth,
+    strideHeight: op.stride[0],
+    strideWidth: op.stride[1],
+    dilationHeight: op.dilation[0],
+    dilationWidth: op.dilation[1],
+    padTop: window.padding.top,
+    padLeft: window.padding.left,
     groupChannels: depthwise ? 1 : weightChannels,
     groupOutputs: depthwise ? op.depthMultiplier : outChannels / op.groups,
     depthwise,
@@ -76,13 +107,37 @@ export function poolGeometry(op: PoolOp, input: Tensor, output: Tensor): PoolGeo
   const [batch = 1, inHeight = 1, inWidth = 1, channels = 1] = input.shape;
   const [, outHeight = 1, outWidth = 1] = output.shape;
   if (op.op === 'global_avg_pool') {
-    return { batch, inHeight, inWidth, channels, outHeight, outWidth, filterHeight: inHeight, filterWidth: inWidth, strideHeight: 1, strideWidth: 1, padTop: 0, padLeft: 0 };
+    return {
+      batch,
+      inHeight,
+      inWidth,
+      channels,
+      outHeight,
+      outWidth,
+      filterHeight: inHeight,
+      filterWidth: inWidth,
+      strideHeight: 1,
+      strideWidth: 1,
+      padTop: 0,
+      padLeft: 0,
+    };
   }
   const dilation: readonly [number, number] = op.op === 'max_pool' ? op.dilation : [1, 1];
   const window = windowedOutput(inHeight, inWidth, op.filter, op.stride, dilation, op.padding);
   return {
-    batch, inHeight, inWidth, channels, outHeight, outWidth,
-    filterHeight: op.filter[0], filterWidth: op.filter[1], strideHeight: op.stride[0], strideWidth: op.stride[1],
-    padTop: window.padding.top, padLeft: window.padding.left, dilationHeight: dilation[0], dilationWidth: dilation[1],
+    batch,
+    inHeight,
+    inWidth,
+    channels,
+    outHeight,
+    outWidth,
+    filterHeight: op.filter[0],
+    filterWidth: op.filter[1],
+    strideHeight: op.stride[0],
+    strideWidth: op.stride[1],
+    padTop: window.padding.top,
+    padLeft: window.padding.left,
+    dilationHeight: dilation[0],
+    dilationWidth: dilation[1],
   };
 }

@@ -162,7 +162,22 @@ export type GraphOp =
   | TransposeOp;
 export type OpType = GraphOp['op'];
 
-export const OP_TYPES: readonly OpType[] = ['conv2d', 'depthwise_conv2d', 'fully_connected', 'add', 'max_pool', 'avg_pool', 'global_avg_pool', 'concat', 'reshape', 'pad', 'softmax', 'mean', 'quantize', 'transpose'];
+export const OP_TYPES: readonly OpType[] = [
+  'conv2d',
+  'depthwise_conv2d',
+  'fully_connected',
+  'add',
+  'max_pool',
+  'avg_pool',
+  'global_avg_pool',
+  'concat',
+  'reshape',
+  'pad',
+  'softmax',
+  'mean',
+  'quantize',
+  'transpose',
+];
 
 /** The ops the MAC array runs; the others run on the vector unit (reshape on neither). */
 export type ArrayOp = Conv2dOp | DepthwiseConv2dOp | FullyConnectedOp;

@@ -30,7 +30,11 @@ export function outputExtent(
     const before = Math.floor(total / 2);
     return { output, before, after: total - before };
   }
-  return { output: Math.floor((input + padding.before + padding.after - window) / stride) + 1, before: padding.before, after: padding.after };
+  return {
+    output: Math.floor((input + padding.before + padding.after - window) / stride) + 1,
+    before: padding.before,
+    after: padding.after,
+  };
 }
 
 /** The spatial output [OH, OW] and the explicit padding of a windowed op over an NHWC input. */
@@ -42,8 +46,20 @@ export function windowedOutput(
   dilation: readonly [number, number],
   padding: PaddingSpec,
 ): { height: number; width: number; padding: Padding } {
-  const vertical = outputExtent(inputHeight, kernel[0], stride[0], dilation[0], typeof padding === 'string' ? padding : { before: padding.top, after: padding.bottom });
-  const horizontal = outputExtent(inputWidth, kernel[1], stride[1], dilation[1], typeof padding === 'string' ? padding : { before: padding.left, after: padding.right });
+  const vertical = outputExtent(
+    inputHeight,
+    kernel[0],
+    stride[0],
+    dilation[0],
+    typeof padding === 'string' ? padding : { before: padding.top, after: padding.bottom },
+  );
+  const horizontal = outputExtent(
+    inputWidth,
+    kernel[1],
+    stride[1],
+    dilation[1],
+    typeof padding === 'string' ? padding : { before: padding.left, after: padding.right },
+  );
   return {
     height: vertical.output,
     width: horizontal.output,

@@ -44,7 +44,11 @@ export function checkGraphForRequant(graph: Graph, setting: RequantSetting, whos
     if (spec.outputTypes !== undefined && op.op !== 'reshape') {
       const output = graph.tensors.get(op.output);
       if (output !== undefined && !spec.outputTypes.accepts(output.type)) {
-        throw new InputError(`the ${setting.mode} requantization mode${whose} produces ${spec.outputTypes.describe}`, graph.file, `${formatJsonPath(['ops', index])}.output`);
+        throw new InputError(
+          `the ${setting.mode} requantization mode${whose} produces ${spec.outputTypes.describe}`,
+          graph.file,
+          `${formatJsonPath(['ops', index])}.output`,
+        );
       }
     }
   });
@@ -72,11 +76,21 @@ function checkVectorOp(graph: Graph, op: GraphOp, index: number, setting: Requan
   const output = graph.tensors.get(op.output);
   if (output === undefined) return;
   const pooling = op.op === 'avg_pool' || op.op === 'global_avg_pool';
-  if (op.op === 'reshape' || op.op === 'pad' || op.op === 'max_pool' || op.op === 'transpose' || (pooling && spec.averagePool.keepsQuantization)) {
+  if (
+    op.op === 'reshape' ||
+    op.op === 'pad' ||
+    op.op === 'max_pool' ||
+    op.op === 'transpose' ||
+    (pooling && spec.averagePool.keepsQuantization)
+  ) {
     const input = graph.tensors.get(op.input);
     if (input !== undefined && !sameQuantization(input, output)) {
       const why = pooling ? `the ${mode} mode averages in the input's quantization` : `${op.op} moves values without rescaling them`;
-      throw new InputError(`${op.op} "${op.name}": ${why}; give the output the input's type and quantization (${input.type.name}, ${JSON.stringify(input.quant)})`, graph.file, `${path}.output`);
+      throw new InputError(
+        `${op.op} "${op.name}": ${why}; give the output the input's type and quantization (${input.type.name}, ${JSON.stringify(input.quant)})`,
+        graph.file,
+        `${path}.output`,
+      );
     }
   }
   if (op.op === 'avg_pool' && spec.averagePool.windows === 'whole-image') {
@@ -95,7 +109,11 @@ function checkVectorOp(graph: Graph, op: GraphOp, index: number, setting: Requan
     for (const [slot, name] of op.inputs.entries()) {
       const input = graph.tensors.get(name);
       if (input !== undefined && input.type.bits > widest) {
-        throw new InputError(`add "${op.name}": the ${mode} mode's Add takes inputs of up to ${widest} bits (${widest === 8 ? "TFLite's and onnxruntime's 8-bit kernels" : "TFLite's int8 and int16 kernels"}), not ${input.type.name}; use shift-only for wider adds`, graph.file, `${path}.inputs[${slot}]`);
+        throw new InputError(
+          `add "${op.name}": the ${mode} mode's Add takes inputs of up to ${widest} bits (${widest === 8 ? "TFLite's and onnxruntime's 8-bit kernels" : "TFLite's int8 and int16 kernels"}), not ${input.type.name}; use shift-only for wider adds`,
+          graph.file,
+          `${path}.inputs[${slot}]`,
+        );
       }
     }
   }

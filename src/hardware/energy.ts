@@ -23,7 +23,12 @@ export interface EnergyTable {
 export interface EnergyTableInput {
   readonly name: string;
   readonly node?: string | undefined;
-  readonly entries: ReadonlyArray<{ readonly action: string; readonly pJ: number; readonly source: string; readonly scaling?: string | undefined }>;
+  readonly entries: ReadonlyArray<{
+    readonly action: string;
+    readonly pJ: number;
+    readonly source: string;
+    readonly scaling?: string | undefined;
+  }>;
 }
 
 /** Checks that a table prices every action exactly once and nothing else; `pathPrefix` locates it in `file`. */
@@ -33,13 +38,22 @@ export function resolveEnergyTable(table: EnergyTableInput, file: string, pathPr
     const where = `${pathPrefix}.entries[${index}].action`;
     if (!(ENERGY_ACTIONS as readonly string[]).includes(entry.action)) {
       const hint = closestName(entry.action, ENERGY_ACTIONS);
-      throw new InputError(`unknown action "${entry.action}"${hint === undefined ? '' : ` (did you mean "${hint}"?)`}; expected one of ${ENERGY_ACTIONS.join(', ')}`, file, where);
+      throw new InputError(
+        `unknown action "${entry.action}"${hint === undefined ? '' : ` (did you mean "${hint}"?)`}; expected one of ${ENERGY_ACTIONS.join(', ')}`,
+        file,
+        where,
+      );
     }
     const action = entry.action as EnergyAction;
     if (prices.has(action)) throw new InputError(`action "${action}" is priced twice`, file, where);
     prices.set(action, { pJ: entry.pJ, source: entry.source, ...(entry.scaling === undefined ? {} : { scaling: entry.scaling }) });
   });
   const missing = ENERGY_ACTIONS.filter((action) => !prices.has(action));
-  if (missing.length > 0) throw new InputError(`the table does not price ${missing.join(', ')}; every action needs a price and a source`, file, `${pathPrefix}.entries`);
+  if (missing.length > 0)
+    throw new InputError(
+      `the table does not price ${missing.join(', ')}; every action needs a price and a source`,
+      file,
+      `${pathPrefix}.entries`,
+    );
   return { name: table.name, ...(table.node === undefined ? {} : { node: table.node }), file, prices };
 }

@@ -10,14 +10,28 @@ import type { Graph, Tensor } from '../graph/model.js';
 import type { AddOp, ArrayOp, AvgPoolOp, ConcatOp, FusedActivation, GlobalAvgPoolOp, GraphOp } from '../graph/ops.js';
 import { fixedPointExponent, realScaleOf } from '../graph/quantization.js';
 import { formatJsonPath } from '../messages/jsonPath.js';
-import { formatReal, type RequantModeSpec, type RequantSetting, requantSpec, type ScaleStepRequest, type VectorOperand } from '../requant/index.js';
+import {
+  formatReal,
+  type RequantModeSpec,
+  type RequantSetting,
+  requantSpec,
+  type ScaleStepRequest,
+  type VectorOperand,
+} from '../requant/index.js';
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** A tensor as a vector op's operand, for a spec's domain check (no values needed). */
 export function operandOf(tensor: Tensor, data: Int32Array = new Int32Array(0)): VectorOperand {
   const zeroPoint = tensor.quant?.kind === 'affine' ? (tensor.quant.zeroPoints[0] ?? 0) : 0;
-  return { name: tensor.name, data, type: tensor.type, scale: realScaleOf(tensor), zeroPoint, exponent: tensor.quant?.kind === 'dfp' ? fixedPointExponent(tensor) : undefined };
+  return {
+    name: tensor.name,
+    data,
+    type: tensor.type,
+    scale: realScaleOf(tensor),
+    zeroPoint,
+    exponent: tensor.quant?.kind === 'dfp' ? fixedPointExponent(tensor) : undefined,
+  };
 }
 
 class NumericsChecker {
@@ -79,7 +93,8 @@ class NumericsChecker {
   /** The form of quantization a requantizing step needs under the mode: all scales, or (fixed point modes) all fractional bits or all scales. */
   private requireForms(what: string, tensors: readonly Tensor[]): 'affine' | 'dfp' {
     const missing = tensors.find((tensor) => tensor.quant === undefined);
-    if (missing !== undefined) this.fail(`${what} requantizes "${missing.name}", which has no quantization; give it "quant"`, ['tensors', missing.name]);
+    if (missing !== undefined)
+      this.fail(`${what} requantizes "${missing.name}", which has no quantization; give it "quant"`, ['tensors', missing.name]);
     const kinds = new Set(tensors.map((tensor) => tensor.quant?.kind));
     if (this.spec.takesFixedPoint) {
       if (kinds.size === 1) return kinds.has('dfp') ? 'dfp' : 'affine';
@@ -91,7 +106,10 @@ class NumericsChecker {
     }
     const fixedPoint = tensors.find((tensor) => tensor.quant?.kind === 'dfp');
     if (fixedPoint !== undefined) {
-      this.fail(`${what}: the ${this.setting.mode} mode needs scales ({scale, zeroPoint}); "${fixedPoint.name}" is in dynamic fixed point, which only shift-only takes`, ['tensors', fixedPoint.name, 'quant']);
+      this.fail(
+        `${what}: the ${this.setting.mode} mode needs scales ({scale, zeroPoint}); "${fixedPoint.name}" is in dynamic fixed point, which only shift-only takes`,
+        ['tensors', fixedPoint.name, 'quant'],
+      );
     }
     return 'affine';
   }
@@ -107,7 +125,14 @@ class NumericsChecker {
     const weightBits = weights === undefined ? 0 : bits(weights);
     const bias = this.setting.shiftBias;
     const how = `input ${bits(input)}${weights === undefined ? '' : ` + weights ${weightBits}`} - output ${bits(output)} fractional bits${bias === 0 ? '' : ` + shiftBias ${bias}`}`;
-    return { inputScale: 1, weightScale: 1, outputScale: 1, float32Product: false, fractionalBits: { input: bits(input), weights: weightBits, output: bits(output) }, how };
+    return {
+      inputScale: 1,
+      weightScale: 1,
+      outputScale: 1,
+      float32Product: false,
+      fractionalBits: { input: bits(input), weights: weightBits, output: bits(output) },
+      how,
+    };
   }
 
   private arrayLayer(op: ArrayOp): void {
@@ -166,7 +191,17 @@ class NumericsChecker {
       }
       const inputScale = realScaleOf(input);
       const outputScale = realScaleOf(output);
-      this.step(what, { inputScale, weightScale: 1, outputScale, float32Product: false, how: `input ${formatReal(inputScale)} / output ${formatReal(outputScale)}` }, this.scalePath(input));
+      this.step(
+        what,
+        {
+          inputScale,
+          weightScale: 1,
+          outputScale,
+          float32Product: false,
+          how: `input ${formatReal(inputScale)} / output ${formatReal(outputScale)}`,
+        },
+        this.scalePath(input),
+      );
     }
   }
 
@@ -185,11 +220,19 @@ class NumericsChecker {
     const output = this.tensor(op.output);
     if (input === undefined || output === undefined) return;
     const [, height = 1, width = 1] = input.shape;
-    const taps = op.op === 'global_avg_pool' ? height * width : this.spec.averagePool.windows === 'whole-image' ? height * width : Math.min(op.filter[0], height) * Math.min(op.filter[1], width);
+    const taps =
+      op.op === 'global_avg_pool'
+        ? height * width
+        : this.spec.averagePool.windows === 'whole-image'
+          ? height * width
+          : Math.min(op.filter[0], height) * Math.min(op.filter[1], width);
     const refusal = this.spec.averagePool.refusal(operandOf(input), operandOf(output), taps, this.setting);
     if (refusal === undefined) return;
     const blamed = refusal.tensor === undefined ? undefined : this.tensor(refusal.tensor);
-    this.fail(`${op.op} "${op.name}": ${refusal.message}`, blamed === undefined ? ['ops', index, ...(op.op === 'avg_pool' ? ['filter'] : [])] : this.scalePath(blamed));
+    this.fail(
+      `${op.op} "${op.name}": ${refusal.message}`,
+      blamed === undefined ? ['ops', index, ...(op.op === 'avg_pool' ? ['filter'] : [])] : this.scalePath(blamed),
+    );
   }
 
   /**

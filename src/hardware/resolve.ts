@@ -20,7 +20,11 @@ export interface HardwareInput {
     readonly rows: number;
     readonly columns: number;
     readonly dataflow: Dataflow;
-    readonly operandModes: ReadonlyArray<{ readonly weights: TensorTypeName; readonly activations: TensorTypeName; readonly macsPerPePerCycle: number }>;
+    readonly operandModes: ReadonlyArray<{
+      readonly weights: TensorTypeName;
+      readonly activations: TensorTypeName;
+      readonly macsPerPePerCycle: number;
+    }>;
     readonly zeroGating: boolean;
   };
   readonly accumulator: { readonly bits: number; readonly overflow: OverflowMode };
@@ -32,7 +36,11 @@ export interface HardwareInput {
     readonly stochasticSeed?: number | undefined;
     readonly outputsPerCycle?: number | undefined;
   };
-  readonly vector: { readonly vectorBytes: 64 | 128; readonly issueSlots: number; readonly opCycles: Readonly<Partial<Record<VectorOpName, number | undefined>>> };
+  readonly vector: {
+    readonly vectorBytes: 64 | 128;
+    readonly issueSlots: number;
+    readonly opCycles: Readonly<Partial<Record<VectorOpName, number | undefined>>>;
+  };
   readonly memory: {
     readonly sram: Sram;
     readonly dram: { readonly bytesPerCycle: number; readonly latencyCycles: number };
@@ -46,7 +54,11 @@ function checkRequant(config: HardwareInput, file: string): void {
   const spec = requantSpec(requant.mode);
   if (spec.fixedRounding === undefined) {
     if (requant.rounding === undefined) {
-      throw new InputError(`missing: the ${requant.mode} mode takes a rounding; expected one of floor, trunc, half-up, half-away, half-even, stochastic`, file, '$.requant.rounding');
+      throw new InputError(
+        `missing: the ${requant.mode} mode takes a rounding; expected one of floor, trunc, half-up, half-away, half-even, stochastic`,
+        file,
+        '$.requant.rounding',
+      );
     }
   } else if (requant.rounding !== undefined) {
     throw new InputError(
@@ -59,13 +71,25 @@ function checkRequant(config: HardwareInput, file: string): void {
     throw new InputError(`shiftBias (S-DFP) applies to the shift-only mode only, not ${requant.mode}`, file, '$.requant.shiftBias');
   }
   if (requant.stochasticSeed !== undefined && requant.rounding !== 'stochastic') {
-    throw new InputError('stochasticSeed is only used with "rounding": "stochastic"; remove it or choose stochastic rounding', file, '$.requant.stochasticSeed');
+    throw new InputError(
+      'stochasticSeed is only used with "rounding": "stochastic"; remove it or choose stochastic rounding',
+      file,
+      '$.requant.stochasticSeed',
+    );
   }
   if (requant.rounding === 'stochastic' && requant.stochasticSeed === undefined) {
-    throw new InputError('missing: stochastic rounding needs a stochasticSeed (a whole number), so that runs repeat', file, '$.requant.stochasticSeed');
+    throw new InputError(
+      'missing: stochastic rounding needs a stochasticSeed (a whole number), so that runs repeat',
+      file,
+      '$.requant.stochasticSeed',
+    );
   }
   if (requant.outputsPerCycle !== undefined && requant.unit === 'vector') {
-    throw new InputError('outputsPerCycle sets the dedicated unit\'s rate; with "unit": "vector" the vector unit\'s opCycles.requant does', file, '$.requant.outputsPerCycle');
+    throw new InputError(
+      'outputsPerCycle sets the dedicated unit\'s rate; with "unit": "vector" the vector unit\'s opCycles.requant does',
+      file,
+      '$.requant.outputsPerCycle',
+    );
   }
 }
 
@@ -74,7 +98,12 @@ function checkOperandModes(config: HardwareInput, file: string): void {
   config.array.operandModes.forEach((mode, index) => {
     const key = `${mode.weights}x${mode.activations}`;
     const earlier = seen.get(key);
-    if (earlier !== undefined) throw new InputError(`operand mode ${key} is listed twice (also at operandModes[${earlier}])`, file, `$.array.operandModes[${index}]`);
+    if (earlier !== undefined)
+      throw new InputError(
+        `operand mode ${key} is listed twice (also at operandModes[${earlier}])`,
+        file,
+        `$.array.operandModes[${index}]`,
+      );
     seen.set(key, index);
     const bits = (type: string) => Number(type.slice(1));
     if (!(MAC_ACTIONS as readonly string[]).includes(`mac.w${bits(mode.weights)}a${bits(mode.activations)}`)) {
@@ -94,20 +123,34 @@ function checkOperandModes(config: HardwareInput, file: string): void {
 function checkTiming(config: HardwareInput, file: string): void {
   const { timing } = config;
   if (timing.model !== 'scalesim') {
-    if (timing.interfaceBandwidth !== undefined) throw new InputError('interfaceBandwidth is a SCALE-Sim setting: it needs "model": "scalesim"', file, '$.timing.interfaceBandwidth');
+    if (timing.interfaceBandwidth !== undefined)
+      throw new InputError('interfaceBandwidth is a SCALE-Sim setting: it needs "model": "scalesim"', file, '$.timing.interfaceBandwidth');
     return;
   }
   const sram = config.memory.sram;
   if ('unified' in sram) {
-    throw new InputError('SCALE-Sim timing needs split SRAM (inputs, weights, outputs): SCALE-Sim models separate IFMAP, FILTER and OFMAP SRAMs', file, '$.memory.sram');
+    throw new InputError(
+      'SCALE-Sim timing needs split SRAM (inputs, weights, outputs): SCALE-Sim models separate IFMAP, FILTER and OFMAP SRAMs',
+      file,
+      '$.memory.sram',
+    );
   }
   for (const operand of ['inputs', 'weights', 'outputs'] as const) {
     const kib = sram[operand].kib;
-    if (!Number.isInteger(kib)) throw new InputError(`SCALE-Sim timing needs whole KiB for each SRAM (SCALE-Sim's *SramSzkB are integers), got ${kib}`, file, `$.memory.sram.${operand}.kib`);
+    if (!Number.isInteger(kib))
+      throw new InputError(
+        `SCALE-Sim timing needs whole KiB for each SRAM (SCALE-Sim's *SramSzkB are integers), got ${kib}`,
+        file,
+        `$.memory.sram.${operand}.kib`,
+      );
   }
   const dram = config.memory.dram.bytesPerCycle;
   if (timing.interfaceBandwidth === 'USER' && !Number.isInteger(dram)) {
-    throw new InputError(`SCALE-Sim's USER bandwidth is a whole number of words per cycle, got ${dram} bytes per cycle`, file, '$.memory.dram.bytesPerCycle');
+    throw new InputError(
+      `SCALE-Sim's USER bandwidth is a whole number of words per cycle, got ${dram} bytes per cycle`,
+      file,
+      '$.memory.dram.bytesPerCycle',
+    );
   }
 }
 
@@ -131,7 +174,11 @@ export function resolveHardware(config: HardwareInput, file: string, energy: Ene
       rows: config.array.rows,
       columns: config.array.columns,
       dataflow: config.array.dataflow,
-      operandModes: config.array.operandModes.map(({ weights, activations, macsPerPePerCycle }) => ({ weights, activations, macsPerPePerCycle })),
+      operandModes: config.array.operandModes.map(({ weights, activations, macsPerPePerCycle }) => ({
+        weights,
+        activations,
+        macsPerPePerCycle,
+      })),
       zeroGating: config.array.zeroGating,
     },
     accumulator: { bits: config.accumulator.bits, overflow: config.accumulator.overflow },

@@ -22,7 +22,6 @@ import { bitsForRange, emptyOverflow, type EventClock, type EventLocation, type 
 
 export type { ConvGeometry };
 
-
 export interface AccumulatorConfig {
   readonly bits: number;
   readonly overflow: OverflowMode;
@@ -65,7 +64,6 @@ export interface ConvLayerResult {
 /** Wider than any requantized value, so that requantize() itself never clamps. */
 const UNBOUNDED = 2 ** 53;
 
-
 export interface ConvolveOptions {
   /** Take the checked path for every channel (tests use it to prove both paths agree). */
   readonly forceChecked?: boolean;
@@ -83,7 +81,15 @@ interface Extremes {
  * Depthwise fast path: one input channel, k = tap. Counts its zero-operand MACs (padded taps included)
  * into `zeros` as it goes, since with nine terms a separate pass would cost as much as the sum.
  */
-function dotDepthwise(layout: DotLayout, oc: number, channel: number, start: number, foldSize: number | undefined, extremes: Extremes, zeros: { count: number }): number {
+function dotDepthwise(
+  layout: DotLayout,
+  oc: number,
+  channel: number,
+  start: number,
+  foldSize: number | undefined,
+  extremes: Extremes,
+  zeros: { count: number },
+): number {
   const { weights, shifted, tapOffsets, outChannels } = layout;
   let exact = start;
   let low = extremes.low;
@@ -168,7 +174,14 @@ interface DotLayout {
  * comparisons, since the extremes rarely move, which keeps it close to a plain dot product. (One
  * function on purpose: splitting the run into a helper measured 20% slower.)
  */
-function dotDense(layout: DotLayout, oc: number, firstChannel: number, start: number, foldSize: number | undefined, extremes: Extremes): number {
+function dotDense(
+  layout: DotLayout,
+  oc: number,
+  firstChannel: number,
+  start: number,
+  foldSize: number | undefined,
+  extremes: Extremes,
+): number {
   const { weights, shifted, tapOffsets, groupChannels, depth } = layout;
   const folded = foldSize !== undefined;
   let exact = start;
@@ -198,8 +211,22 @@ function dotDense(layout: DotLayout, oc: number, firstChannel: number, start: nu
           const s7 = s6 + (weights[w + 6] as number) * (shifted[x + 6] as number);
           partial = s7 + (weights[w + 7] as number) * (shifted[x + 7] as number);
           const moved =
-            +(s1 < low) | +(s1 > high) | +(s2 < low) | +(s2 > high) | +(s3 < low) | +(s3 > high) | +(s4 < low) | +(s4 > high) |
-            +(s5 < low) | +(s5 > high) | +(s6 < low) | +(s6 > high) | +(s7 < low) | +(s7 > high) | +(partial < low) | +(partial > high);
+            +(s1 < low) |
+            +(s1 > high) |
+            +(s2 < low) |
+            +(s2 > high) |
+            +(s3 < low) |
+            +(s3 > high) |
+            +(s4 < low) |
+            +(s4 > high) |
+            +(s5 < low) |
+            +(s5 > high) |
+            +(s6 < low) |
+            +(s6 > high) |
+            +(s7 < low) |
+            +(s7 > high) |
+            +(partial < low) |
+            +(partial > high);
           if (moved !== 0) {
             // Math.min and Math.max stay fast up to about five arguments.
             low = Math.min(low, s1, s2, s3, s4);

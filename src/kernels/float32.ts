@@ -11,7 +11,7 @@ function nextFloat32Toward(f: number, target: number): number {
   if (f === 0) return target > 0 ? 2 ** -149 : -(2 ** -149);
   view.setFloat32(0, f);
   const bits = view.getUint32(0);
-  const awayFromZero = (target > f) === (f > 0);
+  const awayFromZero = target > f === f > 0;
   view.setUint32(0, awayFromZero ? bits + 1 : bits - 1);
   return view.getFloat32(0);
 }
@@ -30,5 +30,5 @@ export function fusedMultiplyAddFloat32(a: number, b: number, c: number): number
   if (sum !== midpoint) return rounded;
   // The double sum is exactly a float32 midpoint: the exact sum lies on the side of the error.
   const above = error > 0;
-  return (other > rounded) === above ? other : rounded;
+  return other > rounded === above ? other : rounded;
 }

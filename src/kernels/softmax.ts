@@ -5,7 +5,16 @@
  * fixed-point exp, summed in Q12.19, and each exp is multiplied by the sum's fixed-point reciprocal
  * and shifted to the output (scale 1/256, zero point -128). Differences below diff_min give -128.
  */
-import { expOnNegativeValues, getReciprocal, mbqmGreaterThanOne, mbqmSingle, quantizeMultiplier, rdbpot, srdhm, type TfliteBuild } from '../numeric/index.js';
+import {
+  expOnNegativeValues,
+  getReciprocal,
+  mbqmGreaterThanOne,
+  mbqmSingle,
+  quantizeMultiplier,
+  rdbpot,
+  srdhm,
+  type TfliteBuild,
+} from '../numeric/index.js';
 
 const SCALED_DIFF_INTEGER_BITS = 5;
 const ACCUMULATION_INTEGER_BITS = 12;
@@ -34,7 +43,9 @@ export function softmaxParams(beta: number, inputScale: number, build: TfliteBui
 
 /** MultiplyByQuantizedMultiplierGreaterThanOne in the build's rounding. */
 function scaleDiff(diff: number, params: SoftmaxParams): number {
-  return params.build === 'double' ? mbqmGreaterThanOne(diff, params.inputMultiplier, params.inputLeftShift) : mbqmSingle(diff, params.inputMultiplier, params.inputLeftShift);
+  return params.build === 'double'
+    ? mbqmGreaterThanOne(diff, params.inputMultiplier, params.inputLeftShift)
+    : mbqmSingle(diff, params.inputMultiplier, params.inputLeftShift);
 }
 
 /** int8 softmax along the last axis of rows of `depth` values; output int8 in [-128, 127]. */

@@ -47,8 +47,20 @@ export interface ClipCounter {
   firstSaturated: number | undefined;
 }
 
-export function clipCounter(typeRange: ClampRange, activation: { readonly low: number; readonly high: number } = { low: -Infinity, high: Infinity }): ClipCounter {
-  return { typeMin: typeRange.min, typeMax: typeRange.max, activationLow: activation.low, activationHigh: activation.high, clipped: 0, firstClipped: undefined, saturated: 0, firstSaturated: undefined };
+export function clipCounter(
+  typeRange: ClampRange,
+  activation: { readonly low: number; readonly high: number } = { low: -Infinity, high: Infinity },
+): ClipCounter {
+  return {
+    typeMin: typeRange.min,
+    typeMax: typeRange.max,
+    activationLow: activation.low,
+    activationHigh: activation.high,
+    clipped: 0,
+    firstClipped: undefined,
+    saturated: 0,
+    firstSaturated: undefined,
+  };
 }
 
 /** Applies the activation, counts a result the type cannot hold, and clamps to the final range. */
@@ -94,7 +106,13 @@ export const TFLITE_ADD16_LEFT_SHIFT = 15;
  * TFLite's Prepare for Add (also npusim's hvx Add): multipliers of s_a/2max, s_b/2max and
  * 2max/(2^leftShift s_out); leftShift is 20 for int8 and 15 for int16.
  */
-export function addParams(scaleA: number, scaleB: number, outputScale: number, build: 'double' | 'single', leftShift: number = TFLITE_ADD_LEFT_SHIFT): AddParams {
+export function addParams(
+  scaleA: number,
+  scaleB: number,
+  outputScale: number,
+  build: 'double' | 'single',
+  leftShift: number = TFLITE_ADD_LEFT_SHIFT,
+): AddParams {
   const twiceMax = 2 * Math.max(scaleA, scaleB);
   return {
     leftShift,
@@ -159,9 +177,21 @@ export function addHvx(
   const result = new Int32Array(a.data.length);
   for (let index = 0; index < result.length; index += 1) {
     const input = (operand: AddOperand, step: ScaleStep, site: StochasticSite | undefined): number =>
-      roundShiftRight(srdhm(((operand.data[index] ?? 0) - operand.zeroPoint) * 2 ** params.leftShift, step.multiplier), -step.shift, rounding, site === undefined ? undefined : { site, counter: index });
+      roundShiftRight(
+        srdhm(((operand.data[index] ?? 0) - operand.zeroPoint) * 2 ** params.leftShift, step.multiplier),
+        -step.shift,
+        rounding,
+        site === undefined ? undefined : { site, counter: index },
+      );
     const sum = input(a, params.a, draws?.a) + input(b, params.b, draws?.b);
-    const out = requantHvx(sum, params.out.multiplier, params.out.shift, rounding, unbounded, draws === undefined ? undefined : { site: draws.out, counter: index });
+    const out = requantHvx(
+      sum,
+      params.out.multiplier,
+      params.out.shift,
+      rounding,
+      unbounded,
+      draws === undefined ? undefined : { site: draws.out, counter: index },
+    );
     result[index] = clampCounted(out.value, range, index, counter, out.clipped);
   }
   return result;
@@ -194,15 +224,24 @@ export function addShiftOnly(
   const shift = output.exponent - finer + shiftBias;
   const result = new Int32Array(a.data.length);
   for (let index = 0; index < result.length; index += 1) {
-    const sum = ((a.data[index] ?? 0) - a.zeroPoint) * 2 ** (a.exponent - finer) + ((b.data[index] ?? 0) - b.zeroPoint) * 2 ** (b.exponent - finer);
-    const scaled = shift >= 0 ? roundShiftRight(sum, shift, rounding, site === undefined ? undefined : { site, counter: index }) : sum * 2 ** -shift;
+    const sum =
+      ((a.data[index] ?? 0) - a.zeroPoint) * 2 ** (a.exponent - finer) + ((b.data[index] ?? 0) - b.zeroPoint) * 2 ** (b.exponent - finer);
+    const scaled =
+      shift >= 0 ? roundShiftRight(sum, shift, rounding, site === undefined ? undefined : { site, counter: index }) : sum * 2 ** -shift;
     result[index] = clampCounted(scaled + output.zeroPoint, range, index, counter);
   }
   return result;
 }
 
 /** onnxruntime's QLinearAdd on x64 with AVX2 and FMA: float32 FMAs on the raw values, rounded half to even. */
-export function addOrt(a: AddOperand, b: AddOperand, outputScale: number, outputZeroPoint: number, range: ClampRange, counter: ClipCounter): Int32Array {
+export function addOrt(
+  a: AddOperand,
+  b: AddOperand,
+  outputScale: number,
+  outputZeroPoint: number,
+  range: ClampRange,
+  counter: ClipCounter,
+): Int32Array {
   const ratioA = Math.fround(a.scale / outputScale);
   const ratioB = Math.fround(b.scale / outputScale);
   const fixedPart = Math.fround(outputZeroPoint - fusedMultiplyAddFloat32(ratioA, a.zeroPoint, Math.fround(ratioB * b.zeroPoint)));
@@ -215,13 +254,8 @@ export function addOrt(a: AddOperand, b: AddOperand, outputScale: number, output
   return result;
 }
 
-
 /** Visits the valid taps of every output window: reduce(values, count) gives the output. */
-function pool(
-  g: PoolGeometry,
-  input: Int32Array,
-  reduce: (taps: number[], outputIndex: number) => number,
-): Int32Array {
+function pool(g: PoolGeometry, input: Int32Array, reduce: (taps: number[], outputIndex: number) => number): Int32Array {
   const result = new Int32Array(g.batch * g.outHeight * g.outWidth * g.channels);
   const taps: number[] = [];
   for (let n = 0; n < g.batch; n += 1) {
@@ -277,7 +311,15 @@ export function avgPoolTflite(g: PoolGeometry, input: Int32Array, range: ClampRa
  * taps, divided by their number with the configured rounding, + zp. Centring first keeps the
  * sign-dependent modes (trunc, half-away) symmetric about the real zero; TFLite sums raw values.
  */
-export function avgPoolRounded(g: PoolGeometry, input: Int32Array, zeroPoint: number, rounding: RoundingMode, range: ClampRange, counter: ClipCounter, site?: StochasticSite): Int32Array {
+export function avgPoolRounded(
+  g: PoolGeometry,
+  input: Int32Array,
+  zeroPoint: number,
+  rounding: RoundingMode,
+  range: ClampRange,
+  counter: ClipCounter,
+  site?: StochasticSite,
+): Int32Array {
   return pool(g, input, (taps, index) => {
     const sum = taps.reduce((total, value) => total + value - zeroPoint, 0);
     const average = roundDivide(sum, taps.length, rounding, site === undefined ? undefined : { site, counter: index });

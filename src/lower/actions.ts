@@ -41,13 +41,25 @@ export interface ArrayActions {
  * accumulator's width; its traffic; and its requantization (the dedicated unit's outputs, or the
  * vector unit's bytes). Throws InputError when the energy tables have no MAC of its operand widths.
  */
-export function arrayActions(layer: MappedArrayLayer, macs: number, outputs: number, traffic: Traffic, vectorInstructions: number, hardware: Hardware, site: LayerSite): ArrayActions {
+export function arrayActions(
+  layer: MappedArrayLayer,
+  macs: number,
+  outputs: number,
+  traffic: Traffic,
+  vectorInstructions: number,
+  hardware: Hardware,
+  site: LayerSite,
+): ArrayActions {
   const { op, weights, input, mapping } = layer;
   let action: EnergyAction;
   try {
     action = macAction(weights.type.bits, input.type.bits);
   } catch {
-    throw new InputError(`${op.op} "${op.name}": the energy tables price MACs of 4, 8 and 16-bit operands; ${weights.type.name} x ${input.type.name} has no entry`, site.graphFile, site.path);
+    throw new InputError(
+      `${op.op} "${op.name}": the energy tables price MACs of 4, 8 and 16-bit operands; ${weights.type.name} x ${input.type.name} has no entry`,
+      site.graphFile,
+      site.path,
+    );
   }
   const merges = mapping.kFold !== undefined ? outputs * mapping.rowFolds : 0;
   const actions = countActions([

@@ -69,7 +69,17 @@ export function vectorLayerCycles(hardware: Hardware, op: VectorOpName | undefin
   // No array to hide behind: the stall was measured against the vector unit's own time, so the
   // two add (memoryCycles), and nothing overlaps.
   return {
-    cycles: { compute: 0, streaming: 0, fillDrain: 0, stationaryLoad: 0, memoryStall: memory.stall, requant: 0, vector: vector.cycles, overlap: 0, total: vector.cycles + memory.stall },
+    cycles: {
+      compute: 0,
+      streaming: 0,
+      fillDrain: 0,
+      stationaryLoad: 0,
+      memoryStall: memory.stall,
+      requant: 0,
+      vector: vector.cycles,
+      overlap: 0,
+      total: vector.cycles + memory.stall,
+    },
     vectorInstructions: vector.instructions,
   };
 }

@@ -18,9 +18,11 @@ interface Count {
 
 function layerCounts(layer: LayerSchedule): Count[] {
   const array = layer.unit === 'array';
-  const compute = 'the layer\'s MACs, array.rows, array.columns and the operand mode\'s macsPerPePerCycle';
+  const compute = "the layer's MACs, array.rows, array.columns and the operand mode's macsPerPePerCycle";
   const memory = 'the bytes it moves, memory.dram.bytesPerCycle, memory.dram.latencyCycles and the SRAM bytesPerCycle';
-  const vector = array ? 'its outputs and requant.outputsPerCycle, or vector.opCycles.requant and vector.issueSlots' : 'the bytes it reads, vector.vectorBytes, vector.opCycles and vector.issueSlots';
+  const vector = array
+    ? 'its outputs and requant.outputsPerCycle, or vector.opCycles.requant and vector.issueSlots'
+    : 'the bytes it reads, vector.vectorBytes, vector.opCycles and vector.issueSlots';
   const counts: Count[] = [
     { what: 'compute cycles', value: layer.cycles.compute, from: compute },
     { what: 'streaming cycles', value: layer.cycles.streaming, from: compute },
@@ -35,10 +37,18 @@ function layerCounts(layer: LayerSchedule): Count[] {
     { what: 'SRAM bytes written', value: layer.traffic.sramWriteBytes, from: 'its output size and its partial sums' },
     { what: 'DRAM transfers', value: layer.traffic.dramTransfers, from: 'its tiles (the SRAM sizes)' },
   ];
-  if (layer.unit === 'array') counts.push({ what: 'MACs', value: layer.macs, from: 'its shape' }, { what: 'tiles', value: layer.tiling.tiles, from: 'its folds and the SRAM sizes' });
+  if (layer.unit === 'array')
+    counts.push(
+      { what: 'MACs', value: layer.macs, from: 'its shape' },
+      { what: 'tiles', value: layer.tiling.tiles, from: 'its folds and the SRAM sizes' },
+    );
   else counts.push({ what: 'vector instructions', value: layer.vectorInstructions, from: 'the bytes it reads and vector.vectorBytes' });
   for (const [action, count] of Object.entries(layer.actions)) {
-    counts.push({ what: `${action} actions`, value: count ?? 0, from: action.startsWith('accumulator') ? 'its MACs times accumulator.bits' : 'its traffic and MACs' });
+    counts.push({
+      what: `${action} actions`,
+      value: count ?? 0,
+      from: action.startsWith('accumulator') ? 'its MACs times accumulator.bits' : 'its traffic and MACs',
+    });
   }
   return counts;
 }

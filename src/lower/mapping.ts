@@ -120,11 +120,20 @@ export interface MappedArrayLayer {
 }
 
 /** The map stage: an array op's GEMM on the machine's array. Throws InputError when the array has no operand mode for it. */
-export function mapArrayOp(op: ArrayOp, tensors: { readonly input: Tensor; readonly weights: Tensor; readonly output: Tensor }, hardware: Hardware, site: LayerSite): MappedArrayLayer {
+export function mapArrayOp(
+  op: ArrayOp,
+  tensors: { readonly input: Tensor; readonly weights: Tensor; readonly output: Tensor },
+  hardware: Hardware,
+  site: LayerSite,
+): MappedArrayLayer {
   const { input, weights, output } = tensors;
   const operandMode = operandModeFor(hardware, weights.type.name, input.type.name);
   if (operandMode === undefined) {
-    throw new InputError(`${op.op} "${op.name}" needs operand mode ${weights.type.name}x${input.type.name}, which ${hardware.name} (${hardware.file}) does not support`, site.graphFile, site.path);
+    throw new InputError(
+      `${op.op} "${op.name}" needs operand mode ${weights.type.name}x${input.type.name}, which ${hardware.name} (${hardware.file}) does not support`,
+      site.graphFile,
+      site.path,
+    );
   }
   const geometry = convGeometry(op, input, weights, output);
   const groups = op.op === 'conv2d' ? op.groups : op.op === 'depthwise_conv2d' ? geometry.inChannels : 1;

@@ -140,7 +140,11 @@ class Lowering {
     const { geometry, mapping, output } = mapped;
     const outputs = elementCount(output.shape);
     // Only the cycles depend on the timing model; mapping, tiles and traffic stay npusim's (energy).
-    const { cycles, vectorInstructions } = arrayLayerCycles(this.timing, { op, geometry, mapping, traffic, hardware, graphFile: site.graphFile, path: site.path }, outputs);
+    const { cycles, vectorInstructions } = arrayLayerCycles(
+      this.timing,
+      { op, geometry, mapping, traffic, hardware, graphFile: site.graphFile, path: site.path },
+      outputs,
+    );
     const macs = nominalMacs(mapped.gemm);
     const { macAction, actions } = arrayActions(mapped, macs, outputs, traffic, vectorInstructions, hardware, site);
     return {

@@ -86,11 +86,18 @@ export function planTiles(mapping: Mapping, demand: TileDemand, budget: SramBudg
 export function tileLayer(layer: MappedArrayLayer, hardware: Hardware, budget: SramBudget, site: LayerSite): TilePlan {
   const { op, mapping, input, weights, output } = layer;
   const { rows, columns } = hardware.array;
-  const bits = { weightBits: weights.type.bits, activationBits: input.type.bits, outputBits: output.type.bits, accumulatorBits: hardware.accumulator.bits };
+  const bits = {
+    weightBits: weights.type.bits,
+    activationBits: input.type.bits,
+    outputBits: output.type.bits,
+    accumulatorBits: hardware.accumulator.bits,
+  };
   const demand = tileDemand(mapping, rows, columns, bits);
   const tiling = planTiles(mapping, demand, budget, hardware.memory.doubleBuffering);
   if (tiling !== undefined) return tiling;
-  const holds = budget.unified ? `the unified SRAM holds ${budget.inputs}` : `the SRAMs hold ${budget.weights}, ${budget.inputs} and ${budget.outputs}`;
+  const holds = budget.unified
+    ? `the unified SRAM holds ${budget.inputs}`
+    : `the SRAMs hold ${budget.weights}, ${budget.inputs} and ${budget.outputs}`;
   throw new InputError(
     `${op.op} "${op.name}" cannot be tiled into the memory of ${hardware.file}: one step of one fold needs ${Math.ceil(demand.fixed.weights + demand.perStep.weights)} bytes of weights, ${Math.ceil(demand.fixed.inputs + demand.perStep.inputs)} of inputs and ${Math.ceil(demand.fixed.outputs + demand.perStep.outputs)} of outputs${hardware.memory.doubleBuffering ? ', twice over with double buffering' : ''}; ${holds}`,
     site.graphFile,

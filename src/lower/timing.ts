@@ -51,7 +51,10 @@ export function memoryCycles(traffic: Traffic, busyCycles: number, hardware: Har
   // its traffic is pooled rather than split by operand, so it counts as three of its slowest port
   // (docs/cycle-model.md, section 3.3, "the port rule").
   const sramMemory = hardware.memory.sram;
-  const sramPorts = 'unified' in sramMemory ? sramMemory.unified.bytesPerCycle : Math.min(sramMemory.inputs.bytesPerCycle, sramMemory.weights.bytesPerCycle, sramMemory.outputs.bytesPerCycle) * 3;
+  const sramPorts =
+    'unified' in sramMemory
+      ? sramMemory.unified.bytesPerCycle
+      : Math.min(sramMemory.inputs.bytesPerCycle, sramMemory.weights.bytesPerCycle, sramMemory.outputs.bytesPerCycle) * 3;
   const sram = Math.ceil((traffic.sramReadBytes + traffic.sramWriteBytes) / sramPorts);
   const memory = Math.max(dram, sram);
   // Double buffering overlaps transfers with compute; without it they serialise.

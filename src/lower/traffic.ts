@@ -29,7 +29,13 @@ export interface LayerTraffic {
   readonly outputResident: boolean;
 }
 
-export function arrayTraffic(layer: MappedArrayLayer, tiling: TilePlan, hardware: Hardware, budget: SramBudget, residency: Residency): LayerTraffic {
+export function arrayTraffic(
+  layer: MappedArrayLayer,
+  tiling: TilePlan,
+  hardware: Hardware,
+  budget: SramBudget,
+  residency: Residency,
+): LayerTraffic {
   const { mapping, geometry, input, weights, output } = layer;
   const outputs = elementCount(output.shape);
   const accumulatorBytes = Math.ceil(hardware.accumulator.bits / 8);

@@ -55,7 +55,7 @@ export function expOnNegativeValues(a: number, integerBits: number): number {
   for (const [exponent, multiplier] of BARREL) {
     if (integerBits > exponent) {
       const shiftAmount = fractionalBits + exponent;
-      if ((remainder & (2 ** shiftAmount | 0)) !== 0) result = srdhm(result, multiplier);
+      if ((remainder & ((2 ** shiftAmount) | 0)) !== 0) result = srdhm(result, multiplier);
     }
   }
   if (integerBits > 5) {
@@ -99,4 +99,3 @@ export function getReciprocal(x: number, integerBits: number): { raw: number; bi
   const shiftedSumMinusOne = (((x >>> 0) * 2 ** headroomPlusOne - 2 ** 31) % 2 ** 32) | 0;
   return { raw: oneOverOnePlusXForXIn01(shiftedSumMinusOne), bitsOverUnit };
 }
-

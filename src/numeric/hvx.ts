@@ -27,13 +27,7 @@ export interface NarrowingOptions {
  * One destination element of vasr narrowing: n = Rt & 15 for word sources, Rt & 7 for half
  * sources; (x + rounding constant) >> n, computed wide so it cannot overflow; then saturate or wrap.
  */
-export function vasrNarrow(
-  x: number,
-  rt: number,
-  from: HvxWideLane,
-  to: HvxNarrowLane,
-  options: NarrowingOptions,
-): number {
+export function vasrNarrow(x: number, rt: number, from: HvxWideLane, to: HvxNarrowLane, options: NarrowingOptions): number {
   const shift = rt & (from === 'w' || from === 'uw' ? 15 : 7);
   const rounded = x + (options.round && shift > 0 ? 2 ** (shift - 1) : 0);
   const shifted = Math.floor(rounded / 2 ** shift);

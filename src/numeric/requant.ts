@@ -99,9 +99,13 @@ export function scaleAccumulator(acc: number, params: ScaleOnlyParams, draw?: St
     case 'tflite-single':
       return params.wide === true ? mbqm64(acc, params.multiplier, params.shift) : mbqmSingle(acc, params.multiplier, params.shift);
     case 'cmsis-nn':
-      return params.wide === true ? requantizeS64(acc, reduceMultiplier(params.multiplier), params.shift) : cmsisRequantize(acc, params.multiplier, params.shift, 'double');
+      return params.wide === true
+        ? requantizeS64(acc, reduceMultiplier(params.multiplier), params.shift)
+        : cmsisRequantize(acc, params.multiplier, params.shift, 'double');
     case 'cmsis-nn-single':
-      return params.wide === true ? requantizeS64(acc, reduceMultiplier(params.multiplier), params.shift) : cmsisRequantize(acc, params.multiplier, params.shift, 'single');
+      return params.wide === true
+        ? requantizeS64(acc, reduceMultiplier(params.multiplier), params.shift)
+        : cmsisRequantize(acc, params.multiplier, params.shift, 'single');
     case 'ort-float':
       return roundFloat(Math.fround(Math.fround(acc) * params.scale), 'half-even');
     case 'shift-only': {
@@ -149,12 +153,7 @@ export function requantHvx(
 }
 
 /** One output element under any mode. */
-export function requantize(
-  acc: number,
-  params: RequantParams,
-  output: RequantOutput,
-  draw?: StochasticDraw,
-): RequantResult {
+export function requantize(acc: number, params: RequantParams, output: RequantOutput, draw?: StochasticDraw): RequantResult {
   if (params.mode === 'hvx') return requantHvx(acc, params.multiplier, params.shift, params.rounding, output, draw);
   return clampToOutput(scaleAccumulator(acc, params, draw) + output.zeroPoint, output);
 }

@@ -75,7 +75,9 @@ export function ortScaleOutsideDomain(scale: number, accumulatorBits: number): s
 }
 
 export function shiftOutsideDomain(shift: number): string | undefined {
-  return shift >= SHIFT_ONLY_SHIFTS.min && shift <= SHIFT_ONLY_SHIFTS.max ? undefined : `shifts of ${SHIFT_ONLY_SHIFTS.min}..${SHIFT_ONLY_SHIFTS.max}`;
+  return shift >= SHIFT_ONLY_SHIFTS.min && shift <= SHIFT_ONLY_SHIFTS.max
+    ? undefined
+    : `shifts of ${SHIFT_ONLY_SHIFTS.min}..${SHIFT_ONLY_SHIFTS.max}`;
 }
 
 /**
@@ -90,7 +92,8 @@ export function tfliteAddOutsideDomain(outputMultiplier: number, build: TfliteBu
 
 /** npusim's hvx Add requantizes its sum with the hvx pipeline: an output multiplier below 2^31. */
 export function hvxAddOutsideDomain(outputMultiplier: number): string | undefined {
-  if (Number.isFinite(outputMultiplier) && outputMultiplier > 0 && quantizeMultiplier(outputMultiplier, 'double').shift <= 31) return undefined;
+  if (Number.isFinite(outputMultiplier) && outputMultiplier > 0 && quantizeMultiplier(outputMultiplier, 'double').shift <= 31)
+    return undefined;
   return 'an output multiplier 2 max(s_a, s_b) / (2^20 s_out) below 2^31 (the hvx pipeline shifts by -31..31)';
 }
 

@@ -7,15 +7,7 @@
  *   z       = splitmix64 finalizer of z0
  * The words are kept as 32-bit halves so the hot path needs no BigInt.
  */
-import {
-  type Words64,
-  addMod64,
-  mulMod64,
-  shiftRightLogical64,
-  words64FromBigInt,
-  words64FromSafeInteger,
-  xor64,
-} from './int64.js';
+import { type Words64, addMod64, mulMod64, shiftRightLogical64, words64FromBigInt, words64FromSafeInteger, xor64 } from './int64.js';
 
 const GOLDEN_GAMMA = words64FromBigInt(0x9e3779b97f4a7c15n);
 const COUNTER_GAMMA = words64FromBigInt(0xd1b54a32d192ed03n);

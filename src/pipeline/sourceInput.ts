@@ -40,7 +40,11 @@ export function sourceNpyInput(file: string, graph: Graph, source: SourceInput):
   if (truncated) throw new InputError(`holds more bytes than a .npy of ${expected}`, file);
   const decoded = source.dtype === 'float32' ? decodeNpyFloat32(bytes, file) : decodeNpy(bytes, file);
   const sameShape = decoded.shape.length === source.shape.length && decoded.shape.every((size, axis) => size === source.shape[axis]);
-  if (!sameShape || decoded.dtype !== NPY_DTYPE[source.dtype]) throw new InputError(`holds shape (${decoded.shape.join(', ')}) of ${decoded.dtype}; expected ${expected} (the model's own layout)`, file);
+  if (!sameShape || decoded.dtype !== NPY_DTYPE[source.dtype])
+    throw new InputError(
+      `holds shape (${decoded.shape.join(', ')}) of ${decoded.dtype}; expected ${expected} (the model's own layout)`,
+      file,
+    );
   const { min, max } = typeRange(tensor.type);
   let integers: ArrayLike<number>;
   if (source.quantizeLinear !== undefined) {
@@ -52,7 +56,11 @@ export function sourceNpyInput(file: string, graph: Graph, source: SourceInput):
   } else {
     integers = decoded.values;
     const outside = Array.prototype.findIndex.call(integers, (value: number) => value < min || value > max);
-    if (outside >= 0) throw new InputError(`value ${integers[outside]} at index ${outside} is outside the input's ${tensor.type.name} range ${min}..${max}`, file);
+    if (outside >= 0)
+      throw new InputError(
+        `value ${integers[outside]} at index ${outside} is outside the input's ${tensor.type.name} range ${min}..${max}`,
+        file,
+      );
   }
   return new Map([[source.tensor, permute(integers, source, tensor.shape)]]);
 }

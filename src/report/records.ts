@@ -22,7 +22,13 @@ export function runHeader(result: SimulationResult): RunHeader {
 export type EnergyRecord = { readonly total: number } & Readonly<Record<EnergyComponent, number>>;
 
 export function energyRecord(energy: LayerEnergy): EnergyRecord {
-  return { total: energy.totalPj, ...(Object.fromEntries(ENERGY_COMPONENTS.map((component) => [component, energy.components[component]])) as Record<EnergyComponent, number>) };
+  return {
+    total: energy.totalPj,
+    ...(Object.fromEntries(ENERGY_COMPONENTS.map((component) => [component, energy.components[component]])) as Record<
+      EnergyComponent,
+      number
+    >),
+  };
 }
 
 /** An event's location; null, not a missing key, when there was none, so every record has the same keys. */

@@ -13,10 +13,12 @@ const count = z.int().min(0);
 
 /** The overflow counters as zod fields, in OVERFLOW_COUNTERS order (the golden reader builds its own from this too). */
 export function overflowCountsShape(descriptions: Partial<Record<OverflowCounter, string>> = {}): Record<OverflowCounter, typeof count> {
-  return Object.fromEntries(OVERFLOW_COUNTERS.map((counter) => {
-    const description = descriptions[counter];
-    return [counter, description === undefined ? count : count.describe(description)];
-  })) as Record<OverflowCounter, typeof count>;
+  return Object.fromEntries(
+    OVERFLOW_COUNTERS.map((counter) => {
+      const description = descriptions[counter];
+      return [counter, description === undefined ? count : count.describe(description)];
+    }),
+  ) as Record<OverflowCounter, typeof count>;
 }
 
 const location = z
@@ -25,9 +27,14 @@ const location = z
     k: z.int().describe('position in the accumulation order: -1 the bias, k a product, K + f the merge of fold f'),
   })
   .nullable()
-  .describe('the earliest event of its kind on the schedule\'s clock, or null when there was none');
+  .describe("the earliest event of its kind on the schedule's clock, or null when there was none");
 
-const energyByComponent = z.strictObject(Object.fromEntries(ENERGY_COMPONENTS.map((component) => [component, z.number().min(0)])) as Record<(typeof ENERGY_COMPONENTS)[number], z.ZodNumber>);
+const energyByComponent = z.strictObject(
+  Object.fromEntries(ENERGY_COMPONENTS.map((component) => [component, z.number().min(0)])) as Record<
+    (typeof ENERGY_COMPONENTS)[number],
+    z.ZodNumber
+  >,
+);
 
 const cycles = z
   .strictObject({
@@ -84,7 +91,10 @@ export const reportSchema = z
         macs: count,
         cycles,
         utilization: z.number().min(0),
-        mapping: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).nullable().describe('the array mapping (docs/cycle-model.md), null for vector-unit layers'),
+        mapping: z
+          .record(z.string(), z.union([z.string(), z.number(), z.null()]))
+          .nullable()
+          .describe('the array mapping (docs/cycle-model.md), null for vector-unit layers'),
         energyPj: z.strictObject({ total: z.number().min(0), ...energyByComponent.shape }),
         actions: z.partialRecord(z.enum(ENERGY_ACTIONS), count).describe('counted actions, priced by the energy table'),
         overflow: layerOverflow,

@@ -29,7 +29,25 @@ function arrayCells(layer: LayerSchedule): string[] {
 }
 
 export function scheduleTable(schedule: GraphSchedule, colour: ChalkInstance): string {
-  const header = ['layer', 'op', 'P x F x K', 'rows:cols:streamed', 'folds', 'K fold', 'tile steps x n', 'tile B w/in/out', 'map eff %', 'in/out on chip', 'DRAM rd', 'DRAM wr', 'compute', 'stall', 'requant', 'vector', 'cycles'];
+  const header = [
+    'layer',
+    'op',
+    'P x F x K',
+    'rows:cols:streamed',
+    'folds',
+    'K fold',
+    'tile steps x n',
+    'tile B w/in/out',
+    'map eff %',
+    'in/out on chip',
+    'DRAM rd',
+    'DRAM wr',
+    'compute',
+    'stall',
+    'requant',
+    'vector',
+    'cycles',
+  ];
   const rows = schedule.layers.map((layer) => [
     layer.name,
     layer.op,
@@ -44,7 +62,9 @@ export function scheduleTable(schedule: GraphSchedule, colour: ChalkInstance): s
     grouped(layer.cycles.total),
   ]);
   const total = schedule.layers.reduce((sum, layer) => sum + layer.cycles.total, 0);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').replace(/\u001b\[[0-9;]*m/g, '').length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').replace(/\u001b\[[0-9;]*m/g, '').length)),
+  );
   const line = (cells: string[]) =>
     cells
       .map((cell, column) => {

@@ -26,8 +26,13 @@ export interface Totals {
 
 export function totals(result: SimulationResult): Totals {
   const sum = (pick: (layer: LayerResult) => number): number => result.layers.reduce((total, layer) => total + pick(layer), 0);
-  const energyByComponentPj = Object.fromEntries(ENERGY_COMPONENTS.map((component) => [component, sum((layer) => layer.energy.components[component])])) as Record<EnergyComponent, number>;
-  const counts = Object.fromEntries(OVERFLOW_COUNTERS.map((counter) => [counter, sum((layer) => layer.overflow[counter])])) as Record<OverflowCounter, number>;
+  const energyByComponentPj = Object.fromEntries(
+    ENERGY_COMPONENTS.map((component) => [component, sum((layer) => layer.energy.components[component])]),
+  ) as Record<EnergyComponent, number>;
+  const counts = Object.fromEntries(OVERFLOW_COUNTERS.map((counter) => [counter, sum((layer) => layer.overflow[counter])])) as Record<
+    OverflowCounter,
+    number
+  >;
   const cycles = sum((layer) => layer.cycles.total);
   return {
     macs: sum((layer) => layer.macs),

@@ -62,7 +62,8 @@ export function tableReport(result: SimulationResult, colour: ChalkInstance): st
   const rows = reportRows(result);
   const grid = [headers(columns), ...rows.map((row) => cells(columns, row))];
   const widths = columns.map((_, column) => Math.max(...grid.map((line) => (line[column] ?? '').replace(ANSI, '').length)));
-  const line = (lineCells: string[]) => lineCells.map((cell, column) => pad(cell, widths[column] ?? 0, columns[column]?.align === 'left')).join('  ');
+  const line = (lineCells: string[]) =>
+    lineCells.map((cell, column) => pad(cell, widths[column] ?? 0, columns[column]?.align === 'left')).join('  ');
   const total = totals(result);
   const lines = [
     `${colour.bold(result.graph)} on ${colour.bold(result.hardware)} (${result.clockMHz} MHz), energy table ${result.energyTable}`,

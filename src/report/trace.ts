@@ -69,7 +69,15 @@ class TraceBuilder {
     return this.nanoseconds(cycle) / 1000;
   }
 
-  slice(track: Track, name: string, category: string, startCycle: number, cycles: number, args: Record<string, string | number> = {}, keepEmpty = false): void {
+  slice(
+    track: Track,
+    name: string,
+    category: string,
+    startCycle: number,
+    cycles: number,
+    args: Record<string, string | number> = {},
+    keepEmpty = false,
+  ): void {
     if (cycles <= 0 && !keepEmpty) return;
     this.events.push({
       name,
@@ -95,12 +103,27 @@ function splitCycles(cycles: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, index) => base + (index < extra ? 1 : 0));
 }
 
-function layerSlices(builder: TraceBuilder, layer: LayerResult, schedule: LayerSchedule, start: number, dram: { bytesPerCycle: number; latencyCycles: number }, requantTrack: Track, tileBudget: number): void {
+function layerSlices(
+  builder: TraceBuilder,
+  layer: LayerResult,
+  schedule: LayerSchedule,
+  start: number,
+  dram: { bytesPerCycle: number; latencyCycles: number },
+  requantTrack: Track,
+  tileBudget: number,
+): void {
   const { cycles } = layer;
   const arrayBusy = schedule.unit === 'array' ? cycles.compute + cycles.memoryStall : 0;
   const common = { layer: layer.name, op: layer.op };
   if (schedule.unit === 'array') {
-    builder.slice('MAC array', layer.name, 'compute', start, arrayBusy, { ...common, macs: layer.macs, compute: cycles.compute, memoryStall: cycles.memoryStall, folds: schedule.mapping.folds, tiles: schedule.tiling.tiles });
+    builder.slice('MAC array', layer.name, 'compute', start, arrayBusy, {
+      ...common,
+      macs: layer.macs,
+      compute: cycles.compute,
+      memoryStall: cycles.memoryStall,
+      folds: schedule.mapping.folds,
+      tiles: schedule.tiling.tiles,
+    });
     // Tiles share the compute time evenly; a budget too small for one slice a tile draws runs of tiles.
     const tiles = schedule.tiling.tiles;
     const runs = Math.max(1, Math.min(tiles, tileBudget, cycles.compute));
@@ -123,16 +146,31 @@ function layerSlices(builder: TraceBuilder, layer: LayerResult, schedule: LayerS
     builder.counter('SRAM occupancy', start, { bytes: schedule.traffic.sramReadBytes + schedule.traffic.sramWriteBytes });
   }
   const span = cycles.total;
-  const readCycles = schedule.traffic.dramReadBytes === 0 ? 0 : Math.min(span, Math.ceil(schedule.traffic.dramReadBytes / dram.bytesPerCycle) + dram.latencyCycles);
-  const writeCycles = schedule.traffic.dramWriteBytes === 0 ? 0 : Math.min(span, Math.ceil(schedule.traffic.dramWriteBytes / dram.bytesPerCycle));
+  const readCycles =
+    schedule.traffic.dramReadBytes === 0
+      ? 0
+      : Math.min(span, Math.ceil(schedule.traffic.dramReadBytes / dram.bytesPerCycle) + dram.latencyCycles);
+  const writeCycles =
+    schedule.traffic.dramWriteBytes === 0 ? 0 : Math.min(span, Math.ceil(schedule.traffic.dramWriteBytes / dram.bytesPerCycle));
   builder.slice('DRAM reads', layer.name, 'dram', start, readCycles, { ...common, bytes: schedule.traffic.dramReadBytes });
   const busyEnd = schedule.unit === 'array' ? start + arrayBusy : start + span;
-  builder.slice('DRAM writes', layer.name, 'dram', Math.max(start, busyEnd - writeCycles), Math.min(writeCycles, busyEnd - start), { ...common, bytes: schedule.traffic.dramWriteBytes });
+  builder.slice('DRAM writes', layer.name, 'dram', Math.max(start, busyEnd - writeCycles), Math.min(writeCycles, busyEnd - start), {
+    ...common,
+    bytes: schedule.traffic.dramWriteBytes,
+  });
   const vectorTrack: Track = schedule.unit === 'array' ? requantTrack : 'vector unit';
   // A layer that takes no time (a reshape) still appears, as an empty slice.
   // One of requant and vector is 0 in an array layer (requantization runs on one unit), and requant is 0 in a vector layer.
   const lastCycles = cycles.requant + cycles.vector;
-  builder.slice(vectorTrack, layer.name, schedule.unit === 'array' ? 'requant' : 'vector', start + span - lastCycles, lastCycles, common, schedule.unit !== 'array');
+  builder.slice(
+    vectorTrack,
+    layer.name,
+    schedule.unit === 'array' ? 'requant' : 'vector',
+    start + span - lastCycles,
+    lastCycles,
+    common,
+    schedule.unit !== 'array',
+  );
   const dramBytes = schedule.traffic.dramReadBytes + schedule.traffic.dramWriteBytes;
   builder.counter('DRAM bytes per cycle', start, { bytesPerCycle: span === 0 ? 0 : dramBytes / span });
 }
@@ -161,7 +199,13 @@ export function chromeTrace(result: SimulationResult, options: TraceOptions): Ch
   return {
     traceEvents: builder.events,
     displayTimeUnit: 'ns',
-    otherData: { graph: result.graph, hardware: result.hardware, clockMHz: result.clockMHz, totalCycles: cycle, timeUnit: 'microseconds = cycles / clockMHz' },
+    otherData: {
+      graph: result.graph,
+      hardware: result.hardware,
+      clockMHz: result.clockMHz,
+      totalCycles: cycle,
+      timeUnit: 'microseconds = cycles / clockMHz',
+    },
   };
 }
 

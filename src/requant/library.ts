@@ -5,7 +5,14 @@
  * 5 and 8); what differs is the rounding build and the step's arithmetic (numeric/requant.ts).
  */
 import { addTflite, avgPoolTflite, TFLITE_ADD16_LEFT_SHIFT, TFLITE_ADD_LEFT_SHIFT } from '../kernels/vector.js';
-import { layerMultiplier, multiplierOutsideDomain, quantizeMultiplier, type RequantMode, type TfliteBuild, tfliteAddOutsideDomain } from '../numeric/index.js';
+import {
+  layerMultiplier,
+  multiplierOutsideDomain,
+  quantizeMultiplier,
+  type RequantMode,
+  type TfliteBuild,
+  tfliteAddOutsideDomain,
+} from '../numeric/index.js';
 import type { RequantModeSpec } from './spec.js';
 import { addScales, formatReal } from './words.js';
 
@@ -33,20 +40,30 @@ function tfliteAdd(name: LibraryMode, build: TfliteBuild): RequantModeSpec['add'
       // TFLite's Add takes int8 and uint8, or int16 throughout.
       const wide = [a, b, output].filter((operand) => operand.type.bits > 8);
       if (wide.length > 0 && (wide.length < 3 || wide.some((operand) => operand.type.name !== 's16'))) {
-        return { message: `${name}'s Add (TFLite's) takes 8-bit inputs and outputs, or s16 throughout; got ${a.type.name} + ${b.type.name} -> ${output.type.name}; use shift-only for other wide adds`, tensor: output.name };
+        return {
+          message: `${name}'s Add (TFLite's) takes 8-bit inputs and outputs, or s16 throughout; got ${a.type.name} + ${b.type.name} -> ${output.type.name}; use shift-only for other wide adds`,
+          tensor: output.name,
+        };
       }
       const multiplier = (2 * Math.max(a.scale, b.scale)) / (2 ** addLeftShift(output.type.bits) * output.scale);
       const outside = tfliteAddOutsideDomain(multiplier, build);
-      return outside === undefined ? undefined : { message: `output multiplier ${formatReal(multiplier)} (${addScales(a, b, output)}) is outside what ${name} can represent (${outside})`, tensor: output.name };
+      return outside === undefined
+        ? undefined
+        : {
+            message: `output multiplier ${formatReal(multiplier)} (${addScales(a, b, output)}) is outside what ${name} can represent (${outside})`,
+            tensor: output.name,
+          };
     },
-    run: (a, b, output, context) => addTflite(a, b, output.scale, output.zeroPoint, context.range, build, context.counter, addLeftShift(output.type.bits)),
+    run: (a, b, output, context) =>
+      addTflite(a, b, output.scale, output.zeroPoint, context.range, build, context.counter, addLeftShift(output.type.bits)),
   };
 }
 
 const TFLITE_AVERAGE_POOL: RequantModeSpec['averagePool'] = {
   windows: 'any',
   keepsQuantization: true,
-  describe: "TFLite's: raw values summed over the valid taps, divided by their count rounding half away from zero; output quantization = input's",
+  describe:
+    "TFLite's: raw values summed over the valid taps, divided by their count rounding half away from zero; output quantization = input's",
   refusal: () => undefined,
   run: (geometry, input, _output, context) => avgPoolTflite(geometry, input.data, context.range, context.counter),
 };
@@ -66,10 +83,15 @@ function libraryMode(facts: LibraryModeFacts): RequantModeSpec {
       refusal: (request) => {
         const real = layerMultiplier(request.inputScale, request.weightScale, request.outputScale, request.float32Product);
         const outside = multiplierOutsideDomain(name, real);
-        return outside === undefined ? undefined : `effective scale ${formatReal(real)} (${request.how}) is outside what ${name} can represent (${outside})`;
+        return outside === undefined
+          ? undefined
+          : `effective scale ${formatReal(real)} (${request.how}) is outside what ${name} can represent (${outside})`;
       },
       params: (request) => {
-        const { multiplier, shift } = quantizeMultiplier(layerMultiplier(request.inputScale, request.weightScale, request.outputScale, request.float32Product), build);
+        const { multiplier, shift } = quantizeMultiplier(
+          layerMultiplier(request.inputScale, request.weightScale, request.outputScale, request.float32Product),
+          build,
+        );
         return { mode: name, multiplier, shift };
       },
     },

@@ -24,20 +24,26 @@ export const ORT_FLOAT: RequantModeSpec = {
     refusal: (request, setting) => {
       const scale = ortLayerScale(request.inputScale, request.weightScale, request.outputScale);
       const outside = ortScaleOutsideDomain(scale, setting.accumulatorBits);
-      return outside === undefined ? undefined : `float32 scale ${formatReal(scale)} (${request.how}) is outside what ort-float can represent (${outside})`;
+      return outside === undefined
+        ? undefined
+        : `float32 scale ${formatReal(scale)} (${request.how}) is outside what ort-float can represent (${outside})`;
     },
     params: (request) => ({ mode: 'ort-float', scale: ortLayerScale(request.inputScale, request.weightScale, request.outputScale) }),
   },
   add: {
     maxInputBits: 8,
-    describe: 'QLinearAdd (AVX2 + FMA): two float32 FMAs on the raw values with f32(s_a / s_out) and f32(s_b / s_out), rounded half to even',
+    describe:
+      'QLinearAdd (AVX2 + FMA): two float32 FMAs on the raw values with f32(s_a / s_out) and f32(s_b / s_out), rounded half to even',
     refusal: (a, b, output) => {
       const ratioA = Math.fround(a.scale / output.scale);
       const ratioB = Math.fround(b.scale / output.scale);
       const outside = ortAddOutsideDomain(ratioA, ratioB);
       return outside === undefined
         ? undefined
-        : { message: `scale ratios ${formatReal(ratioA)} and ${formatReal(ratioB)} (${addScales(a, b, output)}) are outside what ort-float can represent (${outside})`, tensor: output.name };
+        : {
+            message: `scale ratios ${formatReal(ratioA)} and ${formatReal(ratioB)} (${addScales(a, b, output)}) are outside what ort-float can represent (${outside})`,
+            tensor: output.name,
+          };
     },
     run: (a, b, output, context) => addOrt(a, b, output.scale, output.zeroPoint, context.range, context.counter),
   },
@@ -48,19 +54,46 @@ export const ORT_FLOAT: RequantModeSpec = {
       'the whole image without padding: QLinearGlobalAveragePool, sum (x - zp) requantized with f32(s_in / f32(s_out x f32(H W))); any other window: QLinearAveragePool, the float32 sum of f32(s_in (x - zp)) over the valid taps, / taps, then rne(f32(f32(avg / s_out) + zp))',
     refusal: (input, output, taps) => {
       if (!Number.isFinite(ortGlobalAveragePoolScale(input.scale, output.scale, taps))) {
-        return { message: `float32 scale s_in / (s_out x ${taps} taps) is not finite, outside what ort-float can represent`, tensor: output.name };
+        return {
+          message: `float32 scale s_in / (s_out x ${taps} taps) is not finite, outside what ort-float can represent`,
+          tensor: output.name,
+        };
       }
       // QLinearAveragePool converts the quotient to int32: it must stay within int32 for every average.
       const widest = Math.fround(Math.fround(input.scale * 2 ** input.type.bits) / output.scale);
-      return widest < 2 ** 30 ? undefined : { message: `averages up to ${formatReal(widest)} output steps (s_in ${formatReal(input.scale)} / s_out ${formatReal(output.scale)}) pass int32, outside what ort-float can represent`, tensor: output.name };
+      return widest < 2 ** 30
+        ? undefined
+        : {
+            message: `averages up to ${formatReal(widest)} output steps (s_in ${formatReal(input.scale)} / s_out ${formatReal(output.scale)}) pass int32, outside what ort-float can represent`,
+            tensor: output.name,
+          };
     },
     run: (geometry, input, output, context) =>
       isWholeImageWindow(geometry)
-        ? globalAvgPoolOrt(geometry, input.data, input.scale, input.zeroPoint, output.scale, output.zeroPoint, context.range, context.counter)
-        : avgPoolOrtWindowed(geometry, input.data, input.scale, input.zeroPoint, output.scale, output.zeroPoint, context.range, context.counter),
+        ? globalAvgPoolOrt(
+            geometry,
+            input.data,
+            input.scale,
+            input.zeroPoint,
+            output.scale,
+            output.zeroPoint,
+            context.range,
+            context.counter,
+          )
+        : avgPoolOrtWindowed(
+            geometry,
+            input.data,
+            input.scale,
+            input.zeroPoint,
+            output.scale,
+            output.zeroPoint,
+            context.range,
+            context.counter,
+          ),
   },
   concat: {
-    describe: "QLinearConcat: an input of the output's scale and zero point copied, any other dequantized, f32(s_in (x - zp)), then QuantizeLinear to the output",
+    describe:
+      "QLinearConcat: an input of the output's scale and zero point copied, any other dequantized, f32(s_in (x - zp)), then QuantizeLinear to the output",
     rescale: (input, output) => concatRescaleOrt(input, output),
   },
 };

@@ -49,7 +49,8 @@ export const SHIFT_ONLY: RequantModeSpec = {
   },
   add: {
     maxInputBits: undefined,
-    describe: 'both inputs aligned exactly to the finer exponent, summed exactly, one shift to the output with the configured rounding (+ shiftBias), + zp',
+    describe:
+      'both inputs aligned exactly to the finer exponent, summed exactly, one shift to the output with the configured rounding (+ shiftBias), + zp',
     refusal: (a, b, output, setting) => {
       const [ea, eb, eo] = [exponentOf(a), exponentOf(b), exponentOf(output)];
       const finer = Math.min(ea, eb);
@@ -76,7 +77,16 @@ export const SHIFT_ONLY: RequantModeSpec = {
       const { rounding, shiftBias } = context.setting;
       if (rounding === undefined) throw new Error('the shift-only mode needs a rounding; the hardware loader guarantees one');
       const fixed = (operand: VectorOperand) => ({ data: operand.data, zeroPoint: operand.zeroPoint, exponent: exponentOf(operand) });
-      return addShiftOnly(fixed(a), fixed(b), { zeroPoint: output.zeroPoint, exponent: exponentOf(output) }, shiftBias, context.range, rounding, context.counter, context.site('add'));
+      return addShiftOnly(
+        fixed(a),
+        fixed(b),
+        { zeroPoint: output.zeroPoint, exponent: exponentOf(output) },
+        shiftBias,
+        context.range,
+        rounding,
+        context.counter,
+        context.site('add'),
+      );
     },
   },
   averagePool: ROUNDED_AVERAGE_POOL,

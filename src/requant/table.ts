@@ -11,7 +11,14 @@ export function requantModeTable(): string {
     ['mode', 'formula (then `clamp(·, min, max)`)', 'rounding', 'shift', 'dynamic fixed point layers', 'reproduces'],
     REQUANT_MODES.map((mode) => {
       const spec = REQUANT_SPECS[mode];
-      return [`\`${mode}\``, spec.formula, spec.fixedRounding ?? 'configured', spec.shifts, spec.takesFixedPoint ? 'yes' : 'no', spec.summary];
+      return [
+        `\`${mode}\``,
+        spec.formula,
+        spec.fixedRounding ?? 'configured',
+        spec.shifts,
+        spec.takesFixedPoint ? 'yes' : 'no',
+        spec.summary,
+      ];
     }),
   );
 }

@@ -44,7 +44,19 @@ export interface ScaleSimConfig {
 /** The settings SCALE-Sim v2 reads, spelt as its example configs spell them, per section. */
 const KNOWN_SETTINGS = {
   general: ['run_name'],
-  architecture_presets: ['ArrayHeight', 'ArrayWidth', 'IfmapSramSzkB', 'FilterSramSzkB', 'OfmapSramSzkB', 'IfmapOffset', 'FilterOffset', 'OfmapOffset', 'Dataflow', 'Bandwidth', 'MemoryBanks'],
+  architecture_presets: [
+    'ArrayHeight',
+    'ArrayWidth',
+    'IfmapSramSzkB',
+    'FilterSramSzkB',
+    'OfmapSramSzkB',
+    'IfmapOffset',
+    'FilterOffset',
+    'OfmapOffset',
+    'Dataflow',
+    'Bandwidth',
+    'MemoryBanks',
+  ],
   run_presets: ['InterfaceBandwidth'],
 } as const;
 
@@ -83,22 +95,40 @@ function parseIni(text: string, file: string): IniSections {
     const header = /^\[(.+)\]$/.exec(trimmed);
     if (header !== null) {
       const name = header[1] ?? '';
-      if (sections.has(name)) throw new InputError(`section [${shownText(name)}] appears twice (first on line ${sections.get(name)?.line})`, file, `${lineNumber}:${indent + 1}`);
+      if (sections.has(name))
+        throw new InputError(
+          `section [${shownText(name)}] appears twice (first on line ${sections.get(name)?.line})`,
+          file,
+          `${lineNumber}:${indent + 1}`,
+        );
       current = new Map();
       sections.set(name, { line: lineNumber, column: indent + 1, options: current });
       lastValue = undefined;
       return;
     }
-    if (current === undefined) throw new InputError('expected a section header such as [general] before the first setting', file, `${lineNumber}:${indent + 1}`);
+    if (current === undefined)
+      throw new InputError('expected a section header such as [general] before the first setting', file, `${lineNumber}:${indent + 1}`);
     const delimiter = line.search(/[=:]/);
-    if (delimiter < 0) throw new InputError(`expected "key = value" or "key: value", got "${shownText(trimmed)}"`, file, `${lineNumber}:${indent + 1}`);
+    if (delimiter < 0)
+      throw new InputError(`expected "key = value" or "key: value", got "${shownText(trimmed)}"`, file, `${lineNumber}:${indent + 1}`);
     const written = line.slice(0, delimiter).trim();
     const key = written.toLowerCase();
     if (key === '') throw new InputError('a setting has no name before its "=" or ":"', file, `${lineNumber}:${delimiter + 1}`);
     const rest = line.slice(delimiter + 1);
     const value = rest.trim();
-    if (current.has(key)) throw new InputError(`setting "${shownText(key)}" appears twice in this section (first on line ${current.get(key)?.line})`, file, `${lineNumber}:${indent + 1}`);
-    lastValue = { value, line: lineNumber, column: delimiter + 2 + (rest.length - rest.trimStart().length), key: written, keyColumn: indent + 1 };
+    if (current.has(key))
+      throw new InputError(
+        `setting "${shownText(key)}" appears twice in this section (first on line ${current.get(key)?.line})`,
+        file,
+        `${lineNumber}:${indent + 1}`,
+      );
+    lastValue = {
+      value,
+      line: lineNumber,
+      column: delimiter + 2 + (rest.length - rest.trimStart().length),
+      key: written,
+      keyColumn: indent + 1,
+    };
     current.set(key, lastValue);
   });
   return sections;
@@ -122,7 +152,8 @@ function checkMisspellings(sections: IniSections, file: string): void {
   for (const [section, { line, column, options }] of sections) {
     if (!isKnownSection(section)) {
       const meant = closestName(section, missingSections);
-      if (meant !== undefined) throw new InputError(`unknown section [${shownText(section)}] (did you mean [${meant}]?)`, file, `${line}:${column}`);
+      if (meant !== undefined)
+        throw new InputError(`unknown section [${shownText(section)}] (did you mean [${meant}]?)`, file, `${line}:${column}`);
       continue;
     }
     const missing = KNOWN_SETTINGS[section].filter((key) => !options.has(key.toLowerCase()));
@@ -130,7 +161,11 @@ function checkMisspellings(sections: IniSections, file: string): void {
       if (knownKeys(section).some((key) => key.toLowerCase() === value.key.toLowerCase())) continue;
       const meant = closestName(value.key, missing);
       if (meant !== undefined) {
-        throw new InputError(`unknown key "${shownText(value.key)}" in [${section}] (did you mean "${meant}"?)`, file, `${value.line}:${value.keyColumn}`);
+        throw new InputError(
+          `unknown key "${shownText(value.key)}" in [${section}] (did you mean "${meant}"?)`,
+          file,
+          `${value.line}:${value.keyColumn}`,
+        );
       }
     }
   }
@@ -170,7 +205,8 @@ class ConfigReader {
     if (!/^[+-]?\d+$/.test(text)) throw new InputError(`${key} must be ${expected}, got ${shown}`, this.file, this.where(value));
     const number = Number(text);
     if (number < minimum) throw new InputError(`${key} must be ${expected}, got ${shownText(text)}`, this.file, this.where(value));
-    if (number > maximum) throw new InputError(`${key} must be at most ${maximum} (${why}), got ${shownText(text)}`, this.file, this.where(value));
+    if (number > maximum)
+      throw new InputError(`${key} must be at most ${maximum} (${why}), got ${shownText(text)}`, this.file, this.where(value));
     return number;
   }
 
@@ -187,7 +223,11 @@ class ConfigReader {
     const value = this.required(section, key, choices.join(' or '));
     const match = choices.find((choice) => choice === value.value);
     if (match === undefined) {
-      throw new InputError(`${key} must be ${choices.join(' or ')}, got ${value.value === '' ? 'nothing' : `"${shownText(value.value)}"`}`, this.file, this.where(value));
+      throw new InputError(
+        `${key} must be ${choices.join(' or ')}, got ${value.value === '' ? 'nothing' : `"${shownText(value.value)}"`}`,
+        this.file,
+        this.where(value),
+      );
     }
     return match;
   }
@@ -247,7 +287,8 @@ export function parseScaleSimConfig(text: string, file: string): ScaleSimConfig 
   const dataflow = reader.oneOf(arch, 'Dataflow', ['os', 'ws', 'is'] as const);
   const memoryBanks = reader.optionalInteger(arch, 'MemoryBanks', 1, 1);
   // SCALE-Sim reads Bandwidth only in USER mode; in CALC mode it may hold anything, or be missing.
-  const bandwidthsWordsPerCycle = bandwidthMode === 'USER' ? reader.integerList(arch, 'Bandwidth') : reader.optionalIntegerList(arch, 'Bandwidth');
+  const bandwidthsWordsPerCycle =
+    bandwidthMode === 'USER' ? reader.integerList(arch, 'Bandwidth') : reader.optionalIntegerList(arch, 'Bandwidth');
   return {
     runName,
     arrayRows,

@@ -39,7 +39,11 @@ export const SCALE_SIM_DATAFLOWS: Readonly<Record<ScaleSimDataflow, ScaleSimData
     demandPattern: osDemandPattern,
     preloadsStationary: false,
     // Quirk kept: the OFMAP writes count an extra R + C per fold.
-    sramAccesses: ({ rowFolds, colFolds, arrayRows: R, arrayCols: C, p, k, f }) => [colFolds * p * k, rowFolds * k * f, p * f + rowFolds * colFolds * (R + C)],
+    sramAccesses: ({ rowFolds, colFolds, arrayRows: R, arrayCols: C, p, k, f }) => [
+      colFolds * p * k,
+      rowFolds * k * f,
+      p * f + rowFolds * colFolds * (R + C),
+    ],
     utilisationCycles: (rowsPerFold) => rowsPerFold,
   },
   ws: {

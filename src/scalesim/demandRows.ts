@@ -39,7 +39,16 @@ export interface DemandContext {
    * Writes the IFMAP addresses of entries (pixel0 + j*pixelStep, k0 + j*kStep) for j = lo..hi into out
    * from index n, skipping positions past the input edge; returns the new n.
    */
-  readonly fillIfmapRun: (out: Int32Array, n: number, lo: number, hi: number, pixel0: number, pixelStep: number, k0: number, kStep: number) => number;
+  readonly fillIfmapRun: (
+    out: Int32Array,
+    n: number,
+    lo: number,
+    hi: number,
+    pixel0: number,
+    pixelStep: number,
+    k0: number,
+    kStep: number,
+  ) => number;
   /** Array rows (columns) fold fr (fc) uses. */
   readonly rowsUsed: (fr: number) => number;
   readonly colsUsed: (fc: number) => number;
@@ -50,7 +59,16 @@ export function demandContext(geometry: LayerGeometry, mapping: FoldMapping): De
   const { pixelRow, pixelCol, pixelBase, windowRow, windowCol, windowOffset, height, width, overhangs } = geometry.ifmapTables;
 
   // Inlined arithmetic: this is the hottest loop of the model.
-  const fillIfmapRun = (out: Int32Array, n: number, lo: number, hi: number, pixel0: number, pixelStep: number, k0: number, kStep: number): number => {
+  const fillIfmapRun = (
+    out: Int32Array,
+    n: number,
+    lo: number,
+    hi: number,
+    pixel0: number,
+    pixelStep: number,
+    k0: number,
+    kStep: number,
+  ): number => {
     let p = pixel0 + lo * pixelStep;
     let k = k0 + lo * kStep;
     if (!overhangs) {
@@ -58,7 +76,8 @@ export function demandContext(geometry: LayerGeometry, mapping: FoldMapping): De
       return n;
     }
     for (let j = lo; j <= hi; j += 1, p += pixelStep, k += kStep) {
-      if ((pixelRow[p] as number) + (windowRow[k] as number) >= height || (pixelCol[p] as number) + (windowCol[k] as number) >= width) continue;
+      if ((pixelRow[p] as number) + (windowRow[k] as number) >= height || (pixelCol[p] as number) + (windowCol[k] as number) >= width)
+        continue;
       out[n++] = (pixelBase[p] as number) + (windowOffset[k] as number);
     }
     return n;

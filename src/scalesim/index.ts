@@ -64,7 +64,12 @@ function checkWorkingMemory(config: ScaleSimConfig, layer: ScaleSimLayer, topolo
  * Simulates parsed layers under a parsed config; `topologyFile` names the topology in messages.
  * Every layer is checked before the first runs; layers with the same sizes run once.
  */
-export function simulateTopology(config: ScaleSimConfig, layers: readonly ScaleSimLayer[], topologyFile: string, options: ScaleSimRunOptions = {}): ScaleSimRun {
+export function simulateTopology(
+  config: ScaleSimConfig,
+  layers: readonly ScaleSimLayer[],
+  topologyFile: string,
+  options: ScaleSimRunOptions = {},
+): ScaleSimRun {
   const rowsOf = new Map<string, number>();
   for (const layer of layers) {
     const key = sizeKey(layer);
@@ -99,7 +104,12 @@ export function simulateTopology(config: ScaleSimConfig, layers: readonly ScaleS
 }
 
 /** Runs every layer of a topology under a config, from file texts. */
-export function runScaleSim(config: ScaleSimSource, topology: ScaleSimSource, inputType: TopologyInputType = 'conv', options: ScaleSimRunOptions = {}): ScaleSimRun {
+export function runScaleSim(
+  config: ScaleSimSource,
+  topology: ScaleSimSource,
+  inputType: TopologyInputType = 'conv',
+  options: ScaleSimRunOptions = {},
+): ScaleSimRun {
   const parsedConfig = parseScaleSimConfig(config.text, config.file);
   const layers = parseTopology(topology.text, topology.file, inputType);
   return simulateTopology(parsedConfig, layers, topology.file, options);
@@ -116,7 +126,12 @@ export function readScaleSimTopologyFile(topologyPath: string, inputType: Topolo
 }
 
 /** Runs from file paths (read errors become InputErrors naming the file). */
-export function runScaleSimFiles(configPath: string, topologyPath: string, inputType: TopologyInputType = 'conv', options: ScaleSimRunOptions = {}): ScaleSimRun {
+export function runScaleSimFiles(
+  configPath: string,
+  topologyPath: string,
+  inputType: TopologyInputType = 'conv',
+  options: ScaleSimRunOptions = {},
+): ScaleSimRun {
   const config = readScaleSimConfigFile(configPath);
   return simulateTopology(config, readScaleSimTopologyFile(topologyPath, inputType), topologyPath, options);
 }

@@ -48,7 +48,10 @@ export interface IfmapTables {
 }
 
 /** A layer's sizes, without the address tables. */
-export type LayerSizes = Pick<LayerGeometry, 'ofmapHeight' | 'ofmapWidth' | 'ofmapPixels' | 'windowSize' | 'numFilters' | 'ifmapWords' | 'filterWords'>;
+export type LayerSizes = Pick<
+  LayerGeometry,
+  'ofmapHeight' | 'ofmapWidth' | 'ofmapPixels' | 'windowSize' | 'numFilters' | 'ifmapWords' | 'filterWords'
+>;
 
 export function layerSizes(layer: ScaleSimLayer): LayerSizes {
   const ofmapHeight = outputSize(layer.ifmapHeight, layer.filterHeight, layer.strideHeight);
@@ -117,7 +120,9 @@ export function layerGeometry(layer: ScaleSimLayer): LayerGeometry {
       windowOffset,
       height: inputHeight,
       width: inputWidth,
-      overhangs: (ofmapHeight - 1) * layer.strideHeight + layer.filterHeight > inputHeight || (ofmapWidth - 1) * layer.strideWidth + layer.filterWidth > inputWidth,
+      overhangs:
+        (ofmapHeight - 1) * layer.strideHeight + layer.filterHeight > inputHeight ||
+        (ofmapWidth - 1) * layer.strideWidth + layer.filterWidth > inputWidth,
     },
     filterAddress: (windowIndex, filter) => filter * windowSize + windowIndex,
   };
@@ -137,7 +142,12 @@ export interface FoldMapping {
   rowsPerFold: number;
 }
 
-export function foldMapping(geometry: Pick<LayerSizes, 'ofmapPixels' | 'windowSize' | 'numFilters'>, dataflow: ScaleSimDataflow, arrayRows: number, arrayCols: number): FoldMapping {
+export function foldMapping(
+  geometry: Pick<LayerSizes, 'ofmapPixels' | 'windowSize' | 'numFilters'>,
+  dataflow: ScaleSimDataflow,
+  arrayRows: number,
+  arrayCols: number,
+): FoldMapping {
   const extents: Record<GemmAxis, number> = { P: geometry.ofmapPixels, K: geometry.windowSize, F: geometry.numFilters };
   const { axes } = dataflowSpec(dataflow);
   const [spatialRows, spatialCols, temporal] = [extents[axes.rows], extents[axes.columns], extents[axes.temporal]];

@@ -46,7 +46,8 @@ export function layerWorkingBytes(config: ScaleSimConfig, layer: ScaleSimLayer):
   const sizes = layerSizes(layer);
   const buffers =
     config.bandwidthMode === 'USER'
-      ? UserModeReadBuffer.tableBytes(sizes.ofmapPixels * sizes.windowSize, sizes.ifmapWords) + UserModeReadBuffer.tableBytes(sizes.filterWords, sizes.filterWords)
+      ? UserModeReadBuffer.tableBytes(sizes.ofmapPixels * sizes.windowSize, sizes.ifmapWords) +
+        UserModeReadBuffer.tableBytes(sizes.filterWords, sizes.filterWords)
       : CalcModeReadBuffer.tableBytes(sizes.ifmapWords) + CalcModeReadBuffer.tableBytes(sizes.filterWords);
   return geometryTableBytes(sizes) + buffers + Int32Array.BYTES_PER_ELEMENT * Math.max(config.arrayRows, config.arrayCols);
 }
@@ -146,7 +147,9 @@ export function simulateLayer(config: ScaleSimConfig, layer: ScaleSimLayer, onRo
   const mappingEfficiency = averageOverFolds(mapping, (rowsUsed, colsUsed) => (rowsUsed * colsUsed) / macUnits);
   // R x C x a fold's cycles can pass 2^53 on a large array; the MACs of one fold cannot.
   const utilisationDenominator = exactProduct(macUnits, utilisationCycles);
-  const computeUtil = averageOverFolds(mapping, (rowsUsed, colsUsed) => divideIntegers(rowsUsed * colsUsed * mapping.temporal, utilisationDenominator));
+  const computeUtil = averageOverFolds(mapping, (rowsUsed, colsUsed) =>
+    divideIntegers(rowsUsed * colsUsed * mapping.temporal, utilisationDenominator),
+  );
   // SRAM access counts (cycle-model.md section 4), SCALE-Sim's quirks included.
   const [ifmapReads, filterReads, ofmapWrites] = dataflow.sramAccesses({ ...mapping, p, k, f });
   const dram = { ifmap: ifmapBuffer.dramActivity(), filter: filterBuffer.dramActivity(), ofmap: ofmapBuffer.dramActivity() };

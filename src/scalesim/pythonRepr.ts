@@ -38,13 +38,18 @@ export function pythonIntRepr(value: number): string {
  * both operands are exact doubles (below 2^53); beyond that the quotient is rounded here from BigInts.
  */
 export function divideIntegers(numerator: number | bigint, denominator: number | bigint): number {
-  if (typeof numerator === 'number' && typeof denominator === 'number' && Math.abs(numerator) <= 2 ** 53 && Math.abs(denominator) <= 2 ** 53) {
+  if (
+    typeof numerator === 'number' &&
+    typeof denominator === 'number' &&
+    Math.abs(numerator) <= 2 ** 53 &&
+    Math.abs(denominator) <= 2 ** 53
+  ) {
     return numerator / denominator;
   }
   let a = BigInt(numerator);
   let b = BigInt(denominator);
   if (b === 0n) throw new Error('internal: division by zero');
-  const negative = (a < 0n) !== (b < 0n);
+  const negative = a < 0n !== b < 0n;
   if (a < 0n) a = -a;
   if (b < 0n) b = -b;
   if (a === 0n) return 0;

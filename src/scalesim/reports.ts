@@ -72,16 +72,28 @@ function reportLines(header: string, results: readonly ScaleSimLayerResult[], va
 }
 
 export function computeReport(results: readonly ScaleSimLayerResult[]): string {
-  return reportLines(COMPUTE_HEADER, results, (r) => [int(r.totalCycles), int(r.stallCycles), float(r.overallUtilPercent), float(r.mappingEfficiencyPercent), float(r.computeUtilPercent)]);
+  return reportLines(COMPUTE_HEADER, results, (r) => [
+    int(r.totalCycles),
+    int(r.stallCycles),
+    float(r.overallUtilPercent),
+    float(r.mappingEfficiencyPercent),
+    float(r.computeUtilPercent),
+  ]);
 }
 
 export function bandwidthReport(results: readonly ScaleSimLayerResult[]): string {
-  return reportLines(BANDWIDTH_HEADER, results, ({ bandwidth: b }) => [b.ifmapSram, b.filterSram, b.ofmapSram, b.ifmapDram, b.filterDram, b.ofmapDram].map(float));
+  return reportLines(BANDWIDTH_HEADER, results, ({ bandwidth: b }) =>
+    [b.ifmapSram, b.filterSram, b.ofmapSram, b.ifmapDram, b.filterDram, b.ofmapDram].map(float),
+  );
 }
 
 export function detailedAccessReport(results: readonly ScaleSimLayerResult[]): string {
   return reportLines(DETAILED_ACCESS_HEADER, results, ({ sram, dram }) =>
-    [sram.ifmap, sram.filter, sram.ofmap, dram.ifmap, dram.filter, dram.ofmap].flatMap((activity) => [float(activity.startCycle), float(activity.stopCycle), int(activity.words)]),
+    [sram.ifmap, sram.filter, sram.ofmap, dram.ifmap, dram.filter, dram.ofmap].flatMap((activity) => [
+      float(activity.startCycle),
+      float(activity.stopCycle),
+      int(activity.words),
+    ]),
   );
 }
 

@@ -74,10 +74,27 @@ export function scaleSimEquivalent(op: ArrayOp, geometry: ConvGeometry, graphFil
   const base = { name: op.name, line: 0 };
   if (op.op === 'fully_connected') {
     const k = geometry.inChannels;
-    return { layer: { ...base, ifmapHeight: geometry.batch, ifmapWidth: k, filterHeight: 1, filterWidth: k, channels: 1, numFilters: geometry.outChannels, strideHeight: 1, strideWidth: 1 }, repeats: 1 };
+    return {
+      layer: {
+        ...base,
+        ifmapHeight: geometry.batch,
+        ifmapWidth: k,
+        filterHeight: 1,
+        filterWidth: k,
+        channels: 1,
+        numFilters: geometry.outChannels,
+        strideHeight: 1,
+        strideWidth: 1,
+      },
+      repeats: 1,
+    };
   }
   if (geometry.dilationHeight !== 1 || geometry.dilationWidth !== 1) {
-    throw new InputError(`${op.op} "${op.name}" is dilated; SCALE-Sim timing has no dilated convolutions (use timing model npusim)`, graphFile, `${path}.dilation`);
+    throw new InputError(
+      `${op.op} "${op.name}" is dilated; SCALE-Sim timing has no dilated convolutions (use timing model npusim)`,
+      graphFile,
+      `${path}.dilation`,
+    );
   }
   const groups = geometry.depthwise ? geometry.inChannels : geometry.inChannels / geometry.groupChannels;
   return {
@@ -107,7 +124,13 @@ export interface ScaleSimArrayCycles {
  * repeats, split the way SCALE-Sim's folds spend them: T streaming rows per fold, R stationary-load
  * rows per fold (ws, is), fill/drain the rest, stalls apart.
  */
-export function scaleSimArrayCycles(config: ScaleSimConfig, op: ArrayOp, geometry: ConvGeometry, graphFile: string, path: string): ScaleSimArrayCycles {
+export function scaleSimArrayCycles(
+  config: ScaleSimConfig,
+  op: ArrayOp,
+  geometry: ConvGeometry,
+  graphFile: string,
+  path: string,
+): ScaleSimArrayCycles {
   const { layer, repeats } = scaleSimEquivalent(op, geometry, graphFile, path);
   const result = simulateLayer(config, layer);
   const folds = foldMapping(layerGeometry(layer), config.dataflow, config.arrayRows, config.arrayCols);
@@ -116,7 +139,12 @@ export function scaleSimArrayCycles(config: ScaleSimConfig, op: ArrayOp, geometr
   const streaming = foldCount * folds.temporal;
   const stationaryLoad = scaleSimDataflow(config.dataflow).preloadsStationary ? foldCount * config.arrayRows : 0;
   return {
-    compute: { streaming: repeats * streaming, stationaryLoad: repeats * stationaryLoad, fillDrain: repeats * (compute - streaming - stationaryLoad), total: repeats * compute },
+    compute: {
+      streaming: repeats * streaming,
+      stationaryLoad: repeats * stationaryLoad,
+      fillDrain: repeats * (compute - streaming - stationaryLoad),
+      total: repeats * compute,
+    },
     memoryStall: repeats * result.stallCycles,
   };
 }

@@ -58,7 +58,17 @@ function splitFields(line: string): { fields: Field[]; count: number; lastEmpty:
   }
 }
 
-const CONV_COLUMNS = ['layer name', 'IFMAP height', 'IFMAP width', 'filter height', 'filter width', 'channels', 'number of filters', 'stride', 'stride width'] as const;
+const CONV_COLUMNS = [
+  'layer name',
+  'IFMAP height',
+  'IFMAP width',
+  'filter height',
+  'filter width',
+  'channels',
+  'number of filters',
+  'stride',
+  'stride width',
+] as const;
 const GEMM_COLUMNS = ['layer name', 'M', 'N', 'K'] as const;
 
 class RowReader {
@@ -73,11 +83,18 @@ class RowReader {
 
   positiveInteger(field: Field, what: string): number {
     if (!/^\+?\d+$/.test(field.text)) {
-      this.fail(`${what} must be a positive integer, got ${field.text === '' ? 'an empty field' : `"${shownText(field.text)}"`}`, field.column);
+      this.fail(
+        `${what} must be a positive integer, got ${field.text === '' ? 'an empty field' : `"${shownText(field.text)}"`}`,
+        field.column,
+      );
     }
     const value = Number(field.text);
     if (value <= 0) this.fail(`${what} must be a positive integer, got ${field.text}`, field.column);
-    if (value > MAX_OPERAND_WORDS) this.fail(`${what} must be at most ${MAX_OPERAND_WORDS} (SCALE-Sim's addresses are 32-bit), got ${shownText(field.text)}`, field.column);
+    if (value > MAX_OPERAND_WORDS)
+      this.fail(
+        `${what} must be at most ${MAX_OPERAND_WORDS} (SCALE-Sim's addresses are 32-bit), got ${shownText(field.text)}`,
+        field.column,
+      );
     return value;
   }
 }
@@ -102,7 +119,13 @@ interface RowFields {
   count: number;
 }
 
-function expectColumns(reader: RowReader, { fields, count }: RowFields, line: string, allowed: readonly number[], names: readonly string[]): void {
+function expectColumns(
+  reader: RowReader,
+  { fields, count }: RowFields,
+  line: string,
+  allowed: readonly number[],
+  names: readonly string[],
+): void {
   if (allowed.includes(count)) return;
   const expected = allowed.map((allowedCount) => String(allowedCount)).join(' or ');
   const column = count > Math.max(...allowed) ? (fields[Math.max(...allowed)]?.column ?? 1) : line.trimEnd().length + 1;
@@ -120,9 +143,29 @@ function parseConvRow(reader: RowReader, row: RowFields, line: string, lineNumbe
   const values = numberFields.map((field, index) => reader.positiveInteger(field, CONV_COLUMNS[index + 1] ?? 'value'));
   const [ifmapHeight = 0, ifmapWidth = 0, filterHeight = 0, filterWidth = 0, channels = 0, numFilters = 0, strideHeight = 0] = values;
   const strideWidth = values[7] ?? strideHeight;
-  if (filterHeight > ifmapHeight) reader.fail(`filter height ${filterHeight} is larger than the IFMAP height ${ifmapHeight} (SCALE-Sim has no padding: give the padded size)`, numberFields[2]?.column ?? 1);
-  if (filterWidth > ifmapWidth) reader.fail(`filter width ${filterWidth} is larger than the IFMAP width ${ifmapWidth} (SCALE-Sim has no padding: give the padded size)`, numberFields[3]?.column ?? 1);
-  const layer: ScaleSimLayer = { name: nameField.text, ifmapHeight, ifmapWidth, filterHeight, filterWidth, channels, numFilters, strideHeight, strideWidth, line: lineNumber, column: nameField.column };
+  if (filterHeight > ifmapHeight)
+    reader.fail(
+      `filter height ${filterHeight} is larger than the IFMAP height ${ifmapHeight} (SCALE-Sim has no padding: give the padded size)`,
+      numberFields[2]?.column ?? 1,
+    );
+  if (filterWidth > ifmapWidth)
+    reader.fail(
+      `filter width ${filterWidth} is larger than the IFMAP width ${ifmapWidth} (SCALE-Sim has no padding: give the padded size)`,
+      numberFields[3]?.column ?? 1,
+    );
+  const layer: ScaleSimLayer = {
+    name: nameField.text,
+    ifmapHeight,
+    ifmapWidth,
+    filterHeight,
+    filterWidth,
+    channels,
+    numFilters,
+    strideHeight,
+    strideWidth,
+    line: lineNumber,
+    column: nameField.column,
+  };
   checkOperandSizes(reader, layer, nameField.column);
   // SCALE-Sim's depthwise hack: a name containing "DP" runs as one single-channel layer per channel.
   if (!layer.name.includes('DP')) {
@@ -130,14 +173,22 @@ function parseConvRow(reader: RowReader, row: RowFields, line: string, lineNumbe
     layers.push(layer);
     return;
   }
-  checkReportRows(reader, layers.length + channels, numberFields[4]?.column ?? nameField.column, `"DP" layer "${shownText(layer.name)}" runs as one layer per channel (${channels})`);
+  checkReportRows(
+    reader,
+    layers.length + channels,
+    numberFields[4]?.column ?? nameField.column,
+    `"DP" layer "${shownText(layer.name)}" runs as one layer per channel (${channels})`,
+  );
   for (let channel = 0; channel < channels; channel += 1) layers.push({ ...layer, name: `${layer.name}Channel_${channel}`, channels: 1 });
 }
 
 /** SCALE-Sim writes one report row per layer; npusim keeps them all in memory (docs/scalesim.md, "Limits"). */
 function checkReportRows(reader: RowReader, layers: number, column: number, what: string): void {
   if (layers > MAX_REPORT_ROWS) {
-    reader.fail(`${what}: ${layers} layers in all, more than the ${MAX_REPORT_ROWS} npusim runs at a time (one report row each); split the topology`, column);
+    reader.fail(
+      `${what}: ${layers} layers in all, more than the ${MAX_REPORT_ROWS} npusim runs at a time (one report row each); split the topology`,
+      column,
+    );
   }
 }
 
@@ -149,7 +200,19 @@ function parseGemmRow(reader: RowReader, row: RowFields, line: string, lineNumbe
   const n = reader.positiveInteger(nField, 'N');
   const k = reader.positiveInteger(kField, 'K');
   // SCALE-Sim's GEMM form: IFMAP M x K, a 1 x K filter, one channel, N filters, stride 1.
-  const layer: ScaleSimLayer = { name: nameField.text, ifmapHeight: m, ifmapWidth: k, filterHeight: 1, filterWidth: k, channels: 1, numFilters: n, strideHeight: 1, strideWidth: 1, line: lineNumber, column: nameField.column };
+  const layer: ScaleSimLayer = {
+    name: nameField.text,
+    ifmapHeight: m,
+    ifmapWidth: k,
+    filterHeight: 1,
+    filterWidth: k,
+    channels: 1,
+    numFilters: n,
+    strideHeight: 1,
+    strideWidth: 1,
+    line: lineNumber,
+    column: nameField.column,
+  };
   checkOperandSizes(reader, layer, nameField.column);
   checkReportRows(reader, layers.length + 1, nameField.column, `layer "${shownText(layer.name)}"`);
   layers.push(layer);
@@ -162,7 +225,9 @@ export function outputSize(input: number, filter: number, stride: number): numbe
 
 function checkOperandSizes(reader: RowReader, layer: ScaleSimLayer, column: number): void {
   // BigInt: the products of four 31-bit fields are printed exactly.
-  const ofmapPixels = BigInt(outputSize(layer.ifmapHeight, layer.filterHeight, layer.strideHeight)) * BigInt(outputSize(layer.ifmapWidth, layer.filterWidth, layer.strideWidth));
+  const ofmapPixels =
+    BigInt(outputSize(layer.ifmapHeight, layer.filterHeight, layer.strideHeight)) *
+    BigInt(outputSize(layer.ifmapWidth, layer.filterWidth, layer.strideWidth));
   const window = BigInt(layer.filterHeight) * BigInt(layer.filterWidth) * BigInt(layer.channels);
   const sizes: Array<[string, bigint]> = [
     ['IFMAP', BigInt(layer.ifmapHeight) * BigInt(layer.ifmapWidth) * BigInt(layer.channels)],
@@ -171,7 +236,11 @@ function checkOperandSizes(reader: RowReader, layer: ScaleSimLayer, column: numb
     ['IFMAP operand matrix', ofmapPixels * window],
   ];
   for (const [what, words] of sizes) {
-    if (words > BigInt(MAX_OPERAND_WORDS)) reader.fail(`the ${what} of layer "${shownText(layer.name)}" has ${words} words, more than SCALE-Sim's 32-bit addresses hold (at most ${MAX_OPERAND_WORDS})`, column);
+    if (words > BigInt(MAX_OPERAND_WORDS))
+      reader.fail(
+        `the ${what} of layer "${shownText(layer.name)}" has ${words} words, more than SCALE-Sim's 32-bit addresses hold (at most ${MAX_OPERAND_WORDS})`,
+        column,
+      );
   }
 }
 
@@ -191,7 +260,10 @@ export function parseTopology(text: string, file: string, inputType: TopologyInp
     else parseConvRow(reader, row, line, lineNumber, layers);
   }
   if (layers.length === 0) {
-    throw new InputError(`no layers: expected a header line, then one ${inputType === 'gemm' ? 'name, M, N, K' : 'conv layer'} row per line`, file);
+    throw new InputError(
+      `no layers: expected a header line, then one ${inputType === 'gemm' ? 'name, M, N, K' : 'conv layer'} row per line`,
+      file,
+    );
   }
   return layers;
 }

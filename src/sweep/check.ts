@@ -26,7 +26,17 @@ import { ZOO_NAMES, type ZooName } from '../zoo/index.js';
 import { checkZooGraphForMode } from '../zoo/build.js';
 import { zooSkeleton } from '../zoo/skeleton.js';
 import { describePoint, pointAt, pointDigits } from './points.js';
-import { checkQuantParameters, GraphVariants, graphKey, HardwareChecker, isQuantPath, pointLabel, pointQuant, type SweepSpec, type ZooQuant } from './pointConfig.js';
+import {
+  checkQuantParameters,
+  GraphVariants,
+  graphKey,
+  HardwareChecker,
+  isQuantPath,
+  pointLabel,
+  pointQuant,
+  type SweepSpec,
+  type ZooQuant,
+} from './pointConfig.js';
 import type { SweepParameter } from './ranges.js';
 import { VALUE_FREE_FIELDS } from './reuse.js';
 
@@ -215,7 +225,8 @@ class PointChecker {
     const all = parameters.map((_, p) => p);
     const hardware = all.filter((p) => !isQuantPath((parameters[p] as SweepParameter).path));
     const quant = all.filter((p) => isQuantPath((parameters[p] as SweepParameter).path));
-    const outside = (fields: readonly string[]) => hardware.filter((p) => !fields.some((field) => covers(field, (parameters[p] as SweepParameter).path)));
+    const outside = (fields: readonly string[]) =>
+      hardware.filter((p) => !fields.some((field) => covers(field, (parameters[p] as SweepParameter).path)));
     const lowering = outside(RUNNABILITY_FREE_FIELDS);
     this.hardwareKey = new SubsetKey(parameters, hardware, zip);
     this.quantKey = new SubsetKey(parameters, quant, zip);
@@ -277,7 +288,11 @@ class PointChecker {
   private quantCheck(quant: ZooQuant | undefined): QuantCheck {
     if (quant === undefined) return { quant, variant: this.variants.of('file'), structure: 0 };
     const { weightBits, activationBits, perChannel, signedActivations, requant } = quant;
-    return { quant, variant: this.variants.of(graphKey(quant)), structure: this.structures.of(JSON.stringify([weightBits, activationBits, perChannel, signedActivations, requant])) };
+    return {
+      quant,
+      variant: this.variants.of(graphKey(quant)),
+      structure: this.structures.of(JSON.stringify([weightBits, activationBits, perChannel, signedActivations, requant])),
+    };
   }
 
   /**
@@ -299,13 +314,15 @@ class PointChecker {
 function checkZooName(graph: string): void {
   if (!graph.startsWith('zoo:')) return;
   const name = graph.slice('zoo:'.length);
-  if (!(ZOO_NAMES as readonly string[]).includes(name)) throw new InputError(`no zoo network "${name}"; the zoo has ${ZOO_NAMES.join(', ')}`, graph);
+  if (!(ZOO_NAMES as readonly string[]).includes(name))
+    throw new InputError(`no zoo network "${name}"; the zoo has ${ZOO_NAMES.join(', ')}`, graph);
 }
 
 /** The error of a point, named: the point and its values beside the file. */
 function namedError(spec: SweepSpec, index: number, error: InputError): InputError {
   const point = pointAt(spec.parameters, spec.zip, index);
-  const file = error.file === undefined ? `sweep point ${index} (${describePoint(spec.parameters, point)})` : pointLabel(error.file, spec, point);
+  const file =
+    error.file === undefined ? `sweep point ${index} (${describePoint(spec.parameters, point)})` : pointLabel(error.file, spec, point);
   return new InputError(error.message, file, error.location);
 }
 

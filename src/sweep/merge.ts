@@ -30,32 +30,48 @@ export function mergeSweepFiles(files: readonly string[], out: string): MergeRes
   files.forEach((file, source) => {
     let point = -1;
     let sweep = -1;
-    const summary = scanSweepFile(file, (row) => {
-      if (index === undefined) {
-        throw new Error('unreachable: columns are known before rows');
-      }
-      const id = cellText(row.cells[sweep] ?? null);
-      sweepId ??= id;
-      if (id !== sweepId) throw new InputError(`line ${row.line} belongs to sweep ${id}, ${firstFile} to ${sweepId}: files of different sweeps cannot be merged`, file);
-      const value = Number(row.cells[point]);
-      const points = sweepPointCount(id) ?? Number.MAX_SAFE_INTEGER;
-      if (!Number.isSafeInteger(value) || value < 0 || value >= points) {
-        throw new InputError(`line ${row.line}: point "${cellText(row.cells[point] ?? null)}" is not one of the sweep's points 0..${points - 1}`, file);
-      }
-      index.add(value, source, row.offset, row.length, row.cells);
-    }, (columns) => {
-      if (columns.length === 0) return;
-      if (index === undefined) {
-        index = new RowIndex(columns);
-        firstFile = file;
-      } else if (columns.join('\n') !== index.columns.join('\n')) {
-        throw new InputError(`its columns (${columns.join(', ')}) differ from ${firstFile}'s (${index.columns.join(', ')}): not the same sweep`, file);
-      }
-      point = columns.indexOf(POINT_COLUMN);
-      sweep = columns.indexOf(SWEEP_COLUMN);
-      if (point < 0 || sweep < 0) throw new InputError(`not a sweep file: it has no ${point < 0 ? POINT_COLUMN : SWEEP_COLUMN} column`, file);
-    });
-    if (summary.cut) throw new InputError('ends in a cut line (the run was killed); finish it with npusim sweep ... --resume before merging', file);
+    const summary = scanSweepFile(
+      file,
+      (row) => {
+        if (index === undefined) {
+          throw new Error('unreachable: columns are known before rows');
+        }
+        const id = cellText(row.cells[sweep] ?? null);
+        sweepId ??= id;
+        if (id !== sweepId)
+          throw new InputError(
+            `line ${row.line} belongs to sweep ${id}, ${firstFile} to ${sweepId}: files of different sweeps cannot be merged`,
+            file,
+          );
+        const value = Number(row.cells[point]);
+        const points = sweepPointCount(id) ?? Number.MAX_SAFE_INTEGER;
+        if (!Number.isSafeInteger(value) || value < 0 || value >= points) {
+          throw new InputError(
+            `line ${row.line}: point "${cellText(row.cells[point] ?? null)}" is not one of the sweep's points 0..${points - 1}`,
+            file,
+          );
+        }
+        index.add(value, source, row.offset, row.length, row.cells);
+      },
+      (columns) => {
+        if (columns.length === 0) return;
+        if (index === undefined) {
+          index = new RowIndex(columns);
+          firstFile = file;
+        } else if (columns.join('\n') !== index.columns.join('\n')) {
+          throw new InputError(
+            `its columns (${columns.join(', ')}) differ from ${firstFile}'s (${index.columns.join(', ')}): not the same sweep`,
+            file,
+          );
+        }
+        point = columns.indexOf(POINT_COLUMN);
+        sweep = columns.indexOf(SWEEP_COLUMN);
+        if (point < 0 || sweep < 0)
+          throw new InputError(`not a sweep file: it has no ${point < 0 ? POINT_COLUMN : SWEEP_COLUMN} column`, file);
+      },
+    );
+    if (summary.cut)
+      throw new InputError('ends in a cut line (the run was killed); finish it with npusim sweep ... --resume before merging', file);
   });
   if (index === undefined || sweepId === undefined) throw new InputError('no rows to merge', files.join(' '));
   const rows = index;
@@ -64,7 +80,8 @@ export function mergeSweepFiles(files: readonly string[], out: string): MergeRes
   try {
     const order = rows.inPointOrder((kept, other) => {
       const unmarked = (row: number) => withParetoMark(format, rows.columns, lines.line(row), id, null);
-      if (unmarked(kept) !== unmarked(other)) throw new InputError(`point ${rows.points[other]} is in ${lines.file(kept)} too, with different results`, lines.file(other));
+      if (unmarked(kept) !== unmarked(other))
+        throw new InputError(`point ${rows.points[other]} is in ${lines.file(kept)} too, with different results`, lines.file(other));
     });
     const points = sweepPointCount(id) ?? order.length;
     const missing: number[] = [];
@@ -74,7 +91,10 @@ export function mergeSweepFiles(files: readonly string[], out: string): MergeRes
     }
     if (missing.length > 0) {
       const listed = missing.slice(0, 10).join(', ');
-      throw new InputError(`the files hold ${order.length} of the sweep's ${points} points; missing points ${listed}${missing.length > 10 ? ', ...' : ''} (a shard not run or not finished?)`, files.join(' '));
+      throw new InputError(
+        `the files hold ${order.length} of the sweep's ${points} points; missing points ${listed}${missing.length > 10 ? ', ...' : ''} (a shard not run or not finished?)`,
+        files.join(' '),
+      );
     }
     return { summary: writeFinalFile({ out, format, sweepId: id, index: rows, order, lines }), points };
   } finally {

@@ -47,7 +47,14 @@ export function formatOf(file: string): SweepFormat {
  * --skip-invalid, then pareto and sweep, always last (finalizing rewrites the pareto cell in place).
  */
 export function sweepColumns(parameters: readonly SweepParameter[], skipInvalid: boolean): string[] {
-  return [POINT_COLUMN, ...parameters.map((parameter) => parameter.path), ...RESULT_COLUMNS, ...(skipInvalid ? [INVALID_COLUMN] : []), PARETO_COLUMN, SWEEP_COLUMN];
+  return [
+    POINT_COLUMN,
+    ...parameters.map((parameter) => parameter.path),
+    ...RESULT_COLUMNS,
+    ...(skipInvalid ? [INVALID_COLUMN] : []),
+    PARETO_COLUMN,
+    SWEEP_COLUMN,
+  ];
 }
 
 /** What a row records: a point's results, or why it cannot run. */
@@ -93,7 +100,13 @@ export function parseCsvText(text: string): string[][] {
  * pareto and sweep are the last two cells and neither needs quoting, so a line this sweep wrote ends
  * in a known suffix and only that suffix changes; any other line is parsed and written afresh.
  */
-export function withParetoMark(format: SweepFormat, columns: readonly string[], line: string, sweepId: string, mark: boolean | null): string {
+export function withParetoMark(
+  format: SweepFormat,
+  columns: readonly string[],
+  line: string,
+  sweepId: string,
+  mark: boolean | null,
+): string {
   const marks = format === 'csv' ? ['', 'true', 'false'] : ['null', 'true', 'false'];
   const ending = format === 'csv' ? `,${sweepId}` : `,${JSON.stringify(SWEEP_COLUMN)}:${JSON.stringify(sweepId)}}`;
   const key = format === 'csv' ? ',' : `,${JSON.stringify(PARETO_COLUMN)}:`;
@@ -103,8 +116,8 @@ export function withParetoMark(format: SweepFormat, columns: readonly string[], 
     if (line.endsWith(suffix)) return `${line.slice(0, line.length - suffix.length)}${key}${text}${ending}`;
   }
   const cells: Cell[] | undefined = format === 'csv' ? parseCsvLine(line) : Object.values(JSON.parse(line) as Record<string, Cell>);
-  if (cells === undefined || cells.length !== columns.length) throw new InputError(`a row does not match the columns: ${line.slice(0, 80)}`);
+  if (cells === undefined || cells.length !== columns.length)
+    throw new InputError(`a row does not match the columns: ${line.slice(0, 80)}`);
   cells[columns.indexOf(PARETO_COLUMN)] = mark;
   return rowText(format, columns, cells).slice(0, -1);
 }
-

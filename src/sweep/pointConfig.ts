@@ -58,7 +58,10 @@ export function isQuantPath(path: string): boolean {
 export function checkQuantParameters(spec: Pick<SweepSpec, 'graph' | 'parameters'>): void {
   const quant = spec.parameters.find((parameter) => isQuantPath(parameter.path));
   if (quant !== undefined && !spec.graph.startsWith('zoo:')) {
-    throw new InputError(`${quant.path} sets a zoo network's quantization, but the graph is a file (${spec.graph}); use zoo:NAME or --zoo NAME`, `--set ${quant.path}`);
+    throw new InputError(
+      `${quant.path} sets a zoo network's quantization, but the graph is a file (${spec.graph}); use zoo:NAME or --zoo NAME`,
+      `--set ${quant.path}`,
+    );
   }
 }
 
@@ -84,7 +87,10 @@ function setPath(target: Record<string, unknown>, path: string, value: SweepValu
     const container = current as Record<string, unknown>;
     const last = depth === segments.length - 1;
     if (Array.isArray(container) && !/^\d+$/.test(segment)) {
-      throw new InputError(`${segments.slice(0, depth).join('.')} is a list; address an item by its index, e.g. ${segments.slice(0, depth).join('.')}.0`, label);
+      throw new InputError(
+        `${segments.slice(0, depth).join('.')} is a list; address an item by its index, e.g. ${segments.slice(0, depth).join('.')}.0`,
+        label,
+      );
     }
     if (last) {
       if (value === null) delete container[segment];
@@ -94,7 +100,11 @@ function setPath(target: Record<string, unknown>, path: string, value: SweepValu
     let next = container[segment];
     if (next === undefined) next = {};
     if (next === null || typeof next !== 'object') {
-      throw new InputError(`${segments.slice(0, depth + 1).join('.')} is ${typeName(next)}, so it has no field "${segments[depth + 1] ?? ''}"`, label, `$.${segments.slice(0, depth + 1).join('.')}`);
+      throw new InputError(
+        `${segments.slice(0, depth + 1).join('.')} is ${typeName(next)}, so it has no field "${segments[depth + 1] ?? ''}"`,
+        label,
+        `$.${segments.slice(0, depth + 1).join('.')}`,
+      );
     }
     next = Array.isArray(next) ? [...(next as unknown[])] : { ...(next as Record<string, unknown>) };
     container[segment] = next;
@@ -107,7 +117,12 @@ function setPath(target: Record<string, unknown>, path: string, value: SweepValu
  * the config in messages: by default the file and the point; the up-front check passes the file
  * alone and names the point itself.
  */
-export function pointHardware(spec: SweepSpec, point: SweepPoint, tables: Map<string, EnergyTable>, label = pointLabel(spec.hardwareFile, spec, point)): LoadedHardware {
+export function pointHardware(
+  spec: SweepSpec,
+  point: SweepPoint,
+  tables: Map<string, EnergyTable>,
+  label = pointLabel(spec.hardwareFile, spec, point),
+): LoadedHardware {
   return loadHardwareData(pointData(spec, point, label), label, spec.hardwareFile, tables);
 }
 
@@ -144,7 +159,10 @@ export class HardwareChecker {
     const hardwarePaths = spec.parameters.map((parameter) => parameter.path).filter((path) => !isQuantPath(path));
     this.fields = [...new Set(hardwarePaths.map((path) => path.split('.')[0] ?? ''))];
     const root = hardwareSchema.def;
-    this.fast = root.type === 'object' && (root.checks ?? []).length === 0 && this.fields.every((field) => field !== 'energy' && Object.hasOwn(hardwareSchema.shape, field));
+    this.fast =
+      root.type === 'object' &&
+      (root.checks ?? []).length === 0 &&
+      this.fields.every((field) => field !== 'energy' && Object.hasOwn(hardwareSchema.shape, field));
   }
 
   /** The point's hardware, its file named `label`; throws the InputError a run would. */

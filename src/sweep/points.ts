@@ -47,7 +47,10 @@ export function checkParameters(parameters: readonly SweepParameter[], zip: bool
   }
   const count = exactPointCount(parameters, zip);
   if (count > BigInt(MAX_POINTS)) {
-    throw new InputError(`the sweep has ${count} points; a sweep has at most ${MAX_POINTS} (split it into several sweeps, e.g. one per value of the first --set)`, '--set');
+    throw new InputError(
+      `the sweep has ${count} points; a sweep has at most ${MAX_POINTS} (split it into several sweeps, e.g. one per value of the first --set)`,
+      '--set',
+    );
   }
 }
 
@@ -55,7 +58,8 @@ export function checkParameters(parameters: readonly SweepParameter[], zip: bool
 export function checkRunSize(points: number, shardPoints: number, shard: number, shards: number): void {
   if (shardPoints <= MAX_POINTS_PER_RUN) return;
   const needed = Math.ceil(points / MAX_POINTS_PER_RUN);
-  const what = shards === 1 ? `the sweep has ${points} points` : `shard ${shard}/${shards} has ${shardPoints} of the sweep's ${points} points`;
+  const what =
+    shards === 1 ? `the sweep has ${points} points` : `shard ${shard}/${shards} has ${shardPoints} of the sweep's ${points} points`;
   throw new InputError(
     `${what}; one run checks and runs at most ${MAX_POINTS_PER_RUN}: split the sweep into ${needed} shards, --shard 1/${needed} to --shard ${needed}/${needed} (one run each, on one machine or many), and join their files with npusim merge`,
     shards === 1 ? '--set' : `--shard ${shard}/${shards}`,

@@ -84,18 +84,28 @@ function numberValue(text: string, where: string): SweepValue {
 function rangeValues(item: string, where: string): SweepValue[] {
   const match = /^(.*)\.\.([^:]*)(?::(.*))?$/.exec(item);
   const [from = '', to = '', step = '1'] = match === null ? [] : match.slice(1);
-  for (const [part, name] of [[from, 'start'], [to, 'end'], [step, 'step']] as const) {
+  for (const [part, name] of [
+    [from, 'start'],
+    [to, 'end'],
+    [step, 'step'],
+  ] as const) {
     if (!DECIMAL.test(part)) {
       const plain = NUMBER.test(part) ? plainDecimal(part) : undefined;
       const hint = plain === undefined ? '' : ` (write it without an exponent: ${plain})`;
-      throw new InputError(`range "${item}": the ${name} "${part}" is not a decimal number${hint}; a range is FROM..TO or FROM..TO:STEP, e.g. 0.1..0.3:0.1`, where);
+      throw new InputError(
+        `range "${item}": the ${name} "${part}" is not a decimal number${hint}; a range is FROM..TO or FROM..TO:STEP, e.g. 0.1..0.3:0.1`,
+        where,
+      );
     }
   }
   const scale = Math.max(fractionDigits(from), fractionDigits(to), fractionDigits(step));
   const [first, last, stride] = [scaled(from, scale), scaled(to, scale), scaled(step, scale)];
   if (stride === 0n) throw new InputError(`range "${item}": the step is zero`, where);
   if ((last - first) * stride < 0n) {
-    throw new InputError(`range "${item}" is empty: a ${stride > 0n ? 'positive' : 'negative'} step never reaches ${to} from ${from}`, where);
+    throw new InputError(
+      `range "${item}" is empty: a ${stride > 0n ? 'positive' : 'negative'} step never reaches ${to} from ${from}`,
+      where,
+    );
   }
   const count = (last - first) / stride + 1n;
   if (count > BigInt(MAX_VALUES_PER_PARAMETER)) {
@@ -105,7 +115,10 @@ function rangeValues(item: string, where: string): SweepValue[] {
   if (end !== last) {
     // Stopping short of TO would sweep values the command line does not show.
     const [below, beyond] = [decimalText(end, scale), decimalText(end + stride, scale)];
-    throw new InputError(`range "${item}": steps of ${step} from ${from} miss ${to} (they reach ${below}, then ${beyond}); end the range at ${below} or ${beyond}, or choose a step that lands on ${to}`, where);
+    throw new InputError(
+      `range "${item}": steps of ${step} from ${from} miss ${to} (they reach ${below}, then ${beyond}); end the range at ${below} or ${beyond}, or choose a step that lands on ${to}`,
+      where,
+    );
   }
   const values: SweepValue[] = [];
   for (let index = 0n; index < count; index += 1n) values.push(numberValue(decimalText(first + index * stride, scale), where));
@@ -133,13 +146,21 @@ export function parseSetOption(option: string): SweepParameter {
   if (equals < 0) throw new InputError('expected PATH=VALUES, e.g. array.rows=8,16,32 or memory.dram.bytesPerCycle=4..16:4', where);
   const path = option.slice(0, equals).trim();
   if (!PATH.test(path)) {
-    throw new InputError(`"${path}" is not a field path; write the config's JSON path with dots, e.g. array.rows or memory.sram.unified.kib`, where);
+    throw new InputError(
+      `"${path}" is not a field path; write the config's JSON path with dots, e.g. array.rows or memory.sram.unified.kib`,
+      where,
+    );
   }
-  const items = option.slice(equals + 1).split(',').map((item) => item.trim());
+  const items = option
+    .slice(equals + 1)
+    .split(',')
+    .map((item) => item.trim());
   if (items.some((item) => item === '')) throw new InputError('an empty value; separate values with single commas', where);
   // A sweep file holds one row per line, so no value may break one.
-  if (items.some((item) => /[\u0000-\u001f\u007f]/.test(item))) throw new InputError('a value holds a line break or another control character (shown as ?)', where);
+  if (items.some((item) => /[\u0000-\u001f\u007f]/.test(item)))
+    throw new InputError('a value holds a line break or another control character (shown as ?)', where);
   const values = items.flatMap((item) => (item.includes('..') ? rangeValues(item, where) : [literalValue(item, where)]));
-  if (values.length > MAX_VALUES_PER_PARAMETER) throw new InputError(`${values.length} values; a parameter takes at most ${MAX_VALUES_PER_PARAMETER}`, where);
+  if (values.length > MAX_VALUES_PER_PARAMETER)
+    throw new InputError(`${values.length} values; a parameter takes at most ${MAX_VALUES_PER_PARAMETER}`, where);
   return { path, values };
 }

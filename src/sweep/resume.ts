@@ -27,7 +27,10 @@ export interface FinishedRows {
 export function finishedRows(file: string, spec: SweepSpec, index: RowIndex, id: string, points: number, shard: Shard): FinishedRows {
   const { columns } = index;
   const different = (why: string) =>
-    new InputError(`${why}: it was written by a different sweep; --resume continues the same command (use another --out, or --force to start over)`, file);
+    new InputError(
+      `${why}: it was written by a different sweep; --resume continues the same command (use another --out, or --force to start over)`,
+      file,
+    );
   const point = columns.indexOf(POINT_COLUMN);
   const sweep = columns.indexOf(SWEEP_COLUMN);
   const done = new Uint8Array(points);
@@ -36,9 +39,11 @@ export function finishedRows(file: string, spec: SweepSpec, index: RowIndex, id:
     file,
     (row) => {
       const { cells, line } = row;
-      if (cellText(cells[sweep] ?? null) !== id) throw different(`line ${line} is from sweep ${cellText(cells[sweep] ?? null)}, this is ${id}`);
+      if (cellText(cells[sweep] ?? null) !== id)
+        throw different(`line ${line} is from sweep ${cellText(cells[sweep] ?? null)}, this is ${id}`);
       const value = Number(cells[point]);
-      if (!Number.isSafeInteger(value) || value < 0 || value >= points) throw different(`line ${line}: point ${cellText(cells[point] ?? null)} is not one of this sweep's 0..${points - 1}`);
+      if (!Number.isSafeInteger(value) || value < 0 || value >= points)
+        throw different(`line ${line}: point ${cellText(cells[point] ?? null)} is not one of this sweep's 0..${points - 1}`);
       if (!inShard(value, shard)) throw different(`line ${line}: point ${value} is not in shard ${shard.index}/${shard.count}`);
       if (done[value] === 1) throw new InputError(`point ${value} appears twice (line ${line})`, file);
       const expected = pointAt(spec.parameters, spec.zip, value);
@@ -52,7 +57,8 @@ export function finishedRows(file: string, spec: SweepSpec, index: RowIndex, id:
       index.add(value, 0, row.offset, row.length, cells);
     },
     (found) => {
-      if (found.join('\n') !== columns.join('\n')) throw different(`its columns are ${found.join(', ')}, this sweep's ${columns.join(', ')}`);
+      if (found.join('\n') !== columns.join('\n'))
+        throw different(`its columns are ${found.join(', ')}, this sweep's ${columns.join(', ')}`);
     },
   );
   return { done, count, empty: summary.columns.length === 0, droppedPartialLine: summary.cut, wholeBytes: summary.wholeBytes };

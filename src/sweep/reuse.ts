@@ -115,7 +115,9 @@ export class ValuesCache {
   constructor(private readonly capacity = 256) {}
 
   find(family: string, bits: number): ValuesPass | undefined {
-    const found = this.entries.find((entry) => entry.family === family && (entry.bits === bits || (!entry.overflowed && entry.partialBits <= bits)));
+    const found = this.entries.find(
+      (entry) => entry.family === family && (entry.bits === bits || (!entry.overflowed && entry.partialBits <= bits)),
+    );
     if (found === undefined) {
       this.misses += 1;
       return undefined;

@@ -40,7 +40,10 @@ function createExecutors(options: RunPointsOptions): { executors: Executor[]; de
   const jobs = Math.max(1, Math.min(options.jobs, options.indices.length));
   const file = jobs > 1 ? workerFile() : undefined;
   if (file === undefined) return { executors: [new InProcessExecutor(options.spec, options.graphs)], description: 'in-process' };
-  return { executors: Array.from({ length: jobs }, () => new WorkerExecutor(file, options.spec, options.graphs)), description: `${jobs} worker threads` };
+  return {
+    executors: Array.from({ length: jobs }, () => new WorkerExecutor(file, options.spec, options.graphs)),
+    description: `${jobs} worker threads`,
+  };
 }
 
 export async function runPoints(options: RunPointsOptions): Promise<RunPointsResult> {

@@ -92,14 +92,19 @@ class RowParser {
     } catch (error) {
       throw new InputError(`not a valid CSV sweep file: ${(error as Error).message}`, this.file, `line ${line}`);
     }
-    if (cells === undefined) throw new InputError('not a row of a CSV sweep file (an empty line, or a cell with a line break)', this.file, `line ${line}`);
+    if (cells === undefined)
+      throw new InputError('not a row of a CSV sweep file (an empty line, or a cell with a line break)', this.file, `line ${line}`);
     return cells;
   }
 
   private emit(cells: Cell[], pending: PendingLine): void {
     const columns = this.columns ?? [];
     if (cells.length !== columns.length) {
-      throw new InputError(`has ${cells.length} cells, the ${this.format === 'csv' ? 'header' : 'first line'} ${columns.length}`, this.file, `line ${pending.line}`);
+      throw new InputError(
+        `has ${cells.length} cells, the ${this.format === 'csv' ? 'header' : 'first line'} ${columns.length}`,
+        this.file,
+        `line ${pending.line}`,
+      );
     }
     this.rows += 1;
     this.onRow({ cells, line: pending.line, offset: pending.offset, length: pending.length });
@@ -131,13 +136,15 @@ class RowParser {
     } catch {
       throw new InputError('not a JSON object', this.file, `line ${line}`);
     }
-    if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new InputError('not a JSON object', this.file, `line ${line}`);
+    if (record === null || typeof record !== 'object' || Array.isArray(record))
+      throw new InputError('not a JSON object', this.file, `line ${line}`);
     const keys = Object.keys(record);
     if (this.columns === undefined) {
       this.columns = keys;
       this.onColumns(keys);
     }
-    if (keys.join('\n') !== this.columns.join('\n')) throw new InputError(`its keys differ from line 1's (${keys.join(', ')})`, this.file, `line ${line}`);
+    if (keys.join('\n') !== this.columns.join('\n'))
+      throw new InputError(`its keys differ from line 1's (${keys.join(', ')})`, this.file, `line ${line}`);
     this.emit(
       keys.map((key) => (record as Record<string, Cell>)[key] ?? null),
       { text, line, offset, length },
@@ -146,7 +153,11 @@ class RowParser {
 }
 
 /** Reads a sweep file row by row: `onColumns` gets its columns first, `onRow` each row in file order. */
-export function scanSweepFile(file: string, onRow: (row: ScannedRow) => void, onColumns: (columns: readonly string[]) => void = () => undefined): ScanSummary {
+export function scanSweepFile(
+  file: string,
+  onRow: (row: ScannedRow) => void,
+  onColumns: (columns: readonly string[]) => void = () => undefined,
+): ScanSummary {
   const format = formatOf(file);
   const descriptor = openFile(file);
   const parser = new RowParser(file, format, onRow, onColumns);
@@ -162,7 +173,8 @@ export function scanSweepFile(file: string, onRow: (row: ScannedRow) => void, on
       if (filled === buffer.length) {
         // Keep the unfinished line, in a larger buffer when it fills this one.
         const kept = filled - start;
-        if (kept > MAX_LINE_BYTES) throw new InputError(`line ${lineNumber + 1} is longer than ${formatBytes(MAX_LINE_BYTES)}: not ${WHAT}`, file);
+        if (kept > MAX_LINE_BYTES)
+          throw new InputError(`line ${lineNumber + 1} is longer than ${formatBytes(MAX_LINE_BYTES)}: not ${WHAT}`, file);
         const next = kept * 2 > buffer.length ? Buffer.allocUnsafe(buffer.length * 2) : buffer;
         buffer.copy(next, 0, start, filled);
         buffer = next;
@@ -172,7 +184,8 @@ export function scanSweepFile(file: string, onRow: (row: ScannedRow) => void, on
       }
       const read = readSync(descriptor, buffer, filled, buffer.length - filled, null);
       if (read === 0) break;
-      if (base + filled + read > READ_LIMITS.table) throw new InputError(`is larger than ${formatBytes(READ_LIMITS.table)}, the most npusim reads for ${WHAT}`, file);
+      if (base + filled + read > READ_LIMITS.table)
+        throw new InputError(`is larger than ${formatBytes(READ_LIMITS.table)}, the most npusim reads for ${WHAT}`, file);
       let from = filled;
       filled += read;
       const data = buffer.subarray(0, filled);

@@ -27,14 +27,21 @@ function indexFromScheduler(environment: NodeJS.ProcessEnv, count: number, where
   const slurm = environment.SLURM_ARRAY_TASK_ID;
   if (slurm !== undefined && slurm !== '') {
     const index = wholeNumber(slurm, 'SLURM_ARRAY_TASK_ID', where);
-    if (index === 0) throw new InputError(`SLURM_ARRAY_TASK_ID is 0, but npusim reads Slurm array indices as 1-based: submit with --array=1-${count}`, where);
+    if (index === 0)
+      throw new InputError(
+        `SLURM_ARRAY_TASK_ID is 0, but npusim reads Slurm array indices as 1-based: submit with --array=1-${count}`,
+        where,
+      );
     return { index, source: `SLURM_ARRAY_TASK_ID=${slurm}` };
   }
   const kubernetes = environment.JOB_COMPLETION_INDEX;
   if (kubernetes !== undefined && kubernetes !== '') {
     return { index: wholeNumber(kubernetes, 'JOB_COMPLETION_INDEX', where) + 1, source: `JOB_COMPLETION_INDEX=${kubernetes}` };
   }
-  throw new InputError('auto takes the shard from SLURM_ARRAY_TASK_ID (Slurm job arrays, 1-based) or JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs, 0-based), and neither is set', where);
+  throw new InputError(
+    'auto takes the shard from SLURM_ARRAY_TASK_ID (Slurm job arrays, 1-based) or JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs, 0-based), and neither is set',
+    where,
+  );
 }
 
 /** Parses `--shard I/N` or `--shard auto/N`. */
@@ -45,7 +52,8 @@ export function parseShard(option: string, environment: NodeJS.ProcessEnv = proc
   const [, first = '', second = ''] = match;
   const count = wholeNumber(second, 'the shard count', where);
   if (count < 1) throw new InputError('the shard count must be at least 1', where);
-  const { index, source } = first === 'auto' ? indexFromScheduler(environment, count, where) : { index: wholeNumber(first, 'the shard index', where), source: '' };
+  const { index, source } =
+    first === 'auto' ? indexFromScheduler(environment, count, where) : { index: wholeNumber(first, 'the shard index', where), source: '' };
   if (index < 1 || index > count) {
     throw new InputError(`shard ${index} is outside 1..${count}${source === '' ? '' : ` (from ${source})`}`, where);
   }

@@ -153,7 +153,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   if (existsSync(options.out)) {
     if (options.resume) {
       finished = finishedRows(options.out, spec, index, id, points, shard);
-      if (finished.droppedPartialLine) log(`${options.out}: dropped a cut last line (the run was killed mid-write); that point runs again\n`);
+      if (finished.droppedPartialLine)
+        log(`${options.out}: dropped a cut last line (the run was killed mid-write); that point runs again\n`);
     } else if (!options.force) {
       throw new InputError('already exists; pass --resume to continue this sweep, or --force to start over', options.out);
     }
@@ -186,7 +187,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   if (checked === undefined) return outcome('check', {});
   const [first] = checked.firstInvalid;
   if (first !== undefined) {
-    const which = checked.invalid === 1 ? 'a point that cannot run on its config' : `${checked.invalid} points that cannot run on their configs`;
+    const which =
+      checked.invalid === 1 ? 'a point that cannot run on its config' : `${checked.invalid} points that cannot run on their configs`;
     log(`note: skipping ${which}, marked in the invalid column of ${options.out}; the first: ${first.describe()}\n`);
   }
   const runnable: number[] = [];

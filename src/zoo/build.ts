@@ -133,7 +133,8 @@ class NetworkQuantizer {
   }
 
   private round(value: number, site: string, index: number): number {
-    const draw = this.options.rounding === 'stochastic' ? { site: stochasticSite(BigInt(this.options.seed), site), counter: index } : undefined;
+    const draw =
+      this.options.rounding === 'stochastic' ? { site: stochasticSite(BigInt(this.options.seed), site), counter: index } : undefined;
     return roundFloat(value, this.options.rounding, draw);
   }
 
@@ -156,9 +157,17 @@ class NetworkQuantizer {
   }
 
   /** Integer weights (per channel or per tensor) and s32 biases for a layer. */
-  private constants(layer: Layer & { name: string }, weights: FloatWeights, outChannels: number, weightShape: number[], channelAxis: number, inputName: string): { weights: string; bias: string } {
+  private constants(
+    layer: Layer & { name: string },
+    weights: FloatWeights,
+    outChannels: number,
+    weightShape: number[],
+    channelAxis: number,
+    inputName: string,
+  ): { weights: string; bias: string } {
     const qmax = 2 ** (this.options.weightBits - 1) - 1;
-    const channelOf = (index: number): number => (channelAxis === 0 ? Math.floor(index / (weights.weights.length / outChannels)) : index % outChannels);
+    const channelOf = (index: number): number =>
+      channelAxis === 0 ? Math.floor(index / (weights.weights.length / outChannels)) : index % outChannels;
     const maxima = new Float64Array(outChannels);
     weights.weights.forEach((w, index) => {
       const channel = this.options.perChannel ? channelOf(index) : 0;
@@ -169,7 +178,7 @@ class NetworkQuantizer {
     let scales: number[];
     let quant: GraphFile['tensors'][string]['quant'];
     if (this.dfp()) {
-      const fractionalBits = (this.options.weightBits - 1) - Math.ceil(Math.log2(Math.max(...maxima, 1e-12)));
+      const fractionalBits = this.options.weightBits - 1 - Math.ceil(Math.log2(Math.max(...maxima, 1e-12)));
       scales = Array.from({ length: outChannels }, () => 2 ** -fractionalBits);
       quant = { fractionalBits };
     } else {
@@ -188,8 +197,16 @@ class NetworkQuantizer {
     const weightName = `${layer.name}.weights`;
     const biasName = `${layer.name}.bias`;
     this.graph.tensors[weightName] = { shape: weightShape, type: weightType, quant, data: this.addData(integers, weightType) };
-    const biasQuant = this.dfp() && quant !== undefined && 'fractionalBits' in quant ? { fractionalBits: quant.fractionalBits + Math.round(-Math.log2(inputScale)) } : undefined;
-    this.graph.tensors[biasName] = { shape: [outChannels], type: 's32', ...(biasQuant === undefined ? {} : { quant: biasQuant }), data: this.addData(biases, 's32') };
+    const biasQuant =
+      this.dfp() && quant !== undefined && 'fractionalBits' in quant
+        ? { fractionalBits: quant.fractionalBits + Math.round(-Math.log2(inputScale)) }
+        : undefined;
+    this.graph.tensors[biasName] = {
+      shape: [outChannels],
+      type: 's32',
+      ...(biasQuant === undefined ? {} : { quant: biasQuant }),
+      data: this.addData(biases, 's32'),
+    };
     return { weights: weightName, bias: biasName };
   }
 
@@ -277,16 +294,43 @@ class NetworkQuantizer {
     this.graph.tensors[weights] = {
       shape: [1, kh, kw, channels],
       type: weightType,
-      quant: this.options.perChannel ? { scale: Array.from({ length: channels }, () => scale), zeroPoint: 0, axis: 3 } : { scale, zeroPoint: 0 },
+      quant: this.options.perChannel
+        ? { scale: Array.from({ length: channels }, () => scale), zeroPoint: 0, axis: 3 }
+        : { scale, zeroPoint: 0 },
       data: this.addData(new Array<number>(count).fill(1), weightType),
     };
-    this.graph.ops.push({ name: layer.name, op: 'depthwise_conv2d', input: layer.input, weights, output: layer.output, stride: layer.stride, dilation: [1, 1], padding: layer.padding, activation: 'none', depthMultiplier: 1 });
+    this.graph.ops.push({
+      name: layer.name,
+      op: 'depthwise_conv2d',
+      input: layer.input,
+      weights,
+      output: layer.output,
+      stride: layer.stride,
+      dilation: [1, 1],
+      padding: layer.padding,
+      activation: 'none',
+      depthMultiplier: 1,
+    });
     const pixels = (outputShape[1] ?? 1) * (outputShape[2] ?? 1);
-    this.summaries.push({ name: layer.name, op: 'depthwise_conv2d', macs: pixels * channels * kh * kw, params: count, clippedFraction: clipped });
+    this.summaries.push({
+      name: layer.name,
+      op: 'depthwise_conv2d',
+      macs: pixels * channels * kh * kw,
+      params: count,
+      clippedFraction: clipped,
+    });
   }
 
   private poolOp(layer: Extract<Layer, { kind: 'maxPool' | 'avgPool' }>): GraphOp {
-    const common = { name: layer.name, input: layer.input, output: layer.output, filter: layer.filter, stride: layer.stride, padding: layer.padding, activation: 'none' as const };
+    const common = {
+      name: layer.name,
+      input: layer.input,
+      output: layer.output,
+      filter: layer.filter,
+      stride: layer.stride,
+      padding: layer.padding,
+      activation: 'none' as const,
+    };
     return layer.kind === 'maxPool' ? { ...common, op: 'max_pool', dilation: [1, 1] } : { ...common, op: 'avg_pool' };
   }
 
@@ -300,19 +344,54 @@ class NetworkQuantizer {
         const fanIn = depthwise ? kh * kw : kh * kw * channels;
         const weightShape = depthwise ? [1, kh, kw, channels] : [layer.filters, kh, kw, channels];
         const count = weightShape.reduce((a, b) => a * b, 1);
-        const floatLayer = this.floatWeights(count, fanIn, layer.filters, (index) => (depthwise ? index % channels : Math.floor(index / (kh * kw * channels))));
+        const floatLayer = this.floatWeights(count, fanIn, layer.filters, (index) =>
+          depthwise ? index % channels : Math.floor(index / (kh * kw * channels)),
+        );
         const input = this.floatOf(layer.input);
-        const pre = this.normalise(floatLayer, (w) => convFloat(input, inputShape, w, layer.filters, layer.kernel, layer.stride, layer.padding, depthwise).values);
+        const pre = this.normalise(
+          floatLayer,
+          (w) => convFloat(input, inputShape, w, layer.filters, layer.kernel, layer.stride, layer.padding, depthwise).values,
+        );
         const values = applyActivation(pre, layer.activation);
         const outputShape = this.shapeOf(layer.output);
         const clipped = this.activation(layer.output, outputShape, values, observedRange(values));
         const { weights, bias } = this.constants(layer, floatLayer, layer.filters, weightShape, depthwise ? 3 : 0, layer.input);
         const op: GraphOp = depthwise
-          ? { name: layer.name, op: 'depthwise_conv2d', input: layer.input, weights, bias, output: layer.output, stride: layer.stride, dilation: [1, 1], padding: layer.padding, activation: layer.activation, depthMultiplier: 1 }
-          : { name: layer.name, op: 'conv2d', input: layer.input, weights, bias, output: layer.output, stride: layer.stride, dilation: [1, 1], padding: layer.padding, activation: layer.activation, groups: 1 };
+          ? {
+              name: layer.name,
+              op: 'depthwise_conv2d',
+              input: layer.input,
+              weights,
+              bias,
+              output: layer.output,
+              stride: layer.stride,
+              dilation: [1, 1],
+              padding: layer.padding,
+              activation: layer.activation,
+              depthMultiplier: 1,
+            }
+          : {
+              name: layer.name,
+              op: 'conv2d',
+              input: layer.input,
+              weights,
+              bias,
+              output: layer.output,
+              stride: layer.stride,
+              dilation: [1, 1],
+              padding: layer.padding,
+              activation: layer.activation,
+              groups: 1,
+            };
         this.graph.ops.push(op);
         const pixels = (outputShape[1] ?? 1) * (outputShape[2] ?? 1);
-        this.summaries.push({ name: layer.name, op: op.op, macs: pixels * layer.filters * fanIn, params: count + layer.filters, clippedFraction: clipped });
+        this.summaries.push({
+          name: layer.name,
+          op: op.op,
+          macs: pixels * layer.filters * fanIn,
+          params: count + layer.filters,
+          clippedFraction: clipped,
+        });
         return;
       }
       case 'fc': {
@@ -323,13 +402,30 @@ class NetworkQuantizer {
         const values = applyActivation(pre, layer.activation);
         const clipped = this.activation(layer.output, this.shapeOf(layer.output), values, observedRange(values));
         const { weights, bias } = this.constants(layer, floatLayer, layer.outputs, [layer.outputs, depth], 0, layer.input);
-        this.graph.ops.push({ name: layer.name, op: 'fully_connected', input: layer.input, weights, bias, output: layer.output, activation: layer.activation });
-        this.summaries.push({ name: layer.name, op: 'fully_connected', macs: layer.outputs * depth, params: layer.outputs * depth + layer.outputs, clippedFraction: clipped });
+        this.graph.ops.push({
+          name: layer.name,
+          op: 'fully_connected',
+          input: layer.input,
+          weights,
+          bias,
+          output: layer.output,
+          activation: layer.activation,
+        });
+        this.summaries.push({
+          name: layer.name,
+          op: 'fully_connected',
+          macs: layer.outputs * depth,
+          params: layer.outputs * depth + layer.outputs,
+          clippedFraction: clipped,
+        });
         return;
       }
       case 'add': {
         const [a, b] = layer.inputs.map((name) => this.floatOf(name)) as [Float32Array, Float32Array];
-        const values = applyActivation(a.map((value, index) => value + (b[index] ?? 0)), layer.activation);
+        const values = applyActivation(
+          a.map((value, index) => value + (b[index] ?? 0)),
+          layer.activation,
+        );
         const clipped = this.activation(layer.output, this.shapeOf(layer.output), values, observedRange(values));
         this.graph.ops.push({ name: layer.name, op: 'add', inputs: layer.inputs, output: layer.output, activation: layer.activation });
         this.summaries.push({ name: layer.name, op: 'add', macs: 0, params: 0, clippedFraction: clipped });
@@ -347,7 +443,8 @@ class NetworkQuantizer {
         const inputShape = this.shapeOf(layer.input);
         let values: Float32Array;
         if (layer.kind === 'flatten') values = input;
-        else if (layer.kind === 'globalAvgPool') values = poolFloat(input, inputShape, 'avgPool', [inputShape[1] ?? 1, inputShape[2] ?? 1], [1, 1], 'valid').values;
+        else if (layer.kind === 'globalAvgPool')
+          values = poolFloat(input, inputShape, 'avgPool', [inputShape[1] ?? 1, inputShape[2] ?? 1], [1, 1], 'valid').values;
         else {
           const pool = layer as Extract<Layer, { kind: 'maxPool' | 'avgPool' }>;
           values = poolFloat(input, inputShape, pool.kind, pool.filter, pool.stride, pool.padding).values;
@@ -403,14 +500,21 @@ const CHECKED_ACCUMULATOR_BITS = 48;
  * The mode rules on a resolved zoo graph (the network or its skeleton: the rules that do not
  * depend on the weights' numbers give the same answer on both), refused as the zoo refuses them.
  */
-export function checkZooGraphForMode(graph: Graph, options: Pick<ZooOptions, 'requant' | 'weightBits' | 'activationBits' | 'signedActivations'>): void {
+export function checkZooGraphForMode(
+  graph: Graph,
+  options: Pick<ZooOptions, 'requant' | 'weightBits' | 'activationBits' | 'signedActivations'>,
+): void {
   const label = `zoo:${graph.name}`;
   try {
     checkGraphForRequant(graph, { mode: options.requant, rounding: undefined, shiftBias: 0, accumulatorBits: CHECKED_ACCUMULATOR_BITS });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     const quant = `W${options.weightBits}A${options.activationBits} ${options.signedActivations ? 'signed' : 'unsigned'}`;
-    throw new InputError(`the network built for --requant ${options.requant} (${quant}) would not run under that mode: ${error.message}`, label, error.location);
+    throw new InputError(
+      `the network built for --requant ${options.requant} (${quant}) would not run under that mode: ${error.message}`,
+      label,
+      error.location,
+    );
   }
 }
 
@@ -419,7 +523,9 @@ export function buildNetwork(topology: Topology, options: ZooOptions): ZooNetwor
   const network = new NetworkQuantizer(topology, options).build();
   // Parsed as a file would be (the schema fills in defaults), resolved against the sidecar in memory.
   const file = graphSchema.parse(network.graph);
-  const model = { ...resolveGraph(file, `zoo:${network.graph.name}`, { sidecars: new Map([[options.sidecarFile, network.sidecar]]) }), sourceFiles: [] };
+  const model = {
+    ...resolveGraph(file, `zoo:${network.graph.name}`, { sidecars: new Map([[options.sidecarFile, network.sidecar]]) }),
+    sourceFiles: [],
+  };
   return { ...network, model };
 }
-

@@ -48,7 +48,8 @@ export function convFloat(
           const inputBase = (ih * width + iw) * channels;
           const tap = y * kw + x;
           if (depthwise) {
-            for (let c = 0; c < channels; c += 1) output[base + c] = (output[base + c] ?? 0) + (input[inputBase + c] ?? 0) * (layer.weights[tap * channels + c] ?? 0);
+            for (let c = 0; c < channels; c += 1)
+              output[base + c] = (output[base + c] ?? 0) + (input[inputBase + c] ?? 0) * (layer.weights[tap * channels + c] ?? 0);
           } else {
             for (let oc = 0; oc < outChannels; oc += 1) {
               let sum = 0;

@@ -20,8 +20,19 @@ function mobilenetV1(): Topology {
   // (output channels of the pointwise conv, stride of the depthwise conv); Table 1 lists the
   // 13th depthwise layer as stride 2 on a 7x7 input, a known typo: it keeps 7x7, so stride 1.
   const blocks: Array<[number, number]> = [
-    [64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2],
-    [512, 1], [512, 1], [512, 1], [512, 1], [512, 1], [1024, 2], [1024, 1],
+    [64, 1],
+    [128, 2],
+    [128, 1],
+    [256, 2],
+    [256, 1],
+    [512, 2],
+    [512, 1],
+    [512, 1],
+    [512, 1],
+    [512, 1],
+    [512, 1],
+    [1024, 2],
+    [1024, 1],
   ];
   blocks.forEach(([channels, stride], index) => {
     x = net.depthwise(`block${index + 1}_dw`, x, 3, stride, 'relu6');
@@ -35,7 +46,13 @@ function mobilenetV2(): Topology {
   let x = net.conv('conv1', 'input', 32, 3, 2, 'relu6');
   // Table 2: expansion t, output channels c, repeats n, first stride s.
   const settings: Array<[number, number, number, number]> = [
-    [1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1],
+    [1, 16, 1, 1],
+    [6, 24, 2, 2],
+    [6, 32, 3, 2],
+    [6, 64, 4, 2],
+    [6, 96, 3, 1],
+    [6, 160, 3, 2],
+    [6, 320, 1, 1],
   ];
   let block = 0;
   for (const [expansion, channels, repeats, firstStride] of settings) {
@@ -62,14 +79,20 @@ function resnet18(): Topology {
   const net = new TopologyBuilder('resnet18', 'input', [1, 224, 224, 3]);
   let x = net.conv('conv1', 'input', 64, 7, 2, 'relu', PAD3);
   x = net.pool('maxPool', 'maxpool', x, 3, 2, PAD1);
-  const stages: Array<[number, number]> = [[64, 1], [128, 2], [256, 2], [512, 2]];
+  const stages: Array<[number, number]> = [
+    [64, 1],
+    [128, 2],
+    [256, 2],
+    [512, 2],
+  ];
   stages.forEach(([channels, firstStride], stageIndex) => {
     for (let block = 0; block < 2; block += 1) {
       const prefix = `layer${stageIndex + 1}.${block}`;
       const stride = block === 0 ? firstStride : 1;
       let y = net.conv(`${prefix}.conv1`, x, channels, 3, stride, 'relu', PAD1);
       y = net.conv(`${prefix}.conv2`, y, channels, 3, 1, 'none', PAD1);
-      const shortcut = stride !== 1 || (net.shape(x)[3] ?? 0) !== channels ? net.conv(`${prefix}.downsample`, x, channels, 1, stride, 'none', 'valid') : x;
+      const shortcut =
+        stride !== 1 || (net.shape(x)[3] ?? 0) !== channels ? net.conv(`${prefix}.downsample`, x, channels, 1, stride, 'none', 'valid') : x;
       x = net.add(`${prefix}.add`, y, shortcut, 'relu');
     }
   });

@@ -61,7 +61,8 @@ class SkeletonWriter {
   /** As build.ts: a window over the whole unpadded image is onnxruntime's global pool. */
   private wholeImage(layer: Extract<Layer, { kind: 'maxPool' | 'avgPool' }>): boolean {
     const [, height, width] = this.shapeOf(layer.input);
-    const unpadded = layer.padding === 'valid' || (typeof layer.padding === 'object' && Object.values(layer.padding).every((side) => side === 0));
+    const unpadded =
+      layer.padding === 'valid' || (typeof layer.padding === 'object' && Object.values(layer.padding).every((side) => side === 0));
     return layer.filter[0] === height && layer.filter[1] === width && unpadded;
   }
 
@@ -80,7 +81,18 @@ class SkeletonWriter {
       type: `s${this.options.weightBits}` as TensorSpec['type'],
       quant: this.options.perChannel ? { scale: new Array<number>(channels).fill(1), zeroPoint: 0, axis: 3 } : { scale: 1, zeroPoint: 0 },
     };
-    this.ops.push({ name: layer.name, op: 'depthwise_conv2d', input: layer.input, weights, output: layer.output, stride: layer.stride, dilation: [1, 1], padding: layer.padding, activation: 'none', depthMultiplier: 1 });
+    this.ops.push({
+      name: layer.name,
+      op: 'depthwise_conv2d',
+      input: layer.input,
+      weights,
+      output: layer.output,
+      stride: layer.stride,
+      dilation: [1, 1],
+      padding: layer.padding,
+      activation: 'none',
+      depthMultiplier: 1,
+    });
   }
 
   layer(layer: Layer): void {
@@ -91,7 +103,17 @@ class SkeletonWriter {
         const weightShape = layer.depthwise ? [1, kh, kw, channels] : [layer.filters, kh, kw, channels];
         this.activation(layer.output);
         const { weights, bias } = this.constants(layer.name, layer.filters, weightShape, layer.depthwise ? 3 : 0);
-        const common = { name: layer.name, input: layer.input, weights, bias, output: layer.output, stride: layer.stride, dilation: [1, 1] as [number, number], padding: layer.padding, activation: layer.activation };
+        const common = {
+          name: layer.name,
+          input: layer.input,
+          weights,
+          bias,
+          output: layer.output,
+          stride: layer.stride,
+          dilation: [1, 1] as [number, number],
+          padding: layer.padding,
+          activation: layer.activation,
+        };
         this.ops.push(layer.depthwise ? { ...common, op: 'depthwise_conv2d', depthMultiplier: 1 } : { ...common, op: 'conv2d', groups: 1 });
         return;
       }
@@ -99,7 +121,15 @@ class SkeletonWriter {
         const depth = this.shapeOf(layer.input).reduce((a, b) => a * b, 1);
         this.activation(layer.output);
         const { weights, bias } = this.constants(layer.name, layer.outputs, [layer.outputs, depth], 0);
-        this.ops.push({ name: layer.name, op: 'fully_connected', input: layer.input, weights, bias, output: layer.output, activation: layer.activation });
+        this.ops.push({
+          name: layer.name,
+          op: 'fully_connected',
+          input: layer.input,
+          weights,
+          bias,
+          output: layer.output,
+          activation: layer.activation,
+        });
         return;
       }
       case 'add':
@@ -114,14 +144,26 @@ class SkeletonWriter {
         }
         // Pooling keeps the input's quantization, as build.ts does.
         this.tensors[layer.output] = { ...(this.tensors[layer.input] as TensorSpec), shape: this.shapeOf(layer.output) };
-        const common = { name: layer.name, input: layer.input, output: layer.output, filter: layer.filter, stride: layer.stride, padding: layer.padding, activation: 'none' as const };
+        const common = {
+          name: layer.name,
+          input: layer.input,
+          output: layer.output,
+          filter: layer.filter,
+          stride: layer.stride,
+          padding: layer.padding,
+          activation: 'none' as const,
+        };
         this.ops.push(layer.kind === 'maxPool' ? { ...common, op: 'max_pool', dilation: [1, 1] } : { ...common, op: 'avg_pool' });
         return;
       }
       case 'globalAvgPool':
       case 'flatten':
         this.tensors[layer.output] = { ...(this.tensors[layer.input] as TensorSpec), shape: this.shapeOf(layer.output) };
-        this.ops.push(layer.kind === 'flatten' ? { name: layer.name, op: 'reshape', input: layer.input, output: layer.output } : { name: layer.name, op: 'global_avg_pool', input: layer.input, output: layer.output });
+        this.ops.push(
+          layer.kind === 'flatten'
+            ? { name: layer.name, op: 'reshape', input: layer.input, output: layer.output }
+            : { name: layer.name, op: 'global_avg_pool', input: layer.input, output: layer.output },
+        );
         return;
     }
   }
@@ -142,9 +184,19 @@ export function zooSkeleton(name: ZooName, options: SkeletonOptions): Graph {
   writer.activation(topology.input);
   for (const layer of topology.layers) writer.layer(layer);
   // Parsed as a graph file is, so the ops carry the schema's defaults as the real graph's do.
-  const file = graphSchema.parse({ name: topology.name, description: '', inputs: [topology.input], outputs: [topology.output], tensors: writer.tensors, ops: writer.ops } satisfies GraphFile);
+  const file = graphSchema.parse({
+    name: topology.name,
+    description: '',
+    inputs: [topology.input],
+    outputs: [topology.output],
+    tensors: writer.tensors,
+    ops: writer.ops,
+  } satisfies GraphFile);
   const tensors = new Map<string, Tensor>(
-    Object.entries(file.tensors).map(([tensor, spec]) => [tensor, { name: tensor, shape: spec.shape, type: tensorType(spec.type), quant: quantization(spec), data: undefined }]),
+    Object.entries(file.tensors).map(([tensor, spec]) => [
+      tensor,
+      { name: tensor, shape: spec.shape, type: tensorType(spec.type), quant: quantization(spec), data: undefined },
+    ]),
   );
   return { name: file.name, file: `zoo:${name}`, sourceFiles: [], inputs: file.inputs, outputs: file.outputs, tensors, ops: file.ops };
 }

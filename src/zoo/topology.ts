@@ -8,10 +8,29 @@ export type Activation = 'none' | 'relu' | 'relu6';
 export type Padding = 'same' | 'valid' | { top: number; left: number; bottom: number; right: number };
 
 export type Layer =
-  | { kind: 'conv'; name: string; input: string; output: string; filters: number; kernel: [number, number]; stride: [number, number]; padding: Padding; activation: Activation; depthwise: boolean }
+  | {
+      kind: 'conv';
+      name: string;
+      input: string;
+      output: string;
+      filters: number;
+      kernel: [number, number];
+      stride: [number, number];
+      padding: Padding;
+      activation: Activation;
+      depthwise: boolean;
+    }
   | { kind: 'fc'; name: string; input: string; output: string; outputs: number; activation: Activation }
   | { kind: 'add'; name: string; inputs: [string, string]; output: string; activation: Activation }
-  | { kind: 'maxPool' | 'avgPool'; name: string; input: string; output: string; filter: [number, number]; stride: [number, number]; padding: Padding }
+  | {
+      kind: 'maxPool' | 'avgPool';
+      name: string;
+      input: string;
+      output: string;
+      filter: [number, number];
+      stride: [number, number];
+      padding: Padding;
+    }
   | { kind: 'globalAvgPool' | 'flatten'; name: string; input: string; output: string };
 
 export interface Topology {
@@ -46,11 +65,30 @@ export class TopologyBuilder {
     return [window.height, window.width];
   }
 
-  conv(name: string, input: string, filters: number, kernel: number, stride: number, activation: Activation, padding: Padding = 'same'): string {
+  conv(
+    name: string,
+    input: string,
+    filters: number,
+    kernel: number,
+    stride: number,
+    activation: Activation,
+    padding: Padding = 'same',
+  ): string {
     const output = `${name}.out`;
     const [height, width] = this.spatial(input, [kernel, kernel], [stride, stride], padding);
     this.shapes.set(output, [1, height, width, filters]);
-    this.layers.push({ kind: 'conv', name, input, output, filters, kernel: [kernel, kernel], stride: [stride, stride], padding, activation, depthwise: false });
+    this.layers.push({
+      kind: 'conv',
+      name,
+      input,
+      output,
+      filters,
+      kernel: [kernel, kernel],
+      stride: [stride, stride],
+      padding,
+      activation,
+      depthwise: false,
+    });
     return output;
   }
 
@@ -59,7 +97,18 @@ export class TopologyBuilder {
     const channels = this.shape(input)[3] ?? 1;
     const [height, width] = this.spatial(input, [kernel, kernel], [stride, stride], 'same');
     this.shapes.set(output, [1, height, width, channels]);
-    this.layers.push({ kind: 'conv', name, input, output, filters: channels, kernel: [kernel, kernel], stride: [stride, stride], padding: 'same', activation, depthwise: true });
+    this.layers.push({
+      kind: 'conv',
+      name,
+      input,
+      output,
+      filters: channels,
+      kernel: [kernel, kernel],
+      stride: [stride, stride],
+      padding: 'same',
+      activation,
+      depthwise: true,
+    });
     return output;
   }
 

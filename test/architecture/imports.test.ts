@@ -32,7 +32,8 @@ const LAYERS: readonly (readonly string[])[] = [
 
 function rankOf(unit: string): number {
   const rank = LAYERS.findIndex((layer) => layer.includes(unit));
-  if (rank < 0) throw new Error(`src/${unit} is in no layer of test/architecture/imports.test.ts: add it there and to docs/architecture.md`);
+  if (rank < 0)
+    throw new Error(`src/${unit} is in no layer of test/architecture/imports.test.ts: add it there and to docs/architecture.md`);
   return rank;
 }
 
@@ -57,7 +58,8 @@ function violation(file: string, specifier: string): string | undefined {
   const to = unitOf(target);
   if (from === to) return undefined;
   if (from === 'numeric') return `src/${file} imports src/${target}: numeric/ imports nothing of ours`;
-  if (rankOf(to) >= rankOf(from)) return `src/${file} imports src/${target}: ${to} is not below ${from} in the pipeline (docs/architecture.md)`;
+  if (rankOf(to) >= rankOf(from))
+    return `src/${file} imports src/${target}: ${to} is not below ${from} in the pipeline (docs/architecture.md)`;
   return undefined;
 }
 
@@ -93,6 +95,8 @@ describe('import direction (docs/architecture.md)', () => {
     expect(violation('engine/simulate.ts', '../formats/loadHardware.js')).toMatch(/formats is not below engine/);
     expect(violation('pipeline/index.ts', '../engine/simulate.js')).toBeUndefined();
     expect(violation('cli/commands/run.ts', '../options.js')).toBeUndefined();
-    expect(importsOf("import { a } from '../x.js';\nexport { b } from './y.js';\nconst c = await import('../z.js');\nimport 'node:fs';")).toEqual(['../x.js', './y.js', '../z.js']);
+    expect(
+      importsOf("import { a } from '../x.js';\nexport { b } from './y.js';\nconst c = await import('../z.js');\nimport 'node:fs';"),
+    ).toEqual(['../x.js', './y.js', '../z.js']);
   });
 });

@@ -61,15 +61,38 @@ describe('npusim golden', () => {
     expect(record.run.hardware.content.memory.dram.bytesPerCycle).toBe(16);
     expect(record.run.input.seed).toBe(1);
     expect(record.result.totals.cycles).toBe(3596);
-    expect(record.result.layers.map((layer) => layer.name)).toEqual(['conv1', 'pool1', 'dw2', 'pw2', 'add2', 'pool2', 'conv3', 'avgpool', 'flatten', 'fc']);
-    expect(record.result.layers[0]?.cycles).toEqual({ total: 1118, compute: 1118, streaming: 1024, fillDrain: 62, stationaryLoad: 32, memoryStall: 0, requant: 512, vector: 0, overlap: 512 });
+    expect(record.result.layers.map((layer) => layer.name)).toEqual([
+      'conv1',
+      'pool1',
+      'dw2',
+      'pw2',
+      'add2',
+      'pool2',
+      'conv3',
+      'avgpool',
+      'flatten',
+      'fc',
+    ]);
+    expect(record.result.layers[0]?.cycles).toEqual({
+      total: 1118,
+      compute: 1118,
+      streaming: 1024,
+      fillDrain: 62,
+      stationaryLoad: 32,
+      memoryStall: 0,
+      requant: 512,
+      vector: 0,
+      overlap: 512,
+    });
     expect(record.result.layers[0]?.output.first).toEqual([-128, -75, -128, -128]);
   });
 
   it('never overwrites a golden without --force', async () => {
     const run = await runCli(['golden', 'zoo:small_cnn', '--hw', config, '--out', golden, '--root', repo]);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toBe(`error: ${golden}: already exists; npusim never overwrites a golden unless you pass --force (or use \`npusim check --update\` to re-record it)\n`);
+    expect(run.stderr).toBe(
+      `error: ${golden}: already exists; npusim never overwrites a golden unless you pass --force (or use \`npusim check --update\` to re-record it)\n`,
+    );
   });
 
   it('takes only a whole-number seed as --input', async () => {
@@ -140,7 +163,9 @@ describe('npusim check', () => {
     const run = await runCli(['check', golden]);
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain(`DIFF ${golden}: 0 input change(s), 2 number(s) moved in 1 layer(s)\n`);
-    expect(run.stdout).toContain(`    layer conv1\n      output.sha256    ${conv1.output.sha256.slice(0, 12)}… -> ${computed.slice(0, 12)}…\n      output.first[1]  -74 -> -75  (-1.35%)\n`);
+    expect(run.stdout).toContain(
+      `    layer conv1\n      output.sha256    ${conv1.output.sha256.slice(0, 12)}… -> ${computed.slice(0, 12)}…\n      output.first[1]  -74 -> -75  (-1.35%)\n`,
+    );
   });
 
   it('catches a changed input seed in every layer', async () => {
@@ -165,7 +190,9 @@ describe('npusim check', () => {
     const notGolden = join(repo, 'configs/edge-npu.json');
     const wrongKind = await runCli(['check', notGolden]);
     expect(wrongKind.exitCode).toBe(2);
-    expect(wrongKind.stderr).toBe(`error: ${notGolden}:$.format: not an npusim golden trace: expected "format": "npusim-golden", found nothing\n`);
+    expect(wrongKind.stderr).toBe(
+      `error: ${notGolden}:$.format: not an npusim golden trace: expected "format": "npusim-golden", found nothing\n`,
+    );
 
     writeFileSync(golden, '{ "format": "npusim-golden", ');
     const notJson = await runCli(['check', golden]);
@@ -179,7 +206,9 @@ describe('npusim check', () => {
     writeJson(golden, record);
     const run = await runCli(['check', golden]);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toBe(`error: ${join(repo, 'configs/missing.json')}: no such file (expected a hardware config (JSON)) (running golden ${golden})\n`);
+    expect(run.stderr).toBe(
+      `error: ${join(repo, 'configs/missing.json')}: no such file (expected a hardware config (JSON)) (running golden ${golden})\n`,
+    );
   });
 });
 

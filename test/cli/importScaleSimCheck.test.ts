@@ -30,7 +30,20 @@ async function refusedImport(cfgText: string, topologyText?: string, inputType: 
   const before = digestFolder(inputs);
   const out = temporaryDirectory();
   const hardware = join(out, 'hw.json');
-  const run = await runCli(['import', 'scalesim', '-c', config, '-t', topology, '-i', inputType, '--out-graph', join(out, 'g.json'), '--out-hw', hardware]);
+  const run = await runCli([
+    'import',
+    'scalesim',
+    '-c',
+    config,
+    '-t',
+    topology,
+    '-i',
+    inputType,
+    '--out-graph',
+    join(out, 'g.json'),
+    '--out-hw',
+    hardware,
+  ]);
   expect(run.exitCode).toBe(2);
   expect(run.stdout).toBe('');
   expect(run.stderr.split('\n')).toHaveLength(2);
@@ -40,7 +53,7 @@ async function refusedImport(cfgText: string, topologyText?: string, inputType: 
 }
 
 describe('npusim import scalesim refuses what npusim would then reject', () => {
-  it('ArrayHeight 100000: the key\'s line and column, the npusim field and its limit', async () => {
+  it("ArrayHeight 100000: the key's line and column, the npusim field and its limit", async () => {
     const refused = await refusedImport(CFG.replace(/ArrayHeight:\s*32/, 'ArrayHeight:    100000'));
     expect(refused.stderr).toBe(
       `error: ${refused.config}:5:17: cannot import ArrayHeight: it becomes $.array.rows of ${refused.hardware}, where npusim expected a value <= 4096, got 100000; nothing was written\n`,
@@ -54,7 +67,7 @@ describe('npusim import scalesim refuses what npusim would then reject', () => {
     );
   });
 
-  it('SRAMs too small for npusim\'s tiles: the layer\'s row, and which settings are the SRAMs', async () => {
+  it("SRAMs too small for npusim's tiles: the layer's row, and which settings are the SRAMs", async () => {
     const small = CFG.replace(/IfmapSramSzkB:\s*64/, 'IfmapSramSzkB:    1').replace(/FilterSramSzkB:\s*64/, 'FilterSramSzkB:   1');
     const refused = await refusedImport(small, readFileSync(anchor('topologies/alexnet_part.csv'), 'utf8'));
     expect(refused.stderr).toBe(
@@ -72,12 +85,25 @@ describe('npusim import scalesim refuses what npusim would then reject', () => {
 
   it('a misspelt .cfg key is refused by import as by scalesim', async () => {
     const refused = await refusedImport(CFG.replace('ArrayWidth:', 'ArrayWdith:'));
-    expect(refused.stderr).toBe(`error: ${refused.config}:6:1: unknown key "ArrayWdith" in [architecture_presets] (did you mean "ArrayWidth"?)\n`);
+    expect(refused.stderr).toBe(
+      `error: ${refused.config}:6:1: unknown key "ArrayWdith" in [architecture_presets] (did you mean "ArrayWidth"?)\n`,
+    );
   });
 
   it.runIf(existsSync('/dev/zero'))('/dev/zero as the .cfg or the topology ends at once, naming the limit', async () => {
     const out = temporaryDirectory();
-    const args = (config: string, topology: string): string[] => ['import', 'scalesim', '-c', config, '-t', topology, '--out-graph', join(out, 'g.json'), '--out-hw', join(out, 'hw.json')];
+    const args = (config: string, topology: string): string[] => [
+      'import',
+      'scalesim',
+      '-c',
+      config,
+      '-t',
+      topology,
+      '--out-graph',
+      join(out, 'g.json'),
+      '--out-hw',
+      join(out, 'hw.json'),
+    ];
     const config = await runCli(args('/dev/zero', anchor('topologies/edge_small.csv')));
     expect(config.stderr).toBe('error: /dev/zero: is larger than 1.0 MiB, the most npusim reads for a SCALE-Sim .cfg file\n');
     expect(config.exitCode).toBe(2);

@@ -13,8 +13,14 @@ describe('npusim', () => {
   });
 
   it('an unknown command says so, with the closest command', async () => {
-    await expectUsageError(['sweeep'], `unknown command "sweeep" (did you mean "sweep"?); the commands are ${COMMANDS.map((command) => command.name).join(', ')}`);
-    await expectUsageError(['frobnicate'], `unknown command "frobnicate"; the commands are ${COMMANDS.map((command) => command.name).join(', ')}`);
+    await expectUsageError(
+      ['sweeep'],
+      `unknown command "sweeep" (did you mean "sweep"?); the commands are ${COMMANDS.map((command) => command.name).join(', ')}`,
+    );
+    await expectUsageError(
+      ['frobnicate'],
+      `unknown command "frobnicate"; the commands are ${COMMANDS.map((command) => command.name).join(', ')}`,
+    );
   });
 
   it('an unknown flag is a usage error', async () => {

@@ -50,7 +50,11 @@ describe('npusim import onnx', () => {
     expect(existsSync(join(folder, 'imported.bin'))).toBe(true);
     const valid = await runCli(['validate', out, '--hw', hardware]);
     expect(valid.exitCode).toBe(0);
-    await expectRefused(['import', 'onnx', qdq, '--out', out], `${out}: already exists; npusim never overwrites a file unless you pass --force`, [folder]);
+    await expectRefused(
+      ['import', 'onnx', qdq, '--out', out],
+      `${out}: already exists; npusim never overwrites a file unless you pass --force`,
+      [folder],
+    );
     const forced = await runCli(['import', 'onnx', qdq, '--out', out, '--force']);
     expect(forced.exitCode).toBe(0);
   });
@@ -82,11 +86,19 @@ describe('run, schedule and validate take a .onnx directly', () => {
     expect(sweep.exitCode).toBe(0);
   });
 
-  it('run --input: NCHW uint8 for QOperator, float32 through QuantizeLinear for QDQ; the outputs are onnxruntime\'s', async () => {
+  it("run --input: NCHW uint8 for QOperator, float32 through QuantizeLinear for QDQ; the outputs are onnxruntime's", async () => {
     const input = graph.tensors.get(graph.inputs[0] as string);
     if (input?.quant?.kind !== 'affine') throw new Error('no input');
     const dims = qoperatorModel.input.dims;
-    const nchw = nhwcToNchw(seededIntegers(3, dims.reduce((a, b) => a * b, 1), 0, 255), dims);
+    const nchw = nhwcToNchw(
+      seededIntegers(
+        3,
+        dims.reduce((a, b) => a * b, 1),
+        0,
+        255,
+      ),
+      dims,
+    );
     const [zeroPoint = 0, scale = 1] = [input.quant.zeroPoints[0], input.quant.scales[0]];
     const floats = Array.from(nchw, (x) => Math.fround((x - zeroPoint) * scale));
     const integerFile = join(folder, 'x_u8.npy');
@@ -94,10 +106,16 @@ describe('run, schedule and validate take a .onnx directly', () => {
     const floatFile = join(folder, 'x_f32.npy');
     writeFileSync(floatFile, floatNpy(floats, dims));
     const output = graph.outputs[0] as string;
-    const expected = (await runOrt(qoperatorModel.bytes, { [qoperatorModel.input.name]: { type: 'uint8', data: nchw, dims } }, { level: 'disabled' })).outputs[output]?.data;
-    const expectedQdq = (await runOrt(qdqModel.bytes, { [qdqModel.input.name]: { type: 'float32', data: floats, dims } }, { level: 'all' })).outputs[output]?.data;
+    const expected = (
+      await runOrt(qoperatorModel.bytes, { [qoperatorModel.input.name]: { type: 'uint8', data: nchw, dims } }, { level: 'disabled' })
+    ).outputs[output]?.data;
+    const expectedQdq = (await runOrt(qdqModel.bytes, { [qdqModel.input.name]: { type: 'float32', data: floats, dims } }, { level: 'all' }))
+      .outputs[output]?.data;
     expect(expectedQdq).toEqual(expected);
-    for (const [model, file] of [[qoperator, integerFile], [qdq, floatFile]] as const) {
+    for (const [model, file] of [
+      [qoperator, integerFile],
+      [qdq, floatFile],
+    ] as const) {
       const dump = join(folder, `dump-${model.endsWith('qdq.onnx') ? 'qdq' : 'q'}`);
       const run = await runCli(['run', model, '--hw', hardware, '--input', file, '--dump', dump, '--format', 'json']);
       expect(run.stderr).toContain('wrote');
@@ -106,7 +124,10 @@ describe('run, schedule and validate take a .onnx directly', () => {
       const bytes = readFileSync(join(dump, `${last}.npy`));
       expect(Array.from(bytes.subarray(bytes.length - (expected?.length ?? 0)))).toEqual(expected);
     }
-    await expectRefused(['run', qdq, '--hw', hardware, '--input', integerFile], `${integerFile}: holds uint8 (|u1); expected float32 (<f4)`);
+    await expectRefused(
+      ['run', qdq, '--hw', hardware, '--input', integerFile],
+      `${integerFile}: holds uint8 (|u1); expected float32 (<f4)`,
+    );
   });
 });
 
@@ -125,27 +146,67 @@ function floatNpy(values: readonly number[], dims: readonly number[]): Uint8Arra
 describe('bad models: exit 2, one line naming the file', () => {
   const conv = (opType: string, extra: object = {}) => ({ opType, input: ['x', 'w'], output: ['y'], ...extra });
   const floatModel = () =>
-    modelBytes({ nodes: [conv('Conv')], initializers: [initializer('w', DataType.FLOAT, [1, 1, 1, 1], [1])], inputs: [valueInfo('x', DataType.FLOAT, [1, 1, 2, 2])], outputs: [valueInfo('y', DataType.FLOAT, [1, 1, 2, 2])] });
+    modelBytes({
+      nodes: [conv('Conv')],
+      initializers: [initializer('w', DataType.FLOAT, [1, 1, 1, 1], [1])],
+      inputs: [valueInfo('x', DataType.FLOAT, [1, 1, 2, 2])],
+      outputs: [valueInfo('y', DataType.FLOAT, [1, 1, 2, 2])],
+    });
   const cases: [string, () => Uint8Array, (file: string) => string][] = [
-    ['truncated', () => qdqModel.bytes.subarray(0, 100), (file) => `${file}: the file ends in the middle of an ONNX model (truncated?): index out of range: `],
+    [
+      'truncated',
+      () => qdqModel.bytes.subarray(0, 100),
+      (file) => `${file}: the file ends in the middle of an ONNX model (truncated?): index out of range: `,
+    ],
     ['not ONNX', () => new TextEncoder().encode('{"name": "a graph"}'), (file) => `${file}: not an ONNX model`],
-    ['float only', floatModel, (file) => `${file}: this is a float model (no QuantizeLinear, DequantizeLinear or QLinear op); npusim runs quantized models: quantize it first`],
+    [
+      'float only',
+      floatModel,
+      (file) =>
+        `${file}: this is a float model (no QuantizeLinear, DequantizeLinear or QLinear op); npusim runs quantized models: quantize it first`,
+    ],
     [
       'dynamic shape',
-      () => modelBytes({ nodes: [], initializers: [], inputs: [{ name: 'x', type: { tensorType: { elemType: DataType.UINT8, shape: { dim: [{ dimParam: 'batch' }, { dimValue: 3 }] } } } }], outputs: [] }),
+      () =>
+        modelBytes({
+          nodes: [],
+          initializers: [],
+          inputs: [
+            { name: 'x', type: { tensorType: { elemType: DataType.UINT8, shape: { dim: [{ dimParam: 'batch' }, { dimValue: 3 }] } } } },
+          ],
+          outputs: [],
+        }),
       (file) => `${file}: graph input "x" has a dynamic shape: dimension 0 ("batch") is not a fixed positive size`,
     ],
-    ['opset', () => modelBytes({ nodes: [], initializers: [], inputs: [valueInfo('x', DataType.UINT8, [1, 2])], outputs: [], opset: 9 }), (file) => `${file}: ai.onnx opset 9 is not supported; npusim reads opsets 10 to 22`],
-    ['element type', () => modelBytes({ nodes: [], initializers: [], inputs: [valueInfo('x', DataType.FLOAT16, [1, 2])], outputs: [] }), (file) => `${file}: graph input "x" has element type FLOAT16`],
+    [
+      'opset',
+      () => modelBytes({ nodes: [], initializers: [], inputs: [valueInfo('x', DataType.UINT8, [1, 2])], outputs: [], opset: 9 }),
+      (file) => `${file}: ai.onnx opset 9 is not supported; npusim reads opsets 10 to 22`,
+    ],
+    [
+      'element type',
+      () => modelBytes({ nodes: [], initializers: [], inputs: [valueInfo('x', DataType.FLOAT16, [1, 2])], outputs: [] }),
+      (file) => `${file}: graph input "x" has element type FLOAT16`,
+    ],
     [
       'unsupported op',
-      () => modelBytes({ nodes: [{ opType: 'Softmax', name: 'prob', input: ['x'], output: ['p'] }], initializers: [], inputs: [valueInfo('x', DataType.UINT8, [1, 2])], outputs: [valueInfo('p', DataType.UINT8, [1, 2])] }),
-      (file) => `${file}: node 0 (Softmax "prob", producing "p"): op Softmax is not supported; npusim imports QOperator models (QLinearConv, QLinearMatMul, QGemm, QLinearAdd, QLinearAveragePool, QLinearGlobalAveragePool, QLinearConcat, MaxPool, Reshape, Flatten, Clip, Relu, QuantizeLinear, DequantizeLinear)`,
+      () =>
+        modelBytes({
+          nodes: [{ opType: 'Softmax', name: 'prob', input: ['x'], output: ['p'] }],
+          initializers: [],
+          inputs: [valueInfo('x', DataType.UINT8, [1, 2])],
+          outputs: [valueInfo('p', DataType.UINT8, [1, 2])],
+        }),
+      (file) =>
+        `${file}: node 0 (Softmax "prob", producing "p"): op Softmax is not supported; npusim imports QOperator models (QLinearConv, QLinearMatMul, QGemm, QLinearAdd, QLinearAveragePool, QLinearGlobalAveragePool, QLinearConcat, MaxPool, Reshape, Flatten, Clip, Relu, QuantizeLinear, DequantizeLinear)`,
     ],
   ];
   it.each(cases)('%s', async (name, bytes, message) => {
     const file = write(`bad-${name.replace(/ /g, '-')}.onnx`, bytes());
-    for (const argv of [['run', file, '--hw', hardware], ['import', 'onnx', file, '--out', join(folder, `bad-${name.replace(/ /g, '-')}.json`)]]) {
+    for (const argv of [
+      ['run', file, '--hw', hardware],
+      ['import', 'onnx', file, '--out', join(folder, `bad-${name.replace(/ /g, '-')}.json`)],
+    ]) {
       const run = await runCli(argv);
       expect(run.exitCode).toBe(2);
       expect(run.stderr.startsWith(`error: ${message(file)}`), run.stderr).toBe(true);

@@ -20,13 +20,45 @@ interface NumericOption {
 }
 
 const OPTIONS: readonly NumericOption[] = [
-  { flag: 'trace-max-events', min: 0, max: 10_000_000, argv: (value, missing) => ['run', missing, '--hw', missing, `--trace-max-events=${value}`] },
-  { flag: 'seed', min: 0, max: 2 ** 32 - 1, argv: (value, missing) => ['zoo', 'small_cnn', '--out', join(missing, 'x.json'), `--seed=${value}`] },
+  {
+    flag: 'trace-max-events',
+    min: 0,
+    max: 10_000_000,
+    argv: (value, missing) => ['run', missing, '--hw', missing, `--trace-max-events=${value}`],
+  },
+  {
+    flag: 'seed',
+    min: 0,
+    max: 2 ** 32 - 1,
+    argv: (value, missing) => ['zoo', 'small_cnn', '--out', join(missing, 'x.json'), `--seed=${value}`],
+  },
   { flag: 'max-failures', min: 0, max: 1e9, argv: (value, missing) => ['vectors', missing, `--max-failures=${value}`] },
   { flag: 'limit', min: 0, max: 1e9, argv: (value, missing) => ['check', missing, `--limit=${value}`] },
   { flag: 'limit', min: 0, max: 1e9, argv: (value, missing) => ['diff', missing, missing, `--limit=${value}`] },
-  { flag: 'jobs', min: 1, max: 4096, argv: (value, missing) => ['sweep', missing, '--hw', missing, '--out', join(missing, 'x.csv'), `--jobs=${value}`] },
-  { flag: 'seed', min: 0, max: 2 ** 32 - 1, argv: (value, missing) => ['import', 'scalesim', '-c', missing, '-t', missing, '--out-graph', join(missing, 'g.json'), '--out-hw', join(missing, 'h.json'), `--seed=${value}`] },
+  {
+    flag: 'jobs',
+    min: 1,
+    max: 4096,
+    argv: (value, missing) => ['sweep', missing, '--hw', missing, '--out', join(missing, 'x.csv'), `--jobs=${value}`],
+  },
+  {
+    flag: 'seed',
+    min: 0,
+    max: 2 ** 32 - 1,
+    argv: (value, missing) => [
+      'import',
+      'scalesim',
+      '-c',
+      missing,
+      '-t',
+      missing,
+      '--out-graph',
+      join(missing, 'g.json'),
+      '--out-hw',
+      join(missing, 'h.json'),
+      `--seed=${value}`,
+    ],
+  },
 ];
 
 function acceptable(value: string, min: number, max: number): boolean {
@@ -38,7 +70,18 @@ function acceptable(value: string, min: number, max: number): boolean {
 
 const value = fc.oneof(
   fc.integer({ min: -10, max: 10 }).map(String),
-  fc.constantFrom('4294967295', '4294967296', '18446744073709551616', '9007199254740993', '10000000', '10000001', '4096', '4097', '1000000000', '1000000001'),
+  fc.constantFrom(
+    '4294967295',
+    '4294967296',
+    '18446744073709551616',
+    '9007199254740993',
+    '10000000',
+    '10000001',
+    '4096',
+    '4097',
+    '1000000000',
+    '1000000001',
+  ),
   fc.constantFrom('abc', '1.5', '1e3', '0x10', '', ' 7', '7 ', '+3', '-0', '١٢', 'Infinity', 'NaN', '1_000', '00012', '5abc'),
   fc.double().map(String),
   fc.string({ maxLength: 6 }),

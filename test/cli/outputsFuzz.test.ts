@@ -42,7 +42,8 @@ const fuzzCase: fc.Arbitrary<Case> = fc.oneof(
 function snapshot(directory: string): Record<string, string> {
   const digests = digestFolder(directory);
   // Empty folders count too: a created folder is a change.
-  for (const name of readdirSync(directory)) if (statSync(join(directory, name)).isDirectory() && readdirSync(join(directory, name)).length === 0) digests[`${name}/`] = 'empty';
+  for (const name of readdirSync(directory))
+    if (statSync(join(directory, name)).isDirectory() && readdirSync(join(directory, name)).length === 0) digests[`${name}/`] = 'empty';
   return digests;
 }
 
@@ -86,7 +87,10 @@ it(`run with fuzzed output targets: refused runs write nothing, successful runs 
         return;
       }
       written += 1;
-      for (const [flag, chosen] of [['out', testCase.out], ['trace', testCase.trace]] as const) {
+      for (const [flag, chosen] of [
+        ['out', testCase.out],
+        ['trace', testCase.trace],
+      ] as const) {
         if (chosen === undefined) continue;
         expect(statSync(paths[chosen]).isFile(), `--${flag}`).toBe(true);
         expect(after[chosen === 'dumpFolder' ? 'dump' : `${chosen}.json`]).not.toBe(before[`${chosen}.json`]);
@@ -97,5 +101,7 @@ it(`run with fuzzed output targets: refused runs write nothing, successful runs 
   );
   expect(written).toBeGreaterThan(MUTANTS_PER_CLASS / 20);
   expect(refused).toBeGreaterThan(MUTANTS_PER_CLASS / 4);
-  process.stdout.write(`  output fuzz: ${MUTANTS_PER_CLASS} cases, ${refused} refused writing nothing, ${written} wrote every output (seed ${PROPERTY_SEED})\n`);
+  process.stdout.write(
+    `  output fuzz: ${MUTANTS_PER_CLASS} cases, ${refused} refused writing nothing, ${written} wrote every output (seed ${PROPERTY_SEED})\n`,
+  );
 }, 300_000);

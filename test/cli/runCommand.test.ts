@@ -28,7 +28,15 @@ describe('npusim run', () => {
     expect(readFileSync(first, 'utf8')).toBe(readFileSync(second, 'utf8'));
     const report = JSON.parse(readFileSync(first, 'utf8')) as {
       totals: { macs: number; cycles: number; energyPj: number; overflow: Record<string, number> };
-      layers: Array<{ name: string; op: string; macs: number; cycles: { total: number; compute: number }; utilization: number; energyPj: { total: number }; overflow: object }>;
+      layers: Array<{
+        name: string;
+        op: string;
+        macs: number;
+        cycles: { total: number; compute: number };
+        utilization: number;
+        energyPj: { total: number };
+        overflow: object;
+      }>;
     };
     // conv 4x4x3 outputs x 3x3x2 window = 864 nominal MACs; depthwise 2x2x3 x 9 = 108; fc 2 x 3 = 6.
     expect(report.layers.map((layer) => [layer.name, layer.op, layer.macs])).toEqual([
@@ -41,15 +49,29 @@ describe('npusim run', () => {
     expect(report.totals.macs).toBe(978);
     expect(report.totals.cycles).toBe(report.layers.reduce((total, layer) => total + layer.cycles.total, 0));
     expect(report.totals.energyPj).toBeGreaterThan(0);
-    expect(Object.keys(report.totals.overflow)).toEqual(['accumulatorTransient', 'accumulatorFinal', 'outputClipped', 'vectorSaturated', 'requantInputSaturated', 'smallestSafeAccumulatorBits']);
+    expect(Object.keys(report.totals.overflow)).toEqual([
+      'accumulatorTransient',
+      'accumulatorFinal',
+      'outputClipped',
+      'vectorSaturated',
+      'requantInputSaturated',
+      'smallestSafeAccumulatorBits',
+    ]);
   });
 
   it('writes CSV and Markdown with the same rows and a totals line', async () => {
     const csv = await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--format', 'csv']);
     const lines = csv.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('layer,op,output,macs,cycles,compute_cycles,stall_cycles,requant_cycles,vector_cycles,utilization,energy_pj,acc_transient,acc_final,output_clipped,vector_saturated,bits_needed,bits_available');
+    expect(lines[0]).toBe(
+      'layer,op,output,macs,cycles,compute_cycles,stall_cycles,requant_cycles,vector_cycles,utilization,energy_pj,acc_transient,acc_final,output_clipped,vector_saturated,bits_needed,bits_available',
+    );
     expect(lines.slice(1).map((line) => line.split(',').slice(0, 4).join(','))).toEqual([
-      'conv,conv2d,1x4x4x3,864', 'dw,depthwise_conv2d,1x2x2x3,108', 'pool,max_pool,1x1x1x3,0', 'flatten,reshape,1x3,0', 'fc,fully_connected,1x2,6', 'total,,,978',
+      'conv,conv2d,1x4x4x3,864',
+      'dw,depthwise_conv2d,1x2x2x3,108',
+      'pool,max_pool,1x1x1x3,0',
+      'flatten,reshape,1x3,0',
+      'fc,fully_connected,1x2,6',
+      'total,,,978',
     ]);
     const markdown = await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--format', 'md']);
     expect(markdown.stdout.startsWith('# tiny on edge-npu\n')).toBe(true);
@@ -59,11 +81,22 @@ describe('npusim run', () => {
   it('--input takes a .npy, --dump writes every layer as .npy, and the same input gives the same bytes', async () => {
     const directory = temporaryDirectory();
     const input = join(directory, 'input.npy');
-    writeFileSync(input, encodeNpy(Int32Array.from({ length: 32 }, (_, index) => index - 16), [1, 4, 4, 2], '|i1'));
+    writeFileSync(
+      input,
+      encodeNpy(
+        Int32Array.from({ length: 32 }, (_, index) => index - 16),
+        [1, 4, 4, 2],
+        '|i1',
+      ),
+    );
     const dumpA = join(directory, 'a');
     const dumpB = join(directory, 'b');
-    expect((await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--input', input, '--dump', dumpA, '--format', 'csv'])).exitCode).toBe(0);
-    expect((await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--input', input, '--dump', dumpB, '--format', 'csv'])).exitCode).toBe(0);
+    expect(
+      (await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--input', input, '--dump', dumpA, '--format', 'csv'])).exitCode,
+    ).toBe(0);
+    expect(
+      (await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--input', input, '--dump', dumpB, '--format', 'csv'])).exitCode,
+    ).toBe(0);
     expect(readdirSync(dumpA).sort()).toEqual(['conv.npy', 'dw.npy', 'fc.npy', 'flatten.npy', 'manifest.json', 'pool.npy']);
     // The manifest names each file's layer and tensor (a JSON graph's own tensor names) in the graph's terms.
     expect(JSON.parse(readFileSync(join(dumpA, 'manifest.json'), 'utf8'))).toEqual([
@@ -77,11 +110,15 @@ describe('npusim run', () => {
     expect(decodeNpy(readFileSync(join(dumpA, 'conv.npy')), 'conv.npy').shape).toEqual([1, 4, 4, 3]);
     const again = await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--input', input, '--dump', dumpA]);
     expect(again.exitCode).toBe(2);
-    expect(again.stderr).toBe(`error: ${join(dumpA, 'conv.npy')}: already exists; npusim never overwrites a file unless you pass --force\n`);
+    expect(again.stderr).toBe(
+      `error: ${join(dumpA, 'conv.npy')}: already exists; npusim never overwrites a file unless you pass --force\n`,
+    );
     const wrongShape = join(directory, 'wrong.npy');
     writeFileSync(wrongShape, encodeNpy(new Int32Array(48), [1, 4, 4, 3], '|i1'));
     const bad = await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', HW, '--input', wrongShape]);
-    expect(bad.stderr).toBe(`error: ${wrongShape}: holds shape (1, 4, 4, 3) of int8; expected shape (1, 4, 4, 2) of int8 (|i1), as graph input "input" (s8) needs (the input's own layout, as the graph or model declares it)\n`);
+    expect(bad.stderr).toBe(
+      `error: ${wrongShape}: holds shape (1, 4, 4, 3) of int8; expected shape (1, 4, 4, 2) of int8 (|i1), as graph input "input" (s8) needs (the input's own layout, as the graph or model declares it)\n`,
+    );
     expect(bad.exitCode).toBe(2);
   });
 

@@ -29,7 +29,10 @@ function inputs(topologyRows?: string, cfgText?: string): Inputs {
   const config = join(directory, 'run.cfg');
   writeFileSync(config, cfgText ?? readFileSync(CALC_CFG, 'utf8'));
   const topology = join(directory, 'topology.csv');
-  writeFileSync(topology, topologyRows === undefined ? readFileSync(anchor('topologies/edge_small.csv'), 'utf8') : `${HEADER}${topologyRows}`);
+  writeFileSync(
+    topology,
+    topologyRows === undefined ? readFileSync(anchor('topologies/edge_small.csv'), 'utf8') : `${HEADER}${topologyRows}`,
+  );
   return { directory, config, topology, out: join(directory, 'out') };
 }
 
@@ -58,7 +61,9 @@ describe('npusim scalesim: what used to crash runs', () => {
     const run = await runCli(['scalesim', '-c', files.config, '-t', files.topology, '-p', files.out]);
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toBe(`${RUN_NAME}: 200000 layers on 32x32 ws (CALC), 18800000 total cycles, 0 stall cycles; wrote ${join(files.out, RUN_NAME)}/{COMPUTE,BANDWIDTH,DETAILED_ACCESS}_REPORT.csv\n`);
+    expect(run.stdout).toBe(
+      `${RUN_NAME}: 200000 layers on 32x32 ws (CALC), 18800000 total cycles, 0 stall cycles; wrote ${join(files.out, RUN_NAME)}/{COMPUTE,BANDWIDTH,DETAILED_ACCESS}_REPORT.csv\n`,
+    );
     const lines = readFileSync(join(files.out, RUN_NAME, 'COMPUTE_REPORT.csv'), 'utf8').split('\n');
     expect(lines).toHaveLength(200_002);
     expect(lines[1]).toBe('0, 94, 0, 0.0010388962765957447, 0.09765625, 0.0007750496031746031,');
@@ -84,16 +89,25 @@ describe('npusim scalesim: limits refused up front, naming the value', () => {
     );
   });
 
-  it('a topology value past 32 bits, and an operand past SCALE-Sim\'s 32-bit addresses', async () => {
+  it("a topology value past 32 bits, and an operand past SCALE-Sim's 32-bit addresses", async () => {
     const wide = inputs('Wide,8,2147483648,3,3,1,1,1,\n');
-    await expectRefusal(wide, `${wide.topology}:2:8: IFMAP width must be at most 2147483647 (SCALE-Sim's addresses are 32-bit), got 2147483648`);
+    await expectRefusal(
+      wide,
+      `${wide.topology}:2:8: IFMAP width must be at most 2147483647 (SCALE-Sim's addresses are 32-bit), got 2147483648`,
+    );
     const big = inputs('Big,65536,65536,3,3,1,1,1,\n');
-    await expectRefusal(big, `${big.topology}:2:1: the IFMAP of layer "Big" has 4294967296 words, more than SCALE-Sim's 32-bit addresses hold (at most 2147483647)`);
+    await expectRefusal(
+      big,
+      `${big.topology}:2:1: the IFMAP of layer "Big" has 4294967296 words, more than SCALE-Sim's 32-bit addresses hold (at most 2147483647)`,
+    );
   });
 
   it('an array side past 2^20 and an SRAM size past 32 bits: the .cfg value', async () => {
     const tall = inputs(undefined, cfgWith(/ArrayHeight:\s*32/, 'ArrayHeight:    1048577'));
-    await expectRefusal(tall, `${tall.config}:5:17: ArrayHeight must be at most 1048576 (so that the model stays exact and its demand rows small), got 1048577`);
+    await expectRefusal(
+      tall,
+      `${tall.config}:5:17: ArrayHeight must be at most 1048576 (so that the model stays exact and its demand rows small), got 1048577`,
+    );
     const sram = inputs(undefined, cfgWith(/IfmapSramSzkB:\s*64/, 'IfmapSramSzkB:    2147483648'));
     await expectRefusal(sram, `${sram.config}:7:19: IfmapSramSzkB must be at most 2147483647 (the largest 32-bit integer), got 2147483648`);
   });
@@ -126,12 +140,16 @@ describe('npusim scalesim: .cfg keys', () => {
     );
   });
 
-  it('keys SCALE-Sim v2 does not read (v3\'s) stay a note, as SCALE-Sim ignores them', async () => {
+  it("keys SCALE-Sim v2 does not read (v3's) stay a note, as SCALE-Sim ignores them", async () => {
     const files = inputs(undefined, cfgWith(/MemoryBanks:\s*1/, 'MemoryBanks:   1\nReadRequestBuffer: 32\nWriteRequestBuffer: 32'));
     const run = await runCli(['scalesim', '-c', files.config, '-t', files.topology, '-p', files.out]);
     expect(run.exitCode).toBe(0);
-    expect(run.stderr).toBe(`note: ${files.config}: not read by SCALE-Sim v2, ignored: [architecture_presets] readrequestbuffer, [architecture_presets] writerequestbuffer\n`);
-    expect(readFileSync(join(files.out, RUN_NAME, 'COMPUTE_REPORT.csv'), 'utf8')).toBe(readFileSync(anchor(`goldens/${RUN_NAME}/COMPUTE_REPORT.csv`), 'utf8'));
+    expect(run.stderr).toBe(
+      `note: ${files.config}: not read by SCALE-Sim v2, ignored: [architecture_presets] readrequestbuffer, [architecture_presets] writerequestbuffer\n`,
+    );
+    expect(readFileSync(join(files.out, RUN_NAME, 'COMPUTE_REPORT.csv'), 'utf8')).toBe(
+      readFileSync(anchor(`goldens/${RUN_NAME}/COMPUTE_REPORT.csv`), 'utf8'),
+    );
   });
 });
 
@@ -154,7 +172,7 @@ describe.runIf(existsSync('/dev/zero'))('npusim scalesim: devices are read bound
 });
 
 describe('npusim scalesim: odd places for -p end at once in exit 2', () => {
-  it.runIf(existsSync('/proc/self'))('-p /proc/nope (Node\'s recursive mkdir used to spin there)', async () => {
+  it.runIf(existsSync('/proc/self'))("-p /proc/nope (Node's recursive mkdir used to spin there)", async () => {
     await expectRefusal(inputs(), '/proc/nope: cannot create the folder: no folder can be made there (ENOENT)', '/proc/nope');
   });
 
@@ -170,7 +188,11 @@ describe('npusim scalesim: odd places for -p end at once in exit 2', () => {
   it('-p inside a folder that does not exist', async () => {
     const files = inputs();
     const out = join(files.directory, 'missing', 'out');
-    await expectRefusal(files, `${out}: folder ${join(files.directory, 'missing')} does not exist; create it first (npusim creates no folders for its outputs)`, out);
+    await expectRefusal(
+      files,
+      `${out}: folder ${join(files.directory, 'missing')} does not exist; create it first (npusim creates no folders for its outputs)`,
+      out,
+    );
     expect(existsSync(join(files.directory, 'missing'))).toBe(false);
   });
 

@@ -9,7 +9,13 @@ const HW = join(REPO, 'configs/edge-npu.json');
 interface ScheduleJson {
   format: string;
   dataflow: string;
-  layers: { name: string; unit: string; cycles: { total: number }; mapping?: { folds: number; kFold?: number }; tiling?: { stepsPerTile: number; tiles: number } }[];
+  layers: {
+    name: string;
+    unit: string;
+    cycles: { total: number };
+    mapping?: { folds: number; kFold?: number };
+    tiling?: { stepsPerTile: number; tiles: number };
+  }[];
 }
 
 describe('npusim schedule', () => {
@@ -26,9 +32,13 @@ describe('npusim schedule', () => {
   it('gives, as JSON, the cycles the run reports for every layer', async () => {
     const graph = join(FIXTURES, 'tiny-graph.json');
     const schedule = JSON.parse((await runCli(['schedule', graph, '--hw', HW, '--format', 'json'])).stdout) as ScheduleJson;
-    const report = JSON.parse((await runCli(['run', graph, '--hw', HW, '--format', 'json'])).stdout) as { layers: { name: string; cycles: { total: number } }[] };
+    const report = JSON.parse((await runCli(['run', graph, '--hw', HW, '--format', 'json'])).stdout) as {
+      layers: { name: string; cycles: { total: number } }[];
+    };
     expect(schedule.format).toBe('npusim-schedule');
-    expect(schedule.layers.map((layer) => [layer.name, layer.cycles.total])).toEqual(report.layers.map((layer) => [layer.name, layer.cycles.total]));
+    expect(schedule.layers.map((layer) => [layer.name, layer.cycles.total])).toEqual(
+      report.layers.map((layer) => [layer.name, layer.cycles.total]),
+    );
     const conv = schedule.layers.find((layer) => layer.unit === 'array');
     expect(conv?.tiling?.tiles).toBeGreaterThanOrEqual(conv?.mapping?.folds ?? Infinity);
   });

@@ -12,7 +12,20 @@ import { digestFolder, FIXTURES, REPO, temporaryDirectory } from '../support/fil
 
 const HW = join(REPO, 'configs/edge-npu.json');
 const BIN = join(REPO, 'bin/npusim.js');
-const SMALL_SWEEP = ['sweep', 'zoo:small_cnn', '--hw', HW, '--set', 'array.rows=8,16', '--set', 'memory.dram.bytesPerCycle=4..16:4', '--set', 'array.dataflow=ws,os', '--jobs', '1'];
+const SMALL_SWEEP = [
+  'sweep',
+  'zoo:small_cnn',
+  '--hw',
+  HW,
+  '--set',
+  'array.rows=8,16',
+  '--set',
+  'memory.dram.bytesPerCycle=4..16:4',
+  '--set',
+  'array.dataflow=ws,os',
+  '--jobs',
+  '1',
+];
 
 /** The real command in its own process; resolves to its exit code. */
 function runBin(argv: readonly string[], environment: NodeJS.ProcessEnv = {}): Promise<number | null> {
@@ -27,7 +40,18 @@ function lines(file: string): string[] {
 describe('npusim sweep: MobileNet v1 acceptance', () => {
   it('a 3x3 sweep over array rows and DRAM bandwidth gives 9 rows, and its two shards merge into the same bytes', async () => {
     const directory = temporaryDirectory();
-    const sweep = ['sweep', 'zoo:mobilenet_v1', '--hw', HW, '--set', 'array.rows=8,16,32', '--set', 'memory.dram.bytesPerCycle=4,8,16', '--jobs', '1'];
+    const sweep = [
+      'sweep',
+      'zoo:mobilenet_v1',
+      '--hw',
+      HW,
+      '--set',
+      'array.rows=8,16,32',
+      '--set',
+      'memory.dram.bytesPerCycle=4,8,16',
+      '--jobs',
+      '1',
+    ];
     const whole = join(directory, 'whole.csv');
     const run = await runCli([...sweep, '--out', whole]);
     expect(run.stderr).toContain('9 points, 9 run now');
@@ -82,7 +106,9 @@ describe('npusim sweep: resume, merge and shards on the small CNN', () => {
     expect(lines(whole)).toHaveLength(17);
     // What a kill leaves: the header, the first rows with their pareto cell still empty, a cut line.
     const partial = join(directory, 'partial.csv');
-    const kept = lines(whole).slice(0, 6).map((row, index) => (index === 0 ? row : row.replace(/,(true|false),/, ',,')));
+    const kept = lines(whole)
+      .slice(0, 6)
+      .map((row, index) => (index === 0 ? row : row.replace(/,(true|false),/, ',,')));
     writeFileSync(partial, `${kept.join('\n')}\n7,16,4,5778`);
     const resumed = await runCli([...SMALL_SWEEP, '--out', partial, '--resume']);
     expect(resumed.exitCode).toBe(0);
@@ -101,10 +127,32 @@ describe('npusim sweep: resume, merge and shards on the small CNN', () => {
     const records = lines(whole).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records).toHaveLength(16);
     expect(Object.keys(records[0] ?? {})).toEqual([
-      'point', 'array.rows', 'memory.dram.bytesPerCycle', 'array.dataflow', 'macs', 'cycles', 'latencyMs', 'energyPj',
-      'accumulatorTransient', 'accumulatorFinal', 'outputClipped', 'vectorSaturated', 'requantInputSaturated', 'safeAccumulatorBits', 'pareto', 'sweep',
+      'point',
+      'array.rows',
+      'memory.dram.bytesPerCycle',
+      'array.dataflow',
+      'macs',
+      'cycles',
+      'latencyMs',
+      'energyPj',
+      'accumulatorTransient',
+      'accumulatorFinal',
+      'outputClipped',
+      'vectorSaturated',
+      'requantInputSaturated',
+      'safeAccumulatorBits',
+      'pareto',
+      'sweep',
     ]);
-    expect(records[3]).toMatchObject({ point: 3, 'array.rows': 8, 'memory.dram.bytesPerCycle': 8, 'array.dataflow': 'os', macs: 577856, outputClipped: 24, safeAccumulatorBits: 18 });
+    expect(records[3]).toMatchObject({
+      point: 3,
+      'array.rows': 8,
+      'memory.dram.bytesPerCycle': 8,
+      'array.dataflow': 'os',
+      macs: 577856,
+      outputClipped: 24,
+      safeAccumulatorBits: 18,
+    });
     const shards = [1, 2, 3].map((index) => join(directory, `shard${index}.jsonl`));
     for (const [index, file] of shards.entries()) {
       expect((await runCli([...SMALL_SWEEP, '--shard', `${index + 1}/3`, '--out', file])).exitCode).toBe(0);
@@ -138,25 +186,65 @@ describe('npusim sweep: resume, merge and shards on the small CNN', () => {
     expect(merge.stderr).toContain('files of different sweeps cannot be merged');
   });
 
-  it('sweeps a zoo network\'s quantization with --zoo and quant.* paths', async () => {
+  it("sweeps a zoo network's quantization with --zoo and quant.* paths", async () => {
     const directory = temporaryDirectory();
     const file = join(directory, 'q.csv');
-    const run = await runCli(['sweep', '--zoo', 'small_cnn', '--hw', HW, '--set', 'quant.weightBits=4,8', '--set', 'quant.perChannel=true,false', '--jobs', '1', '--out', file]);
+    const run = await runCli([
+      'sweep',
+      '--zoo',
+      'small_cnn',
+      '--hw',
+      HW,
+      '--set',
+      'quant.weightBits=4,8',
+      '--set',
+      'quant.perChannel=true,false',
+      '--jobs',
+      '1',
+      '--out',
+      file,
+    ]);
     expect(run.exitCode).toBe(0);
-    expect(lines(file).map((row) => row.split(',').slice(0, 3).join(','))).toEqual(['point,quant.weightBits,quant.perChannel', '0,4,true', '1,4,false', '2,8,true', '3,8,false']);
+    expect(lines(file).map((row) => row.split(',').slice(0, 3).join(','))).toEqual([
+      'point,quant.weightBits,quant.perChannel',
+      '0,4,true',
+      '1,4,false',
+      '2,8,true',
+      '3,8,false',
+    ]);
     expect(run.stderr).toContain('4 values passes for 4 points (4 value families)');
   });
 });
 
 describe('npusim sweep: bad input is exit 2 before anything runs', () => {
   const cases: ReadonlyArray<readonly [string, readonly string[], string, string?]> = [
-    ['an unknown path, with a did-you-mean', ['--set', 'array.rowz=8,16'], '(sweep point 0: array.rowz=8):$.array.rowz: unknown key "rowz" (did you mean "rows"?)'],
-    ['a value outside the schema, naming the point', ['--set', 'array.rows=8,0'], '(sweep point 1: array.rows=0):$.array.rows: expected a value >= 1, got 0'],
-    ['a word where a choice is expected', ['--set', 'array.dataflow=ws,xs'], '$.array.dataflow: expected one of "ws", "os", "is", got "xs" (did you mean "ws"?)'],
+    [
+      'an unknown path, with a did-you-mean',
+      ['--set', 'array.rowz=8,16'],
+      '(sweep point 0: array.rowz=8):$.array.rowz: unknown key "rowz" (did you mean "rows"?)',
+    ],
+    [
+      'a value outside the schema, naming the point',
+      ['--set', 'array.rows=8,0'],
+      '(sweep point 1: array.rows=0):$.array.rows: expected a value >= 1, got 0',
+    ],
+    [
+      'a word where a choice is expected',
+      ['--set', 'array.dataflow=ws,xs'],
+      '$.array.dataflow: expected one of "ws", "os", "is", got "xs" (did you mean "ws"?)',
+    ],
     ['a path through a number', ['--set', 'array.rows.x=1'], 'array.rows is a number, so it has no field "x"'],
-    ['a broken rule between fields', ['--set', 'requant.rounding=half-even'], '(sweep point 0: requant.rounding=half-even):$.requant.rounding: the tflite-double mode fixes its own rounding'],
+    [
+      'a broken rule between fields',
+      ['--set', 'requant.rounding=half-even'],
+      '(sweep point 0: requant.rounding=half-even):$.requant.rounding: the tflite-double mode fixes its own rounding',
+    ],
     ['a graph that cannot run on a point', ['--set', 'memory.sram.weights.kib=0.001'], 'cannot be tiled into the memory of'],
-    ['an unknown quant field', ['--set', 'quant.weightBitz=4'], '$.quant.weightBitz: unknown key "weightBitz" (did you mean "weightBits"?)'],
+    [
+      'an unknown quant field',
+      ['--set', 'quant.weightBitz=4'],
+      '$.quant.weightBitz: unknown key "weightBitz" (did you mean "weightBits"?)',
+    ],
     ['a bad range', ['--set', 'array.rows=8..4:2'], '--set array.rows=8..4:2: range "8..4:2" is empty'],
     ['a bad shard', ['--set', 'array.rows=8', '--shard', '3/2'], '--shard 3/2: shard 3 is outside 1..2'],
     ['a bad extension', ['--set', 'array.rows=8'], 'the sweep file format follows the extension: .csv or .jsonl', 'out.txt'],
@@ -173,7 +261,16 @@ describe('npusim sweep: bad input is exit 2 before anything runs', () => {
   }
 
   it('needs a zoo network for quant.* paths', async () => {
-    const run = await runCli(['sweep', join(REPO, 'test/fixtures/tiny-graph.json'), '--hw', HW, '--set', 'quant.weightBits=4', '--out', join(temporaryDirectory(), 'a.csv')]);
+    const run = await runCli([
+      'sweep',
+      join(REPO, 'test/fixtures/tiny-graph.json'),
+      '--hw',
+      HW,
+      '--set',
+      'quant.weightBits=4',
+      '--out',
+      join(temporaryDirectory(), 'a.csv'),
+    ]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain("quant.weightBits sets a zoo network's quantization, but the graph is a file");
   });
@@ -182,7 +279,20 @@ describe('npusim sweep: bad input is exit 2 before anything runs', () => {
 describe('npusim sweep: Ctrl-C on the real command, with worker threads', () => {
   it('stops with only whole lines in the file, and --resume finishes it to the bytes of an uninterrupted run', async () => {
     const directory = temporaryDirectory();
-    const sweep = ['sweep', 'zoo:small_cnn', '--hw', HW, '--set', 'array.rows=4..64:2', '--set', 'array.columns=8,16,32', '--set', 'array.dataflow=ws,os', '--jobs', '2'];
+    const sweep = [
+      'sweep',
+      'zoo:small_cnn',
+      '--hw',
+      HW,
+      '--set',
+      'array.rows=4..64:2',
+      '--set',
+      'array.columns=8,16,32',
+      '--set',
+      'array.dataflow=ws,os',
+      '--jobs',
+      '2',
+    ];
     const file = join(directory, 'interrupted.csv');
     const child = spawn(process.execPath, [BIN, ...sweep, '--out', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -245,7 +355,9 @@ describe('npusim sweep and merge: output files follow the one rule, checked befo
     const out = join(directory, 'missing', 'a.csv');
     const run = await runCli([...SMALL_SWEEP, '--out', out]);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toBe(`error: ${out}: folder ${join(directory, 'missing')} does not exist; create it first (npusim creates no folders for its outputs)\n`);
+    expect(run.stderr).toBe(
+      `error: ${out}: folder ${join(directory, 'missing')} does not exist; create it first (npusim creates no folders for its outputs)\n`,
+    );
     expect(readdirSync(directory)).toEqual([]);
   });
 
@@ -269,7 +381,11 @@ describe('npusim sweep and merge: output files follow the one rule, checked befo
     const folder = temporaryDirectory('npusim-test-folder-') + '.csv';
     mkdirSync(folder);
     const cases: ReadonlyArray<readonly [string, readonly string[], string]> = [
-      [missing, [], `error: ${missing}: folder ${join(directory, 'missing')} does not exist; create it first (npusim creates no folders for its outputs)\n`],
+      [
+        missing,
+        [],
+        `error: ${missing}: folder ${join(directory, 'missing')} does not exist; create it first (npusim creates no folders for its outputs)\n`,
+      ],
       [folder, ['--force'], `error: ${folder}: is a folder; --out names a file to write\n`],
       [file, ['--force'], `error: ${file}: --out would write over a shard being merged; npusim never writes over its inputs\n`],
     ];
@@ -306,14 +422,22 @@ describe('npusim sweep: limits on points and values', () => {
       ['--set', 'array.rows=0..1e12:1'],
       'error: --set array.rows=0..1e12:1: range "0..1e12:1": the end "1e12" is not a decimal number (write it without an exponent: 1000000000000); a range is FROM..TO or FROM..TO:STEP, e.g. 0.1..0.3:0.1\n',
     ],
-    ['a range of too many values', ['--set', 'array.rows=0..1000000000000:1'], 'error: --set array.rows=0..1000000000000:1: range "0..1000000000000:1" has 1000000000001 values; a parameter takes at most 1000000\n'],
+    [
+      'a range of too many values',
+      ['--set', 'array.rows=0..1000000000000:1'],
+      'error: --set array.rows=0..1000000000000:1: range "0..1000000000000:1" has 1000000000001 values; a parameter takes at most 1000000\n',
+    ],
     ['a step of zero', ['--set', 'array.rows=1..8:0'], 'error: --set array.rows=1..8:0: range "1..8:0": the step is zero\n'],
     [
       'a fractional step that misses the end',
       ['--set', 'memory.dram.bytesPerCycle=1..2:0.3'],
       'error: --set memory.dram.bytesPerCycle=1..2:0.3: range "1..2:0.3": steps of 0.3 from 1 miss 2 (they reach 1.9, then 2.2); end the range at 1.9 or 2.2, or choose a step that lands on 2\n',
     ],
-    ['a number beyond the range of numbers', ['--set', 'clockMHz=1e400'], 'error: --set clockMHz=1e400: 1e400 is beyond the range of numbers (about 1.8e308)\n'],
+    [
+      'a number beyond the range of numbers',
+      ['--set', 'clockMHz=1e400'],
+      'error: --set clockMHz=1e400: 1e400 is beyond the range of numbers (about 1.8e308)\n',
+    ],
     [
       'a number with more digits than a number holds',
       ['--set', 'array.rows=9007199254740993'],
@@ -334,7 +458,21 @@ describe('npusim sweep: limits on points and values', () => {
     const directory = temporaryDirectory();
     const out = join(directory, 'big.csv');
     // Rows and columns both change the lowering, so every point is lowered: minutes of checking.
-    const sweep = ['sweep', 'zoo:small_cnn', '--hw', HW, '--set', 'array.rows=1..1000', '--set', 'array.columns=1..1000', '--timing-only', '--jobs', '1', '--out', out];
+    const sweep = [
+      'sweep',
+      'zoo:small_cnn',
+      '--hw',
+      HW,
+      '--set',
+      'array.rows=1..1000',
+      '--set',
+      'array.columns=1..1000',
+      '--timing-only',
+      '--jobs',
+      '1',
+      '--out',
+      out,
+    ];
     const child = spawn(process.execPath, [BIN, ...sweep], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     const progressed = new Promise<void>((resolve) => {
@@ -349,7 +487,9 @@ describe('npusim sweep: limits on points and values', () => {
     expect(await exited).toBe(130);
     expect(stderr).toMatch(/^checking: \d+\/1000000 points \(\d+%\), [\d.]+ points\/s, ETA \S+\n/);
     // The last progress line says how far the check came.
-    expect(stderr).toMatch(/\nstopping \(Ctrl-C\)\.\.\.\nchecking: \d+\/1000000 points [^\n]*\nstopped while checking the points: nothing was written\n$/);
+    expect(stderr).toMatch(
+      /\nstopping \(Ctrl-C\)\.\.\.\nchecking: \d+\/1000000 points [^\n]*\nstopped while checking the points: nothing was written\n$/,
+    );
     expect(readdirSync(directory)).toEqual([]);
   });
 });
@@ -372,7 +512,18 @@ describe('npusim sweep: points the config cannot run', () => {
 
   it('list the next distinct reasons', async () => {
     const directory = temporaryDirectory();
-    const run = await runCli(['sweep', 'zoo:small_cnn', '--hw', HW_RELATIVE, '--set', 'array.rows=0,8', '--set', 'quant.weightBits=8,16', '--out', join(directory, 'a.csv')]);
+    const run = await runCli([
+      'sweep',
+      'zoo:small_cnn',
+      '--hw',
+      HW_RELATIVE,
+      '--set',
+      'array.rows=0,8',
+      '--set',
+      'quant.weightBits=8,16',
+      '--out',
+      join(directory, 'a.csv'),
+    ]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toBe(
       [
@@ -390,11 +541,15 @@ describe('npusim sweep: points the config cannot run', () => {
     const out = join(directory, 'bits.csv');
     const run = await runCli([...bits, '--skip-invalid', '--out', out]);
     expect(run.exitCode).toBe(0);
-    expect(run.stderr.split('\n')[0]).toBe(`note: skipping a point that cannot run on its config, marked in the invalid column of ${out}; the first: zoo:small_cnn (sweep point 2: quant.weightBits=16):${S16}`);
+    expect(run.stderr.split('\n')[0]).toBe(
+      `note: skipping a point that cannot run on its config, marked in the invalid column of ${out}; the first: zoo:small_cnn (sweep point 2: quant.weightBits=16):${S16}`,
+    );
     expect(run.stderr).toContain(`wrote ${out}: 3 points, 2 run now, 1 skipped (cannot run on its config) in `);
     expect(run.stdout.split('\n')[0]).toBe('Pareto front (cycles, energy): 1 of 3 points (1 could not run)');
     const rows = lines(out);
-    expect(rows[0]).toBe('point,quant.weightBits,macs,cycles,latencyMs,energyPj,accumulatorTransient,accumulatorFinal,outputClipped,vectorSaturated,requantInputSaturated,safeAccumulatorBits,invalid,pareto,sweep');
+    expect(rows[0]).toBe(
+      'point,quant.weightBits,macs,cycles,latencyMs,energyPj,accumulatorTransient,accumulatorFinal,outputClipped,vectorSaturated,requantInputSaturated,safeAccumulatorBits,invalid,pareto,sweep',
+    );
     expect(rows[1]).toMatch(/^0,4,577856,\d+,[\d.]+,[\d.]+,,,,,,,,true,\w+\/3$/);
     expect(rows[3]).toMatch(/^2,16,,,,,,,,,,,"zoo:small_cnn:\$\.ops\[0\]: conv2d ""conv1"" needs operand mode s16xs8 .*",false,\w+\/3$/);
   });
@@ -403,16 +558,32 @@ describe('npusim sweep: points the config cannot run', () => {
     for (const extension of ['csv', 'jsonl']) {
       const directory = temporaryDirectory();
       const whole = join(directory, `whole.${extension}`);
-      const sweep = ['sweep', 'zoo:small_cnn', '--hw', HW_RELATIVE, '--set', 'quant.weightBits=16,4,8', '--set', 'array.rows=8,16', '--skip-invalid', '--timing-only', '--jobs', '1'];
+      const sweep = [
+        'sweep',
+        'zoo:small_cnn',
+        '--hw',
+        HW_RELATIVE,
+        '--set',
+        'quant.weightBits=16,4,8',
+        '--set',
+        'array.rows=8,16',
+        '--skip-invalid',
+        '--timing-only',
+        '--jobs',
+        '1',
+      ];
       expect((await runCli([...sweep, '--out', whole])).exitCode).toBe(0);
       const shards = [1, 2].map((index) => join(directory, `shard${index}.${extension}`));
-      for (const [index, file] of shards.entries()) expect((await runCli([...sweep, '--shard', `${index + 1}/2`, '--out', file])).exitCode).toBe(0);
+      for (const [index, file] of shards.entries())
+        expect((await runCli([...sweep, '--shard', `${index + 1}/2`, '--out', file])).exitCode).toBe(0);
       const merged = join(directory, `merged.${extension}`);
       expect((await runCli(['merge', ...shards, '--out', merged])).exitCode).toBe(0);
       expect(readFileSync(merged, 'utf8')).toBe(readFileSync(whole, 'utf8'));
       // A run killed after two rows (both of points that cannot run) and a cut third: --resume finishes it to the same bytes.
       const partial = join(directory, `partial.${extension}`);
-      const kept = readFileSync(whole, 'utf8').split('\n').slice(0, extension === 'csv' ? 3 : 2);
+      const kept = readFileSync(whole, 'utf8')
+        .split('\n')
+        .slice(0, extension === 'csv' ? 3 : 2);
       writeFileSync(partial, `${kept.join('\n')}\n2,4,5778`);
       const resumed = await runCli([...sweep, '--out', partial, '--resume']);
       expect(resumed.exitCode).toBe(0);
@@ -424,7 +595,9 @@ describe('npusim sweep: points the config cannot run', () => {
     const directory = temporaryDirectory();
     copyFileSync(join(FIXTURES, 'tiny.bin'), join(directory, 'tiny.bin'));
     const graph = join(directory, 'tiny-graph.json');
-    const json = JSON.parse(readFileSync(join(FIXTURES, 'tiny-graph.json'), 'utf8')) as { tensors: Record<string, { quant: { scale: number[] } }> };
+    const json = JSON.parse(readFileSync(join(FIXTURES, 'tiny-graph.json'), 'utf8')) as {
+      tensors: Record<string, { quant: { scale: number[] } }>;
+    };
     (json.tensors['conv.weights'] as { quant: { scale: number[] } }).quant.scale[1] = 1e11;
     writeFileSync(graph, JSON.stringify(json));
     const sweep = ['sweep', graph, '--hw', HW_RELATIVE, '--set', 'requant.mode=tflite-double,ort-float', '--jobs', '1'];
@@ -441,9 +614,21 @@ describe('npusim sweep: points the config cannot run', () => {
 
   it('when none can run, --skip-invalid is still exit 2: there is nothing to sweep', async () => {
     const directory = temporaryDirectory();
-    const run = await runCli(['sweep', 'zoo:small_cnn', '--hw', HW_RELATIVE, '--set', 'quant.weightBits=16', '--skip-invalid', '--out', join(directory, 'a.csv')]);
+    const run = await runCli([
+      'sweep',
+      'zoo:small_cnn',
+      '--hw',
+      HW_RELATIVE,
+      '--set',
+      'quant.weightBits=16',
+      '--skip-invalid',
+      '--out',
+      join(directory, 'a.csv'),
+    ]);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toBe(`error: zoo:small_cnn (sweep point 0: quant.weightBits=16):${S16}\nnote: the sweep has no other point, so there is nothing to sweep\n`);
+    expect(run.stderr).toBe(
+      `error: zoo:small_cnn (sweep point 0: quant.weightBits=16):${S16}\nnote: the sweep has no other point, so there is nothing to sweep\n`,
+    );
     expect(readdirSync(directory)).toEqual([]);
   });
 });

@@ -50,7 +50,10 @@ describe('npusim vectors', () => {
 
   it('exits 2 naming file:line for a malformed line, and the file for a missing one, with no stack trace', async () => {
     const file = join(temporaryDirectory(), 'bad.jsonl');
-    writeFileSync(file, '{"op":"gemmlowp.rdbpot32","args":{"x":3,"exponent":1},"expected":2}\n{"op":"gemmlowp.rdbpot32","args":{"x":3},"expected":2}\n');
+    writeFileSync(
+      file,
+      '{"op":"gemmlowp.rdbpot32","args":{"x":3,"exponent":1},"expected":2}\n{"op":"gemmlowp.rdbpot32","args":{"x":3},"expected":2}\n',
+    );
     const malformed = await runCli(['vectors', file]);
     expect(malformed.stderr).toBe(`error: ${file}:2: args.exponent: expected an integer in 0..31, got nothing\n`);
     expect(malformed.exitCode).toBe(2);
@@ -63,7 +66,11 @@ describe('npusim vectors', () => {
     const file = join(temporaryDirectory(), 'late.jsonl');
     writeFileSync(file, `${WRONG}\n${WRONG}\n{"op":"gemmlowp.rdbpot32","args":{"x":3},"expected":2}\n`);
     const run = await runCli(['vectors', file]);
-    expect([run.exitCode, run.stdout, run.stderr]).toEqual([2, '', `error: ${file}:3: args.exponent: expected an integer in 0..31, got nothing\n`]);
+    expect([run.exitCode, run.stdout, run.stderr]).toEqual([
+      2,
+      '',
+      `error: ${file}:3: args.exponent: expected an integer in 0..31, got nothing\n`,
+    ]);
   });
 
   it('prints vector and layer failures in file order', async () => {
@@ -73,7 +80,10 @@ describe('npusim vectors', () => {
     const file = join(temporaryDirectory(), 'mixed.jsonl');
     writeFileSync(file, `${JSON.stringify(record)}\n${WRONG}\n`);
     const run = await runCli(['vectors', file]);
-    expect(run.stdout.split('\n').filter((line) => line.startsWith('FAIL'))).toEqual([`FAIL ${record.name}  ${file}:1`, `FAIL gemmlowp.rdbpot32  ${file}:2`]);
+    expect(run.stdout.split('\n').filter((line) => line.startsWith('FAIL'))).toEqual([
+      `FAIL ${record.name}  ${file}:1`,
+      `FAIL gemmlowp.rdbpot32  ${file}:2`,
+    ]);
     expect(run.exitCode).toBe(1);
   });
 });
@@ -130,12 +140,18 @@ describe('npusim vectors: bad lines are exit 2 with one line naming file:line', 
     const bare = await badLine('{"op":"srdhmm32","args":{"a":1,"b":2},"expected":0}');
     expect(bare.run.stderr).toBe(`error: ${bare.file}:2: unknown op "srdhmm32" (did you mean "gemmlowp.srdhm32"?)\n`);
     const far = await badLine('{"op":"frobnicate","args":{},"expected":0}');
-    expect(far.run.stderr).toBe(`error: ${far.file}:2: unknown op "frobnicate": not one of the 30 ops of the vector format or the 8 whole-layer ops\n`);
+    expect(far.run.stderr).toBe(
+      `error: ${far.file}:2: unknown op "frobnicate": not one of the 30 ops of the vector format or the 8 whole-layer ops\n`,
+    );
   });
 
   it('a line longer than 4 MiB', async () => {
-    const { file, run } = await badLine(`{"op":"gemmlowp.srdhm32","args":{"a":1,"b":2,"pad":"${'x'.repeat(4 * 1024 * 1024)}"},"expected":0}`);
-    expect(run.stderr).toBe(`error: ${file}:2: line is longer than 4.0 MiB, the most npusim reads for one line of a .jsonl file of conformance cases\n`);
+    const { file, run } = await badLine(
+      `{"op":"gemmlowp.srdhm32","args":{"a":1,"b":2,"pad":"${'x'.repeat(4 * 1024 * 1024)}"},"expected":0}`,
+    );
+    expect(run.stderr).toBe(
+      `error: ${file}:2: line is longer than 4.0 MiB, the most npusim reads for one line of a .jsonl file of conformance cases\n`,
+    );
   });
 
   it('a line nested 5,000 deep', async () => {
@@ -146,9 +162,10 @@ describe('npusim vectors: bad lines are exit 2 with one line naming file:line', 
 
   it('a key given twice', async () => {
     const { file, run } = await badLine('{"op":"gemmlowp.srdhm32","args":{"a":1,"b":2,"a":3},"expected":0}');
-    expect(run.stderr).toBe(`error: ${file}:2:46: key "a" is given twice in one object ($.args.a, first at column 34); JSON would keep only the last, so give it once\n`);
+    expect(run.stderr).toBe(
+      `error: ${file}:2:46: key "a" is given twice in one object ($.args.a, first at column 34); JSON would keep only the last, so give it once\n`,
+    );
   });
-
 });
 
 describe('npusim vectors: usage, and the installed bin', () => {
@@ -172,7 +189,11 @@ describe('npusim vectors: usage, and the installed bin', () => {
   it('runs a 600,000-case file of real vectors in a 64 MiB heap: 600000 passed, 0 failed', () => {
     const directory = temporaryDirectory('npusim-vectors-large-');
     try {
-      const lines = vectorFiles.flatMap((file) => readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== ''));
+      const lines = vectorFiles.flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((line) => line.trim() !== ''),
+      );
       expect(lines.length).toBe(9000);
       const file = join(directory, 'large.jsonl');
       const copy = Buffer.from(`${lines.join('\n')}\n`);
@@ -183,8 +204,14 @@ describe('npusim vectors: usage, and the installed bin', () => {
       // Twice the heap (132 MB): a run that held the file's text, or its parsed cases, could not fit (the code
       // this replaced ran out of this heap at 99,000 cases, and overflowed the stack past ~125,000 anyway).
       expect(statSync(file).size).toBe(132_374_650);
-      const result = spawnSync(process.execPath, ['--max-old-space-size=64', join(REPO, 'bin/npusim.js'), 'vectors', file], { encoding: 'utf8' });
-      expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({ status: 0, stdout: '600000 passed, 0 failed\n', stderr: '' });
+      const result = spawnSync(process.execPath, ['--max-old-space-size=64', join(REPO, 'bin/npusim.js'), 'vectors', file], {
+        encoding: 'utf8',
+      });
+      expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({
+        status: 0,
+        stdout: '600000 passed, 0 failed\n',
+        stderr: '',
+      });
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

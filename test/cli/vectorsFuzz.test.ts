@@ -16,7 +16,11 @@ import { sharedFiles } from '../support/sharedFolder.js';
 
 const MUTANTS = 2_000;
 
-const LINES = sharedFiles('vectors', '.jsonl').flatMap((file) => readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== ''));
+const LINES = sharedFiles('vectors', '.jsonl').flatMap((file) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== ''),
+);
 
 type Kind = 'delete' | 'insert' | 'duplicateKey' | 'deep' | 'misspeltOp' | 'cut' | 'long' | 'blankOnly';
 
@@ -62,11 +66,17 @@ function mutate(change: Mutant): string {
     case 'deep':
       return line.replace(/"expected": ?/, (key) => `${key}${'['.repeat(change.depth)}0${']'.repeat(change.depth)}`);
     case 'misspeltOp':
-      return line.replace(/"op": ?"([^"]*)"/, (_match, op: string) => `"op": "${op.slice(0, 1 + (at % (op.length - 1)))}${change.char === '"' ? 'q' : change.char.replace('\\', '/')}${op.slice(1 + (at % (op.length - 1)))}"`);
+      return line.replace(
+        /"op": ?"([^"]*)"/,
+        (_match, op: string) =>
+          `"op": "${op.slice(0, 1 + (at % (op.length - 1)))}${change.char === '"' ? 'q' : change.char.replace('\\', '/')}${op.slice(1 + (at % (op.length - 1)))}"`,
+      );
     case 'cut':
       return line.slice(0, Math.max(1, at));
     case 'long':
-      return line.replace('"args": {', `"args": {"pad": "${'x'.repeat(4 * 1024 * 1024)}", `).replace('"args":{', `"args":{"pad":"${'x'.repeat(4 * 1024 * 1024)}",`);
+      return line
+        .replace('"args": {', `"args": {"pad": "${'x'.repeat(4 * 1024 * 1024)}", `)
+        .replace('"args":{', `"args":{"pad":"${'x'.repeat(4 * 1024 * 1024)}",`);
     case 'blankOnly':
       return ' \t';
   }

@@ -24,7 +24,18 @@ describe('npusim zoo', () => {
     const directory = temporaryDirectory();
     const first = join(directory, 'a.json');
     const second = join(directory, 'b.json');
-    const options = ['--seed', '7', '--weight-bits', '4', '--activation-bits', '8', '--per-tensor', '--unsigned', '--rounding', 'half-even'];
+    const options = [
+      '--seed',
+      '7',
+      '--weight-bits',
+      '4',
+      '--activation-bits',
+      '8',
+      '--per-tensor',
+      '--unsigned',
+      '--rounding',
+      'half-even',
+    ];
     expect((await runCli(['zoo', 'small_cnn', '--out', first, ...options])).exitCode).toBe(0);
     expect((await runCli(['zoo', 'small_cnn', '--out', second, ...options])).exitCode).toBe(0);
     expect(readFileSync(join(directory, 'a.bin')).equals(readFileSync(join(directory, 'b.bin')))).toBe(true);
@@ -46,7 +57,9 @@ describe('npusim zoo', () => {
     expect((await runCli(['zoo', 'mobilenet_v3', '--out', join(directory, 'x.json')])).exitCode).toBe(2);
     expect((await runCli(['zoo', 'small_cnn', '--out', join(directory, 'x.json'), '--weight-bits', '5'])).exitCode).toBe(2);
     const notJson = await runCli(['zoo', 'small_cnn', '--out', join(directory, 'x.txt')]);
-    expect(notJson.stderr).toBe(`error: ${join(directory, 'x.txt')}: --out must name a .json file (the weights go beside it, in a .bin file)\n`);
+    expect(notJson.stderr).toBe(
+      `error: ${join(directory, 'x.txt')}: --out must name a .json file (the weights go beside it, in a .bin file)\n`,
+    );
   });
 
   it('a negative seed is a usage error (exit 2), not an internal error', async () => {

@@ -50,7 +50,18 @@ describe('small_cnn under every mode', () => {
     const out = await zoo(directory, 'small_cnn', 'ort-float');
     const graph = readJson(out) as Json;
     const pool = graph.ops.find((op: Json) => op.name === 'pool2');
-    expect(pool).toEqual({ name: 'pool2', op: 'depthwise_conv2d', input: 'add2.out', weights: 'pool2.weights', output: 'pool2.out', stride: [2, 2], dilation: [1, 1], padding: 'valid', activation: 'none', depthMultiplier: 1 });
+    expect(pool).toEqual({
+      name: 'pool2',
+      op: 'depthwise_conv2d',
+      input: 'add2.out',
+      weights: 'pool2.weights',
+      output: 'pool2.out',
+      stride: [2, 2],
+      dilation: [1, 1],
+      padding: 'valid',
+      activation: 'none',
+      depthMultiplier: 1,
+    });
     expect(graph.tensors['pool2.weights'].quant).toEqual({ scale: Array.from({ length: 16 }, () => 0.25), zeroPoint: 0, axis: 3 });
     expect(graph.tensors['pool2.out'].quant).toEqual(graph.tensors['add2.out'].quant);
     const run = await runCli(['run', out, '--hw', configFor(directory, 'ort-float'), '--format', 'json']);
@@ -62,7 +73,11 @@ describe('small_cnn under every mode', () => {
     const directory = temporaryDirectory();
     const modes = MODES.filter((mode) => mode !== 'ort-float' && mode !== 'shift-only');
     // The graphs differ only in the name of their sidecar.
-    const files = await Promise.all(modes.map(async (mode) => readFileSync(await zoo(directory, 'small_cnn', mode), 'utf8').replaceAll(`small_cnn-${mode}.bin`, 'SIDECAR')));
+    const files = await Promise.all(
+      modes.map(async (mode) =>
+        readFileSync(await zoo(directory, 'small_cnn', mode), 'utf8').replaceAll(`small_cnn-${mode}.bin`, 'SIDECAR'),
+      ),
+    );
     const sidecars = modes.map((mode) => readFileSync(join(directory, `small_cnn-${mode}.bin`)));
     for (const [index] of modes.entries()) {
       expect(files[index]).toBe(files[0]);
@@ -80,7 +95,9 @@ describe('small_cnn under every mode', () => {
     );
     expect(wide.exitCode).toBe(2);
     const hvx = await runCli(['zoo', 'small_cnn', '--requant', 'hvx', '--activation-bits', '16', '--unsigned', '--out', out]);
-    expect(hvx.stderr).toBe('error: zoo:small_cnn:$.ops[0].output: the network built for --requant hvx (W8A16 unsigned) would not run under that mode: the hvx requantization mode produces outputs of up to 8 bits or signed 16 bits, not u16\n');
+    expect(hvx.stderr).toBe(
+      'error: zoo:small_cnn:$.ops[0].output: the network built for --requant hvx (W8A16 unsigned) would not run under that mode: the hvx requantization mode produces outputs of up to 8 bits or signed 16 bits, not u16\n',
+    );
     expect(hvx.exitCode).toBe(2);
     expect(readdirSync(directory)).toEqual([]);
     expect(existsSync(out)).toBe(false);

@@ -14,7 +14,9 @@ import { sharedPath } from '../support/sharedFolder.js';
 const FILES = ['tflite-micro.jsonl', 'onnxruntime.jsonl', 'onnxruntime-bigacc.jsonl'];
 
 function lines(file: string): string[] {
-  return readFileSync(sharedPath('anchors/layers', file), 'utf8').split('\n').filter((line) => line.trim() !== '');
+  return readFileSync(sharedPath('anchors/layers', file), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 }
 
 describe('layer anchors through the engine', () => {
@@ -29,7 +31,16 @@ describe('layer anchors through the engine', () => {
   }
   it('the runs cover every op of the format, chains included', () => {
     const ops = new Set(FILES.flatMap((file) => lines(file).map((line) => (JSON.parse(line) as { op: string }).op)));
-    expect([...ops].sort()).toEqual(['add', 'avg_pool', 'chain', 'conv2d', 'depthwise_conv2d', 'fully_connected', 'global_avg_pool', 'max_pool']);
+    expect([...ops].sort()).toEqual([
+      'add',
+      'avg_pool',
+      'chain',
+      'conv2d',
+      'depthwise_conv2d',
+      'fully_connected',
+      'global_avg_pool',
+      'max_pool',
+    ]);
   });
 });
 

@@ -14,7 +14,10 @@ describe('runConformanceFiles', () => {
     const files = sharedFiles('vectors', '.jsonl');
     const totalBytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
     const calls: [number, number, number][] = [];
-    const run = await runConformanceFiles(files, { keepFailures: 10, onProgress: (done, total, cases) => calls.push([done, total, cases]) });
+    const run = await runConformanceFiles(files, {
+      keepFailures: 10,
+      onProgress: (done, total, cases) => calls.push([done, total, cases]),
+    });
     expect([run.passed, run.failed, run.failures]).toEqual([9000, 0, []]);
     expect(run.files.map((file) => file.cases)).toEqual([1800, 1800, 2700, 600, 2100]);
     expect(calls.at(-1)).toEqual([totalBytes, totalBytes, 9000]);
@@ -43,7 +46,10 @@ describe('runConformanceFiles', () => {
       ['layer', first, 2],
       ['vector', second, 1],
     ]);
-    expect(run.files).toEqual([{ file: first, cases: 3 }, { file: second, cases: 2 }]);
+    expect(run.files).toEqual([
+      { file: first, cases: 3 },
+      { file: second, cases: 2 },
+    ]);
     expect((await runConformanceFiles([first, second], { keepFailures: 0 })).failures).toEqual([]);
   });
 });

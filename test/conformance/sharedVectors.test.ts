@@ -80,17 +80,34 @@ describe('vectors we have not seen, in the same format', () => {
     } catch (error) {
       thrown = error;
     }
-    expect((thrown as InputError).describe()).toBe('new.jsonl:3: unknown op "tflite.mbqm_triple": not one of the 30 ops of the vector format');
+    expect((thrown as InputError).describe()).toBe(
+      'new.jsonl:3: unknown op "tflite.mbqm_triple": not one of the 30 ops of the vector format',
+    );
   });
 
   it.each([
     ['{"op": "gemmlowp.srdhm32", "args": {"a": 1}}', 'new.jsonl:1: "expected": expected an integer or a pair of integers, got nothing'],
     ['not json', 'new.jsonl:1:1: not valid JSON: unexpected character'],
-    ['{"op":"gemmlowp.srdhm32","args":{"a":1,"b":2,"a":1},"expected":0}', 'new.jsonl:1:46: key "a" is given twice in one object ($.args.a, first at column 34)'],
-    ['{"op":"gemmlowp.srdhm32","args":{"a":1,"b":2.5},"expected":0}', 'new.jsonl:1: args.b: expected an integer in -2147483648..2147483647, got 2.5'],
-    ['{"op":"gemmlowp.rdbpot32","args":{"x":1,"exponent":32},"expected":0}', 'new.jsonl:1: args.exponent: expected an integer in 0..31, got 32'],
-    ['{"op":"ort.requant_float","args":{"acc":1,"scale_bits":"0x3f00","zero_point":0,"out_type":"int8"},"expected":0}', 'new.jsonl:1: args.scale_bits: expected 0x and 8 hex digits, got "0x3f00"'],
-    ['{"op":"ort.requant_float","args":{"acc":1,"scale":0.5,"zero_point":0,"out_type":"int4"},"expected":0}', 'new.jsonl:1: args.out_type: expected one of "int8", "uint8", got "int4"'],
+    [
+      '{"op":"gemmlowp.srdhm32","args":{"a":1,"b":2,"a":1},"expected":0}',
+      'new.jsonl:1:46: key "a" is given twice in one object ($.args.a, first at column 34)',
+    ],
+    [
+      '{"op":"gemmlowp.srdhm32","args":{"a":1,"b":2.5},"expected":0}',
+      'new.jsonl:1: args.b: expected an integer in -2147483648..2147483647, got 2.5',
+    ],
+    [
+      '{"op":"gemmlowp.rdbpot32","args":{"x":1,"exponent":32},"expected":0}',
+      'new.jsonl:1: args.exponent: expected an integer in 0..31, got 32',
+    ],
+    [
+      '{"op":"ort.requant_float","args":{"acc":1,"scale_bits":"0x3f00","zero_point":0,"out_type":"int8"},"expected":0}',
+      'new.jsonl:1: args.scale_bits: expected 0x and 8 hex digits, got "0x3f00"',
+    ],
+    [
+      '{"op":"ort.requant_float","args":{"acc":1,"scale":0.5,"zero_point":0,"out_type":"int4"},"expected":0}',
+      'new.jsonl:1: args.out_type: expected one of "int8", "uint8", got "int4"',
+    ],
   ])('a malformed line is reported with file and line: %s', (line, message) => {
     let thrown: unknown;
     try {

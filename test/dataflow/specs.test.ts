@@ -6,7 +6,10 @@ import { foldMapping } from '../../src/scalesim/layerGeometry.js';
 const specs: DataflowSpec[] = DATAFLOWS.map((name) => DATAFLOW_SPECS[name]);
 
 /** The GEMM axes each operand spans: weights K x F, inputs P x K, outputs P x F. */
-const SPANS = { weights: ['K', 'F'], inputs: ['P', 'K'], outputs: ['P', 'F'] } as const satisfies Record<DataflowSpec['stationary'], readonly GemmAxis[]>;
+const SPANS = { weights: ['K', 'F'], inputs: ['P', 'K'], outputs: ['P', 'F'] } as const satisfies Record<
+  DataflowSpec['stationary'],
+  readonly GemmAxis[]
+>;
 
 describe('the dataflow specs', () => {
   it('list every spec once, under its own name', () => {
@@ -36,7 +39,8 @@ describe('the dataflow specs', () => {
   it.each(specs)('$name rereads an operand once per fold of each spatial axis it does not span', (spec) => {
     const folds = { rowFolds: 3, columnFolds: 5 };
     const spans = (operand: 'weights' | 'inputs', axis: GemmAxis) => (SPANS[operand] as readonly GemmAxis[]).includes(axis);
-    const rereads = (operand: 'weights' | 'inputs') => (spans(operand, spec.axes.rows) ? 1 : folds.rowFolds) * (spans(operand, spec.axes.columns) ? 1 : folds.columnFolds);
+    const rereads = (operand: 'weights' | 'inputs') =>
+      (spans(operand, spec.axes.rows) ? 1 : folds.rowFolds) * (spans(operand, spec.axes.columns) ? 1 : folds.columnFolds);
     expect(spec.rereads(folds)).toEqual({ weights: rereads('weights'), inputs: rereads('inputs') });
   });
 
@@ -47,10 +51,18 @@ describe('the dataflow specs', () => {
   });
 
   it.each(specs)('$name folds a dense layer as SCALE-Sim folds it', (spec) => {
-    for (const [pixels, filters, depth, rows, columns] of [[49, 64, 288, 16, 8], [1, 10, 1024, 32, 32], [196, 3, 27, 4, 7]] as const) {
+    for (const [pixels, filters, depth, rows, columns] of [
+      [49, 64, 288, 16, 8],
+      [1, 10, 1024, 32, 32],
+      [196, 3, 27, 4, 7],
+    ] as const) {
       const mapping = mapLayer({ pixels, filters, depth, groups: 1 }, { rows, columns, macsPerPePerCycle: 1 }, spec.name);
       const scaleSim = foldMapping({ ofmapPixels: pixels, windowSize: depth, numFilters: filters }, spec.name, rows, columns);
-      expect([scaleSim.rowFolds, scaleSim.colFolds, scaleSim.temporal]).toEqual([mapping.rowFolds, mapping.columnFolds, mapping.temporalLength]);
+      expect([scaleSim.rowFolds, scaleSim.colFolds, scaleSim.temporal]).toEqual([
+        mapping.rowFolds,
+        mapping.columnFolds,
+        mapping.temporalLength,
+      ]);
     }
   });
 });

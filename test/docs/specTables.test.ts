@@ -22,16 +22,19 @@ describe('docs tables generated from specs (regenerate with npm run docs:tables)
   });
 
   // The shift column is words in the specs: check each range against the arithmetic that enforces it.
-  it.each(Object.values(REQUANT_SPECS).filter((spec) => /^-?\d+\.\.-?\d+$/.test(spec.shifts)))('the $name row\'s shift range is the one requantize accepts', (spec) => {
-    const [low, high] = spec.shifts.split('..').map(Number) as [number, number];
-    const params = (shift: number): RequantParams => {
-      if (spec.name === 'hvx') return { mode: 'hvx', multiplier: 1 << 30, shift, rounding: 'half-up' };
-      if (spec.name === 'shift-only') return { mode: 'shift-only', shift, rounding: 'half-up' };
-      if (spec.name === 'ort-float') throw new Error('ort-float has no shift');
-      return { mode: spec.name, multiplier: 1 << 30, shift };
-    };
-    const output = { zeroPoint: 0, min: -128, max: 127 };
-    for (const shift of [low, high]) expect(() => requantize(1000, params(shift), output)).not.toThrow();
-    for (const shift of [low - 1, high + 1]) expect(() => requantize(1000, params(shift), output)).toThrow(RangeError);
-  });
+  it.each(Object.values(REQUANT_SPECS).filter((spec) => /^-?\d+\.\.-?\d+$/.test(spec.shifts)))(
+    "the $name row's shift range is the one requantize accepts",
+    (spec) => {
+      const [low, high] = spec.shifts.split('..').map(Number) as [number, number];
+      const params = (shift: number): RequantParams => {
+        if (spec.name === 'hvx') return { mode: 'hvx', multiplier: 1 << 30, shift, rounding: 'half-up' };
+        if (spec.name === 'shift-only') return { mode: 'shift-only', shift, rounding: 'half-up' };
+        if (spec.name === 'ort-float') throw new Error('ort-float has no shift');
+        return { mode: spec.name, multiplier: 1 << 30, shift };
+      };
+      const output = { zeroPoint: 0, min: -128, max: 127 };
+      for (const shift of [low, high]) expect(() => requantize(1000, params(shift), output)).not.toThrow();
+      for (const shift of [low - 1, high + 1]) expect(() => requantize(1000, params(shift), output)).toThrow(RangeError);
+    },
+  );
 });

@@ -26,7 +26,14 @@ function generator(seed: number): (low: number, high: number) => number {
 }
 
 function initializer(name: string, dataType: number, dims: number[], data: ArrayLike<number>) {
-  const typed = dataType === DataType.UINT8 ? Uint8Array.from(data) : dataType === DataType.INT8 ? Int8Array.from(data) : dataType === DataType.INT32 ? Int32Array.from(data) : Float32Array.from(data);
+  const typed =
+    dataType === DataType.UINT8
+      ? Uint8Array.from(data)
+      : dataType === DataType.INT8
+        ? Int8Array.from(data)
+        : dataType === DataType.INT32
+          ? Int32Array.from(data)
+          : Float32Array.from(data);
   return { name, dataType, dims, rawData: new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength) };
 }
 
@@ -34,13 +41,27 @@ function valueInfo(name: string, elemType: number, dims: number[]) {
   return { name, type: { tensorType: { elemType, shape: { dim: dims.map((dimValue) => ({ dimValue })) } } } };
 }
 
-async function runModel(nodes: unknown[], initializers: unknown[], input: { name: string; type: number; dims: number[]; data: Int32Array }, output: { name: string; type: number; dims: number[] }): Promise<number[]> {
+async function runModel(
+  nodes: unknown[],
+  initializers: unknown[],
+  input: { name: string; type: number; dims: number[]; data: Int32Array },
+  output: { name: string; type: number; dims: number[] },
+): Promise<number[]> {
   const model = onnx.ModelProto.create({
     irVersion: 7,
     opsetImport: [{ domain: '', version: 13 }],
-    graph: { name: 'g', node: nodes, initializer: initializers, input: [valueInfo(input.name, input.type, input.dims)], output: [valueInfo(output.name, output.type, output.dims)] },
+    graph: {
+      name: 'g',
+      node: nodes,
+      initializer: initializers,
+      input: [valueInfo(input.name, input.type, input.dims)],
+      output: [valueInfo(output.name, output.type, output.dims)],
+    },
   });
-  const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled' });
+  const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'disabled',
+  });
   const data = input.type === DataType.UINT8 ? Uint8Array.from(input.data) : Int8Array.from(input.data);
   const result = await session.run({ [input.name]: new ort.Tensor(input.type === DataType.UINT8 ? 'uint8' : 'int8', data, input.dims) });
   return Array.from(result[output.name]?.data as Int8Array | Uint8Array);
@@ -49,7 +70,13 @@ async function runModel(nodes: unknown[], initializers: unknown[], input: { name
 const ORT_SETTING: RequantSetting = { mode: 'ort-float', rounding: undefined, shiftBias: 0, accumulatorBits: 32 };
 
 function npusimTensor(name: string, signed: boolean, scales: number[], zeroPoint: number, shape: number[]): Tensor {
-  return { name, shape, type: { name: signed ? 's8' : 'u8', bits: 8, signed }, quant: { kind: 'affine', scales, zeroPoints: [zeroPoint], axis: scales.length > 1 ? 0 : undefined }, data: undefined };
+  return {
+    name,
+    shape,
+    type: { name: signed ? 's8' : 'u8', bits: 8, signed },
+    quant: { kind: 'affine', scales, zeroPoints: [zeroPoint], axis: scales.length > 1 ? 0 : undefined },
+    data: undefined,
+  };
 }
 
 interface ConvCase {
@@ -78,41 +105,96 @@ async function convCase({ depthwise, perChannel, signed, seed }: ConvCase): Prom
   const outWidth = Math.floor((width + 2 * pad - kernel) / stride) + 1;
   const type = signed ? DataType.INT8 : DataType.UINT8;
   const theirs = await runModel(
-    [{ opType: 'QLinearConv', input: ['x', 'xs', 'xz', 'w', 'ws', 'wz', 'ys', 'yz', 'b'], output: ['y'], attribute: [
-      { name: 'kernel_shape', type: 7, ints: [kernel, kernel] }, { name: 'strides', type: 7, ints: [stride, stride] },
-      { name: 'pads', type: 7, ints: [pad, pad, pad, pad] }, { name: 'group', type: 2, i: depthwise ? channels : 1 },
-    ] }],
     [
-      initializer('xs', DataType.FLOAT, [], [inputScale]), initializer('xz', type, [], [inputZeroPoint]),
+      {
+        opType: 'QLinearConv',
+        input: ['x', 'xs', 'xz', 'w', 'ws', 'wz', 'ys', 'yz', 'b'],
+        output: ['y'],
+        attribute: [
+          { name: 'kernel_shape', type: 7, ints: [kernel, kernel] },
+          { name: 'strides', type: 7, ints: [stride, stride] },
+          { name: 'pads', type: 7, ints: [pad, pad, pad, pad] },
+          { name: 'group', type: 2, i: depthwise ? channels : 1 },
+        ],
+      },
+    ],
+    [
+      initializer('xs', DataType.FLOAT, [], [inputScale]),
+      initializer('xz', type, [], [inputZeroPoint]),
       initializer('w', DataType.INT8, [outChannels, groupChannels, kernel, kernel], weights),
-      initializer('ws', DataType.FLOAT, perChannel ? [outChannels] : [], weightScales), initializer('wz', DataType.INT8, perChannel ? [outChannels] : [], weightScales.map(() => 0)),
-      initializer('ys', DataType.FLOAT, [], [outputScale]), initializer('yz', type, [], [outputZeroPoint]), initializer('b', DataType.INT32, [outChannels], bias),
+      initializer('ws', DataType.FLOAT, perChannel ? [outChannels] : [], weightScales),
+      initializer(
+        'wz',
+        DataType.INT8,
+        perChannel ? [outChannels] : [],
+        weightScales.map(() => 0),
+      ),
+      initializer('ys', DataType.FLOAT, [], [outputScale]),
+      initializer('yz', type, [], [outputZeroPoint]),
+      initializer('b', DataType.INT32, [outChannels], bias),
     ],
     { name: 'x', type, dims: [1, channels, height, width], data: input },
     { name: 'y', type, dims: [1, outChannels, outHeight, outWidth] },
   );
   // npusim's layout: NHWC input, OHWI (or [1, KH, KW, C] depthwise) weights.
   const nhwc = new Int32Array(input.length);
-  for (let c = 0; c < channels; c++) for (let h = 0; h < height; h++) for (let w = 0; w < width; w++) nhwc[(h * width + w) * channels + c] = input[(c * height + h) * width + w] ?? 0;
+  for (let c = 0; c < channels; c++)
+    for (let h = 0; h < height; h++)
+      for (let w = 0; w < width; w++) nhwc[(h * width + w) * channels + c] = input[(c * height + h) * width + w] ?? 0;
   const ohwi = new Int32Array(weights.length);
-  for (let o = 0; o < outChannels; o++) for (let i = 0; i < groupChannels; i++) for (let kh = 0; kh < kernel; kh++) for (let kw = 0; kw < kernel; kw++) {
-    const value = weights[((o * groupChannels + i) * kernel + kh) * kernel + kw] ?? 0;
-    if (depthwise) ohwi[(kh * kernel + kw) * outChannels + o] = value;
-    else ohwi[((o * kernel + kh) * kernel + kw) * groupChannels + i] = value;
-  }
+  for (let o = 0; o < outChannels; o++)
+    for (let i = 0; i < groupChannels; i++)
+      for (let kh = 0; kh < kernel; kh++)
+        for (let kw = 0; kw < kernel; kw++) {
+          const value = weights[((o * groupChannels + i) * kernel + kh) * kernel + kw] ?? 0;
+          if (depthwise) ohwi[(kh * kernel + kw) * outChannels + o] = value;
+          else ohwi[((o * kernel + kh) * kernel + kw) * groupChannels + i] = value;
+        }
   const geometry: ConvGeometry = {
-    batch: 1, inHeight: height, inWidth: width, inChannels: channels, outHeight, outWidth, outChannels,
-    kernelHeight: kernel, kernelWidth: kernel, strideHeight: stride, strideWidth: stride, dilationHeight: 1, dilationWidth: 1,
-    padTop: pad, padLeft: pad, groupChannels, groupOutputs: depthwise ? 1 : outChannels, depthwise,
+    batch: 1,
+    inHeight: height,
+    inWidth: width,
+    inChannels: channels,
+    outHeight,
+    outWidth,
+    outChannels,
+    kernelHeight: kernel,
+    kernelWidth: kernel,
+    strideHeight: stride,
+    strideWidth: stride,
+    dilationHeight: 1,
+    dilationWidth: 1,
+    padTop: pad,
+    padLeft: pad,
+    groupChannels,
+    groupOutputs: depthwise ? 1 : outChannels,
+    depthwise,
   };
-  const requant = channelRequantParams(ORT_SETTING, npusimTensor('x', signed, [inputScale], inputZeroPoint, [1]), npusimTensor('w', true, weightScales, 0, [outChannels]), npusimTensor('y', signed, [outputScale], outputZeroPoint, [1]), outChannels, false);
+  const requant = channelRequantParams(
+    ORT_SETTING,
+    npusimTensor('x', signed, [inputScale], inputZeroPoint, [1]),
+    npusimTensor('w', true, weightScales, 0, [outChannels]),
+    npusimTensor('y', signed, [outputScale], outputZeroPoint, [1]),
+    outChannels,
+    false,
+  );
   const result = convolve({
-    geometry, input: nhwc, inputZeroPoint, weights: ohwi, bias, accumulator: { bits: 32, overflow: 'wrap', kFold: 16 }, requant,
-    output: { zeroPoint: outputZeroPoint, min: low, max: high }, activation: { min: low, max: high }, int32RequantInput: false,
+    geometry,
+    input: nhwc,
+    inputZeroPoint,
+    weights: ohwi,
+    bias,
+    accumulator: { bits: 32, overflow: 'wrap', kFold: 16 },
+    requant,
+    output: { zeroPoint: outputZeroPoint, min: low, max: high },
+    activation: { min: low, max: high },
+    int32RequantInput: false,
   });
   // Back to NCHW to compare.
   const ours: number[] = [];
-  for (let o = 0; o < outChannels; o++) for (let h = 0; h < outHeight; h++) for (let w = 0; w < outWidth; w++) ours.push(result.output[(h * outWidth + w) * outChannels + o] ?? 0);
+  for (let o = 0; o < outChannels; o++)
+    for (let h = 0; h < outHeight; h++)
+      for (let w = 0; w < outWidth; w++) ours.push(result.output[(h * outWidth + w) * outChannels + o] ?? 0);
   return { ours, theirs };
 }
 
@@ -131,20 +213,62 @@ async function matMulCase(perChannel: boolean, signed: boolean, seed: number): P
   const theirs = await runModel(
     [{ opType: 'QLinearMatMul', input: ['a', 'as', 'az', 'b', 'bs', 'bz', 'ys', 'yz'], output: ['y'] }],
     [
-      initializer('as', DataType.FLOAT, [], [aScale]), initializer('az', type, [], [aZero]), initializer('b', DataType.INT8, [depth, columns], b),
-      initializer('bs', DataType.FLOAT, perChannel ? [columns] : [], bScales), initializer('bz', DataType.INT8, perChannel ? [columns] : [], bScales.map(() => 0)),
-      initializer('ys', DataType.FLOAT, [], [yScale]), initializer('yz', type, [], [yZero]),
+      initializer('as', DataType.FLOAT, [], [aScale]),
+      initializer('az', type, [], [aZero]),
+      initializer('b', DataType.INT8, [depth, columns], b),
+      initializer('bs', DataType.FLOAT, perChannel ? [columns] : [], bScales),
+      initializer(
+        'bz',
+        DataType.INT8,
+        perChannel ? [columns] : [],
+        bScales.map(() => 0),
+      ),
+      initializer('ys', DataType.FLOAT, [], [yScale]),
+      initializer('yz', type, [], [yZero]),
     ],
     { name: 'a', type, dims: [rows, depth], data: a },
     { name: 'y', type, dims: [rows, columns] },
   );
   const weights = new Int32Array(columns * depth);
   for (let k = 0; k < depth; k++) for (let n = 0; n < columns; n++) weights[n * depth + k] = b[k * columns + n] ?? 0;
-  const requant = channelRequantParams(ORT_SETTING, npusimTensor('a', signed, [aScale], aZero, [1]), npusimTensor('b', true, bScales, 0, [columns]), npusimTensor('y', signed, [yScale], yZero, [1]), columns, false);
+  const requant = channelRequantParams(
+    ORT_SETTING,
+    npusimTensor('a', signed, [aScale], aZero, [1]),
+    npusimTensor('b', true, bScales, 0, [columns]),
+    npusimTensor('y', signed, [yScale], yZero, [1]),
+    columns,
+    false,
+  );
   const result = convolve({
-    geometry: { batch: rows, inHeight: 1, inWidth: 1, inChannels: depth, outHeight: 1, outWidth: 1, outChannels: columns, kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padTop: 0, padLeft: 0, groupChannels: depth, groupOutputs: columns, depthwise: false },
-    input: a, inputZeroPoint: aZero, weights, bias: undefined, accumulator: { bits: 32, overflow: 'wrap', kFold: undefined }, requant,
-    output: { zeroPoint: yZero, min: low, max: high }, activation: { min: low, max: high }, int32RequantInput: false,
+    geometry: {
+      batch: rows,
+      inHeight: 1,
+      inWidth: 1,
+      inChannels: depth,
+      outHeight: 1,
+      outWidth: 1,
+      outChannels: columns,
+      kernelHeight: 1,
+      kernelWidth: 1,
+      strideHeight: 1,
+      strideWidth: 1,
+      dilationHeight: 1,
+      dilationWidth: 1,
+      padTop: 0,
+      padLeft: 0,
+      groupChannels: depth,
+      groupOutputs: columns,
+      depthwise: false,
+    },
+    input: a,
+    inputZeroPoint: aZero,
+    weights,
+    bias: undefined,
+    accumulator: { bits: 32, overflow: 'wrap', kFold: undefined },
+    requant,
+    output: { zeroPoint: yZero, min: low, max: high },
+    activation: { min: low, max: high },
+    int32RequantInput: false,
   });
   return { ours: Array.from(result.output), theirs };
 }

@@ -11,7 +11,11 @@ import { readJson, REPO, temporaryDirectory, writeJson } from '../support/files.
 
 interface Report {
   totals: { overflow: { accumulatorFinal: number; smallestSafeAccumulatorBits: number } };
-  layers: Array<{ name: string; unit: string; overflow: { finalBits: number; accumulatorFinal: number; firstFinal: { output: number; k: number } | null } }>;
+  layers: Array<{
+    name: string;
+    unit: string;
+    overflow: { finalBits: number; accumulatorFinal: number; firstFinal: { output: number; k: number } | null };
+  }>;
 }
 
 async function runAt(bits: number, graph: string): Promise<Report> {

@@ -27,18 +27,30 @@ const float32 = (min: number, max: number) => fc.double({ min, max, noNaN: true 
 
 describe('TFLite ops: engine equals reference', () => {
   it(`softmax (int8, both builds, ${CASES} cases)`, () => {
-    const softmaxCase = fc.record({
-      depth: fc.integer({ min: 1, max: 40 }),
-      rows: fc.integer({ min: 1, max: 3 }),
-      beta: fc.constantFrom(1, 0.5, 2, Math.fround(0.3)),
-      scale: float32(1e-3, 1),
-      build: fc.constantFrom(...BUILDS),
-      seed: fc.integer(),
-    }).chain((shape) => fc.record({ shape: fc.constant(shape), values: fc.array(edgyInteger(-128, 127), { minLength: shape.depth * shape.rows, maxLength: shape.depth * shape.rows }) }));
-    checkProperty('tflite.softmax', softmaxCase, ({ shape, values }) => {
-      const actual = softmaxInt8(Int32Array.from(values), shape.depth, softmaxParams(shape.beta, shape.scale, shape.build));
-      expect([...actual]).toEqual(refSoftmaxInt8(values, shape.depth, shape.beta, shape.scale, shape.build));
-    }, CASES);
+    const softmaxCase = fc
+      .record({
+        depth: fc.integer({ min: 1, max: 40 }),
+        rows: fc.integer({ min: 1, max: 3 }),
+        beta: fc.constantFrom(1, 0.5, 2, Math.fround(0.3)),
+        scale: float32(1e-3, 1),
+        build: fc.constantFrom(...BUILDS),
+        seed: fc.integer(),
+      })
+      .chain((shape) =>
+        fc.record({
+          shape: fc.constant(shape),
+          values: fc.array(edgyInteger(-128, 127), { minLength: shape.depth * shape.rows, maxLength: shape.depth * shape.rows }),
+        }),
+      );
+    checkProperty(
+      'tflite.softmax',
+      softmaxCase,
+      ({ shape, values }) => {
+        const actual = softmaxInt8(Int32Array.from(values), shape.depth, softmaxParams(shape.beta, shape.scale, shape.build));
+        expect([...actual]).toEqual(refSoftmaxInt8(values, shape.depth, shape.beta, shape.scale, shape.build));
+      },
+      CASES,
+    );
   });
 
   it(`mean over axes (both builds, ${CASES} cases)`, () => {
@@ -52,18 +64,41 @@ describe('TFLite ops: engine equals reference', () => {
       .chain((c) =>
         fc.record({
           c: fc.constant(c),
-          axes: fc.subarray(c.shape.map((_, axis) => axis), { minLength: 1 }),
-          values: fc.array(edgyInteger(-128, 127), { minLength: c.shape.reduce((a, b) => a * b, 1), maxLength: c.shape.reduce((a, b) => a * b, 1) }),
+          axes: fc.subarray(
+            c.shape.map((_, axis) => axis),
+            { minLength: 1 },
+          ),
+          values: fc.array(edgyInteger(-128, 127), {
+            minLength: c.shape.reduce((a, b) => a * b, 1),
+            maxLength: c.shape.reduce((a, b) => a * b, 1),
+          }),
         }),
       );
-    checkProperty('tflite.mean', meanCase, ({ c, axes, values }) => {
-      const [inputScale, outputScale] = c.scales;
-      const [inputZeroPoint, outputZeroPoint] = c.zeroPoints;
-      const count = axes.reduce((total, axis) => total * (c.shape[axis] as number), 1);
-      const range = { min: -128, max: 127 };
-      const actual = meanTflite(Int32Array.from(values), c.shape, axes, inputZeroPoint, outputZeroPoint, meanParams(inputScale, outputScale, count, c.build), c.build, range, clipCounter(range));
-      expect([...actual]).toEqual(refMean(values, c.shape, axes, { inputScale, inputZeroPoint, outputScale, outputZeroPoint }, range, c.build));
-    }, CASES);
+    checkProperty(
+      'tflite.mean',
+      meanCase,
+      ({ c, axes, values }) => {
+        const [inputScale, outputScale] = c.scales;
+        const [inputZeroPoint, outputZeroPoint] = c.zeroPoints;
+        const count = axes.reduce((total, axis) => total * (c.shape[axis] as number), 1);
+        const range = { min: -128, max: 127 };
+        const actual = meanTflite(
+          Int32Array.from(values),
+          c.shape,
+          axes,
+          inputZeroPoint,
+          outputZeroPoint,
+          meanParams(inputScale, outputScale, count, c.build),
+          c.build,
+          range,
+          clipCounter(range),
+        );
+        expect([...actual]).toEqual(
+          refMean(values, c.shape, axes, { inputScale, inputZeroPoint, outputScale, outputZeroPoint }, range, c.build),
+        );
+      },
+      CASES,
+    );
   });
 
   it(`16x8 requantization: the int64 step of TFLite and CMSIS-NN (${CASES * 10} cases)`, () => {
@@ -72,15 +107,22 @@ describe('TFLite ops: engine equals reference', () => {
       real: fc.double({ min: 2 ** -30, max: 100, noNaN: true }),
       mode: fc.constantFrom('tflite-double', 'tflite-single', 'cmsis-nn', 'cmsis-nn-single', 'gemmlowp' as const),
     });
-    checkProperty('tflite.requant16x8', wideCase, ({ acc, real, mode }) => {
-      const { multiplier, shift } = quantizeMultiplier(real, mode.endsWith('single') ? 'single' : 'double');
-      // Both functions assume a result within int32 (TFLite's contract); outside it they differ by design.
-      if (shift > 7 || Math.abs(acc * real) > 2 ** 30) return;
-      const actual = scaleAccumulator(acc, { mode, multiplier, shift, wide: true });
-      const reduced = multiplier < 0x7fff0000 ? (multiplier + 32768) >> 16 : 0x7fff;
-      const expected = mode.startsWith('cmsis') ? refRequantizeS64(BigInt(acc), BigInt(reduced), shift) : refMbqm64(BigInt(acc), BigInt(multiplier), shift);
-      expect(actual).toBe(Number(expected));
-    }, CASES * 10);
+    checkProperty(
+      'tflite.requant16x8',
+      wideCase,
+      ({ acc, real, mode }) => {
+        const { multiplier, shift } = quantizeMultiplier(real, mode.endsWith('single') ? 'single' : 'double');
+        // Both functions assume a result within int32 (TFLite's contract); outside it they differ by design.
+        if (shift > 7 || Math.abs(acc * real) > 2 ** 30) return;
+        const actual = scaleAccumulator(acc, { mode, multiplier, shift, wide: true });
+        const reduced = multiplier < 0x7fff0000 ? (multiplier + 32768) >> 16 : 0x7fff;
+        const expected = mode.startsWith('cmsis')
+          ? refRequantizeS64(BigInt(acc), BigInt(reduced), shift)
+          : refMbqm64(BigInt(acc), BigInt(multiplier), shift);
+        expect(actual).toBe(Number(expected));
+      },
+      CASES * 10,
+    );
   });
 });
 
@@ -95,46 +137,78 @@ describe('TFLite ops through the engine: one-op graphs equal the reference', () 
         scales: fc.tuple(float32(1e-4, 1), float32(1e-4, 1)),
         zeroPoints: fc.tuple(edgyInteger(-128, 127), edgyInteger(-128, 127)),
       })
-      .chain((c) => fc.record({ c: fc.constant(c), values: fc.array(edgyInteger(c.bits === 8 ? -128 : -32768, c.bits === 8 ? 127 : 32767), { minLength: c.length, maxLength: c.length }) }));
-    checkProperty('tflite.quantize', quantizeCase, ({ c, values }) => {
-      const type = c.bits === 8 ? 's8' : 's16';
-      const [inScale, outScale] = c.scales;
-      const [inZp, outZp] = c.bits === 8 ? c.zeroPoints : [0, 0];
-      const file: GraphFile = {
-        name: 'q',
-        inputs: ['x'],
-        outputs: ['y'],
-        tensors: { x: { shape: [1, c.length], type, quant: { scale: inScale, zeroPoint: inZp } }, y: { shape: [1, c.length], type, quant: { scale: outScale, zeroPoint: outZp } } },
-        ops: [{ name: 'q', op: 'quantize', input: 'x', output: 'y' }],
-      };
-      const graph = resolveGraph(file, 'quantize.json');
-      const range = c.bits === 8 ? { min: -128, max: 127 } : { min: -32768, max: 32767 };
-      const result = simulate(graph, base, { inputs: new Map([['x', Int32Array.from(values)]]) });
-      expect([...(result.tensors.get('y') ?? [])]).toEqual(refRequantize(values, { inputScale: inScale, inputZeroPoint: inZp, outputScale: outScale, outputZeroPoint: outZp }, range, 'double'));
-    }, CASES / 4);
+      .chain((c) =>
+        fc.record({
+          c: fc.constant(c),
+          values: fc.array(edgyInteger(c.bits === 8 ? -128 : -32768, c.bits === 8 ? 127 : 32767), {
+            minLength: c.length,
+            maxLength: c.length,
+          }),
+        }),
+      );
+    checkProperty(
+      'tflite.quantize',
+      quantizeCase,
+      ({ c, values }) => {
+        const type = c.bits === 8 ? 's8' : 's16';
+        const [inScale, outScale] = c.scales;
+        const [inZp, outZp] = c.bits === 8 ? c.zeroPoints : [0, 0];
+        const file: GraphFile = {
+          name: 'q',
+          inputs: ['x'],
+          outputs: ['y'],
+          tensors: {
+            x: { shape: [1, c.length], type, quant: { scale: inScale, zeroPoint: inZp } },
+            y: { shape: [1, c.length], type, quant: { scale: outScale, zeroPoint: outZp } },
+          },
+          ops: [{ name: 'q', op: 'quantize', input: 'x', output: 'y' }],
+        };
+        const graph = resolveGraph(file, 'quantize.json');
+        const range = c.bits === 8 ? { min: -128, max: 127 } : { min: -32768, max: 32767 };
+        const result = simulate(graph, base, { inputs: new Map([['x', Int32Array.from(values)]]) });
+        expect([...(result.tensors.get('y') ?? [])]).toEqual(
+          refRequantize(
+            values,
+            { inputScale: inScale, inputZeroPoint: inZp, outputScale: outScale, outputZeroPoint: outZp },
+            range,
+            'double',
+          ),
+        );
+      },
+      CASES / 4,
+    );
   });
 
   it(`transpose (any permutation of up to four axes, ${CASES / 4} cases)`, () => {
-    const transposeCase = fc
-      .array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 })
-      .chain((shape) =>
-        fc.record({
-          shape: fc.constant(shape),
-          perm: fc.shuffledSubarray(shape.map((_, axis) => axis), { minLength: shape.length, maxLength: shape.length }),
-          values: fc.array(edgyInteger(-128, 127), { minLength: shape.reduce((a, b) => a * b, 1), maxLength: shape.reduce((a, b) => a * b, 1) }),
+    const transposeCase = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }).chain((shape) =>
+      fc.record({
+        shape: fc.constant(shape),
+        perm: fc.shuffledSubarray(
+          shape.map((_, axis) => axis),
+          { minLength: shape.length, maxLength: shape.length },
+        ),
+        values: fc.array(edgyInteger(-128, 127), {
+          minLength: shape.reduce((a, b) => a * b, 1),
+          maxLength: shape.reduce((a, b) => a * b, 1),
         }),
-      );
-    checkProperty('tflite.transpose', transposeCase, ({ shape, perm, values }) => {
-      const quant = { scale: 0.5, zeroPoint: 3 };
-      const file: GraphFile = {
-        name: 't',
-        inputs: ['x'],
-        outputs: ['y'],
-        tensors: { x: { shape, type: 's8', quant }, y: { shape: perm.map((axis) => shape[axis] as number), type: 's8', quant } },
-        ops: [{ name: 't', op: 'transpose', input: 'x', output: 'y', perm }],
-      };
-      const result = simulate(resolveGraph(file, 'transpose.json'), base, { inputs: new Map([['x', Int32Array.from(values)]]) });
-      expect([...(result.tensors.get('y') ?? [])]).toEqual(refTranspose(values, shape, perm));
-    }, CASES / 4);
+      }),
+    );
+    checkProperty(
+      'tflite.transpose',
+      transposeCase,
+      ({ shape, perm, values }) => {
+        const quant = { scale: 0.5, zeroPoint: 3 };
+        const file: GraphFile = {
+          name: 't',
+          inputs: ['x'],
+          outputs: ['y'],
+          tensors: { x: { shape, type: 's8', quant }, y: { shape: perm.map((axis) => shape[axis] as number), type: 's8', quant } },
+          ops: [{ name: 't', op: 'transpose', input: 'x', output: 'y', perm }],
+        };
+        const result = simulate(resolveGraph(file, 'transpose.json'), base, { inputs: new Map([['x', Int32Array.from(values)]]) });
+        expect([...(result.tensors.get('y') ?? [])]).toEqual(refTranspose(values, shape, perm));
+      },
+      CASES / 4,
+    );
   });
 });

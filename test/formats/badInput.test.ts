@@ -39,7 +39,10 @@ describe('bad hardware configs', () => {
   it('malformed JSON names the line and column', async () => {
     const { hardware } = setUp();
     writeFileSync(hardware, '{\n  "name": "x",\n  "clockMHz": 800,\n}\n');
-    await expectBadInput(['validate', hardware], `${hardware}:4:1: not valid JSON: a property name in double quotes was expected (no trailing commas in JSON)`);
+    await expectBadInput(
+      ['validate', hardware],
+      `${hardware}:4:1: not valid JSON: a property name in double quotes was expected (no trailing commas in JSON)`,
+    );
   });
 
   it('a wrong type', async () => {
@@ -114,7 +117,10 @@ describe('bad graphs', () => {
     const { graph, graphJson } = setUp();
     graphJson.ops[4].weights = 'fc.weight';
     writeJson(graph, graphJson);
-    await expectBadInput(['validate', graph], `${graph}:$.ops[4].weights: tensor "fc.weight" is not defined in $.tensors (did you mean "fc.weights"?)`);
+    await expectBadInput(
+      ['validate', graph],
+      `${graph}:$.ops[4].weights: tensor "fc.weight" is not defined in $.tensors (did you mean "fc.weights"?)`,
+    );
   });
 
   it('a per-channel scale count that does not match the channels', async () => {
@@ -131,7 +137,10 @@ describe('bad graphs', () => {
     const { graph, graphJson } = setUp();
     graphJson.tensors['conv.weights'].data.file = 'missing.bin';
     writeJson(graph, graphJson);
-    await expectBadInput(['validate', graph], `${graph}:$.tensors["conv.weights"].data.file: sidecar file ${join(directory, 'missing.bin')}: no such file (expected the sidecar of ${graph})`);
+    await expectBadInput(
+      ['validate', graph],
+      `${graph}:$.tensors["conv.weights"].data.file: sidecar file ${join(directory, 'missing.bin')}: no such file (expected the sidecar of ${graph})`,
+    );
   });
 
   it('a short sidecar file', async () => {
@@ -182,14 +191,20 @@ describe('bad graphs', () => {
     const { hardware, hardwareJson } = setUp();
     hardwareJson.requant = { mode: 'shift-only', rounding: 'half-even', stochasticSeed: 7 };
     writeJson(hardware, hardwareJson);
-    await expectBadInput(['validate', hardware], `${hardware}:$.requant.stochasticSeed: stochasticSeed is only used with "rounding": "stochastic"; remove it or choose stochastic rounding`);
+    await expectBadInput(
+      ['validate', hardware],
+      `${hardware}:$.requant.stochasticSeed: stochasticSeed is only used with "rounding": "stochastic"; remove it or choose stochastic rounding`,
+    );
   });
 
   it('stochastic rounding without a seed', async () => {
     const { hardware, hardwareJson } = setUp();
     hardwareJson.requant = { mode: 'hvx', rounding: 'stochastic' };
     writeJson(hardware, hardwareJson);
-    await expectBadInput(['validate', hardware], `${hardware}:$.requant.stochasticSeed: missing: stochastic rounding needs a stochasticSeed (a whole number), so that runs repeat`);
+    await expectBadInput(
+      ['validate', hardware],
+      `${hardware}:$.requant.stochasticSeed: missing: stochastic rounding needs a stochasticSeed (a whole number), so that runs repeat`,
+    );
   });
 
   it('a max pool that changes the quantization', async () => {

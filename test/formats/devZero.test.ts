@@ -20,7 +20,9 @@ function digestRegularFiles(directory: string): Record<string, string> {
   const digests: Record<string, string> = {};
   for (const name of readdirSync(directory).sort()) {
     if (!lstatSync(join(directory, name)).isFile()) continue;
-    digests[name] = createHash('sha256').update(readFileSync(join(directory, name))).digest('hex');
+    digests[name] = createHash('sha256')
+      .update(readFileSync(join(directory, name)))
+      .digest('hex');
   }
   return digests;
 }
@@ -58,7 +60,11 @@ describe('/dev/zero', () => {
 
   it('as --input (.npy)', async () => {
     const { directory, graph, hardware } = setUp();
-    await expectBadInput(directory, ['run', graph, '--hw', hardware, '--input', '/dev/zero'], '/dev/zero: holds more bytes than a .npy of shape (1, 4, 4, 2) of int8 (|i1), as graph input "input" (s8) needs');
+    await expectBadInput(
+      directory,
+      ['run', graph, '--hw', hardware, '--input', '/dev/zero'],
+      '/dev/zero: holds more bytes than a .npy of shape (1, 4, 4, 2) of int8 (|i1), as graph input "input" (s8) needs',
+    );
   });
 
   it('as the energy table a config names', async () => {

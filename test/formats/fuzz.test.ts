@@ -19,7 +19,8 @@ const FUZZ_CASES = 4_000;
 function pathsOf(value: JsonValue, prefix: Path = []): Path[] {
   const paths: Path[] = [prefix];
   if (Array.isArray(value)) value.forEach((item, index) => paths.push(...pathsOf(item, [...prefix, index])));
-  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...prefix, key]));
+  else if (value !== null && typeof value === 'object')
+    for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...prefix, key]));
   return paths;
 }
 
@@ -33,7 +34,36 @@ interface Mutation {
 
 const interestingValue: fc.Arbitrary<JsonValue> = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<JsonValue>,
-  fc.constantFrom<JsonValue>(0, -1, 1, 0.5, -0.5, 1e308, -1e308, 2 ** 53, 4096, 4097, 65, 16, 15, 48, 49, '', 's8', 'u8', 's32', 'same', 'relu6', 'wrap', [], {}, [0, 0], [1, 1, 1, 1], null, true),
+  fc.constantFrom<JsonValue>(
+    0,
+    -1,
+    1,
+    0.5,
+    -0.5,
+    1e308,
+    -1e308,
+    2 ** 53,
+    4096,
+    4097,
+    65,
+    16,
+    15,
+    48,
+    49,
+    '',
+    's8',
+    'u8',
+    's32',
+    'same',
+    'relu6',
+    'wrap',
+    [],
+    {},
+    [0, 0],
+    [1, 1, 1, 1],
+    null,
+    true,
+  ),
 );
 
 const mutation: fc.Arbitrary<Mutation> = fc.record({
@@ -49,7 +79,9 @@ function mutate(document: JsonValue, change: Mutation): JsonValue {
   const paths = pathsOf(copy);
   const path = paths[change.pathChoice % paths.length] ?? [];
   if (path.length === 0) return change.kind === 'replace' ? change.value : copy;
-  const parent = path.slice(0, -1).reduce<JsonValue>((node, segment) => (node as Record<string | number, JsonValue>)[segment] as JsonValue, copy) as
+  const parent = path
+    .slice(0, -1)
+    .reduce<JsonValue>((node, segment) => (node as Record<string | number, JsonValue>)[segment] as JsonValue, copy) as
     | JsonValue[]
     | Record<string, JsonValue>;
   const last = path[path.length - 1] as string | number;
@@ -94,22 +126,27 @@ describe('format fuzzing through the CLI entry', () => {
     let cases = 0;
     let rejected = 0;
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), async (isGraph, changes, withHardware) => {
-        cases += 1;
-        const document = changes.reduce(mutate, isGraph ? graph : hardware);
-        const file = join(directory, isGraph ? 'graph.json' : 'hw.json');
-        writeFileSync(file, JSON.stringify(document));
-        const argv = ['validate', file, ...(isGraph && withHardware ? ['--hw', validHardware] : [])];
-        const run = await runCli(argv); // an exception here (an internal error) fails the property
-        if (run.exitCode === 2) {
-          rejected += 1;
-          expect(run.stderr).toMatch(new RegExp(`^error: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:[^\\n]+)?: [^\\n]+\\n$`));
-        } else {
-          expect(run.exitCode).toBe(0);
-          expect(run.stderr).toBe('');
-        }
-        expect(run.stderr).not.toMatch(/\n\s+at |TypeError|ReferenceError|RangeError|undefined is not/);
-      }),
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        async (isGraph, changes, withHardware) => {
+          cases += 1;
+          const document = changes.reduce(mutate, isGraph ? graph : hardware);
+          const file = join(directory, isGraph ? 'graph.json' : 'hw.json');
+          writeFileSync(file, JSON.stringify(document));
+          const argv = ['validate', file, ...(isGraph && withHardware ? ['--hw', validHardware] : [])];
+          const run = await runCli(argv); // an exception here (an internal error) fails the property
+          if (run.exitCode === 2) {
+            rejected += 1;
+            expect(run.stderr).toMatch(new RegExp(`^error: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:[^\\n]+)?: [^\\n]+\\n$`));
+          } else {
+            expect(run.exitCode).toBe(0);
+            expect(run.stderr).toBe('');
+          }
+          expect(run.stderr).not.toMatch(/\n\s+at |TypeError|ReferenceError|RangeError|undefined is not/);
+        },
+      ),
       { numRuns: FUZZ_CASES, seed: PROPERTY_SEED },
     );
     expect(cases).toBeGreaterThanOrEqual(FUZZ_CASES);

@@ -11,13 +11,28 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { digestFolder, FIXTURES, readJson, REPO, temporaryDirectory } from '../support/files.js';
-import { expectCleanOutcome, type HostileValue, hostileValue, type JsonPath, type JsonValue, MUTANTS_PER_CLASS, pathsOf, textWithDuplicate, withHostile } from '../support/fuzz.js';
+import {
+  expectCleanOutcome,
+  type HostileValue,
+  hostileValue,
+  type JsonPath,
+  type JsonValue,
+  MUTANTS_PER_CLASS,
+  pathsOf,
+  textWithDuplicate,
+  withHostile,
+} from '../support/fuzz.js';
 import { PROPERTY_SEED } from '../support/property.js';
 
 function setAt(document: JsonValue, path: JsonPath, value: JsonValue): JsonValue {
   if (path.length === 0) return value;
   const copy = structuredClone(document);
-  const parent = path.slice(0, -1).reduce<JsonValue>((node, segment) => (node as Record<string | number, JsonValue>)[segment] as JsonValue, copy) as Record<string | number, JsonValue>;
+  const parent = path
+    .slice(0, -1)
+    .reduce<JsonValue>((node, segment) => (node as Record<string | number, JsonValue>)[segment] as JsonValue, copy) as Record<
+    string | number,
+    JsonValue
+  >;
   parent[path[path.length - 1] as string | number] = value;
   return copy;
 }
@@ -51,7 +66,11 @@ const CORPUS = {
 
 const KINDS: readonly Kind[] = [
   { name: 'hardware configs', documents: CORPUS.hardware, argv: (file) => ['validate', file] },
-  { name: 'graphs (validated against a config)', documents: CORPUS.graph, argv: (file, directory) => ['validate', file, '--hw', join(directory, 'valid-hw.json')] },
+  {
+    name: 'graphs (validated against a config)',
+    documents: CORPUS.graph,
+    argv: (file, directory) => ['validate', file, '--hw', join(directory, 'valid-hw.json')],
+  },
   { name: 'energy tables', documents: CORPUS.energy, argv: (file) => ['validate', file] },
 ];
 
@@ -72,7 +91,9 @@ function mutantText(document: JsonValue, mutation: TextMutation): string {
   const paths = pathsOf(document);
   switch (mutation.kind) {
     case 'value':
-      return withHostile(mutation.value, (placeholder) => JSON.stringify(setAt(document, paths[mutation.pathChoice % paths.length] ?? [], placeholder)));
+      return withHostile(mutation.value, (placeholder) =>
+        JSON.stringify(setAt(document, paths[mutation.pathChoice % paths.length] ?? [], placeholder)),
+      );
     case 'duplicate': {
       const members = paths.filter((path) => typeof path[path.length - 1] === 'string');
       return textWithDuplicate(document, members[mutation.pathChoice % Math.max(1, members.length)], mutation.value);
@@ -124,7 +145,9 @@ describe('JSON text fuzzing through the CLI', () => {
       expect(outcomes.ok + outcomes.refused).toBe(MUTANTS_PER_CLASS);
       // Every mutation kind must have produced refusals, or the class is not being exercised.
       for (const kindName of ['value', 'duplicate', 'truncate'] as const) expect(refusedBy.get(kindName) ?? 0).toBeGreaterThan(0);
-      process.stdout.write(`  json fuzz (${kind.name}): ${MUTANTS_PER_CLASS} mutants, ${outcomes.refused} refused, ${outcomes.ok} valid (seed ${PROPERTY_SEED})\n`);
+      process.stdout.write(
+        `  json fuzz (${kind.name}): ${MUTANTS_PER_CLASS} mutants, ${outcomes.refused} refused, ${outcomes.ok} valid (seed ${PROPERTY_SEED})\n`,
+      );
     }, 300_000);
   }
 });

@@ -46,7 +46,10 @@ describe('readLineBatches', () => {
     const directory = temporaryDirectory();
     writeFileSync(join(directory, 'tail.jsonl'), 'a\n\n  b  ');
     writeFileSync(join(directory, 'empty.jsonl'), '');
-    expect((await readAll(join(directory, 'tail.jsonl'))).lines).toEqual([{ line: 1, text: 'a' }, { line: 3, text: '  b  ' }]);
+    expect((await readAll(join(directory, 'tail.jsonl'))).lines).toEqual([
+      { line: 1, text: 'a' },
+      { line: 3, text: '  b  ' },
+    ]);
     expect((await readAll(join(directory, 'empty.jsonl'))).lines).toEqual([]);
   });
 
@@ -62,10 +65,14 @@ describe('readLineBatches', () => {
   });
 
   it('stops /dev/zero (no newline ever) at the line limit, and names a folder or a missing file', async () => {
-    expect(await failureOf(readAll('/dev/zero'))).toBe('/dev/zero:1: line is longer than 4.0 MiB, the most npusim reads for one line of a test file');
+    expect(await failureOf(readAll('/dev/zero'))).toBe(
+      '/dev/zero:1: line is longer than 4.0 MiB, the most npusim reads for one line of a test file',
+    );
     const directory = temporaryDirectory();
     expect(await failureOf(readAll(directory))).toBe(`${directory}: is a folder, expected a test file`);
-    expect(await failureOf(readAll(join(directory, 'nope.jsonl')))).toBe(`${join(directory, 'nope.jsonl')}: no such file (expected a test file)`);
+    expect(await failureOf(readAll(join(directory, 'nope.jsonl')))).toBe(
+      `${join(directory, 'nope.jsonl')}: no such file (expected a test file)`,
+    );
   });
 });
 
@@ -85,8 +92,12 @@ describe('parseJsonLine', () => {
   });
 
   it('refuses a duplicate key naming it, its path and both columns', () => {
-    expect(failure('{"x":{"k":1, "k" :2}}')).toBe('f.jsonl:7:14: key "k" is given twice in one object ($.x.k, first at column 7); JSON would keep only the last, so give it once');
-    expect(failure('[{"a":1},{"b":[{"c":1,"c":1}]}]')).toBe('f.jsonl:7:23: key "c" is given twice in one object ($[1].b[0].c, first at column 17); JSON would keep only the last, so give it once');
+    expect(failure('{"x":{"k":1, "k" :2}}')).toBe(
+      'f.jsonl:7:14: key "k" is given twice in one object ($.x.k, first at column 7); JSON would keep only the last, so give it once',
+    );
+    expect(failure('[{"a":1},{"b":[{"c":1,"c":1}]}]')).toBe(
+      'f.jsonl:7:23: key "c" is given twice in one object ($[1].b[0].c, first at column 17); JSON would keep only the last, so give it once',
+    );
   });
 
   it('refuses nesting past 64 levels, valid or not, without overflowing the stack', () => {
@@ -96,7 +107,9 @@ describe('parseJsonLine', () => {
   });
 
   it('locates a syntax error by column', () => {
-    expect(failure('{"a":1,}')).toBe('f.jsonl:7:8: not valid JSON: a property name in double quotes was expected (no trailing commas in JSON)');
+    expect(failure('{"a":1,}')).toBe(
+      'f.jsonl:7:8: not valid JSON: a property name in double quotes was expected (no trailing commas in JSON)',
+    );
     expect(failure('{"a":1} x')).toBe('f.jsonl:7:9: not valid JSON: unexpected character');
   });
 });

@@ -38,7 +38,13 @@ function zeros(file: string, bytes: number): void {
 }
 
 /** One conv2d on an H x W x C s8 image, weights [O, KH, KW, C] in a zero sidecar, same padding. */
-function convGraph(directory: string, image: [number, number, number], kernel: [number, number, number], weightType = 's8', options: Json = {}): string {
+function convGraph(
+  directory: string,
+  image: [number, number, number],
+  kernel: [number, number, number],
+  weightType = 's8',
+  options: Json = {},
+): string {
   const [height, width, channels] = image;
   const [outChannels, kh, kw] = kernel;
   const weightCount = outChannels * kh * kw * channels;
@@ -50,7 +56,12 @@ function convGraph(directory: string, image: [number, number, number], kernel: [
     outputs: ['out'],
     tensors: {
       in: { shape: [1, height, width, channels], type: 's8', quant: { scale: 0.05, zeroPoint: 0 } },
-      w: { shape: [outChannels, kh, kw, channels], type: weightType, quant: { scale: 0.01, zeroPoint: 0 }, data: { file: 'w.bin', offset: 0 } },
+      w: {
+        shape: [outChannels, kh, kw, channels],
+        type: weightType,
+        quant: { scale: 0.01, zeroPoint: 0 },
+        data: { file: 'w.bin', offset: 0 },
+      },
       out: { shape: [1, height, width, outChannels], type: 's8', quant: { scale: 0.1, zeroPoint: 0 } },
     },
     ops: [{ name: 'conv', op: 'conv2d', input: 'in', weights: 'w', output: 'out', padding: 'same', ...options }],
@@ -66,14 +77,45 @@ afterEach(() => {
 
 describe('numeric fields stay within their documented bounds', () => {
   it.each([
-    ['memory.dram.bytesPerCycle', (c: Json) => (c.memory.dram.bytesPerCycle = 1e-300), '$.memory.dram.bytesPerCycle: expected a value >= 0.0009765625, got 1e-300'],
+    [
+      'memory.dram.bytesPerCycle',
+      (c: Json) => (c.memory.dram.bytesPerCycle = 1e-300),
+      '$.memory.dram.bytesPerCycle: expected a value >= 0.0009765625, got 1e-300',
+    ],
     ['clockMHz', (c: Json) => (c.clockMHz = 0), '$.clockMHz: expected a value >= 0.001, got 0'],
-    ['macsPerPePerCycle', (c: Json) => (c.array.operandModes[0].macsPerPePerCycle = 0.001), '$.array.operandModes[0].macsPerPePerCycle: expected a value >= 0.015625, got 0.001'],
-    ['SRAM size', (c: Json) => (c.memory.sram.inputs.kib = 2 ** 31), '$.memory.sram.inputs.kib: expected a value <= 1073741824, got 2147483648'],
-    ['DRAM latency', (c: Json) => (c.memory.dram.latencyCycles = 1e9), '$.memory.dram.latencyCycles: expected a value <= 1048576, got 1000000000'],
+    [
+      'macsPerPePerCycle',
+      (c: Json) => (c.array.operandModes[0].macsPerPePerCycle = 0.001),
+      '$.array.operandModes[0].macsPerPePerCycle: expected a value >= 0.015625, got 0.001',
+    ],
+    [
+      'SRAM size',
+      (c: Json) => (c.memory.sram.inputs.kib = 2 ** 31),
+      '$.memory.sram.inputs.kib: expected a value <= 1073741824, got 2147483648',
+    ],
+    [
+      'DRAM latency',
+      (c: Json) => (c.memory.dram.latencyCycles = 1e9),
+      '$.memory.dram.latencyCycles: expected a value <= 1048576, got 1000000000',
+    ],
     ['vector op cycles', (c: Json) => (c.vector.opCycles.add = 4096), '$.vector.opCycles.add: expected a value <= 1024, got 4096'],
-    ['dedicated requant rate', (c: Json) => (c.requant.outputsPerCycle = 2 ** 40), '$.requant.outputsPerCycle: expected a value <= 16777216, got 1099511627776'],
-    ['inline energy', (c: Json) => (c.energy = { ...readJson(join(REPO, 'configs/energy/horowitz45.json')), $schema: undefined, entries: (readJson(join(REPO, 'configs/energy/horowitz45.json')) as Json).entries.map((e: Json, i: number) => (i === 2 ? { ...e, pJ: 1e7 } : e)) }), '$.energy.entries[2].pJ: expected a value <= 1000000, got 10000000'],
+    [
+      'dedicated requant rate',
+      (c: Json) => (c.requant.outputsPerCycle = 2 ** 40),
+      '$.requant.outputsPerCycle: expected a value <= 16777216, got 1099511627776',
+    ],
+    [
+      'inline energy',
+      (c: Json) =>
+        (c.energy = {
+          ...readJson(join(REPO, 'configs/energy/horowitz45.json')),
+          $schema: undefined,
+          entries: (readJson(join(REPO, 'configs/energy/horowitz45.json')) as Json).entries.map((e: Json, i: number) =>
+            i === 2 ? { ...e, pJ: 1e7 } : e,
+          ),
+        }),
+      '$.energy.entries[2].pJ: expected a value <= 1000000, got 10000000',
+    ],
   ])('a hardware config: %s', async (_field, change, message) => {
     const directory = temporaryDirectory();
     const hardware = edgeNpu(directory, change as (config: Json) => void);
@@ -90,14 +132,42 @@ describe('numeric fields stay within their documented bounds', () => {
   });
 
   it.each([
-    ['a scale below float32', (g: Json) => (g.tensors.input.quant.scale = 1e-300), '$.tensors.input.quant.scale: expected a value >= 1.1754943508222875e-38, got 1e-300'],
-    ['a per-channel scale above float32', (g: Json) => (g.tensors['conv.weights'].quant.scale[2] = 1e39), '$.tensors["conv.weights"].quant.scale[2]: expected a value <= 3.4028234663852886e+38, got 1e+39'],
-    ['fractional bits', (g: Json) => (g.tensors.input.quant = { fractionalBits: 100 }), '$.tensors.input.quant.fractionalBits: expected a value <= 64, got 100'],
-    ['a zero point outside its type', (g: Json) => (g.tensors.input.quant.zeroPoint = 200), '$.tensors.input.quant.zeroPoint: zero point 200 is outside the s8 range -128..127'],
-    ['a dimension', (g: Json) => (g.tensors.input.shape = [1, 2 ** 33, 4, 2]), '$.tensors.input.shape[1]: expected a value <= 4294967296, got 8589934592'],
+    [
+      'a scale below float32',
+      (g: Json) => (g.tensors.input.quant.scale = 1e-300),
+      '$.tensors.input.quant.scale: expected a value >= 1.1754943508222875e-38, got 1e-300',
+    ],
+    [
+      'a per-channel scale above float32',
+      (g: Json) => (g.tensors['conv.weights'].quant.scale[2] = 1e39),
+      '$.tensors["conv.weights"].quant.scale[2]: expected a value <= 3.4028234663852886e+38, got 1e+39',
+    ],
+    [
+      'fractional bits',
+      (g: Json) => (g.tensors.input.quant = { fractionalBits: 100 }),
+      '$.tensors.input.quant.fractionalBits: expected a value <= 64, got 100',
+    ],
+    [
+      'a zero point outside its type',
+      (g: Json) => (g.tensors.input.quant.zeroPoint = 200),
+      '$.tensors.input.quant.zeroPoint: zero point 200 is outside the s8 range -128..127',
+    ],
+    [
+      'a dimension',
+      (g: Json) => (g.tensors.input.shape = [1, 2 ** 33, 4, 2]),
+      '$.tensors.input.shape[1]: expected a value <= 4294967296, got 8589934592',
+    ],
     ['a stride', (g: Json) => (g.ops[1].stride = [70000, 2]), '$.ops[1].stride[0]: expected a value <= 65536, got 70000'],
-    ['a clamp bound', (g: Json) => (g.ops[0].activation = { min: 0, max: 1e39 }), '$.ops[0].activation.max: expected a value <= 3.4028234663852886e+38, got 1e+39'],
-    ['a channel axis', (g: Json) => (g.tensors['conv.weights'].quant.axis = 4), '$.tensors["conv.weights"].quant.axis: expected a value <= 3, got 4'],
+    [
+      'a clamp bound',
+      (g: Json) => (g.ops[0].activation = { min: 0, max: 1e39 }),
+      '$.ops[0].activation.max: expected a value <= 3.4028234663852886e+38, got 1e+39',
+    ],
+    [
+      'a channel axis',
+      (g: Json) => (g.tensors['conv.weights'].quant.axis = 4),
+      '$.tensors["conv.weights"].quant.axis: expected a value <= 3, got 4',
+    ],
   ])('a graph: %s', async (_field, change, message) => {
     const directory = fixtureCopy();
     const graph = join(directory, 'tiny-graph.json');
@@ -121,7 +191,11 @@ describe('sizes beyond exact arithmetic and typed arrays', () => {
     const directory = temporaryDirectory();
     // 65536 x 65536 outputs, each a 2048 x 1025 window: 2^32 * 2099200 MACs.
     const graph = convGraph(directory, [65536, 65536, 1], [1, 2048, 1025], 's4');
-    await expectBadInput(directory, ['validate', graph], `${graph}:$.ops[0]: conv2d "conv" has 9015995347763200 MACs, past 2^53, where counts stop being exact integers`);
+    await expectBadInput(
+      directory,
+      ['validate', graph],
+      `${graph}:$.ops[0]: conv2d "conv" has 9015995347763200 MACs, past 2^53, where counts stop being exact integers`,
+    );
   });
 
   it('a window whose exact sum passes 2^53', async () => {
@@ -154,7 +228,11 @@ describe('sizes beyond exact arithmetic and typed arrays', () => {
     const slow = (bytesPerCycle: number) =>
       edgeNpu(directory, (config) => {
         config.array = { ...config.array, rows: 1, columns: 1, dataflow: 'os' };
-        config.memory = { sram: { unified: { kib: 4, bytesPerCycle: 64 } }, dram: { bytesPerCycle, latencyCycles: 0 }, doubleBuffering: false };
+        config.memory = {
+          sram: { unified: { kib: 4, bytesPerCycle: 64 } },
+          dram: { bytesPerCycle, latencyCycles: 0 },
+          doubleBuffering: false,
+        };
       });
     await expectBadInput(
       directory,
@@ -177,7 +255,11 @@ describe('totals the lowering would round', () => {
     writeJson(graph, json);
     const hardware = edgeNpu(directory, (config) => {
       config.array = { ...config.array, rows: 1, columns: 1, dataflow: 'os' };
-      config.memory = { sram: { unified: { kib: 4, bytesPerCycle: 64 } }, dram: { bytesPerCycle: 1 / 200, latencyCycles: 0 }, doubleBuffering: false };
+      config.memory = {
+        sram: { unified: { kib: 4, bytesPerCycle: 64 } },
+        dram: { bytesPerCycle: 1 / 200, latencyCycles: 0 },
+        doubleBuffering: false,
+      };
     });
     await expectBadInput(
       directory,
@@ -197,8 +279,16 @@ describe('the memory a run needs', () => {
     const hardware = edgeNpu(directory);
     await expectBadInput(directory, ['validate', graph, '--hw', hardware], message(graph, '4.0 GiB'));
     await expectBadInput(directory, ['run', graph, '--hw', hardware], message(graph, '4.0 GiB'));
-    await expectBadInput(directory, ['golden', graph, '--hw', hardware, '--out', join(directory, 'golden.json')], message(graph, '4.0 GiB'));
-    await expectBadInput(directory, ['sweep', graph, '--hw', hardware, '--set', 'array.rows=16,32', '--jobs', '1', '--out', join(directory, 'sweep.csv')], message(graph, '4.0 GiB'));
+    await expectBadInput(
+      directory,
+      ['golden', graph, '--hw', hardware, '--out', join(directory, 'golden.json')],
+      message(graph, '4.0 GiB'),
+    );
+    await expectBadInput(
+      directory,
+      ['sweep', graph, '--hw', hardware, '--set', 'array.rows=16,32', '--jobs', '1', '--out', join(directory, 'sweep.csv')],
+      message(graph, '4.0 GiB'),
+    );
     const validate = await runCli(['validate', graph]);
     expect(validate.exitCode).toBe(0);
     // A schedule computes no values: only the graph's constants count.
@@ -217,10 +307,14 @@ describe('the memory a run needs', () => {
     await expectBadInput(directory, ['validate', graph, '--hw', hardware, '--max-memory', '3GiB'], message(graph, '3.0 GiB'));
     process.env.NPUSIM_MAX_MEMORY = 'lots';
     const run = await runCli(['validate', graph]);
-    expect(run.stderr).toBe('error: NPUSIM_MAX_MEMORY takes a memory size from 1MiB to 1024TiB, such as 8GiB, 512MiB or a number of bytes, got "lots"\nRun `npusim --help` for usage.\n');
+    expect(run.stderr).toBe(
+      'error: NPUSIM_MAX_MEMORY takes a memory size from 1MiB to 1024TiB, such as 8GiB, 512MiB or a number of bytes, got "lots"\nRun `npusim --help` for usage.\n',
+    );
     expect(run.exitCode).toBe(2);
     const bad = await runCli(['validate', graph, '--max-memory', '10']);
-    expect(bad.stderr).toBe('error: --max-memory takes a memory size from 1MiB to 1024TiB, such as 8GiB, 512MiB or a number of bytes, got "10"\nRun `npusim --help` for usage.\n');
+    expect(bad.stderr).toBe(
+      'error: --max-memory takes a memory size from 1MiB to 1024TiB, such as 8GiB, 512MiB or a number of bytes, got "10"\nRun `npusim --help` for usage.\n',
+    );
     expect(bad.exitCode).toBe(2);
   });
 

@@ -20,8 +20,16 @@ describe('npy', () => {
   });
 
   it("reads numpy's files", () => {
-    expect(decodeNpy(Buffer.from(NUMPY_INT8_2x3, 'hex'), 'a.npy')).toEqual({ shape: [2, 3], dtype: '|i1', values: Int32Array.from([1, -2, 3, 4, 5, -128]) });
-    expect(decodeNpy(Buffer.from(NUMPY_INT16_3, 'hex'), 'b.npy')).toEqual({ shape: [3], dtype: '<i2', values: Int32Array.from([1, -300, 32767]) });
+    expect(decodeNpy(Buffer.from(NUMPY_INT8_2x3, 'hex'), 'a.npy')).toEqual({
+      shape: [2, 3],
+      dtype: '|i1',
+      values: Int32Array.from([1, -2, 3, 4, 5, -128]),
+    });
+    expect(decodeNpy(Buffer.from(NUMPY_INT16_3, 'hex'), 'b.npy')).toEqual({
+      shape: [3],
+      dtype: '<i2',
+      values: Int32Array.from([1, -300, 32767]),
+    });
   });
 
   it('rejects what it cannot read, naming the file', () => {
@@ -53,12 +61,24 @@ describe('npy', () => {
 
   it('refuses what the old reader accepted or crashed on', () => {
     // A version-2 file shorter than its 12-byte preamble used to read past the end.
-    expect(() => decodeNpy(Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0, 5]), 'v2short.npy')).toThrow('the file ends inside the .npy 2.0 preamble (9 bytes, a preamble is 12)');
-    expect(() => decodeNpy(withHeader("{'descr': '|i1', 'fortran_order': False, 'shape': (-1,), }\n"), 'neg.npy')).toThrow('shape (-1,) has dimension "-1"; expected non-negative whole numbers');
-    expect(() => decodeNpy(withHeader("{'descr': '|i1', 'fortran_order': False, 'shape': (2.5,), }\n"), 'frac.npy')).toThrow('has dimension "2.5"');
-    expect(() => decodeNpy(withHeader("{'descr': '|i1', 'fortran_order': False, 'shape': (4,), }\n"), 'trailing.npy')).toThrow('shape (4) of int8 needs 4 data bytes, the file has 6 (trailing bytes)');
+    expect(() => decodeNpy(Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0, 5]), 'v2short.npy')).toThrow(
+      'the file ends inside the .npy 2.0 preamble (9 bytes, a preamble is 12)',
+    );
+    expect(() => decodeNpy(withHeader("{'descr': '|i1', 'fortran_order': False, 'shape': (-1,), }\n"), 'neg.npy')).toThrow(
+      'shape (-1,) has dimension "-1"; expected non-negative whole numbers',
+    );
+    expect(() => decodeNpy(withHeader("{'descr': '|i1', 'fortran_order': False, 'shape': (2.5,), }\n"), 'frac.npy')).toThrow(
+      'has dimension "2.5"',
+    );
+    expect(() => decodeNpy(withHeader("{'descr': '|i1', 'fortran_order': False, 'shape': (4,), }\n"), 'trailing.npy')).toThrow(
+      'shape (4) of int8 needs 4 data bytes, the file has 6 (trailing bytes)',
+    );
     expect(() => decodeNpy(withHeader("'descr': '|i1'"), 'nodict.npy')).toThrow('malformed .npy header');
-    expect(() => decodeNpy(withHeader("{'descr': '>i2', 'fortran_order': False, 'shape': (3,), }\n"), 'big.npy')).toThrow('dtype >i2 is not an integer type npusim reads');
-    expect(() => decodeNpy(withHeader("{'descr': '|i1', 'fortran_order': False, 'shape': (100000000000, 100000000000), }\n"), 'huge.npy')).toThrow('shape (100000000000, 100000000000) declares more elements than any input npusim can hold');
+    expect(() => decodeNpy(withHeader("{'descr': '>i2', 'fortran_order': False, 'shape': (3,), }\n"), 'big.npy')).toThrow(
+      'dtype >i2 is not an integer type npusim reads',
+    );
+    expect(() =>
+      decodeNpy(withHeader("{'descr': '|i1', 'fortran_order': False, 'shape': (100000000000, 100000000000), }\n"), 'huge.npy'),
+    ).toThrow('shape (100000000000, 100000000000) declares more elements than any input npusim can hold');
   });
 });

@@ -32,7 +32,8 @@ function npy(header: string, data: Uint8Array, version = 1, declaredLength?: num
   return bytes;
 }
 
-const header = (descr: string, shape: string, fortran = 'False') => `{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': ${shape}, }\n`;
+const header = (descr: string, shape: string, fortran = 'False') =>
+  `{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': ${shape}, }\n`;
 
 /** The files that broke npusim before: an NCHW array of the right count, a negative dimension, a 2.0 file cut inside its preamble, trailing bytes. */
 const CORPUS: readonly Uint8Array[] = [
@@ -45,8 +46,22 @@ const CORPUS: readonly Uint8Array[] = [
 
 const shapeText = fc.oneof(
   fc.constant('(1, 4, 4, 2)'),
-  fc.constantFrom('(32,)', '(1, 2, 4, 4)', '(-1,)', '(1, 4, 4, 2.0)', '()', '(1,4,4,2)', '(1, 4, 4, 2, 1)', '(4294967296, 4294967296)', '(1, 4, 4, -2)', '(0,)', '(a)'),
-  fc.array(fc.integer({ min: -2, max: 40 }), { maxLength: 5 }).map((dims) => (dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`)),
+  fc.constantFrom(
+    '(32,)',
+    '(1, 2, 4, 4)',
+    '(-1,)',
+    '(1, 4, 4, 2.0)',
+    '()',
+    '(1,4,4,2)',
+    '(1, 4, 4, 2, 1)',
+    '(4294967296, 4294967296)',
+    '(1, 4, 4, -2)',
+    '(0,)',
+    '(a)',
+  ),
+  fc
+    .array(fc.integer({ min: -2, max: 40 }), { maxLength: 5 })
+    .map((dims) => (dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`)),
 );
 
 const mutant = fc.oneof(

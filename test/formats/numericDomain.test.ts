@@ -68,20 +68,36 @@ describe('layer multipliers outside the mode', () => {
   const huge = () => tinyGraph((graph) => (graph.tensors['conv.weights'].quant.scale[1] = 1e11));
   const where = '$.tensors["conv.weights"].quant.scale[1]: conv2d "conv": effective scale 5e10 (input 0.05 x weight 1e11 / output 0.1)';
 
-  it.each(['gemmlowp', 'tflite-double', 'cmsis-nn'] as const)('%s: a shift above 30 (the kernel shifts int32 left by at most 30)', async (mode) => {
-    const { directory, graph } = huge();
-    await expectRefused(directory, graph, hardwareFor(directory, mode), `${where} is outside what ${mode} can represent (a multiplier below 2^31 with a shift of -31..30: effective scales below 2^30)`);
-  });
+  it.each(['gemmlowp', 'tflite-double', 'cmsis-nn'] as const)(
+    '%s: a shift above 30 (the kernel shifts int32 left by at most 30)',
+    async (mode) => {
+      const { directory, graph } = huge();
+      await expectRefused(
+        directory,
+        graph,
+        hardwareFor(directory, mode),
+        `${where} is outside what ${mode} can represent (a multiplier below 2^31 with a shift of -31..30: effective scales below 2^30)`,
+      );
+    },
+  );
 
   it('hvx: a shift above 31', async () => {
     const { directory, graph } = huge();
-    await expectRefused(directory, graph, hardwareFor(directory, 'hvx'), `${where} is outside what hvx can represent (a multiplier below 2^31 with a shift of -31..31: effective scales below 2^31)`);
+    await expectRefused(
+      directory,
+      graph,
+      hardwareFor(directory, 'hvx'),
+      `${where} is outside what hvx can represent (a multiplier below 2^31 with a shift of -31..31: effective scales below 2^31)`,
+    );
   });
 
-  it.each(['tflite-single', 'cmsis-nn-single'] as const)('%s saturates the shift at 30 as the library does, which changes no output: it runs', async (mode) => {
-    const { directory, graph } = huge();
-    await expectRuns(graph, hardwareFor(directory, mode));
-  });
+  it.each(['tflite-single', 'cmsis-nn-single'] as const)(
+    '%s saturates the shift at 30 as the library does, which changes no output: it runs',
+    async (mode) => {
+      const { directory, graph } = huge();
+      await expectRuns(graph, hardwareFor(directory, mode));
+    },
+  );
 
   it('a scale just inside 2^30 runs under tflite-double', async () => {
     // 0.05 x 1.9e9 / 0.1 = 9.5e8 < 2^30: shift 30.
@@ -112,7 +128,12 @@ describe('layer multipliers outside the mode', () => {
 
   it('shift-only with scales: the nearest power of two needs a shift outside -32..63', async () => {
     const { directory, graph } = huge();
-    await expectRefused(directory, graph, hardwareFor(directory, 'shift-only'), '$.tensors["conv.weights"].quant.scale[1]: conv2d "conv": effective scale 5e10 (input 0.05 x weight 1e11 / output 0.1) needs a shift of -35, outside what shift-only can apply (shifts of -32..63)');
+    await expectRefused(
+      directory,
+      graph,
+      hardwareFor(directory, 'shift-only'),
+      '$.tensors["conv.weights"].quant.scale[1]: conv2d "conv": effective scale 5e10 (input 0.05 x weight 1e11 / output 0.1) needs a shift of -35, outside what shift-only can apply (shifts of -32..63)',
+    );
   });
 
   it('shift-only with fractional bits: fl_in + fl_w - fl_out above 63', async () => {
@@ -125,7 +146,12 @@ describe('layer multipliers outside the mode', () => {
       },
       ['in'],
     );
-    await expectRefused(directory, graph, hardwareFor(directory, 'shift-only'), '$.tensors.w.quant.fractionalBits: conv2d "op": shift 70 (input 40 + weights 40 - output 10 fractional bits) is outside what shift-only can apply (shifts of -32..63)');
+    await expectRefused(
+      directory,
+      graph,
+      hardwareFor(directory, 'shift-only'),
+      '$.tensors.w.quant.fractionalBits: conv2d "op": shift 70 (input 40 + weights 40 - output 10 fractional bits) is outside what shift-only can apply (shifts of -32..63)',
+    );
   });
 });
 
@@ -142,17 +168,32 @@ describe('quantization the kernels would misread', () => {
 
   it('per-channel weight scales along an axis other than the output channels', async () => {
     const { directory, graph } = tinyGraph((json) => (json.tensors['conv.weights'].quant.axis = 1));
-    await expectRefused(directory, graph, hardwareFor(directory, 'tflite-double'), '$.tensors["conv.weights"].quant.axis: conv2d "conv": per-channel weight scales run along the output channels, axis 0 (OHWI), got axis 1');
+    await expectRefused(
+      directory,
+      graph,
+      hardwareFor(directory, 'tflite-double'),
+      '$.tensors["conv.weights"].quant.axis: conv2d "conv": per-channel weight scales run along the output channels, axis 0 (OHWI), got axis 1',
+    );
   });
 
   it('per-channel quantization of an activation', async () => {
     const { directory, graph } = tinyGraph((json) => (json.tensors['conv.out'].quant = { scale: [0.1, 0.1, 0.2], zeroPoint: 0, axis: 3 }));
-    await expectRefused(directory, graph, hardwareFor(directory, 'tflite-double'), '$.tensors["conv.out"].quant: conv2d "conv" reads or writes "conv.out" as an activation, and npusim quantizes activations per tensor (one scale, one zero point); give it {scale, zeroPoint}');
+    await expectRefused(
+      directory,
+      graph,
+      hardwareFor(directory, 'tflite-double'),
+      '$.tensors["conv.out"].quant: conv2d "conv" reads or writes "conv.out" as an activation, and npusim quantizes activations per tensor (one scale, one zero point); give it {scale, zeroPoint}',
+    );
   });
 
   it('dynamic fixed point under a scale mode, and a mix under shift-only', async () => {
     const { directory, graph } = tinyGraph((json) => (json.tensors.input.quant = { fractionalBits: 4 }));
-    await expectRefused(directory, graph, hardwareFor(directory, 'cmsis-nn'), '$.tensors.input.quant: conv2d "conv": the cmsis-nn mode needs scales ({scale, zeroPoint}); "input" is in dynamic fixed point, which only shift-only takes');
+    await expectRefused(
+      directory,
+      graph,
+      hardwareFor(directory, 'cmsis-nn'),
+      '$.tensors.input.quant: conv2d "conv": the cmsis-nn mode needs scales ({scale, zeroPoint}); "input" is in dynamic fixed point, which only shift-only takes',
+    );
     await expectRefused(
       directory,
       graph,
@@ -163,23 +204,30 @@ describe('quantization the kernels would misread', () => {
 
   it('a layer without quantization', async () => {
     const { directory, graph } = tinyGraph((json) => delete json.tensors['conv.out'].quant);
-    await expectRefused(directory, graph, hardwareFor(directory, 'tflite-double'), '$.tensors["conv.out"]: conv2d "conv" requantizes "conv.out", which has no quantization; give it "quant"');
+    await expectRefused(
+      directory,
+      graph,
+      hardwareFor(directory, 'tflite-double'),
+      '$.tensors["conv.out"]: conv2d "conv" requantizes "conv.out", which has no quantization; give it "quant"',
+    );
   });
 });
 
 describe('vector ops compute multipliers from scale ratios', () => {
-  const addGraph = (a: Json, b: Json, out: Json) =>
-    oneOpGraph({ op: 'add', inputs: ['a', 'b'], output: 'out' }, { a, b, out }, ['a', 'b']);
+  const addGraph = (a: Json, b: Json, out: Json) => oneOpGraph({ op: 'add', inputs: ['a', 'b'], output: 'out' }, { a, b, out }, ['a', 'b']);
 
-  it.each(['gemmlowp', 'tflite-double', 'tflite-single', 'cmsis-nn', 'cmsis-nn-single'] as const)('%s Add: an output multiplier of 1 or more', async (mode) => {
-    const { directory, graph } = addGraph(s8([1, 2, 2, 1], 0.05), s8([1, 2, 2, 1], 0.02), s8([1, 2, 2, 1], 1e-9));
-    await expectRefused(
-      directory,
-      graph,
-      hardwareFor(directory, mode),
-      `$.tensors.out.quant.scale: add "op": output multiplier 95.3674 (inputs 0.05 and 0.02, output 1e-9) is outside what ${mode} can represent (an output multiplier 2 max(s_a, s_b) / (2^20 s_out) below 1 (TFLite's Add Prepare: QuantizeMultiplierSmallerThanOneExp))`,
-    );
-  });
+  it.each(['gemmlowp', 'tflite-double', 'tflite-single', 'cmsis-nn', 'cmsis-nn-single'] as const)(
+    '%s Add: an output multiplier of 1 or more',
+    async (mode) => {
+      const { directory, graph } = addGraph(s8([1, 2, 2, 1], 0.05), s8([1, 2, 2, 1], 0.02), s8([1, 2, 2, 1], 1e-9));
+      await expectRefused(
+        directory,
+        graph,
+        hardwareFor(directory, mode),
+        `$.tensors.out.quant.scale: add "op": output multiplier 95.3674 (inputs 0.05 and 0.02, output 1e-9) is outside what ${mode} can represent (an output multiplier 2 max(s_a, s_b) / (2^20 s_out) below 1 (TFLite's Add Prepare: QuantizeMultiplierSmallerThanOneExp))`,
+      );
+    },
+  );
 
   it('hvx Add: an output multiplier of 2^31 or more', async () => {
     const { directory, graph } = addGraph(s8([1, 2, 2, 1], 0.05), s8([1, 2, 2, 1], 0.02), s8([1, 2, 2, 1], 1e-17));
@@ -197,7 +245,7 @@ describe('vector ops compute multipliers from scale ratios', () => {
       directory,
       graph,
       hardwareFor(directory, 'ort-float'),
-      "$.tensors.out.quant.scale: add \"op\": scale ratios 5e35 and 2e35 (inputs 0.05 and 0.02, output 1e-37) are outside what ort-float can represent (float32 ratios s_a / s_out and s_b / s_out that keep QLinearAdd's sums below float32's maximum 3.4e38)",
+      '$.tensors.out.quant.scale: add "op": scale ratios 5e35 and 2e35 (inputs 0.05 and 0.02, output 1e-37) are outside what ort-float can represent (float32 ratios s_a / s_out and s_b / s_out that keep QLinearAdd\'s sums below float32\'s maximum 3.4e38)',
     );
   });
 
@@ -229,18 +277,41 @@ describe('vector ops compute multipliers from scale ratios', () => {
   });
 
   it('ort-float global average pooling: a float32 scale that is not finite', async () => {
-    const { directory, graph } = oneOpGraph({ op: 'global_avg_pool', input: 'in', output: 'out' }, { in: s8([1, 2, 2, 1], 3e38), out: s8([1, 1, 1, 1], 1.2e-38) }, ['in']);
-    await expectRefused(directory, graph, hardwareFor(directory, 'ort-float'), '$.tensors.out.quant.scale: global_avg_pool "op": float32 scale s_in / (s_out x 4 taps) is not finite, outside what ort-float can represent');
+    const { directory, graph } = oneOpGraph(
+      { op: 'global_avg_pool', input: 'in', output: 'out' },
+      { in: s8([1, 2, 2, 1], 3e38), out: s8([1, 1, 1, 1], 1.2e-38) },
+      ['in'],
+    );
+    await expectRefused(
+      directory,
+      graph,
+      hardwareFor(directory, 'ort-float'),
+      '$.tensors.out.quant.scale: global_avg_pool "op": float32 scale s_in / (s_out x 4 taps) is not finite, outside what ort-float can represent',
+    );
   });
 
   it('stochastic average pooling over more taps than its division takes', async () => {
-    const { directory, graph } = oneOpGraph({ op: 'global_avg_pool', input: 'in', output: 'out' }, { in: s8([1, 1500, 1500, 1], 0.1), out: s8([1, 1, 1, 1], 0.1) }, ['in']);
+    const { directory, graph } = oneOpGraph(
+      { op: 'global_avg_pool', input: 'in', output: 'out' },
+      { in: s8([1, 1500, 1500, 1], 0.1), out: s8([1, 1, 1, 1], 0.1) },
+      ['in'],
+    );
     const hardware = hardwareFor(directory, 'hvx', { rounding: 'stochastic', stochasticSeed: 1 });
-    await expectRefused(directory, graph, hardware, '$.ops[0]: global_avg_pool "op": stochastic rounding divides by at most 2097151 taps, and this window averages up to 2250000', false);
+    await expectRefused(
+      directory,
+      graph,
+      hardware,
+      '$.ops[0]: global_avg_pool "op": stochastic rounding divides by at most 2097151 taps, and this window averages up to 2250000',
+      false,
+    );
   });
 
   it('a max pool over 300,000 taps runs (its maximum is a loop, not a spread onto the stack)', async () => {
-    const { directory, graph } = oneOpGraph({ op: 'max_pool', input: 'in', output: 'out', filter: [1, 300000] }, { in: s8([1, 1, 300000, 1], 0.1), out: s8([1, 1, 1, 1], 0.1) }, ['in']);
+    const { directory, graph } = oneOpGraph(
+      { op: 'max_pool', input: 'in', output: 'out', filter: [1, 300000] },
+      { in: s8([1, 1, 300000, 1], 0.1), out: s8([1, 1, 1, 1], 0.1) },
+      ['in'],
+    );
     await expectRuns(graph, hardwareFor(directory, 'tflite-double'));
   });
 });

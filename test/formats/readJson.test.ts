@@ -30,7 +30,12 @@ describe('duplicate keys', () => {
   });
 
   it('are found in nested objects and arrays of objects, with escapes in keys', () => {
-    expect(findDuplicateKey('{"a": [{"b": 1}, {"b": 2, "c": {"d": 1, "d": 2}}]}')).toEqual({ key: 'd', path: ['a', 1, 'c'], firstOffset: 32, secondOffset: 40 });
+    expect(findDuplicateKey('{"a": [{"b": 1}, {"b": 2, "c": {"d": 1, "d": 2}}]}')).toEqual({
+      key: 'd',
+      path: ['a', 1, 'c'],
+      firstOffset: 32,
+      secondOffset: 40,
+    });
     expect(findDuplicateKey('{"x\\"y": 1, "x\\u0022y": 2}')?.key).toBe('x"y');
     // Same key in sibling objects, and a key-like string as a value, are fine.
     expect(findDuplicateKey('{"a": {"k": 1}, "b": {"k": 1}, "c": "a", "d": ["a", "a"]}')).toBeUndefined();
@@ -48,9 +53,18 @@ describe('nesting past 64 levels', () => {
     // Invalid JSON 5,000 deep: this overflowed the error locator.
     writeFileSync(deepInvalid, `{"name": ${'['.repeat(5000)}`);
     await expectRefused(['validate', deepInvalid], `${deepInvalid}:1:73: JSON nested deeper than 64 levels; npusim files need far fewer`);
-    await expectRefused(['run', deepValid, '--hw', join(REPO, 'configs/edge-npu.json')], `${deepValid}:1:73: JSON nested deeper than 64 levels; npusim files need far fewer`);
-    await expectRefused(['run', 'zoo:small_cnn', '--hw', deepValid], `${deepValid}:1:73: JSON nested deeper than 64 levels; npusim files need far fewer`);
-    await expectRefused(['diff', deepValid, deepValid], `${deepValid}:1:73: JSON nested deeper than 64 levels; npusim files need far fewer`);
+    await expectRefused(
+      ['run', deepValid, '--hw', join(REPO, 'configs/edge-npu.json')],
+      `${deepValid}:1:73: JSON nested deeper than 64 levels; npusim files need far fewer`,
+    );
+    await expectRefused(
+      ['run', 'zoo:small_cnn', '--hw', deepValid],
+      `${deepValid}:1:73: JSON nested deeper than 64 levels; npusim files need far fewer`,
+    );
+    await expectRefused(
+      ['diff', deepValid, deepValid],
+      `${deepValid}:1:73: JSON nested deeper than 64 levels; npusim files need far fewer`,
+    );
     await expectRefused(['check', deepValid], `${deepValid}:1:73: JSON nested deeper than 64 levels; npusim files need far fewer`);
   });
 

@@ -13,7 +13,9 @@ import { reportJsonSchemaText, reportSchema } from '../../src/report/reportSchem
 import { runCli } from '../support/cli.js';
 import { FIXTURES, REPO } from '../support/files.js';
 
-const presets = readdirSync(join(REPO, 'configs')).filter((name) => name.endsWith('.json')).map((name) => join(REPO, 'configs', name));
+const presets = readdirSync(join(REPO, 'configs'))
+  .filter((name) => name.endsWith('.json'))
+  .map((name) => join(REPO, 'configs', name));
 const energyTables = readdirSync(join(REPO, 'configs/energy')).map((name) => join(REPO, 'configs/energy', name));
 
 function ajvFor(name: (typeof SCHEMA_NAMES)[number]) {
@@ -73,7 +75,9 @@ describe('the JSON report schema', () => {
   });
 
   it('a real report satisfies it, by zod and by Ajv; a report missing a total does not', async () => {
-    const report = JSON.parse((await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', join(REPO, 'configs/edge-npu.json'), '--format', 'json'])).stdout) as Record<string, unknown>;
+    const report = JSON.parse(
+      (await runCli(['run', join(FIXTURES, 'tiny-graph.json'), '--hw', join(REPO, 'configs/edge-npu.json'), '--format', 'json'])).stdout,
+    ) as Record<string, unknown>;
     expect(reportSchema.safeParse(report).success).toBe(true);
     const validate = new Ajv2020.default({ strict: false, allErrors: true }).compile(JSON.parse(reportJsonSchemaText()) as object);
     expect(validate(report)).toBe(true);

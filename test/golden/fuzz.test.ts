@@ -9,13 +9,28 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { FIXTURES, REPO, temporaryDirectory } from '../support/files.js';
-import { expectCleanOutcome, type HostileValue, hostileValue, type JsonPath, type JsonValue, MUTANTS_PER_CLASS, pathsOf, textWithDuplicate, withHostile } from '../support/fuzz.js';
+import {
+  expectCleanOutcome,
+  type HostileValue,
+  hostileValue,
+  type JsonPath,
+  type JsonValue,
+  MUTANTS_PER_CLASS,
+  pathsOf,
+  textWithDuplicate,
+  withHostile,
+} from '../support/fuzz.js';
 import { PROPERTY_SEED } from '../support/property.js';
 
 function setAt(document: JsonValue, path: JsonPath, value: JsonValue): JsonValue {
   if (path.length === 0) return value;
   const copy = structuredClone(document);
-  const parent = path.slice(0, -1).reduce<JsonValue>((node, segment) => (node as Record<string | number, JsonValue>)[segment] as JsonValue, copy) as Record<string | number, JsonValue>;
+  const parent = path
+    .slice(0, -1)
+    .reduce<JsonValue>((node, segment) => (node as Record<string | number, JsonValue>)[segment] as JsonValue, copy) as Record<
+    string | number,
+    JsonValue
+  >;
   parent[path[path.length - 1] as string | number] = value;
   return copy;
 }
@@ -26,7 +41,9 @@ const mutation = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }) },
 );
 
-type Mutation = { readonly kind: 'value' | 'duplicate'; readonly pathChoice: number; readonly value: HostileValue } | { readonly kind: 'truncate'; readonly at: number };
+type Mutation =
+  | { readonly kind: 'value' | 'duplicate'; readonly pathChoice: number; readonly value: HostileValue }
+  | { readonly kind: 'truncate'; readonly at: number };
 
 function mutantText(document: JsonValue, change: Mutation): string {
   const paths = pathsOf(document);
@@ -38,7 +55,9 @@ function mutantText(document: JsonValue, change: Mutation): string {
     const members = paths.filter((path) => typeof path[path.length - 1] === 'string');
     return textWithDuplicate(document, members[change.pathChoice % members.length], change.value);
   }
-  return withHostile(change.value, (placeholder) => JSON.stringify(setAt(document, paths[change.pathChoice % paths.length] ?? [], placeholder)));
+  return withHostile(change.value, (placeholder) =>
+    JSON.stringify(setAt(document, paths[change.pathChoice % paths.length] ?? [], placeholder)),
+  );
 }
 
 /** A repository with the tiny graph, a config and a golden of the two. */
@@ -50,10 +69,22 @@ async function goldenRepository(): Promise<{ repo: string; golden: string; repor
   copyFileSync(join(FIXTURES, 'tiny-graph.json'), join(repo, 'tiny-graph.json'));
   copyFileSync(join(FIXTURES, 'tiny.bin'), join(repo, 'tiny.bin'));
   const golden = join(repo, 'traces/tiny.json');
-  const recorded = await runCli(['golden', join(repo, 'tiny-graph.json'), '--hw', join(repo, 'configs/edge-npu.json'), '--out', golden, '--root', repo]);
+  const recorded = await runCli([
+    'golden',
+    join(repo, 'tiny-graph.json'),
+    '--hw',
+    join(repo, 'configs/edge-npu.json'),
+    '--out',
+    golden,
+    '--root',
+    repo,
+  ]);
   expect(recorded.exitCode).toBe(0);
   const report = join(repo, 'report.json');
-  expect((await runCli(['run', join(repo, 'tiny-graph.json'), '--hw', join(repo, 'configs/edge-npu.json'), '--format', 'json', '--out', report])).exitCode).toBe(0);
+  expect(
+    (await runCli(['run', join(repo, 'tiny-graph.json'), '--hw', join(repo, 'configs/edge-npu.json'), '--format', 'json', '--out', report]))
+      .exitCode,
+  ).toBe(0);
   return { repo, golden, report };
 }
 
@@ -74,7 +105,9 @@ it(`check: ${MUTANTS_PER_CLASS} mutated goldens compare or are refused with exit
   );
   expect(outcomes.refused).toBeGreaterThan(MUTANTS_PER_CLASS / 4);
   expect(outcomes.difference).toBeGreaterThan(0);
-  process.stdout.write(`  golden fuzz: ${MUTANTS_PER_CLASS} mutants, ${outcomes.refused} refused, ${outcomes.difference} differ, ${outcomes.ok} match (seed ${PROPERTY_SEED})\n`);
+  process.stdout.write(
+    `  golden fuzz: ${MUTANTS_PER_CLASS} mutants, ${outcomes.refused} refused, ${outcomes.difference} differ, ${outcomes.ok} match (seed ${PROPERTY_SEED})\n`,
+  );
 }, 300_000);
 
 it(`diff: ${MUTANTS_PER_CLASS} mutated JSON reports compare or are refused with exit 2 and one line`, async () => {
@@ -92,5 +125,7 @@ it(`diff: ${MUTANTS_PER_CLASS} mutated JSON reports compare or are refused with 
   );
   expect(outcomes.refused).toBeGreaterThan(MUTANTS_PER_CLASS / 4);
   expect(outcomes.difference).toBeGreaterThan(0);
-  process.stdout.write(`  report fuzz: ${MUTANTS_PER_CLASS} mutants, ${outcomes.refused} refused, ${outcomes.difference} differ, ${outcomes.ok} same (seed ${PROPERTY_SEED})\n`);
+  process.stdout.write(
+    `  report fuzz: ${MUTANTS_PER_CLASS} mutants, ${outcomes.refused} refused, ${outcomes.difference} differ, ${outcomes.ok} same (seed ${PROPERTY_SEED})\n`,
+  );
 }, 300_000);

@@ -21,13 +21,21 @@ interface Case {
   readonly forceChecked: boolean;
 }
 
-const rounding = fc.constantFrom('floor', 'trunc', 'half-up', 'half-away', 'half-even') as fc.Arbitrary<'floor' | 'trunc' | 'half-up' | 'half-away' | 'half-even'>;
+const rounding = fc.constantFrom('floor', 'trunc', 'half-up', 'half-away', 'half-even') as fc.Arbitrary<
+  'floor' | 'trunc' | 'half-up' | 'half-away' | 'half-even'
+>;
 
 const requantParams: fc.Arbitrary<RequantParams> = fc.oneof(
-  fc.tuple(fc.constantFrom('gemmlowp', 'tflite-double', 'tflite-single', 'cmsis-nn', 'cmsis-nn-single'), fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.integer({ min: -20, max: 0 })).map(
-    ([mode, multiplier, shift]) => ({ mode, multiplier, shift }) as RequantParams,
-  ),
-  fc.tuple(fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.integer({ min: -25, max: 2 }), rounding).map(([multiplier, shift, r]) => ({ mode: 'hvx', multiplier, shift, rounding: r }) as RequantParams),
+  fc
+    .tuple(
+      fc.constantFrom('gemmlowp', 'tflite-double', 'tflite-single', 'cmsis-nn', 'cmsis-nn-single'),
+      fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }),
+      fc.integer({ min: -20, max: 0 }),
+    )
+    .map(([mode, multiplier, shift]) => ({ mode, multiplier, shift }) as RequantParams),
+  fc
+    .tuple(fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.integer({ min: -25, max: 2 }), rounding)
+    .map(([multiplier, shift, r]) => ({ mode: 'hvx', multiplier, shift, rounding: r }) as RequantParams),
   fc.float({ min: Math.fround(2 ** -20), max: 1, noNaN: true }).map((scale) => ({ mode: 'ort-float', scale }) as RequantParams),
   fc.tuple(fc.integer({ min: -4, max: 30 }), rounding).map(([shift, r]) => ({ mode: 'shift-only', shift, rounding: r }) as RequantParams),
 );
@@ -68,41 +76,86 @@ const layerCase: fc.Arbitrary<Case> = fc
     const weightRange: [number, number] = wSigned ? signedRange(wBits) : [0, 2 ** wBits - 1];
     const activationRange: [number, number] = aSigned ? signedRange(aBits) : [0, 2 ** aBits - 1];
     const weightCount = depthwise ? p.kernel[0] * p.kernel[1] * outChannels : outChannels * p.kernel[0] * p.kernel[1] * groupChannels;
-    return fc.record({
-      input: fc.array(edgyInteger(...activationRange), { minLength: p.inHeight * p.inWidth * inChannels, maxLength: p.inHeight * p.inWidth * inChannels }),
-      weights: fc.array(edgyInteger(...weightRange), { minLength: weightCount, maxLength: weightCount }),
-      bias: fc.option(fc.array(edgyInteger(...signedRange(Math.min(p.accumulatorBits, 32))), { minLength: outChannels, maxLength: outChannels }), { nil: undefined }),
-      zeroPoint: edgyInteger(...activationRange),
-      outputZeroPoint: edgyInteger(...((p.output[1] ? signedRange(p.output[0]) : [0, 2 ** p.output[0] - 1]) as [number, number])),
-      requant: fc.array(requantParams, { minLength: 1, maxLength: 1 }),
-      activation: fc.constantFrom('none', 'relu'),
-    }).map((data): Case => {
-      const geometry: ConvGeometry = {
-        batch: 1, inHeight: p.inHeight, inWidth: p.inWidth, inChannels, outHeight, outWidth, outChannels,
-        kernelHeight: p.kernel[0], kernelWidth: p.kernel[1], strideHeight: p.stride[0], strideWidth: p.stride[1],
-        dilationHeight: p.dilation[0], dilationWidth: p.dilation[1], padTop: p.pad[0], padLeft: p.pad[1],
-        groupChannels, groupOutputs: p.groupOutputs, depthwise,
-      };
-      // hvx produces up to 8 bits or signed 16 bits.
-      const requant = data.requant.map((r) => r);
-      const outputBits = requant[0]?.mode === 'hvx' && !p.output[1] && p.output[0] === 16 ? 8 : p.output[0];
-      const layer: RefConvLayer = {
-        shape: { inHeight: p.inHeight, inWidth: p.inWidth, inChannels, outHeight, outWidth, outChannels, kernelHeight: p.kernel[0], kernelWidth: p.kernel[1], stride: p.stride, dilation: p.dilation, padTop: p.pad[0], padLeft: p.pad[1], groupChannels, groupOutputs: p.groupOutputs, depthwise },
-        input: data.input,
-        inputZeroPoint: data.zeroPoint,
-        weights: data.weights,
-        bias: data.bias,
-        accumulatorBits: p.accumulatorBits,
-        overflow: p.overflow,
-        kFold: p.kFold,
-        requant: requant as RefConvLayer['requant'],
-        output: { bits: outputBits, signed: p.output[1], zeroPoint: Math.max(p.output[1] ? -(2 ** (outputBits - 1)) : 0, Math.min(data.outputZeroPoint, p.output[1] ? 2 ** (outputBits - 1) - 1 : 2 ** outputBits - 1)) },
-        activation: { low: -Infinity, high: Infinity },
-      };
-      // ReLU's lower bound is the output zero point (TFLite's activation range).
-      if (data.activation === 'relu') layer.activation = { low: layer.output.zeroPoint, high: Infinity };
-      return { layer, geometry, forceChecked: p.forceChecked };
-    });
+    return fc
+      .record({
+        input: fc.array(edgyInteger(...activationRange), {
+          minLength: p.inHeight * p.inWidth * inChannels,
+          maxLength: p.inHeight * p.inWidth * inChannels,
+        }),
+        weights: fc.array(edgyInteger(...weightRange), { minLength: weightCount, maxLength: weightCount }),
+        bias: fc.option(
+          fc.array(edgyInteger(...signedRange(Math.min(p.accumulatorBits, 32))), { minLength: outChannels, maxLength: outChannels }),
+          { nil: undefined },
+        ),
+        zeroPoint: edgyInteger(...activationRange),
+        outputZeroPoint: edgyInteger(...((p.output[1] ? signedRange(p.output[0]) : [0, 2 ** p.output[0] - 1]) as [number, number])),
+        requant: fc.array(requantParams, { minLength: 1, maxLength: 1 }),
+        activation: fc.constantFrom('none', 'relu'),
+      })
+      .map((data): Case => {
+        const geometry: ConvGeometry = {
+          batch: 1,
+          inHeight: p.inHeight,
+          inWidth: p.inWidth,
+          inChannels,
+          outHeight,
+          outWidth,
+          outChannels,
+          kernelHeight: p.kernel[0],
+          kernelWidth: p.kernel[1],
+          strideHeight: p.stride[0],
+          strideWidth: p.stride[1],
+          dilationHeight: p.dilation[0],
+          dilationWidth: p.dilation[1],
+          padTop: p.pad[0],
+          padLeft: p.pad[1],
+          groupChannels,
+          groupOutputs: p.groupOutputs,
+          depthwise,
+        };
+        // hvx produces up to 8 bits or signed 16 bits.
+        const requant = data.requant.map((r) => r);
+        const outputBits = requant[0]?.mode === 'hvx' && !p.output[1] && p.output[0] === 16 ? 8 : p.output[0];
+        const layer: RefConvLayer = {
+          shape: {
+            inHeight: p.inHeight,
+            inWidth: p.inWidth,
+            inChannels,
+            outHeight,
+            outWidth,
+            outChannels,
+            kernelHeight: p.kernel[0],
+            kernelWidth: p.kernel[1],
+            stride: p.stride,
+            dilation: p.dilation,
+            padTop: p.pad[0],
+            padLeft: p.pad[1],
+            groupChannels,
+            groupOutputs: p.groupOutputs,
+            depthwise,
+          },
+          input: data.input,
+          inputZeroPoint: data.zeroPoint,
+          weights: data.weights,
+          bias: data.bias,
+          accumulatorBits: p.accumulatorBits,
+          overflow: p.overflow,
+          kFold: p.kFold,
+          requant: requant as RefConvLayer['requant'],
+          output: {
+            bits: outputBits,
+            signed: p.output[1],
+            zeroPoint: Math.max(
+              p.output[1] ? -(2 ** (outputBits - 1)) : 0,
+              Math.min(data.outputZeroPoint, p.output[1] ? 2 ** (outputBits - 1) - 1 : 2 ** outputBits - 1),
+            ),
+          },
+          activation: { low: -Infinity, high: Infinity },
+        };
+        // ReLU's lower bound is the output zero point (TFLite's activation range).
+        if (data.activation === 'relu') layer.activation = { low: layer.output.zeroPoint, high: Infinity };
+        return { layer, geometry, forceChecked: p.forceChecked };
+      });
   })
   .filter((value): value is Case => value !== undefined);
 
@@ -127,15 +180,26 @@ describe('convolution: engine equals reference', () => {
             output: { zeroPoint: layer.output.zeroPoint, min: typeMin, max: typeMax },
             activation: { min: Math.max(typeMin, layer.activation.low), max: Math.min(typeMax, layer.activation.high) },
             activationBounds: layer.activation,
-            int32RequantInput: ['gemmlowp', 'tflite-double', 'tflite-single', 'cmsis-nn', 'cmsis-nn-single'].includes(layer.requant[0]?.mode ?? ''),
+            int32RequantInput: ['gemmlowp', 'tflite-double', 'tflite-single', 'cmsis-nn', 'cmsis-nn-single'].includes(
+              layer.requant[0]?.mode ?? '',
+            ),
           },
           { forceChecked },
         );
         expect(Array.from(result.accumulators).map(BigInt)).toEqual(expected.accumulators);
         expect(Array.from(result.output)).toEqual(expected.output);
-        expect([result.overflow.accumulatorTransient, result.overflow.accumulatorFinal, result.overflow.outputClipped, result.overflow.vectorSaturated]).toEqual([expected.transient, expected.final, expected.clipped, expected.vectorSaturated]);
+        expect([
+          result.overflow.accumulatorTransient,
+          result.overflow.accumulatorFinal,
+          result.overflow.outputClipped,
+          result.overflow.vectorSaturated,
+        ]).toEqual([expected.transient, expected.final, expected.clipped, expected.vectorSaturated]);
         expect(result.overflow.firstVectorSaturated).toEqual(expected.firstVectorSaturated);
-        expect([result.overflow.firstTransient, result.overflow.firstFinal, result.overflow.firstClipped]).toEqual([expected.firstTransient, expected.firstFinal, expected.firstClipped]);
+        expect([result.overflow.firstTransient, result.overflow.firstFinal, result.overflow.firstClipped]).toEqual([
+          expected.firstTransient,
+          expected.firstFinal,
+          expected.firstClipped,
+        ]);
         expect([result.overflow.finalBits, result.overflow.partialBits]).toEqual([expected.finalBits, expected.partialBits]);
         expect(result.zeroOperandMacs).toBe(expected.zeroOperandMacs);
       },

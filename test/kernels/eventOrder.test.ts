@@ -7,9 +7,24 @@ import { convolve, type ConvGeometry } from '../../src/kernels/conv.js';
 import type { EventClock } from '../../src/lower/eventClock.js';
 
 const GEOMETRY: ConvGeometry = {
-  batch: 1, inHeight: 1, inWidth: 2, inChannels: 2, outHeight: 1, outWidth: 2, outChannels: 1,
-  kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
-  padTop: 0, padLeft: 0, groupChannels: 2, groupOutputs: 1, depthwise: false,
+  batch: 1,
+  inHeight: 1,
+  inWidth: 2,
+  inChannels: 2,
+  outHeight: 1,
+  outWidth: 2,
+  outChannels: 1,
+  kernelHeight: 1,
+  kernelWidth: 1,
+  strideHeight: 1,
+  strideWidth: 1,
+  dilationHeight: 1,
+  dilationWidth: 1,
+  padTop: 0,
+  padLeft: 0,
+  groupChannels: 2,
+  groupOutputs: 1,
+  depthwise: false,
 };
 
 function run(eventClock?: EventClock) {
@@ -36,12 +51,19 @@ describe('first event locations follow the event clock', () => {
   it('without a clock, the loop order: output 0 first', () => {
     const { overflow } = run();
     expect([overflow.accumulatorTransient, overflow.firstTransient, overflow.firstFinal, overflow.firstClipped]).toEqual([
-      2, { output: 0, k: 1 }, { output: 0, k: 1 }, { output: 0, k: 1 },
+      2,
+      { output: 0, k: 1 },
+      { output: 0, k: 1 },
+      { output: 0, k: 1 },
     ]);
   });
 
   it('with a clock on which output 1 happens earlier, output 1 is first', () => {
     const { overflow } = run((output, k) => (1 - output) * 100 + k);
-    expect([overflow.firstTransient, overflow.firstFinal, overflow.firstClipped]).toEqual([{ output: 1, k: 1 }, { output: 1, k: 1 }, { output: 1, k: 1 }]);
+    expect([overflow.firstTransient, overflow.firstFinal, overflow.firstClipped]).toEqual([
+      { output: 1, k: 1 },
+      { output: 1, k: 1 },
+      { output: 1, k: 1 },
+    ]);
   });
 });

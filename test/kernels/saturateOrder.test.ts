@@ -9,9 +9,24 @@ import { mapLayer } from '../../src/lower/mapping.js';
 import type { Dataflow } from '../../src/formats/hardwareSchema.js';
 
 const GEOMETRY: ConvGeometry = {
-  batch: 1, inHeight: 1, inWidth: 1, inChannels: 4, outHeight: 1, outWidth: 1, outChannels: 1,
-  kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
-  padTop: 0, padLeft: 0, groupChannels: 4, groupOutputs: 1, depthwise: false,
+  batch: 1,
+  inHeight: 1,
+  inWidth: 1,
+  inChannels: 4,
+  outHeight: 1,
+  outWidth: 1,
+  outChannels: 1,
+  kernelHeight: 1,
+  kernelWidth: 1,
+  strideHeight: 1,
+  strideWidth: 1,
+  dilationHeight: 1,
+  dilationWidth: 1,
+  padTop: 0,
+  padLeft: 0,
+  groupChannels: 4,
+  groupOutputs: 1,
+  depthwise: false,
 };
 
 function run(dataflow: Dataflow, rows: number, overflow: 'wrap' | 'saturate') {
@@ -30,7 +45,7 @@ function run(dataflow: Dataflow, rows: number, overflow: 'wrap' | 'saturate') {
   });
 }
 
-describe('saturating accumulation follows each dataflow\'s order', () => {
+describe("saturating accumulation follows each dataflow's order", () => {
   it('os: one accumulator, 30000 -> 32767 (saturated) -> 2767 -> -27233', () => {
     const result = run('os', 2, 'saturate');
     expect(Array.from(result.accumulators)).toEqual([-27233]);
@@ -49,7 +64,11 @@ describe('saturating accumulation follows each dataflow\'s order', () => {
     expect([result.overflow.accumulatorTransient, result.overflow.accumulatorFinal]).toEqual([1, 1]);
   });
 
-  it.each([['os', 2], ['ws', 2], ['is', 3]] as const)('%s with wrap ends at the exact sum, 0', (dataflow, rows) => {
+  it.each([
+    ['os', 2],
+    ['ws', 2],
+    ['is', 3],
+  ] as const)('%s with wrap ends at the exact sum, 0', (dataflow, rows) => {
     const result = run(dataflow, rows, 'wrap');
     expect(Array.from(result.accumulators)).toEqual([0]);
     expect(result.overflow.accumulatorFinal).toBe(0);

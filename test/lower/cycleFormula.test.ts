@@ -40,9 +40,18 @@ function machine(file: string, label?: string, change?: (config: Json) => void):
 const EDGE = join(REPO, 'configs/edge-npu.json');
 const HARDWARE: ReadonlyArray<readonly [string, Machine]> = [
   ...PRESETS.map((file) => [file.slice(file.lastIndexOf('/') + 1), machine(file)] as const),
-  ...PRESETS.map((file) => [`${file.slice(file.lastIndexOf('/') + 1)} without double buffering`, machine(file, 'no double buffering', (config) => ((config.memory as Json).doubleBuffering = false))] as const),
+  ...PRESETS.map(
+    (file) =>
+      [
+        `${file.slice(file.lastIndexOf('/') + 1)} without double buffering`,
+        machine(file, 'no double buffering', (config) => ((config.memory as Json).doubleBuffering = false)),
+      ] as const,
+  ),
   // One output a cycle: the dedicated unit outlasts the array, so the overlap is the array's time.
-  ['edge-npu.json with a one-output-a-cycle requantization unit', machine(EDGE, 'slow requantization unit', (config) => ((config.requant as Json).outputsPerCycle = 1))],
+  [
+    'edge-npu.json with a one-output-a-cycle requantization unit',
+    machine(EDGE, 'slow requantization unit', (config) => ((config.requant as Json).outputsPerCycle = 1)),
+  ],
   [
     'edge-npu.json with a 16-byte weight port',
     machine(EDGE, 'slow weight port', (config) => (((config.memory as Json).sram as Json).weights = { kib: 256, bytesPerCycle: 16 })),
@@ -69,7 +78,9 @@ function vectorOpCycles(config: HardwareConfig, op: string, bytes: number): numb
 /** Section 3.3, the port rule: a split SRAM counts as three of its slowest port. */
 function documentedPorts(config: HardwareConfig): number {
   const sram = config.memory.sram;
-  return 'unified' in sram ? sram.unified.bytesPerCycle : 3 * Math.min(sram.inputs.bytesPerCycle, sram.weights.bytesPerCycle, sram.outputs.bytesPerCycle);
+  return 'unified' in sram
+    ? sram.unified.bytesPerCycle
+    : 3 * Math.min(sram.inputs.bytesPerCycle, sram.weights.bytesPerCycle, sram.outputs.bytesPerCycle);
 }
 
 /** Section 3.3: the stall beyond `busy` cycles. */
@@ -81,7 +92,15 @@ function documentedStall(layer: LayerSchedule, config: HardwareConfig, busy: num
   return config.memory.doubleBuffering ? Math.max(0, Math.max(dram, sramCycles) - busy) : dram + Math.max(0, sramCycles - busy);
 }
 
-const VECTOR_OPS: Record<string, string | undefined> = { add: 'add', max_pool: 'maxPool', avg_pool: 'avgPool', global_avg_pool: 'avgPool', concat: 'copy', pad: 'pad', reshape: undefined };
+const VECTOR_OPS: Record<string, string | undefined> = {
+  add: 'add',
+  max_pool: 'maxPool',
+  avg_pool: 'avgPool',
+  global_avg_pool: 'avgPool',
+  concat: 'copy',
+  pad: 'pad',
+  reshape: undefined,
+};
 
 /** Every component as docs/cycle-model.md defines it for this kind of layer, and the total from them. */
 function documentedCycles(layer: LayerSchedule, config: HardwareConfig, graph: Graph) {
@@ -101,7 +120,17 @@ function documentedCycles(layer: LayerSchedule, config: HardwareConfig, graph: G
     const requant = dedicated ? Math.ceil(outputs / (config.requant.outputsPerCycle ?? columns)) : 0;
     const vector = dedicated ? 0 : vectorOpCycles(config, 'requant', 4 * outputs);
     const overlap = Math.min(requant + vector, compute + memoryStall);
-    return { compute, streaming, fillDrain, stationaryLoad, memoryStall, requant, vector, overlap, total: compute + memoryStall + requant + vector - overlap };
+    return {
+      compute,
+      streaming,
+      fillDrain,
+      stationaryLoad,
+      memoryStall,
+      requant,
+      vector,
+      overlap,
+      total: compute + memoryStall + requant + vector - overlap,
+    };
   }
   const op = VECTOR_OPS[layer.op];
   if (!(layer.op in VECTOR_OPS)) throw new Error(`the test does not know op ${layer.op}`);
@@ -115,31 +144,53 @@ function documentedCycles(layer: LayerSchedule, config: HardwareConfig, graph: G
   }, 0);
   const vector = op === undefined ? 0 : vectorOpCycles(config, op, inputBytes);
   const memoryStall = documentedStall(layer, config, vector);
-  return { compute: 0, streaming: 0, fillDrain: 0, stationaryLoad: 0, memoryStall, requant: 0, vector, overlap: 0, total: 0 + memoryStall + 0 + vector - 0 };
+  return {
+    compute: 0,
+    streaming: 0,
+    fillDrain: 0,
+    stationaryLoad: 0,
+    memoryStall,
+    requant: 0,
+    vector,
+    overlap: 0,
+    total: 0 + memoryStall + 0 + vector - 0,
+  };
 }
 
 describe('docs/cycle-model.md, section 4: total = compute + stall + requant + vector - overlap', () => {
-  it.each(ZOO_NAMES.flatMap((name) => HARDWARE.map(([label, hardware]) => [name, label, hardware] as const)))('%s on %s: every layer as documented', (name, _label, { hardware, config }) => {
-    const network = graph(name);
-    const schedule = checkAndLower(network, hardware);
-    expect(schedule.layers.length).toBe(network.ops.length);
-    for (const layer of schedule.layers) {
-      expect({ layer: layer.name, ...layer.cycles }).toEqual({ layer: layer.name, ...documentedCycles(layer, config, network) });
-    }
-  });
+  it.each(ZOO_NAMES.flatMap((name) => HARDWARE.map(([label, hardware]) => [name, label, hardware] as const)))(
+    '%s on %s: every layer as documented',
+    (name, _label, { hardware, config }) => {
+      const network = graph(name);
+      const schedule = checkAndLower(network, hardware);
+      expect(schedule.layers.length).toBe(network.ops.length);
+      for (const layer of schedule.layers) {
+        expect({ layer: layer.name, ...layer.cycles }).toEqual({ layer: layer.name, ...documentedCycles(layer, config, network) });
+      }
+    },
+  );
 
   it('the variants reach the branches the presets do not: stalls, both requantization units, unbuffered, the port rule', () => {
-    const layers = HARDWARE.flatMap(([, { hardware, config }]) => ZOO_NAMES.flatMap((name) => checkAndLower(graph(name), hardware).layers.map((layer) => ({ layer, hardware, config }))));
+    const layers = HARDWARE.flatMap(([, { hardware, config }]) =>
+      ZOO_NAMES.flatMap((name) => checkAndLower(graph(name), hardware).layers.map((layer) => ({ layer, hardware, config }))),
+    );
     const some = (test: (entry: (typeof layers)[number]) => boolean) => layers.some(test);
     expect(some(({ layer }) => layer.unit === 'array' && layer.cycles.memoryStall > 0)).toBe(true);
     expect(some(({ layer }) => layer.unit === 'vector' && layer.cycles.memoryStall > 0)).toBe(true);
-    expect(some(({ layer }) => layer.unit === 'array' && layer.cycles.requant > layer.cycles.compute + layer.cycles.memoryStall)).toBe(true);
+    expect(some(({ layer }) => layer.unit === 'array' && layer.cycles.requant > layer.cycles.compute + layer.cycles.memoryStall)).toBe(
+      true,
+    );
     expect(some(({ layer }) => layer.unit === 'array' && layer.cycles.vector > 0)).toBe(true);
     expect(some(({ layer, config }) => !config.memory.doubleBuffering && layer.cycles.memoryStall > 0)).toBe(true);
     // On the slow weight port the rule gives 48 bytes a cycle; the ports' sum (144) would give other
     // stalls, so the comparison above tells the two apart.
     const slow = layers.filter(({ hardware }) => hardware.file.includes('slow weight port'));
-    expect(slow.some(({ layer, config }) => layer.unit === 'array' && layer.cycles.memoryStall !== documentedStall(layer, config, layer.cycles.compute, 64 + 16 + 64))).toBe(true);
+    expect(
+      slow.some(
+        ({ layer, config }) =>
+          layer.unit === 'array' && layer.cycles.memoryStall !== documentedStall(layer, config, layer.cycles.compute, 64 + 16 + 64),
+      ),
+    ).toBe(true);
   });
 });
 

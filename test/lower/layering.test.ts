@@ -7,7 +7,12 @@ function importsUnder(folder: string): Array<{ file: string; specifier: string }
   const root = join(import.meta.dirname, '../../src', folder);
   return readdirSync(root, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.ts'))
-    .flatMap((file) => [...readFileSync(join(root, file), 'utf8').matchAll(/from '(\.[^']+)'/g)].map((match) => ({ file: join(folder, file), specifier: match[1] ?? '' })));
+    .flatMap((file) =>
+      [...readFileSync(join(root, file), 'utf8').matchAll(/from '(\.[^']+)'/g)].map((match) => ({
+        file: join(folder, file),
+        specifier: match[1] ?? '',
+      })),
+    );
 }
 
 describe('the layer order of lowering and the dataflow specs', () => {
@@ -16,6 +21,8 @@ describe('the layer order of lowering and the dataflow specs', () => {
   });
 
   it('src/dataflow imports nothing of ours but itself and messages/ (it sits beside requant/, below hardware/)', () => {
-    expect(importsUnder('dataflow').filter(({ specifier }) => !specifier.startsWith('./') && !specifier.startsWith('../messages/'))).toEqual([]);
+    expect(
+      importsUnder('dataflow').filter(({ specifier }) => !specifier.startsWith('./') && !specifier.startsWith('../messages/')),
+    ).toEqual([]);
   });
 });

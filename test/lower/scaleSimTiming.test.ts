@@ -41,18 +41,52 @@ describe('SCALE-Sim timing of npusim graphs (mobilenet_v1 zoo network on edge-np
   const own = lowerGraph(mobilenet, edgeMachine);
 
   it('maps edge-npu to SCALE-Sim keys: 32x32 ws, 256/256/128 KiB, CALC', () => {
-    expect(scaleSim).toMatchObject({ arrayRows: 32, arrayCols: 32, dataflow: 'ws', ifmapSramKiB: 256, filterSramKiB: 256, ofmapSramKiB: 128, bandwidthMode: 'CALC', userBandwidthWordsPerCycle: 0 });
-    expect(scaleSimConfigFor({ ...edgeMachine, timing: { model: 'scalesim', interfaceBandwidth: 'USER' } })).toMatchObject({ bandwidthMode: 'USER', userBandwidthWordsPerCycle: 16 });
+    expect(scaleSim).toMatchObject({
+      arrayRows: 32,
+      arrayCols: 32,
+      dataflow: 'ws',
+      ifmapSramKiB: 256,
+      filterSramKiB: 256,
+      ofmapSramKiB: 128,
+      bandwidthMode: 'CALC',
+      userBandwidthWordsPerCycle: 0,
+    });
+    expect(scaleSimConfigFor({ ...edgeMachine, timing: { model: 'scalesim', interfaceBandwidth: 'USER' } })).toMatchObject({
+      bandwidthMode: 'USER',
+      userBandwidthWordsPerCycle: 16,
+    });
   });
 
   it('conv1 (224x224x3, 3x3 stride 2, same padding 0 above, 1 below: 112x112): SCALE-Sim input 224x224, the padding is its round-up', () => {
     const conv1Op = mobilenet.ops.find((op) => op.name === 'conv1');
     if (conv1Op === undefined || conv1Op.op !== 'conv2d') throw new Error('mobilenet_v1 has conv1');
     expect(scaleSimEquivalent(conv1Op, arrayLayer(timed, 'conv1').geometry, 'g', '$.ops[0]')).toEqual({
-      layer: layer({ name: 'conv1', ifmapHeight: 224, ifmapWidth: 224, filterHeight: 3, filterWidth: 3, channels: 3, numFilters: 32, strideHeight: 2, strideWidth: 2 }),
+      layer: layer({
+        name: 'conv1',
+        ifmapHeight: 224,
+        ifmapWidth: 224,
+        filterHeight: 3,
+        filterWidth: 3,
+        channels: 3,
+        numFilters: 32,
+        strideHeight: 2,
+        strideWidth: 2,
+      }),
       repeats: 1,
     });
-    const expected = simulateLayer(scaleSim, layer({ ifmapHeight: 224, ifmapWidth: 224, filterHeight: 3, filterWidth: 3, channels: 3, numFilters: 32, strideHeight: 2, strideWidth: 2 }));
+    const expected = simulateLayer(
+      scaleSim,
+      layer({
+        ifmapHeight: 224,
+        ifmapWidth: 224,
+        filterHeight: 3,
+        filterWidth: 3,
+        channels: 3,
+        numFilters: 32,
+        strideHeight: 2,
+        strideWidth: 2,
+      }),
+    );
     const conv1 = arrayLayer(timed, 'conv1');
     expect(conv1.cycles.compute).toBe(expected.totalCycles);
     // ws: one fold (K = 27, F = 32) of 2R + C + T - 2 rows with T = 112 x 112, less SCALE-Sim's 1.
@@ -63,10 +97,32 @@ describe('SCALE-Sim timing of npusim graphs (mobilenet_v1 zoo network on edge-np
     const dwOp = mobilenet.ops.find((op) => op.name === 'block1_dw');
     if (dwOp === undefined || dwOp.op !== 'depthwise_conv2d') throw new Error('mobilenet_v1 has block1_dw');
     expect(scaleSimEquivalent(dwOp, arrayLayer(timed, 'block1_dw').geometry, 'g', '$.ops[1]')).toEqual({
-      layer: layer({ name: 'block1_dw', ifmapHeight: 114, ifmapWidth: 114, filterHeight: 3, filterWidth: 3, channels: 1, numFilters: 1, strideHeight: 1, strideWidth: 1 }),
+      layer: layer({
+        name: 'block1_dw',
+        ifmapHeight: 114,
+        ifmapWidth: 114,
+        filterHeight: 3,
+        filterWidth: 3,
+        channels: 1,
+        numFilters: 1,
+        strideHeight: 1,
+        strideWidth: 1,
+      }),
       repeats: 32,
     });
-    const expected = simulateLayer(scaleSim, layer({ ifmapHeight: 114, ifmapWidth: 114, filterHeight: 3, filterWidth: 3, channels: 1, numFilters: 1, strideHeight: 1, strideWidth: 1 }));
+    const expected = simulateLayer(
+      scaleSim,
+      layer({
+        ifmapHeight: 114,
+        ifmapWidth: 114,
+        filterHeight: 3,
+        filterWidth: 3,
+        channels: 1,
+        numFilters: 1,
+        strideHeight: 1,
+        strideWidth: 1,
+      }),
+    );
     const dw = arrayLayer(timed, 'block1_dw');
     expect(dw.cycles.compute).toBe(32 * expected.totalCycles);
     expect(dw.cycles.streaming).toBe(32 * 12544);
@@ -74,12 +130,24 @@ describe('SCALE-Sim timing of npusim graphs (mobilenet_v1 zoo network on edge-np
   });
 
   it('fc (1024 -> 1000): SCALE-Sim GEMM form M = 1, N = 1000, K = 1024', () => {
-    const expected = simulateLayer(scaleSim, layer({ ifmapHeight: 1, ifmapWidth: 1024, filterHeight: 1, filterWidth: 1024, channels: 1, numFilters: 1000, strideHeight: 1, strideWidth: 1 }));
+    const expected = simulateLayer(
+      scaleSim,
+      layer({
+        ifmapHeight: 1,
+        ifmapWidth: 1024,
+        filterHeight: 1,
+        filterWidth: 1024,
+        channels: 1,
+        numFilters: 1000,
+        strideHeight: 1,
+        strideWidth: 1,
+      }),
+    );
     expect(arrayLayer(timed, 'fc').cycles.compute).toBe(expected.totalCycles);
     expect(expected.totalCycles).toBe(32 * 32 * (64 + 32 + 1 - 2) - 1);
   });
 
-  it('keeps the mapping, tiles, traffic and actions, and the vector layers\' cycles', () => {
+  it("keeps the mapping, tiles, traffic and actions, and the vector layers' cycles", () => {
     timed.layers.forEach((timedLayer, index) => {
       const ownLayer = own.layers[index];
       expect(ownLayer?.name).toBe(timedLayer.name);
@@ -115,7 +183,13 @@ describe('hardware fields SCALE-Sim timing needs', () => {
     expect(problem({ ...scaleSimTimed, memory: { ...edgeNpu.memory, sram: { ...split, weights: { kib: 1.5, bytesPerCycle: 64 } } } })).toBe(
       "hw.json:$.memory.sram.weights.kib: SCALE-Sim timing needs whole KiB for each SRAM (SCALE-Sim's *SramSzkB are integers), got 1.5",
     );
-    expect(problem({ ...edgeNpu, timing: { model: 'scalesim', interfaceBandwidth: 'USER' }, memory: { ...edgeNpu.memory, dram: { bytesPerCycle: 12.5, latencyCycles: 0 } } })).toBe(
+    expect(
+      problem({
+        ...edgeNpu,
+        timing: { model: 'scalesim', interfaceBandwidth: 'USER' },
+        memory: { ...edgeNpu.memory, dram: { bytesPerCycle: 12.5, latencyCycles: 0 } },
+      }),
+    ).toBe(
       "hw.json:$.memory.dram.bytesPerCycle: SCALE-Sim's USER bandwidth is a whole number of words per cycle, got 12.5 bytes per cycle",
     );
     expect(problem({ ...edgeNpu, timing: { model: 'npusim', interfaceBandwidth: 'CALC' } })).toBe(
@@ -131,6 +205,8 @@ describe('hardware fields SCALE-Sim timing needs', () => {
     if (op === undefined || op.op !== 'conv2d') throw new Error('small_cnn has a conv2d');
     const ops = [...dilated.ops];
     ops[index] = { ...op, dilation: [2, 2], padding: 'same' };
-    expect(() => lowerGraph({ ...dilated, ops }, scaleSimMachine, scaleSimTiming(scaleSimMachine))).toThrow(/is dilated; SCALE-Sim timing has no dilated convolutions/);
+    expect(() => lowerGraph({ ...dilated, ops }, scaleSimMachine, scaleSimTiming(scaleSimMachine))).toThrow(
+      /is dilated; SCALE-Sim timing has no dilated convolutions/,
+    );
   });
 });

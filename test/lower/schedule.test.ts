@@ -41,8 +41,24 @@ describe('tiles: the longest run of steps that fits beside the fold', () => {
 describe('event clock: hardware order, not loop order', () => {
   // A 3 x 3 x 2 convolution with 6 filters on a 3 x 3 output: P = 9, F = 6, K = 18.
   const geometry: ConvGeometry = {
-    batch: 1, inHeight: 3, inWidth: 3, inChannels: 2, outHeight: 3, outWidth: 3, outChannels: 6, kernelHeight: 3, kernelWidth: 3,
-    strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padTop: 1, padLeft: 1, groupChannels: 2, groupOutputs: 6, depthwise: false,
+    batch: 1,
+    inHeight: 3,
+    inWidth: 3,
+    inChannels: 2,
+    outHeight: 3,
+    outWidth: 3,
+    outChannels: 6,
+    kernelHeight: 3,
+    kernelWidth: 3,
+    strideHeight: 1,
+    strideWidth: 1,
+    dilationHeight: 1,
+    dilationWidth: 1,
+    padTop: 1,
+    padLeft: 1,
+    groupChannels: 2,
+    groupOutputs: 6,
+    depthwise: false,
   };
 
   it('ws: folds go column fold then row fold; in a fold, pixel step plus skew', () => {

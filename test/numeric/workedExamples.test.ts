@@ -178,12 +178,16 @@ describe('rounding modes on ties (docs/numerics.md, section 2)', () => {
 describe('requantization modes', () => {
   it('hvx: SRDHM, a word pre-shift beyond 15, narrowing with the configured rounding, zp with int16 saturation', () => {
     // acc 1000, m = 2^30 (x0.5), shift -1: SRDHM 500, then 500 / 2 = 250 (exact), + zp 3 = 253 -> int8 clamp 127
-    expect(requantize(1000, { mode: 'hvx', multiplier: 2 ** 30, shift: -1, rounding: 'half-up' }, { zeroPoint: 3, min: -128, max: 127 })).toEqual({
+    expect(
+      requantize(1000, { mode: 'hvx', multiplier: 2 ** 30, shift: -1, rounding: 'half-up' }, { zeroPoint: 3, min: -128, max: 127 }),
+    ).toEqual({
       value: 127,
       clipped: true,
     });
     // acc 2^20 * 3, m = 2^30, shift -17: SRDHM 3 * 2^19; pre-shift by 2 -> 3 * 2^17; narrow by 15 -> 12
-    expect(requantize(3 * 2 ** 20, { mode: 'hvx', multiplier: 2 ** 30, shift: -17, rounding: 'floor' }, { zeroPoint: 0, min: -128, max: 127 })).toEqual({
+    expect(
+      requantize(3 * 2 ** 20, { mode: 'hvx', multiplier: 2 ** 30, shift: -17, rounding: 'floor' }, { zeroPoint: 0, min: -128, max: 127 }),
+    ).toEqual({
       value: 12,
       clipped: false,
     });
@@ -193,7 +197,10 @@ describe('requantization modes', () => {
     expect(requantize(-20, { mode: 'shift-only', shift: 3, rounding: 'half-even' }, { zeroPoint: 0, min: -128, max: 127 }).value).toBe(-2); // -2.5 -> -2
     expect(requantize(-20, { mode: 'shift-only', shift: 3, rounding: 'half-away' }, { zeroPoint: 0, min: -128, max: 127 }).value).toBe(-3);
     // 20 << 3 = 160, + zp -40 = 120: the left shift is exact and only the final clamp saturates
-    expect(requantize(20, { mode: 'shift-only', shift: -3, rounding: 'floor' }, { zeroPoint: -40, min: -128, max: 127 })).toEqual({ value: 120, clipped: false });
+    expect(requantize(20, { mode: 'shift-only', shift: -3, rounding: 'floor' }, { zeroPoint: -40, min: -128, max: 127 })).toEqual({
+      value: 120,
+      clipped: false,
+    });
   });
 
   it('the power-of-two shift picks the nearest power in value', () => {
@@ -232,11 +239,16 @@ describe('accumulator (transient vs final overflow)', () => {
 
   it('saturate depends on the order of the adds', () => {
     const saturate16 = accumulatorRegister({ bits: 16, overflow: 'saturate' });
-    expect([accumulateAll(saturate16, [30000, 30000, -30000]).value, accumulateAll(saturate16, [30000, -30000, 30000]).value]).toEqual([2767, 30000]);
+    expect([accumulateAll(saturate16, [30000, 30000, -30000]).value, accumulateAll(saturate16, [30000, -30000, 30000]).value]).toEqual([
+      2767, 30000,
+    ]);
   });
 
   it('a bias is loaded by an add from 0, so one that does not fit wraps like any term', () => {
-    expect(accumulateAll(accumulatorRegister({ bits: 16, overflow: 'wrap' }), [40000])).toEqual({ value: 40000 - 65536, overflowed: [true] });
+    expect(accumulateAll(accumulatorRegister({ bits: 16, overflow: 'wrap' }), [40000])).toEqual({
+      value: 40000 - 65536,
+      overflowed: [true],
+    });
   });
 
   it('rejects widths outside 16..48', () => {

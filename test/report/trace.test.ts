@@ -39,13 +39,18 @@ function checkPerfettoRules(trace: { traceEvents: readonly TraceEvent[] }): Map<
     expect(namedProcesses.has(events[0]?.pid as number)).toBe(true);
     // Nesting in whole nanoseconds, as viewers keep them: sort by start, longer first, then a stack.
     const spans = events
-      .map((event) => ({ start: Math.round((event.ts as number) * 1000), end: Math.round(((event.ts as number) + (event.dur as number)) * 1000), name: event.name }))
+      .map((event) => ({
+        start: Math.round((event.ts as number) * 1000),
+        end: Math.round(((event.ts as number) + (event.dur as number)) * 1000),
+        name: event.name,
+      }))
       .sort((a, b) => a.start - b.start || b.end - a.end);
     const open: { start: number; end: number; name: string }[] = [];
     for (const span of spans) {
       while (open.length > 0 && (open.at(-1)?.end as number) <= span.start) open.pop();
       const parent = open.at(-1);
-      if (parent !== undefined && span.end > parent.end) throw new Error(`"${span.name}" partly overlaps "${parent.name}" on thread ${tid}`);
+      if (parent !== undefined && span.end > parent.end)
+        throw new Error(`"${span.name}" partly overlaps "${parent.name}" on thread ${tid}`);
       open.push(span);
     }
   }
@@ -71,10 +76,12 @@ describe('the timeline of npm start', () => {
     const tiles = trace.traceEvents.filter((event) => event.cat === 'tile');
     const scheduledTiles = result.schedule.layers.reduce((total, layer) => total + (layer.unit === 'array' ? layer.tiling.tiles : 0), 0);
     expect(tiles.reduce((total, event) => total + Number(event.args?.tiles), 0)).toBe(scheduledTiles);
-    expect(new Set(trace.traceEvents.filter((event) => event.ph === 'C').map((event) => event.name))).toEqual(new Set(['SRAM occupancy', 'DRAM bytes per cycle']));
+    expect(new Set(trace.traceEvents.filter((event) => event.ph === 'C').map((event) => event.name))).toEqual(
+      new Set(['SRAM occupancy', 'DRAM bytes per cycle']),
+    );
   });
 
-  it('spans the report\'s total cycles at the config\'s clock', () => {
+  it("spans the report's total cycles at the config's clock", () => {
     const slices = trace.traceEvents.filter((event) => event.ph === 'X');
     const end = Math.max(...slices.map((event) => (event.ts as number) + (event.dur as number)));
     const start = Math.min(...slices.map((event) => event.ts as number));
@@ -101,6 +108,9 @@ describe('npusim run --trace', () => {
     const written = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: TraceEvent[] };
     checkPerfettoRules(written);
     const again = await runCli(['run', 'zoo:small_cnn', '--hw', HW, '--trace', file]);
-    expect([again.exitCode, again.stderr.trim()]).toEqual([2, `error: ${file}: already exists; npusim never overwrites a file unless you pass --force`]);
+    expect([again.exitCode, again.stderr.trim()]).toEqual([
+      2,
+      `error: ${file}: already exists; npusim never overwrites a file unless you pass --force`,
+    ]);
   });
 });

@@ -53,7 +53,8 @@ function compareReport(kind: keyof AnchorCase['outputs'], golden: string, ours: 
     }
     const goldenFields = goldenLine.split(', ');
     const ourFields = ourLine.split(', ');
-    if (goldenFields.length !== ourFields.length) problems.push(`line ${lineIndex + 1}: ${ourFields.length} fields, golden ${goldenFields.length}`);
+    if (goldenFields.length !== ourFields.length)
+      problems.push(`line ${lineIndex + 1}: ${ourFields.length} fields, golden ${goldenFields.length}`);
     goldenFields.forEach((goldenField, column) => {
       const ourField = ourFields[column] ?? '';
       tally.values += 1;
@@ -81,7 +82,9 @@ describe('SCALE-Sim anchors reproduce all three reports', () => {
       const run = runScaleSimFiles(anchor(anchorCase.cfg), anchor(anchorCase.topology), anchorCase.input_type);
       const milliseconds = performance.now() - started;
       const problems = (Object.keys(anchorCase.outputs) as Array<keyof AnchorCase['outputs']>).flatMap((kind) =>
-        compareReport(kind, readFileSync(anchor(anchorCase.outputs[kind]), 'utf8'), run.reports[REPORT_OF[kind]]).map((problem) => `${kind}: ${problem}`),
+        compareReport(kind, readFileSync(anchor(anchorCase.outputs[kind]), 'utf8'), run.reports[REPORT_OF[kind]]).map(
+          (problem) => `${kind}: ${problem}`,
+        ),
       );
       expect(problems).toEqual([]);
       process.stdout.write(`  ${anchorCase.case}: ${milliseconds.toFixed(0)} ms (SCALE-Sim ${anchorCase.scalesim_wall_s} s)\n`);

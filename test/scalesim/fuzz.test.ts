@@ -18,15 +18,54 @@ const FUZZ_CASES = 2_000;
 
 const CFG = readFileSync(sharedPath('anchors/scalesim/cfgs/edge_small_8x8_os_user64bw10.cfg'), 'utf8');
 // Small layers keep a run to milliseconds; the mutations make them large or invalid.
-const TOPOLOGY = 'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nTiny3x3,6,6,3,3,2,3,1,\nConv5x5s2,13,13,5,5,3,10,2,\nRect,12,9,3,2,5,7,1,2\n';
+const TOPOLOGY =
+  'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nTiny3x3,6,6,3,3,2,3,1,\nConv5x5s2,13,13,5,5,3,10,2,\nRect,12,9,3,2,5,7,1,2\n';
 
 /**
  * Values past each limit and beside it. The topology's leave out sizes that are valid but take
  * seconds (a 1048577-row image is 200 million operand words: legal, and half a minute).
  */
-const TOPOLOGY_NUMBERS = ['0', '-1', '1', '2', '3', '7', '', 'x', '3.5', '+4', '1e3', '0x10', '2147483647', '2147483648', '9007199254740993', '4097', ' 5 '];
+const TOPOLOGY_NUMBERS = [
+  '0',
+  '-1',
+  '1',
+  '2',
+  '3',
+  '7',
+  '',
+  'x',
+  '3.5',
+  '+4',
+  '1e3',
+  '0x10',
+  '2147483647',
+  '2147483648',
+  '9007199254740993',
+  '4097',
+  ' 5 ',
+];
 const CFG_NUMBERS = [...TOPOLOGY_NUMBERS, '1048576', '1048577', '65536'];
-const FRAGMENTS = [',', '\n', '\r\n', '=', ':', '[', ']', '[general]', '#', ';', 'DP', ' ', '\t', '\u0000', 'é', ',,,,,,,,', '99999999999999999999', 'Dataflow: is', 'InterfaceBandwidth: USER'];
+const FRAGMENTS = [
+  ',',
+  '\n',
+  '\r\n',
+  '=',
+  ':',
+  '[',
+  ']',
+  '[general]',
+  '#',
+  ';',
+  'DP',
+  ' ',
+  '\t',
+  '\u0000',
+  'é',
+  ',,,,,,,,',
+  '99999999999999999999',
+  'Dataflow: is',
+  'InterfaceBandwidth: USER',
+];
 
 interface Mutation {
   readonly kind: 'number' | 'deleteLine' | 'duplicateLine' | 'typo' | 'insert' | 'truncate';
@@ -85,13 +124,18 @@ describe('SCALE-Sim input fuzzing through the CLI', () => {
         fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (changes) => {
           cases += 1;
           writeFileSync(config, kind === 'cfg' ? changes.reduce((text, change) => mutate(CFG_NUMBERS, text, change), CFG) : CFG);
-          writeFileSync(topology, kind === 'topology' ? changes.reduce((text, change) => mutate(TOPOLOGY_NUMBERS, text, change), TOPOLOGY) : TOPOLOGY);
+          writeFileSync(
+            topology,
+            kind === 'topology' ? changes.reduce((text, change) => mutate(TOPOLOGY_NUMBERS, text, change), TOPOLOGY) : TOPOLOGY,
+          );
           const before = digestFolder(directory);
           const run = await runCli(['scalesim', '-c', config, '-t', topology, '-p', out, '--force']);
           expect([0, 2]).toContain(run.exitCode);
           if (run.exitCode === 2) {
             rejected += 1;
-            expect(run.stderr).toMatch(new RegExp(`^error: (${escape(config)}|${escape(topology)}|${escape(out)}[^\\n]*)(:\\d+:\\d+)?: [^\\n]+\\n$`));
+            expect(run.stderr).toMatch(
+              new RegExp(`^error: (${escape(config)}|${escape(topology)}|${escape(out)}[^\\n]*)(:\\d+:\\d+)?: [^\\n]+\\n$`),
+            );
           } else {
             expect(run.stderr).toMatch(/^(note: [^\n]+\n)?$/);
           }
@@ -103,7 +147,9 @@ describe('SCALE-Sim input fuzzing through the CLI', () => {
       expect(cases).toBeGreaterThanOrEqual(FUZZ_CASES);
       expect(rejected).toBeGreaterThan(FUZZ_CASES / 10);
       expect(rejected).toBeLessThan(FUZZ_CASES);
-      process.stdout.write(`  SCALE-Sim ${kind} fuzz: ${cases} cases, ${rejected} rejected with exit 2, ${cases - rejected} ran (seed ${PROPERTY_SEED})\n`);
+      process.stdout.write(
+        `  SCALE-Sim ${kind} fuzz: ${cases} cases, ${rejected} rejected with exit 2, ${cases - rejected} ran (seed ${PROPERTY_SEED})\n`,
+      );
     });
   }
 });

@@ -31,11 +31,28 @@ function goldenCycles(caseName: string): Array<[number, number]> {
     });
 }
 
-async function importAndRun(caseName: string, topology: string, inputType: 'conv' | 'gemm'): Promise<{ layers: ReportLayer[]; totalCycles: number; directory: string }> {
+async function importAndRun(
+  caseName: string,
+  topology: string,
+  inputType: 'conv' | 'gemm',
+): Promise<{ layers: ReportLayer[]; totalCycles: number; directory: string }> {
   const directory = temporaryDirectory();
   const graph = join(directory, 'graph.json');
   const hardware = join(directory, 'hw.json');
-  const imported = await runCli(['import', 'scalesim', '-c', anchor(`cfgs/${caseName}.cfg`), '-t', anchor(topology), '-i', inputType, '--out-graph', graph, '--out-hw', hardware]);
+  const imported = await runCli([
+    'import',
+    'scalesim',
+    '-c',
+    anchor(`cfgs/${caseName}.cfg`),
+    '-t',
+    anchor(topology),
+    '-i',
+    inputType,
+    '--out-graph',
+    graph,
+    '--out-hw',
+    hardware,
+  ]);
   expect(imported.stderr).toBe('');
   expect(imported.exitCode).toBe(0);
   const validate = await runCli(['validate', graph, hardware, '--hw', hardware]);
@@ -68,7 +85,9 @@ describe('npusim run on an imported SCALE-Sim run gives SCALE-Sim cycles', () =>
     const { layers, totalCycles } = await importAndRun(caseName, topology, inputType);
     expect(layers.map((layer) => [layer.cycles.total, layer.cycles.memoryStall])).toEqual(golden);
     expect(totalCycles).toBe(golden.reduce((sum, [total]) => sum + total, 0));
-    expect(layers.every((layer) => layer.op === 'conv2d' && layer.cycles.compute + layer.cycles.memoryStall === layer.cycles.total)).toBe(true);
+    expect(layers.every((layer) => layer.op === 'conv2d' && layer.cycles.compute + layer.cycles.memoryStall === layer.cycles.total)).toBe(
+      true,
+    );
   });
 
   it('edge_small: names, MACs and the cycle split of a weight-stationary layer', async () => {
@@ -89,7 +108,12 @@ describe('npusim run on an imported SCALE-Sim run gives SCALE-Sim cycles', () =>
 
   it('alexnet_part: the graph and hardware written', async () => {
     const { directory } = await importAndRun('alexnet_part_32x32_os_calc64', 'topologies/alexnet_part.csv', 'conv');
-    const graph = readJson<{ inputs: string[]; outputs: string[]; ops: Array<{ op: string; padding: unknown; stride: number[] }>; tensors: Record<string, { shape: number[]; type: string }> }>(join(directory, 'graph.json'));
+    const graph = readJson<{
+      inputs: string[];
+      outputs: string[];
+      ops: Array<{ op: string; padding: unknown; stride: number[] }>;
+      tensors: Record<string, { shape: number[]; type: string }>;
+    }>(join(directory, 'graph.json'));
     expect(graph.inputs).toEqual(['Conv1.input']);
     expect(graph.outputs).toEqual(['Conv1.out']);
     expect(graph.ops[0]).toMatchObject({ op: 'conv2d', stride: [4, 4], padding: { top: 0, left: 0, bottom: 3, right: 3 } });

@@ -34,7 +34,9 @@ describe('runScaleSim', () => {
     const topology = { text: `${HEADER}${ROW_A}${ROW_B}${ROW_A}`, file: 't.csv' };
     runScaleSim(cfg, topology, 'conv', { onProgress: (done, total) => calls.push([done, total]) });
     const config = parseScaleSimConfig(cfg.text, cfg.file);
-    const [a, b] = parseTopology(topology.text, 't.csv', 'conv').map((layer) => demandRowCount(foldMapping(layerSizes(layer), config.dataflow, config.arrayRows, config.arrayCols)));
+    const [a, b] = parseTopology(topology.text, 't.csv', 'conv').map((layer) =>
+      demandRowCount(foldMapping(layerSizes(layer), config.dataflow, config.arrayRows, config.arrayCols)),
+    );
     const total = (a ?? 0) + (b ?? 0);
     expect(calls[0]).toEqual([0, total]);
     expect(calls.at(-1)).toEqual([total, total]);
@@ -55,8 +57,11 @@ describe('runScaleSim', () => {
     expect(repeated.compute.split('\n')[3]?.startsWith('2, ')).toBe(true);
   });
 
-  it('a 1048554 x 1048554 array: Compute Util % is Python\'s exact quotient although R x C x fold cycles passes 2^53', () => {
-    const wide = cfg.text.replace(/ArrayHeight:\s*\d+/, 'ArrayHeight: 1048554').replace(/ArrayWidth:\s*\d+/, 'ArrayWidth: 1048554').replace(/Dataflow\s*:\s*\w+/, 'Dataflow : ws');
+  it("a 1048554 x 1048554 array: Compute Util % is Python's exact quotient although R x C x fold cycles passes 2^53", () => {
+    const wide = cfg.text
+      .replace(/ArrayHeight:\s*\d+/, 'ArrayHeight: 1048554')
+      .replace(/ArrayWidth:\s*\d+/, 'ArrayWidth: 1048554')
+      .replace(/Dataflow\s*:\s*\w+/, 'Dataflow : ws');
     const run = runScaleSim({ text: wide, file: 'wide.cfg' }, { text: `${HEADER}One,1,1,1,1,1,1,1,\n`, file: 'one.csv' });
     // Python 3.11: 1 / (1048554 * 1048554 * (2*1048554 + 1048554 + 1 - 2 + 1048554 - 1)) / 1 * 100; doubles give ...483e-17.
     expect(rowsOf(run.reports.compute)).toEqual(['3145660, 0, 2.8913896190004625e-17, 9.095328668904995e-11, 2.168541869562449e-17,']);
@@ -65,16 +70,22 @@ describe('runScaleSim', () => {
   it('names a count that would pass 2^53 instead of printing it rounded', () => {
     const [result] = runScaleSim(cfg, { text: `${HEADER}${ROW_A}`, file: 'a.csv' }).results as [ScaleSimLayerResult];
     expect(inexactCount(result)).toBeUndefined();
-    expect(inexactCount({ ...result, dram: { ...result.dram, filter: { ...result.dram.filter, words: 2 ** 53 } } })).toBe('DRAM Filter Reads');
+    expect(inexactCount({ ...result, dram: { ...result.dram, filter: { ...result.dram.filter, words: 2 ** 53 } } })).toBe(
+      'DRAM Filter Reads',
+    );
     expect(inexactCount({ ...result, stallCycles: 2 ** 60 })).toBe('Stall Cycles');
-    expect(inexactCount({ ...result, dram: { ...result.dram, ifmap: { ...result.dram.ifmap, startCycle: -(2 ** 54) } } })).toBe('DRAM IFMAP Start Cycle');
+    expect(inexactCount({ ...result, dram: { ...result.dram, ifmap: { ...result.dram.ifmap, startCycle: -(2 ** 54) } } })).toBe(
+      'DRAM IFMAP Start Cycle',
+    );
   });
 
   it('refuses a layer whose tables would not fit before any layer runs', () => {
     const calls: number[] = [];
     let error: unknown;
     try {
-      runScaleSim(cfg, { text: `${HEADER}${ROW_A}Huge,46340,46340,1,1,1,1,1,\n`, file: 't.csv' }, 'conv', { onProgress: (done) => calls.push(done) });
+      runScaleSim(cfg, { text: `${HEADER}${ROW_A}Huge,46340,46340,1,1,1,1,1,\n`, file: 't.csv' }, 'conv', {
+        onProgress: (done) => calls.push(done),
+      });
     } catch (caught) {
       error = caught;
     }

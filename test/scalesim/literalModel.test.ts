@@ -17,7 +17,14 @@ import { checkProperty } from '../support/property.js';
 const LITERAL_CASES = 300;
 const CLOSED_FORM_CASES = 2_000;
 
-function config(dataflow: ScaleSimDataflow, mode: 'CALC' | 'USER', rows: number, cols: number, kib: [number, number, number], wordsPerCycle: number): ScaleSimConfig {
+function config(
+  dataflow: ScaleSimDataflow,
+  mode: 'CALC' | 'USER',
+  rows: number,
+  cols: number,
+  kib: [number, number, number],
+  wordsPerCycle: number,
+): ScaleSimConfig {
   return {
     runName: 'property',
     arrayRows: rows,
@@ -37,7 +44,13 @@ function config(dataflow: ScaleSimDataflow, mode: 'CALC' | 'USER', rows: number,
   };
 }
 
-function layerArbitrary(maxSide: number, maxChannels: number, maxFilters: number, minSide = 1, minChannels = 1): fc.Arbitrary<ScaleSimLayer> {
+function layerArbitrary(
+  maxSide: number,
+  maxChannels: number,
+  maxFilters: number,
+  minSide = 1,
+  minChannels = 1,
+): fc.Arbitrary<ScaleSimLayer> {
   return fc
     .record({
       ifmapHeight: fc.integer({ min: minSide, max: maxSide }),
@@ -93,7 +106,9 @@ describe('fast model = literal SCALE-Sim re-enactment', () => {
           },
           LITERAL_CASES,
         );
-        process.stdout.write(`  ${dataflow} ${mode}: ${exercised}/${LITERAL_CASES} cases ${mode === 'USER' ? 'stalled' : 'crossed a read-buffer epoch'}\n`);
+        process.stdout.write(
+          `  ${dataflow} ${mode}: ${exercised}/${LITERAL_CASES} cases ${mode === 'USER' ? 'stalled' : 'crossed a read-buffer epoch'}\n`,
+        );
         expect(exercised).toBeGreaterThanOrEqual(LITERAL_CASES / 20);
       });
     }
@@ -124,7 +139,11 @@ describe('closed forms of cycle-model.md hold (CALC mode)', () => {
           const l = dataflow === 'os' ? R + C + t - 2 : 2 * R + C + t - 2;
           expect(result.stallCycles).toBe(0);
           expect(result.totalCycles).toBe(fr * fcFolds * l - 1);
-          const counts = { os: [fcFolds * p * k, fr * k * f, p * f + fr * fcFolds * (R + C)], ws: [fcFolds * p * k, k * f, fr * p * f], is: [k * p, fcFolds * k * f, fr * p * f] }[dataflow];
+          const counts = {
+            os: [fcFolds * p * k, fr * k * f, p * f + fr * fcFolds * (R + C)],
+            ws: [fcFolds * p * k, k * f, fr * p * f],
+            is: [k * p, fcFolds * k * f, fr * p * f],
+          }[dataflow];
           expect([result.sram.ifmap.words, result.sram.filter.words, result.sram.ofmap.words]).toEqual(counts);
           expect(result.mappingEfficiencyPercent).toBeCloseTo((100 * sr * sc) / (fr * R * fcFolds * C), 9);
           const d = dataflow === 'os' ? l : l + C - 1;

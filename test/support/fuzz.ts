@@ -14,12 +14,17 @@ export type Outcome = 'ok' | 'difference' | 'refused';
 
 export function expectCleanOutcome(run: CliRun, allowed: readonly number[] = [0, 2], options: { readonly notes?: boolean } = {}): Outcome {
   expect(allowed).toContain(run.exitCode);
-  expect(run.stderr).not.toMatch(/\n\s+at |internal error|TypeError|ReferenceError|RangeError|SyntaxError|undefined is not|Maximum call stack/);
+  expect(run.stderr).not.toMatch(
+    /\n\s+at |internal error|TypeError|ReferenceError|RangeError|SyntaxError|undefined is not|Maximum call stack/,
+  );
   if (run.exitCode === 2) {
     // Commands that check many things at once (sweep) may add notes after the error line, and a
     // check that takes longer than a few seconds writes progress lines before it (src/sweep/progress.ts).
     const progress = String.raw`((checking|sweep): \d+/\d+ points [^\n]+\n)*`;
-    const tail = options.notes === true ? String.raw`(Run \`npusim --help\` for usage\.\n|(note: [^\n]+\n)*)` : String.raw`(Run \`npusim --help\` for usage\.\n)?`;
+    const tail =
+      options.notes === true
+        ? String.raw`(Run \`npusim --help\` for usage\.\n|(note: [^\n]+\n)*)`
+        : String.raw`(Run \`npusim --help\` for usage\.\n)?`;
     expect(run.stderr).toMatch(new RegExp(`^${progress}error: [^\\n]+\\n${tail}$`));
     return 'refused';
   }
@@ -32,7 +37,8 @@ export type JsonPath = Array<string | number>;
 export function pathsOf(value: JsonValue, prefix: JsonPath = []): JsonPath[] {
   const paths: JsonPath[] = [prefix];
   if (Array.isArray(value)) value.forEach((item, index) => paths.push(...pathsOf(item, [...prefix, index])));
-  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...prefix, key]));
+  else if (value !== null && typeof value === 'object')
+    for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...prefix, key]));
   return paths;
 }
 
@@ -45,7 +51,11 @@ export function textWithDuplicate(value: JsonValue, duplicateAt: JsonPath | unde
       for (const [key, item] of Object.entries(node)) {
         members.push(`${JSON.stringify(key)}:${write(item, [...path, key])}`);
         const here = [...path, key];
-        if (duplicateAt !== undefined && here.length === duplicateAt.length && here.every((segment, index) => segment === duplicateAt[index])) {
+        if (
+          duplicateAt !== undefined &&
+          here.length === duplicateAt.length &&
+          here.every((segment, index) => segment === duplicateAt[index])
+        ) {
           members.push(`${JSON.stringify(key)}:${withHostile(duplicateValue, (placeholder) => JSON.stringify(placeholder))}`);
         }
       }
@@ -58,9 +68,39 @@ export function textWithDuplicate(value: JsonValue, duplicateAt: JsonPath | unde
 
 /** Values that have broken npusim before: beyond exact arithmetic, tiny, huge, long strings, deep nesting. */
 export const HOSTILE_VALUES: readonly JsonValue[] = [
-  1e-300, 5e-324, 1e308, -1e308, 2 ** 53 + 2, 2 ** 64, -(2 ** 63), 1e9, 1e-9, 0, -0, -1, 0.5, 1e5, 31623, 1e6, 4096, 4097, 65536,
-  'x'.repeat(61), `ws${'x'.repeat(5000)}`, '', 'half-evenn', 's8', 'u16', 's32',
-  [], {}, null, true, [1e5, 1e5], [1, 100000, 100000, 3], [1, 31623, 31623, 1],
+  1e-300,
+  5e-324,
+  1e308,
+  -1e308,
+  2 ** 53 + 2,
+  2 ** 64,
+  -(2 ** 63),
+  1e9,
+  1e-9,
+  0,
+  -0,
+  -1,
+  0.5,
+  1e5,
+  31623,
+  1e6,
+  4096,
+  4097,
+  65536,
+  'x'.repeat(61),
+  `ws${'x'.repeat(5000)}`,
+  '',
+  'half-evenn',
+  's8',
+  'u16',
+  's32',
+  [],
+  {},
+  null,
+  true,
+  [1e5, 1e5],
+  [1, 100000, 100000, 3],
+  [1, 31623, 31623, 1],
 ];
 
 /**

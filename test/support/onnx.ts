@@ -22,11 +22,15 @@ export type ValueInfo = onnxProto.onnx.IValueInfoProto;
 
 export function initializer(name: string, dataType: number, dims: readonly number[], data: ArrayLike<number>): Initializer {
   const typed =
-    dataType === DataType.UINT8 ? Uint8Array.from(data) :
-    dataType === DataType.INT8 ? Int8Array.from(data) :
-    dataType === DataType.INT32 ? Int32Array.from(data) :
-    dataType === DataType.INT64 ? BigInt64Array.from(Array.from(data, (value) => BigInt(value))) :
-    Float32Array.from(data);
+    dataType === DataType.UINT8
+      ? Uint8Array.from(data)
+      : dataType === DataType.INT8
+        ? Int8Array.from(data)
+        : dataType === DataType.INT32
+          ? Int32Array.from(data)
+          : dataType === DataType.INT64
+            ? BigInt64Array.from(Array.from(data, (value) => BigInt(value)))
+            : Float32Array.from(data);
   return { name, dataType, dims: [...dims], rawData: new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength) };
 }
 
@@ -53,8 +57,17 @@ export interface ModelSpec {
 export function modelBytes(spec: ModelSpec): Uint8Array {
   const model = onnx.ModelProto.create({
     irVersion: 8,
-    opsetImport: [{ domain: '', version: spec.opset ?? 13 }, { domain: 'com.microsoft', version: 1 }],
-    graph: { name: spec.name ?? 'g', node: [...spec.nodes], initializer: [...spec.initializers], input: [...spec.inputs], output: [...spec.outputs] },
+    opsetImport: [
+      { domain: '', version: spec.opset ?? 13 },
+      { domain: 'com.microsoft', version: 1 },
+    ],
+    graph: {
+      name: spec.name ?? 'g',
+      node: [...spec.nodes],
+      initializer: [...spec.initializers],
+      input: [...spec.inputs],
+      output: [...spec.outputs],
+    },
   });
   return onnx.ModelProto.encode(model).finish();
 }
@@ -77,7 +90,11 @@ export interface OrtOptions {
 }
 
 /** Runs a model on onnxruntime's CPU EP with every QDQ group allowed to fuse into its int8 kernel. */
-export async function runOrt(bytes: Uint8Array, feeds: Record<string, { type: 'uint8' | 'int8' | 'float32'; data: ArrayLike<number>; dims: readonly number[] }>, options: OrtOptions): Promise<OrtRun> {
+export async function runOrt(
+  bytes: Uint8Array,
+  feeds: Record<string, { type: 'uint8' | 'int8' | 'float32'; data: ArrayLike<number>; dims: readonly number[] }>,
+  options: OrtOptions,
+): Promise<OrtRun> {
   const folder = mkdtempSync(join(tmpdir(), 'npusim-ort-'));
   const optimized = join(folder, 'optimized.onnx');
   try {
@@ -90,12 +107,18 @@ export async function runOrt(bytes: Uint8Array, feeds: Record<string, { type: 'u
     });
     const inputs: Record<string, import('onnxruntime-node').Tensor> = {};
     for (const [name, feed] of Object.entries(feeds)) {
-      const data = feed.type === 'uint8' ? Uint8Array.from(feed.data) : feed.type === 'int8' ? Int8Array.from(feed.data) : Float32Array.from(feed.data);
+      const data =
+        feed.type === 'uint8'
+          ? Uint8Array.from(feed.data)
+          : feed.type === 'int8'
+            ? Int8Array.from(feed.data)
+            : Float32Array.from(feed.data);
       inputs[name] = new ort.Tensor(feed.type, data, [...feed.dims]);
     }
     const result = await session.run(inputs);
     const outputs: Record<string, OrtTensor> = {};
-    for (const [name, tensor] of Object.entries(result)) outputs[name] = { type: tensor.type, dims: [...tensor.dims], data: Array.from(tensor.data as ArrayLike<number>) };
+    for (const [name, tensor] of Object.entries(result))
+      outputs[name] = { type: tensor.type, dims: [...tensor.dims], data: Array.from(tensor.data as ArrayLike<number>) };
     await session.release();
     const model = onnx.ModelProto.decode(readFileSync(optimized));
     return { outputs, optimizedOps: (model.graph?.node ?? []).map((node) => node.opType ?? '') };
@@ -105,4 +128,17 @@ export async function runOrt(bytes: Uint8Array, feeds: Record<string, { type: 'u
 }
 
 /** Float compute ops: none may be left once every QDQ group has fused (the model's own input Q and output DQ aside). */
-export const FLOAT_COMPUTE_OPS = ['Conv', 'Gemm', 'MatMul', 'Add', 'AveragePool', 'GlobalAveragePool', 'Concat', 'Relu', 'Clip', 'FusedConv', 'FusedGemm', 'FusedMatMul'];
+export const FLOAT_COMPUTE_OPS = [
+  'Conv',
+  'Gemm',
+  'MatMul',
+  'Add',
+  'AveragePool',
+  'GlobalAveragePool',
+  'Concat',
+  'Relu',
+  'Clip',
+  'FusedConv',
+  'FusedGemm',
+  'FusedMatMul',
+];

@@ -30,11 +30,23 @@ export async function compareWithOnnxruntime(model: ExportedModel, seed: number,
   const input = graph.tensors.get(inputName);
   if (input === undefined) throw new Error('no input');
   const { min, max } = typeRange(input.type);
-  const nhwc = seededIntegers(seed, input.shape.reduce((a, b) => a * b, 1), min, max);
+  const nhwc = seededIntegers(
+    seed,
+    input.shape.reduce((a, b) => a * b, 1),
+    min,
+    max,
+  );
   const nchw = input.shape.length === 4 ? nhwcToNchw(nhwc, model.input.dims) : nhwc;
   const quant = input.quant?.kind === 'affine' ? input.quant : undefined;
-  const feed = model.input.type === 'float32' ? Array.from(nchw, (x) => Math.fround((x - (quant?.zeroPoints[0] ?? 0)) * (quant?.scales[0] ?? 1))) : Array.from(nchw);
-  const theirs = await runOrt(model.bytes, { [model.input.name]: { type: model.input.type, data: feed, dims: model.input.dims } }, { level });
+  const feed =
+    model.input.type === 'float32'
+      ? Array.from(nchw, (x) => Math.fround((x - (quant?.zeroPoints[0] ?? 0)) * (quant?.scales[0] ?? 1)))
+      : Array.from(nchw);
+  const theirs = await runOrt(
+    model.bytes,
+    { [model.input.name]: { type: model.input.type, data: feed, dims: model.input.dims } },
+    { level },
+  );
   if (model.input.type === 'float32') {
     // The QuantizeLinear at the input is the only one; every other group fused into its integer kernel.
     const leftover = theirs.optimizedOps.filter((op) => FLOAT_COMPUTE_OPS.includes(op) || op === 'DequantizeLinear');
@@ -47,7 +59,8 @@ export async function compareWithOnnxruntime(model: ExportedModel, seed: number,
   for (const [name, dims] of model.outputs) {
     const expected = theirs.outputs[name];
     const values = ours.tensors.get(name);
-    if (expected === undefined || values === undefined) throw new Error(`tensor ${name} missing (onnxruntime ${expected !== undefined}, npusim ${values !== undefined})`);
+    if (expected === undefined || values === undefined)
+      throw new Error(`tensor ${name} missing (onnxruntime ${expected !== undefined}, npusim ${values !== undefined})`);
     const inOnnxOrder = dims.length === 4 ? nhwcToNchw(values, dims) : values;
     expect(Array.from(inOnnxOrder), `tensor "${name}"`).toEqual(expected.data);
     const type = graph.tensors.get(name)?.type;

@@ -42,9 +42,20 @@ function elem(tensor: Tensor): number {
   return tensor.type.signed ? DataType.INT8 : DataType.UINT8;
 }
 
-function explicitPads(padding: Padding, input: Tensor, filter: readonly [number, number], stride: readonly [number, number], dilation: readonly [number, number]): number[] {
+function explicitPads(
+  padding: Padding,
+  input: Tensor,
+  filter: readonly [number, number],
+  stride: readonly [number, number],
+  dilation: readonly [number, number],
+): number[] {
   const [, h = 1, w = 1] = input.shape;
-  const resolved = windowedOutput(h, w, filter, stride, dilation, padding).padding as { top: number; left: number; bottom: number; right: number };
+  const resolved = windowedOutput(h, w, filter, stride, dilation, padding).padding as {
+    top: number;
+    left: number;
+    bottom: number;
+    right: number;
+  };
   return [resolved.top, resolved.left, resolved.bottom, resolved.right];
 }
 
@@ -77,7 +88,10 @@ class Exporter {
     const tensor = this.tensor(name);
     const quant = tensor.quant;
     if (quant?.kind !== 'affine') throw new Error(`${name} is not affine`);
-    return [this.constant(`${name}.scale`, DataType.FLOAT, [], [quant.scales[0] ?? 1]), this.constant(`${name}.zero`, elem(tensor), [], [quant.zeroPoints[0] ?? 0])];
+    return [
+      this.constant(`${name}.scale`, DataType.FLOAT, [], [quant.scales[0] ?? 1]),
+      this.constant(`${name}.zero`, elem(tensor), [], [quant.zeroPoints[0] ?? 0]),
+    ];
   }
 
   private weightQuant(name: string, channels: number): [string, string] {
@@ -85,14 +99,27 @@ class Exporter {
     const quant = tensor.quant;
     if (quant?.kind !== 'affine') throw new Error(`${name} is not affine`);
     const dims = quant.scales.length === 1 ? [] : [channels];
-    return [this.constant(`${name}.scale`, DataType.FLOAT, dims, quant.scales), this.constant(`${name}.zero`, DataType.INT8, dims, quant.scales.map(() => 0))];
+    return [
+      this.constant(`${name}.scale`, DataType.FLOAT, dims, quant.scales),
+      this.constant(
+        `${name}.zero`,
+        DataType.INT8,
+        dims,
+        quant.scales.map(() => 0),
+      ),
+    ];
   }
 
   /** The bias scale quantize_static writes: s_in x s_w per channel. */
   private biasScale(input: string, weights: string, bias: string): string {
     const inputScale = (this.tensor(input).quant as Extract<Tensor['quant'], { kind: 'affine' }>).scales[0] ?? 1;
     const scales = (this.tensor(weights).quant as Extract<Tensor['quant'], { kind: 'affine' }>).scales;
-    return this.constant(`${bias}.scale`, DataType.FLOAT, scales.length === 1 ? [] : [scales.length], scales.map((scale) => Math.fround(inputScale * scale)));
+    return this.constant(
+      `${bias}.scale`,
+      DataType.FLOAT,
+      scales.length === 1 ? [] : [scales.length],
+      scales.map((scale) => Math.fround(inputScale * scale)),
+    );
   }
 
   private weightValues(tensor: Tensor): number[] {
@@ -169,25 +196,44 @@ class Exporter {
           const i = weights.shape[3] ?? 1;
           dims = [outChannels, i, kh, kw];
           oihw = new Array(values.length);
-          for (let o = 0; o < outChannels; o++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let c = 0; c < i; c++) oihw[((o * i + c) * kh + y) * kw + x] = values[((o * kh + y) * kw + x) * i + c] as number;
+          for (let o = 0; o < outChannels; o++)
+            for (let y = 0; y < kh; y++)
+              for (let x = 0; x < kw; x++)
+                for (let c = 0; c < i; c++) oihw[((o * i + c) * kh + y) * kw + x] = values[((o * kh + y) * kw + x) * i + c] as number;
           groups = op.groups;
         } else {
           dims = [outChannels, 1, kh, kw];
           oihw = new Array(values.length);
-          for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let o = 0; o < outChannels; o++) oihw[(o * kh + y) * kw + x] = values[(y * kw + x) * outChannels + o] as number;
+          for (let y = 0; y < kh; y++)
+            for (let x = 0; x < kw; x++)
+              for (let o = 0; o < outChannels; o++) oihw[(o * kh + y) * kw + x] = values[(y * kw + x) * outChannels + o] as number;
           groups = input.shape[3] ?? 1;
         }
         const w = this.constant(op.weights, DataType.INT8, dims, oihw);
         const [ws, wz] = this.weightQuant(op.weights, outChannels);
-        const bias = op.bias === undefined ? undefined : this.constant(op.bias, DataType.INT32, [outChannels], Array.from(this.tensor(op.bias).data ?? []));
-        const attributes = [attribute.ints('kernel_shape', [kh, kw]), attribute.ints('strides', op.stride), attribute.ints('dilations', op.dilation), attribute.ints('pads', explicitPads(op.padding, input, [kh, kw], op.stride, op.dilation)), attribute.int('group', groups)];
+        const bias =
+          op.bias === undefined
+            ? undefined
+            : this.constant(op.bias, DataType.INT32, [outChannels], Array.from(this.tensor(op.bias).data ?? []));
+        const attributes = [
+          attribute.ints('kernel_shape', [kh, kw]),
+          attribute.ints('strides', op.stride),
+          attribute.ints('dilations', op.dilation),
+          attribute.ints('pads', explicitPads(op.padding, input, [kh, kw], op.stride, op.dilation)),
+          attribute.int('group', groups),
+        ];
         if (qdq) {
           const wf = `${op.weights}.dq`;
           this.nodes.push({ opType: 'DequantizeLinear', input: [w, ws, wz], output: [wf], attribute: [attribute.int('axis', 0)] });
           const inputs = [this.dequantized(op.input), wf];
           if (bias !== undefined) {
             const biasScale = this.biasScale(op.input, op.weights, op.bias ?? '');
-            this.nodes.push({ opType: 'DequantizeLinear', input: [bias, biasScale], output: [`${bias}.dq`], attribute: [attribute.int('axis', 0)] });
+            this.nodes.push({
+              opType: 'DequantizeLinear',
+              input: [bias, biasScale],
+              output: [`${bias}.dq`],
+              attribute: [attribute.int('axis', 0)],
+            });
             inputs.push(`${bias}.dq`);
           }
           this.nodes.push({ opType: 'Conv', input: inputs, output: [`${op.output}.float`], attribute: attributes });
@@ -195,7 +241,12 @@ class Exporter {
         } else {
           const [xs, xz] = this.quant(op.input);
           const [ys, yz] = this.quant(op.output);
-          this.nodes.push({ opType: 'QLinearConv', input: [op.input, xs, xz, w, ws, wz, ys, yz, ...(bias === undefined ? [] : [bias])], output: [this.qoperatorOutput(op)], attribute: attributes });
+          this.nodes.push({
+            opType: 'QLinearConv',
+            input: [op.input, xs, xz, w, ws, wz, ys, yz, ...(bias === undefined ? [] : [bias])],
+            output: [this.qoperatorOutput(op)],
+            attribute: attributes,
+          });
           this.qoperatorClamp(op);
         }
         return;
@@ -205,13 +256,24 @@ class Exporter {
         const [n = 1, k = 1] = weights.shape;
         const w = this.constant(op.weights, DataType.INT8, [n, k], this.weightValues(weights));
         const [ws, wz] = this.weightQuant(op.weights, n);
-        const bias = op.bias === undefined ? undefined : this.constant(op.bias, DataType.INT32, [n], Array.from(this.tensor(op.bias).data ?? []));
+        const bias =
+          op.bias === undefined ? undefined : this.constant(op.bias, DataType.INT32, [n], Array.from(this.tensor(op.bias).data ?? []));
         if (qdq) {
-          this.nodes.push({ opType: 'DequantizeLinear', input: [w, ws, wz], output: [`${op.weights}.dq`], attribute: [attribute.int('axis', 0)] });
+          this.nodes.push({
+            opType: 'DequantizeLinear',
+            input: [w, ws, wz],
+            output: [`${op.weights}.dq`],
+            attribute: [attribute.int('axis', 0)],
+          });
           const inputs = [this.dequantized(op.input), `${op.weights}.dq`];
           if (bias !== undefined) {
             const biasScale = this.biasScale(op.input, op.weights, op.bias ?? '');
-            this.nodes.push({ opType: 'DequantizeLinear', input: [bias, biasScale], output: [`${bias}.dq`], attribute: [attribute.int('axis', 0)] });
+            this.nodes.push({
+              opType: 'DequantizeLinear',
+              input: [bias, biasScale],
+              output: [`${bias}.dq`],
+              attribute: [attribute.int('axis', 0)],
+            });
             inputs.push(`${bias}.dq`);
           }
           this.nodes.push({ opType: 'Gemm', input: inputs, output: [`${op.output}.float`], attribute: [attribute.int('transB', 1)] });
@@ -219,7 +281,13 @@ class Exporter {
         } else {
           const [xs, xz] = this.quant(op.input);
           const [ys, yz] = this.quant(op.output);
-          this.nodes.push({ opType: 'QGemm', domain: 'com.microsoft', input: [op.input, xs, xz, w, ws, wz, bias ?? '', ys, yz], output: [this.qoperatorOutput(op)], attribute: [attribute.int('transB', 1)] });
+          this.nodes.push({
+            opType: 'QGemm',
+            domain: 'com.microsoft',
+            input: [op.input, xs, xz, w, ws, wz, bias ?? '', ys, yz],
+            output: [this.qoperatorOutput(op)],
+            attribute: [attribute.int('transB', 1)],
+          });
           this.qoperatorClamp(op);
         }
         return;
@@ -230,7 +298,12 @@ class Exporter {
           this.nodes.push({ opType: 'Add', input: [this.dequantized(a), this.dequantized(b)], output: [`${op.output}.float`] });
           this.finish(op, `${op.output}.float`);
         } else {
-          this.nodes.push({ opType: 'QLinearAdd', domain: 'com.microsoft', input: [a, ...this.quant(a), b, ...this.quant(b), ...this.quant(op.output)], output: [this.qoperatorOutput(op)] });
+          this.nodes.push({
+            opType: 'QLinearAdd',
+            domain: 'com.microsoft',
+            input: [a, ...this.quant(a), b, ...this.quant(b), ...this.quant(op.output)],
+            output: [this.qoperatorOutput(op)],
+          });
           this.qoperatorClamp(op);
         }
         return;
@@ -239,7 +312,12 @@ class Exporter {
       case 'avg_pool': {
         const input = this.tensor(op.input);
         const dilation = op.op === 'max_pool' ? op.dilation : ([1, 1] as const);
-        const attributes = [attribute.ints('kernel_shape', op.filter), attribute.ints('strides', op.stride), attribute.ints('pads', explicitPads(op.padding, input, op.filter, op.stride, dilation)), ...(op.op === 'max_pool' ? [attribute.ints('dilations', op.dilation)] : [])];
+        const attributes = [
+          attribute.ints('kernel_shape', op.filter),
+          attribute.ints('strides', op.stride),
+          attribute.ints('pads', explicitPads(op.padding, input, op.filter, op.stride, dilation)),
+          ...(op.op === 'max_pool' ? [attribute.ints('dilations', op.dilation)] : []),
+        ];
         const opType = op.op === 'max_pool' ? 'MaxPool' : 'AveragePool';
         if (qdq) {
           this.nodes.push({ opType, input: [this.dequantized(op.input)], output: [`${op.output}.float`], attribute: attributes });
@@ -248,7 +326,13 @@ class Exporter {
           this.nodes.push({ opType, input: [op.input], output: [this.qoperatorOutput(op)], attribute: attributes });
           this.qoperatorClamp(op);
         } else {
-          this.nodes.push({ opType: 'QLinearAveragePool', domain: 'com.microsoft', input: [op.input, ...this.quant(op.input), ...this.quant(op.output)], output: [this.qoperatorOutput(op)], attribute: attributes });
+          this.nodes.push({
+            opType: 'QLinearAveragePool',
+            domain: 'com.microsoft',
+            input: [op.input, ...this.quant(op.input), ...this.quant(op.output)],
+            output: [this.qoperatorOutput(op)],
+            attribute: attributes,
+          });
           this.qoperatorClamp(op);
         }
         return;
@@ -258,7 +342,13 @@ class Exporter {
           this.nodes.push({ opType: 'GlobalAveragePool', input: [this.dequantized(op.input)], output: [`${op.output}.float`] });
           this.finish(op, `${op.output}.float`);
         } else {
-          this.nodes.push({ opType: 'QLinearGlobalAveragePool', domain: 'com.microsoft', input: [op.input, ...this.quant(op.input), ...this.quant(op.output)], output: [op.output], attribute: [attribute.int('channels_last', 0)] });
+          this.nodes.push({
+            opType: 'QLinearGlobalAveragePool',
+            domain: 'com.microsoft',
+            input: [op.input, ...this.quant(op.input), ...this.quant(op.output)],
+            output: [op.output],
+            attribute: [attribute.int('channels_last', 0)],
+          });
         }
         return;
       }
@@ -267,10 +357,21 @@ class Exporter {
         const rank = this.tensor(op.output).shape.length;
         const onnxAxis = rank === 4 ? axis : op.axis;
         if (qdq) {
-          this.nodes.push({ opType: 'Concat', input: op.inputs.map((name) => this.dequantized(name)), output: [`${op.output}.float`], attribute: [attribute.int('axis', onnxAxis)] });
+          this.nodes.push({
+            opType: 'Concat',
+            input: op.inputs.map((name) => this.dequantized(name)),
+            output: [`${op.output}.float`],
+            attribute: [attribute.int('axis', onnxAxis)],
+          });
           this.finish(op, `${op.output}.float`);
         } else {
-          this.nodes.push({ opType: 'QLinearConcat', domain: 'com.microsoft', input: [...this.quant(op.output), ...op.inputs.flatMap((name) => [name, ...this.quant(name)])], output: [op.output], attribute: [attribute.int('axis', onnxAxis)] });
+          this.nodes.push({
+            opType: 'QLinearConcat',
+            domain: 'com.microsoft',
+            input: [...this.quant(op.output), ...op.inputs.flatMap((name) => [name, ...this.quant(name)])],
+            output: [op.output],
+            attribute: [attribute.int('axis', onnxAxis)],
+          });
         }
         return;
       }
@@ -278,9 +379,15 @@ class Exporter {
         const input = this.tensor(op.input);
         const output = this.tensor(op.output);
         const [, h = 1, w = 1] = input.shape;
-        if (input.shape.length !== 4 || output.shape.length !== 2 || h * w !== 1) throw new Error(`the exporter writes only reshapes of 1x1 NHWC tensors to [N, C] (${op.name})`);
+        if (input.shape.length !== 4 || output.shape.length !== 2 || h * w !== 1)
+          throw new Error(`the exporter writes only reshapes of 1x1 NHWC tensors to [N, C] (${op.name})`);
         if (qdq) {
-          this.nodes.push({ opType: 'Flatten', input: [this.dequantized(op.input)], output: [`${op.output}.float`], attribute: [attribute.int('axis', 1)] });
+          this.nodes.push({
+            opType: 'Flatten',
+            input: [this.dequantized(op.input)],
+            output: [`${op.output}.float`],
+            attribute: [attribute.int('axis', 1)],
+          });
           this.finish(op, `${op.output}.float`);
         } else {
           this.nodes.push({ opType: 'Flatten', input: [op.input], output: [op.output], attribute: [attribute.int('axis', 1)] });
@@ -325,7 +432,15 @@ class Exporter {
       outputs: [...outputs].map(([name, dims]) => valueInfo(name, elem(this.tensor(name)), dims)),
       name: this.graph.name,
     });
-    return { bytes, input: { name: qdq ? `${inputName}.float` : inputName, dims: onnxDims(input.shape), type: qdq ? 'float32' : input.type.signed ? 'int8' : 'uint8' }, outputs };
+    return {
+      bytes,
+      input: {
+        name: qdq ? `${inputName}.float` : inputName,
+        dims: onnxDims(input.shape),
+        type: qdq ? 'float32' : input.type.signed ? 'int8' : 'uint8',
+      },
+      outputs,
+    };
   }
 }
 

@@ -4,11 +4,17 @@ import { loadHardwareData } from '../../src/formats/loadHardware.js';
 import type { Hardware } from '../../src/hardware/model.js';
 
 export function ortHardwareConfig(): Record<string, unknown> {
-  const config = JSON.parse(readFileSync('configs/edge-npu.json', 'utf8')) as Record<string, unknown> & { array: { operandModes: unknown[] } };
+  const config = JSON.parse(readFileSync('configs/edge-npu.json', 'utf8')) as Record<string, unknown> & {
+    array: { operandModes: unknown[] };
+  };
   delete config.$schema;
   config.name = 'edge-npu-ort';
   config.requant = { mode: 'ort-float', unit: 'dedicated' };
-  config.array.operandModes = [...config.array.operandModes, { weights: 'u8', activations: 'u8', macsPerPePerCycle: 1 }, { weights: 'u8', activations: 's8', macsPerPePerCycle: 1 }];
+  config.array.operandModes = [
+    ...config.array.operandModes,
+    { weights: 'u8', activations: 'u8', macsPerPePerCycle: 1 },
+    { weights: 'u8', activations: 's8', macsPerPePerCycle: 1 },
+  ];
   return config;
 }
 

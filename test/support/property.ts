@@ -103,9 +103,7 @@ export function tieFor(maxShift: number, magnitudeBits: number): fc.Arbitrary<{ 
   const topBit = Math.min(magnitudeBits - 1, 52);
   return fc
     .integer({ min: 1, max: Math.min(maxShift, topBit) })
-    .chain((shift) =>
-      fc.tuple(fc.constant(shift), fc.integer({ min: 0, max: 2 ** (topBit - shift) - 1 }), fc.boolean()),
-    )
+    .chain((shift) => fc.tuple(fc.constant(shift), fc.integer({ min: 0, max: 2 ** (topBit - shift) - 1 }), fc.boolean()))
     .map(([shift, quotient, negative]) => {
       const magnitude = quotient * 2 ** shift + 2 ** (shift - 1);
       return { x: negative ? -magnitude : magnitude, shift };

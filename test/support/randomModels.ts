@@ -38,7 +38,13 @@ export function randomModel(seed: number, form: OnnxForm): RandomModel {
   let count = 0;
   const fresh = (prefix: string) => `${prefix}${count++}`;
 
-  interface Current { name: string; h: number; w: number; c: number; scale: number }
+  interface Current {
+    name: string;
+    h: number;
+    w: number;
+    c: number;
+    scale: number;
+  }
   const activation = (name: string, h: number, w: number, c: number, scale: number, zeroPoint = zero()): Current => {
     tensors[name] = { shape: [1, h, w, c], type: signed ? 's8' : 'u8', quant: { scale, zeroPoint } };
     return { name, h, w, c, scale };
@@ -87,15 +93,29 @@ export function randomModel(seed: number, form: OnnxForm): RandomModel {
     tensors[`${name}.w`] = {
       shape: depthwise ? [1, k, k, out] : [out, k, k, inPerGroup],
       type: 's8',
-      quant: perChannel ? { scale: weightScales, zeroPoint: 0, axis: depthwise ? 3 : 0 } : { scale: weightScales[0] as number, zeroPoint: 0 },
+      quant: perChannel
+        ? { scale: weightScales, zeroPoint: 0, axis: depthwise ? 3 : 0 }
+        : { scale: weightScales[0] as number, zeroPoint: 0 },
       data: Array.from({ length: weightCount }, () => random(weightLow, weightHigh)),
     };
     const hasBias = random(0, 2) > 0;
     if (hasBias) tensors[`${name}.b`] = { shape: [out], type: 's32', data: Array.from({ length: out }, () => random(-3000, 3000)) };
     const spread = from.scale * (weightScales[0] as number) * 40 * Math.sqrt(k * k * inPerGroup);
     const output = activation(`${name}.out`, oh, ow, out, fscale(spread * (0.5 + random(0, 100) / 100)));
-    const common = { name, input: from.name, weights: `${name}.w`, output: output.name, stride: [stride, stride] as [number, number], dilation: [dilation, dilation] as [number, number], padding: { top, left, bottom, right }, activation: clampFor(output.name), ...(hasBias ? { bias: `${name}.b` } : {}) };
-    ops.push(depthwise ? { ...common, op: 'depthwise_conv2d', depthMultiplier: multiplier } : { ...common, op: 'conv2d', groups: groupsChoice });
+    const common = {
+      name,
+      input: from.name,
+      weights: `${name}.w`,
+      output: output.name,
+      stride: [stride, stride] as [number, number],
+      dilation: [dilation, dilation] as [number, number],
+      padding: { top, left, bottom, right },
+      activation: clampFor(output.name),
+      ...(hasBias ? { bias: `${name}.b` } : {}),
+    };
+    ops.push(
+      depthwise ? { ...common, op: 'depthwise_conv2d', depthMultiplier: multiplier } : { ...common, op: 'conv2d', groups: groupsChoice },
+    );
     return output;
   };
 
@@ -114,24 +134,62 @@ export function randomModel(seed: number, form: OnnxForm): RandomModel {
       const name = fresh(kind === 2 ? 'max' : 'avg');
       const input = tensors[current.name]?.quant as { scale: number; zeroPoint: number };
       // Max pooling keeps the quantization; average pooling may requantize.
-      const output = kind === 2 ? activation(`${name}.out`, oh, ow, current.c, current.scale, input.zeroPoint) : activation(`${name}.out`, oh, ow, current.c, fscale(current.scale * (0.6 + random(0, 80) / 100)));
+      const output =
+        kind === 2
+          ? activation(`${name}.out`, oh, ow, current.c, current.scale, input.zeroPoint)
+          : activation(`${name}.out`, oh, ow, current.c, fscale(current.scale * (0.6 + random(0, 80) / 100)));
       const padding = { top, left, bottom, right };
-      const activationChoice = kind === 2 ? 'none' as const : clampFor(output.name);
-      ops.push(kind === 2 ? { name, op: 'max_pool', input: current.name, output: output.name, filter: [k, k], stride: [stride, stride], dilation: [1, 1], padding, activation: 'none' } : { name, op: 'avg_pool', input: current.name, output: output.name, filter: [k, k], stride: [stride, stride], padding, activation: activationChoice });
+      const activationChoice = kind === 2 ? ('none' as const) : clampFor(output.name);
+      ops.push(
+        kind === 2
+          ? {
+              name,
+              op: 'max_pool',
+              input: current.name,
+              output: output.name,
+              filter: [k, k],
+              stride: [stride, stride],
+              dilation: [1, 1],
+              padding,
+              activation: 'none',
+            }
+          : {
+              name,
+              op: 'avg_pool',
+              input: current.name,
+              output: output.name,
+              filter: [k, k],
+              stride: [stride, stride],
+              padding,
+              activation: activationChoice,
+            },
+      );
       current = output;
     } else if (kind === 4) {
       // A residual add: the tensor and a same-shaped 1x1 convolution of it.
       const branch = conv(current, { kernel: 1, outChannels: current.c, depthwise: false });
       if (branch === current || branch.h !== current.h || branch.w !== current.w) continue;
       const name = fresh('add');
-      const output = activation(`${name}.out`, current.h, current.w, current.c, fscale(Math.max(current.scale, branch.scale) * (1 + random(0, 100) / 100)));
+      const output = activation(
+        `${name}.out`,
+        current.h,
+        current.w,
+        current.c,
+        fscale(Math.max(current.scale, branch.scale) * (1 + random(0, 100) / 100)),
+      );
       ops.push({ name, op: 'add', inputs: [current.name, branch.name], output: output.name, activation: clampFor(output.name) });
       current = output;
     } else {
       const branch = conv(current, { kernel: 1, depthwise: false });
       if (branch === current || branch.h !== current.h || branch.w !== current.w) continue;
       const name = fresh('concat');
-      const output = activation(`${name}.out`, current.h, current.w, current.c + branch.c, fscale(Math.max(current.scale, branch.scale) * (0.7 + random(0, 60) / 100)));
+      const output = activation(
+        `${name}.out`,
+        current.h,
+        current.w,
+        current.c + branch.c,
+        fscale(Math.max(current.scale, branch.scale) * (0.7 + random(0, 60) / 100)),
+      );
       ops.push({ name, op: 'concat', inputs: [current.name, branch.name], output: output.name, axis: 3 });
       current = output;
     }
@@ -141,14 +199,35 @@ export function randomModel(seed: number, form: OnnxForm): RandomModel {
     const pooled = activation(fresh('gap'), 1, 1, current.c, fscale(current.scale * (0.5 + random(0, 100) / 100)));
     ops.push({ name: `${pooled.name}.op`, op: 'global_avg_pool', input: current.name, output: pooled.name });
     const flat = `${pooled.name}.flat`;
-    tensors[flat] = { shape: [1, current.c], type: signed ? 's8' : 'u8', quant: tensors[pooled.name]?.quant as { scale: number; zeroPoint: number } };
+    tensors[flat] = {
+      shape: [1, current.c],
+      type: signed ? 's8' : 'u8',
+      quant: tensors[pooled.name]?.quant as { scale: number; zeroPoint: number },
+    };
     ops.push({ name: `${flat}.op`, op: 'reshape', input: pooled.name, output: flat });
     const outputs = random(1, 5);
     const weightScale = fscale(0.003 + random(0, 100) / 20000);
-    tensors['fc.w'] = { shape: [outputs, current.c], type: 's8', quant: { scale: weightScale, zeroPoint: 0 }, data: Array.from({ length: outputs * current.c }, () => random(weightLow, weightHigh)) };
+    tensors['fc.w'] = {
+      shape: [outputs, current.c],
+      type: 's8',
+      quant: { scale: weightScale, zeroPoint: 0 },
+      data: Array.from({ length: outputs * current.c }, () => random(weightLow, weightHigh)),
+    };
     tensors['fc.b'] = { shape: [outputs], type: 's32', data: Array.from({ length: outputs }, () => random(-500, 500)) };
-    tensors['fc.out'] = { shape: [1, outputs], type: signed ? 's8' : 'u8', quant: { scale: fscale(pooled.scale * weightScale * 40 * Math.sqrt(current.c)), zeroPoint: zero() } };
-    ops.push({ name: 'fc', op: 'fully_connected', input: flat, weights: 'fc.w', bias: 'fc.b', output: 'fc.out', activation: clampFor('fc.out') });
+    tensors['fc.out'] = {
+      shape: [1, outputs],
+      type: signed ? 's8' : 'u8',
+      quant: { scale: fscale(pooled.scale * weightScale * 40 * Math.sqrt(current.c)), zeroPoint: zero() },
+    };
+    ops.push({
+      name: 'fc',
+      op: 'fully_connected',
+      input: flat,
+      weights: 'fc.w',
+      bias: 'fc.b',
+      output: 'fc.out',
+      activation: clampFor('fc.out'),
+    });
   }
   const last = ops[ops.length - 1]?.output as string;
   const file: GraphFile = { name: `random${seed}`, inputs: ['input'], outputs: [last], tensors, ops };

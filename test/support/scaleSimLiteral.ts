@@ -56,7 +56,15 @@ function operandMatrices(config: ScaleSimConfig, layer: ScaleSimLayer): Operands
       const cCol = Math.floor(rest / layer.channels);
       const channel = rest % layer.channels;
       const outside = cRow + iRow >= layer.ifmapHeight || cCol + iCol >= layer.ifmapWidth;
-      row.push(outside ? -1 : config.ifmapOffset + (iRow * layer.ifmapWidth + iCol) * layer.channels + cRow * layer.ifmapWidth * layer.channels + cCol * layer.channels + channel);
+      row.push(
+        outside
+          ? -1
+          : config.ifmapOffset +
+              (iRow * layer.ifmapWidth + iCol) * layer.channels +
+              cRow * layer.ifmapWidth * layer.channels +
+              cCol * layer.channels +
+              channel,
+      );
     }
     ifmap.push(row);
   }
@@ -98,8 +106,16 @@ function computeSystem(config: ScaleSimConfig, ops: Operands): Compute {
   const colFolds = Math.ceil(Sc / C);
   const ifmapT = transpose(ops.ifmap, ops.k); // K x P
   const result: Compute = {
-    ifmapDemand: [], filterDemand: [], ofmapDemand: [], ifmapPrefetch: [], filterPrefetch: [],
-    mappingEfficiencyPerFold: [], computeUtilPerFold: [], ifmapReads: 0, filterReads: 0, ofmapWrites: 0,
+    ifmapDemand: [],
+    filterDemand: [],
+    ofmapDemand: [],
+    ifmapPrefetch: [],
+    filterPrefetch: [],
+    mappingEfficiencyPerFold: [],
+    computeUtilPerFold: [],
+    ifmapReads: 0,
+    filterReads: 0,
+    ofmapWrites: 0,
   };
   for (let fc = 0; fc < colFolds; fc += 1) {
     for (let fr = 0; fr < rowFolds; fr += 1) {
@@ -156,15 +172,25 @@ function computeSystem(config: ScaleSimConfig, ops: Operands): Compute {
   if (df === 'os') {
     const ifStack = stack(...Array.from({ length: rowFolds }, (_, fr) => pad(sliceCols(ifmapT, fr * R, Math.min(fr * R + R, Sr)), T, R)));
     result.ifmapPrefetch = diagonalRead(ifStack, R);
-    const flStack = stack(...Array.from({ length: colFolds }, (_, fc) => pad(sliceCols(ops.filter, fc * C, Math.min(fc * C + C, Sc)), T, C)));
+    const flStack = stack(
+      ...Array.from({ length: colFolds }, (_, fc) => pad(sliceCols(ops.filter, fc * C, Math.min(fc * C + C, Sc)), T, C)),
+    );
     result.filterPrefetch = diagonalRead(flStack, C);
   } else if (df === 'ws') {
-    const ifStack = stack(...Array.from({ length: rowFolds }, (_, fr) => pad(sliceCols(ops.ifmap, fr * R, Math.min(fr * R + R, Sr)), T, R)));
+    const ifStack = stack(
+      ...Array.from({ length: rowFolds }, (_, fr) => pad(sliceCols(ops.ifmap, fr * R, Math.min(fr * R + R, Sr)), T, R)),
+    );
     result.ifmapPrefetch = diagonalRead(ifStack, R);
-    result.filterPrefetch = stack(...Array.from({ length: colFolds }, (_, fc) => pad(sliceCols(ops.filter, fc * C, Math.min(fc * C + C, Sc)), ops.k, C))).flat();
+    result.filterPrefetch = stack(
+      ...Array.from({ length: colFolds }, (_, fc) => pad(sliceCols(ops.filter, fc * C, Math.min(fc * C + C, Sc)), ops.k, C)),
+    ).flat();
   } else {
-    result.ifmapPrefetch = stack(...Array.from({ length: colFolds }, (_, fc) => pad(sliceCols(ifmapT, fc * C, Math.min(fc * C + C, Sc)), ops.k, C))).flat();
-    const flStack = stack(...Array.from({ length: rowFolds }, (_, fr) => pad(transpose(sliceRows(ops.filter, fr * R, Math.min(fr * R + R, Sr)), ops.f), T, R)));
+    result.ifmapPrefetch = stack(
+      ...Array.from({ length: colFolds }, (_, fc) => pad(sliceCols(ifmapT, fc * C, Math.min(fc * C + C, Sc)), ops.k, C)),
+    ).flat();
+    const flStack = stack(
+      ...Array.from({ length: rowFolds }, (_, fr) => pad(transpose(sliceRows(ops.filter, fr * R, Math.min(fr * R + R, Sr)), ops.f), T, R)),
+    );
     result.filterPrefetch = diagonalRead(flStack, R);
   }
   return result;
@@ -371,8 +397,12 @@ export function literalScaleSimLayer(config: ScaleSimConfig, layer: ScaleSimLaye
   const compute = computeSystem(config, ops);
   const user = config.bandwidthMode === 'USER';
   const bw = config.userBandwidthWordsPerCycle;
-  const ifmapBuffer = user ? userReadBuffer(1024 * config.ifmapSramKiB, bw, compute.ifmapPrefetch) : estimateReadBuffer(1024 * config.ifmapSramKiB);
-  const filterBuffer = user ? userReadBuffer(1024 * config.filterSramKiB, bw, compute.filterPrefetch) : estimateReadBuffer(1024 * config.filterSramKiB);
+  const ifmapBuffer = user
+    ? userReadBuffer(1024 * config.ifmapSramKiB, bw, compute.ifmapPrefetch)
+    : estimateReadBuffer(1024 * config.ifmapSramKiB);
+  const filterBuffer = user
+    ? userReadBuffer(1024 * config.filterSramKiB, bw, compute.filterPrefetch)
+    : estimateReadBuffer(1024 * config.filterSramKiB);
   const ofmapBuffer = writeBuffer(1024 * config.ofmapSramKiB, user ? bw : config.arrayCols);
   let stall = 0;
   const served: number[][] = [[], [], []];

@@ -20,7 +20,10 @@ export function sharedPath(...parts: string[]): string {
 /** Files in a shared sub-folder with the given ending, sorted. */
 export function sharedFiles(folder: string, ending: string): string[] {
   const directory = sharedPath(folder);
-  const files = readdirSync(directory).filter((name) => name.endsWith(ending)).sort().map((name) => join(directory, name));
+  const files = readdirSync(directory)
+    .filter((name) => name.endsWith(ending))
+    .sort()
+    .map((name) => join(directory, name));
   if (files.length === 0) throw new Error(`no *${ending} files in ${directory}`);
   return files;
 }

@@ -142,7 +142,12 @@ export interface OperatorSketch {
 }
 
 /** A one-subgraph TFLite model from tensors and operators (field ids as in schema.fbs). */
-export function tfliteModel(tensors: readonly TensorSketch[], operators: readonly OperatorSketch[], inputs: readonly number[], outputs: readonly number[]): Uint8Array {
+export function tfliteModel(
+  tensors: readonly TensorSketch[],
+  operators: readonly OperatorSketch[],
+  inputs: readonly number[],
+  outputs: readonly number[],
+): Uint8Array {
   const codes = [...new Set(operators.map((op) => op.code))];
   const buffers: FbTable[] = [[]];
   const tensorTables = tensors.map((tensor): FbTable => {
@@ -151,10 +156,28 @@ export function tfliteModel(tensors: readonly TensorSketch[], operators: readonl
       buffers.push([bytes(tensor.data)]);
       buffer = buffers.length - 1;
     }
-    const quant: FbTable | undefined = tensor.scale === undefined ? undefined : [undefined, undefined, floats([tensor.scale]), longs([BigInt(tensor.zeroPoint ?? 0)])];
-    return [ints(tensor.shape), i8(tensor.type), u32(buffer), str(tensor.name), quant === undefined ? undefined : table(quant), undefined, undefined, tensor.signature === undefined ? undefined : ints(tensor.signature)];
+    const quant: FbTable | undefined =
+      tensor.scale === undefined ? undefined : [undefined, undefined, floats([tensor.scale]), longs([BigInt(tensor.zeroPoint ?? 0)])];
+    return [
+      ints(tensor.shape),
+      i8(tensor.type),
+      u32(buffer),
+      str(tensor.name),
+      quant === undefined ? undefined : table(quant),
+      undefined,
+      undefined,
+      tensor.signature === undefined ? undefined : ints(tensor.signature),
+    ];
   });
-  const operatorTables = operators.map((op): FbTable => [u32(codes.indexOf(op.code)), ints(op.inputs), ints(op.outputs), undefined, op.options === undefined ? undefined : table(op.options)]);
+  const operatorTables = operators.map(
+    (op): FbTable => [
+      u32(codes.indexOf(op.code)),
+      ints(op.inputs),
+      ints(op.outputs),
+      undefined,
+      op.options === undefined ? undefined : table(op.options),
+    ],
+  );
   const subgraph: FbTable = [tables(tensorTables), ints(inputs), ints(outputs), tables(operatorTables), str('main')];
   const operatorCodes = codes.map((code): FbTable => [i8(Math.min(code, 127)), undefined, i32(1), i32(code)]);
   return flatbuffer([u32(3), tables(operatorCodes), tables([subgraph]), str('test model'), tables(buffers)]);

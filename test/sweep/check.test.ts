@@ -81,34 +81,67 @@ describe('the sweep point check gives what checking each point alone gives', () 
   });
 
   it('zoo quantization against operand modes, dataflows and requantization modes', async () => {
-    const result = await expectSameAsSlow('zoo:small_cnn', ['quant.weightBits=4,8,16', 'quant.activationBits=8,16', 'array.dataflow=ws,os', 'requant.mode=tflite-double,hvx']);
+    const result = await expectSameAsSlow('zoo:small_cnn', [
+      'quant.weightBits=4,8,16',
+      'quant.activationBits=8,16',
+      'array.dataflow=ws,os',
+      'requant.mode=tflite-double,hvx',
+    ]);
     expect(result.invalid).toBeGreaterThan(0);
     expect(result.invalid).toBeLessThan(24);
   });
 
   it('rules between fields under --zip, energy tables, accumulator widths and timing models', async () => {
-    await expectSameAsSlow('zoo:small_cnn', ['requant.mode=tflite-double,hvx,hvx,gemmlowp', 'requant.rounding=null,half-even,bogus,half-up'], true);
+    await expectSameAsSlow(
+      'zoo:small_cnn',
+      ['requant.mode=tflite-double,hvx,hvx,gemmlowp', 'requant.rounding=null,half-even,bogus,half-up'],
+      true,
+    );
     const tables = await expectSameAsSlow('zoo:small_cnn', ['energy.table=horowitz45,nope', 'array.rows=8,16']);
     expect(tables.invalid).toBe(2);
-    await expectSameAsSlow('zoo:small_cnn', ['accumulator.bits=16,32', 'memory.sram.inputs.kib=1,256', 'timing.model=npusim,scalesim', 'quant.signedActivations=true,false']);
+    await expectSameAsSlow('zoo:small_cnn', [
+      'accumulator.bits=16,32',
+      'memory.sram.inputs.kib=1,256',
+      'timing.model=npusim,scalesim',
+      'quant.signedActivations=true,false',
+    ]);
   });
 
   it('a graph file, with paths into lists and fields removed', async () => {
-    await expectSameAsSlow(join(REPO, 'test/fixtures/tiny-graph.json'), ['array.operandModes.0.weights=s8,s4', 'array.columns=1,4', 'vector.vectorBytes=0,64', 'array.zeroGating=null,true']);
+    await expectSameAsSlow(join(REPO, 'test/fixtures/tiny-graph.json'), [
+      'array.operandModes.0.weights=s8,s4',
+      'array.columns=1,4',
+      'vector.vectorBytes=0,64',
+      'array.zeroGating=null,true',
+    ]);
   });
 
-  it('fails with the first point\'s error, named, and the next distinct reasons, unless told to skip', async () => {
-    const spec = sweepSpec({ graph: 'zoo:small_cnn', hardware: 'configs/edge-npu.json', sets: ['array.rows=0,8,-1'], zip: false, timingOnly: false });
+  it("fails with the first point's error, named, and the next distinct reasons, unless told to skip", async () => {
+    const spec = sweepSpec({
+      graph: 'zoo:small_cnn',
+      hardware: 'configs/edge-npu.json',
+      sets: ['array.rows=0,8,-1'],
+      zip: false,
+      timingOnly: false,
+    });
     const failure = await checkPoints(spec, [0, 1, 2], { skipInvalid: false }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(InvalidPointsError);
     const error = failure as InvalidPointsError;
     expect(error.describe()).toBe('configs/edge-npu.json (sweep point 0: array.rows=0):$.array.rows: expected a value >= 1, got 0');
-    expect(error.others.map((other) => other.describe())).toEqual(['configs/edge-npu.json (sweep point 2: array.rows=-1):$.array.rows: expected a value >= 1, got -1']);
+    expect(error.others.map((other) => other.describe())).toEqual([
+      'configs/edge-npu.json (sweep point 2: array.rows=-1):$.array.rows: expected a value >= 1, got -1',
+    ]);
     expect([error.invalid, error.checked]).toEqual([2, 3]);
   });
 
   it('stops when the signal is aborted, between points', async () => {
-    const spec = sweepSpec({ graph: 'zoo:small_cnn', hardware: HARDWARE, sets: ['array.rows=1..500', 'memory.dram.bytesPerCycle=1..100'], zip: false, timingOnly: true });
+    const spec = sweepSpec({
+      graph: 'zoo:small_cnn',
+      hardware: HARDWARE,
+      sets: ['array.rows=1..500', 'memory.dram.bytesPerCycle=1..100'],
+      zip: false,
+      timingOnly: true,
+    });
     const stop = new AbortController();
     const seen: number[] = [];
     const indices = Array.from({ length: 50_000 }, (_, index) => index);

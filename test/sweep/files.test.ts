@@ -90,6 +90,8 @@ describe('reading sweep files row by row', () => {
   it('refuses a line longer than any row npusim writes, reading no further', () => {
     const file = join(temporaryDirectory(), 'c.csv');
     writeFileSync(file, 'x'.repeat(MAX_LINE_BYTES * 3));
-    expect(failure(() => scanSweepFile(file, () => undefined))).toBe(`${file}: line 1 is longer than 1.0 MiB: not a sweep file (.csv or .jsonl)`);
+    expect(failure(() => scanSweepFile(file, () => undefined))).toBe(
+      `${file}: line 1 is longer than 1.0 MiB: not a sweep file (.csv or .jsonl)`,
+    );
   });
 });

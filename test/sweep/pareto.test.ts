@@ -35,7 +35,8 @@ describe('Pareto front', () => {
 
   it('sorts rows by point and fills the pareto column; timing-only rows compare cycles and energy', () => {
     const directory = temporaryDirectory();
-    const header = 'point,x,macs,cycles,latencyMs,energyPj,accumulatorTransient,accumulatorFinal,outputClipped,vectorSaturated,requantInputSaturated,safeAccumulatorBits,pareto,sweep';
+    const header =
+      'point,x,macs,cycles,latencyMs,energyPj,accumulatorTransient,accumulatorFinal,outputClipped,vectorSaturated,requantInputSaturated,safeAccumulatorBits,pareto,sweep';
     const row = (point: number, cycles: number, energy: number, pareto = '') => `${point},a,1,${cycles},0,${energy},,,,,,,${pareto},s/3`;
     const file = join(directory, 'rows.csv');
     writeFileSync(file, [header, row(2, 5, 5), row(0, 4, 6, 'false'), row(1, 5, 6, 'true')].join('\n') + '\n');

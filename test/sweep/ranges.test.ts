@@ -37,10 +37,19 @@ describe('--set ranges and lists', () => {
       ['x=1..a', 'the end "a" is not a decimal number'],
       ['x=1,,2', 'an empty value'],
       ['x=1..2000000', 'takes at most'],
-      ['x=0..1e12:1', 'range "0..1e12:1": the end "1e12" is not a decimal number (write it without an exponent: 1000000000000); a range is FROM..TO or FROM..TO:STEP, e.g. 0.1..0.3:0.1'],
+      [
+        'x=0..1e12:1',
+        'range "0..1e12:1": the end "1e12" is not a decimal number (write it without an exponent: 1000000000000); a range is FROM..TO or FROM..TO:STEP, e.g. 0.1..0.3:0.1',
+      ],
       ['x=0..1000000000000:1', 'range "0..1000000000000:1" has 1000000000001 values; a parameter takes at most 1000000'],
-      ['x=1..9:3', 'range "1..9:3": steps of 3 from 1 miss 9 (they reach 7, then 10); end the range at 7 or 10, or choose a step that lands on 9'],
-      ['x=0..1:0.3', 'range "0..1:0.3": steps of 0.3 from 0 miss 1 (they reach 0.9, then 1.2); end the range at 0.9 or 1.2, or choose a step that lands on 1'],
+      [
+        'x=1..9:3',
+        'range "1..9:3": steps of 3 from 1 miss 9 (they reach 7, then 10); end the range at 7 or 10, or choose a step that lands on 9',
+      ],
+      [
+        'x=0..1:0.3',
+        'range "0..1:0.3": steps of 0.3 from 0 miss 1 (they reach 0.9, then 1.2); end the range at 0.9 or 1.2, or choose a step that lands on 1',
+      ],
       ['x=1e400', '1e400 is beyond the range of numbers (about 1.8e308)'],
       ['array.dataflow=ws,o\ns', 'a value holds a line break or another control character (shown as ?)'],
       ['x=1e-400', '1e-400 has more digits than a number holds; it would be read as 0'],

@@ -27,18 +27,67 @@ const CORPUS: readonly string[][] = [
   ['array.rows=8,16', 'array.columns=8,16'],
 ];
 
-const PATHS = ['array.rows', 'array.columns', 'array.dataflow', 'memory.dram.bytesPerCycle', 'memory.dram.latencyCycles', 'accumulator.bits', 'accumulator.overflow', 'requant.mode', 'requant.rounding', 'clockMHz', 'vector.vectorBytes', 'array', 'nope.field', 'array.rows.x', '', 'quant.weightBits'];
+const PATHS = [
+  'array.rows',
+  'array.columns',
+  'array.dataflow',
+  'memory.dram.bytesPerCycle',
+  'memory.dram.latencyCycles',
+  'accumulator.bits',
+  'accumulator.overflow',
+  'requant.mode',
+  'requant.rounding',
+  'clockMHz',
+  'vector.vectorBytes',
+  'array',
+  'nope.field',
+  'array.rows.x',
+  '',
+  'quant.weightBits',
+];
 
 const item = fc.oneof(
   fc.integer({ min: -2, max: 70 }).map(String),
-  fc.constantFrom('1e-300', '1e308', '5e-324', '0.5', '0.1', '-0', '4096', '4097', '9007199254740993', '1e400', 'ws', 'os', 'wrap', 'saturate', 'tflite-double', 'ort-float', 'half-even', 'null', 'true', '', 'x\ny', 'ws\r'),
-  fc.tuple(fc.integer({ min: -3, max: 40 }), fc.integer({ min: -3, max: 40 }), fc.constantFrom('1', '2', '0', '-1', '0.5', '3', '1e1')).map(([from, to, step]) => `${from}..${to}:${step}`),
-  fc.tuple(fc.constantFrom('0.1', '1', '8'), fc.constantFrom('0.3', '16', '32'), fc.constantFrom('0.1', '8', '')).map(([from, to, step]) => (step === '' ? `${from}..${to}` : `${from}..${to}:${step}`)),
+  fc.constantFrom(
+    '1e-300',
+    '1e308',
+    '5e-324',
+    '0.5',
+    '0.1',
+    '-0',
+    '4096',
+    '4097',
+    '9007199254740993',
+    '1e400',
+    'ws',
+    'os',
+    'wrap',
+    'saturate',
+    'tflite-double',
+    'ort-float',
+    'half-even',
+    'null',
+    'true',
+    '',
+    'x\ny',
+    'ws\r',
+  ),
+  fc
+    .tuple(fc.integer({ min: -3, max: 40 }), fc.integer({ min: -3, max: 40 }), fc.constantFrom('1', '2', '0', '-1', '0.5', '3', '1e1'))
+    .map(([from, to, step]) => `${from}..${to}:${step}`),
+  fc
+    .tuple(fc.constantFrom('0.1', '1', '8'), fc.constantFrom('0.3', '16', '32'), fc.constantFrom('0.1', '8', ''))
+    .map(([from, to, step]) => (step === '' ? `${from}..${to}` : `${from}..${to}:${step}`)),
   fc.string({ maxLength: 5 }),
 );
 
-const setOption = fc.tuple(fc.constantFrom(...PATHS), fc.array(item, { minLength: 1, maxLength: 3 })).map(([path, values]) => `${path}=${values.join(',')}`);
-const sets = fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...CORPUS) }, { weight: 8, arbitrary: fc.array(setOption, { minLength: 1, maxLength: 2 }) });
+const setOption = fc
+  .tuple(fc.constantFrom(...PATHS), fc.array(item, { minLength: 1, maxLength: 3 }))
+  .map(([path, values]) => `${path}=${values.join(',')}`);
+const sets = fc.oneof(
+  { weight: 1, arbitrary: fc.constantFrom(...CORPUS) },
+  { weight: 8, arbitrary: fc.array(setOption, { minLength: 1, maxLength: 2 }) },
+);
 
 it(`sweep --set: ${MUTANTS_PER_CLASS} fuzzed parameter sets run with one row per point or are refused writing nothing`, async () => {
   const directory = temporaryDirectory('npusim-set-fuzz-');
@@ -48,7 +97,20 @@ it(`sweep --set: ${MUTANTS_PER_CLASS} fuzzed parameter sets run with one row per
   await fc.assert(
     fc.asyncProperty(sets, fc.boolean(), async (given, zip) => {
       rmSync(out, { force: true });
-      const argv = ['sweep', GRAPH, '--hw', HW, '--timing-only', '--jobs', '1', '--skip-invalid', ...given.flatMap((set) => ['--set', set]), ...(zip ? ['--zip'] : []), '--out', out];
+      const argv = [
+        'sweep',
+        GRAPH,
+        '--hw',
+        HW,
+        '--timing-only',
+        '--jobs',
+        '1',
+        '--skip-invalid',
+        ...given.flatMap((set) => ['--set', set]),
+        ...(zip ? ['--zip'] : []),
+        '--out',
+        out,
+      ];
       const run = await runCli(argv);
       const outcome = expectCleanOutcome(run, [0, 2], { notes: true });
       if (outcome === 'refused') {
@@ -66,5 +128,7 @@ it(`sweep --set: ${MUTANTS_PER_CLASS} fuzzed parameter sets run with one row per
   );
   expect(ran).toBeGreaterThan(MUTANTS_PER_CLASS / 20);
   expect(refused).toBeGreaterThan(MUTANTS_PER_CLASS / 4);
-  process.stdout.write(`  --set fuzz: ${MUTANTS_PER_CLASS} sweeps, ${refused} refused writing nothing, ${ran} ran (seed ${PROPERTY_SEED})\n`);
+  process.stdout.write(
+    `  --set fuzz: ${MUTANTS_PER_CLASS} sweeps, ${refused} refused writing nothing, ${ran} ran (seed ${PROPERTY_SEED})\n`,
+  );
 }, 300_000);

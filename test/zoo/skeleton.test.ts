@@ -17,7 +17,15 @@ import { zooSkeleton } from '../../src/zoo/skeleton.js';
 import { REPO } from '../support/files.js';
 
 type Quant = Omit<ZooOptions, 'sidecarFile'>;
-const DEFAULT: Quant = { seed: 1, weightBits: 8, activationBits: 8, perChannel: true, signedActivations: true, requant: 'tflite-double', rounding: 'half-away' };
+const DEFAULT: Quant = {
+  seed: 1,
+  weightBits: 8,
+  activationBits: 8,
+  perChannel: true,
+  signedActivations: true,
+  requant: 'tflite-double',
+  rounding: 'half-away',
+};
 
 const PRESETS = readdirSync(join(REPO, 'configs'))
   .filter((name) => name.endsWith('.json'))
@@ -26,7 +34,12 @@ const PRESETS = readdirSync(join(REPO, 'configs'))
 /** What the structure checks can see of a tensor: everything but its numbers. */
 function structureOf(tensor: Tensor): unknown {
   const quant = tensor.quant;
-  const kind = quant === undefined ? 'none' : quant.kind === 'dfp' ? 'dfp' : { scales: quant.scales.length, zeroPoints: quant.zeroPoints.length, axis: quant.axis };
+  const kind =
+    quant === undefined
+      ? 'none'
+      : quant.kind === 'dfp'
+        ? 'dfp'
+        : { scales: quant.scales.length, zeroPoints: quant.zeroPoints.length, axis: quant.axis };
   return { name: tensor.name, shape: tensor.shape, type: tensor.type, quant: kind };
 }
 
@@ -51,7 +64,8 @@ function expectSameStructure(name: ZooName, quant: Quant): void {
   // Ops that move values keep their input's quantization in both (the vector-op rule compares them).
   for (const op of real.ops) {
     if (!('input' in op) || 'weights' in op) continue;
-    const same = (graph: Graph) => JSON.stringify(graph.tensors.get(op.input)?.quant) === JSON.stringify(graph.tensors.get(op.output)?.quant);
+    const same = (graph: Graph) =>
+      JSON.stringify(graph.tensors.get(op.input)?.quant) === JSON.stringify(graph.tensors.get(op.output)?.quant);
     expect(same(skeleton)).toBe(same(real));
   }
   for (const preset of PRESETS) expect(lowered(skeleton, preset)).toEqual(lowered(real, preset));
@@ -74,7 +88,7 @@ describe('zoo skeletons', () => {
     });
   }
 
-  it('mobilenet_v1 has the real graph\'s structure and lowering', () => {
+  it("mobilenet_v1 has the real graph's structure and lowering", () => {
     expectSameStructure('mobilenet_v1', DEFAULT);
   });
 });

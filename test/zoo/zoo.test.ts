@@ -13,7 +13,16 @@ import { opMacs } from '../../src/graph/model.js';
 import { buildZooNetwork, type ZooName, type ZooNetwork, type ZooOptions, zooTopology } from '../../src/zoo/index.js';
 import type { Layer } from '../../src/zoo/topology.js';
 
-const DEFAULTS: ZooOptions = { seed: 1, weightBits: 8, activationBits: 8, perChannel: true, signedActivations: true, requant: 'tflite-double', rounding: 'half-away', sidecarFile: 'net.bin' };
+const DEFAULTS: ZooOptions = {
+  seed: 1,
+  weightBits: 8,
+  activationBits: 8,
+  perChannel: true,
+  signedActivations: true,
+  requant: 'tflite-double',
+  rounding: 'half-away',
+  sidecarFile: 'net.bin',
+};
 
 /** [input height = width, input channels, kernel, stride, output channels, depthwise] of each convolution. */
 type ConvRow = [number, number, number, number, number, boolean];
@@ -32,20 +41,33 @@ describe('MobileNet v1 (Howard et al. 2017, Table 1)', () => {
   it('every convolution has the paper shape, kernel and stride', () => {
     const table: ConvRow[] = [
       [224, 3, 3, 2, 32, false],
-      [112, 32, 3, 1, 32, true], [112, 32, 1, 1, 64, false],
-      [112, 64, 3, 2, 64, true], [56, 64, 1, 1, 128, false],
-      [56, 128, 3, 1, 128, true], [56, 128, 1, 1, 128, false],
-      [56, 128, 3, 2, 128, true], [28, 128, 1, 1, 256, false],
-      [28, 256, 3, 1, 256, true], [28, 256, 1, 1, 256, false],
-      [28, 256, 3, 2, 256, true], [14, 256, 1, 1, 512, false],
-      ...Array.from({ length: 5 }, (): ConvRow[] => [[14, 512, 3, 1, 512, true], [14, 512, 1, 1, 512, false]]).flat(),
-      [14, 512, 3, 2, 512, true], [7, 512, 1, 1, 1024, false],
+      [112, 32, 3, 1, 32, true],
+      [112, 32, 1, 1, 64, false],
+      [112, 64, 3, 2, 64, true],
+      [56, 64, 1, 1, 128, false],
+      [56, 128, 3, 1, 128, true],
+      [56, 128, 1, 1, 128, false],
+      [56, 128, 3, 2, 128, true],
+      [28, 128, 1, 1, 256, false],
+      [28, 256, 3, 1, 256, true],
+      [28, 256, 1, 1, 256, false],
+      [28, 256, 3, 2, 256, true],
+      [14, 256, 1, 1, 512, false],
+      ...Array.from({ length: 5 }, (): ConvRow[] => [
+        [14, 512, 3, 1, 512, true],
+        [14, 512, 1, 1, 512, false],
+      ]).flat(),
+      [14, 512, 3, 2, 512, true],
+      [7, 512, 1, 1, 1024, false],
       // Table 1 prints this depthwise layer as s2; on a 7x7 input that keeps 7x7 it is stride 1.
-      [7, 1024, 3, 1, 1024, true], [7, 1024, 1, 1, 1024, false],
+      [7, 1024, 3, 1, 1024, true],
+      [7, 1024, 1, 1, 1024, false],
     ];
     expect(convRows('mobilenet_v1')).toEqual(table);
     const topology = zooTopology('mobilenet_v1');
-    expect(topology.layers.filter((layer) => layer.kind === 'conv').every((layer) => layer.kind === 'conv' && layer.padding === 'same')).toBe(true);
+    expect(
+      topology.layers.filter((layer) => layer.kind === 'conv').every((layer) => layer.kind === 'conv' && layer.padding === 'same'),
+    ).toBe(true);
     expect(topology.shapes.get(topology.output)).toEqual([1, 1000]);
   });
 });
@@ -55,11 +77,21 @@ describe('MobileNet v2 (Sandler et al. 2018, Table 2)', () => {
     // [input size, input channels, expansion t, output channels c, stride s] per bottleneck.
     const bottlenecks: Array<[number, number, number, number, number]> = [
       [112, 32, 1, 16, 1],
-      [112, 16, 6, 24, 2], [56, 24, 6, 24, 1],
-      [56, 24, 6, 32, 2], [28, 32, 6, 32, 1], [28, 32, 6, 32, 1],
-      [28, 32, 6, 64, 2], [14, 64, 6, 64, 1], [14, 64, 6, 64, 1], [14, 64, 6, 64, 1],
-      [14, 64, 6, 96, 1], [14, 96, 6, 96, 1], [14, 96, 6, 96, 1],
-      [14, 96, 6, 160, 2], [7, 160, 6, 160, 1], [7, 160, 6, 160, 1],
+      [112, 16, 6, 24, 2],
+      [56, 24, 6, 24, 1],
+      [56, 24, 6, 32, 2],
+      [28, 32, 6, 32, 1],
+      [28, 32, 6, 32, 1],
+      [28, 32, 6, 64, 2],
+      [14, 64, 6, 64, 1],
+      [14, 64, 6, 64, 1],
+      [14, 64, 6, 64, 1],
+      [14, 64, 6, 96, 1],
+      [14, 96, 6, 96, 1],
+      [14, 96, 6, 96, 1],
+      [14, 96, 6, 160, 2],
+      [7, 160, 6, 160, 1],
+      [7, 160, 6, 160, 1],
       [7, 160, 6, 320, 1],
     ];
     const expected: ConvRow[] = [[224, 3, 3, 2, 32, false]];
@@ -79,15 +111,36 @@ describe('ResNet-18 (He et al. 2016, Table 1)', () => {
   it('every convolution has the paper shape, kernel, stride and padding', () => {
     const stage = (size: number, inChannels: number, channels: number, downsample: boolean): ConvRow[] =>
       downsample
-        ? [[size, inChannels, 3, 2, channels, false], [size / 2, channels, 3, 1, channels, false], [size, inChannels, 1, 2, channels, false], [size / 2, channels, 3, 1, channels, false], [size / 2, channels, 3, 1, channels, false]]
-        : [[size, channels, 3, 1, channels, false], [size, channels, 3, 1, channels, false], [size, channels, 3, 1, channels, false], [size, channels, 3, 1, channels, false]];
-    const table: ConvRow[] = [[224, 3, 7, 2, 64, false], ...stage(56, 64, 64, false), ...stage(56, 64, 128, true), ...stage(28, 128, 256, true), ...stage(14, 256, 512, true)];
+        ? [
+            [size, inChannels, 3, 2, channels, false],
+            [size / 2, channels, 3, 1, channels, false],
+            [size, inChannels, 1, 2, channels, false],
+            [size / 2, channels, 3, 1, channels, false],
+            [size / 2, channels, 3, 1, channels, false],
+          ]
+        : [
+            [size, channels, 3, 1, channels, false],
+            [size, channels, 3, 1, channels, false],
+            [size, channels, 3, 1, channels, false],
+            [size, channels, 3, 1, channels, false],
+          ];
+    const table: ConvRow[] = [
+      [224, 3, 7, 2, 64, false],
+      ...stage(56, 64, 64, false),
+      ...stage(56, 64, 128, true),
+      ...stage(28, 128, 256, true),
+      ...stage(14, 256, 512, true),
+    ];
     expect(convRows('resnet18')).toEqual(table);
     const topology = zooTopology('resnet18');
     const conv1 = topology.layers[0];
     expect(conv1?.kind === 'conv' ? conv1.padding : undefined).toEqual({ top: 3, left: 3, bottom: 3, right: 3 });
     const pool = topology.layers[1];
-    expect(pool?.kind === 'maxPool' ? [pool.filter, pool.stride, pool.padding] : undefined).toEqual([[3, 3], [2, 2], { top: 1, left: 1, bottom: 1, right: 1 }]);
+    expect(pool?.kind === 'maxPool' ? [pool.filter, pool.stride, pool.padding] : undefined).toEqual([
+      [3, 3],
+      [2, 2],
+      { top: 1, left: 1, bottom: 1, right: 1 },
+    ]);
     expect(topology.shapes.get('maxpool.out')).toEqual([1, 56, 56, 64]);
   });
 });
@@ -134,11 +187,14 @@ describe('published totals', () => {
 });
 
 describe('calibration', () => {
-  it.each(['mobilenet_v1', 'mobilenet_v2', 'resnet18', 'small_cnn'] as const)('%s: at most 1 percent of any layer clips, and some layers clip', (name) => {
-    const fractions = network(name).layers.map((layer) => layer.clippedFraction);
-    expect(Math.max(...fractions)).toBeLessThanOrEqual(0.01);
-    expect(fractions.some((fraction) => fraction > 0)).toBe(true);
-  });
+  it.each(['mobilenet_v1', 'mobilenet_v2', 'resnet18', 'small_cnn'] as const)(
+    '%s: at most 1 percent of any layer clips, and some layers clip',
+    (name) => {
+      const fractions = network(name).layers.map((layer) => layer.clippedFraction);
+      expect(Math.max(...fractions)).toBeLessThanOrEqual(0.01);
+      expect(fractions.some((fraction) => fraction > 0)).toBe(true);
+    },
+  );
 });
 
 describe('determinism and options', () => {

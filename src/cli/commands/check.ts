@@ -48,7 +48,9 @@ export function runCheckCommand(options: CheckOptions, io: CliIO): number {
       // The bar comes back with the next golden's progress; it must not cut through this one's lines.
       bar.stop();
       const comparison = compareGoldens(file, golden, rerun);
-      const notes = comparison.inputs.filter((change) => !change.blocking).map((change) => `${change.source} ${change.field} ${change.old} -> ${change.new}`);
+      const notes = comparison.inputs
+        .filter((change) => !change.blocking)
+        .map((change) => `${change.source} ${change.field} ${change.old} -> ${change.new}`);
       if (!comparison.differs) {
         io.stdout(`${chalk.green('ok')}   ${file}  ${headline(golden)}${notes.length > 0 ? `  (note: ${notes.join('; ')})` : ''}\n`);
         continue;
@@ -79,7 +81,19 @@ export const checkCommand = defineCommand({
     parser
       .positional('traces', { type: 'string', array: true, demandOption: true, describe: 'golden trace files (.json)' })
       .option('update', { type: 'boolean', default: false, describe: 'rewrite the goldens that differ, printing what changed' })
-      .option('limit', wholeNumberOption('limit', { describe: 'moved numbers printed per golden; 0 prints all', min: 0, max: 1e9, default: DEFAULT_LINE_LIMIT }))
+      .option(
+        'limit',
+        wholeNumberOption('limit', {
+          describe: 'moved numbers printed per golden; 0 prints all',
+          min: 0,
+          max: 1e9,
+          default: DEFAULT_LINE_LIMIT,
+        }),
+      )
       .option('max-memory', maxMemoryOption),
-  run: (args, io) => runCheckCommand({ files: required(args.traces, 'TRACE'), update: args.update, limit: args.limit, maxMemoryBytes: maxMemoryOf(args.maxMemory) }, io),
+  run: (args, io) =>
+    runCheckCommand(
+      { files: required(args.traces, 'TRACE'), update: args.update, limit: args.limit, maxMemoryBytes: maxMemoryOf(args.maxMemory) },
+      io,
+    ),
 });

@@ -25,11 +25,15 @@ export function runDiffCommand(options: DiffOptions, io: CliIO): number {
 
 export const diffCommand = defineCommand({
   command: 'diff <old> <new>',
-  describe: 'compare two JSON reports (`run --format json`) or two goldens: the inputs that differ, then the numbers that moved; exit 1 when they differ',
+  describe:
+    'compare two JSON reports (`run --format json`) or two goldens: the inputs that differ, then the numbers that moved; exit 1 when they differ',
   builder: (parser) =>
     parser
       .positional('old', { type: 'string', demandOption: true, describe: 'the earlier report' })
       .positional('new', { type: 'string', demandOption: true, describe: 'the later report' })
-      .option('limit', wholeNumberOption('limit', { describe: 'moved numbers printed; 0 prints all', min: 0, max: 1e9, default: DEFAULT_LINE_LIMIT })),
+      .option(
+        'limit',
+        wholeNumberOption('limit', { describe: 'moved numbers printed; 0 prints all', min: 0, max: 1e9, default: DEFAULT_LINE_LIMIT }),
+      ),
   run: (args, io) => runDiffCommand({ old: required(args.old, 'OLD'), new: required(args.new, 'NEW'), limit: args.limit }, io),
 });

@@ -8,7 +8,17 @@ import { serializeJson } from '../../golden/serialize.js';
 import { defineCommand } from '../command.js';
 import { graphArgumentFiles, loadGraphArgument } from '../../pipeline/graphArgument.js';
 import { type CliIO, EXIT_OK } from '../io.js';
-import { forceOption, GRAPH_DESCRIPTION, hardwareOption, MAX_SEED, maxMemoryOf, maxMemoryOption, required, requiredStringOption, stringOption } from '../options.js';
+import {
+  forceOption,
+  GRAPH_DESCRIPTION,
+  hardwareOption,
+  MAX_SEED,
+  maxMemoryOf,
+  maxMemoryOption,
+  required,
+  requiredStringOption,
+  stringOption,
+} from '../options.js';
 import { OutputPlan, writeAll } from '../outputs.js';
 import { parseInputOption } from './run.js';
 
@@ -26,24 +36,35 @@ export interface GoldenOptions {
 
 export function runGoldenCommand(options: GoldenOptions, io: CliIO): number {
   const input = parseInputOption(options.input);
-  if (!('seed' in input)) throw new InputError(`--input must be a whole-number seed for a golden (got "${options.input ?? ''}"); a .npy input is not recorded in goldens`);
+  if (!('seed' in input))
+    throw new InputError(
+      `--input must be a whole-number seed for a golden (got "${options.input ?? ''}"); a .npy input is not recorded in goldens`,
+    );
   if (existsSync(options.out) && !options.force) {
-    throw new InputError('already exists; npusim never overwrites a golden unless you pass --force (or use `npusim check --update` to re-record it)', options.out);
+    throw new InputError(
+      'already exists; npusim never overwrites a golden unless you pass --force (or use `npusim check --update` to re-record it)',
+      options.out,
+    );
   }
   const plan = new OutputPlan(options.force).addInputs([...graphArgumentFiles(options.graph), options.hardware]);
   const out = plan.file(options.out, '--out');
   const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
-  const golden = recordGolden({ graph: options.graph, hardwareFile: options.hardware, seed: input.seed, root: options.root, maxMemoryBytes }, out, (argument) =>
-    loadGraphArgument(argument, { maxMemoryBytes }),
+  const golden = recordGolden(
+    { graph: options.graph, hardwareFile: options.hardware, seed: input.seed, root: options.root, maxMemoryBytes },
+    out,
+    (argument) => loadGraphArgument(argument, { maxMemoryBytes }),
   );
   writeAll(plan, [[out, serializeJson(asJson(golden))]]);
-  io.stdout(`wrote ${options.out}: ${golden.result.graph} on ${golden.result.hardware}, ${golden.result.layers.length} layers, ${golden.result.totals.cycles} cycles\n`);
+  io.stdout(
+    `wrote ${options.out}: ${golden.result.graph} on ${golden.result.hardware}, ${golden.result.layers.length} layers, ${golden.result.totals.cycles} cycles\n`,
+  );
   return EXIT_OK;
 }
 
 export const goldenCommand = defineCommand({
   command: 'golden <graph>',
-  describe: 'run once and write a golden trace: what was run (graph, config with its hash and content, seed) and what came out, for `npusim check`',
+  describe:
+    'run once and write a golden trace: what was run (graph, config with its hash and content, seed) and what came out, for `npusim check`',
   builder: (parser) =>
     parser
       .positional('graph', { type: 'string', demandOption: true, describe: GRAPH_DESCRIPTION })
@@ -54,5 +75,16 @@ export const goldenCommand = defineCommand({
       .option('max-memory', maxMemoryOption)
       .option('force', forceOption),
   run: (args, io) =>
-    runGoldenCommand({ graph: required(args.graph, 'GRAPH'), hardware: args.hw, input: args.input, out: args.out, root: args.root, force: args.force, maxMemoryBytes: maxMemoryOf(args.maxMemory) }, io),
+    runGoldenCommand(
+      {
+        graph: required(args.graph, 'GRAPH'),
+        hardware: args.hw,
+        input: args.input,
+        out: args.out,
+        root: args.root,
+        force: args.force,
+        maxMemoryBytes: maxMemoryOf(args.maxMemory),
+      },
+      io,
+    ),
 });

@@ -30,9 +30,16 @@ export function runImportOnnxCommand(options: ImportOnnxOptions, io: CliIO): num
     text = `${JSON.stringify(imported.file, null, 1)}\n`;
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new InputError(`cannot import: the graph would pass the ${formatBytes(READ_LIMITS.json)} npusim reads back (nothing was written)`, options.model);
+    throw new InputError(
+      `cannot import: the graph would pass the ${formatBytes(READ_LIMITS.json)} npusim reads back (nothing was written)`,
+      options.model,
+    );
   }
-  if (text.length > READ_LIMITS.json) throw new InputError(`cannot import: the graph would pass the ${formatBytes(READ_LIMITS.json)} npusim reads back (nothing was written)`, options.model);
+  if (text.length > READ_LIMITS.json)
+    throw new InputError(
+      `cannot import: the graph would pass the ${formatBytes(READ_LIMITS.json)} npusim reads back (nothing was written)`,
+      options.model,
+    );
   // What is written must load again: the file as JSON text, with its sidecar.
   resolveGraph(JSON.parse(text) as typeof imported.file, options.out, { sidecars: new Map([[basename(sidecarFile), imported.sidecar]]) });
   writeAll(plan, [
@@ -41,6 +48,8 @@ export function runImportOnnxCommand(options: ImportOnnxOptions, io: CliIO): num
   ]);
   const { graph } = imported;
   const macs = graph.ops.reduce((total, op) => total + opMacs(op, graph.tensors), 0);
-  io.stdout(`${graph.name}: ${imported.form} model, ${graph.ops.length} ops, ${macs} MACs (run it under requant mode ort-float to reproduce onnxruntime); wrote ${options.out} and ${sidecarFile}\n`);
+  io.stdout(
+    `${graph.name}: ${imported.form} model, ${graph.ops.length} ops, ${macs} MACs (run it under requant mode ort-float to reproduce onnxruntime); wrote ${options.out} and ${sidecarFile}\n`,
+  );
   return EXIT_OK;
 }

@@ -37,7 +37,10 @@ function graphJson(graph: ReturnType<typeof importScaleSimGraph>['graph'], topol
     return `${JSON.stringify(graph, null, 1)}\n`;
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new InputError(`cannot import: the graph would pass the ${formatBytes(READ_LIMITS.json)} npusim reads back; split the topology (nothing was written)`, topologyFile);
+    throw new InputError(
+      `cannot import: the graph would pass the ${formatBytes(READ_LIMITS.json)} npusim reads back; split the topology (nothing was written)`,
+      topologyFile,
+    );
   }
 }
 
@@ -53,7 +56,11 @@ export function runImportScaleSimCommand(options: ImportScaleSimOptions, io: Cli
   const tooLarge = importTooLarge(layers, MAX_SIDECAR_BYTES, READ_LIMITS.json);
   if (tooLarge !== undefined) {
     const layer = layers[tooLarge.index];
-    throw new InputError(`cannot import: ${tooLarge.what}; split the topology (nothing was written)`, options.topology, layer === undefined ? undefined : `${layer.line}:${layer.column ?? 1}`);
+    throw new InputError(
+      `cannot import: ${tooLarge.what}; split the topology (nothing was written)`,
+      options.topology,
+      layer === undefined ? undefined : `${layer.line}:${layer.column ?? 1}`,
+    );
   }
   // Importers write only what npusim accepts: both files are checked as `npusim validate` checks them.
   const hardwareText = `${JSON.stringify(importScaleSimHardware(config, options.config), null, 2)}\n`;

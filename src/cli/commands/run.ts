@@ -20,7 +20,17 @@ import { defineCommand } from '../command.js';
 import { executeRun, graphArgumentFiles, loadGraphArgument, prepareRun } from '../../pipeline/index.js';
 import { sourceNpyInput } from '../../pipeline/sourceInput.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
-import { forceOption, GRAPH_DESCRIPTION, hardwareOption, MAX_SEED, maxMemoryOf, maxMemoryOption, required, stringOption, wholeNumberOption } from '../options.js';
+import {
+  forceOption,
+  GRAPH_DESCRIPTION,
+  hardwareOption,
+  MAX_SEED,
+  maxMemoryOf,
+  maxMemoryOption,
+  required,
+  stringOption,
+  wholeNumberOption,
+} from '../options.js';
 import { OutputPlan, writeAll } from '../outputs.js';
 import { progressBar } from '../progress.js';
 
@@ -59,7 +69,8 @@ export function parseInputOptions(option: string | readonly string[] | undefined
     return 'seed' in choice ? choice : { npyFiles: [choice.npyFile] };
   }
   const seed = given.find((value) => /^\d+$/.test(value));
-  if (seed !== undefined) throw new InputError(`--input: give one seed, or one .npy file per graph input (got ${given.length} values with the seed ${seed})`);
+  if (seed !== undefined)
+    throw new InputError(`--input: give one seed, or one .npy file per graph input (got ${given.length} values with the seed ${seed})`);
   return { npyFiles: given };
 }
 
@@ -67,7 +78,8 @@ export function parseInputOption(option: string | undefined): InputChoice {
   if (option === undefined) return { seed: 1 };
   if (/^\d+$/.test(option)) {
     const seed = Number(option);
-    if (!Number.isSafeInteger(seed) || seed > MAX_SEED) throw new InputError(`--input: a seed is a whole number from 0 to ${MAX_SEED}, got ${option}`);
+    if (!Number.isSafeInteger(seed) || seed > MAX_SEED)
+      throw new InputError(`--input: a seed is a whole number from 0 to ${MAX_SEED}, got ${option}`);
     return { seed };
   }
   return { npyFile: option };
@@ -76,7 +88,10 @@ export function parseInputOption(option: string | undefined): InputChoice {
 /** Each graph input's values from its .npy file, in the graph's input order. */
 function npyInputs(files: readonly string[], graph: Graph): Map<string, Int32Array> {
   if (files.length !== graph.inputs.length) {
-    throw new InputError(`--input: the graph has ${graph.inputs.length} input${graph.inputs.length === 1 ? '' : 's'} (${graph.inputs.map((name) => `"${name}"`).join(', ')}); give one .npy file for each, in that order (got ${files.length})`, graph.file);
+    throw new InputError(
+      `--input: the graph has ${graph.inputs.length} input${graph.inputs.length === 1 ? '' : 's'} (${graph.inputs.map((name) => `"${name}"`).join(', ')}); give one .npy file for each, in that order (got ${files.length})`,
+      graph.file,
+    );
   }
   // An imported model takes each input in its own layout and dtype (ONNX: NCHW, or float32 through its QuantizeLinear).
   return new Map(
@@ -101,11 +116,18 @@ function npyInput(file: string, graph: Graph, index: number): Map<string, Int32A
   const { shape, dtype: given, values } = decodeNpy(bytes, file);
   const sameShape = shape.length === tensor.shape.length && shape.every((size, axis) => size === tensor.shape[axis]);
   if (!sameShape || given !== dtype) {
-    throw new InputError(`holds shape (${shape.join(', ')}) of ${npyDtypeName(given)}; expected ${expected} (the input's own layout, as the graph or model declares it)`, file);
+    throw new InputError(
+      `holds shape (${shape.join(', ')}) of ${npyDtypeName(given)}; expected ${expected} (the input's own layout, as the graph or model declares it)`,
+      file,
+    );
   }
   const { min, max } = typeRange(tensor.type);
   const outside = values.findIndex((value) => value < min || value > max);
-  if (outside >= 0) throw new InputError(`value ${values[outside]} at index ${outside} is outside the input's ${tensor.type.name} range ${min}..${max}`, file);
+  if (outside >= 0)
+    throw new InputError(
+      `value ${values[outside]} at index ${outside} is outside the input's ${tensor.type.name} range ${min}..${max}`,
+      file,
+    );
   return new Map([[name, values]]);
 }
 
@@ -140,17 +162,33 @@ function layoutOf(rank: number): string {
   return ['C', 'NC', 'NWC', 'NHWC'][rank - 1] ?? `rank ${rank}`;
 }
 
-export function dumpManifest(graph: Graph, dumps: readonly { readonly name: string; readonly output: string; readonly file: string }[]): DumpManifestEntry[] {
+export function dumpManifest(
+  graph: Graph,
+  dumps: readonly { readonly name: string; readonly output: string; readonly file: string }[],
+): DumpManifestEntry[] {
   return dumps.flatMap((dump) => {
     const tensor = graph.tensors.get(dump.output);
     if (tensor === undefined) return [];
-    return [{ file: basename(dump.file), layer: dump.name, sourceTensor: dump.output, shape: tensor.shape, dtype: npyDtypeName(npyDtype(tensor.type.bits, tensor.type.signed)), layout: layoutOf(tensor.shape.length) }];
+    return [
+      {
+        file: basename(dump.file),
+        layer: dump.name,
+        sourceTensor: dump.output,
+        shape: tensor.shape,
+        dtype: npyDtypeName(npyDtype(tensor.type.bits, tensor.type.signed)),
+        layout: layoutOf(tensor.shape.length),
+      },
+    ];
   });
 }
 
 export function runRunCommand(options: RunOptions, io: CliIO): number {
   const input = parseInputOptions(options.input);
-  const plan = new OutputPlan(options.force).addInputs([...graphArgumentFiles(options.graph), options.hardware, ...('npyFiles' in input ? input.npyFiles : [])]);
+  const plan = new OutputPlan(options.force).addInputs([
+    ...graphArgumentFiles(options.graph),
+    options.hardware,
+    ...('npyFiles' in input ? input.npyFiles : []),
+  ]);
   const out = plan.optionalFile(options.out, '--out');
   const trace = plan.optionalFile(options.trace, '--trace');
   const dumpFolder = options.dump === undefined ? undefined : plan.folder(options.dump, '--dump');
@@ -163,7 +201,13 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
   checkRunMemory(graph, maxMemoryBytes, { dumps: dumpFolder !== undefined, npyInput: 'npyFiles' in input });
   // Every dump file is planned before the run, so a name that exists or collides stops it at once.
   const layers = graph.ops.map((op) => ({ name: op.name, output: op.output }));
-  const dumps = dumpFolder === undefined ? [] : layers.map((layer) => ({ ...layer, file: plan.fileIn(dumpFolder, dumpFileName(layer.name), `the --dump of layer "${layer.name}"`) }));
+  const dumps =
+    dumpFolder === undefined
+      ? []
+      : layers.map((layer) => ({
+          ...layer,
+          file: plan.fileIn(dumpFolder, dumpFileName(layer.name), `the --dump of layer "${layer.name}"`),
+        }));
   const manifestFile = dumpFolder === undefined ? undefined : plan.fileIn(dumpFolder, 'manifest.json', 'the --dump manifest');
   const inputs = 'npyFiles' in input ? npyInputs(input.npyFiles, graph) : undefined;
 
@@ -188,7 +232,10 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
   }
   if (manifestFile !== undefined) files.push([manifestFile, `${JSON.stringify(dumpManifest(graph, dumps), null, 1)}\n`]);
   if (trace !== undefined) {
-    files.push([trace, chromeTraceJson(result, { detail: options.traceDetail ?? 'tile', maxTileEvents: options.traceMaxEvents ?? DEFAULT_MAX_TILE_EVENTS })]);
+    files.push([
+      trace,
+      chromeTraceJson(result, { detail: options.traceDetail ?? 'tile', maxTileEvents: options.traceMaxEvents ?? DEFAULT_MAX_TILE_EVENTS }),
+    ]);
   }
   const text =
     options.format === 'json'
@@ -224,8 +271,20 @@ export const runCommand = defineCommand({
       })
       .option('dump', stringOption('dump', "write every layer's exact output to this folder as <layer>.npy"))
       .option('trace', stringOption('trace', 'write the timeline as Chrome trace event JSON (opens in ui.perfetto.dev)'))
-      .option('trace-detail', { choices: TRACE_DETAILS, default: 'tile' as const, describe: 'slices per layer, or per tile inside each layer' })
-      .option('trace-max-events', wholeNumberOption('trace-max-events', { describe: 'cap on tile slices in the trace; beyond it tiles are drawn in runs', min: 0, max: MAX_TRACE_TILE_EVENTS, default: DEFAULT_MAX_TILE_EVENTS }))
+      .option('trace-detail', {
+        choices: TRACE_DETAILS,
+        default: 'tile' as const,
+        describe: 'slices per layer, or per tile inside each layer',
+      })
+      .option(
+        'trace-max-events',
+        wholeNumberOption('trace-max-events', {
+          describe: 'cap on tile slices in the trace; beyond it tiles are drawn in runs',
+          min: 0,
+          max: MAX_TRACE_TILE_EVENTS,
+          default: DEFAULT_MAX_TILE_EVENTS,
+        }),
+      )
       .option('max-memory', maxMemoryOption)
       .option('force', forceOption),
   run: (args, io) =>

@@ -7,7 +7,15 @@ import { existsSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
 import { shownText } from '../../scalesim/limits.js';
-import { readScaleSimConfigFile, readScaleSimTopologyFile, REPORT_FILE_NAMES, type ScaleSimConfig, type ScaleSimRun, simulateTopology, type TopologyInputType } from '../../scalesim/index.js';
+import {
+  readScaleSimConfigFile,
+  readScaleSimTopologyFile,
+  REPORT_FILE_NAMES,
+  type ScaleSimConfig,
+  type ScaleSimRun,
+  simulateTopology,
+  type TopologyInputType,
+} from '../../scalesim/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
 import { forceOption, requiredStringOption } from '../options.js';
@@ -31,9 +39,14 @@ export interface ScaleSimCommandOptions {
  */
 function reportFolderName(config: ScaleSimConfig, configFile: string): string {
   const { runName } = config;
-  const plain = runName !== '' && runName !== '.' && runName !== '..' && !/[/\\\u0000-\u001f\u007f]/.test(runName) && Buffer.byteLength(runName) <= 255;
+  const plain =
+    runName !== '' && runName !== '.' && runName !== '..' && !/[/\\\u0000-\u001f\u007f]/.test(runName) && Buffer.byteLength(runName) <= 255;
   if (!plain) {
-    throw new InputError(`[general] run_name must be a plain folder name (no "/", "\\", "..", control characters, at most 255 bytes), got "${shownText(runName)}"`, configFile, config.locations?.run_name);
+    throw new InputError(
+      `[general] run_name must be a plain folder name (no "/", "\\", "..", control characters, at most 255 bytes), got "${shownText(runName)}"`,
+      configFile,
+      config.locations?.run_name,
+    );
   }
   return runName;
 }
@@ -107,13 +120,23 @@ export function runScaleSimCommand(options: ScaleSimCommandOptions, io: CliIO): 
 
 export const scaleSimCommand = defineCommand({
   command: 'scalesim',
-  describe: "SCALE-Sim v2 compatible run: a .cfg and a topology CSV in, SCALE-Sim's three reports out in <out>/<run_name>/ (SCALE-Sim's -c -t -p -i work too)",
+  describe:
+    "SCALE-Sim v2 compatible run: a .cfg and a topology CSV in, SCALE-Sim's three reports out in <out>/<run_name>/ (SCALE-Sim's -c -t -p -i work too)",
   builder: (parser) =>
     parser
       .option('config', { ...requiredStringOption('config', 'SCALE-Sim .cfg file'), alias: 'c' })
       .option('topology', { ...requiredStringOption('topology', 'SCALE-Sim topology CSV'), alias: 't' })
-      .option('input-type', { alias: 'i', choices: TOPOLOGY_INPUT_TYPES, default: 'conv' as const, describe: 'conv rows, or gemm rows (name, M, N, K)' })
-      .option('out', { ...requiredStringOption('out', 'folder the <run_name>/ report folder goes in (created if its parent exists)'), alias: 'p' })
+      .option('input-type', {
+        alias: 'i',
+        choices: TOPOLOGY_INPUT_TYPES,
+        default: 'conv' as const,
+        describe: 'conv rows, or gemm rows (name, M, N, K)',
+      })
+      .option('out', {
+        ...requiredStringOption('out', 'folder the <run_name>/ report folder goes in (created if its parent exists)'),
+        alias: 'p',
+      })
       .option('force', forceOption),
-  run: (args, io) => runScaleSimCommand({ config: args.config, topology: args.topology, inputType: args.inputType, out: args.out, force: args.force }, io),
+  run: (args, io) =>
+    runScaleSimCommand({ config: args.config, topology: args.topology, inputType: args.inputType, out: args.out, force: args.force }, io),
 });

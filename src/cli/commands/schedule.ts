@@ -23,10 +23,13 @@ export function runScheduleCommand(options: ScheduleOptions, io: CliIO): number 
   const plan = new OutputPlan(options.force).addInputs([...graphArgumentFiles(options.graph), options.hardware]);
   const out = plan.optionalFile(options.out, '--out');
   const hardware = loadHardwareFile(options.hardware);
-  const graph = loadGraphArgument(options.graph, { ...(options.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: options.maxMemoryBytes }) });
+  const graph = loadGraphArgument(options.graph, {
+    ...(options.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: options.maxMemoryBytes }),
+  });
   plan.addInputs(graph.sourceFiles, `a file of graph ${graph.name}`).addInputs([hardware.energy.file], 'the energy table of this run');
   const schedule = checkAndLower(graph, hardware);
-  const text = options.format === 'json' ? scheduleJson(schedule) : scheduleTable(schedule, paint(out === undefined ? io : { ...io, colour: false }));
+  const text =
+    options.format === 'json' ? scheduleJson(schedule) : scheduleTable(schedule, paint(out === undefined ? io : { ...io, colour: false }));
   if (out === undefined) io.stdout(text);
   else {
     writeAll(plan, [[out, text]]);
@@ -47,5 +50,15 @@ export const scheduleCommand = defineCommand({
       .option('max-memory', maxMemoryOption)
       .option('force', forceOption),
   run: (args, io) =>
-    runScheduleCommand({ graph: required(args.graph, 'GRAPH'), hardware: args.hw, format: args.format, out: args.out, force: args.force, maxMemoryBytes: maxMemoryOf(args.maxMemory) }, io),
+    runScheduleCommand(
+      {
+        graph: required(args.graph, 'GRAPH'),
+        hardware: args.hw,
+        format: args.format,
+        out: args.out,
+        force: args.force,
+        maxMemoryBytes: maxMemoryOf(args.maxMemory),
+      },
+      io,
+    ),
 });

@@ -14,7 +14,16 @@ import { ZOO_NAMES } from '../../zoo/index.js';
 import { defineCommand } from '../command.js';
 import { graphArgumentFiles } from '../../pipeline/graphArgument.js';
 import { type CliIO, EXIT_BAD_INPUT, EXIT_OK, paint } from '../io.js';
-import { forceOption, GRAPH_DESCRIPTION, hardwareOption, maxMemoryOf, maxMemoryOption, optionalWholeNumberOption, requiredStringOption, stringOption } from '../options.js';
+import {
+  forceOption,
+  GRAPH_DESCRIPTION,
+  hardwareOption,
+  maxMemoryOf,
+  maxMemoryOption,
+  optionalWholeNumberOption,
+  requiredStringOption,
+  stringOption,
+} from '../options.js';
 import { OutputPlan } from '../outputs.js';
 import { progressBar } from '../progress.js';
 
@@ -91,9 +100,13 @@ function reportInvalidPoints(error: InvalidPointsError, skipInvalid: boolean, io
   for (const other of error.others) io.stderr(`${colour.yellow('note')}: also ${other.describe()}\n`);
   const { invalid, checked } = error;
   if (invalid === checked && (checked > 1 || skipInvalid)) {
-    io.stderr(`${colour.yellow('note')}: ${checked === 1 ? 'the sweep has no other point' : `none of the ${checked} points can run`}${skipInvalid ? ', so there is nothing to sweep' : ''}\n`);
+    io.stderr(
+      `${colour.yellow('note')}: ${checked === 1 ? 'the sweep has no other point' : `none of the ${checked} points can run`}${skipInvalid ? ', so there is nothing to sweep' : ''}\n`,
+    );
   } else if (invalid < checked) {
-    io.stderr(`${colour.yellow('note')}: ${invalid} of ${checked} points cannot run on their configs; --skip-invalid runs the other ${checked - invalid} and marks ${invalid === 1 ? 'this one' : 'these'} in the output\n`);
+    io.stderr(
+      `${colour.yellow('note')}: ${invalid} of ${checked} points cannot run on their configs; --skip-invalid runs the other ${checked - invalid} and marks ${invalid === 1 ? 'this one' : 'these'} in the output\n`,
+    );
   }
   return EXIT_BAD_INPUT;
 }
@@ -143,19 +156,31 @@ export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): 
     running.stop();
     process.removeListener('SIGINT', onInterrupt);
   }
-  if (workers.capped) io.stderr(`${colour.yellow('note')}: --jobs ${options.jobs ?? ''} was capped at ${workers.jobs}, the cores of this machine\n`);
-  const reuse = outcome.ran > 0 && !options.timingOnly ? `; ${outcome.valueRuns} values passes for ${outcome.ran} points (${outcome.families} value families)` : '';
-  const scope = outcome.shardPoints === outcome.points ? `${outcome.points} points` : `${outcome.shardPoints} of ${outcome.points} points (shard ${options.shard ?? ''})`;
+  if (workers.capped)
+    io.stderr(`${colour.yellow('note')}: --jobs ${options.jobs ?? ''} was capped at ${workers.jobs}, the cores of this machine\n`);
+  const reuse =
+    outcome.ran > 0 && !options.timingOnly
+      ? `; ${outcome.valueRuns} values passes for ${outcome.ran} points (${outcome.families} value families)`
+      : '';
+  const scope =
+    outcome.shardPoints === outcome.points
+      ? `${outcome.points} points`
+      : `${outcome.shardPoints} of ${outcome.points} points (shard ${options.shard ?? ''})`;
   if (outcome.stage === 'check') {
-    io.stderr(`${colour.yellow('stopped')} while checking the points: nothing was written${options.resume ? ` (${options.out} is as it was)` : ''}\n`);
+    io.stderr(
+      `${colour.yellow('stopped')} while checking the points: nothing was written${options.resume ? ` (${options.out} is as it was)` : ''}\n`,
+    );
     return EXIT_INTERRUPTED;
   }
   if (outcome.stage === 'run') {
-    io.stderr(`${colour.yellow('stopped')}: ${options.out} keeps ${outcome.resumed + outcome.ran + outcome.skipped} of ${scope}; run the same command with --resume to finish\n`);
+    io.stderr(
+      `${colour.yellow('stopped')}: ${options.out} keeps ${outcome.resumed + outcome.ran + outcome.skipped} of ${scope}; run the same command with --resume to finish\n`,
+    );
     return EXIT_INTERRUPTED;
   }
   if (outcome.summary !== undefined && outcome.summary.front > 0) io.stdout(paretoTableText(outcome.summary, outcome.parameterCount));
-  const skipped = outcome.skipped > 0 ? `, ${outcome.skipped} skipped (cannot run on ${outcome.skipped === 1 ? 'its config' : 'their configs'})` : '';
+  const skipped =
+    outcome.skipped > 0 ? `, ${outcome.skipped} skipped (cannot run on ${outcome.skipped === 1 ? 'its config' : 'their configs'})` : '';
   io.stderr(
     `wrote ${options.out}: ${scope}, ${outcome.ran} run now${skipped}${outcome.resumed > 0 ? `, ${outcome.resumed} from before` : ''} in ${outcome.seconds.toFixed(1)} s on ${outcome.executors}${reuse}\n`,
   );
@@ -167,18 +192,39 @@ const MAX_JOBS_OPTION = 4096;
 
 export const sweepCommand = defineCommand({
   command: 'sweep [graph]',
-  describe: "sweep hardware config fields (and a zoo network's quantization): every point's cycles, energy and overflow in one CSV or JSONL file, with its Pareto front",
+  describe:
+    "sweep hardware config fields (and a zoo network's quantization): every point's cycles, energy and overflow in one CSV or JSONL file, with its Pareto front",
   builder: (parser) =>
     parser
       .positional('graph', { type: 'string', describe: GRAPH_DESCRIPTION })
       .option('zoo', { choices: ZOO_NAMES, describe: 'the zoo network to sweep (instead of GRAPH); quant.* paths set its quantization' })
       .option('hw', hardwareOption)
-      .option('set', { type: 'string', array: true, default: [] as string[], describe: 'PATH=V1,V2,... or PATH=FROM..TO:STEP (repeat for each parameter), e.g. array.rows=8,16,32' })
+      .option('set', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'PATH=V1,V2,... or PATH=FROM..TO:STEP (repeat for each parameter), e.g. array.rows=8,16,32',
+      })
       .option('zip', { type: 'boolean', default: false, describe: 'pair the i-th values of every --set instead of the cartesian product' })
-      .option('timing-only', { type: 'boolean', default: false, describe: 'cycles and energy from the schedule alone: no values, no overflow columns' })
-      .option('skip-invalid', { type: 'boolean', default: false, describe: 'run the points the config can run and mark the others in an invalid column (else they are exit 2 before anything runs)' })
+      .option('timing-only', {
+        type: 'boolean',
+        default: false,
+        describe: 'cycles and energy from the schedule alone: no values, no overflow columns',
+      })
+      .option('skip-invalid', {
+        type: 'boolean',
+        default: false,
+        describe: 'run the points the config can run and mark the others in an invalid column (else they are exit 2 before anything runs)',
+      })
       .option('out', requiredStringOption('out', 'the results file: .csv or .jsonl (its folder must exist)'))
-      .option('jobs', optionalWholeNumberOption('jobs', { describe: 'worker threads (default and cap: the number of cores)', min: 1, max: MAX_JOBS_OPTION }))
+      .option(
+        'jobs',
+        optionalWholeNumberOption('jobs', {
+          describe: 'worker threads (default and cap: the number of cores)',
+          min: 1,
+          max: MAX_JOBS_OPTION,
+        }),
+      )
       .option('resume', { type: 'boolean', default: false, describe: 'continue the sweep in --out, skipping the points it has' })
       .option('shard', stringOption('shard', 'run shard I of N (I/N, 1-based), or auto/N from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX'))
       .option('max-memory', maxMemoryOption)

@@ -59,8 +59,14 @@ export const validateCommand = defineCommand({
   describe: 'check hardware configs, graphs and energy tables, and say what is wrong',
   builder: (parser) =>
     parser
-      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'JSON files, or TFLite (.tflite) and ONNX (.onnx) models as graphs' })
+      .positional('files', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'JSON files, or TFLite (.tflite) and ONNX (.onnx) models as graphs',
+      })
       .option('hw', stringOption('hw', 'also check that each graph runs on this hardware config'))
       .option('max-memory', maxMemoryOption),
-  run: (args, io) => runValidateCommand({ files: required(args.files, 'FILE'), hardware: args.hw, maxMemoryBytes: maxMemoryOf(args.maxMemory) }, io),
+  run: (args, io) =>
+    runValidateCommand({ files: required(args.files, 'FILE'), hardware: args.hw, maxMemoryBytes: maxMemoryOf(args.maxMemory) }, io),
 });

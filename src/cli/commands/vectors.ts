@@ -42,7 +42,8 @@ export async function runVectorsCommand(options: VectorsOptions, io: CliIO): Pro
     // Verdicts are printed only once every file has run, so a malformed line stops the run (exit 2) before any is.
     run = await runConformanceFiles(options.files, {
       keepFailures: options.maxFailures,
-      onProgress: (doneBytes, totalBytes, casesDone) => bar.update(Math.ceil(doneBytes / KIB), Math.ceil(totalBytes / KIB), `${casesDone} cases`),
+      onProgress: (doneBytes, totalBytes, casesDone) =>
+        bar.update(Math.ceil(doneBytes / KIB), Math.ceil(totalBytes / KIB), `${casesDone} cases`),
     });
   } finally {
     bar.stop();
@@ -67,7 +68,15 @@ export const vectorsCommand = defineCommand({
   builder: (parser) =>
     parser
       .positional('files', { type: 'string', array: true, demandOption: true, describe: 'vector files (.jsonl)' })
-      .option('max-failures', wholeNumberOption('max-failures', { describe: 'how many failures to print in full', min: 0, max: 1e9, default: 10 }))
-      .option('allow-empty', { type: 'boolean', default: false, describe: 'accept a file without cases (by default it fails the run, so a wrong glob cannot pass)' }),
-  run: (args, io) => runVectorsCommand({ files: required(args.files, 'FILE'), maxFailures: args.maxFailures, allowEmpty: args.allowEmpty }, io),
+      .option(
+        'max-failures',
+        wholeNumberOption('max-failures', { describe: 'how many failures to print in full', min: 0, max: 1e9, default: 10 }),
+      )
+      .option('allow-empty', {
+        type: 'boolean',
+        default: false,
+        describe: 'accept a file without cases (by default it fails the run, so a wrong glob cannot pass)',
+      }),
+  run: (args, io) =>
+    runVectorsCommand({ files: required(args.files, 'FILE'), maxFailures: args.maxFailures, allowEmpty: args.allowEmpty }, io),
 });

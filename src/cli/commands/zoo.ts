@@ -32,7 +32,8 @@ export function shortCount(count: number): string {
 
 export function runZooCommand(options: ZooCommandOptions, io: CliIO): number {
   const colour = paint(io);
-  if (!options.out.endsWith('.json')) throw new InputError('--out must name a .json file (the weights go beside it, in a .bin file)', options.out);
+  if (!options.out.endsWith('.json'))
+    throw new InputError('--out must name a .json file (the weights go beside it, in a .bin file)', options.out);
   const plan = new OutputPlan(options.force);
   const out = plan.file(options.out, '--out');
   const sidecar = plan.file(sidecarPath(options.out), 'the sidecar of --out');
@@ -59,14 +60,22 @@ export function runZooCommand(options: ZooCommandOptions, io: CliIO): number {
       `${layer.name.padEnd(width)}  ${layer.op.padEnd(16)} ${String(layer.macs).padStart(12)} ${String(layer.params).padStart(9)}  ${layer.clippedFraction > 0 ? colour.yellow(clipped) : clipped}\n`,
     );
   }
-  io.stdout(`total: ${network.totals.macs} MACs${network.totals.macs >= 1e4 ? ` (${shortCount(network.totals.macs)})` : ''}, ${network.totals.params} parameters${network.totals.params >= 1e4 ? ` (${shortCount(network.totals.params)})` : ''}\n`);
+  io.stdout(
+    `total: ${network.totals.macs} MACs${network.totals.macs >= 1e4 ? ` (${shortCount(network.totals.macs)})` : ''}, ${network.totals.params} parameters${network.totals.params >= 1e4 ? ` (${shortCount(network.totals.params)})` : ''}\n`,
+  );
   io.stdout(`wrote ${out} and ${sidecar}\n`);
   return EXIT_OK;
 }
 
 /** One of two opposite flags (`--per-channel`/`--per-tensor`): both given is a contradiction, not a silent choice. */
-export function eitherFlag(yes: boolean | undefined, no: boolean | undefined, names: readonly [string, string], fallback: boolean): boolean {
-  if ((yes === true && no === true) || (yes === false && no === false)) throw new UsageError(`--${names[0]} and --${names[1]} contradict each other; give one`);
+export function eitherFlag(
+  yes: boolean | undefined,
+  no: boolean | undefined,
+  names: readonly [string, string],
+  fallback: boolean,
+): boolean {
+  if ((yes === true && no === true) || (yes === false && no === false))
+    throw new UsageError(`--${names[0]} and --${names[1]} contradict each other; give one`);
   if (no === true || yes === false) return false;
   if (yes === true || no === false) return true;
   return fallback;
@@ -88,8 +97,16 @@ export const zooCommand = defineCommand({
       .option('per-tensor', { type: 'boolean', describe: 'one weight scale per tensor' })
       .option('signed', { type: 'boolean', describe: 'signed activations (the default)' })
       .option('unsigned', { type: 'boolean', describe: 'unsigned activations' })
-      .option('requant', { choices: REQUANT_MODES, default: 'tflite-double' as const, describe: 'requantization the graph is prepared for: shift-only writes dynamic fixed point' })
-      .option('rounding', { choices: ROUNDING_MODES, default: 'half-away' as const, describe: 'rounding of float weights and biases to integers' })
+      .option('requant', {
+        choices: REQUANT_MODES,
+        default: 'tflite-double' as const,
+        describe: 'requantization the graph is prepared for: shift-only writes dynamic fixed point',
+      })
+      .option('rounding', {
+        choices: ROUNDING_MODES,
+        default: 'half-away' as const,
+        describe: 'rounding of float weights and biases to integers',
+      })
       .option('force', forceOption),
   run: (args, io) =>
     runZooCommand(

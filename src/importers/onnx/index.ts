@@ -53,7 +53,14 @@ export function importOnnx(bytes: Uint8Array, file: string, sidecarFile: string,
       ...(input.quantize === undefined ? {} : { quantizeLinear: { scale: input.quantize.scale, zeroPoint: input.quantize.zeroPoint } }),
     };
   });
-  return { file: translated.graph, sidecar: translated.sidecar, sidecarFile, form: model.form, graph: { ...resolved, sourceFiles: [file], sourceInputs }, tensors: translated.tensors };
+  return {
+    file: translated.graph,
+    sidecar: translated.sidecar,
+    sidecarFile,
+    form: model.form,
+    graph: { ...resolved, sourceFiles: [file], sourceInputs },
+    tensors: translated.tensors,
+  };
 }
 
 /** An .onnx file as a resolved graph (run, schedule, golden, sweep and validate --hw take one directly). */

@@ -51,15 +51,15 @@ export function depthwiseWeights(values: readonly number[], dims: readonly numbe
   const [o = 1, , kh = 1, kw = 1] = dims;
   const out = new Array<number>(values.length);
   for (let a = 0; a < o; a += 1)
-    for (let y = 0; y < kh; y += 1)
-      for (let x = 0; x < kw; x += 1) out[(y * kw + x) * o + a] = values[(a * kh + y) * kw + x] ?? 0;
+    for (let y = 0; y < kh; y += 1) for (let x = 0; x < kw; x += 1) out[(y * kw + x) * o + a] = values[(a * kh + y) * kw + x] ?? 0;
   return out;
 }
 
 /** A flattened C x H x W feature axis: npusim's feature k (NHWC order) is ONNX's feature NCHW_FEATURE[k]. */
 export function flattenedFeatureOrder(c: number, h: number, w: number): number[] {
   const order = new Array<number>(c * h * w);
-  for (let y = 0; y < h; y += 1) for (let x = 0; x < w; x += 1) for (let ch = 0; ch < c; ch += 1) order[(y * w + x) * c + ch] = (ch * h + y) * w + x;
+  for (let y = 0; y < h; y += 1)
+    for (let x = 0; x < w; x += 1) for (let ch = 0; ch < c; ch += 1) order[(y * w + x) * c + ch] = (ch * h + y) * w + x;
   return order;
 }
 
@@ -67,7 +67,12 @@ export function flattenedFeatureOrder(c: number, h: number, w: number): number[]
  * Fully connected weights [N, K] from ONNX's B ([K, N], or [N, K] with transB); `featureOrder`
  * maps npusim's k to ONNX's (identity when undefined).
  */
-export function fullyConnectedWeights(values: readonly number[], dims: readonly number[], transB: boolean, featureOrder: readonly number[] | undefined): number[] {
+export function fullyConnectedWeights(
+  values: readonly number[],
+  dims: readonly number[],
+  transB: boolean,
+  featureOrder: readonly number[] | undefined,
+): number[] {
   const [first = 1, second = 1] = dims;
   const [k, n] = transB ? [second, first] : [first, second];
   const out = new Array<number>(values.length);

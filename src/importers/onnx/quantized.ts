@@ -48,15 +48,31 @@ interface Base {
 }
 
 export type QNode =
-  | (Base & { readonly kind: 'conv'; readonly input: string; readonly weights: QuantConstant; readonly bias: readonly number[] | undefined })
+  | (Base & {
+      readonly kind: 'conv';
+      readonly input: string;
+      readonly weights: QuantConstant;
+      readonly bias: readonly number[] | undefined;
+    })
   /** MatMul and Gemm: weights as [K, N] after transB. */
-  | (Base & { readonly kind: 'matmul'; readonly input: string; readonly weights: QuantConstant; readonly transB: boolean; readonly bias: readonly number[] | undefined })
+  | (Base & {
+      readonly kind: 'matmul';
+      readonly input: string;
+      readonly weights: QuantConstant;
+      readonly transB: boolean;
+      readonly bias: readonly number[] | undefined;
+    })
   | (Base & { readonly kind: 'add'; readonly inputs: readonly [string, string] })
   | (Base & { readonly kind: 'avgpool'; readonly input: string })
   | (Base & { readonly kind: 'globalavgpool'; readonly input: string })
   | (Base & { readonly kind: 'maxpool'; readonly input: string })
   | (Base & { readonly kind: 'concat'; readonly inputs: readonly string[]; readonly axis: number })
-  | (Base & { readonly kind: 'reshape'; readonly input: string; readonly shape: readonly number[] | undefined; readonly flattenAxis: number | undefined })
+  | (Base & {
+      readonly kind: 'reshape';
+      readonly input: string;
+      readonly shape: readonly number[] | undefined;
+      readonly flattenAxis: number | undefined;
+    })
   | (Base & { readonly kind: 'clamp'; readonly input: string });
 
 /** A float graph input quantized by the model's first QuantizeLinear. */
@@ -79,7 +95,15 @@ export interface QuantizedModel {
 
 const NO_CLAMP: Clamp = { low: -Infinity, high: Infinity };
 
-const QOPERATOR = new Set(['QLinearConv', 'QLinearMatMul', 'QGemm', 'QLinearAdd', 'QLinearAveragePool', 'QLinearGlobalAveragePool', 'QLinearConcat']);
+const QOPERATOR = new Set([
+  'QLinearConv',
+  'QLinearMatMul',
+  'QGemm',
+  'QLinearAdd',
+  'QLinearAveragePool',
+  'QLinearGlobalAveragePool',
+  'QLinearConcat',
+]);
 const FLOAT_COMPUTE = new Set(['Conv', 'Gemm', 'MatMul', 'Add', 'AveragePool', 'GlobalAveragePool', 'Concat']);
 const MOVES = new Set(['MaxPool', 'Reshape', 'Flatten']);
 const ACTIVATIONS = new Set(['Relu', 'Clip']);
@@ -122,7 +146,12 @@ class Builder {
   private constant(node: OnnxNode, slot: number, what: string): OnnxConstant {
     const name = node.inputs[slot] ?? '';
     const constant = this.graph.constants.get(name);
-    if (name === '' || constant === undefined) throw nodeError(node, this.file, `its ${what} (input ${slot}${name === '' ? '' : `, "${name}"`}) must be a constant (an initializer)`);
+    if (name === '' || constant === undefined)
+      throw nodeError(
+        node,
+        this.file,
+        `its ${what} (input ${slot}${name === '' ? '' : `, "${name}"`}) must be a constant (an initializer)`,
+      );
     return constant;
   }
 
@@ -131,16 +160,29 @@ class Builder {
   }
 
   /** A scale and zero point pair of inputs; a missing zero point is 0 of `fallbackType`. */
-  private scaleAndZero(node: OnnxNode, scaleSlot: number, zeroSlot: number, what: string, fallbackType: QuantType = 'u8'): { scales: number[]; zeroPoints: number[]; type: QuantType } {
+  private scaleAndZero(
+    node: OnnxNode,
+    scaleSlot: number,
+    zeroSlot: number,
+    what: string,
+    fallbackType: QuantType = 'u8',
+  ): { scales: number[]; zeroPoints: number[]; type: QuantType } {
     const scale = this.constant(node, scaleSlot, `${what} scale`);
-    if (scale.elemType !== ELEMENT.FLOAT) throw nodeError(node, this.file, `the ${what} scale must be FLOAT, got ${elementName(scale.elemType)}`);
+    if (scale.elemType !== ELEMENT.FLOAT)
+      throw nodeError(node, this.file, `the ${what} scale must be FLOAT, got ${elementName(scale.elemType)}`);
     const bad = scale.values.findIndex((value) => !(value > 0) || !Number.isFinite(value));
     if (bad >= 0) throw nodeError(node, this.file, `the ${what} scale ${scale.values[bad]} is not a positive finite number`);
     const zero = this.optionalConstant(node, zeroSlot, `${what} zero point`);
     const type = zero === undefined ? fallbackType : quantType(zero.elemType);
-    if (type === undefined) throw nodeError(node, this.file, `the ${what} zero point is ${elementName(zero?.elemType ?? 0)}; npusim imports int8 and uint8 quantization`);
+    if (type === undefined)
+      throw nodeError(
+        node,
+        this.file,
+        `the ${what} zero point is ${elementName(zero?.elemType ?? 0)}; npusim imports int8 and uint8 quantization`,
+      );
     const zeroPoints = zero === undefined ? scale.values.map(() => 0) : [...zero.values];
-    if (zeroPoints.length !== scale.values.length) throw nodeError(node, this.file, `the ${what} has ${scale.values.length} scales but ${zeroPoints.length} zero points`);
+    if (zeroPoints.length !== scale.values.length)
+      throw nodeError(node, this.file, `the ${what} has ${scale.values.length} scales but ${zeroPoints.length} zero points`);
     return { scales: [...scale.values], zeroPoints, type };
   }
 
@@ -152,16 +194,22 @@ class Builder {
       return;
     }
     if (known.scale !== quant.scale || known.zeroPoint !== quant.zeroPoint || known.type !== quant.type) {
-      throw nodeError(node, this.file, `tensor "${name}" is quantized as ${quant.type} scale ${quant.scale} zero point ${quant.zeroPoint} here but as ${known.type} scale ${known.scale} zero point ${known.zeroPoint} elsewhere; npusim gives a tensor one quantization`);
+      throw nodeError(
+        node,
+        this.file,
+        `tensor "${name}" is quantized as ${quant.type} scale ${quant.scale} zero point ${quant.zeroPoint} here but as ${known.type} scale ${known.scale} zero point ${known.zeroPoint} elsewhere; npusim gives a tensor one quantization`,
+      );
     }
   }
 
   private activationQuant(node: OnnxNode, scaleSlot: number, zeroSlot: number, what: string, tensor: string): ActivationQuant {
     const { scales, zeroPoints, type } = this.scaleAndZero(node, scaleSlot, zeroSlot, what, this.types.get(tensor) ?? 'u8');
-    if (scales.length !== 1) throw nodeError(node, this.file, `the ${what} has ${scales.length} scales; npusim takes per-channel quantization for weights only`);
+    if (scales.length !== 1)
+      throw nodeError(node, this.file, `the ${what} has ${scales.length} scales; npusim takes per-channel quantization for weights only`);
     const quant = { type, scale: scales[0] as number, zeroPoint: zeroPoints[0] as number };
     const range = typeRange(type);
-    if (quant.zeroPoint < range.min || quant.zeroPoint > range.max) throw nodeError(node, this.file, `the ${what} zero point ${quant.zeroPoint} is outside ${type}`);
+    if (quant.zeroPoint < range.min || quant.zeroPoint > range.max)
+      throw nodeError(node, this.file, `the ${what} zero point ${quant.zeroPoint} is outside ${type}`);
     this.setQuant(tensor, quant, node);
     this.types.set(tensor, type);
     return quant;
@@ -170,18 +218,33 @@ class Builder {
   private weights(node: OnnxNode, slot: number, scaleSlot: number, zeroSlot: number, axis: number | undefined): QuantConstant {
     const data = this.constant(node, slot, 'weights');
     const type = quantType(data.elemType);
-    if (type === undefined) throw nodeError(node, this.file, `the weights "${data.name}" are ${elementName(data.elemType)}; npusim imports int8 and uint8 weights`);
+    if (type === undefined)
+      throw nodeError(
+        node,
+        this.file,
+        `the weights "${data.name}" are ${elementName(data.elemType)}; npusim imports int8 and uint8 weights`,
+      );
     const { scales, zeroPoints } = this.scaleAndZero(node, scaleSlot, zeroSlot, `weight "${data.name}"`, type);
-    if (zeroPoints.some((zero) => zero !== 0)) throw nodeError(node, this.file, `the weights "${data.name}" have a non-zero zero point; npusim takes symmetric weights (zero point 0, what quantize_static writes for int8 weights)`);
+    if (zeroPoints.some((zero) => zero !== 0))
+      throw nodeError(
+        node,
+        this.file,
+        `the weights "${data.name}" have a non-zero zero point; npusim takes symmetric weights (zero point 0, what quantize_static writes for int8 weights)`,
+      );
     if (scales.length > 1 && (axis === undefined || data.dims[axis] !== scales.length)) {
-      throw nodeError(node, this.file, `the weights "${data.name}" have ${scales.length} scales, not one per output channel (${axis === undefined ? 'no axis' : `axis ${axis} of [${data.dims.join(',')}]`})`);
+      throw nodeError(
+        node,
+        this.file,
+        `the weights "${data.name}" have ${scales.length} scales, not one per output channel (${axis === undefined ? 'no axis' : `axis ${axis} of [${data.dims.join(',')}]`})`,
+      );
     }
     return { name: data.name, type, dims: data.dims, values: data.values, scales, zeroPoints, axis: scales.length > 1 ? axis : undefined };
   }
 
   private bias(node: OnnxNode, constant: OnnxConstant | undefined): number[] | undefined {
     if (constant === undefined) return undefined;
-    if (constant.elemType !== ELEMENT.INT32) throw nodeError(node, this.file, `the bias "${constant.name}" is ${elementName(constant.elemType)}; a quantized bias is INT32`);
+    if (constant.elemType !== ELEMENT.INT32)
+      throw nodeError(node, this.file, `the bias "${constant.name}" is ${elementName(constant.elemType)}; a quantized bias is INT32`);
     return [...constant.values];
   }
 
@@ -221,7 +284,8 @@ class Builder {
       }
       case 'QGemm': {
         this.gemmAttributes(node);
-        if ((node.inputs[7] ?? '') === '') throw nodeError(node, this.file, 'QGemm without y_scale has a float output; npusim imports QGemm with a quantized output');
+        if ((node.inputs[7] ?? '') === '')
+          throw nodeError(node, this.file, 'QGemm without y_scale has a float output; npusim imports QGemm with a quantized output');
         const input = node.inputs[0] ?? '';
         this.activationQuant(node, 1, 2, 'input', input);
         const transB = intAttribute(node, 'transB', 0, this.file) === 1;
@@ -241,11 +305,16 @@ class Builder {
       }
       case 'QLinearAveragePool':
       case 'QLinearGlobalAveragePool': {
-        if (intAttribute(node, 'channels_last', 0, this.file) !== 0) throw nodeError(node, this.file, 'channels_last = 1 is not supported (npusim imports NCHW models)');
+        if (intAttribute(node, 'channels_last', 0, this.file) !== 0)
+          throw nodeError(node, this.file, 'channels_last = 1 is not supported (npusim imports NCHW models)');
         const input = node.inputs[0] ?? '';
         this.activationQuant(node, 1, 2, 'input', input);
         const output = this.output(node, this.activationQuant(node, 3, 4, 'output', node.outputs[0] ?? ''));
-        this.push(node.opType === 'QLinearAveragePool' ? { ...base, kind: 'avgpool', input, output } : { ...base, kind: 'globalavgpool', input, output });
+        this.push(
+          node.opType === 'QLinearAveragePool'
+            ? { ...base, kind: 'avgpool', input, output }
+            : { ...base, kind: 'globalavgpool', input, output },
+        );
         return;
       }
       case 'QLinearConcat': {
@@ -264,8 +333,10 @@ class Builder {
 
   private gemmAttributes(node: OnnxNode): void {
     if (intAttribute(node, 'transA', 0, this.file) !== 0) throw nodeError(node, this.file, 'transA = 1 is not supported');
-    if (floatAttribute(node, 'alpha', 1) !== 1) throw nodeError(node, this.file, `alpha ${floatAttribute(node, 'alpha', 1)} is not supported (npusim imports alpha = 1)`);
-    if (node.opType === 'Gemm' && floatAttribute(node, 'beta', 1) !== 1) throw nodeError(node, this.file, `beta ${floatAttribute(node, 'beta', 1)} is not supported (npusim imports beta = 1)`);
+    if (floatAttribute(node, 'alpha', 1) !== 1)
+      throw nodeError(node, this.file, `alpha ${floatAttribute(node, 'alpha', 1)} is not supported (npusim imports alpha = 1)`);
+    if (node.opType === 'Gemm' && floatAttribute(node, 'beta', 1) !== 1)
+      throw nodeError(node, this.file, `beta ${floatAttribute(node, 'beta', 1)} is not supported (npusim imports beta = 1)`);
   }
 
   /** A node on integer tensors as they are: MaxPool, Reshape, Flatten, Clip, Relu (QOperator). */
@@ -279,8 +350,10 @@ class Builder {
     else this.output(node, quant);
     const base = { node, output, clamp: NO_CLAMP };
     if (node.opType === 'MaxPool') this.push({ ...base, kind: 'maxpool', input });
-    else if (node.opType === 'Reshape') this.push({ ...base, kind: 'reshape', input, shape: [...this.constant(node, 1, 'shape').values], flattenAxis: undefined });
-    else if (node.opType === 'Flatten') this.push({ ...base, kind: 'reshape', input, shape: undefined, flattenAxis: intAttribute(node, 'axis', 1, this.file) });
+    else if (node.opType === 'Reshape')
+      this.push({ ...base, kind: 'reshape', input, shape: [...this.constant(node, 1, 'shape').values], flattenAxis: undefined });
+    else if (node.opType === 'Flatten')
+      this.push({ ...base, kind: 'reshape', input, shape: undefined, flattenAxis: intAttribute(node, 'axis', 1, this.file) });
     else this.push({ ...base, kind: 'clamp', input, clamp: this.integerClamp(node, type) });
   }
 
@@ -312,7 +385,11 @@ class Builder {
   private dequantizedActivation(node: OnnxNode, name: string): string {
     const dq = this.producers.get(name);
     if (dq === undefined || dq.opType !== 'DequantizeLinear' || this.graph.constants.has(dq.inputs[0] ?? '')) {
-      throw nodeError(node, this.file, `its input "${name}" is a float tensor that does not come from a DequantizeLinear; a QDQ model quantizes every input of a compute op`);
+      throw nodeError(
+        node,
+        this.file,
+        `its input "${name}" is a float tensor that does not come from a DequantizeLinear; a QDQ model quantizes every input of a compute op`,
+      );
     }
     const source = dq.inputs[0] ?? '';
     this.activationQuant(dq, 1, 2, 'DequantizeLinear', source);
@@ -324,7 +401,11 @@ class Builder {
   private dequantizedConstant(node: OnnxNode, name: string, what: string): OnnxNode {
     const dq = this.producers.get(name);
     if (dq === undefined || dq.opType !== 'DequantizeLinear' || !this.graph.constants.has(dq.inputs[0] ?? '')) {
-      throw nodeError(node, this.file, `its ${what} "${name}" must be a constant through DequantizeLinear (float weights are not quantized: quantize the model first)`);
+      throw nodeError(
+        node,
+        this.file,
+        `its ${what} "${name}" must be a constant through DequantizeLinear (float weights are not quantized: quantize the model first)`,
+      );
     }
     this.handled.add(dq);
     return dq;
@@ -341,7 +422,12 @@ class Builder {
     for (;;) {
       const out = current.outputs[0] ?? '';
       const next = this.consumers.get(out) ?? [];
-      if (next.length !== 1 || this.graphOutputs.has(out)) throw nodeError(node, this.file, `its float output "${out}" must go to exactly one QuantizeLinear (through Relu or Clip), as in a QDQ model; it goes to ${next.length} node(s)${this.graphOutputs.has(out) ? ' and is a graph output' : ''}`);
+      if (next.length !== 1 || this.graphOutputs.has(out))
+        throw nodeError(
+          node,
+          this.file,
+          `its float output "${out}" must go to exactly one QuantizeLinear (through Relu or Clip), as in a QDQ model; it goes to ${next.length} node(s)${this.graphOutputs.has(out) ? ' and is a graph output' : ''}`,
+        );
       const consumer = next[0] as OnnxNode;
       if (consumer.opType === 'QuantizeLinear') {
         const output = consumer.outputs[0] ?? '';
@@ -353,7 +439,8 @@ class Builder {
         for (const activation of chain) clamp = intersect(clamp, this.floatClamp(activation, quant));
         return { output, quant, clamp };
       }
-      if (!ACTIVATIONS.has(consumer.opType)) throw nodeError(node, this.file, `its float output goes to ${consumer.opType} (node ${consumer.index}), not to a QuantizeLinear`);
+      if (!ACTIVATIONS.has(consumer.opType))
+        throw nodeError(node, this.file, `its float output goes to ${consumer.opType} (node ${consumer.index}), not to a QuantizeLinear`);
       chain.push(consumer);
       this.handled.add(consumer);
       current = consumer;
@@ -363,7 +450,8 @@ class Builder {
   /** A float Relu or Clip before QuantizeLinear: Q(clip(x, a, b)) = clamp(Q(x), Q(a), Q(b)), Q being monotonic. */
   private floatClamp(node: OnnxNode, quant: ActivationQuant): Clamp {
     const { min, max } = typeRange(quant.type);
-    const q = (real: number): number => (real === -Infinity ? -Infinity : real === Infinity ? Infinity : ortQuantizeLinear(real, quant.scale, quant.zeroPoint, min, max));
+    const q = (real: number): number =>
+      real === -Infinity ? -Infinity : real === Infinity ? Infinity : ortQuantizeLinear(real, quant.scale, quant.zeroPoint, min, max);
     if (node.opType === 'Relu') return { low: q(0), high: Infinity };
     const [low, high] = this.clipBounds(node);
     return { low: q(Math.fround(low)), high: q(Math.fround(high)) };
@@ -381,14 +469,23 @@ class Builder {
       const axis = intAttribute(weightDq, 'axis', 1, this.file);
       const weights = this.weights(weightDq, 0, 1, 2, axis < 0 ? axis + dims.length : axis);
       const expectedAxis = node.opType === 'Conv' || transB ? 0 : 1;
-      if (weights.axis !== undefined && weights.axis !== expectedAxis) throw nodeError(node, this.file, `per-channel weights must be quantized along the output channels (axis ${expectedAxis}), not axis ${weights.axis}`);
+      if (weights.axis !== undefined && weights.axis !== expectedAxis)
+        throw nodeError(
+          node,
+          this.file,
+          `per-channel weights must be quantized along the output channels (axis ${expectedAxis}), not axis ${weights.axis}`,
+        );
       let bias: number[] | undefined;
       if ((node.inputs[2] ?? '') !== '') {
         const biasDq = this.dequantizedConstant(node, node.inputs[2] ?? '', 'bias');
         bias = this.bias(node, this.graph.constants.get(biasDq.inputs[0] ?? ''));
       }
       const { output, clamp } = this.quantizedOutput(node);
-      this.push(node.opType === 'Conv' ? { node, kind: 'conv', input, weights, bias, output, clamp } : { node, kind: 'matmul', input, weights, transB, bias, output, clamp });
+      this.push(
+        node.opType === 'Conv'
+          ? { node, kind: 'conv', input, weights, bias, output, clamp }
+          : { node, kind: 'matmul', input, weights, transB, bias, output, clamp },
+      );
       return;
     }
     if (node.opType === 'Add') {
@@ -406,20 +503,35 @@ class Builder {
     if (node.opType === 'AveragePool' || node.opType === 'GlobalAveragePool') {
       const input = activation(0);
       const { output, clamp } = this.quantizedOutput(node);
-      this.push(node.opType === 'AveragePool' ? { node, kind: 'avgpool', input, output, clamp } : { node, kind: 'globalavgpool', input, output, clamp });
+      this.push(
+        node.opType === 'AveragePool'
+          ? { node, kind: 'avgpool', input, output, clamp }
+          : { node, kind: 'globalavgpool', input, output, clamp },
+      );
       return;
     }
     // MaxPool, Reshape, Flatten, Relu, Clip between DequantizeLinear and QuantizeLinear: onnxruntime drops the pair when both quantize alike.
     const input = activation(0);
     const { output, quant, clamp } = this.quantizedOutput(node);
     const inputQuant = this.quant.get(input);
-    if (inputQuant === undefined || inputQuant.scale !== quant.scale || inputQuant.zeroPoint !== quant.zeroPoint || inputQuant.type !== quant.type) {
-      throw nodeError(node, this.file, `its DequantizeLinear and QuantizeLinear quantize differently (${JSON.stringify(inputQuant)} and ${JSON.stringify(quant)}); npusim imports ${node.opType} between a matching pair, which onnxruntime drops`);
+    if (
+      inputQuant === undefined ||
+      inputQuant.scale !== quant.scale ||
+      inputQuant.zeroPoint !== quant.zeroPoint ||
+      inputQuant.type !== quant.type
+    ) {
+      throw nodeError(
+        node,
+        this.file,
+        `its DequantizeLinear and QuantizeLinear quantize differently (${JSON.stringify(inputQuant)} and ${JSON.stringify(quant)}); npusim imports ${node.opType} between a matching pair, which onnxruntime drops`,
+      );
     }
     const base = { node, output, clamp };
     if (node.opType === 'MaxPool') this.push({ ...base, kind: 'maxpool', input });
-    else if (node.opType === 'Reshape') this.push({ ...base, kind: 'reshape', input, shape: [...this.constant(node, 1, 'shape').values], flattenAxis: undefined });
-    else if (node.opType === 'Flatten') this.push({ ...base, kind: 'reshape', input, shape: undefined, flattenAxis: intAttribute(node, 'axis', 1, this.file) });
+    else if (node.opType === 'Reshape')
+      this.push({ ...base, kind: 'reshape', input, shape: [...this.constant(node, 1, 'shape').values], flattenAxis: undefined });
+    else if (node.opType === 'Flatten')
+      this.push({ ...base, kind: 'reshape', input, shape: undefined, flattenAxis: intAttribute(node, 'axis', 1, this.file) });
     else this.push({ ...base, kind: 'clamp', input, clamp: intersect(clamp, this.floatClamp(node, quant)) });
   }
 
@@ -436,7 +548,11 @@ class Builder {
       });
       if (left.length === pending.length) {
         const first = left[0] as { node: OnnxNode; input: string };
-        throw nodeError(first.node, this.file, `its input "${first.input}" has no quantization npusim can find (no quantized op reads or writes it)`);
+        throw nodeError(
+          first.node,
+          this.file,
+          `its input "${first.input}" has no quantization npusim can find (no quantized op reads or writes it)`,
+        );
       }
       pending = left;
     }
@@ -451,13 +567,26 @@ class Builder {
   build(): QuantizedModel {
     const inputs = this.graph.inputs.map((input) => {
       if (quantType(input.elemType) !== undefined) return { source: input.name, tensor: input.name, quantize: undefined };
-      if (input.elemType !== ELEMENT.FLOAT) throw new InputError(`graph input "${input.name}" is ${elementName(input.elemType)}; npusim takes UINT8, INT8 or FLOAT (then quantized by a QuantizeLinear)`, this.file);
+      if (input.elemType !== ELEMENT.FLOAT)
+        throw new InputError(
+          `graph input "${input.name}" is ${elementName(input.elemType)}; npusim takes UINT8, INT8 or FLOAT (then quantized by a QuantizeLinear)`,
+          this.file,
+        );
       const consumers = this.consumers.get(input.name) ?? [];
       const q = consumers[0];
       if (consumers.length !== 1 || q === undefined || q.opType !== 'QuantizeLinear') {
-        const quantized = this.graph.nodes.some((node) => node.opType === 'QuantizeLinear' || node.opType.startsWith('QLinear') || node.opType === 'QGemm');
-        if (!quantized) throw new InputError('this is a float model (no QuantizeLinear, DequantizeLinear or QLinear op); npusim runs quantized models: quantize it first (onnxruntime.quantization.quantize_static, QOperator or QDQ)', this.file);
-        throw new InputError(`float graph input "${input.name}" must go to exactly one QuantizeLinear (the model's input quantization); it goes to ${consumers.map((node) => node.opType).join(', ') || 'nothing'}`, this.file);
+        const quantized = this.graph.nodes.some(
+          (node) => node.opType === 'QuantizeLinear' || node.opType.startsWith('QLinear') || node.opType === 'QGemm',
+        );
+        if (!quantized)
+          throw new InputError(
+            'this is a float model (no QuantizeLinear, DequantizeLinear or QLinear op); npusim runs quantized models: quantize it first (onnxruntime.quantization.quantize_static, QOperator or QDQ)',
+            this.file,
+          );
+        throw new InputError(
+          `float graph input "${input.name}" must go to exactly one QuantizeLinear (the model's input quantization); it goes to ${consumers.map((node) => node.opType).join(', ') || 'nothing'}`,
+          this.file,
+        );
       }
       const tensor = q.outputs[0] ?? '';
       const quant = this.activationQuant(q, 1, 2, 'input QuantizeLinear', tensor);
@@ -486,10 +615,18 @@ class Builder {
       const out = node.outputs[0] ?? '';
       if (node.opType === 'DequantizeLinear' && this.graphOutputs.has(out) && !this.graph.constants.has(node.inputs[0] ?? '')) continue;
       if (node.opType === 'DequantizeLinear') {
-        throw nodeError(node, this.file, `its float output "${out}" feeds ${(this.consumers.get(out) ?? []).map((consumer) => consumer.opType).join(', ') || 'nothing'}, which npusim cannot fuse into an integer kernel`);
+        throw nodeError(
+          node,
+          this.file,
+          `its float output "${out}" feeds ${(this.consumers.get(out) ?? []).map((consumer) => consumer.opType).join(', ') || 'nothing'}, which npusim cannot fuse into an integer kernel`,
+        );
       }
       if (node.opType === 'QuantizeLinear') {
-        throw nodeError(node, this.file, `QuantizeLinear of "${node.inputs[0] ?? ''}", which is neither the output of a fused float op nor a float graph input (requantizing alone is not supported)`);
+        throw nodeError(
+          node,
+          this.file,
+          `QuantizeLinear of "${node.inputs[0] ?? ''}", which is neither the output of a fused float op nor a float graph input (requantizing alone is not supported)`,
+        );
       }
     }
     const outputs = this.graph.outputs.map((name) => {
@@ -499,7 +636,8 @@ class Builder {
         this.activationQuant(producer, 1, 2, 'output DequantizeLinear', tensor);
         return { source: name, tensor };
       }
-      if (!this.isIntegerTensor(name)) throw new InputError(`graph output "${name}" is not an integer tensor or the DequantizeLinear of one`, this.file);
+      if (!this.isIntegerTensor(name))
+        throw new InputError(`graph output "${name}" is not an integer tensor or the DequantizeLinear of one`, this.file);
       return { source: name, tensor: name };
     });
     const form = this.sawQOperator && this.sawQdq ? 'QOperator and QDQ' : this.sawQdq ? 'QDQ' : 'QOperator';

@@ -4,12 +4,37 @@ import type { OnnxNode } from './model.js';
 
 /** QOperator: onnxruntime's integer ops (ai.onnx and com.microsoft), and the ops that act on quantized tensors as they are. */
 export const QOPERATOR_OPS = [
-  'QLinearConv', 'QLinearMatMul', 'QGemm', 'QLinearAdd', 'QLinearAveragePool', 'QLinearGlobalAveragePool', 'QLinearConcat',
-  'MaxPool', 'Reshape', 'Flatten', 'Clip', 'Relu', 'QuantizeLinear', 'DequantizeLinear',
+  'QLinearConv',
+  'QLinearMatMul',
+  'QGemm',
+  'QLinearAdd',
+  'QLinearAveragePool',
+  'QLinearGlobalAveragePool',
+  'QLinearConcat',
+  'MaxPool',
+  'Reshape',
+  'Flatten',
+  'Clip',
+  'Relu',
+  'QuantizeLinear',
+  'DequantizeLinear',
 ] as const;
 
 /** QDQ: float ops between DequantizeLinear and QuantizeLinear, each run as its fused integer kernel. */
-export const QDQ_OPS = ['Conv', 'Gemm', 'MatMul', 'Add', 'AveragePool', 'GlobalAveragePool', 'MaxPool', 'Concat', 'Reshape', 'Flatten', 'Relu', 'Clip'] as const;
+export const QDQ_OPS = [
+  'Conv',
+  'Gemm',
+  'MatMul',
+  'Add',
+  'AveragePool',
+  'GlobalAveragePool',
+  'MaxPool',
+  'Concat',
+  'Reshape',
+  'Flatten',
+  'Relu',
+  'Clip',
+] as const;
 
 export function describeNode(node: OnnxNode): string {
   const domain = node.domain === '' ? '' : `${node.domain}.`;

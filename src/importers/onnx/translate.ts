@@ -19,7 +19,10 @@ import { nodeError } from './supported.js';
  * same order (2-D tensors, and 4-D ones of 1 x 1 pixels read as NHWC); `flattened` a C x H x W
  * tensor flattened by ONNX in CHW order and held by npusim in HWC order.
  */
-export type TensorLayout = { readonly kind: 'nchw' } | { readonly kind: 'plain' } | { readonly kind: 'flattened'; readonly channels: number; readonly height: number; readonly width: number };
+export type TensorLayout =
+  | { readonly kind: 'nchw' }
+  | { readonly kind: 'plain' }
+  | { readonly kind: 'flattened'; readonly channels: number; readonly height: number; readonly width: number };
 
 export interface SourceTensor {
   /** The ONNX tensor name. */
@@ -52,11 +55,13 @@ function typeRange(type: QuantType): { min: number; max: number } {
 function spatial(node: OnnxNode, file: string, height: number, width: number, kernel: readonly [number, number], pooling: boolean) {
   const stride = (intsAttribute(node, 'strides', file) ?? [1, 1]) as number[];
   const dilation = (intsAttribute(node, 'dilations', file) ?? [1, 1]) as number[];
-  if (stride.length !== 2 || dilation.length !== 2) throw nodeError(node, file, 'npusim imports 2-D convolution and pooling (strides and dilations of two values)');
+  if (stride.length !== 2 || dilation.length !== 2)
+    throw nodeError(node, file, 'npusim imports 2-D convolution and pooling (strides and dilations of two values)');
   const [sh = 1, sw = 1] = stride;
   const [dh = 1, dw = 1] = dilation;
   const autoPad = stringAttribute(node, 'auto_pad', 'NOTSET');
-  const extent = (size: number, k: number, s: number, d: number, before: number, after: number) => Math.floor((size + before + after - ((k - 1) * d + 1)) / s) + 1;
+  const extent = (size: number, k: number, s: number, d: number, before: number, after: number) =>
+    Math.floor((size + before + after - ((k - 1) * d + 1)) / s) + 1;
   let pads: number[];
   if (autoPad === 'NOTSET') {
     pads = intsAttribute(node, 'pads', file) ?? [0, 0, 0, 0];
@@ -79,8 +84,15 @@ function spatial(node: OnnxNode, file: string, height: number, width: number, ke
       if ((out - 1) * s >= size + before) out -= 1;
       return out;
     };
-    if (ceilExtent(height, kernel[0], sh, dh, top, bottom) !== outHeight || ceilExtent(width, kernel[1], sw, dw, left, right) !== outWidth) {
-      throw nodeError(node, file, 'ceil_mode = 1 gives a larger output than floor here, which npusim does not model; export with ceil_mode = 0 or pad the input');
+    if (
+      ceilExtent(height, kernel[0], sh, dh, top, bottom) !== outHeight ||
+      ceilExtent(width, kernel[1], sw, dw, left, right) !== outWidth
+    ) {
+      throw nodeError(
+        node,
+        file,
+        'ceil_mode = 1 gives a larger output than floor here, which npusim does not model; export with ceil_mode = 0 or pad the input',
+      );
     }
   }
   const padding: ExplicitPadding = { top, left, bottom, right };
@@ -148,7 +160,13 @@ class Translator {
     return found;
   }
 
-  private define(name: string, dims: readonly number[], layout: TensorLayout, quant: ActivationQuant, node: OnnxNode | undefined): Activation {
+  private define(
+    name: string,
+    dims: readonly number[],
+    layout: TensorLayout,
+    quant: ActivationQuant,
+    node: OnnxNode | undefined,
+  ): Activation {
     const shape = layout.kind === 'nchw' ? nhwcShape(dims) : [...dims];
     if (shape.length < 1 || shape.length > 4 || (layout.kind === 'nchw' && dims.length !== 4)) {
       const message = `tensor "${name}" has shape [${dims.join(',')}]; npusim imports 4-D NCHW activations and 2-D [N, K] ones`;
@@ -174,7 +192,8 @@ class Translator {
   }
 
   private requireNchw(node: OnnxNode, input: Activation): void {
-    if (input.layout.kind !== 'nchw') this.fail(node, `its input "${input.name}" has shape [${input.dims.join(',')}]; this op takes a 4-D NCHW tensor`);
+    if (input.layout.kind !== 'nchw')
+      this.fail(node, `its input "${input.name}" has shape [${input.dims.join(',')}]; this op takes a 4-D NCHW tensor`);
   }
 
   /** Weight quantization along the npusim axis of the output channels. */
@@ -184,7 +203,8 @@ class Translator {
 
   private bias(name: string, values: readonly number[] | undefined, channels: number, node: OnnxNode): string | undefined {
     if (values === undefined) return undefined;
-    if (values.length !== channels) this.fail(node, `the bias has ${values.length} values, the op ${channels} output channels (npusim takes one bias per channel)`);
+    if (values.length !== channels)
+      this.fail(node, `the bias has ${values.length} values, the op ${channels} output channels (npusim takes one bias per channel)`);
     const tensor = this.uniqueTensorName(`${name}.bias`);
     this.tensors[tensor] = { shape: [channels], type: 's32', data: this.addData(values, 's32') };
     return tensor;
@@ -196,11 +216,14 @@ class Translator {
     this.requireNchw(node, input);
     const [n = 1, c = 1, h = 1, w = 1] = input.dims;
     const [o = 1, i = 1, kh = 1, kw = 1] = q.weights.dims;
-    if (q.weights.dims.length !== 4) this.fail(node, `weights of shape [${q.weights.dims.join(',')}]; npusim imports 2-D convolutions (OIHW weights)`);
+    if (q.weights.dims.length !== 4)
+      this.fail(node, `weights of shape [${q.weights.dims.join(',')}]; npusim imports 2-D convolutions (OIHW weights)`);
     const kernel = intsAttribute(node, 'kernel_shape', this.file);
-    if (kernel !== undefined && (kernel[0] !== kh || kernel[1] !== kw)) this.fail(node, `kernel_shape [${kernel.join(',')}] differs from the weights' ${kh}x${kw}`);
+    if (kernel !== undefined && (kernel[0] !== kh || kernel[1] !== kw))
+      this.fail(node, `kernel_shape [${kernel.join(',')}] differs from the weights' ${kh}x${kw}`);
     const groups = intAttribute(node, 'group', 1, this.file);
-    if (groups < 1 || c % groups !== 0 || o % groups !== 0 || c / groups !== i) this.fail(node, `group ${groups} does not divide ${c} input channels into the weights' ${i} (of ${o} outputs)`);
+    if (groups < 1 || c % groups !== 0 || o % groups !== 0 || c / groups !== i)
+      this.fail(node, `group ${groups} does not divide ${c} input channels into the weights' ${i} (of ${o} outputs)`);
     const { stride, dilation, padding, outHeight, outWidth } = spatial(node, this.file, h, w, [kh, kw], false);
     const name = this.opName(node);
     const depthwise = groups === c && groups > 1 && i === 1;
@@ -214,14 +237,25 @@ class Translator {
     };
     const bias = this.bias(name, q.bias, o, node);
     const output = this.define(q.output, [n, o, outHeight, outWidth], { kind: 'nchw' }, this.quantOf(q.output, node), node);
-    const common = { name, input: input.name, weights, output: output.name, stride, dilation, padding, activation: 'none' as FusedActivation, ...(bias === undefined ? {} : { bias }) };
+    const common = {
+      name,
+      input: input.name,
+      weights,
+      output: output.name,
+      stride,
+      dilation,
+      padding,
+      activation: 'none' as FusedActivation,
+      ...(bias === undefined ? {} : { bias }),
+    };
     this.emit(depthwise ? { ...common, op: 'depthwise_conv2d', depthMultiplier: o / c } : { ...common, op: 'conv2d', groups }, q.clamp);
   }
 
   private matmul(q: Extract<QNode, { kind: 'matmul' }>): void {
     const { node } = q;
     const input = this.activation(node, q.input);
-    if (input.dims.length !== 2 && input.layout.kind !== 'flattened') this.fail(node, `its input "${input.name}" has shape [${input.dims.join(',')}]; npusim imports MatMul and Gemm on 2-D [M, K] inputs`);
+    if (input.dims.length !== 2 && input.layout.kind !== 'flattened')
+      this.fail(node, `its input "${input.name}" has shape [${input.dims.join(',')}]; npusim imports MatMul and Gemm on 2-D [M, K] inputs`);
     const [m = 1, k = 1] = input.dims;
     if (q.weights.dims.length !== 2) this.fail(node, `weights of shape [${q.weights.dims.join(',')}] are not 2-D`);
     const [first = 1, second = 1] = q.weights.dims;
@@ -229,18 +263,38 @@ class Translator {
     if (wk !== k) this.fail(node, `its input has ${k} features, its weights ${wk}`);
     const name = this.opName(node);
     const weights = this.uniqueTensorName(`${name}.weights`);
-    const order = input.layout.kind === 'flattened' ? flattenedFeatureOrder(input.layout.channels, input.layout.height, input.layout.width) : undefined;
-    this.tensors[weights] = { shape: [n, k], type: q.weights.type, quant: this.weightQuant(q.weights.scales, 0), data: this.addData(fullyConnectedWeights(q.weights.values, q.weights.dims, q.transB, order), q.weights.type) };
+    const order =
+      input.layout.kind === 'flattened' ? flattenedFeatureOrder(input.layout.channels, input.layout.height, input.layout.width) : undefined;
+    this.tensors[weights] = {
+      shape: [n, k],
+      type: q.weights.type,
+      quant: this.weightQuant(q.weights.scales, 0),
+      data: this.addData(fullyConnectedWeights(q.weights.values, q.weights.dims, q.transB, order), q.weights.type),
+    };
     const bias = this.bias(name, q.bias, n, node);
     const output = this.define(q.output, [m, n], { kind: 'plain' }, this.quantOf(q.output, node), node);
-    this.emit({ name, op: 'fully_connected', input: input.name, weights, output: output.name, activation: 'none', ...(bias === undefined ? {} : { bias }) }, q.clamp);
+    this.emit(
+      {
+        name,
+        op: 'fully_connected',
+        input: input.name,
+        weights,
+        output: output.name,
+        activation: 'none',
+        ...(bias === undefined ? {} : { bias }),
+      },
+      q.clamp,
+    );
   }
 
   private add(q: Extract<QNode, { kind: 'add' }>): void {
     const { node } = q;
     const [a, b] = q.inputs.map((name) => this.activation(node, name)) as [Activation, Activation];
     if (a.dims.join(',') !== b.dims.join(',') || a.layout.kind !== b.layout.kind || a.layout.kind === 'flattened') {
-      this.fail(node, `its inputs have shapes [${a.dims.join(',')}] and [${b.dims.join(',')}]; npusim adds tensors of equal shape (no broadcasting)`);
+      this.fail(
+        node,
+        `its inputs have shapes [${a.dims.join(',')}] and [${b.dims.join(',')}]; npusim adds tensors of equal shape (no broadcasting)`,
+      );
     }
     const output = this.define(q.output, a.dims, a.layout, this.quantOf(q.output, node), node);
     this.emit({ name: this.opName(node), op: 'add', inputs: [a.name, b.name], output: output.name, activation: 'none' }, q.clamp);
@@ -263,7 +317,8 @@ class Translator {
       if (dilation[0] !== 1 || dilation[1] !== 1) this.fail(node, 'dilated average pooling is not supported');
       // onnxruntime's QLinearAveragePool over the whole image without padding is its global average pool.
       if (filter[0] === h && filter[1] === w && !padded) {
-        if (q.clamp.low !== -Infinity || q.clamp.high !== Infinity) this.fail(node, 'a Relu or Clip after a whole-image average pool cannot be fused (npusim global_avg_pool has no activation)');
+        if (q.clamp.low !== -Infinity || q.clamp.high !== Infinity)
+          this.fail(node, 'a Relu or Clip after a whole-image average pool cannot be fused (npusim global_avg_pool has no activation)');
         const output = this.define(q.output, [n, c, 1, 1], { kind: 'nchw' }, quant, node);
         this.emit({ name, op: 'global_avg_pool', input: input.name, output: output.name }, q.clamp);
         return;
@@ -279,24 +334,40 @@ class Translator {
       if (padded && intAttribute(node, 'count_include_pad', 0, this.file) === 1) {
         // Counting the padding is averaging over an input padded with its zero point (real 0).
         const paddedName = this.uniqueTensorName(`${name}.padded`);
-        this.define(paddedName, [n, c, h + padding.top + padding.bottom, w + padding.left + padding.right], { kind: 'nchw' }, input.quant, node);
-        this.emit({ name: this.opName({ ...node, name: `${name}.pad` }), op: 'pad', input: input.name, output: paddedName, padding }, { low: -Infinity, high: Infinity });
+        this.define(
+          paddedName,
+          [n, c, h + padding.top + padding.bottom, w + padding.left + padding.right],
+          { kind: 'nchw' },
+          input.quant,
+          node,
+        );
+        this.emit(
+          { name: this.opName({ ...node, name: `${name}.pad` }), op: 'pad', input: input.name, output: paddedName, padding },
+          { low: -Infinity, high: Infinity },
+        );
         source = paddedName;
         opPadding = { top: 0, left: 0, bottom: 0, right: 0 };
       }
       const output = this.define(q.output, [n, c, outHeight, outWidth], { kind: 'nchw' }, quant, node);
-      this.emit({ name, op: 'avg_pool', input: source, output: output.name, filter: opFilter, stride, padding: opPadding, activation: 'none' }, q.clamp);
+      this.emit(
+        { name, op: 'avg_pool', input: source, output: output.name, filter: opFilter, stride, padding: opPadding, activation: 'none' },
+        q.clamp,
+      );
       return;
     }
     const output = this.define(q.output, [n, c, outHeight, outWidth], { kind: 'nchw' }, quant, node);
-    this.emit({ name, op: 'max_pool', input: input.name, output: output.name, filter, stride, dilation, padding, activation: 'none' }, q.clamp);
+    this.emit(
+      { name, op: 'max_pool', input: input.name, output: output.name, filter, stride, dilation, padding, activation: 'none' },
+      q.clamp,
+    );
   }
 
   private globalPool(q: Extract<QNode, { kind: 'globalavgpool' }>): void {
     const { node } = q;
     const input = this.activation(node, q.input);
     this.requireNchw(node, input);
-    if (q.clamp.low !== -Infinity || q.clamp.high !== Infinity) this.fail(node, 'a Relu or Clip after GlobalAveragePool cannot be fused (npusim global_avg_pool has no activation)');
+    if (q.clamp.low !== -Infinity || q.clamp.high !== Infinity)
+      this.fail(node, 'a Relu or Clip after GlobalAveragePool cannot be fused (npusim global_avg_pool has no activation)');
     const [n = 1, c = 1] = input.dims;
     const output = this.define(q.output, [n, c, 1, 1], { kind: 'nchw' }, this.quantOf(q.output, node), node);
     this.emit({ name: this.opName(node), op: 'global_avg_pool', input: input.name, output: output.name }, q.clamp);
@@ -309,13 +380,32 @@ class Translator {
     if (inputs.length < 2) this.fail(node, 'a concatenation of one tensor is not supported');
     const rank = first.dims.length;
     const axis = q.axis < 0 ? q.axis + rank : q.axis;
-    if (inputs.some((input) => input.layout.kind !== first.layout.kind || input.layout.kind === 'flattened' || input.dims.length !== rank || input.dims.some((size, index) => index !== axis && size !== first.dims[index]))) {
+    if (
+      inputs.some(
+        (input) =>
+          input.layout.kind !== first.layout.kind ||
+          input.layout.kind === 'flattened' ||
+          input.dims.length !== rank ||
+          input.dims.some((size, index) => index !== axis && size !== first.dims[index]),
+      )
+    ) {
       this.fail(node, `its inputs [${inputs.map((input) => input.dims.join(',')).join('], [')}] do not concatenate along axis ${q.axis}`);
     }
     if (q.clamp.low !== -Infinity || q.clamp.high !== Infinity) this.fail(node, 'a Relu or Clip after Concat cannot be fused');
-    const dims = first.dims.map((size, index) => (index === axis ? inputs.reduce((sum, input) => sum + (input.dims[index] ?? 0), 0) : size));
+    const dims = first.dims.map((size, index) =>
+      index === axis ? inputs.reduce((sum, input) => sum + (input.dims[index] ?? 0), 0) : size,
+    );
     const output = this.define(q.output, dims, first.layout, this.quantOf(q.output, node), node);
-    this.emit({ name: this.opName(node), op: 'concat', inputs: inputs.map((input) => input.name), output: output.name, axis: first.layout.kind === 'nchw' ? NCHW_TO_NHWC_AXIS[axis as 0 | 1 | 2 | 3] : axis }, q.clamp);
+    this.emit(
+      {
+        name: this.opName(node),
+        op: 'concat',
+        inputs: inputs.map((input) => input.name),
+        output: output.name,
+        axis: first.layout.kind === 'nchw' ? NCHW_TO_NHWC_AXIS[axis as 0 | 1 | 2 | 3] : axis,
+      },
+      q.clamp,
+    );
   }
 
   private reshape(q: Extract<QNode, { kind: 'reshape' }>): void {
@@ -331,16 +421,30 @@ class Translator {
       dims = shape.map((size, index) => (size === 0 ? (input.dims[index] ?? 1) : size));
       const known = dims.filter((size) => size !== -1).reduce((a, b) => a * b, 1);
       dims = dims.map((size) => (size === -1 ? count / known : size));
-      if (dims.some((size) => !Number.isInteger(size) || size < 1) || dims.reduce((a, b) => a * b, 1) !== count) this.fail(node, `shape [${shape.join(',')}] does not hold the ${count} values of [${input.dims.join(',')}]`);
+      if (dims.some((size) => !Number.isInteger(size) || size < 1) || dims.reduce((a, b) => a * b, 1) !== count)
+        this.fail(node, `shape [${shape.join(',')}] does not hold the ${count} values of [${input.dims.join(',')}]`);
     }
     if (q.clamp.low !== -Infinity || q.clamp.high !== Infinity) this.fail(node, 'a Relu or Clip after a Reshape cannot be fused');
     let layout: TensorLayout;
     const [n = 1, c = 1, h = 1, w = 1] = input.dims;
     if (dims.join(',') === input.dims.join(',')) layout = input.layout;
-    else if (input.layout.kind === 'nchw' && dims.length === 2 && dims[0] === n) layout = h * w === 1 ? { kind: 'plain' } : { kind: 'flattened', channels: c, height: h, width: w };
-    else if (input.layout.kind === 'plain' && input.dims.length === 2 && dims.length === 4 && dims[0] === input.dims[0] && dims[2] === 1 && dims[3] === 1) layout = { kind: 'nchw' };
+    else if (input.layout.kind === 'nchw' && dims.length === 2 && dims[0] === n)
+      layout = h * w === 1 ? { kind: 'plain' } : { kind: 'flattened', channels: c, height: h, width: w };
+    else if (
+      input.layout.kind === 'plain' &&
+      input.dims.length === 2 &&
+      dims.length === 4 &&
+      dims[0] === input.dims[0] &&
+      dims[2] === 1 &&
+      dims[3] === 1
+    )
+      layout = { kind: 'nchw' };
     else if (input.layout.kind === 'plain' && input.dims.length === 2 && dims.length === 2) layout = { kind: 'plain' };
-    else this.fail(node, `a reshape of [${input.dims.join(',')}] to [${dims.join(',')}] changes the order of values between NCHW and npusim's NHWC; npusim imports flattening [N, C, H, W] to [N, C x H x W] and reshapes that keep the order`);
+    else
+      this.fail(
+        node,
+        `a reshape of [${input.dims.join(',')}] to [${dims.join(',')}] changes the order of values between NCHW and npusim's NHWC; npusim imports flattening [N, C, H, W] to [N, C x H x W] and reshapes that keep the order`,
+      );
     const output = this.define(q.output, dims, layout, input.quant, node);
     this.emit({ name: this.opName(node), op: 'reshape', input: input.name, output: output.name }, q.clamp);
   }
@@ -351,8 +455,13 @@ class Translator {
     const input = this.activation(node, q.input);
     const index = this.producer.get(input.name);
     const op = index === undefined ? undefined : this.ops[index];
-    if (index === undefined || op === undefined || !('activation' in op)) this.fail(node, `its input "${input.name}" is not the output of a convolution, fully connected, add or pooling op, so the clamp cannot be fused`);
-    if ((this.consumers.get(input.name) ?? 0) > 1 || this.graphOutputs.has(input.name)) this.fail(node, `its input "${input.name}" is read elsewhere too, so the clamp cannot be fused into the op producing it`);
+    if (index === undefined || op === undefined || !('activation' in op))
+      this.fail(
+        node,
+        `its input "${input.name}" is not the output of a convolution, fully connected, add or pooling op, so the clamp cannot be fused`,
+      );
+    if ((this.consumers.get(input.name) ?? 0) > 1 || this.graphOutputs.has(input.name))
+      this.fail(node, `its input "${input.name}" is read elsewhere too, so the clamp cannot be fused into the op producing it`);
     const clamp = this.clamps[index] as Clamp;
     this.clamps[index] = { low: Math.max(clamp.low, q.clamp.low), high: Math.min(clamp.high, q.clamp.high) };
     this.activations.delete(input.name);
@@ -377,7 +486,8 @@ class Translator {
     const activation = { min: (low - zeroPoint) * scale, max: (high - zeroPoint) * scale };
     // npusim maps a bound back as zp + round_half_away(f32(f32(real) / f32(scale))): that must give the integer bound.
     const back = (real: number) => zeroPoint + roundFloat(Math.fround(Math.fround(real) / Math.fround(scale)), 'half-away');
-    if (back(activation.min) !== low || back(activation.max) !== high) throw new Error(`clamp ${low}..${high} does not survive as real bounds`);
+    if (back(activation.min) !== low || back(activation.max) !== high)
+      throw new Error(`clamp ${low}..${high} does not survive as real bounds`);
     return activation;
   }
 
@@ -385,23 +495,42 @@ class Translator {
     for (const input of this.model.inputs) {
       const value = this.onnx.inputs.find((candidate) => candidate.name === input.source);
       const quant = this.model.quant.get(input.tensor);
-      if (value === undefined || quant === undefined) throw new InputError(`graph input "${input.source}" is not read by any quantized op`, this.file);
+      if (value === undefined || quant === undefined)
+        throw new InputError(`graph input "${input.source}" is not read by any quantized op`, this.file);
       this.define(input.tensor, value.dims, value.dims.length === 4 ? { kind: 'nchw' } : { kind: 'plain' }, quant, undefined);
     }
     for (const q of this.model.nodes) {
       switch (q.kind) {
-        case 'conv': this.conv(q); break;
-        case 'matmul': this.matmul(q); break;
-        case 'add': this.add(q); break;
+        case 'conv':
+          this.conv(q);
+          break;
+        case 'matmul':
+          this.matmul(q);
+          break;
+        case 'add':
+          this.add(q);
+          break;
         case 'avgpool':
-        case 'maxpool': this.pool(q); break;
-        case 'globalavgpool': this.globalPool(q); break;
-        case 'concat': this.concat(q); break;
-        case 'reshape': this.reshape(q); break;
-        case 'clamp': this.clamp(q); break;
+        case 'maxpool':
+          this.pool(q);
+          break;
+        case 'globalavgpool':
+          this.globalPool(q);
+          break;
+        case 'concat':
+          this.concat(q);
+          break;
+        case 'reshape':
+          this.reshape(q);
+          break;
+        case 'clamp':
+          this.clamp(q);
+          break;
       }
     }
-    const ops = this.ops.map((op, index) => ('activation' in op ? ({ ...op, activation: this.activationOf(op, this.clamps[index] as Clamp) } as GraphOp) : op));
+    const ops = this.ops.map((op, index) =>
+      'activation' in op ? ({ ...op, activation: this.activationOf(op, this.clamps[index] as Clamp) } as GraphOp) : op,
+    );
     const sidecar = new Uint8Array(this.sidecarBytes);
     let position = 0;
     for (const chunk of this.chunks) {
@@ -418,7 +547,8 @@ class Translator {
       ops: ops as GraphFile['ops'],
     };
     const tensors = new Map<string, SourceTensor>();
-    for (const [name, activation] of this.activations) tensors.set(name, { source: name, dims: activation.dims, layout: activation.layout });
+    for (const [name, activation] of this.activations)
+      tensors.set(name, { source: name, dims: activation.dims, layout: activation.layout });
     return { graph, sidecar, tensors };
   }
 }

@@ -57,7 +57,9 @@ const SETTING_OF_PATH: ReadonlyArray<readonly [RegExp, readonly ScaleSimSetting[
 const SRAM_SETTINGS: readonly ScaleSimSetting[] = ['IfmapSramSzkB', 'FilterSramSzkB', 'OfmapSramSzkB'];
 
 function settingsWhere(config: ScaleSimConfig, configFile: string, settings: readonly ScaleSimSetting[]): string {
-  return settings.map((setting) => `${setting} (${configFile}${config.locations?.[setting] === undefined ? '' : `:${config.locations[setting]}`})`).join(', ');
+  return settings
+    .map((setting) => `${setting} (${configFile}${config.locations?.[setting] === undefined ? '' : `:${config.locations[setting]}`})`)
+    .join(', ');
 }
 
 /** A refusal of the hardware config, located at the .cfg setting it came from. */
@@ -66,11 +68,18 @@ function hardwareRefusal(files: ImportedHardwareFile, error: InputError): InputE
   const settings = SETTING_OF_PATH.find(([pattern]) => pattern.test(path))?.[1];
   const first = settings?.[0];
   if (settings === undefined || first === undefined) {
-    return new InputError(`cannot import: the hardware config npusim would write is refused at ${path || 'its top'}: ${error.message}; nothing was written`, files.configFile);
+    return new InputError(
+      `cannot import: the hardware config npusim would write is refused at ${path || 'its top'}: ${error.message}; nothing was written`,
+      files.configFile,
+    );
   }
   const location = files.config.locations?.[first];
   const from = settings.length === 1 ? first : `${settings.join(' and ')} (the larger)`;
-  return new InputError(`cannot import ${from}: it becomes ${path} of ${files.hardwareFile}, where npusim ${error.message}; nothing was written`, files.configFile, location);
+  return new InputError(
+    `cannot import ${from}: it becomes ${path} of ${files.hardwareFile}, where npusim ${error.message}; nothing was written`,
+    files.configFile,
+    location,
+  );
 }
 
 /** The layer a graph location belongs to: `$.ops[i]`, `$.inputs[i]`, `$.outputs[i]`, or a tensor of layer i. */
@@ -93,9 +102,14 @@ function graphRefusal(files: ImportedGraphFiles, error: InputError): InputError 
   const index = layerIndexAt(files, error.location ?? '');
   const layer = index === undefined ? undefined : files.layers[index];
   // Tiles that do not fit come from the SRAM sizes: say which settings those are.
-  const sram = /tiled into the memory/.test(error.message) ? `; the SRAMs are ${settingsWhere(files.config, files.configFile, SRAM_SETTINGS)}` : '';
+  const sram = /tiled into the memory/.test(error.message)
+    ? `; the SRAMs are ${settingsWhere(files.config, files.configFile, SRAM_SETTINGS)}`
+    : '';
   if (layer === undefined) {
-    return new InputError(`cannot import: the graph npusim would write is refused at ${error.location ?? 'its top'}: ${error.message}${sram}; nothing was written`, files.topologyFile);
+    return new InputError(
+      `cannot import: the graph npusim would write is refused at ${error.location ?? 'its top'}: ${error.message}${sram}; nothing was written`,
+      files.topologyFile,
+    );
   }
   return new InputError(
     `cannot import layer "${shownText(layer.name)}": ${error.message}${sram}; nothing was written`,
@@ -106,7 +120,10 @@ function graphRefusal(files: ImportedGraphFiles, error: InputError): InputError 
 
 function checkSizes(files: ImportedGraphFiles): void {
   const tooLarge = (what: string, bytes: number, limit: number): InputError =>
-    new InputError(`cannot import: ${what} would be ${formatBytes(bytes)}, more than the ${formatBytes(limit)} npusim reads back; split the topology (nothing was written)`, files.topologyFile);
+    new InputError(
+      `cannot import: ${what} would be ${formatBytes(bytes)}, more than the ${formatBytes(limit)} npusim reads back; split the topology (nothing was written)`,
+      files.topologyFile,
+    );
   if (files.graphText.length > READ_LIMITS.json) throw tooLarge(`the graph ${files.graphFile}`, files.graphText.length, READ_LIMITS.json);
   if (files.sidecar.length > MAX_SIDECAR_BYTES) throw tooLarge(`its weights ${files.sidecarFile}`, files.sidecar.length, MAX_SIDECAR_BYTES);
 }

@@ -60,8 +60,28 @@ function layerTopology(layer: ScaleSimLayer, name: string, inputType: TopologyIn
   if (inputType === 'gemm') {
     // The reader's GEMM form is M x K input, 1 x K filter, 1 channel; here K becomes channels.
     const [m, k, n] = [layer.ifmapHeight, layer.filterWidth, layer.numFilters];
-    const conv: Layer = { kind: 'conv', name, input, output, filters: n, kernel: [1, 1], stride: [1, 1], padding: 'valid', activation: 'none', depthwise: false };
-    return { name, input, output, layers: [conv], shapes: new Map([[input, [1, m, 1, k]], [output, [1, m, 1, n]]]) };
+    const conv: Layer = {
+      kind: 'conv',
+      name,
+      input,
+      output,
+      filters: n,
+      kernel: [1, 1],
+      stride: [1, 1],
+      padding: 'valid',
+      activation: 'none',
+      depthwise: false,
+    };
+    return {
+      name,
+      input,
+      output,
+      layers: [conv],
+      shapes: new Map([
+        [input, [1, m, 1, k]],
+        [output, [1, m, 1, n]],
+      ]),
+    };
   }
   const outHeight = outputSize(layer.ifmapHeight, layer.filterHeight, layer.strideHeight);
   const outWidth = outputSize(layer.ifmapWidth, layer.filterWidth, layer.strideWidth);
@@ -71,8 +91,20 @@ function layerTopology(layer: ScaleSimLayer, name: string, inputType: TopologyIn
   const kernel: [number, number] = [layer.filterHeight, layer.filterWidth];
   const stride: [number, number] = [layer.strideHeight, layer.strideWidth];
   const window = windowedOutput(layer.ifmapHeight, layer.ifmapWidth, kernel, stride, [1, 1], padding);
-  if (window.height !== outHeight || window.width !== outWidth) throw new Error(`import of ${name}: output ${window.height}x${window.width}, SCALE-Sim's ${outHeight}x${outWidth}`);
-  const conv: Layer = { kind: 'conv', name, input, output, filters: layer.numFilters, kernel, stride, padding, activation: 'none', depthwise: false };
+  if (window.height !== outHeight || window.width !== outWidth)
+    throw new Error(`import of ${name}: output ${window.height}x${window.width}, SCALE-Sim's ${outHeight}x${outWidth}`);
+  const conv: Layer = {
+    kind: 'conv',
+    name,
+    input,
+    output,
+    filters: layer.numFilters,
+    kernel,
+    stride,
+    padding,
+    activation: 'none',
+    depthwise: false,
+  };
   const shapes = new Map([
     [input, [1, layer.ifmapHeight, layer.ifmapWidth, layer.channels]],
     [output, [1, outHeight, outWidth, layer.numFilters]],
@@ -102,15 +134,26 @@ const MIN_JSON_CHARACTERS_PER_FILTER = 10;
  * `maxSidecarBytes`, a graph of `maxGraphCharacters`), and why; checked before any layer is built.
  * Lower bounds: int8 weights and s32 biases (the builder may align tensors), one line per channel.
  */
-export function importTooLarge(layers: readonly ScaleSimLayer[], maxSidecarBytes: number, maxGraphCharacters: number): { index: number; what: string } | undefined {
+export function importTooLarge(
+  layers: readonly ScaleSimLayer[],
+  maxSidecarBytes: number,
+  maxGraphCharacters: number,
+): { index: number; what: string } | undefined {
   let sidecarBytes = 0;
   let graphCharacters = 0;
   for (const [index, layer] of layers.entries()) {
     sidecarBytes += layer.filterHeight * layer.filterWidth * layer.channels * layer.numFilters + 4 * layer.numFilters;
     graphCharacters += MIN_JSON_CHARACTERS_PER_FILTER * layer.numFilters;
-    if (sidecarBytes > maxSidecarBytes) return { index, what: `with this layer the weights and biases would pass the ${formatBytes(maxSidecarBytes)} npusim reads from a graph's sidecar` };
+    if (sidecarBytes > maxSidecarBytes)
+      return {
+        index,
+        what: `with this layer the weights and biases would pass the ${formatBytes(maxSidecarBytes)} npusim reads from a graph's sidecar`,
+      };
     if (graphCharacters > maxGraphCharacters) {
-      return { index, what: `with this layer the graph would pass the ${formatBytes(maxGraphCharacters)} npusim reads back (it takes at least ${MIN_JSON_CHARACTERS_PER_FILTER} characters per filter)` };
+      return {
+        index,
+        what: `with this layer the graph would pass the ${formatBytes(maxGraphCharacters)} npusim reads back (it takes at least ${MIN_JSON_CHARACTERS_PER_FILTER} characters per filter)`,
+      };
     }
   }
   return undefined;
@@ -125,11 +168,16 @@ export function importScaleSimGraph(layers: readonly ScaleSimLayer[], options: I
   options.onProgress?.(0, layers.length);
   layers.forEach((layer, index) => {
     const name = names[index] ?? layer.name;
-    const network = buildNetwork(layerTopology(layer, name, options.inputType), { ...QUANTIZATION, seed: layerSeed(options.seed, index), sidecarFile: options.sidecarFile });
+    const network = buildNetwork(layerTopology(layer, name, options.inputType), {
+      ...QUANTIZATION,
+      seed: layerSeed(options.seed, index),
+      sidecarFile: options.sidecarFile,
+    });
     for (const [tensorName, tensor] of Object.entries(network.graph.tensors)) {
       const data = tensor.data;
       // Each layer's sidecar is appended to one file: move its data references along.
-      graph.tensors[tensorName] = data !== undefined && !Array.isArray(data) ? { ...tensor, data: { ...data, offset: data.offset + offset } } : tensor;
+      graph.tensors[tensorName] =
+        data !== undefined && !Array.isArray(data) ? { ...tensor, data: { ...data, offset: data.offset + offset } } : tensor;
     }
     graph.inputs.push(...network.graph.inputs);
     graph.outputs.push(...network.graph.outputs);

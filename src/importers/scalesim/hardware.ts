@@ -20,7 +20,10 @@ export function importScaleSimHardware(config: ScaleSimConfig, configFile: strin
   const { arrayRows: rows, arrayCols: columns } = config;
   // SCALE-Sim's SRAMs serve whatever the array asks each cycle: at most one array edge.
   const edgeBytesPerCycle = Math.max(rows, columns);
-  const dramWordsPerCycle = config.bandwidthMode === 'USER' ? config.userBandwidthWordsPerCycle : (config.bandwidthsWordsPerCycle[0] ?? CALC_DEFAULT_DRAM_WORDS_PER_CYCLE);
+  const dramWordsPerCycle =
+    config.bandwidthMode === 'USER'
+      ? config.userBandwidthWordsPerCycle
+      : (config.bandwidthsWordsPerCycle[0] ?? CALC_DEFAULT_DRAM_WORDS_PER_CYCLE);
   return {
     name: config.runName,
     description:

@@ -25,7 +25,9 @@ export class FlatBuffer {
 
   private need(offset: number, size: number, what: string): void {
     if (!Number.isSafeInteger(offset) || offset < 0 || offset + size > this.bytes.byteLength) {
-      throw new FlatbufferError(`${what} at byte ${offset} lies outside the ${this.bytes.byteLength}-byte file (truncated or not a flatbuffer)`);
+      throw new FlatbufferError(
+        `${what} at byte ${offset} lies outside the ${this.bytes.byteLength}-byte file (truncated or not a flatbuffer)`,
+      );
     }
   }
 
@@ -168,7 +170,9 @@ export class Table {
   private vectorLength(at: number, elementBytes: number, what: string): number {
     const length = this.buffer.u32(at);
     if (length > MAX_VECTOR_LENGTH || at + 4 + length * elementBytes > this.buffer.length) {
-      throw new FlatbufferError(`${what} of ${length} elements at byte ${at} in ${this.what} runs past the end of the ${this.buffer.length}-byte file (truncated or not a flatbuffer)`);
+      throw new FlatbufferError(
+        `${what} of ${length} elements at byte ${at} in ${this.what} runs past the end of the ${this.buffer.length}-byte file (truncated or not a flatbuffer)`,
+      );
     }
     return length;
   }

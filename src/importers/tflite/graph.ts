@@ -106,12 +106,14 @@ class Importer {
   private constantBytes(tensor: TfliteTensor): Uint8Array | undefined {
     if (tensor.buffer === 0) return undefined;
     const buffer = this.model.buffers[tensor.buffer];
-    if (buffer === undefined) this.fail(`tensor ${tensor.index} "${tensor.name}" uses buffer ${tensor.buffer}, which the model does not have`);
+    if (buffer === undefined)
+      this.fail(`tensor ${tensor.index} "${tensor.name}" uses buffer ${tensor.buffer}, which the model does not have`);
     if (buffer.data !== undefined && buffer.data.byteLength > 0) return buffer.data;
     if (buffer.offset > 1n) {
       const bytes = this.options.fileBytes;
       const end = buffer.offset + buffer.size;
-      if (bytes === undefined || end > BigInt(bytes.byteLength)) this.fail(`tensor "${tensor.name}"'s data at byte ${buffer.offset} (${buffer.size} bytes) lies outside the file (truncated)`);
+      if (bytes === undefined || end > BigInt(bytes.byteLength))
+        this.fail(`tensor "${tensor.name}"'s data at byte ${buffer.offset} (${buffer.size} bytes) lies outside the file (truncated)`);
       return bytes.subarray(Number(buffer.offset), Number(end));
     }
     return undefined;
@@ -121,20 +123,33 @@ class Importer {
     const signature = tensor.shapeSignature;
     // A dynamic batch (-1 in the signature's first dimension) runs with the stored shape, as TFLite Micro runs it.
     if (signature !== undefined && signature.some((d, axis) => d < 0 && axis > 0)) {
-      this.fail(`tensor ${tensor.index} "${tensor.name}" has a dynamic shape (signature [${signature.join(',')}]); npusim needs static shapes (only the batch may be dynamic)`);
+      this.fail(
+        `tensor ${tensor.index} "${tensor.name}" has a dynamic shape (signature [${signature.join(',')}]); npusim needs static shapes (only the batch may be dynamic)`,
+      );
     }
-    if (tensor.shape.some((d) => !Number.isInteger(d) || d < 1)) this.fail(`tensor ${tensor.index} "${tensor.name}" has shape [${tensor.shape.join(',')}]; npusim needs every dimension at least 1`);
+    if (tensor.shape.some((d) => !Number.isInteger(d) || d < 1))
+      this.fail(`tensor ${tensor.index} "${tensor.name}" has shape [${tensor.shape.join(',')}]; npusim needs every dimension at least 1`);
     return tensor.shape.length === 0 ? [1] : [...tensor.shape];
   }
 
   private quantOf(tensor: TfliteTensor, perChannelAxis: number | undefined): TensorSpec['quant'] {
     const quant = tensor.quantization;
-    if (quant === undefined || quant.scales.length === 0) this.fail(`tensor ${tensor.index} "${tensor.name}" has no quantization scale; npusim imports quantized models (quantize the model first)`);
-    if (quant.hasDetails) this.fail(`tensor ${tensor.index} "${tensor.name}" uses custom or blockwise quantization, which npusim does not import`);
+    if (quant === undefined || quant.scales.length === 0)
+      this.fail(
+        `tensor ${tensor.index} "${tensor.name}" has no quantization scale; npusim imports quantized models (quantize the model first)`,
+      );
+    if (quant.hasDetails)
+      this.fail(`tensor ${tensor.index} "${tensor.name}" uses custom or blockwise quantization, which npusim does not import`);
     const zeroPoints = quant.zeroPoints.map((z) => Number(z));
     if (quant.scales.length === 1) return { scale: quant.scales[0] as number, zeroPoint: zeroPoints[0] ?? 0 };
-    if (perChannelAxis === undefined) this.fail(`tensor ${tensor.index} "${tensor.name}" is quantized per channel (${quant.scales.length} scales); npusim quantizes activations per tensor`);
-    if (quant.quantizedDimension !== perChannelAxis) this.fail(`tensor ${tensor.index} "${tensor.name}" is quantized per channel along axis ${quant.quantizedDimension}; TFLite's kernels take axis ${perChannelAxis} here`);
+    if (perChannelAxis === undefined)
+      this.fail(
+        `tensor ${tensor.index} "${tensor.name}" is quantized per channel (${quant.scales.length} scales); npusim quantizes activations per tensor`,
+      );
+    if (quant.quantizedDimension !== perChannelAxis)
+      this.fail(
+        `tensor ${tensor.index} "${tensor.name}" is quantized per channel along axis ${quant.quantizedDimension}; TFLite's kernels take axis ${perChannelAxis} here`,
+      );
     const uniform = zeroPoints.every((z) => z === zeroPoints[0]);
     return { scale: [...quant.scales], zeroPoint: uniform ? (zeroPoints[0] ?? 0) : zeroPoints, axis: perChannelAxis };
   }
@@ -167,11 +182,19 @@ class Importer {
     const existing = this.names.get(tensor.index);
     if (existing !== undefined) return existing;
     const where = op === undefined ? 'graph input' : `operator ${op.index} (${this.opName(op)})`;
-    if (tensor.type === TYPE.FLOAT32) this.fail(`${where}: tensor ${tensor.index} "${tensor.name}" is float32; npusim runs quantized models: quantize the model first (full-integer quantization)`);
+    if (tensor.type === TYPE.FLOAT32)
+      this.fail(
+        `${where}: tensor ${tensor.index} "${tensor.name}" is float32; npusim runs quantized models: quantize the model first (full-integer quantization)`,
+      );
     const type = ELEMENT_TYPE[tensor.type];
-    if (type === undefined) this.fail(`${where}: tensor ${tensor.index} "${tensor.name}" is ${typeName(tensor.type)}; npusim imports int8, uint8 and int16 activations`);
-    if (this.constantBytes(tensor) !== undefined) this.fail(`${where}: tensor ${tensor.index} "${tensor.name}" is a constant where npusim needs an activation`);
-    if (tensor.isVariable) this.fail(`${where}: tensor ${tensor.index} "${tensor.name}" is a variable (state) tensor, which npusim does not import`);
+    if (type === undefined)
+      this.fail(
+        `${where}: tensor ${tensor.index} "${tensor.name}" is ${typeName(tensor.type)}; npusim imports int8, uint8 and int16 activations`,
+      );
+    if (this.constantBytes(tensor) !== undefined)
+      this.fail(`${where}: tensor ${tensor.index} "${tensor.name}" is a constant where npusim needs an activation`);
+    if (tensor.isVariable)
+      this.fail(`${where}: tensor ${tensor.index} "${tensor.name}" is a variable (state) tensor, which npusim does not import`);
     const name = this.nameOf(tensor);
     this.tensors[name] = { shape: this.shapeOf(tensor), type, quant: this.quantOf(tensor, undefined) };
     return name;
@@ -180,15 +203,18 @@ class Importer {
   /** Weights: int8 constants, per channel along `axis` or per tensor, zero point 0 as TFLite requires. */
   private weights(tensor: TfliteTensor, op: TfliteOperator, axis: number): string {
     const where = `operator ${op.index} (${this.opName(op)})`;
-    if (tensor.type !== TYPE.INT8) this.fail(`${where}: weights "${tensor.name}" are ${typeName(tensor.type)}; npusim imports int8 weights`);
+    if (tensor.type !== TYPE.INT8)
+      this.fail(`${where}: weights "${tensor.name}" are ${typeName(tensor.type)}; npusim imports int8 weights`);
     const bytes = this.constantBytes(tensor);
     if (bytes === undefined) this.fail(`${where}: weights "${tensor.name}" are not constant; npusim needs constant weights`);
     if (tensor.sparse) this.fail(`${where}: weights "${tensor.name}" are sparse, which npusim does not import`);
     const shape = this.shapeOf(tensor);
-    if (bytes.byteLength !== shape.reduce((a, b) => a * b, 1)) this.fail(`${where}: weights "${tensor.name}" hold ${bytes.byteLength} bytes for shape [${shape.join(',')}]`);
+    if (bytes.byteLength !== shape.reduce((a, b) => a * b, 1))
+      this.fail(`${where}: weights "${tensor.name}" hold ${bytes.byteLength} bytes for shape [${shape.join(',')}]`);
     const quant = this.quantOf(tensor, axis);
     const zeroPoints = quant !== undefined && 'zeroPoint' in quant ? [quant.zeroPoint].flat() : [];
-    if (zeroPoints.some((z) => z !== 0)) this.fail(`${where}: weights "${tensor.name}" have a non-zero zero point; TFLite's int8 kernels require symmetric weights`);
+    if (zeroPoints.some((z) => z !== 0))
+      this.fail(`${where}: weights "${tensor.name}" have a non-zero zero point; TFLite's int8 kernels require symmetric weights`);
     const existing = this.names.get(tensor.index);
     if (existing !== undefined) return existing;
     const name = this.nameOf(tensor);
@@ -200,11 +226,13 @@ class Importer {
   private bias(tensor: TfliteTensor | undefined, op: TfliteOperator, channels: number): string | undefined {
     if (tensor === undefined) return undefined;
     const where = `operator ${op.index} (${this.opName(op)})`;
-    if (tensor.type !== TYPE.INT32 && tensor.type !== TYPE.INT64) this.fail(`${where}: bias "${tensor.name}" is ${typeName(tensor.type)}; npusim imports int32 and int64 biases`);
+    if (tensor.type !== TYPE.INT32 && tensor.type !== TYPE.INT64)
+      this.fail(`${where}: bias "${tensor.name}" is ${typeName(tensor.type)}; npusim imports int32 and int64 biases`);
     const stored = this.constantBytes(tensor);
     if (stored === undefined) this.fail(`${where}: bias "${tensor.name}" is not constant`);
     const width = tensor.type === TYPE.INT64 ? 8 : 4;
-    if (stored.byteLength !== channels * width) this.fail(`${where}: bias "${tensor.name}" holds ${stored.byteLength / width} values for ${channels} output channels`);
+    if (stored.byteLength !== channels * width)
+      this.fail(`${where}: bias "${tensor.name}" holds ${stored.byteLength / width} values for ${channels} output channels`);
     const bytes = width === 4 ? stored : this.narrowBias(stored, tensor, where);
     const existing = this.names.get(tensor.index);
     if (existing !== undefined) return existing;
@@ -224,7 +252,8 @@ class Importer {
     const out = new DataView(narrow.buffer);
     for (let index = 0; index < narrow.byteLength / 4; index += 1) {
       const value = view.getBigInt64(index * 8, true);
-      if (value < -(2n ** 31n) || value >= 2n ** 31n) this.fail(`${where}: int64 bias "${tensor.name}" holds ${value} (channel ${index}), beyond the int32 biases npusim holds`);
+      if (value < -(2n ** 31n) || value >= 2n ** 31n)
+        this.fail(`${where}: int64 bias "${tensor.name}" holds ${value} (channel ${index}), beyond the int32 biases npusim holds`);
       out.setInt32(index * 4, Number(value), true);
     }
     return narrow;
@@ -254,7 +283,9 @@ class Importer {
       case 2:
         return { min: -1, max: 1 };
       default:
-        this.fail(`operator ${op.index} (${this.opName(op)}): fused activation ${code === 4 ? 'TANH' : code === 5 ? 'SIGN_BIT' : code} is not supported (relu, relu6 and relu_n1_to_1 are)`);
+        this.fail(
+          `operator ${op.index} (${this.opName(op)}): fused activation ${code === 4 ? 'TANH' : code === 5 ? 'SIGN_BIT' : code} is not supported (relu, relu6 and relu_n1_to_1 are)`,
+        );
     }
   }
 
@@ -285,7 +316,8 @@ class Importer {
         const channels = this.shapeOf(inputTensor)[3] ?? 1;
         const filterChannels = this.shapeOf(weightTensor)[3] ?? 1;
         const outChannels = this.shapeOf(weightTensor)[0] ?? 1;
-        if (channels % filterChannels !== 0) this.fail(`operator ${op.index} (${kind}): ${channels} input channels are not a multiple of the filter's ${filterChannels}`);
+        if (channels % filterChannels !== 0)
+          this.fail(`operator ${op.index} (${kind}): ${channels} input channels are not a multiple of the filter's ${filterChannels}`);
         const bias = this.bias(this.optionalTensor(op.inputs[2], op, 'bias'), op, outChannels);
         this.pushOp({
           name,
@@ -311,7 +343,8 @@ class Importer {
         const channels = this.shapeOf(inputTensor)[3] ?? 1;
         const outChannels = this.shapeOf(weightTensor)[3] ?? 1;
         // TFLite Micro takes the multiplier from the shapes (the option may be stale).
-        if (outChannels % channels !== 0) this.fail(`operator ${op.index} (${kind}): ${outChannels} output channels are not a multiple of the ${channels} input channels`);
+        if (outChannels % channels !== 0)
+          this.fail(`operator ${op.index} (${kind}): ${outChannels} output channels are not a multiple of the ${channels} input channels`);
         const bias = this.bias(this.optionalTensor(op.inputs[2], op, 'bias'), op, outChannels);
         this.pushOp({
           name,
@@ -330,15 +363,27 @@ class Importer {
       }
       case OP.FULLY_CONNECTED: {
         // FullyConnectedOptions: fused_activation_function 0, weights_format 1, keep_num_dims 2.
-        if ((options?.i8(1) ?? 0) !== 0) this.fail(`operator ${op.index} (${kind}): shuffled weights are not supported (only the DEFAULT weights format)`);
+        if ((options?.i8(1) ?? 0) !== 0)
+          this.fail(`operator ${op.index} (${kind}): shuffled weights are not supported (only the DEFAULT weights format)`);
         const weightTensor = this.tensorAt(op.inputs[1], op, 'weights');
         const inputName = input();
         const weights = this.weights(weightTensor, op, 0);
         const [outFeatures = 1] = this.shapeOf(weightTensor);
         const bias = this.bias(this.optionalTensor(op.inputs[2], op, 'bias'), op, outFeatures);
         const outShape = this.shapeOf(out);
-        if (outShape.length !== 2) this.fail(`operator ${op.index} (${kind}): output shape [${outShape.join(',')}] (keep_num_dims); npusim's fully_connected writes [batch, ${outFeatures}]`);
-        this.pushOp({ name, op: 'fully_connected', input: inputName, weights, ...(bias === undefined ? {} : { bias }), output: output(), activation: this.activationFunction(options?.i8(0) ?? 0, op) });
+        if (outShape.length !== 2)
+          this.fail(
+            `operator ${op.index} (${kind}): output shape [${outShape.join(',')}] (keep_num_dims); npusim's fully_connected writes [batch, ${outFeatures}]`,
+          );
+        this.pushOp({
+          name,
+          op: 'fully_connected',
+          input: inputName,
+          weights,
+          ...(bias === undefined ? {} : { bias }),
+          output: output(),
+          activation: this.activationFunction(options?.i8(0) ?? 0, op),
+        });
         return;
       }
       case OP.ADD: {
@@ -347,8 +392,17 @@ class Importer {
         const b = this.tensorAt(op.inputs[1], op, 'second input');
         const shapeA = this.shapeOf(a);
         const shapeB = this.shapeOf(b);
-        if (shapeA.join(',') !== shapeB.join(',')) this.fail(`operator ${op.index} (${kind}): inputs [${shapeA.join(',')}] and [${shapeB.join(',')}] broadcast; npusim's add takes equal shapes`);
-        this.pushOp({ name, op: 'add', inputs: [this.activation(a, op), this.activation(b, op)], output: output(), activation: this.activationFunction(options?.i8(0) ?? 0, op) });
+        if (shapeA.join(',') !== shapeB.join(','))
+          this.fail(
+            `operator ${op.index} (${kind}): inputs [${shapeA.join(',')}] and [${shapeB.join(',')}] broadcast; npusim's add takes equal shapes`,
+          );
+        this.pushOp({
+          name,
+          op: 'add',
+          inputs: [this.activation(a, op), this.activation(b, op)],
+          output: output(),
+          activation: this.activationFunction(options?.i8(0) ?? 0, op),
+        });
         return;
       }
       case OP.AVERAGE_POOL_2D:
@@ -374,18 +428,29 @@ class Importer {
       case OP.PADV2: {
         const paddings = this.integers(this.optionalTensor(op.inputs[1], op, 'paddings'), op, 'paddings');
         const inputTensor = this.tensorAt(op.inputs[0], op, 'input');
-        if (paddings.length !== 8 || this.shapeOf(inputTensor).length !== 4) this.fail(`operator ${op.index} (${kind}): npusim pads 4-D NHWC tensors, got paddings [${paddings.join(',')}]`);
+        if (paddings.length !== 8 || this.shapeOf(inputTensor).length !== 4)
+          this.fail(`operator ${op.index} (${kind}): npusim pads 4-D NHWC tensors, got paddings [${paddings.join(',')}]`);
         const [n0, n1, top = 0, bottom = 0, left = 0, right = 0, c0, c1] = paddings;
-        if (n0 !== 0 || n1 !== 0 || c0 !== 0 || c1 !== 0) this.fail(`operator ${op.index} (${kind}): pads the batch or channel axis (paddings [${paddings.join(',')}]); npusim pads height and width`);
-        if ([top, bottom, left, right].some((p) => p < 0)) this.fail(`operator ${op.index} (${kind}): negative paddings [${paddings.join(',')}]`);
+        if (n0 !== 0 || n1 !== 0 || c0 !== 0 || c1 !== 0)
+          this.fail(
+            `operator ${op.index} (${kind}): pads the batch or channel axis (paddings [${paddings.join(',')}]); npusim pads height and width`,
+          );
+        if ([top, bottom, left, right].some((p) => p < 0))
+          this.fail(`operator ${op.index} (${kind}): negative paddings [${paddings.join(',')}]`);
         const inputQuant = inputTensor.quantization;
         const zeroPoint = Number(inputQuant?.zeroPoints[0] ?? 0n);
         const outZeroPoint = Number(out.quantization?.zeroPoints[0] ?? 0n);
-        if (zeroPoint !== outZeroPoint) this.fail(`operator ${op.index} (${kind}): pads with the output zero point ${outZeroPoint}, which differs from the input's ${zeroPoint}`);
+        if (zeroPoint !== outZeroPoint)
+          this.fail(
+            `operator ${op.index} (${kind}): pads with the output zero point ${outZeroPoint}, which differs from the input's ${zeroPoint}`,
+          );
         if (code === OP.PADV2 && op.inputs[2] !== undefined && op.inputs[2] >= 0) {
           const constant = this.constantBytes(this.tensorAt(op.inputs[2], op, 'constant'));
           const value = constant === undefined ? undefined : new DataView(constant.buffer, constant.byteOffset).getInt8(0);
-          if (value !== zeroPoint) this.fail(`operator ${op.index} (${kind}): pads with ${value}, not the zero point ${zeroPoint}; npusim pads with the zero point`);
+          if (value !== zeroPoint)
+            this.fail(
+              `operator ${op.index} (${kind}): pads with ${value}, not the zero point ${zeroPoint}; npusim pads with the zero point`,
+            );
         }
         const padding: ExplicitPadding = { top, left, bottom, right };
         this.pushOp({ name, op: 'pad', input: input(), output: output(), padding });
@@ -399,34 +464,50 @@ class Importer {
       case OP.MEAN: {
         const inputTensor = this.tensorAt(op.inputs[0], op, 'input');
         const rank = this.shapeOf(inputTensor).length;
-        const axes = [...new Set(this.integers(this.optionalTensor(op.inputs[1], op, 'axes'), op, 'axes').map((axis) => (axis < 0 ? axis + rank : axis)))].sort((a, b) => a - b);
-        if (axes.some((axis) => axis < 0 || axis >= rank)) this.fail(`operator ${op.index} (${kind}): axes outside the ${rank} axes of the input`);
+        const axes = [
+          ...new Set(
+            this.integers(this.optionalTensor(op.inputs[1], op, 'axes'), op, 'axes').map((axis) => (axis < 0 ? axis + rank : axis)),
+          ),
+        ].sort((a, b) => a - b);
+        if (axes.some((axis) => axis < 0 || axis >= rank))
+          this.fail(`operator ${op.index} (${kind}): axes outside the ${rank} axes of the input`);
         this.pushOp({ name, op: 'mean', input: input(), output: output(), axes });
         return;
       }
       case OP.CONCATENATION: {
         // ConcatenationOptions: axis 0, fused_activation_function 1.
-        if ((options?.i8(1) ?? 0) !== 0) this.fail(`operator ${op.index} (${kind}): a fused activation on a concatenation is not supported`);
+        if ((options?.i8(1) ?? 0) !== 0)
+          this.fail(`operator ${op.index} (${kind}): a fused activation on a concatenation is not supported`);
         const inputs = op.inputs.map((index, slot) => this.tensorAt(index, op, `input ${slot}`));
         const rank = this.shapeOf(out).length;
         const rawAxis = options?.i32(0) ?? 0;
         const axis = rawAxis < 0 ? rawAxis + rank : rawAxis;
-        const same = (t: TfliteTensor): boolean => t.quantization?.scales[0] === out.quantization?.scales[0] && t.quantization?.zeroPoints[0] === out.quantization?.zeroPoints[0];
+        const same = (t: TfliteTensor): boolean =>
+          t.quantization?.scales[0] === out.quantization?.scales[0] && t.quantization?.zeroPoints[0] === out.quantization?.zeroPoints[0];
         const differing = inputs.find((t) => !same(t));
-        if (differing !== undefined) this.fail(`operator ${op.index} (${kind}): input "${differing.name}" is quantized differently from the output; TFLite Micro's concatenation copies values and requires one quantization`);
+        if (differing !== undefined)
+          this.fail(
+            `operator ${op.index} (${kind}): input "${differing.name}" is quantized differently from the output; TFLite Micro's concatenation copies values and requires one quantization`,
+          );
         this.pushOp({ name, op: 'concat', inputs: inputs.map((t) => this.activation(t, op)), output: output(), axis });
         return;
       }
       case OP.QUANTIZE: {
         const inputTensor = this.tensorAt(op.inputs[0], op, 'input');
-        if (inputTensor.type === TYPE.FLOAT32) this.fail(`operator ${op.index} (${kind}) quantizes a float32 input; npusim runs integer models: give the model an integer input (quantize it first)`);
+        if (inputTensor.type === TYPE.FLOAT32)
+          this.fail(
+            `operator ${op.index} (${kind}) quantizes a float32 input; npusim runs integer models: give the model an integer input (quantize it first)`,
+          );
         this.pushOp({ name, op: 'quantize', input: input(), output: output() });
         return;
       }
       case OP.SOFTMAX: {
         // SoftmaxOptions: beta 0 (float32).
         const inputTensor = this.tensorAt(op.inputs[0], op, 'input');
-        if (inputTensor.type !== TYPE.INT8 || out.type !== TYPE.INT8) this.fail(`operator ${op.index} (${kind}): npusim imports int8 softmax (int8 in, int8 out), got ${typeName(inputTensor.type)} to ${typeName(out.type)}`);
+        if (inputTensor.type !== TYPE.INT8 || out.type !== TYPE.INT8)
+          this.fail(
+            `operator ${op.index} (${kind}): npusim imports int8 softmax (int8 in, int8 out), got ${typeName(inputTensor.type)} to ${typeName(out.type)}`,
+          );
         this.pushOp({ name, op: 'softmax', input: input(), output: output(), beta: options?.f32(0, 0) ?? 0 });
         return;
       }

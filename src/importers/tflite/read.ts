@@ -10,7 +10,8 @@ export function parseTfliteModel(bytes: Uint8Array, file: string): TfliteModel {
   try {
     return readTfliteModel(bytes);
   } catch (error) {
-    if (error instanceof FlatbufferError || error instanceof RangeError) throw new InputError(`not a readable TFLite model: ${error.message}`, file);
+    if (error instanceof FlatbufferError || error instanceof RangeError)
+      throw new InputError(`not a readable TFLite model: ${error.message}`, file);
     throw error;
   }
 }

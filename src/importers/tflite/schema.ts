@@ -10,9 +10,29 @@ export { FlatbufferError };
 
 /** TensorType values the importer names (schema.fbs `enum TensorType`). */
 export const TENSOR_TYPE_NAMES: Readonly<Record<number, string>> = {
-  0: 'FLOAT32', 1: 'FLOAT16', 2: 'INT32', 3: 'UINT8', 4: 'INT64', 5: 'STRING', 6: 'BOOL', 7: 'INT16', 8: 'COMPLEX64', 9: 'INT8',
-  10: 'FLOAT64', 11: 'COMPLEX128', 12: 'UINT64', 13: 'RESOURCE', 14: 'VARIANT', 15: 'UINT32', 16: 'UINT16', 17: 'INT4', 18: 'BFLOAT16',
-  19: 'INT2', 20: 'UINT4', 21: 'FLOAT8_E4M3FN', 22: 'FLOAT8_E5M2',
+  0: 'FLOAT32',
+  1: 'FLOAT16',
+  2: 'INT32',
+  3: 'UINT8',
+  4: 'INT64',
+  5: 'STRING',
+  6: 'BOOL',
+  7: 'INT16',
+  8: 'COMPLEX64',
+  9: 'INT8',
+  10: 'FLOAT64',
+  11: 'COMPLEX128',
+  12: 'UINT64',
+  13: 'RESOURCE',
+  14: 'VARIANT',
+  15: 'UINT32',
+  16: 'UINT16',
+  17: 'INT4',
+  18: 'BFLOAT16',
+  19: 'INT2',
+  20: 'UINT4',
+  21: 'FLOAT8_E4M3FN',
+  22: 'FLOAT8_E5M2',
 };
 
 export interface TfliteQuantization {
@@ -124,11 +144,14 @@ function readSubgraph(table: Table, index: number): TfliteSubgraph {
  * does (older files only have the first).
  */
 export function readTfliteModel(bytes: Uint8Array): TfliteModel {
-  if (bytes.byteLength < 8) throw new FlatbufferError(`${bytes.byteLength} bytes is too short for a flatbuffer (truncated or not a TFLite model)`);
+  if (bytes.byteLength < 8)
+    throw new FlatbufferError(`${bytes.byteLength} bytes is too short for a flatbuffer (truncated or not a TFLite model)`);
   const buffer = new FlatBuffer(bytes);
   const identifier = buffer.identifier();
   if (identifier !== TFLITE_IDENTIFIER) {
-    const shown = /^[\x20-\x7e]{4}$/.test(identifier) ? `"${identifier}"` : `bytes ${[...bytes.subarray(4, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`;
+    const shown = /^[\x20-\x7e]{4}$/.test(identifier)
+      ? `"${identifier}"`
+      : `bytes ${[...bytes.subarray(4, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`;
     throw new FlatbufferError(`file identifier ${shown} is not "${TFLITE_IDENTIFIER}": not a TFLite model`);
   }
   const root = buffer.root();

@@ -49,5 +49,12 @@ export function avgPoolOrtWindowed(
 
 /** Whether onnxruntime runs this window as QLinearGlobalAveragePool: the whole image, no padding. */
 export function isWholeImageWindow(g: PoolGeometry): boolean {
-  return g.filterHeight === g.inHeight && g.filterWidth === g.inWidth && g.padTop === 0 && g.padLeft === 0 && g.outHeight === 1 && g.outWidth === 1;
+  return (
+    g.filterHeight === g.inHeight &&
+    g.filterWidth === g.inWidth &&
+    g.padTop === 0 &&
+    g.padLeft === 0 &&
+    g.outHeight === 1 &&
+    g.outWidth === 1
+  );
 }

@@ -19,7 +19,8 @@ export function concatRescaleOrt(
   output: { readonly scale: number; readonly zeroPoint: number; readonly min: number; readonly max: number },
 ): ConcatRescale | undefined {
   if (input.scale === output.scale && input.zeroPoint === output.zeroPoint) return undefined;
-  const unclamped = (x: number) => roundFloat(Math.fround(Math.fround(input.scale * (x - input.zeroPoint)) / output.scale), 'half-even') + output.zeroPoint;
+  const unclamped = (x: number) =>
+    roundFloat(Math.fround(Math.fround(input.scale * (x - input.zeroPoint)) / output.scale), 'half-even') + output.zeroPoint;
   return {
     value: (x) => Math.min(Math.max(unclamped(x), output.min), output.max),
     clipped: (x) => {

@@ -22,20 +22,30 @@ const cases: { name: string; form: OnnxForm; signed: boolean; perChannel: boolea
 ];
 
 describe('zoo networks as ONNX: onnxruntime equals npusim on every layer', () => {
-  it.each(cases)('$name $form signed=$signed perChannel=$perChannel', async ({ name, form, signed, perChannel }) => {
-    const graph = zooGraph(name, { ...DEFAULT_ZOO_QUANT, requant: 'ort-float', signedActivations: signed, perChannel });
-    const model = exportOnnx(graph, { form, sevenBitWeights: !signed });
-    const result = await compareWithOnnxruntime(model, 7, form === 'qdq' ? 'all' : 'disabled');
-    expect(result.tensors).toBe(graph.ops.length);
-    // Mostly requantized values, not saturation (uint8 ReLU outputs sit at 0 often).
-    expect(result.interior / result.elements).toBeGreaterThan(0.3);
-  }, 600_000);
+  it.each(cases)(
+    '$name $form signed=$signed perChannel=$perChannel',
+    async ({ name, form, signed, perChannel }) => {
+      const graph = zooGraph(name, { ...DEFAULT_ZOO_QUANT, requant: 'ort-float', signedActivations: signed, perChannel });
+      const model = exportOnnx(graph, { form, sevenBitWeights: !signed });
+      const result = await compareWithOnnxruntime(model, 7, form === 'qdq' ? 'all' : 'disabled');
+      expect(result.tensors).toBe(graph.ops.length);
+      // Mostly requantized values, not saturation (uint8 ReLU outputs sit at 0 often).
+      expect(result.interior / result.elements).toBeGreaterThan(0.3);
+    },
+    600_000,
+  );
 
   it('adding every layer as a graph output does not change which integer kernels onnxruntime fuses a QDQ model into', async () => {
     const graph = zooGraph('small_cnn', { ...DEFAULT_ZOO_QUANT, requant: 'ort-float' });
     const ops = async (everyOutput: boolean) => {
       const model = exportOnnx(graph, { form: 'qdq', everyOutput });
-      const feed = { [model.input.name]: { type: 'float32' as const, data: new Array(model.input.dims.reduce((a, b) => a * b, 1)).fill(0.25), dims: model.input.dims } };
+      const feed = {
+        [model.input.name]: {
+          type: 'float32' as const,
+          data: new Array(model.input.dims.reduce((a, b) => a * b, 1)).fill(0.25),
+          dims: model.input.dims,
+        },
+      };
       // The NHWC layout transformer adds Transposes back to NCHW for every tensor that is a graph output: layout, not compute.
       return (await runOrt(model.bytes, feed, { level: 'all' })).optimizedOps.filter((op) => op !== 'Transpose');
     };

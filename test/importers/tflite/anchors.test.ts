@@ -44,13 +44,25 @@ function modelFile(model: string): string {
 function anchorValues(blob: Buffer, tensor: AnchorTensor): number[] {
   const view = new DataView(blob.buffer, blob.byteOffset + tensor.offset, tensor.bytes);
   const size = tensor.dtype === 'int8' ? 1 : tensor.dtype === 'int16' ? 2 : 4;
-  return Array.from({ length: tensor.bytes / size }, (_, i) => (size === 1 ? view.getInt8(i) : size === 2 ? view.getInt16(i * 2, true) : view.getInt32(i * 4, true)));
+  return Array.from({ length: tensor.bytes / size }, (_, i) =>
+    size === 1 ? view.getInt8(i) : size === 2 ? view.getInt16(i * 2, true) : view.getInt32(i * 4, true),
+  );
 }
 
 /** Runs the model on the anchor's inputs and returns the dump folder and its manifest. */
 async function runOnAnchor(model: string, inputs: readonly string[]): Promise<{ folder: string; manifest: DumpEntry[] }> {
   const folder = join(temporaryDirectory(), 'dump');
-  const run = await runCli(['run', modelFile(model), '--hw', HW, ...inputs.flatMap((input) => ['--input', input]), '--dump', folder, '--format', 'csv']);
+  const run = await runCli([
+    'run',
+    modelFile(model),
+    '--hw',
+    HW,
+    ...inputs.flatMap((input) => ['--input', input]),
+    '--dump',
+    folder,
+    '--format',
+    'csv',
+  ]);
   expect(run.stderr).toContain('layer outputs');
   expect(run.exitCode).toBe(0);
   return { folder, manifest: JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as DumpEntry[] };
@@ -60,7 +72,9 @@ function anchorCases(): { model: string; input: string; folder: string }[] {
   const root = sharedPath('anchors/tflite-models');
   return readdirSync(root, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
-    .flatMap((model) => readdirSync(join(root, model.name)).map((input) => ({ model: model.name, input, folder: join(root, model.name, input) })));
+    .flatMap((model) =>
+      readdirSync(join(root, model.name)).map((input) => ({ model: model.name, input, folder: join(root, model.name, input) })),
+    );
 }
 
 describe('TFLite models equal TFLite Micro on every op output', () => {
@@ -80,7 +94,10 @@ describe('TFLite models equal TFLite Micro on every op output', () => {
   for (const { model, input, folder } of cases) {
     it(`${model} on ${input}`, { timeout: 120_000 }, async () => {
       const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { inputs: string[]; tensors: AnchorTensor[] };
-      const inputs = readdirSync(folder).filter((name) => name.endsWith('.npy')).sort().map((name) => join(folder, name));
+      const inputs = readdirSync(folder)
+        .filter((name) => name.endsWith('.npy'))
+        .sort()
+        .map((name) => join(folder, name));
       expect(inputs.length).toBe(manifest.inputs.length);
       const blob = gunzipSync(readFileSync(join(folder, 'tensors.bin.gz')));
       const dump = await runOnAnchor(model, inputs);
@@ -109,7 +126,8 @@ function bmpInput(file: string): Int32Array {
   expect([width, height, bytes.readUInt16LE(28)]).toEqual([96, 96, 8]);
   const values = new Int32Array(width * height);
   for (let row = 0; row < height; row += 1) {
-    for (let column = 0; column < width; column += 1) values[row * width + column] = bytes.readInt8(dataOffset + (height - 1 - row) * width + column);
+    for (let column = 0; column < width; column += 1)
+      values[row * width + column] = bytes.readInt8(dataOffset + (height - 1 - row) * width + column);
   }
   return values;
 }

@@ -68,7 +68,9 @@ describe('accumulator: core equals reference', () => {
           fc.constant(bits),
           fc.constant(overflow),
           edgyInteger(...signedRange(bits)),
-          fc.tuple(fc.integer({ min: -3, max: 3 }), fc.constantFrom(-1, 0, 1), fc.integer({ min: -2, max: 2 })).map(([k, h, d]) => k * 2 ** bits + h * 2 ** (bits - 1) + d),
+          fc
+            .tuple(fc.integer({ min: -3, max: 3 }), fc.constantFrom(-1, 0, 1), fc.integer({ min: -2, max: 2 }))
+            .map(([k, h, d]) => k * 2 ** bits + h * 2 ** (bits - 1) + d),
         ),
       );
     const runs = checkProperty('accumulator.edges', arbitrary, ([bits, overflow, value, sum]) => {

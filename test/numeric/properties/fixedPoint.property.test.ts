@@ -1,8 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cmsisRequantize, doublingHighMult, doublingHighMultNoSat, divideByPowerOfTwo, requantizeS64 } from '../../../src/numeric/cmsisnn.js';
+import {
+  cmsisRequantize,
+  doublingHighMult,
+  doublingHighMultNoSat,
+  divideByPowerOfTwo,
+  requantizeS64,
+} from '../../../src/numeric/cmsisnn.js';
 import { rdbpot, srdhm, srmbpot } from '../../../src/numeric/gemmlowp.js';
-import { mbqm64, mbqmDouble, mbqmGreaterThanOne, mbqmSingle, mbqmSmallerThanOneExp, quantizeMultiplier } from '../../../src/numeric/tflite.js';
+import {
+  mbqm64,
+  mbqmDouble,
+  mbqmGreaterThanOne,
+  mbqmSingle,
+  mbqmSmallerThanOneExp,
+  quantizeMultiplier,
+} from '../../../src/numeric/tflite.js';
 import {
   refCmsisRequantize,
   refDivideByPowerOfTwo,
@@ -30,7 +43,11 @@ const q31Multiplier = fc.oneof(
   fc.constantFrom(0, 1, 2 ** 30, 2 ** 30 + 1, 2 ** 31 - 1, 2 ** 31 - 2, 3 * 2 ** 29),
   edgyInteger(0, 2 ** 31 - 1),
 );
-const signedMultiplier = fc.oneof(q31Multiplier, q31Multiplier.map((m) => -m), fc.constant(-(2 ** 31) + 1));
+const signedMultiplier = fc.oneof(
+  q31Multiplier,
+  q31Multiplier.map((m) => -m),
+  fc.constant(-(2 ** 31) + 1),
+);
 const tfliteShift = edgyInteger(-31, 30);
 
 /** x with x * 2^max(shift, 0) inside int32 (TFLite's contract). */
@@ -104,14 +121,37 @@ describe('TFLite requantization: core equals reference', () => {
       fc.double({ min: 2 ** -45, max: 2 ** 45, noNaN: true }),
       fc.double({ noNaN: true, noDefaultInfinity: true }),
       // ties of q * 2^31: q = (2k + 1) / 2^32
-      fc.tuple(fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.integer({ min: -40, max: 40 })).map(([k, e]) => ((2 * k + 1) / 2 ** 32) * 2 ** e),
-      fc.constantFrom(0, -0, 1, 0.5, 2 ** -31, 2 ** -32, 2 ** -33, 1 - 2 ** -33, -(1 - 2 ** -33), 1e300, -1e300, 5e-324, 2 ** -1022, 2 ** 30, 2 ** 31, 1.5 * 2 ** 30),
+      fc
+        .tuple(fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }), fc.integer({ min: -40, max: 40 }))
+        .map(([k, e]) => ((2 * k + 1) / 2 ** 32) * 2 ** e),
+      fc.constantFrom(
+        0,
+        -0,
+        1,
+        0.5,
+        2 ** -31,
+        2 ** -32,
+        2 ** -33,
+        1 - 2 ** -33,
+        -(1 - 2 ** -33),
+        1e300,
+        -1e300,
+        5e-324,
+        2 ** -1022,
+        2 ** 30,
+        2 ** 31,
+        1.5 * 2 ** 30,
+      ),
     );
-    const runs = checkProperty('quantizeMultiplier', fc.tuple(real, fc.constantFrom('double' as const, 'single' as const)), ([value, build]) => {
-      const { multiplier, shift } = quantizeMultiplier(value, build);
-      const [expectedMultiplier, expectedShift] = refQuantizeMultiplier(value, build);
-      expect([multiplier, shift]).toEqual([Number(expectedMultiplier), expectedShift]);
-    });
+    const runs = checkProperty(
+      'quantizeMultiplier',
+      fc.tuple(real, fc.constantFrom('double' as const, 'single' as const)),
+      ([value, build]) => {
+        const { multiplier, shift } = quantizeMultiplier(value, build);
+        const [expectedMultiplier, expectedShift] = refQuantizeMultiplier(value, build);
+        expect([multiplier, shift]).toEqual([Number(expectedMultiplier), expectedShift]);
+      },
+    );
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
 });

@@ -30,16 +30,18 @@ const float32Scale = fc.oneof(
 
 describe('HVX lanes: core equals reference', () => {
   it(`vasr narrowing, every lane pair, with and without :rnd and :sat (${CASES_PER_OP} cases)`, () => {
-    const arbitrary = fc.constantFrom(...NARROWINGS).chain(([from, to]) =>
-      fc.tuple(
-        fc.constant(from),
-        fc.constant(to),
-        edgyInteger(...SOURCE_RANGE[from]),
-        fc.oneof(edgyInteger(0, 15), edgyInteger(...INT32_RANGE)),
-        fc.boolean(),
-        fc.boolean(),
-      ),
-    );
+    const arbitrary = fc
+      .constantFrom(...NARROWINGS)
+      .chain(([from, to]) =>
+        fc.tuple(
+          fc.constant(from),
+          fc.constant(to),
+          edgyInteger(...SOURCE_RANGE[from]),
+          fc.oneof(edgyInteger(0, 15), edgyInteger(...INT32_RANGE)),
+          fc.boolean(),
+          fc.boolean(),
+        ),
+      );
     const runs = checkProperty('vasrNarrow', arbitrary, ([from, to, x, rt, round, saturate]) => {
       expect(vasrNarrow(x, rt, from, to, { round, saturate })).toBe(
         Number(refVasrNarrow(BigInt(x), BigInt(rt), from, to, { round, saturate })),

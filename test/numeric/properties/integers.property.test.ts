@@ -7,7 +7,11 @@ import { CASES_PER_OP, checkProperty, edgyInteger } from '../../support/property
 
 describe('integers: core equals reference', () => {
   it(`wrap and saturate on numbers, widths 2..52 (${CASES_PER_OP} cases)`, () => {
-    const arbitrary = fc.tuple(fc.integer({ min: 2, max: 52 }), fc.boolean(), edgyInteger(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER));
+    const arbitrary = fc.tuple(
+      fc.integer({ min: 2, max: 52 }),
+      fc.boolean(),
+      edgyInteger(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+    );
     const runs = checkProperty('integers.number', arbitrary, ([bits, signed, x]) => {
       const type = { bits, signed };
       const range = refIntRange(bits, signed);

@@ -37,15 +37,15 @@ function outputCase(allowUnsigned16: boolean): fc.Arbitrary<OutputCase> {
     .filter(([bits, signed]) => allowUnsigned16 || signed || bits < 16)
     .chain(([bits, signed]) => {
       const [lo, hi] = signed ? signedRange(bits) : [0, 2 ** bits - 1];
-      return fc.tuple(fc.constant(bits), fc.constant(signed), edgyInteger(lo, hi), edgyInteger(lo, hi), edgyInteger(lo, hi), fc.boolean()).map(
-        ([b, s, zeroPoint, a, c, fullRange]) => ({
+      return fc
+        .tuple(fc.constant(bits), fc.constant(signed), edgyInteger(lo, hi), edgyInteger(lo, hi), edgyInteger(lo, hi), fc.boolean())
+        .map(([b, s, zeroPoint, a, c, fullRange]) => ({
           bits: b,
           signed: s,
           zeroPoint,
           min: fullRange ? lo : Math.min(a, c),
           max: fullRange ? hi : Math.max(a, c),
-        }),
-      );
+        }));
     });
 }
 
@@ -70,7 +70,9 @@ const modeCase: fc.Arbitrary<ModeCase> = fc
   )
   .chain(([mode, accumulatorBits, rounding]): fc.Arbitrary<ModeCase> => {
     if (mode === 'ort-float') {
-      return fc.tuple(float32Scale, edgyInteger(...signedRange(accumulatorBits))).map(([scale, acc]) => ({ params: { mode, scale }, acc, accumulatorBits }));
+      return fc
+        .tuple(float32Scale, edgyInteger(...signedRange(accumulatorBits)))
+        .map(([scale, acc]) => ({ params: { mode, scale }, acc, accumulatorBits }));
     }
     if (mode === 'shift-only') {
       return fc.tuple(edgyInteger(-32, 63), edgyInteger(...signedRange(accumulatorBits))).map(([shift, acc]) => ({

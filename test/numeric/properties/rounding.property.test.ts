@@ -5,15 +5,7 @@ import { bigIntFromWords64 } from '../../../src/numeric/int64.js';
 import { stochasticBits, streamId } from '../../../src/numeric/stochastic.js';
 import { refRoundDivide, refRoundFloat, refRoundShiftRight } from '../../oracles/numeric/rounding.js';
 import { refStochasticBits, refStreamId } from '../../oracles/numeric/stochastic.js';
-import {
-  ACCUMULATOR_BITS,
-  CASES_PER_OP,
-  checkProperty,
-  edgyInteger,
-  ROUNDING_MODES,
-  signedRange,
-  tieFor,
-} from '../../support/property.js';
+import { ACCUMULATOR_BITS, CASES_PER_OP, checkProperty, edgyInteger, ROUNDING_MODES, signedRange, tieFor } from '../../support/property.js';
 import { pairedDraw } from './draws.js';
 
 /** An accumulator-sized value (16..48 bits, or up to the exact-number limit), favouring edges and ties. */
@@ -47,7 +39,9 @@ describe('rounding: core equals reference', () => {
       fc.oneof(
         edgyInteger(...signedRange(48)),
         // exact ties: x = q*d + d/2 for an even divisor
-        fc.tuple(fc.integer({ min: -(2 ** 30), max: 2 ** 30 }), fc.integer({ min: 1, max: 2 ** 10 })).map(([q, half]) => ({ tie: q * 2 * half + half, divisor: 2 * half })),
+        fc
+          .tuple(fc.integer({ min: -(2 ** 30), max: 2 ** 30 }), fc.integer({ min: 1, max: 2 ** 10 }))
+          .map(([q, half]) => ({ tie: q * 2 * half + half, divisor: 2 * half })),
       ),
       divisor,
       fc.constantFrom(...ROUNDING_MODES),
@@ -67,16 +61,25 @@ describe('rounding: core equals reference', () => {
       fc.double({ noNaN: true, noDefaultInfinity: true, min: -(2 ** 60), max: 2 ** 60 }),
       fc.double({ noNaN: true, noDefaultInfinity: true, min: -4, max: 4 }),
       fc.integer({ min: -(2 ** 30), max: 2 ** 30 }).map((n) => n + 0.5),
-      fc.constantFrom(0.5, -0.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994, 2 ** 52 + 1, -(2 ** 52) - 1, 2 ** -1074, -(2 ** -1074), 1e-300, -1e-300),
+      fc.constantFrom(
+        0.5,
+        -0.5,
+        2.5,
+        -2.5,
+        0.49999999999999994,
+        -0.49999999999999994,
+        2 ** 52 + 1,
+        -(2 ** 52) - 1,
+        2 ** -1074,
+        -(2 ** -1074),
+        1e-300,
+        -1e-300,
+      ),
       fc.float({ noNaN: true, noDefaultInfinity: true }).map(Number),
     );
-    const runs = checkProperty(
-      'roundFloat',
-      fc.tuple(value, fc.constantFrom(...ROUNDING_MODES), pairedDraw),
-      ([v, mode, draw]) => {
-        expect(roundFloat(v, mode, draw.core)).toBe(Number(refRoundFloat(v, mode, draw.reference)));
-      },
-    );
+    const runs = checkProperty('roundFloat', fc.tuple(value, fc.constantFrom(...ROUNDING_MODES), pairedDraw), ([v, mode, draw]) => {
+      expect(roundFloat(v, mode, draw.core)).toBe(Number(refRoundFloat(v, mode, draw.reference)));
+    });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
 

@@ -108,7 +108,12 @@ function requantOne(acc: bigint, params: RefRequant, output: RefConvLayer['outpu
       return { value: refMbqmSingle(int32(acc), BigInt(params.multiplier), params.shift) + zeroPoint, clipped: false };
     case 'cmsis-nn':
     case 'cmsis-nn-single':
-      return { value: refCmsisRequantize(int32(acc), BigInt(params.multiplier), params.shift, params.mode === 'cmsis-nn' ? 'double' : 'single') + zeroPoint, clipped: false };
+      return {
+        value:
+          refCmsisRequantize(int32(acc), BigInt(params.multiplier), params.shift, params.mode === 'cmsis-nn' ? 'double' : 'single') +
+          zeroPoint,
+        clipped: false,
+      };
     case 'hvx':
       return refRequantHvx(acc, BigInt(params.multiplier), params.shift, params.rounding, { bits: 16, signed: true, zeroPoint });
     case 'ort-float':
@@ -225,5 +230,19 @@ export function refConvolve(layer: RefConvLayer): RefConvResult {
       }
     }
   }
-  return { output, accumulators, transient, final, clipped, vectorSaturated, firstVectorSaturated, firstTransient, firstFinal, firstClipped, zeroOperandMacs, finalBits, partialBits };
+  return {
+    output,
+    accumulators,
+    transient,
+    final,
+    clipped,
+    vectorSaturated,
+    firstVectorSaturated,
+    firstTransient,
+    firstFinal,
+    firstClipped,
+    zeroOperandMacs,
+    finalBits,
+    partialBits,
+  };
 }

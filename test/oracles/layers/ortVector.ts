@@ -14,7 +14,9 @@ function addExt(a: ExtReal, b: ExtReal): ExtReal {
 }
 
 function typeBounds(out: RefVectorOutput): { min: bigint; max: bigint } {
-  return out.signed ? { min: -(2n ** BigInt(out.bits - 1)), max: 2n ** BigInt(out.bits - 1) - 1n } : { min: 0n, max: 2n ** BigInt(out.bits) - 1n };
+  return out.signed
+    ? { min: -(2n ** BigInt(out.bits - 1)), max: 2n ** BigInt(out.bits - 1) - 1n }
+    : { min: 0n, max: 2n ** BigInt(out.bits) - 1n };
 }
 
 /** Activation, clipping count, saturation: the ending every vector op shares. */
@@ -52,7 +54,14 @@ export interface RefOrtPoolShape {
  * QLinearAveragePool with count_include_pad = 0: dequantized taps f32(s_in * (x - zp)), summed in
  * float32 rows first, divided by the valid taps in float32, then nearbyintf(f32(f32(avg / s_out) + zp)).
  */
-export function refAvgPoolOrtWindowed(s: RefOrtPoolShape, input: number[], inputScale: number, inputZeroPoint: number, outputScale: number, out: RefVectorOutput): RefVectorResult {
+export function refAvgPoolOrtWindowed(
+  s: RefOrtPoolShape,
+  input: number[],
+  inputScale: number,
+  inputZeroPoint: number,
+  outputScale: number,
+  out: RefVectorOutput,
+): RefVectorResult {
   const sIn = checkFloat32('s_in', inputScale);
   const sOut = checkFloat32('s_out', outputScale);
   const values: bigint[] = [];
@@ -83,8 +92,15 @@ export function refAvgPoolOrtWindowed(s: RefOrtPoolShape, input: number[], input
 }
 
 /** One QLinearConcat input: copied when its scale and zero point are the output's, else dequantized and quantized again. */
-export function refConcatInputOrt(input: number[], inputScale: number, inputZeroPoint: number, outputScale: number, out: RefVectorOutput): RefVectorResult {
-  if (inputScale === outputScale && inputZeroPoint === out.zeroPoint) return finish(input.map(BigInt), { ...out, activation: { low: -Infinity, high: Infinity } });
+export function refConcatInputOrt(
+  input: number[],
+  inputScale: number,
+  inputZeroPoint: number,
+  outputScale: number,
+  out: RefVectorOutput,
+): RefVectorResult {
+  if (inputScale === outputScale && inputZeroPoint === out.zeroPoint)
+    return finish(input.map(BigInt), { ...out, activation: { low: -Infinity, high: Infinity } });
   const sIn = checkFloat32('s_in', inputScale);
   const sOut = checkFloat32('s_out', outputScale);
   const values = input.map((x) => {

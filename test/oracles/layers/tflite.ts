@@ -47,7 +47,15 @@ export function refExpOnNegativeValues(aRaw: bigint, integerBits: number): bigin
   const modMinusQuarter = minus({ raw: a.raw & mask, bits: integerBits }, quarter);
   let result = expBetweenMinusQuarterAndZero(rescaleTo(modMinusQuarter, 0));
   const remainder = minus(modMinusQuarter, a).raw;
-  const multipliers: Record<number, bigint> = { [-2]: 1672461947n, [-1]: 1302514674n, 0: 790015084n, 1: 290630308n, 2: 39332535n, 3: 720401n, 4: 242n };
+  const multipliers: Record<number, bigint> = {
+    [-2]: 1672461947n,
+    [-1]: 1302514674n,
+    0: 790015084n,
+    1: 290630308n,
+    2: 39332535n,
+    3: 720401n,
+    4: 242n,
+  };
   for (let exponent = -2; exponent <= 4; exponent += 1) {
     if (integerBits <= exponent) continue;
     const bit = 1n << BigInt(31 - integerBits + exponent);
@@ -75,7 +83,8 @@ export function refSoftmaxInt8(input: readonly number[], depth: number, beta: nu
   const cap = build === 'single' ? 2 ** 30 - 1 : 2 ** 31 - 1;
   const [multiplier, leftShift] = refQuantizeMultiplier(Math.min(beta * inputScale * 2 ** 26, cap), build);
   const diffMin = -((31n << 26n) >> BigInt(leftShift));
-  const scaled = (diff: bigint): bigint => (build === 'double' ? refMbqmGreaterThanOne(diff, multiplier, leftShift) : refMbqmSingle(diff, multiplier, leftShift));
+  const scaled = (diff: bigint): bigint =>
+    build === 'double' ? refMbqmGreaterThanOne(diff, multiplier, leftShift) : refMbqmSingle(diff, multiplier, leftShift);
   const output: number[] = [];
   for (let base = 0; base < input.length; base += depth) {
     const row = input.slice(base, base + depth).map(BigInt);
@@ -129,7 +138,10 @@ export function refMean(
   const keptShape = shape.map((d, axis) => (axes.includes(axis) ? 1 : d));
   const sums = new Map<number, bigint>();
   for (const coordinate of coordinates(shape)) {
-    const target = flatIndex(coordinate.map((c, axis) => (axes.includes(axis) ? 0 : c)), keptShape);
+    const target = flatIndex(
+      coordinate.map((c, axis) => (axes.includes(axis) ? 0 : c)),
+      keptShape,
+    );
     sums.set(target, i32((sums.get(target) ?? 0n) + BigInt(input[flatIndex(coordinate, shape)] as number)));
   }
   const count = axes.reduce((total, axis) => total * (shape[axis] as number), 1);
@@ -141,7 +153,10 @@ export function refMean(
   const output: number[] = [];
   for (let index = 0; index < outputCount; index += 1) {
     const centred = i32((sums.get(index) ?? 0n) - BigInt(quant.inputZeroPoint * count));
-    const scaled = build === 'double' ? refMbqmDouble(centred, meanMultiplier, outputShift - shift) : refMbqmSingle(centred, meanMultiplier, outputShift - shift);
+    const scaled =
+      build === 'double'
+        ? refMbqmDouble(centred, meanMultiplier, outputShift - shift)
+        : refMbqmSingle(centred, meanMultiplier, outputShift - shift);
     const value = Number(scaled) + quant.outputZeroPoint;
     output.push(Math.min(range.max, Math.max(range.min, value)));
   }
@@ -149,7 +164,12 @@ export function refMean(
 }
 
 /** TFLite's Requantize: MultiplyByQuantizedMultiplier(x - zp_in, s_in / s_out) + zp_out, clamped. */
-export function refRequantize(input: readonly number[], quant: { inputScale: number; inputZeroPoint: number; outputScale: number; outputZeroPoint: number }, range: { min: number; max: number }, build: Build): number[] {
+export function refRequantize(
+  input: readonly number[],
+  quant: { inputScale: number; inputZeroPoint: number; outputScale: number; outputZeroPoint: number },
+  range: { min: number; max: number },
+  build: Build,
+): number[] {
   const [multiplier, shift] = refQuantizeMultiplier(quant.inputScale / quant.outputScale, build);
   return input.map((x) => {
     const centred = BigInt(x - quant.inputZeroPoint);

@@ -41,7 +41,10 @@ export interface RefAddParams {
 }
 
 /** Applies the activation, notes clipping, then saturates to the type (and the activation). */
-function finisher(out: RefVectorOutput): { finish: (value: bigint, index: number, saturatedBefore?: boolean) => number; result: () => RefVectorResult } {
+function finisher(out: RefVectorOutput): {
+  finish: (value: bigint, index: number, saturatedBefore?: boolean) => number;
+  result: () => RefVectorResult;
+} {
   const typeMin = out.signed ? -(2n ** BigInt(out.bits - 1)) : 0n;
   const typeMax = out.signed ? 2n ** BigInt(out.bits - 1) - 1n : 2n ** BigInt(out.bits) - 1n;
   const output: number[] = [];
@@ -69,10 +72,20 @@ function finisher(out: RefVectorOutput): { finish: (value: bigint, index: number
 }
 
 /** TFLite's int8 Add in either build: (x - zp) << 20, each input rescaled, summed, rescaled out, + zp. */
-export function refAddTflite(a: number[], za: number, b: number[], zb: number, params: RefAddParams, build: 'double' | 'single', out: RefVectorOutput): RefVectorResult {
+export function refAddTflite(
+  a: number[],
+  za: number,
+  b: number[],
+  zb: number,
+  params: RefAddParams,
+  build: 'double' | 'single',
+  out: RefVectorOutput,
+): RefVectorResult {
   const { finish, result } = finisher(out);
   const scale = (x: bigint, step: RefScaleStep): bigint =>
-    build === 'double' ? refMbqmSmallerThanOneExp(x, BigInt(step.multiplier), step.shift) : refMbqmSingle(x, BigInt(step.multiplier), step.shift);
+    build === 'double'
+      ? refMbqmSmallerThanOneExp(x, BigInt(step.multiplier), step.shift)
+      : refMbqmSingle(x, BigInt(step.multiplier), step.shift);
   const shift = 2n ** BigInt(params.leftShift);
   for (let i = 0; i < a.length; i++) {
     const sum = scale((BigInt(a[i] ?? 0) - BigInt(za)) * shift, params.a) + scale((BigInt(b[i] ?? 0) - BigInt(zb)) * shift, params.b);
@@ -82,7 +95,15 @@ export function refAddTflite(a: number[], za: number, b: number[], zb: number, p
 }
 
 /** npusim's hvx Add: per input SRDHM then a rounded right shift; the exact sum; the hvx pipeline. */
-export function refAddHvx(a: number[], za: number, b: number[], zb: number, params: RefAddParams, rounding: RefRoundingMode, out: RefVectorOutput): RefVectorResult {
+export function refAddHvx(
+  a: number[],
+  za: number,
+  b: number[],
+  zb: number,
+  params: RefAddParams,
+  rounding: RefRoundingMode,
+  out: RefVectorOutput,
+): RefVectorResult {
   const { finish, result } = finisher(out);
   const shift = 2n ** BigInt(params.leftShift);
   const input = (x: number, zeroPoint: number, step: RefScaleStep): bigint =>
@@ -90,7 +111,11 @@ export function refAddHvx(a: number[], za: number, b: number[], zb: number, para
   for (let i = 0; i < a.length; i++) {
     const sum = input(a[i] ?? 0, za, params.a) + input(b[i] ?? 0, zb, params.b);
     // The pipeline's own clamp is left wide open: the activation and the type come after it.
-    const piped = refRequantHvx(sum, BigInt(params.out.multiplier), params.out.shift, rounding, { bits: 16, signed: true, zeroPoint: BigInt(out.zeroPoint) });
+    const piped = refRequantHvx(sum, BigInt(params.out.multiplier), params.out.shift, rounding, {
+      bits: 16,
+      signed: true,
+      zeroPoint: BigInt(out.zeroPoint),
+    });
     finish(piped.value, i, piped.clipped);
   }
   return result();
@@ -113,7 +138,9 @@ export function refAddShiftOnly(
   const finer = Math.min(exponentA, exponentB);
   const shift = outputExponent - finer + shiftBias;
   for (let i = 0; i < a.length; i++) {
-    const sum = (BigInt(a[i] ?? 0) - BigInt(za)) * 2n ** BigInt(exponentA - finer) + (BigInt(b[i] ?? 0) - BigInt(zb)) * 2n ** BigInt(exponentB - finer);
+    const sum =
+      (BigInt(a[i] ?? 0) - BigInt(za)) * 2n ** BigInt(exponentA - finer) +
+      (BigInt(b[i] ?? 0) - BigInt(zb)) * 2n ** BigInt(exponentB - finer);
     const scaled = shift >= 0 ? refRoundShiftRight(sum, shift, rounding) : sum * 2n ** BigInt(-shift);
     finish(scaled + BigInt(out.zeroPoint), i);
   }
@@ -146,7 +173,8 @@ function windowTaps(s: RefPoolShape, input: number[], oh: number, ow: number, c:
 }
 
 function eachOutput(s: RefPoolShape, visit: (oh: number, ow: number, c: number, index: number) => void): void {
-  for (let oh = 0; oh < s.outHeight; oh++) for (let ow = 0; ow < s.outWidth; ow++) for (let c = 0; c < s.channels; c++) visit(oh, ow, c, (oh * s.outWidth + ow) * s.channels + c);
+  for (let oh = 0; oh < s.outHeight; oh++)
+    for (let ow = 0; ow < s.outWidth; ow++) for (let c = 0; c < s.channels; c++) visit(oh, ow, c, (oh * s.outWidth + ow) * s.channels + c);
 }
 
 /** Max over the taps inside the image; a window of padding only gives the type minimum. */
@@ -172,7 +200,13 @@ export function refAvgPoolTflite(s: RefPoolShape, input: number[], out: RefVecto
 }
 
 /** npusim's hvx and shift-only pooling: the centred sum divided with the configured rounding, + zp. */
-export function refAvgPoolRounded(s: RefPoolShape, input: number[], zeroPoint: number, rounding: RefRoundingMode, out: RefVectorOutput): RefVectorResult {
+export function refAvgPoolRounded(
+  s: RefPoolShape,
+  input: number[],
+  zeroPoint: number,
+  rounding: RefRoundingMode,
+  out: RefVectorOutput,
+): RefVectorResult {
   const { finish, result } = finisher(out);
   eachOutput(s, (oh, ow, c, index) => {
     const taps = windowTaps(s, input, oh, ow, c);

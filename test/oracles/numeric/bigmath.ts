@@ -24,7 +24,7 @@ export function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b; // truncates toward zero
   const r = a - q * b;
   // If the remainder is non-zero and has a sign different from b, truncation rounded up: step down.
-  if (r !== 0n && (r < 0n) !== (b < 0n)) return q - 1n;
+  if (r !== 0n && r < 0n !== b < 0n) return q - 1n;
   return q;
 }
 

@@ -81,8 +81,7 @@ export function roundToFloat32(x: ExtReal): ExtReal {
   // e = floor(log2(an/d)): start from the bit-length estimate and correct it exactly.
   let e = bitLength(an) - bitLength(d);
   // Ensure 2^e <= an/d < 2^(e+1).
-  const le = (k: number): boolean =>
-    k >= 0 ? cmpRational(pow2(k), 1n, an, d) <= 0 : cmpRational(1n, pow2(-k), an, d) <= 0;
+  const le = (k: number): boolean => (k >= 0 ? cmpRational(pow2(k), 1n, an, d) <= 0 : cmpRational(1n, pow2(-k), an, d) <= 0);
   while (!le(e)) e -= 1;
   while (le(e + 1)) e += 1;
   // Quantum of the float32 grid at this magnitude: 2^(e-23) for normals, 2^-149 for subnormals.

@@ -21,13 +21,7 @@ const DST: Record<Dst, { bits: number; signed: boolean }> = {
 };
 
 /** Narrowing arithmetic shift right of one lane: n = rt & 15 (word source) or rt & 7 (half source). */
-export function refVasrNarrow(
-  x: bigint,
-  rt: bigint,
-  from: Src,
-  to: Dst,
-  opts: { round: boolean; saturate: boolean },
-): bigint {
+export function refVasrNarrow(x: bigint, rt: bigint, from: Src, to: Dst, opts: { round: boolean; saturate: boolean }): bigint {
   const src = SRC[from];
   const dst = DST[to];
   if (dst.bits * 2 !== src.bits) throw new RangeError(`vasr ${from} -> ${to} is not a narrowing by half`);

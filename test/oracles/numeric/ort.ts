@@ -9,8 +9,7 @@ import { divExt, doubleToExt, intToFloat32, mulExt, rneExt, roundToFloat32, type
 export function checkFloat32(name: string, v: number): ExtReal {
   const e = doubleToExt(v);
   const r = roundToFloat32(e);
-  const same =
-    e.kind === 'inf' ? r.kind === 'inf' && r.neg === e.neg : r.kind === 'finite' && r.n * e.d === e.n * r.d;
+  const same = e.kind === 'inf' ? r.kind === 'inf' && r.neg === e.neg : r.kind === 'finite' && r.n * e.d === e.n * r.d;
   if (!same) throw new RangeError(`${name} = ${v} is not a float32 value`);
   return e;
 }

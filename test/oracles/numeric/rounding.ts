@@ -31,12 +31,7 @@ function deterministicUp(mode: Exclude<RefRoundingMode, 'stochastic'>, q: bigint
 }
 
 /** Round x / 2^shift to an integer, shift in 0..63. Shift 0 returns x in every mode. */
-export function refRoundShiftRight(
-  x: bigint,
-  shift: number,
-  mode: RefRoundingMode,
-  stochastic?: RefStochastic,
-): bigint {
+export function refRoundShiftRight(x: bigint, shift: number, mode: RefRoundingMode, stochastic?: RefStochastic): bigint {
   checkInt('shift', shift, 0, 63);
   if (mode === 'stochastic') needStochastic(stochastic);
   if (shift === 0) return x;
@@ -52,12 +47,7 @@ export function refRoundShiftRight(
 }
 
 /** Round x / divisor to an integer, divisor >= 1. */
-export function refRoundDivide(
-  x: bigint,
-  divisor: bigint,
-  mode: RefRoundingMode,
-  stochastic?: RefStochastic,
-): bigint {
+export function refRoundDivide(x: bigint, divisor: bigint, mode: RefRoundingMode, stochastic?: RefStochastic): bigint {
   if (divisor < 1n) throw new RangeError(`divisor must be >= 1, got ${divisor}`);
   if (mode === 'stochastic') needStochastic(stochastic);
   const d = divisor;

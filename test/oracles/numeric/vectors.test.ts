@@ -168,11 +168,17 @@ function sameResult(got: bigint | [bigint, number], expected: number | [number, 
 describe('shared conformance vectors', () => {
   it('the vector folder exists and holds the five files', () => {
     expect(existsSync(VECTOR_DIR), `missing vector folder ${VECTOR_DIR}`).toBe(true);
-    const files = readdirSync(VECTOR_DIR).filter((f) => f.endsWith('.jsonl')).sort();
+    const files = readdirSync(VECTOR_DIR)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort();
     expect(files).toEqual(['cmsisnn.jsonl', 'gemmlowp.jsonl', 'hvx.jsonl', 'ort.jsonl', 'tflite.jsonl']);
   });
 
-  const files = existsSync(VECTOR_DIR) ? readdirSync(VECTOR_DIR).filter((f) => f.endsWith('.jsonl')).sort() : [];
+  const files = existsSync(VECTOR_DIR)
+    ? readdirSync(VECTOR_DIR)
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort()
+    : [];
   let total = 0;
   for (const file of files) {
     it(`every line of ${file} matches the reference`, () => {
@@ -189,7 +195,9 @@ describe('shared conformance vectors', () => {
           got = `threw ${(e as Error).message}`;
         }
         if (typeof got === 'string' || !sameResult(got, line.expected)) {
-          failures.push(`${file}:${i + 1} ${line.op} ${JSON.stringify(line.args)} expected ${JSON.stringify(line.expected)} got ${String(got)}`);
+          failures.push(
+            `${file}:${i + 1} ${line.op} ${JSON.stringify(line.args)} expected ${JSON.stringify(line.expected)} got ${String(got)}`,
+          );
         }
       });
       total += lines.length;
