@@ -10,7 +10,7 @@ import { addOrt, addTflite, avgPoolTflite, clipCounter, globalAvgPoolOrt, maxPoo
 import { channelRequantParams } from '../engine/layerNumerics.js';
 import { InputError } from '../errors.js';
 import type { Tensor } from '../graph/model.js';
-import type { ConvGeometry, PoolGeometry } from '../graph/geometry.js';
+import { type ConvGeometry, fullyConnectedGeometry, type PoolGeometry } from '../graph/geometry.js';
 import type { RequantMode } from '../numeric/index.js';
 
 export const LAYER_CASE_OPS = [
@@ -166,26 +166,7 @@ function convGeometryOf(layer: CaseLayer, input: CaseTensor): ConvGeometry {
   if (layer.op === 'fully_connected') {
     const [batch = 1, depth = 1] = input.shape;
     const [outputs = 1] = weights.shape;
-    return {
-      batch,
-      inHeight: 1,
-      inWidth: 1,
-      inChannels: depth,
-      outHeight: 1,
-      outWidth: 1,
-      outChannels: outputs,
-      kernelHeight: 1,
-      kernelWidth: 1,
-      strideHeight: 1,
-      strideWidth: 1,
-      dilationHeight: 1,
-      dilationWidth: 1,
-      padTop: 0,
-      padLeft: 0,
-      groupChannels: depth,
-      groupOutputs: outputs,
-      depthwise: false,
-    };
+    return fullyConnectedGeometry(batch, depth, outputs);
   }
   const [batch = 1, inHeight = 1, inWidth = 1, inChannels = 1] = input.shape;
   const [, outHeight = 1, outWidth = 1, outChannels = 1] = layer.output.shape;

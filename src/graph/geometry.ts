@@ -50,32 +50,32 @@ export interface PoolGeometry {
   readonly dilationWidth?: number;
 }
 
+/** A fully connected layer as the 1 x 1 convolution the array runs: `batch` rows of `depth` in, `outputs` out. */
+export function fullyConnectedGeometry(batch: number, depth: number, outputs: number): ConvGeometry {
+  return {
+    batch,
+    inHeight: 1,
+    inWidth: 1,
+    inChannels: depth,
+    outHeight: 1,
+    outWidth: 1,
+    outChannels: outputs,
+    kernelHeight: 1,
+    kernelWidth: 1,
+    strideHeight: 1,
+    strideWidth: 1,
+    dilationHeight: 1,
+    dilationWidth: 1,
+    padTop: 0,
+    padLeft: 0,
+    groupChannels: depth,
+    groupOutputs: outputs,
+    depthwise: false,
+  };
+}
+
 export function convGeometry(op: ArrayOp, input: Tensor, weights: Tensor, output: Tensor): ConvGeometry {
-  if (op.op === 'fully_connected') {
-    const batch = input.shape[0] ?? 1;
-    const depth = weights.shape[1] ?? 1;
-    const outputs = weights.shape[0] ?? 1;
-    return {
-      batch,
-      inHeight: 1,
-      inWidth: 1,
-      inChannels: depth,
-      outHeight: 1,
-      outWidth: 1,
-      outChannels: outputs,
-      kernelHeight: 1,
-      kernelWidth: 1,
-      strideHeight: 1,
-      strideWidth: 1,
-      dilationHeight: 1,
-      dilationWidth: 1,
-      padTop: 0,
-      padLeft: 0,
-      groupChannels: depth,
-      groupOutputs: outputs,
-      depthwise: false,
-    };
-  }
+  if (op.op === 'fully_connected') return fullyConnectedGeometry(input.shape[0] ?? 1, weights.shape[1] ?? 1, weights.shape[0] ?? 1);
   const [batch = 1, inHeight = 1, inWidth = 1, inChannels = 1] = input.shape;
   const [, outHeight = 1, outWidth = 1, outChannels = 1] = output.shape;
   const [, kernelHeight = 1, kernelWidth = 1, weightChannels = 1] = weights.shape;

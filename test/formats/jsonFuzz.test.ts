@@ -19,23 +19,11 @@ import {
   type JsonValue,
   MUTANTS_PER_CLASS,
   pathsOf,
+  setAt,
   textWithDuplicate,
   withHostile,
 } from '../support/fuzz.js';
 import { PROPERTY_SEED } from '../support/property.js';
-
-function setAt(document: JsonValue, path: JsonPath, value: JsonValue): JsonValue {
-  if (path.length === 0) return value;
-  const copy = structuredClone(document);
-  const parent = path
-    .slice(0, -1)
-    .reduce<JsonValue>((node, segment) => (node as Record<string | number, JsonValue>)[segment] as JsonValue, copy) as Record<
-    string | number,
-    JsonValue
-  >;
-  parent[path[path.length - 1] as string | number] = value;
-  return copy;
-}
 
 interface Kind {
   readonly name: string;

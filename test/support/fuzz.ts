@@ -129,3 +129,17 @@ export const hostileValue: fc.Arbitrary<HostileValue> = fc.oneof(
   (fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<JsonValue>).map((json) => ({ json })),
   fc.double({ noNaN: true }).map((json) => ({ json })),
 );
+
+/** A copy of `document` with the value at `path` replaced (the root itself for an empty path). */
+export function setAt(document: JsonValue, path: JsonPath, value: JsonValue): JsonValue {
+  if (path.length === 0) return value;
+  const copy = structuredClone(document);
+  const parent = path
+    .slice(0, -1)
+    .reduce<JsonValue>((node, segment) => (node as Record<string | number, JsonValue>)[segment] as JsonValue, copy) as Record<
+    string | number,
+    JsonValue
+  >;
+  parent[path[path.length - 1] as string | number] = value;
+  return copy;
+}
