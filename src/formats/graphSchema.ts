@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, MAX_DIMENSION, MAX_STRIDE } from './bounds.js';
 import type { GraphOp } from '../graph/ops.js';
+import { REQUANT_MODES } from '../numeric/index.js';
 import { TENSOR_TYPES, type TensorTypeName } from '../graph/ops.js';
 import { boundedInt, boundedNumber } from './common.js';
 
@@ -218,6 +219,42 @@ export const opSchema = z.discriminatedUnion('op', [
     .describe('permute the axes (data movement)'),
 ]);
 
+const axisList = (what: string) => z.array(boundedInt(what, DIMENSION)).min(1).max(4);
+
+export const sourceTensorSchema = z
+  .strictObject({
+    name: z.string().min(1).describe("the source model's tensor name"),
+    shape: axisList('dimension').describe("the source model's shape"),
+    layout: z.string().min(1).max(40).describe('the axis order, for people: NCHW, NHWC, NC, ...'),
+    view: axisList('dimension').describe("npusim's values read as this shape (its element count)"),
+    permutation: z
+      .array(boundedInt('axis', AXIS))
+      .min(1)
+      .max(4)
+      .describe('source axis j is view axis permutation[j]; the result, read as shape, is the source tensor'),
+  })
+  .describe("a tensor in the source model's terms");
+
+export const sourceModelSchema = z
+  .strictObject({
+    format: z.enum(['tflite', 'onnx']).describe('the format of the model the graph was imported from'),
+    model: z.string().min(1).describe("the model file's name"),
+    inputs: z
+      .array(
+        z.strictObject({
+          tensor: tensorName,
+          dtype: z.enum(['int8', 'uint8', 'int16', 'float32']).describe('the dtype the model takes this input in'),
+          quantizeLinear: z
+            .strictObject({ scale, zeroPoint: z.int() })
+            .optional()
+            .describe("a float32 input becomes integers as onnxruntime's QuantizeLinear does"),
+        }),
+      )
+      .min(1),
+    tensors: z.record(z.string().min(1), sourceTensorSchema).describe('every activation tensor, by npusim tensor name'),
+  })
+  .describe('the model the graph was imported from, for --input (read in its terms) and --dump (written in its terms)');
+
 export const graphSchema = z
   .strictObject({
     $schema: z.string().optional().describe('path or URL of this JSON Schema, for editors'),
@@ -227,6 +264,11 @@ export const graphSchema = z
     outputs: z.array(tensorName).min(1).describe('graph outputs'),
     tensors: z.record(z.string().min(1), tensorSchema).describe('every tensor, by name'),
     ops: z.array(opSchema).min(1).describe('ops in execution order'),
+    quantizedFor: z
+      .enum(REQUANT_MODES)
+      .optional()
+      .describe("the requantization mode the graph's scales were made for (reports name it beside the mode a run uses)"),
+    source: sourceModelSchema.optional(),
   })
   .describe('an npusim graph');
 

@@ -5,7 +5,17 @@
  */
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { type Graph, type GraphOp, opMacs, type Quantization, type Tensor, tensorType, typeRange } from '../graph/model.js';
+import {
+  type Graph,
+  type GraphOp,
+  opMacs,
+  type Quantization,
+  type SourceModel,
+  type SourceTensor,
+  type Tensor,
+  tensorType,
+  typeRange,
+} from '../graph/model.js';
 import { elementCount, formatShape, sameShape, windowedOutput } from '../graph/shapes.js';
 import { didYouMean } from '../messages/didYouMean.js';
 import { requireKind } from './fileKind.js';
@@ -500,10 +510,44 @@ export interface GraphLoadOptions {
 }
 
 /** Checks a schema-valid graph and resolves it. */
+/** The source model section: every view names a tensor of the graph and holds exactly its elements. */
+function sourceModel(checker: GraphChecker, graph: GraphFile, tensors: ReadonlyMap<string, Tensor>): SourceModel | undefined {
+  const source = graph.source;
+  if (source === undefined) return undefined;
+  const views = new Map<string, SourceTensor>();
+  for (const [name, view] of Object.entries(source.tensors)) {
+    const path = ['source', 'tensors', name];
+    const tensor = tensors.get(name);
+    if (tensor === undefined) checker.fail(`"${name}" is not a tensor of the graph`, path);
+    const count = elementCount(tensor.shape);
+    const sorted = [...view.permutation].sort((a, b) => a - b);
+    if (view.permutation.length !== view.view.length || sorted.some((axis, index) => axis !== index))
+      checker.fail(`permutation [${view.permutation.join(',')}] is not a permutation of the ${view.view.length} axes of the view`, [
+        ...path,
+        'permutation',
+      ]);
+    for (const [key, shape] of [
+      ['view', view.view],
+      ['shape', view.shape],
+    ] as const)
+      if (elementCount(shape) !== count)
+        checker.fail(`${formatShape(shape)} holds ${elementCount(shape)} elements; tensor "${name}" holds ${count}`, [...path, key]);
+    views.set(name, view);
+  }
+  source.inputs.forEach((input, index) => {
+    if (!graph.inputs.includes(input.tensor))
+      checker.fail(`"${input.tensor}" is not an input of the graph`, ['source', 'inputs', index, 'tensor']);
+    if (!views.has(input.tensor))
+      checker.fail(`input "${input.tensor}" has no entry in source.tensors`, ['source', 'inputs', index, 'tensor']);
+  });
+  return { format: source.format, model: source.model, inputs: source.inputs, tensors: views };
+}
+
 export function resolveGraph(graph: GraphFile, file: string, options: GraphLoadOptions = {}): Graph {
   const checker = new GraphChecker(file, graph, options);
   const tensors = checker.tensors();
   checkOps(checker, graph, tensors);
+  const source = sourceModel(checker, graph, tensors);
   return {
     name: graph.name,
     file,
@@ -512,6 +556,8 @@ export function resolveGraph(graph: GraphFile, file: string, options: GraphLoadO
     outputs: graph.outputs,
     tensors,
     ops: graph.ops,
+    ...(graph.quantizedFor === undefined ? {} : { quantizedFor: graph.quantizedFor }),
+    ...(source === undefined ? {} : { source }),
   };
 }
 

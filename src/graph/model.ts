@@ -1,4 +1,5 @@
 /** The validated graph the rest of npusim works on: resolved tensor types, quantization and data. */
+import type { RequantMode } from '../numeric/index.js';
 import { type GraphOp, opInputs, type TensorTypeName } from './ops.js';
 
 export { opInputs };
@@ -40,22 +41,54 @@ export interface Graph {
   readonly outputs: readonly string[];
   readonly tensors: ReadonlyMap<string, Tensor>;
   readonly ops: readonly GraphOp[];
-  /** For a model imported from another format: each input as that model gives it (what `--input` reads). */
-  readonly sourceInputs?: readonly SourceInput[];
+  /** The requantization mode the graph's scales were made for (a TFLite model's tflite-double, an ONNX model's ort-float). */
+  readonly quantizedFor?: RequantMode | undefined;
+  /** For a model imported from another format: its inputs and tensors in that model's terms (what `--input` reads and `--dump` writes). */
+  readonly source?: SourceModel | undefined;
 }
 
-/** A graph input in the source model's terms: its layout, dtype and how it becomes the npusim tensor. */
-export interface SourceInput {
-  /** The npusim input tensor. */
-  readonly tensor: string;
-  /** The source model's input name and shape. */
-  readonly source: string;
+/**
+ * A tensor in the source model's terms. npusim's values (row-major in npusim's shape) viewed as
+ * `view`, with their axes permuted so that source axis j is view axis `permutation[j]`, then read as
+ * `shape`, are the source tensor: an ONNX NCHW activation has view [N,H,W,C] and permutation [0,3,1,2];
+ * an ONNX Flatten of one has the same view and permutation and shape [N, C*H*W]; a TFLite tensor is
+ * npusim's as it is (identity permutation).
+ */
+export interface SourceTensor {
+  readonly name: string;
   readonly shape: readonly number[];
-  /** npusim's axis i is the source's axis `permutation[i]` (NCHW to NHWC: [0, 2, 3, 1]). */
+  /** How the source model lays the axes out, for people: NCHW, NHWC, NC, ... */
+  readonly layout: string;
+  readonly view: readonly number[];
   readonly permutation: readonly number[];
-  readonly dtype: 'int8' | 'uint8' | 'float32';
+}
+
+/** npusim's activations are NHWC (and so are a TFLite model's): the layout's name for a rank. */
+export function nhwcLayoutName(rank: number): string {
+  return ['C', 'NC', 'NWC', 'NHWC'][rank - 1] ?? `rank ${rank}`;
+}
+
+/** A tensor whose source terms are npusim's own (a TFLite tensor; any tensor of a JSON or zoo graph). */
+export function nativeSourceTensor(name: string, shape: readonly number[]): SourceTensor {
+  return { name, shape: [...shape], layout: nhwcLayoutName(shape.length), view: [...shape], permutation: shape.map((_, axis) => axis) };
+}
+
+/** A graph input as the source model takes it: its dtype, and for a float32 input the QuantizeLinear that turns it into integers. */
+export interface SourceInput {
+  /** The npusim input tensor (its source terms are `SourceModel.tensors.get(tensor)`). */
+  readonly tensor: string;
+  readonly dtype: 'int8' | 'uint8' | 'int16' | 'float32';
   /** A float32 input is quantized as onnxruntime's QuantizeLinear does, with this scale and zero point. */
-  readonly quantizeLinear?: { readonly scale: number; readonly zeroPoint: number };
+  readonly quantizeLinear?: { readonly scale: number; readonly zeroPoint: number } | undefined;
+}
+
+export interface SourceModel {
+  readonly format: 'tflite' | 'onnx';
+  /** The model file's name (no folder, so a graph written from it is the same on any machine). */
+  readonly model: string;
+  readonly inputs: readonly SourceInput[];
+  /** Every activation tensor, by npusim tensor name. */
+  readonly tensors: ReadonlyMap<string, SourceTensor>;
 }
 
 export function tensorType(name: TensorTypeName): TensorType {

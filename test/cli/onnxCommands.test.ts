@@ -86,6 +86,48 @@ describe('run, schedule and validate take a .onnx directly', () => {
     expect(sweep.exitCode).toBe(0);
   });
 
+  it("an imported graph file keeps the model's terms: the same NCHW --input and the same --dump bytes and manifest as the .onnx", async () => {
+    const out = join(folder, 'terms.json');
+    expect((await runCli(['import', 'onnx', qoperator, '--out', out])).exitCode).toBe(0);
+    const written = JSON.parse(readFileSync(out, 'utf8')) as { quantizedFor: string; source: { format: string; model: string } };
+    expect(written.quantizedFor).toBe('ort-float');
+    expect(written.source.format).toBe('onnx');
+    expect(written.source.model).toBe('small_q.onnx');
+    const dims = qoperatorModel.input.dims;
+    const inputFile = join(folder, 'terms_u8.npy');
+    writeFileSync(
+      inputFile,
+      encodeNpy(
+        seededIntegers(
+          11,
+          dims.reduce((a, b) => a * b, 1),
+          0,
+          255,
+        ),
+        dims,
+        '|u1',
+      ),
+    );
+    const dumps: string[] = [];
+    for (const graphFile of [qoperator, out]) {
+      const dump = join(folder, `terms-${dumps.length}`);
+      const run = await runCli(['run', graphFile, '--hw', hardware, '--input', inputFile, '--dump', dump, '--format', 'json']);
+      expect(run.exitCode).toBe(0);
+      expect(JSON.parse(run.stdout).requant).toEqual({ mode: 'ort-float', quantizedFor: 'ort-float' });
+      dumps.push(dump);
+    }
+    const [fromModel, fromGraph] = dumps.map((dump) => readFileSync(join(dump, 'manifest.json'), 'utf8')) as [string, string];
+    expect(fromGraph).toBe(fromModel);
+    const manifest = JSON.parse(fromModel) as { file: string; shape: number[]; layout: string }[];
+    // The convolutions' outputs are NCHW as in the model, the classifier's [N, K].
+    expect(manifest[0]?.layout).toBe('NCHW');
+    const [n, h, w, c] = graph.tensors.get(graph.ops[0]?.output as string)?.shape ?? [];
+    expect(manifest[0]?.shape).toEqual([n, c, h, w]);
+    expect(manifest.at(-1)?.layout).toBe('NC');
+    for (const entry of manifest)
+      expect(readFileSync(join(dumps[1] as string, entry.file)).equals(readFileSync(join(dumps[0] as string, entry.file)))).toBe(true);
+  });
+
   it("run --input: NCHW uint8 for QOperator, float32 through QuantizeLinear for QDQ; the outputs are onnxruntime's", async () => {
     const input = graph.tensors.get(graph.inputs[0] as string);
     if (input?.quant?.kind !== 'affine') throw new Error('no input');

@@ -113,6 +113,33 @@ describe('bad graphs', () => {
     );
   });
 
+  it('a source-model section that does not fit the graph: an unknown tensor, a count that differs, a permutation that is not one', async () => {
+    const { graph, graphJson } = setUp();
+    const view = { name: 'x', shape: [1, 2, 4, 4], layout: 'NCHW', view: [1, 4, 4, 2], permutation: [0, 3, 1, 2] };
+    graphJson.source = { format: 'onnx', model: 'm.onnx', inputs: [{ tensor: 'input', dtype: 'uint8' }], tensors: { input: view } };
+    writeJson(graph, graphJson);
+    expect((await runCli(['validate', graph])).exitCode).toBe(0);
+    graphJson.source.tensors = { inputs: view };
+    writeJson(graph, graphJson);
+    await expectBadInput(['validate', graph], `${graph}:$.source.tensors.inputs: "inputs" is not a tensor of the graph`);
+    graphJson.source.tensors = { input: { ...view, shape: [1, 2, 4, 5] } };
+    writeJson(graph, graphJson);
+    await expectBadInput(
+      ['validate', graph],
+      `${graph}:$.source.tensors.input.shape: [1,2,4,5] holds 40 elements; tensor "input" holds 32`,
+    );
+    graphJson.source.tensors = { input: { ...view, permutation: [0, 3, 1, 1] } };
+    writeJson(graph, graphJson);
+    await expectBadInput(
+      ['validate', graph],
+      `${graph}:$.source.tensors.input.permutation: permutation [0,3,1,1] is not a permutation of the 4 axes of the view`,
+    );
+    graphJson.source.tensors = { input: view };
+    graphJson.source.inputs = [{ tensor: 'conv.out', dtype: 'uint8' }];
+    writeJson(graph, graphJson);
+    await expectBadInput(['validate', graph], `${graph}:$.source.inputs[0].tensor: "conv.out" is not an input of the graph`);
+  });
+
   it('a tensor referenced but not defined', async () => {
     const { graph, graphJson } = setUp();
     graphJson.ops[4].weights = 'fc.weight';

@@ -10,8 +10,8 @@ import { DEFAULT_MAX_MEMORY_BYTES } from '../../formats/bounds.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
 import { decodeNpy, encodeNpy, MAX_NPY_HEADER_BYTES, npyDtype, npyDtypeName } from '../../formats/npy.js';
 import { readUpTo } from '../../formats/readFile.js';
-import type { Graph } from '../../graph/model.js';
-import { typeRange } from '../../graph/model.js';
+import type { Graph, SourceTensor } from '../../graph/model.js';
+import { nativeSourceTensor, typeRange } from '../../graph/model.js';
 import { csvReport, markdownReport } from '../../report/csv.js';
 import { jsonReport } from '../../report/json.js';
 import { tableReport } from '../../report/table.js';
@@ -19,6 +19,7 @@ import { chromeTraceJson, DEFAULT_MAX_TILE_EVENTS, TRACE_DETAILS, type TraceDeta
 import { defineCommand } from '../command.js';
 import { executeRun, graphArgumentFiles, loadGraphArgument, prepareRun } from '../../pipeline/index.js';
 import { sourceNpyInput } from '../../pipeline/sourceInput.js';
+import { toSourceOrder } from '../../pipeline/sourceView.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
 import {
   forceOption,
@@ -96,8 +97,9 @@ function npyInputs(files: readonly string[], graph: Graph): Map<string, Int32Arr
   // An imported model takes each input in its own layout and dtype (ONNX: NCHW, or float32 through its QuantizeLinear).
   return new Map(
     files.flatMap((file, index) => {
-      const source = graph.sourceInputs?.find((candidate) => candidate.tensor === graph.inputs[index]);
-      return [...(source === undefined ? npyInput(file, graph, index) : sourceNpyInput(file, graph, source))];
+      const source = graph.source?.inputs.find((candidate) => candidate.tensor === graph.inputs[index]);
+      const view = source === undefined ? undefined : graph.source?.tensors.get(source.tensor);
+      return [...(source === undefined || view === undefined ? npyInput(file, graph, index) : sourceNpyInput(file, graph, source, view))];
     }),
   );
 }
@@ -149,37 +151,52 @@ export function dumpFileName(layer: string): string {
 export interface DumpManifestEntry {
   readonly file: string;
   readonly layer: string;
-  /** The source model's tensor name (the TFLite tensor; the npusim tensor for JSON and zoo graphs). */
+  /** The source model's tensor name (the TFLite or ONNX tensor; the npusim tensor for JSON and zoo graphs). */
   readonly sourceTensor: string;
+  /** The source model's shape and layout, which the .npy holds. */
   readonly shape: readonly number[];
   /** numpy's name of the .npy dtype. */
   readonly dtype: string;
   readonly layout: string;
 }
 
-/** npusim's activations are NHWC, and an imported TFLite model's are too (its TRANSPOSE ops are ops). */
-function layoutOf(rank: number): string {
-  return ['C', 'NC', 'NWC', 'NHWC'][rank - 1] ?? `rank ${rank}`;
+interface PlannedDump {
+  readonly name: string;
+  readonly output: string;
+  readonly file: string;
 }
 
-export function dumpManifest(
-  graph: Graph,
-  dumps: readonly { readonly name: string; readonly output: string; readonly file: string }[],
-): DumpManifestEntry[] {
+/** The tensor a dump holds, in the source model's terms when the graph has one. */
+function dumpView(graph: Graph, output: string): SourceTensor | undefined {
+  const tensor = graph.tensors.get(output);
+  if (tensor === undefined) return undefined;
+  return graph.source?.tensors.get(output) ?? nativeSourceTensor(output, tensor.shape);
+}
+
+export function dumpManifest(graph: Graph, dumps: readonly PlannedDump[]): DumpManifestEntry[] {
   return dumps.flatMap((dump) => {
     const tensor = graph.tensors.get(dump.output);
-    if (tensor === undefined) return [];
+    const view = dumpView(graph, dump.output);
+    if (tensor === undefined || view === undefined) return [];
     return [
       {
         file: basename(dump.file),
         layer: dump.name,
-        sourceTensor: dump.output,
-        shape: tensor.shape,
+        sourceTensor: view.name,
+        shape: view.shape,
         dtype: npyDtypeName(npyDtype(tensor.type.bits, tensor.type.signed)),
-        layout: layoutOf(tensor.shape.length),
+        layout: view.layout,
       },
     ];
   });
+}
+
+/** A layer's output as a .npy in the source model's layout. */
+function dumpFile(graph: Graph, dump: PlannedDump, values: Int32Array): Uint8Array | undefined {
+  const tensor = graph.tensors.get(dump.output);
+  const view = dumpView(graph, dump.output);
+  if (tensor === undefined || view === undefined) return undefined;
+  return encodeNpy(toSourceOrder(values, view), view.shape, npyDtype(tensor.type.bits, tensor.type.signed));
 }
 
 export function runRunCommand(options: RunOptions, io: CliIO): number {
@@ -225,10 +242,9 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
 
   const files: Array<readonly [string, string | Uint8Array]> = [];
   for (const dump of dumps) {
-    const tensor = graph.tensors.get(dump.output);
     const values = result.tensors.get(dump.output);
-    if (tensor === undefined || values === undefined) continue;
-    files.push([dump.file, encodeNpy(values, tensor.shape, npyDtype(tensor.type.bits, tensor.type.signed))]);
+    const bytes = values === undefined ? undefined : dumpFile(graph, dump, values);
+    if (bytes !== undefined) files.push([dump.file, bytes]);
   }
   if (manifestFile !== undefined) files.push([manifestFile, `${JSON.stringify(dumpManifest(graph, dumps), null, 1)}\n`]);
   if (trace !== undefined) {

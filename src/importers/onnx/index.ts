@@ -5,8 +5,7 @@
 import { basename } from 'node:path';
 import { type GraphLoadOptions, resolveGraph } from '../../formats/loadGraph.js';
 import type { GraphFile } from '../../formats/graphSchema.js';
-import type { Graph, SourceInput } from '../../graph/model.js';
-import { NHWC_FROM_NCHW } from './layout.js';
+import type { Graph } from '../../graph/model.js';
 import { parseOnnx } from './model.js';
 import { readOnnxBytes } from './proto.js';
 import { quantizedModel } from './quantized.js';
@@ -39,26 +38,12 @@ export function importOnnx(bytes: Uint8Array, file: string, sidecarFile: string,
   const model = quantizedModel(onnx);
   const translated = translateModel(onnx, model, sidecarFile);
   const resolved = resolveGraph(translated.graph, file, { ...options, sidecars: new Map([[sidecarFile, translated.sidecar]]) });
-  const sourceInputs: SourceInput[] = model.inputs.map((input) => {
-    const value = onnx.inputs.find((candidate) => candidate.name === input.source);
-    const dims = value?.dims ?? [];
-    const layout = translated.tensors.get(input.tensor)?.layout;
-    const type = resolved.tensors.get(input.tensor)?.type;
-    return {
-      tensor: input.tensor,
-      source: input.source,
-      shape: dims,
-      permutation: layout?.kind === 'nchw' ? [...NHWC_FROM_NCHW] : dims.map((_, axis) => axis),
-      dtype: input.quantize !== undefined ? 'float32' : type?.signed ? 'int8' : 'uint8',
-      ...(input.quantize === undefined ? {} : { quantizeLinear: { scale: input.quantize.scale, zeroPoint: input.quantize.zeroPoint } }),
-    };
-  });
   return {
     file: translated.graph,
     sidecar: translated.sidecar,
     sidecarFile,
     form: model.form,
-    graph: { ...resolved, sourceFiles: [file], sourceInputs },
+    graph: { ...resolved, sourceFiles: [file] },
     tensors: translated.tensors,
   };
 }

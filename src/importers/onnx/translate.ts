@@ -3,6 +3,7 @@
  * OHWI weights, explicit padding, fused activations from the clamps, and a little-endian sidecar.
  * Every layout change is recorded, so that npusim's tensors can be read in the model's own terms.
  */
+import { basename } from 'node:path';
 import { InputError } from '../../errors.js';
 import type { GraphFile, TensorSpec } from '../../formats/graphSchema.js';
 import { encodeElements } from '../../formats/sidecar.js';
@@ -30,6 +31,29 @@ export interface SourceTensor {
   /** Its ONNX shape. */
   readonly dims: readonly number[];
   readonly layout: TensorLayout;
+}
+
+type SourceTensorSpec = NonNullable<GraphFile['source']>['tensors'][string];
+
+/** An activation in ONNX's terms: NCHW (also when flattened to [N, C*H*W]) over npusim's NHWC values. */
+function sourceView(name: string, activation: Activation): SourceTensorSpec {
+  const { dims, shape, layout } = activation;
+  if (layout.kind === 'plain')
+    return {
+      name,
+      shape: [...dims],
+      layout: dims.length === 2 ? 'NC' : `rank ${dims.length}`,
+      view: [...shape],
+      permutation: shape.map((_, axis) => axis),
+    };
+  const view = layout.kind === 'nchw' ? [...shape] : [dims[0] ?? 1, layout.height, layout.width, layout.channels];
+  return {
+    name,
+    shape: [...dims],
+    layout: layout.kind === 'nchw' ? 'NCHW' : 'NC (C x H x W flattened)',
+    view,
+    permutation: [...NCHW_TO_NHWC_AXIS],
+  };
 }
 
 export interface TranslatedModel {
@@ -537,6 +561,11 @@ class Translator {
       sidecar.set(chunk, position);
       position += chunk.length;
     }
+    const sourceTensors: Record<string, SourceTensorSpec> = {};
+    for (const [name, activation] of this.activations) {
+      const input = this.model.inputs.find((candidate) => candidate.tensor === name);
+      sourceTensors[name] = sourceView(input?.source ?? name, activation);
+    }
     const graph: GraphFile = {
       name: this.onnx.name,
       description: `Imported from ${this.onnx.file} (${this.model.form}, opset ${this.onnx.opset}) by npusim import onnx; quantized for onnxruntime: run it under the ort-float requantization mode to reproduce onnxruntime exactly`,
@@ -545,6 +574,17 @@ class Translator {
       tensors: this.tensors,
       // The model's op types are the file's, read-only.
       ops: ops as GraphFile['ops'],
+      quantizedFor: 'ort-float',
+      source: {
+        format: 'onnx',
+        model: basename(this.onnx.file),
+        inputs: this.model.inputs.map((input) => ({
+          tensor: input.tensor,
+          dtype: input.quantize !== undefined ? 'float32' : this.model.quant.get(input.tensor)?.type === 's8' ? 'int8' : 'uint8',
+          ...(input.quantize === undefined ? {} : { quantizeLinear: { scale: input.quantize.scale, zeroPoint: input.quantize.zeroPoint } }),
+        })),
+        tensors: sourceTensors,
+      },
     };
     const tensors = new Map<string, SourceTensor>();
     for (const [name, activation] of this.activations)

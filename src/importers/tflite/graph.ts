@@ -9,10 +9,12 @@
  * becomes the activation npusim clamps with exactly as CalculateActivationRangeQuantized does, and
  * everything TFLite computes differently from npusim's ops is refused by name.
  */
+import { basename } from 'node:path';
 import { InputError } from '../../errors.js';
 import type { GraphFile, TensorSpec } from '../../formats/graphSchema.js';
 
 type GraphOp = GraphFile['ops'][number];
+import { nativeSourceTensor } from '../../graph/model.js';
 import type { ExplicitPadding, FusedActivation, Padding, TensorTypeName } from '../../graph/ops.js';
 import { BUILTIN_OPERATOR_NAMES } from './builtinNames.js';
 import { TENSOR_TYPE_NAMES, type TfliteModel, type TfliteOperator, type TfliteSubgraph, type TfliteTensor } from './schema.js';
@@ -540,6 +542,23 @@ class Importer {
     }
     const sourceTensors = new Map<string, string>();
     for (const [index, name] of this.names) sourceTensors.set(name, subgraph.tensors[index]?.name ?? name);
+    // TFLite is NHWC like npusim: every activation is npusim's as it is, under its TFLite name.
+    const views: NonNullable<GraphFile['source']>['tensors'] = {};
+    for (const [name, source] of sourceTensors) {
+      const spec = this.tensors[name];
+      if (spec === undefined || spec.data !== undefined) continue;
+      const view = nativeSourceTensor(source, spec.shape);
+      views[name] = { ...view, shape: [...view.shape], view: [...view.view], permutation: [...view.permutation] };
+    }
+    const sourceInputs = inputs.map((tensor) => ({
+      tensor,
+      dtype:
+        this.tensors[tensor]?.type === 's16'
+          ? ('int16' as const)
+          : this.tensors[tensor]?.type === 'u8'
+            ? ('uint8' as const)
+            : ('int8' as const),
+    }));
     return {
       graph: {
         name: this.options.name,
@@ -548,6 +567,8 @@ class Importer {
         outputs,
         tensors: this.tensors,
         ops: this.ops,
+        quantizedFor: 'tflite-double',
+        source: { format: 'tflite', model: basename(this.file), inputs: sourceInputs, tensors: views },
       },
       sidecar,
       sourceTensors,

@@ -1,8 +1,8 @@
 /**
  * The zoo networks exported to ONNX (test/support/onnxExport.ts) run in onnxruntime-node and
- * through npusim's import of the same bytes: every layer's tensor equal. small_cnn runs in both
- * forms with int8 and uint8 activations; the 224 x 224 networks each in one form (a run of
- * MobileNet or ResNet-18 takes npusim tens of seconds on two cores).
+ * through `npusim run` of the same bytes: every tensor of the dump manifest equal. Each network runs
+ * in both forms (QOperator and QDQ), with int8 and uint8 activations and per-tensor and per-channel
+ * weights between them.
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ZOO_QUANT, zooGraph } from '../../../src/zoo/graph.js';
@@ -15,10 +15,13 @@ const cases: { name: string; form: OnnxForm; signed: boolean; perChannel: boolea
   { name: 'small_cnn', form: 'qoperator', signed: false, perChannel: false },
   { name: 'small_cnn', form: 'qdq', signed: true, perChannel: false },
   { name: 'small_cnn', form: 'qdq', signed: false, perChannel: true },
-  // One form each for the 224 x 224 networks, between them both forms, both signednesses and both weight granularities.
+  // Each 224 x 224 network in both forms, with both signednesses and both weight granularities.
   { name: 'mobilenet_v1', form: 'qoperator', signed: false, perChannel: true },
+  { name: 'mobilenet_v1', form: 'qdq', signed: true, perChannel: false },
   { name: 'mobilenet_v2', form: 'qdq', signed: true, perChannel: true },
+  { name: 'mobilenet_v2', form: 'qoperator', signed: false, perChannel: false },
   { name: 'resnet18', form: 'qdq', signed: false, perChannel: false },
+  { name: 'resnet18', form: 'qoperator', signed: true, perChannel: true },
 ];
 
 describe('zoo networks as ONNX: onnxruntime equals npusim on every layer', () => {
