@@ -3,7 +3,7 @@ import type { EnergyAction } from '../hardware/energyActions.js';
 import type { Mapping } from '../lower/mapping.js';
 import type { GraphSchedule, LayerCycles } from '../lower/schedule.js';
 import type { LayerOverflow } from '../kernels/overflow.js';
-import type { OverflowMode } from '../numeric/index.js';
+import type { OverflowMode, RequantMode } from '../numeric/index.js';
 
 export type { LayerCycles };
 
@@ -40,6 +40,8 @@ export interface SimulationResult {
   readonly clockMHz: number;
   /** The accumulator the run had: its width and what it does on overflow (every report reads both from here). */
   readonly accumulator: { readonly bits: number; readonly overflow: OverflowMode };
+  /** The requantization mode the run used, and the one the graph was quantized for when it says (they may differ by design). */
+  readonly requant: { readonly mode: RequantMode; readonly quantizedFor: RequantMode | undefined };
   readonly layers: readonly LayerResult[];
   /** Every tensor's values after the run, by name (inputs, constants excluded). */
   readonly tensors: ReadonlyMap<string, Int32Array>;

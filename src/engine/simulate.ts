@@ -468,6 +468,7 @@ export function combineResult(hardware: Hardware, schedule: GraphSchedule, value
     energyTable: hardware.energy.name,
     clockMHz: hardware.clockMHz,
     accumulator: { bits: hardware.accumulator.bits, overflow: hardware.accumulator.overflow },
+    requant: { mode: hardware.requant.mode, quantizedFor: schedule.quantizedFor },
     layers: schedule.layers.map((layer, index) => layerResult(layer, values.layers[index] as LayerValues, hardware)),
     tensors: values.tensors,
     smallestSafeAccumulatorBits: values.smallestSafeAccumulatorBits,

@@ -18,6 +18,7 @@ import { elementCount } from '../graph/shapes.js';
 import type { EnergyAction } from '../hardware/energyActions.js';
 import { type Dataflow, type Hardware, type SramBudget, sramBudget } from '../hardware/model.js';
 import { formatJsonPath } from '../messages/jsonPath.js';
+import type { RequantMode } from '../numeric/index.js';
 import { type ActionCounts, arrayActions, vectorActions } from './actions.js';
 import { arrayLayerCycles, type LayerCycles, vectorLayerCycles } from './cycles.js';
 import { checkLayerCounts, checkTotalCounts } from './exactCounts.js';
@@ -68,6 +69,8 @@ export type LayerSchedule = ArrayLayerSchedule | VectorLayerSchedule;
 
 export interface GraphSchedule {
   readonly graph: string;
+  /** The requantization mode the graph was quantized for, when it says (graph/model.ts). */
+  readonly quantizedFor: RequantMode | undefined;
   readonly hardware: string;
   readonly clockMHz: number;
   readonly dataflow: Dataflow;
@@ -115,6 +118,7 @@ class Lowering {
     const { bytesPerCycle, latencyCycles } = this.hardware.memory.dram;
     return {
       graph: this.graph.name,
+      quantizedFor: this.graph.quantizedFor,
       hardware: this.hardware.name,
       clockMHz: this.hardware.clockMHz,
       dataflow: this.hardware.array.dataflow,

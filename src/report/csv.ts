@@ -3,6 +3,7 @@ import type { SimulationResult } from '../engine/result.js';
 import { type Column, cells, headers } from './columns.js';
 import { type ReportRow, reportRows } from './rows.js';
 import { totals } from './summary.js';
+import { requantNote } from './records.js';
 
 const text = (header: string, read: (row: ReportRow) => string): Column<ReportRow> => ({ header, align: 'left', cell: read });
 const integer = (header: string, read: (row: ReportRow) => number | undefined): Column<ReportRow> => ({
@@ -48,7 +49,7 @@ export function markdownReport(result: SimulationResult): string {
   return [
     `# ${result.graph} on ${result.hardware}`,
     '',
-    `${total.cycles} cycles (${total.latencyMs.toFixed(3)} ms at ${result.clockMHz} MHz), ${(total.energyPj / 1e6).toFixed(3)} uJ (energy table ${result.energyTable}), smallest safe accumulator width ${total.overflow.smallestSafeAccumulatorBits} bits.`,
+    `${total.cycles} cycles (${total.latencyMs.toFixed(3)} ms at ${result.clockMHz} MHz), ${(total.energyPj / 1e6).toFixed(3)} uJ (energy table ${result.energyTable}), smallest safe accumulator width ${total.overflow.smallestSafeAccumulatorBits} bits; ${requantNote(result)}.`,
     '',
     `| ${headers(COLUMNS).join(' | ')} |`,
     `|${COLUMNS.map((column) => (column.align === 'left' ? '---' : '---:')).join('|')}|`,

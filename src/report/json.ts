@@ -4,8 +4,11 @@ import type { LayerResult, SimulationResult } from '../engine/result.js';
 import { energyRecord, eventRecord, runHeader } from './records.js';
 import { totals } from './summary.js';
 
-/** 2: a layer's `cycles.requant` holds the dedicated requantization unit's cycles, which `cycles.vector` held in 1. */
-export const REPORT_FORMAT_VERSION = 2;
+/**
+ * 2: a layer's `cycles.requant` holds the dedicated requantization unit's cycles, which `cycles.vector` held in 1.
+ * 3: `requant` names the run's requantization mode and the one the graph was quantized for.
+ */
+export const REPORT_FORMAT_VERSION = 3;
 
 function layerReport(layer: LayerResult, result: SimulationResult) {
   const { overflow } = layer;
@@ -39,6 +42,7 @@ export function jsonReport(result: SimulationResult): string {
     format: 'npusim-report',
     version: REPORT_FORMAT_VERSION,
     ...runHeader(result),
+    requant: { mode: result.requant.mode, quantizedFor: result.requant.quantizedFor ?? null },
     totals: {
       macs: total.macs,
       cycles: total.cycles,

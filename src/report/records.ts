@@ -40,3 +40,11 @@ export interface EventRecord {
 export function eventRecord(event: EventLocation | undefined): EventRecord | null {
   return event === undefined ? null : { output: event.output, k: event.k };
 }
+
+/** The run's requantization in words, saying when it is not the one the graph was quantized for. */
+export function requantNote(result: SimulationResult): string {
+  const { mode, quantizedFor } = result.requant;
+  if (quantizedFor === undefined) return `requantization ${mode}`;
+  if (quantizedFor === mode) return `requantization ${mode}, the mode the model was quantized for`;
+  return `requantization ${mode}; the model was quantized for ${quantizedFor}, so outputs differ from its library's by design`;
+}

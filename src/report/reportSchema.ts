@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ENERGY_ACTIONS } from '../hardware/energyActions.js';
 import { OVERFLOW_COUNTERS, type OverflowCounter } from '../engine/overflowCounters.js';
 import { ENERGY_COMPONENTS } from '../engine/result.js';
+import { REQUANT_MODES } from '../numeric/index.js';
 import { REPORT_FORMAT_VERSION } from './json.js';
 
 const count = z.int().min(0);
@@ -71,6 +72,17 @@ export const reportSchema = z
     hardware: z.string(),
     energyTable: z.string().describe('the energy table the run priced actions with'),
     clockMHz: z.number().positive(),
+    requant: z
+      .strictObject({
+        mode: z.enum(REQUANT_MODES).describe('the requantization mode the run used'),
+        quantizedFor: z
+          .enum(REQUANT_MODES)
+          .nullable()
+          .describe(
+            "the mode the graph's scales were made for (a TFLite model's tflite-double, an ONNX model's ort-float), null when the graph does not say",
+          ),
+      })
+      .describe('requantization: the run may use another mode than the model was quantized for, which is a study, not an error'),
     totals: z.strictObject({
       macs: count,
       cycles: count,

@@ -4,6 +4,7 @@ import type { SimulationResult } from '../engine/result.js';
 import { type Column, cells, headers } from './columns.js';
 import { type ReportRow, reportRows } from './rows.js';
 import { totals } from './summary.js';
+import { requantNote } from './records.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
@@ -66,7 +67,7 @@ export function tableReport(result: SimulationResult, colour: ChalkInstance): st
     lineCells.map((cell, column) => pad(cell, widths[column] ?? 0, columns[column]?.align === 'left')).join('  ');
   const total = totals(result);
   const lines = [
-    `${colour.bold(result.graph)} on ${colour.bold(result.hardware)} (${result.clockMHz} MHz), energy table ${result.energyTable}`,
+    `${colour.bold(result.graph)} on ${colour.bold(result.hardware)} (${result.clockMHz} MHz), energy table ${result.energyTable}, ${requantNote(result)}`,
     colour.bold(line(headers(columns))),
     ...rows.map((row, index) => {
       const text = line(grid[index + 1] ?? []);

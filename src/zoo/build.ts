@@ -95,7 +95,15 @@ class NetworkQuantizer {
     private readonly options: ZooOptions,
   ) {
     this.random = new Random(options.seed);
-    this.graph = { name: topology.name, description: '', inputs: [topology.input], outputs: [topology.output], tensors: {}, ops: [] };
+    this.graph = {
+      name: topology.name,
+      description: '',
+      inputs: [topology.input],
+      outputs: [topology.output],
+      tensors: {},
+      ops: [],
+      quantizedFor: options.requant,
+    };
   }
 
   private get activationType(): 's4' | 'u4' | 's8' | 'u8' | 's16' | 'u16' {

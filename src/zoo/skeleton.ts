@@ -191,6 +191,7 @@ export function zooSkeleton(name: ZooName, options: SkeletonOptions): Graph {
     outputs: [topology.output],
     tensors: writer.tensors,
     ops: writer.ops,
+    quantizedFor: options.requant,
   } satisfies GraphFile);
   const tensors = new Map<string, Tensor>(
     Object.entries(file.tensors).map(([tensor, spec]) => [
@@ -198,5 +199,14 @@ export function zooSkeleton(name: ZooName, options: SkeletonOptions): Graph {
       { name: tensor, shape: spec.shape, type: tensorType(spec.type), quant: quantization(spec), data: undefined },
     ]),
   );
-  return { name: file.name, file: `zoo:${name}`, sourceFiles: [], inputs: file.inputs, outputs: file.outputs, tensors, ops: file.ops };
+  return {
+    name: file.name,
+    file: `zoo:${name}`,
+    sourceFiles: [],
+    inputs: file.inputs,
+    outputs: file.outputs,
+    tensors,
+    ops: file.ops,
+    quantizedFor: options.requant,
+  };
 }

@@ -13,7 +13,9 @@ describe('npusim run', () => {
     const run = await runCli(['run', 'zoo:small_cnn', '--hw', HW]);
     expect(run.exitCode).toBe(0);
     const lines = run.stdout.split('\n');
-    expect(lines[0]).toBe('small_cnn on edge-npu (800 MHz), energy table horowitz45');
+    expect(lines[0]).toBe(
+      'small_cnn on edge-npu (800 MHz), energy table horowitz45, requantization tflite-double, the mode the model was quantized for',
+    );
     expect(lines.filter((line) => /^(conv1|pool1|dw2|pw2|add2|pool2|conv3|avgpool|flatten|fc) /.test(line)).length).toBe(10);
     expect(lines.some((line) => line.startsWith('total '))).toBe(true);
     expect(run.stdout).toMatch(/smallest accumulator width with no final overflow: \d+ bits/);
@@ -129,7 +131,9 @@ describe('npusim run', () => {
     const again = await runCli(['run', 'zoo:small_cnn', '--hw', HW, '--format', 'json', '--out', out]);
     expect(again.exitCode).toBe(2);
     const unknown = await runCli(['run', 'zoo:lenet', '--hw', HW]);
-    expect(unknown.stderr).toBe('error: zoo:lenet: no zoo network "lenet"; the zoo has mobilenet_v1, mobilenet_v2, resnet18, small_cnn\n');
+    expect(unknown.stderr).toBe(
+      'error: zoo:lenet: no zoo network "lenet"; the zoo has mobilenet_v1, mobilenet_v2, resnet18, small_cnn, person_detect, mobilenet_v2_int8\n',
+    );
     expect(unknown.exitCode).toBe(2);
   });
 });

@@ -72,11 +72,13 @@ describe('small_cnn under every mode', () => {
   it('every scale mode but ort-float gets the same bytes, so one build per form stands for them all', async () => {
     const directory = temporaryDirectory();
     const modes = MODES.filter((mode) => mode !== 'ort-float' && mode !== 'shift-only');
-    // The graphs differ only in the name of their sidecar.
+    // The graphs differ only in the name of their sidecar and the mode they say they were made for.
     const files = await Promise.all(
-      modes.map(async (mode) =>
-        readFileSync(await zoo(directory, 'small_cnn', mode), 'utf8').replaceAll(`small_cnn-${mode}.bin`, 'SIDECAR'),
-      ),
+      modes.map(async (mode) => {
+        const text = readFileSync(await zoo(directory, 'small_cnn', mode), 'utf8');
+        expect(text).toContain(`"quantizedFor": "${mode}"`);
+        return text.replaceAll(`small_cnn-${mode}.bin`, 'SIDECAR').replace(`"quantizedFor": "${mode}"`, '"quantizedFor": MODE');
+      }),
     );
     const sidecars = modes.map((mode) => readFileSync(join(directory, `small_cnn-${mode}.bin`)));
     for (const [index] of modes.entries()) {
