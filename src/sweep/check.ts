@@ -22,7 +22,7 @@ import type { RequantSetting } from '../requant/index.js';
 import type { EnergyTable, LoadedHardware } from '../formats/loadHardware.js';
 import type { Graph } from '../graph/model.js';
 import { checkAndLower } from '../pipeline/index.js';
-import { ZOO_NAMES, type ZooName } from '../zoo/index.js';
+import { isRealZooName, isSeededZooArgument, REAL_ZOO_NAMES, ZOO_NAMES, type ZooName } from '../zoo/index.js';
 import { checkZooGraphForMode } from '../zoo/build.js';
 import { zooSkeleton } from '../zoo/skeleton.js';
 import { describePoint, pointAt, pointDigits } from './points.js';
@@ -237,7 +237,7 @@ class PointChecker {
     this.hardwareMemo = new Memo(!zip && quant.length > 0 && this.hardwareKey.span <= HARDWARE_MEMO_CAPACITY ? HARDWARE_MEMO_CAPACITY : 1);
     const sharesLowering = zip ? lowering.length === 0 : lowering.length < all.length;
     this.loweringMemo = new Memo(sharesLowering ? SMALL_MEMO_CAPACITY : 1);
-    this.fileGraph = spec.graph.startsWith('zoo:') ? undefined : graphs.get(undefined);
+    this.fileGraph = isSeededZooArgument(spec.graph) ? undefined : graphs.get(undefined);
     this.hardware = new HardwareChecker(spec, new Map<string, EnergyTable>());
   }
 
@@ -314,8 +314,8 @@ class PointChecker {
 function checkZooName(graph: string): void {
   if (!graph.startsWith('zoo:')) return;
   const name = graph.slice('zoo:'.length);
-  if (!(ZOO_NAMES as readonly string[]).includes(name))
-    throw new InputError(`no zoo network "${name}"; the zoo has ${ZOO_NAMES.join(', ')}`, graph);
+  if (!(ZOO_NAMES as readonly string[]).includes(name) && !isRealZooName(name))
+    throw new InputError(`no zoo network "${name}"; the zoo has ${[...ZOO_NAMES, ...REAL_ZOO_NAMES].join(', ')}`, graph);
 }
 
 /** The error of a point, named: the point and its values beside the file. */

@@ -14,6 +14,7 @@ import { validateWith } from '../formats/validate.js';
 import type { Graph } from '../graph/model.js';
 import { REQUANT_MODES, ROUNDING_MODES } from '../numeric/index.js';
 import type { ZooOptions } from '../zoo/index.js';
+import { isSeededZooArgument } from '../zoo/index.js';
 import { DEFAULT_ZOO_QUANT, zooGraph } from '../zoo/graph.js';
 import { describePoint, type SweepPoint } from './points.js';
 import type { SweepParameter, SweepValue } from './ranges.js';
@@ -57,9 +58,9 @@ export function isQuantPath(path: string): boolean {
 /** Checks up front that quant.* paths have a zoo network to apply to. */
 export function checkQuantParameters(spec: Pick<SweepSpec, 'graph' | 'parameters'>): void {
   const quant = spec.parameters.find((parameter) => isQuantPath(parameter.path));
-  if (quant !== undefined && !spec.graph.startsWith('zoo:')) {
+  if (quant !== undefined && !isSeededZooArgument(spec.graph)) {
     throw new InputError(
-      `${quant.path} sets a zoo network's quantization, but the graph is a file (${spec.graph}); use zoo:NAME or --zoo NAME`,
+      `${quant.path} sets a seeded zoo network's quantization, but the graph is ${spec.graph.startsWith('zoo:') ? 'a real model with its own quantization' : 'a file'} (${spec.graph}); use zoo:NAME or --zoo NAME of a seeded network`,
       `--set ${quant.path}`,
     );
   }
@@ -183,7 +184,7 @@ export class HardwareChecker {
 
 /** The point's zoo quantization (undefined for a graph file), validated with the path named. */
 export function pointQuant(spec: SweepSpec, point: SweepPoint, label = pointLabel(spec.graph, spec, point)): ZooQuant | undefined {
-  if (!spec.graph.startsWith('zoo:')) return undefined;
+  if (!isSeededZooArgument(spec.graph)) return undefined;
   const data: Record<string, unknown> = { quant: {} };
   spec.parameters.forEach((parameter, p) => {
     if (isQuantPath(parameter.path)) setPath(data, parameter.path, (point.values[p] as SweepValue).value, label);

@@ -272,7 +272,7 @@ describe('npusim sweep: bad input is exit 2 before anything runs', () => {
       join(temporaryDirectory(), 'a.csv'),
     ]);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain("quant.weightBits sets a zoo network's quantization, but the graph is a file");
+    expect(run.stderr).toContain("quant.weightBits sets a seeded zoo network's quantization, but the graph is a file");
   });
 });
 

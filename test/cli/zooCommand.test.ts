@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { temporaryDirectory } from '../support/files.js';
+import { decodeNpy } from '../../src/formats/npy.js';
+import { REPO, temporaryDirectory } from '../support/files.js';
 
 describe('npusim zoo', () => {
   it('mobilenet_v1: the written graph validates with 569M MACs (within 1%)', async () => {
@@ -65,5 +66,47 @@ describe('npusim zoo', () => {
   it('a negative seed is a usage error (exit 2), not an internal error', async () => {
     const run = await runCli(['zoo', 'small_cnn', '--out', join(temporaryDirectory(), 'x.json'), '--seed', '-1']);
     expect([run.exitCode, run.stderr.split('\n')[0]]).toEqual([2, 'error: --seed takes a whole number from 0 to 4294967295, got "-1"']);
+  });
+});
+
+describe('npusim zoo: the real models', () => {
+  it('zoo:mobilenet_v2_int8 runs the vendored model on its dog image: top-1 258 (Samoyed), as TFLite Micro says', async () => {
+    const directory = temporaryDirectory();
+    const dump = join(directory, 'dump');
+    const run = await runCli([
+      'run',
+      'zoo:mobilenet_v2_int8',
+      '--hw',
+      join(REPO, 'configs/edge-npu.json'),
+      '--input',
+      join(REPO, 'models/dog.npy'),
+      '--dump',
+      dump,
+      '--format',
+      'json',
+    ]);
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.stdout).requant).toEqual({ mode: 'tflite-double', quantizedFor: 'tflite-double' });
+    const manifest = JSON.parse(readFileSync(join(dump, 'manifest.json'), 'utf8')) as { file: string; shape: number[] }[];
+    const last = manifest.at(-1);
+    expect(last?.shape).toEqual([1, 1000]);
+    const logits = Array.from(decodeNpy(readFileSync(join(dump, last?.file ?? '')), 'logits').values);
+    expect(logits.indexOf(Math.max(...logits))).toBe(258);
+  });
+
+  it('npusim zoo person_detect writes the imported model, which keeps its source terms; quantization options are refused', async () => {
+    const directory = temporaryDirectory();
+    const out = join(directory, 'person.json');
+    const zoo = await runCli(['zoo', 'person_detect', '--out', out]);
+    expect(zoo.stdout).toBe(`person_detect: 31 ops, 88 tensors; wrote ${out} and ${join(directory, 'person.bin')}\n`);
+    const graph = JSON.parse(readFileSync(out, 'utf8')) as { quantizedFor: string; source: { format: string; model: string } };
+    expect(graph.quantizedFor).toBe('tflite-double');
+    expect(graph.source).toMatchObject({ format: 'tflite', model: 'person_detect.tflite' });
+    const refused = await runCli(['zoo', 'person_detect', '--out', join(directory, 'other.json'), '--weight-bits', '4', '--per-tensor']);
+    expect(refused.stderr).toBe(
+      "error: --weight-bits, --per-tensor set a seeded network's quantization; person_detect is a real model whose weights and scales are its own\nRun `npusim --help` for usage.\n",
+    );
+    expect(refused.exitCode).toBe(2);
+    expect(existsSync(join(directory, 'other.json'))).toBe(false);
   });
 });

@@ -1,16 +1,29 @@
 /**
- * `npusim zoo NAME --out FILE`: writes a real network (real layer shapes, seeded weights, calibrated
- * quantization) as a graph JSON and its little-endian sidecar FILE with .bin in place of .json.
+ * `npusim zoo NAME --out FILE`: writes a zoo network as a graph JSON and its little-endian sidecar
+ * FILE with .bin in place of .json. A seeded network (real layer shapes, seeded weights, calibrated
+ * quantization) is built with the quantization options; a real model (person_detect,
+ * mobilenet_v2_int8) is imported as `npusim import tflite` imports it, with its own quantization.
  */
 import { basename } from 'node:path';
 import { InputError } from '../../errors.js';
 import { REQUANT_MODES, ROUNDING_MODES } from '../../numeric/index.js';
-import { buildZooNetwork, ZOO_NAMES, type ZooName, type ZooOptions } from '../../zoo/index.js';
+import {
+  buildZooNetwork,
+  DEFAULT_ZOO_QUANT,
+  isRealZooName,
+  REAL_ZOO_NAMES,
+  type RealZooName,
+  realZooModelFile,
+  ZOO_NAMES,
+  type ZooName,
+  type ZooOptions,
+} from '../../zoo/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
-import { forceOption, required, requiredStringOption, seedOption } from '../options.js';
+import { forceOption, MAX_SEED, optionalWholeNumberOption, required, requiredStringOption } from '../options.js';
 import { OutputPlan, writeAll } from '../outputs.js';
 import { UsageError } from '../usage.js';
+import { runImportTfliteCommand } from './importTflite.js';
 
 export interface ZooCommandOptions extends Omit<ZooOptions, 'sidecarFile'> {
   readonly name: ZooName;
@@ -28,6 +41,22 @@ export function shortCount(count: number): string {
   if (count >= 1e6) return `${Number((count / 1e6).toPrecision(4))}M`;
   if (count >= 1e4) return `${Number((count / 1e3).toPrecision(4))}K`;
   return String(count);
+}
+
+/** Quantization options given for a real model, which has its own quantization: a contradiction, not something to ignore. */
+export interface RealZooCommandOptions {
+  readonly name: RealZooName;
+  readonly out: string;
+  readonly force: boolean;
+  readonly quantizationOptions: readonly string[];
+}
+
+export function runRealZooCommand(options: RealZooCommandOptions, io: CliIO): number {
+  if (options.quantizationOptions.length > 0)
+    throw new UsageError(
+      `${options.quantizationOptions.map((option) => `--${option}`).join(', ')} set a seeded network's quantization; ${options.name} is a real model whose weights and scales are its own`,
+    );
+  return runImportTfliteCommand({ model: realZooModelFile(options.name), out: options.out, force: options.force }, io);
 }
 
 export function runZooCommand(options: ZooCommandOptions, io: CliIO): number {
@@ -82,46 +111,70 @@ export function eitherFlag(
 }
 
 const BITS = [4, 8, 16] as const;
+const QUANTIZATION_OPTIONS = [
+  'seed',
+  'weightBits',
+  'activationBits',
+  'perChannel',
+  'perTensor',
+  'signed',
+  'unsigned',
+  'requant',
+  'rounding',
+] as const;
+const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
 export const zooCommand = defineCommand({
   command: 'zoo <name>',
-  describe: 'write a real network (real layer shapes, seeded weights, calibrated quantization) as a graph and its sidecar',
+  describe:
+    'write a zoo network as a graph and its sidecar: a seeded one (real layer shapes, seeded weights, calibrated quantization) or a real model',
   builder: (parser) =>
     parser
-      .positional('name', { choices: ZOO_NAMES, demandOption: true, describe: 'network' })
+      .positional('name', {
+        choices: [...ZOO_NAMES, ...REAL_ZOO_NAMES],
+        demandOption: true,
+        describe: `network: seeded ${ZOO_NAMES.join(', ')}; real (models/) ${REAL_ZOO_NAMES.join(', ')}`,
+      })
       .option('out', requiredStringOption('out', 'graph file to write (.json); the weights go to the .bin beside it'))
-      .option('seed', seedOption('seed of the weights and the calibration input'))
-      .option('weight-bits', { choices: BITS, default: 8 as const, describe: 'weight width' })
-      .option('activation-bits', { choices: BITS, default: 8 as const, describe: 'activation width' })
+      .option(
+        'seed',
+        optionalWholeNumberOption('seed', { describe: 'seed of the weights and the calibration input (default 1)', min: 0, max: MAX_SEED }),
+      )
+      .option('weight-bits', { choices: BITS, describe: 'weight width (default 8)' })
+      .option('activation-bits', { choices: BITS, describe: 'activation width (default 8)' })
       .option('per-channel', { type: 'boolean', describe: 'per-channel weight scales (the default)' })
       .option('per-tensor', { type: 'boolean', describe: 'one weight scale per tensor' })
       .option('signed', { type: 'boolean', describe: 'signed activations (the default)' })
       .option('unsigned', { type: 'boolean', describe: 'unsigned activations' })
       .option('requant', {
         choices: REQUANT_MODES,
-        default: 'tflite-double' as const,
-        describe: 'requantization the graph is prepared for: shift-only writes dynamic fixed point',
+        describe: 'requantization the graph is prepared for (default tflite-double): shift-only writes dynamic fixed point',
       })
       .option('rounding', {
         choices: ROUNDING_MODES,
-        default: 'half-away' as const,
-        describe: 'rounding of float weights and biases to integers',
+        describe: 'rounding of float weights and biases to integers (default half-away)',
       })
       .option('force', forceOption),
-  run: (args, io) =>
-    runZooCommand(
+  run: (args, io) => {
+    const name = required(args.name, 'NAME');
+    if (isRealZooName(name)) {
+      const given = QUANTIZATION_OPTIONS.filter((option) => args[option] !== undefined).map(kebab);
+      return runRealZooCommand({ name, out: args.out, force: args.force, quantizationOptions: given }, io);
+    }
+    return runZooCommand(
       {
-        name: required(args.name, 'NAME'),
+        name: name as ZooName,
         out: args.out,
-        seed: args.seed,
-        weightBits: args.weightBits,
-        activationBits: args.activationBits,
+        seed: args.seed ?? DEFAULT_ZOO_QUANT.seed,
+        weightBits: args.weightBits ?? DEFAULT_ZOO_QUANT.weightBits,
+        activationBits: args.activationBits ?? DEFAULT_ZOO_QUANT.activationBits,
         perChannel: eitherFlag(args.perChannel, args.perTensor, ['per-channel', 'per-tensor'], true),
         signedActivations: eitherFlag(args.signed, args.unsigned, ['signed', 'unsigned'], true),
-        requant: args.requant,
-        rounding: args.rounding,
+        requant: args.requant ?? DEFAULT_ZOO_QUANT.requant,
+        rounding: args.rounding ?? DEFAULT_ZOO_QUANT.rounding,
         force: args.force,
       },
       io,
-    ),
+    );
+  },
 });

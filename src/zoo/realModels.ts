@@ -1,0 +1,30 @@
+/**
+ * The zoo's real models: quantized networks as their authors shipped them, vendored under models/
+ * (provenance and licence in models/README.md). `zoo:NAME` of one loads its file; the seeded
+ * networks (networks.ts) are built instead, and only they take quantization options.
+ */
+import { fileURLToPath } from 'node:url';
+
+export const REAL_ZOO_MODELS = {
+  /** MobileNet v1 0.25, 96x96x1 int8, person / no person (tflite-micro's person_detection example). */
+  person_detect: 'person_detect.tflite',
+  /** MobileNetV2 1.0, ImageNet, per-channel int8, exported from PyTorch (tflite-micro's Xtensa example). */
+  mobilenet_v2_int8: 'mobilenet_v2_quantized_1x3x224x224.tflite',
+} as const;
+
+export type RealZooName = keyof typeof REAL_ZOO_MODELS;
+export const REAL_ZOO_NAMES = Object.keys(REAL_ZOO_MODELS) as RealZooName[];
+
+export function isRealZooName(name: string): name is RealZooName {
+  return Object.hasOwn(REAL_ZOO_MODELS, name);
+}
+
+/** The vendored file of a real model: models/ sits two folders up from both src/zoo/ and dist/zoo/. */
+export function realZooModelFile(name: RealZooName): string {
+  return fileURLToPath(new URL(`../../models/${REAL_ZOO_MODELS[name]}`, import.meta.url));
+}
+
+/** Whether a GRAPH argument is a seeded zoo network (`zoo:NAME`, built in memory, quantization options apply). */
+export function isSeededZooArgument(argument: string): boolean {
+  return argument.startsWith('zoo:') && !isRealZooName(argument.slice('zoo:'.length));
+}
