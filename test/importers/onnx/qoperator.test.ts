@@ -5,7 +5,13 @@
  * count_include_pad and auto_pad SAME_UPPER, a Reshape with 0 and -1, and QLinearConv with
  * auto_pad SAME_LOWER on an even kernel (the odd padding row on top).
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodeNpy, encodeNpy } from '../../../src/formats/npy.js';
+import { runCli } from '../../support/cli.js';
+import { temporaryDirectory } from '../../support/files.js';
+import { ortHardwareConfig } from '../../support/ortHardware.js';
 import { seededIntegers } from '../../../src/engine/random.js';
 import { importOnnx, nchwToNhwc, nhwcToNchw } from '../../../src/importers/onnx/index.js';
 import { simulate } from '../../../src/pipeline/index.js';
@@ -82,5 +88,67 @@ describe('hand-built QOperator models equal onnxruntime', () => {
     expect(Array.from(ours.tensors.get('out') ?? [])).toEqual(theirs.outputs.out?.data);
     expect(imported.tensors.get('flat')?.layout).toEqual({ kind: 'flattened', channels: o, height: 3, width: 5 });
     expect(theirs.outputs.relu?.data.some((value) => value === 0)).toBe(true);
+  });
+});
+
+describe('a model with two inputs', () => {
+  it('QLinearAdd of two NCHW int8 inputs: npusim run takes --input once per input, in the model order, and equals onnxruntime', async () => {
+    const dims = [1, 3, 4, 5];
+    const count = 3 * 4 * 5;
+    const bytes = modelBytes({
+      opset: 13,
+      nodes: [
+        {
+          opType: 'QLinearAdd',
+          domain: 'com.microsoft',
+          input: ['a', 'sa', 'za', 'b', 'sb', 'zb', 'so', 'zo'],
+          output: ['sum'],
+        },
+      ],
+      initializers: [
+        initializer('sa', DataType.FLOAT, [], [0.02]),
+        initializer('za', S8, [], [3]),
+        initializer('sb', DataType.FLOAT, [], [0.035]),
+        initializer('zb', S8, [], [-9]),
+        initializer('so', DataType.FLOAT, [], [0.05]),
+        initializer('zo', S8, [], [1]),
+      ],
+      inputs: [valueInfo('a', S8, dims), valueInfo('b', S8, dims)],
+      outputs: [valueInfo('sum', S8, dims)],
+    });
+    const a = seededIntegers(21, count, -128, 127);
+    const b = seededIntegers(22, count, -128, 127);
+    const theirs = await runOrt(bytes, { a: { type: 'int8', data: a, dims }, b: { type: 'int8', data: b, dims } }, { level: 'disabled' });
+    const folder = temporaryDirectory();
+    const model = join(folder, 'two.onnx');
+    const hardware = join(folder, 'ort.json');
+    writeFileSync(model, bytes);
+    writeFileSync(hardware, JSON.stringify(ortHardwareConfig()));
+    for (const [name, values] of [
+      ['a', a],
+      ['b', b],
+    ] as const)
+      writeFileSync(join(folder, `${name}.npy`), encodeNpy(Int32Array.from(values), dims, '|i1'));
+    const dump = join(folder, 'dump');
+    const run = await runCli([
+      'run',
+      model,
+      '--hw',
+      hardware,
+      '--input',
+      join(folder, 'a.npy'),
+      '--input',
+      join(folder, 'b.npy'),
+      '--dump',
+      dump,
+    ]);
+    expect(run.exitCode).toBe(0);
+    const [entry] = JSON.parse(readFileSync(join(dump, 'manifest.json'), 'utf8')) as { file: string; shape: number[]; layout: string }[];
+    expect(entry).toMatchObject({ shape: dims, layout: 'NCHW' });
+    expect(Array.from(decodeNpy(readFileSync(join(dump, entry?.file ?? '')), 'sum').values)).toEqual(theirs.outputs.sum?.data);
+    // Swapped inputs are different numbers, not an error: but one input alone is refused, naming both.
+    const one = await runCli(['run', model, '--hw', hardware, '--input', join(folder, 'a.npy')]);
+    expect(one.exitCode).toBe(2);
+    expect(one.stderr).toContain('the graph has 2 inputs ("a", "b"); give one .npy file for each, in that order (got 1)');
   });
 });
