@@ -15,7 +15,7 @@ import { type RequantMode, type RoundingMode, roundFloat, stochasticSite } from 
 import { applyActivation, convFloat, type FloatWeights, fullyConnectedFloat, poolFloat } from './float.js';
 import { type ZooName, zooTopology } from './networks.js';
 import { Random } from './random.js';
-import type { Layer, Padding, Topology } from './topology.js';
+import type { Layer, Topology } from './topology.js';
 
 export interface ZooOptions {
   readonly seed: number;
@@ -267,68 +267,6 @@ class NetworkQuantizer {
     return values;
   }
 
-  /** A pooling window over the whole image without padding: onnxruntime's QLinearGlobalAveragePool. */
-  private wholeImage(layer: Extract<Layer, { kind: 'maxPool' | 'avgPool' }>): boolean {
-    const [, height, width] = this.shapeOf(layer.input);
-    return layer.filter[0] === height && layer.filter[1] === width && unpadded(layer.padding);
-  }
-
-  /**
-   * A windowed average pool for ort-float, whose windowed QLinearAveragePool npusim does not model:
-   * the same average as a depthwise convolution with unit weights of scale 1 / (KH x KW) and the
-   * input's quantization at the output, which onnxruntime runs as QLinearConv. Exact only without
-   * padding (a padded window averages its valid taps); a padded one is refused with the reason.
-   */
-  private averageAsDepthwise(layer: Extract<Layer, { kind: 'maxPool' | 'avgPool' }>): void {
-    if (!unpadded(layer.padding)) {
-      throw new InputError(
-        `${this.topology.name}: the ort-float mode models no windowed average pooling (onnxruntime's QLinearAveragePool), and "${layer.name}" pads its windows, so it cannot be written as a depthwise convolution either; choose another --requant`,
-        `zoo:${this.topology.name}`,
-      );
-    }
-    const inputShape = this.shapeOf(layer.input);
-    const channels = inputShape[3] ?? 1;
-    const [kh, kw] = layer.filter;
-    const values = poolFloat(this.floatOf(layer.input), inputShape, 'avgPool', layer.filter, layer.stride, layer.padding).values;
-    const outputShape = this.shapeOf(layer.output);
-    const clipped = this.activation(layer.output, outputShape, values, this.ranges.get(layer.input) ?? observedRange(values));
-    const inputQuant = this.graph.tensors[layer.input]?.quant;
-    const outputTensor = this.graph.tensors[layer.output];
-    if (outputTensor !== undefined && inputQuant !== undefined) outputTensor.quant = inputQuant;
-    const weightType = `s${this.options.weightBits}` as 's8';
-    const scale = Math.fround(1 / (kh * kw));
-    const weights = `${layer.name}.weights`;
-    const count = kh * kw * channels;
-    this.graph.tensors[weights] = {
-      shape: [1, kh, kw, channels],
-      type: weightType,
-      quant: this.options.perChannel
-        ? { scale: Array.from({ length: channels }, () => scale), zeroPoint: 0, axis: 3 }
-        : { scale, zeroPoint: 0 },
-      data: this.addData(new Array<number>(count).fill(1), weightType),
-    };
-    this.graph.ops.push({
-      name: layer.name,
-      op: 'depthwise_conv2d',
-      input: layer.input,
-      weights,
-      output: layer.output,
-      stride: layer.stride,
-      dilation: [1, 1],
-      padding: layer.padding,
-      activation: 'none',
-      depthMultiplier: 1,
-    });
-    const pixels = (outputShape[1] ?? 1) * (outputShape[2] ?? 1);
-    this.summaries.push({
-      name: layer.name,
-      op: 'depthwise_conv2d',
-      macs: pixels * channels * kh * kw,
-      params: count,
-      clippedFraction: clipped,
-    });
-  }
-
   private poolOp(layer: Extract<Layer, { kind: 'maxPool' | 'avgPool' }>): GraphOp {
     const common = {
       name: layer.name,
@@ -443,10 +381,6 @@ class NetworkQuantizer {
       case 'avgPool':
       case 'globalAvgPool':
       case 'flatten': {
-        if (layer.kind === 'avgPool' && this.options.requant === 'ort-float' && !this.wholeImage(layer)) {
-          this.averageAsDepthwise(layer);
-          return;
-        }
         const input = this.floatOf(layer.input);
         const inputShape = this.shapeOf(layer.input);
         let values: Float32Array;
@@ -475,10 +409,6 @@ class NetworkQuantizer {
       }
     }
   }
-}
-
-function unpadded(padding: Padding): boolean {
-  return padding === 'valid' || (typeof padding === 'object' && Object.values(padding).every((side) => side === 0));
 }
 
 function outside(code: number, min: number, max: number): boolean {

@@ -58,43 +58,6 @@ class SkeletonWriter {
     return { weights, bias };
   }
 
-  /** As build.ts: a window over the whole unpadded image is onnxruntime's global pool. */
-  private wholeImage(layer: Extract<Layer, { kind: 'maxPool' | 'avgPool' }>): boolean {
-    const [, height, width] = this.shapeOf(layer.input);
-    const unpadded =
-      layer.padding === 'valid' || (typeof layer.padding === 'object' && Object.values(layer.padding).every((side) => side === 0));
-    return layer.filter[0] === height && layer.filter[1] === width && unpadded;
-  }
-
-  /**
-   * As build.ts writes a windowed average pool under ort-float: a depthwise convolution of unit
-   * weights, no bias, the input's quantization at the output (a padded window is refused there, by
-   * the real build; the skeleton keeps the pool so that its lowering still answers).
-   */
-  private averageAsDepthwise(layer: Extract<Layer, { kind: 'maxPool' | 'avgPool' }>): void {
-    const [kh, kw] = layer.filter;
-    const channels = this.shapeOf(layer.input)[3] ?? 1;
-    this.tensors[layer.output] = { ...(this.tensors[layer.input] as TensorSpec), shape: this.shapeOf(layer.output) };
-    const weights = `${layer.name}.weights`;
-    this.tensors[weights] = {
-      shape: [1, kh, kw, channels],
-      type: `s${this.options.weightBits}` as TensorSpec['type'],
-      quant: this.options.perChannel ? { scale: new Array<number>(channels).fill(1), zeroPoint: 0, axis: 3 } : { scale: 1, zeroPoint: 0 },
-    };
-    this.ops.push({
-      name: layer.name,
-      op: 'depthwise_conv2d',
-      input: layer.input,
-      weights,
-      output: layer.output,
-      stride: layer.stride,
-      dilation: [1, 1],
-      padding: layer.padding,
-      activation: 'none',
-      depthMultiplier: 1,
-    });
-  }
-
   layer(layer: Layer): void {
     switch (layer.kind) {
       case 'conv': {
@@ -138,10 +101,6 @@ class SkeletonWriter {
         return;
       case 'maxPool':
       case 'avgPool': {
-        if (layer.kind === 'avgPool' && this.options.requant === 'ort-float' && !this.wholeImage(layer)) {
-          this.averageAsDepthwise(layer);
-          return;
-        }
         // Pooling keeps the input's quantization, as build.ts does.
         this.tensors[layer.output] = { ...(this.tensors[layer.input] as TensorSpec), shape: this.shapeOf(layer.output) };
         const common = {
