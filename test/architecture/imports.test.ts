@@ -21,6 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['engine'],
   ['report'],
   ['formats'],
+  ['datasets'],
   ['scalesim'],
   ['zoo'],
   ['importers'],
