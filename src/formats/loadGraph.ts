@@ -509,7 +509,6 @@ export interface GraphLoadOptions {
   readonly sidecars?: ReadonlyMap<string, Uint8Array>;
 }
 
-/** Checks a schema-valid graph and resolves it. */
 /** The source model section: every view names a tensor of the graph and holds exactly its elements. */
 function sourceModel(checker: GraphChecker, graph: GraphFile, tensors: ReadonlyMap<string, Tensor>): SourceModel | undefined {
   const source = graph.source;
@@ -543,6 +542,7 @@ function sourceModel(checker: GraphChecker, graph: GraphFile, tensors: ReadonlyM
   return { format: source.format, model: source.model, inputs: source.inputs, tensors: views };
 }
 
+/** Checks a schema-valid graph and resolves it. */
 export function resolveGraph(graph: GraphFile, file: string, options: GraphLoadOptions = {}): Graph {
   const checker = new GraphChecker(file, graph, options);
   const tensors = checker.tensors();

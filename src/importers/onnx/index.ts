@@ -9,10 +9,9 @@ import type { Graph } from '../../graph/model.js';
 import { parseOnnx } from './model.js';
 import { readOnnxBytes } from './proto.js';
 import { quantizedModel } from './quantized.js';
-import { type SourceTensor, type TensorLayout, translateModel } from './translate.js';
+import { translateModel } from './translate.js';
 
 export { nchwToNhwc, nhwcToNchw } from './layout.js';
-export type { SourceTensor, TensorLayout };
 export { QDQ_OPS, QOPERATOR_OPS } from './supported.js';
 
 export interface ImportedOnnx {
@@ -21,10 +20,8 @@ export interface ImportedOnnx {
   readonly sidecar: Uint8Array;
   readonly sidecarFile: string;
   readonly form: 'QOperator' | 'QDQ' | 'QOperator and QDQ';
-  /** The resolved graph (checked as a graph file is). */
+  /** The resolved graph (checked as a graph file is; `graph.source` gives every tensor in the model's terms). */
   readonly graph: Graph;
-  /** Every activation tensor in the model's terms. */
-  readonly tensors: ReadonlyMap<string, SourceTensor>;
 }
 
 /** Whether a GRAPH argument names an ONNX model. */
@@ -44,7 +41,6 @@ export function importOnnx(bytes: Uint8Array, file: string, sidecarFile: string,
     sidecarFile,
     form: model.form,
     graph: { ...resolved, sourceFiles: [file] },
-    tensors: translated.tensors,
   };
 }
 

@@ -25,14 +25,6 @@ export type TensorLayout =
   | { readonly kind: 'plain' }
   | { readonly kind: 'flattened'; readonly channels: number; readonly height: number; readonly width: number };
 
-export interface SourceTensor {
-  /** The ONNX tensor name. */
-  readonly source: string;
-  /** Its ONNX shape. */
-  readonly dims: readonly number[];
-  readonly layout: TensorLayout;
-}
-
 type SourceTensorSpec = NonNullable<GraphFile['source']>['tensors'][string];
 
 /** An activation in ONNX's terms: NCHW (also when flattened to [N, C*H*W]) over npusim's NHWC values. */
@@ -59,8 +51,6 @@ function sourceView(name: string, activation: Activation): SourceTensorSpec {
 export interface TranslatedModel {
   readonly graph: GraphFile;
   readonly sidecar: Uint8Array;
-  /** Every activation tensor of the npusim graph, in the model's terms. */
-  readonly tensors: ReadonlyMap<string, SourceTensor>;
 }
 
 interface Activation {
@@ -586,10 +576,7 @@ class Translator {
         tensors: sourceTensors,
       },
     };
-    const tensors = new Map<string, SourceTensor>();
-    for (const [name, activation] of this.activations)
-      tensors.set(name, { source: name, dims: activation.dims, layout: activation.layout });
-    return { graph, sidecar, tensors };
+    return { graph, sidecar };
   }
 }
 

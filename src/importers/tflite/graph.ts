@@ -49,8 +49,6 @@ const ELEMENT_TYPE: Readonly<Record<number, TensorTypeName>> = { [TYPE.INT8]: 's
 export interface TfliteImport {
   readonly graph: GraphFile;
   readonly sidecar: Uint8Array;
-  /** The npusim tensor name of each TFLite tensor the graph holds, and back. */
-  readonly sourceTensors: ReadonlyMap<string, string>;
 }
 
 export interface TfliteImportOptions {
@@ -540,14 +538,12 @@ class Importer {
       sidecar.set(part, offset);
       offset += part.byteLength;
     }
-    const sourceTensors = new Map<string, string>();
-    for (const [index, name] of this.names) sourceTensors.set(name, subgraph.tensors[index]?.name ?? name);
     // TFLite is NHWC like npusim: every activation is npusim's as it is, under its TFLite name.
     const views: NonNullable<GraphFile['source']>['tensors'] = {};
-    for (const [name, source] of sourceTensors) {
+    for (const [index, name] of this.names) {
       const spec = this.tensors[name];
       if (spec === undefined || spec.data !== undefined) continue;
-      const view = nativeSourceTensor(source, spec.shape);
+      const view = nativeSourceTensor(subgraph.tensors[index]?.name ?? name, spec.shape);
       views[name] = { ...view, shape: [...view.shape], view: [...view.view], permutation: [...view.permutation] };
     }
     const sourceInputs = inputs.map((tensor) => ({
@@ -571,7 +567,6 @@ class Importer {
         source: { format: 'tflite', model: basename(this.file), inputs: sourceInputs, tensors: views },
       },
       sidecar,
-      sourceTensors,
     };
   }
 }

@@ -86,7 +86,14 @@ describe('hand-built QOperator models equal onnxruntime', () => {
     expect(Array.from(nhwcToNchw(ours.tensors.get('relu') ?? [], [1, o, h, w]))).toEqual(theirs.outputs.relu?.data);
     expect(Array.from(nhwcToNchw(ours.tensors.get('pool') ?? [], [1, o, 3, 5]))).toEqual(theirs.outputs.pool?.data);
     expect(Array.from(ours.tensors.get('out') ?? [])).toEqual(theirs.outputs.out?.data);
-    expect(imported.tensors.get('flat')?.layout).toEqual({ kind: 'flattened', channels: o, height: 3, width: 5 });
+    // The Flatten's source terms: npusim's NHWC values viewed as NCHW, then read as [N, C*H*W].
+    expect(imported.graph.source?.tensors.get('flat')).toEqual({
+      name: 'flat',
+      shape: [1, o * 15],
+      layout: 'NC (C x H x W flattened)',
+      view: [1, 3, 5, o],
+      permutation: [0, 3, 1, 2],
+    });
     expect(theirs.outputs.relu?.data.some((value) => value === 0)).toBe(true);
   });
 });
