@@ -2,7 +2,8 @@
  * The geometry of array and pooling layers, from the graph's shapes: what both the schedule and the
  * kernels work from.
  */
-import type { Tensor } from './model.js';
+/** What the geometry reads of a tensor: its shape (integer and float tensors alike). */
+type Shaped = { readonly shape: readonly number[] };
 import { type ArrayOp, isArrayOp, type PoolOp } from './ops.js';
 import { windowedOutput } from './shapes.js';
 
@@ -74,7 +75,7 @@ export function fullyConnectedGeometry(batch: number, depth: number, outputs: nu
   };
 }
 
-export function convGeometry(op: ArrayOp, input: Tensor, weights: Tensor, output: Tensor): ConvGeometry {
+export function convGeometry(op: ArrayOp, input: Shaped, weights: Shaped, output: Shaped): ConvGeometry {
   if (op.op === 'fully_connected') return fullyConnectedGeometry(input.shape[0] ?? 1, weights.shape[1] ?? 1, weights.shape[0] ?? 1);
   const [batch = 1, inHeight = 1, inWidth = 1, inChannels = 1] = input.shape;
   const [, outHeight = 1, outWidth = 1, outChannels = 1] = output.shape;
@@ -103,7 +104,7 @@ export function convGeometry(op: ArrayOp, input: Tensor, weights: Tensor, output
   };
 }
 
-export function poolGeometry(op: PoolOp, input: Tensor, output: Tensor): PoolGeometry {
+export function poolGeometry(op: PoolOp, input: Shaped, output: Shaped): PoolGeometry {
   const [batch = 1, inHeight = 1, inWidth = 1, channels = 1] = input.shape;
   const [, outHeight = 1, outWidth = 1] = output.shape;
   if (op.op === 'global_avg_pool') {

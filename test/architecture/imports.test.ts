@@ -14,7 +14,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['errors.ts'],
   ['messages'],
   ['graph'],
-  ['kernels'],
+  ['kernels', 'float'],
   ['requant', 'dataflow'],
   ['hardware'],
   ['lower'],
@@ -27,6 +27,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['importers'],
   ['pipeline'],
   ['conformance', 'golden', 'sweep'],
+  ['lab'],
   ['cli'],
   ['index.ts'],
 ];

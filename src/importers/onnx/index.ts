@@ -6,12 +6,16 @@ import { basename } from 'node:path';
 import { type GraphLoadOptions, resolveGraph } from '../../formats/loadGraph.js';
 import type { GraphFile } from '../../formats/graphSchema.js';
 import type { Graph } from '../../graph/model.js';
+import type { FloatGraph } from '../../graph/float.js';
+import { InputError } from '../../errors.js';
+import { isFloatOnnx, translateFloatModel } from './float.js';
 import { parseOnnx } from './model.js';
 import { readOnnxBytes } from './proto.js';
 import { quantizedModel } from './quantized.js';
 import { translateModel } from './translate.js';
 
 export { nchwToNhwc, nhwcToNchw } from './layout.js';
+export { FLOAT_ONNX_OPS } from './float.js';
 export { QDQ_OPS, QOPERATOR_OPS } from './supported.js';
 
 export interface ImportedOnnx {
@@ -32,6 +36,11 @@ export function isOnnxFile(file: string): boolean {
 /** Imports an ONNX model from its bytes; `sidecarFile` is the name the graph's data references give. */
 export function importOnnx(bytes: Uint8Array, file: string, sidecarFile: string, options: GraphLoadOptions = {}): ImportedOnnx {
   const onnx = parseOnnx(bytes, file);
+  if (isFloatOnnx(onnx))
+    throw new InputError(
+      'is a float model (no QuantizeLinear, DequantizeLinear or QLinear op): quantize it first with `npusim quantize MODEL --calib DATA --out G.json`',
+      file,
+    );
   const model = quantizedModel(onnx);
   const translated = translateModel(onnx, model, sidecarFile);
   const resolved = resolveGraph(translated.graph, file, { ...options, sidecars: new Map([[sidecarFile, translated.sidecar]]) });
@@ -52,4 +61,19 @@ export function loadOnnxGraph(file: string, options: GraphLoadOptions = {}): Gra
 /** Reads an .onnx file for `npusim import onnx`: the graph with its data in `sidecarFile`. */
 export function importOnnxFile(file: string, sidecarFile: string, options: GraphLoadOptions = {}): ImportedOnnx {
   return importOnnx(readOnnxBytes(file), file, sidecarFile, options);
+}
+
+/** Whether an .onnx file is a float model (no quantization op), for the lab's model loader. */
+export function isFloatOnnxFile(file: string): boolean {
+  return isFloatOnnx(parseOnnx(readOnnxBytes(file), file));
+}
+
+/** A float .onnx file as npusim's float model. */
+export function loadOnnxFloatModel(file: string): FloatGraph {
+  return translateFloatModel(parseOnnx(readOnnxBytes(file), file));
+}
+
+/** A float ONNX model from its bytes. */
+export function importOnnxFloat(bytes: Uint8Array, file: string): FloatGraph {
+  return translateFloatModel(parseOnnx(bytes, file));
 }

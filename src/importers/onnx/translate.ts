@@ -28,7 +28,7 @@ export type TensorLayout =
 type SourceTensorSpec = NonNullable<GraphFile['source']>['tensors'][string];
 
 /** An activation in ONNX's terms: NCHW (also when flattened to [N, C*H*W]) over npusim's NHWC values. */
-function sourceView(name: string, activation: Activation): SourceTensorSpec {
+export function sourceView(name: string, activation: Pick<Activation, 'dims' | 'shape' | 'layout'>): SourceTensorSpec {
   const { dims, shape, layout } = activation;
   if (layout.kind === 'plain')
     return {
@@ -65,8 +65,8 @@ function typeRange(type: QuantType): { min: number; max: number } {
   return type === 's8' ? { min: -128, max: 127 } : { min: 0, max: 255 };
 }
 
-/** onnxruntime's pads: explicit [top, left, bottom, right], or auto_pad's SAME_UPPER / SAME_LOWER / VALID. */
-function spatial(node: OnnxNode, file: string, height: number, width: number, kernel: readonly [number, number], pooling: boolean) {
+/** onnxruntime's pads (also the float importer's): explicit [top, left, bottom, right], or auto_pad's SAME_UPPER / SAME_LOWER / VALID. */
+export function spatial(node: OnnxNode, file: string, height: number, width: number, kernel: readonly [number, number], pooling: boolean) {
   const stride = (intsAttribute(node, 'strides', file) ?? [1, 1]) as number[];
   const dilation = (intsAttribute(node, 'dilations', file) ?? [1, 1]) as number[];
   if (stride.length !== 2 || dilation.length !== 2)
