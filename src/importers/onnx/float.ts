@@ -398,33 +398,43 @@ class FloatTranslator {
     if (node.domain !== '' && node.domain !== 'ai.onnx') throw unsupportedOp(node, this.file);
     switch (node.opType) {
       case 'Conv':
-        return this.conv(node);
+        this.conv(node);
+        break;
       case 'BatchNormalization':
-        return this.batchNorm(node);
+        this.batchNorm(node);
+        break;
       case 'Gemm':
       case 'MatMul':
-        return this.matmul(node);
+        this.matmul(node);
+        break;
       case 'Add':
-        return this.add(node);
+        this.add(node);
+        break;
       case 'Relu':
       case 'Clip':
-        return this.clamp(node);
+        this.clamp(node);
+        break;
       case 'MaxPool':
       case 'AveragePool':
-        return this.pool(node);
+        this.pool(node);
+        break;
       case 'GlobalAveragePool':
-        return this.globalPool(node);
+        this.globalPool(node);
+        break;
       case 'Flatten':
       case 'Reshape':
-        return this.reshape(node);
+        this.reshape(node);
+        break;
       case 'Concat':
-        return this.concat(node);
+        this.concat(node);
+        break;
       case 'Softmax':
-        return this.softmax(node);
+        this.softmax(node);
+        break;
       case 'Identity':
       case 'Dropout':
         this.aliases.set(node.outputs[0] ?? '', this.activation(node).name);
-        return;
+        break;
       default:
         throw unsupportedOp(node, this.file, `the float importer reads ${FLOAT_ONNX_OPS.join(', ')}`);
     }
