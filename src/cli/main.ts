@@ -8,9 +8,11 @@ import { InputError } from '../errors.js';
 import { closestName } from '../messages/didYouMean.js';
 import { checkCommand } from './commands/check.js';
 import { diffCommand } from './commands/diff.js';
+import { evaluateCommand } from './commands/evaluate.js';
 import { goldenCommand } from './commands/golden.js';
 import { importCommand } from './commands/import.js';
 import { mergeCommand } from './commands/merge.js';
+import { quantizeCommand } from './commands/quantize.js';
 import { runCommand } from './commands/run.js';
 import { scaleSimCommand } from './commands/scalesim.js';
 import { scheduleCommand } from './commands/schedule.js';
@@ -31,6 +33,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   scheduleCommand,
   validateCommand,
   zooCommand,
+  quantizeCommand,
+  evaluateCommand,
   vectorsCommand,
   scaleSimCommand,
   importCommand,

@@ -56,7 +56,14 @@ export function dequantizeGraph(graph: Graph): FloatGraph {
   return {
     name: graph.name,
     file: graph.file,
-    origin: { kind: 'dequantized', from: graph.file },
+    origin: {
+      kind: 'dequantized',
+      from: graph.file,
+      inputs: graph.inputs.map((name) => {
+        const tensor = graph.tensors.get(name) as Tensor;
+        return { tensor: name, scale: channelScale(tensor, 0), zeroPoint: channelZeroPoint(tensor, 0) };
+      }),
+    },
     inputs: graph.inputs,
     outputs: graph.outputs,
     tensors,

@@ -269,6 +269,15 @@ export const graphSchema = z
       .optional()
       .describe("the requantization mode the graph's scales were made for (reports name it beside the mode a run uses)"),
     source: sourceModelSchema.optional(),
+    quantizedFrom: z
+      .strictObject({
+        model: z.string().min(1).describe("the float model: zoo:NAME, or a path relative to this graph file's folder"),
+        scheme: z
+          .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+          .describe('the quantization scheme npusim quantize used, option by option'),
+      })
+      .optional()
+      .describe('for a graph written by npusim quantize: its float model and scheme (npusim evaluate compares with that model)'),
   })
   .describe('an npusim graph');
 

@@ -558,6 +558,9 @@ export function resolveGraph(graph: GraphFile, file: string, options: GraphLoadO
     ops: graph.ops,
     ...(graph.quantizedFor === undefined ? {} : { quantizedFor: graph.quantizedFor }),
     ...(source === undefined ? {} : { source }),
+    ...(graph.quantizedFrom === undefined
+      ? {}
+      : { quantizedFrom: { model: graph.quantizedFrom.model, scheme: { ...graph.quantizedFrom.scheme } } }),
   };
 }
 

@@ -16,7 +16,14 @@ export interface FloatTensor {
 }
 
 /** Where a float model's numbers came from: trained in float, or dequantized from an integer model. */
-export type FloatOrigin = { readonly kind: 'float' } | { readonly kind: 'dequantized'; readonly from: string };
+export type FloatOrigin =
+  | { readonly kind: 'float' }
+  | {
+      readonly kind: 'dequantized';
+      readonly from: string;
+      /** The integer model's input quantization: an integer image in its terms is scale x (q - zeroPoint) here. */
+      readonly inputs: readonly { readonly tensor: string; readonly scale: number; readonly zeroPoint: number }[];
+    };
 
 export interface FloatGraph {
   readonly name: string;

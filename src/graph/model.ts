@@ -45,6 +45,8 @@ export interface Graph {
   readonly quantizedFor?: RequantMode | undefined;
   /** For a model imported from another format: its inputs and tensors in that model's terms (what `--input` reads and `--dump` writes). */
   readonly source?: SourceModel | undefined;
+  /** For a graph written by `npusim quantize`: its float model (zoo:NAME, or a path relative to the graph file) and scheme. */
+  readonly quantizedFrom?: { readonly model: string; readonly scheme: Readonly<Record<string, string | number | boolean>> } | undefined;
 }
 
 /**

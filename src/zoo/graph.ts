@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import type { Graph } from '../graph/model.js';
 import { buildZooNetwork, type ZooOptions } from './build.js';
 import { ZOO_NAMES, type ZooName } from './networks.js';
-import { REAL_ZOO_NAMES } from './realModels.js';
+import { FLOAT_ZOO_NAMES, isFloatZooName, REAL_ZOO_NAMES } from './realModels.js';
 
 /** The quantization choices of a zoo network built for `run zoo:NAME` (`npusim zoo`'s defaults). */
 export const DEFAULT_ZOO_QUANT: Omit<ZooOptions, 'sidecarFile'> = {
@@ -22,7 +22,15 @@ export function isZooName(name: string): name is ZooName {
 
 /** A zoo network built in memory: no file on disk, its weights decoded from the sidecar it built. */
 export function zooGraph(name: string, quant: Omit<ZooOptions, 'sidecarFile'> = DEFAULT_ZOO_QUANT): Graph {
+  if (isFloatZooName(name))
+    throw new InputError(
+      `is a float model (trained in float, no integer weights): quantize it first, e.g. \`npusim quantize zoo:${name} --calib ${name.startsWith('fashion') ? 'fashion-mnist' : 'mnist'} --out G.json\``,
+      `zoo:${name}`,
+    );
   if (!isZooName(name))
-    throw new InputError(`no zoo network "${name}"; the zoo has ${[...ZOO_NAMES, ...REAL_ZOO_NAMES].join(', ')}`, `zoo:${name}`);
+    throw new InputError(
+      `no zoo network "${name}"; the zoo has ${[...ZOO_NAMES, ...REAL_ZOO_NAMES, ...FLOAT_ZOO_NAMES].join(', ')}`,
+      `zoo:${name}`,
+    );
   return buildZooNetwork(name, { ...quant, sidecarFile: 'memory' }).model;
 }

@@ -26,5 +26,25 @@ export function realZooModelFile(name: RealZooName): string {
 
 /** Whether a GRAPH argument is a seeded zoo network (`zoo:NAME`, built in memory, quantization options apply). */
 export function isSeededZooArgument(argument: string): boolean {
-  return argument.startsWith('zoo:') && !isRealZooName(argument.slice('zoo:'.length));
+  const name = argument.slice('zoo:'.length);
+  return argument.startsWith('zoo:') && !isRealZooName(name) && !isFloatZooName(name);
+}
+
+/** The zoo's float models: small CNNs trained by scripts/train-cnn.mjs, vendored under models/ as float ONNX. */
+export const FLOAT_ZOO_MODELS = {
+  /** MNIST digits, input [1,1,28,28] = pixel / 255. */
+  mnist_cnn: 'mnist_cnn.onnx',
+  /** Fashion-MNIST, the same architecture and preprocessing. */
+  fashion_cnn: 'fashion_cnn.onnx',
+} as const;
+
+export type FloatZooName = keyof typeof FLOAT_ZOO_MODELS;
+export const FLOAT_ZOO_NAMES = Object.keys(FLOAT_ZOO_MODELS) as FloatZooName[];
+
+export function isFloatZooName(name: string): name is FloatZooName {
+  return Object.hasOwn(FLOAT_ZOO_MODELS, name);
+}
+
+export function floatZooModelFile(name: FloatZooName): string {
+  return fileURLToPath(new URL(`../../models/${FLOAT_ZOO_MODELS[name]}`, import.meta.url));
 }

@@ -16,7 +16,7 @@ describe('a dequantized int8 model', () => {
   it('MobileNetV2 int8 dequantized: float top-1 on the dog image is 258, and every weight is scale x q', () => {
     const graph = loadTfliteGraph(join(REPO, 'models/mobilenet_v2_quantized_1x3x224x224.tflite'));
     const float = dequantizeGraph(graph);
-    expect(float.origin).toEqual({ kind: 'dequantized', from: graph.file });
+    expect(float.origin).toMatchObject({ kind: 'dequantized', from: graph.file });
     const firstConv = graph.ops.find((op) => op.op === 'conv2d');
     if (firstConv === undefined || firstConv.op !== 'conv2d') throw new Error('no conv');
     const weights = graph.tensors.get(firstConv.weights);

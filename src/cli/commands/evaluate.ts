@@ -1,0 +1,210 @@
+/**
+ * `npusim evaluate G.json --hw CONFIG --data DATASET`: every image runs exactly on the simulated
+ * NPU and through the graph's float model; reports accuracy, agreement, per-layer SQNR (cumulative
+ * and alone), value ranges against the format, overflow, weight bytes, cycles and energy.
+ */
+import { InputError } from '../../errors.js';
+import { loadHardwareFile } from '../../formats/loadHardware.js';
+import { type Evaluation, evaluateImages, floatModelOf, loadFloatModel, loadLabData, summarizeEvaluation } from '../../lab/index.js';
+import { loadGraphArgument } from '../../pipeline/index.js';
+import { defineCommand } from '../command.js';
+import { type CliIO, EXIT_OK, paint } from '../io.js';
+import {
+  forceOption,
+  GRAPH_DESCRIPTION,
+  hardwareOption,
+  optionalWholeNumberOption,
+  required,
+  requiredStringOption,
+  stringOption,
+  wholeNumberOption,
+} from '../options.js';
+import { OutputPlan, writeAll } from '../outputs.js';
+import { progressBar } from '../progress.js';
+import { UsageError } from '../usage.js';
+
+export const LAB_FORMATS = ['table', 'json', 'csv'] as const;
+export type LabFormat = (typeof LAB_FORMATS)[number];
+
+export const DEFAULT_SQNR_THRESHOLD_DB = 20;
+export const DEFAULT_ALONE_IMAGES = 100;
+
+export interface EvaluateCommandOptions {
+  readonly graph: string;
+  readonly hardware: string;
+  readonly data: string;
+  readonly float: string | undefined;
+  readonly limit: number | undefined;
+  readonly aloneImages: number;
+  readonly sqnrThresholdDb: number;
+  readonly format: LabFormat;
+  readonly out: string | undefined;
+  readonly force: boolean;
+}
+
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(2)}%`;
+}
+
+function db(value: number | null): string {
+  return value === null ? 'exact' : value === Number.NEGATIVE_INFINITY ? '-inf' : value.toFixed(2);
+}
+
+export function evaluationTable(evaluation: Evaluation, io: CliIO): string {
+  const colour = paint(io);
+  const lines = [
+    `${colour.bold(evaluation.graph)} on ${evaluation.hardware}, ${evaluation.images} images of ${evaluation.data} (float model ${evaluation.floatModel})`,
+    `top-1 ${percent(evaluation.accuracy)} (float ${percent(evaluation.floatAccuracy)}, drop ${evaluation.accuracyDropPoints.toFixed(2)} points), agreement with float ${percent(evaluation.agreement)}${evaluation.top5 === undefined ? '' : `; top-5 ${percent(evaluation.top5.accuracy)} (float ${percent(evaluation.top5.floatAccuracy)})`}`,
+    `weights ${evaluation.weightBytes} bytes (${evaluation.compression}x smaller than float32); ${evaluation.cycles} cycles, ${(evaluation.energyPj / 1e6).toFixed(3)} uJ, ${evaluation.latencyMs.toFixed(3)} ms per image`,
+    `SQNR mean ${db(evaluation.meanSqnrDb)} dB, worst ${db(evaluation.worstSqnrDb)} dB; first layer below ${evaluation.sqnrThresholdDb} dB: ${evaluation.firstLayerBelowThreshold ?? 'none'}; layers alone on ${evaluation.aloneImages} images`,
+  ];
+  const width = Math.max(5, ...evaluation.layers.map((layer) => layer.name.length));
+  lines.push(
+    `${'layer'.padEnd(width)}  ${'op'.padEnd(16)} ${'type'.padEnd(4)} ${'SQNR dB'.padStart(8)} ${'alone'.padStart(8)} ${'clipped'.padStart(8)} ${'unused bits'.padStart(11)} ${'acc bits'.padStart(8)} overflow`,
+  );
+  for (const layer of evaluation.layers) {
+    const low = layer.sqnrDb !== null && layer.sqnrDb < evaluation.sqnrThresholdDb;
+    const overflow = layer.accumulatorTransient + layer.accumulatorFinal + layer.outputClipped;
+    lines.push(
+      `${layer.name.padEnd(width)}  ${layer.op.padEnd(16)} ${layer.type.padEnd(4)} ${(low ? colour.yellow : (text: string) => text)(db(layer.sqnrDb).padStart(8))} ${db(layer.sqnrDbAlone).padStart(8)} ${percent(layer.clippedFraction).padStart(8)} ${String(layer.unusedBits).padStart(11)} ${(layer.op === 'conv2d' || layer.op === 'depthwise_conv2d' || layer.op === 'fully_connected' ? String(layer.partialBits) : '').padStart(8)} ${overflow === 0 ? '' : `${layer.accumulatorTransient}/${layer.accumulatorFinal}/${layer.outputClipped}`}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function evaluationCsv(evaluation: Evaluation): string {
+  const header = [
+    'layer',
+    'op',
+    'tensor',
+    'type',
+    'sqnrDb',
+    'sqnrDbAlone',
+    'formatLow',
+    'formatHigh',
+    'floatLow',
+    'floatHigh',
+    'clippedFraction',
+    'usedBits',
+    'unusedBits',
+    'accumulatorTransient',
+    'accumulatorFinal',
+    'outputClipped',
+    'partialBits',
+  ];
+  const rows = evaluation.layers.map((layer) =>
+    [
+      layer.name,
+      layer.op,
+      layer.tensor,
+      layer.type,
+      layer.sqnrDb ?? '',
+      layer.sqnrDbAlone ?? '',
+      ...layer.formatRange,
+      ...layer.floatRange,
+      layer.clippedFraction,
+      layer.usedBits,
+      layer.unusedBits,
+      layer.accumulatorTransient,
+      layer.accumulatorFinal,
+      layer.outputClipped,
+      layer.partialBits,
+    ]
+      .map((cell) => (typeof cell === 'string' && /[",\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : String(cell)))
+      .join(','),
+  );
+  return `${[header.join(','), ...rows].join('\n')}\n`;
+}
+
+export async function runEvaluateCommand(options: EvaluateCommandOptions, io: CliIO): Promise<number> {
+  const plan = new OutputPlan(options.force).addInputs([options.graph, options.hardware], 'an input of this evaluation');
+  const out = options.out === undefined ? undefined : plan.file(options.out, '--out');
+  const hardware = loadHardwareFile(options.hardware);
+  const graph = loadGraphArgument(options.graph);
+  const reference = options.float ?? (graph.quantizedFrom === undefined ? undefined : floatModelOf(graph.quantizedFrom.model, graph.file));
+  if (reference === undefined)
+    throw new InputError('names no float model (it was not written by npusim quantize): give one with --float MODEL', options.graph);
+  const float = loadFloatModel(reference);
+  const data = loadLabData(options.data, float, 'test');
+  const end = Math.min(options.limit ?? data.count, data.count);
+  const bar = progressBar(io, 'evaluate', 'images');
+  const tally = evaluateImages({
+    graph,
+    hardware,
+    float,
+    data,
+    first: 0,
+    end,
+    aloneImages: Math.min(options.aloneImages, end),
+    onImage: (done) => bar.update(done, end),
+  });
+  bar.stop();
+  const evaluation = summarizeEvaluation(tally, graph, float, {
+    graph: options.graph,
+    floatModel: reference,
+    hardware: options.hardware,
+    data: data.name,
+    classes: data.classes,
+    sqnrThresholdDb: options.sqnrThresholdDb,
+  });
+  const text =
+    options.format === 'json'
+      ? `${JSON.stringify(evaluation, null, 2)}\n`
+      : options.format === 'csv'
+        ? evaluationCsv(evaluation)
+        : evaluationTable(evaluation, out === undefined ? io : { ...io, colour: false });
+  if (out === undefined) io.stdout(text);
+  else {
+    writeAll(plan, [[out, text]]);
+    io.stdout(`wrote ${out}\n`);
+  }
+  return EXIT_OK;
+}
+
+export const evaluateCommand = defineCommand({
+  command: 'evaluate <graph>',
+  describe:
+    'run a quantized graph exactly over a data set: accuracy, agreement with its float model, per-layer SQNR, ranges, overflow, cost',
+  builder: (parser) =>
+    parser
+      .positional('graph', { type: 'string', demandOption: true, describe: GRAPH_DESCRIPTION })
+      .option('hw', hardwareOption)
+      .option('data', requiredStringOption('data', 'mnist, fashion-mnist (test split) or a folder of .npy images with labels.json'))
+      .option('float', stringOption('float', 'the float model to compare with (default: the one the graph was quantized from)'))
+      .option('limit', optionalWholeNumberOption('limit', { describe: 'evaluate the first N images', min: 1, max: 1_000_000 }))
+      .option(
+        'sqnr-images',
+        wholeNumberOption('sqnr-images', {
+          describe: 'images on which each layer also runs alone',
+          min: 0,
+          max: 1_000_000,
+          default: DEFAULT_ALONE_IMAGES,
+        }),
+      )
+      .option('sqnr-threshold', {
+        type: 'number',
+        default: DEFAULT_SQNR_THRESHOLD_DB,
+        describe: 'SQNR (dB) below which a layer is flagged',
+      })
+      .option('format', { choices: LAB_FORMATS, default: 'table' as LabFormat, describe: 'report format' })
+      .option('out', stringOption('out', 'write the report to this file'))
+      .option('force', forceOption),
+  run: (args, io) => {
+    if (!Number.isFinite(args.sqnrThreshold)) throw new UsageError('--sqnr-threshold takes a number of dB');
+    return runEvaluateCommand(
+      {
+        graph: required(args.graph, 'GRAPH'),
+        hardware: args.hw,
+        data: args.data,
+        float: args.float,
+        limit: args.limit,
+        aloneImages: args.sqnrImages,
+        sqnrThresholdDb: args.sqnrThreshold,
+        format: args.format,
+        out: args.out,
+        force: args.force,
+      },
+      io,
+    );
+  },
+});

@@ -1,0 +1,72 @@
+/** A post-training quantization scheme: every knob `npusim quantize` turns (docs/quantization.md). */
+import type { RequantMode, RoundingMode } from '../numeric/index.js';
+import type { CalibrationMethod } from './calibrate.js';
+
+export const LAB_BITS = [4, 8, 16] as const;
+export type LabBits = (typeof LAB_BITS)[number];
+
+export interface LayerBits {
+  readonly weights?: LabBits | undefined;
+  readonly activations?: LabBits | undefined;
+}
+
+export interface QuantizationScheme {
+  readonly weightBits: LabBits;
+  readonly activationBits: LabBits;
+  /** Per op name: its weights' bits and its output's bits, where they differ from the defaults. */
+  readonly bitsPerLayer: ReadonlyMap<string, LayerBits>;
+  readonly perChannel: boolean;
+  /** Activations with zero point 0 (symmetric) or placed by the range (asymmetric). Weights are always symmetric. */
+  readonly symmetric: boolean;
+  /** Signed (s) or unsigned (u) activation and output types. */
+  readonly signed: boolean;
+  /** How float weights and biases round to integers. */
+  readonly weightRounding: RoundingMode;
+  readonly calibration: CalibrationMethod;
+  /** shift-only writes dynamic fixed point (power-of-two scales); the other modes write scales. */
+  readonly requant: RequantMode;
+  /** S-DFP: the exponent bias every activation's power-of-two scale takes (shift-only only). */
+  readonly shiftBias: number;
+  readonly equalize: boolean;
+  readonly biasCorrection: boolean;
+  /** Seed of stochastic weight rounding. */
+  readonly seed: number;
+}
+
+export const DEFAULT_SCHEME: QuantizationScheme = {
+  weightBits: 8,
+  activationBits: 8,
+  bitsPerLayer: new Map(),
+  perChannel: true,
+  symmetric: false,
+  signed: true,
+  weightRounding: 'half-even',
+  calibration: { kind: 'minmax' },
+  requant: 'tflite-double',
+  shiftBias: 0,
+  equalize: false,
+  biasCorrection: false,
+  seed: 1,
+};
+
+export function calibrationName(method: CalibrationMethod): string {
+  return method.kind === 'percentile' ? `percentile:${method.percentile}` : method.kind;
+}
+
+/** The scheme as the flat record reports, graph files and study rows carry. */
+export function schemeRecord(scheme: QuantizationScheme): Record<string, string | number | boolean> {
+  return {
+    weightBits: scheme.weightBits,
+    activationBits: scheme.activationBits,
+    bitsPerLayer: [...scheme.bitsPerLayer].map(([name, bits]) => `${name}:w${bits.weights ?? '-'}a${bits.activations ?? '-'}`).join(' '),
+    perChannel: scheme.perChannel,
+    symmetric: scheme.symmetric,
+    signed: scheme.signed,
+    weightRounding: scheme.weightRounding,
+    calibration: calibrationName(scheme.calibration),
+    requant: scheme.requant,
+    shiftBias: scheme.shiftBias,
+    equalize: scheme.equalize,
+    biasCorrection: scheme.biasCorrection,
+  };
+}
