@@ -13,6 +13,8 @@ import { goldenCommand } from './commands/golden.js';
 import { importCommand } from './commands/import.js';
 import { mergeCommand } from './commands/merge.js';
 import { quantizeCommand } from './commands/quantize.js';
+import { searchCommand } from './commands/search.js';
+import { studyCommand } from './commands/study.js';
 import { runCommand } from './commands/run.js';
 import { scaleSimCommand } from './commands/scalesim.js';
 import { scheduleCommand } from './commands/schedule.js';
@@ -35,6 +37,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   zooCommand,
   quantizeCommand,
   evaluateCommand,
+  studyCommand,
+  searchCommand,
   vectorsCommand,
   scaleSimCommand,
   importCommand,

@@ -8,6 +8,7 @@ export { equalizeGraph } from './equalize.js';
 export { emptyTally, type EvaluationTally, evaluateImages, integerInputs, mergeTallies, quantizeReal } from './evaluate.js';
 export { constantBytes, type Evaluation, type LayerEvaluation, summarizeEvaluation } from './evaluation.js';
 export { floatModelOf, loadFloatModel } from './floatModel.js';
+export { EVALUATION_CHUNK, type EvaluationJob, evaluateInParallel, loadEvaluation } from './parallel.js';
 export { type QuantizedModel, quantizeModel } from './quantize.js';
 export { calibrationName, DEFAULT_SCHEME, LAB_BITS, type LabBits, type QuantizationScheme, schemeRecord } from './scheme.js';
 
@@ -17,3 +18,5 @@ import type { LabData } from './data.js';
 export function calibrationInputs(data: LabData, count: number): Map<string, Float32Array>[] {
   return Array.from({ length: Math.min(count, data.count) }, (_, index) => data.input(index));
 }
+export { type SearchBudget, type SearchResult, type SearchStep, searchBits } from './search.js';
+export { runStudy, type StudyFigures, type StudyRequest, type StudyRow, studyScheme } from './study.js';

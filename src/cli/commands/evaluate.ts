@@ -3,9 +3,10 @@
  * NPU and through the graph's float model; reports accuracy, agreement, per-layer SQNR (cumulative
  * and alone), value ranges against the format, overflow, weight bytes, cycles and energy.
  */
+import { availableParallelism } from 'node:os';
 import { InputError } from '../../errors.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
-import { type Evaluation, evaluateImages, floatModelOf, loadFloatModel, loadLabData, summarizeEvaluation } from '../../lab/index.js';
+import { type Evaluation, evaluateInParallel, floatModelOf, loadFloatModel, loadLabData, summarizeEvaluation } from '../../lab/index.js';
 import { loadGraphArgument } from '../../pipeline/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
@@ -40,6 +41,8 @@ export interface EvaluateCommandOptions {
   readonly format: LabFormat;
   readonly out: string | undefined;
   readonly force: boolean;
+  /** Worker threads (the figures do not depend on it). */
+  readonly jobs: number;
 }
 
 function percent(fraction: number): string {
@@ -128,16 +131,19 @@ export async function runEvaluateCommand(options: EvaluateCommandOptions, io: Cl
   const data = loadLabData(options.data, float, 'test');
   const end = Math.min(options.limit ?? data.count, data.count);
   const bar = progressBar(io, 'evaluate', 'images');
-  const tally = evaluateImages({
-    graph,
-    hardware,
-    float,
-    data,
-    first: 0,
-    end,
-    aloneImages: Math.min(options.aloneImages, end),
-    onImage: (done) => bar.update(done, end),
-  });
+  const tally = await evaluateInParallel(
+    {
+      graph: options.graph,
+      hardware: options.hardware,
+      float: reference,
+      data: options.data,
+      end,
+      aloneImages: Math.min(options.aloneImages, end),
+    },
+    { graph, hardware, float, data },
+    options.jobs,
+    (done) => bar.update(done, end),
+  );
   bar.stop();
   const evaluation = summarizeEvaluation(tally, graph, float, {
     graph: options.graph,
@@ -188,6 +194,15 @@ export const evaluateCommand = defineCommand({
       })
       .option('format', { choices: LAB_FORMATS, default: 'table' as LabFormat, describe: 'report format' })
       .option('out', stringOption('out', 'write the report to this file'))
+      .option(
+        'jobs',
+        wholeNumberOption('jobs', {
+          describe: 'worker threads (results do not depend on it)',
+          min: 1,
+          max: 64,
+          default: Math.min(4, availableParallelism()),
+        }),
+      )
       .option('force', forceOption),
   run: (args, io) => {
     if (!Number.isFinite(args.sqnrThreshold)) throw new UsageError('--sqnr-threshold takes a number of dB');
@@ -203,6 +218,7 @@ export const evaluateCommand = defineCommand({
         format: args.format,
         out: args.out,
         force: args.force,
+        jobs: args.jobs,
       },
       io,
     );
