@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['run.mjs', 'scalesim.mjs', 'sweep.mjs'];
+const BENCHES = ['run.mjs', 'scalesim.mjs', 'sweep.mjs', 'lab.mjs'];
 
 /** Runs one bench, passing its output through, and resolves with its exit code and target lines. */
 function runBench(name) {

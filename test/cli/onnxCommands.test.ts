@@ -205,7 +205,7 @@ describe('bad models: exit 2, one line naming the file', () => {
       'float only',
       floatModel,
       (file) =>
-        `${file}: this is a float model (no QuantizeLinear, DequantizeLinear or QLinear op); npusim runs quantized models: quantize it first`,
+        `${file}: this is a float model (no QuantizeLinear, DequantizeLinear or QLinear op); npusim runs quantized models: quantize it first (\`npusim quantize MODEL --calib DATA --out G.json\``,
     ],
     [
       'dynamic shape',

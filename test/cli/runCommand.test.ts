@@ -132,7 +132,7 @@ describe('npusim run', () => {
     expect(again.exitCode).toBe(2);
     const unknown = await runCli(['run', 'zoo:lenet', '--hw', HW]);
     expect(unknown.stderr).toBe(
-      'error: zoo:lenet: no zoo network "lenet"; the zoo has mobilenet_v1, mobilenet_v2, resnet18, small_cnn, person_detect, mobilenet_v2_int8\n',
+      'error: zoo:lenet: no zoo network "lenet"; the zoo has mobilenet_v1, mobilenet_v2, resnet18, small_cnn, person_detect, mobilenet_v2_int8, mnist_cnn, fashion_cnn\n',
     );
     expect(unknown.exitCode).toBe(2);
   });

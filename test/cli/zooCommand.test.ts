@@ -104,7 +104,7 @@ describe('npusim zoo: the real models', () => {
     expect(graph.source).toMatchObject({ format: 'tflite', model: 'person_detect.tflite' });
     const refused = await runCli(['zoo', 'person_detect', '--out', join(directory, 'other.json'), '--weight-bits', '4', '--per-tensor']);
     expect(refused.stderr).toBe(
-      "error: --weight-bits, --per-tensor set a seeded network's quantization; person_detect is a real model whose weights and scales are its own\nRun `npusim --help` for usage.\n",
+      "error: --weight-bits, --per-tensor set a seeded network's quantization; person_detect is a real model whose weights and scales are its own (to requantize it under another scheme: npusim quantize zoo:person_detect --calib DATA --out G.json)\nRun `npusim --help` for usage.\n",
     );
     expect(refused.exitCode).toBe(2);
     expect(existsSync(join(directory, 'other.json'))).toBe(false);

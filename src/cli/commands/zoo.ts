@@ -54,7 +54,7 @@ export interface RealZooCommandOptions {
 export function runRealZooCommand(options: RealZooCommandOptions, io: CliIO): number {
   if (options.quantizationOptions.length > 0)
     throw new UsageError(
-      `${options.quantizationOptions.map((option) => `--${option}`).join(', ')} set a seeded network's quantization; ${options.name} is a real model whose weights and scales are its own`,
+      `${options.quantizationOptions.map((option) => `--${option}`).join(', ')} set a seeded network's quantization; ${options.name} is a real model whose weights and scales are its own (to requantize it under another scheme: npusim quantize zoo:${options.name} --calib DATA --out G.json)`,
     );
   return runImportTfliteCommand({ model: realZooModelFile(options.name), out: options.out, force: options.force }, io);
 }

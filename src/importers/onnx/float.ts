@@ -36,9 +36,9 @@ export const FLOAT_ONNX_OPS = [
 
 const QUANTIZED_OPS = /^(QuantizeLinear|DequantizeLinear|QLinear.*|QGemm|ConvInteger|MatMulInteger|DynamicQuantizeLinear)$/;
 
-/** Whether an ONNX graph is a float model (no quantization op): the float importer's, not the quantized one's. */
+/** Whether an ONNX graph is a float model (float inputs, no quantization op): the float importer's, not the quantized one's. */
 export function isFloatOnnx(graph: OnnxGraph): boolean {
-  return !graph.nodes.some((node) => QUANTIZED_OPS.test(node.opType));
+  return graph.inputs.every((input) => input.elemType === ELEMENT.FLOAT) && !graph.nodes.some((node) => QUANTIZED_OPS.test(node.opType));
 }
 
 interface Activation {

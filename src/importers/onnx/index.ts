@@ -7,7 +7,6 @@ import { type GraphLoadOptions, resolveGraph } from '../../formats/loadGraph.js'
 import type { GraphFile } from '../../formats/graphSchema.js';
 import type { Graph } from '../../graph/model.js';
 import type { FloatGraph } from '../../graph/float.js';
-import { InputError } from '../../errors.js';
 import { isFloatOnnx, translateFloatModel } from './float.js';
 import { parseOnnx } from './model.js';
 import { readOnnxBytes } from './proto.js';
@@ -36,11 +35,6 @@ export function isOnnxFile(file: string): boolean {
 /** Imports an ONNX model from its bytes; `sidecarFile` is the name the graph's data references give. */
 export function importOnnx(bytes: Uint8Array, file: string, sidecarFile: string, options: GraphLoadOptions = {}): ImportedOnnx {
   const onnx = parseOnnx(bytes, file);
-  if (isFloatOnnx(onnx))
-    throw new InputError(
-      'is a float model (no QuantizeLinear, DequantizeLinear or QLinear op): quantize it first with `npusim quantize MODEL --calib DATA --out G.json`',
-      file,
-    );
   const model = quantizedModel(onnx);
   const translated = translateModel(onnx, model, sidecarFile);
   const resolved = resolveGraph(translated.graph, file, { ...options, sidecars: new Map([[sidecarFile, translated.sidecar]]) });

@@ -580,7 +580,7 @@ class Builder {
         );
         if (!quantized)
           throw new InputError(
-            'this is a float model (no QuantizeLinear, DequantizeLinear or QLinear op); npusim runs quantized models: quantize it first (onnxruntime.quantization.quantize_static, QOperator or QDQ)',
+            'this is a float model (no QuantizeLinear, DequantizeLinear or QLinear op); npusim runs quantized models: quantize it first (`npusim quantize MODEL --calib DATA --out G.json`, or onnxruntime.quantization.quantize_static, QOperator or QDQ)',
             this.file,
           );
         throw new InputError(
