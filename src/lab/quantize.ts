@@ -257,10 +257,16 @@ class Quantizer {
     const shift = new Float64Array(bias.length);
     const depthwise = op.op === 'depthwise_conv2d';
     const multiplier = depthwise ? op.depthMultiplier : 1;
+    // A grouped convolution's weights hold its group's input channels: output channel c reads group floor(c / (O / groups)).
+    const groups = op.op === 'conv2d' ? op.groups : 1;
+    const groupChannels = channels / groups;
+    const groupOutputs = bias.length / groups;
     weights.forEach((w, k) => {
       const channel = channelOf(k);
       const error = (integers[k] ?? 0) * (scales[channel] ?? 1) - w;
-      const inputChannel = depthwise ? Math.floor(channel / multiplier) : k % channels;
+      const inputChannel = depthwise
+        ? Math.floor(channel / multiplier)
+        : Math.floor(channel / groupOutputs) * groupChannels + (k % groupChannels);
       shift[channel] = (shift[channel] ?? 0) + error * (means[inputChannel] ?? 0);
     });
     return Float32Array.from(bias, (b, channel) => b - (shift[channel] ?? 0));
