@@ -42,7 +42,7 @@ describe('activation quantization', () => {
     expect(quantOf({}, 'pool1')?.quant).toEqual(quantOf({}, 'relu1')?.quant);
     const weights = quantOf({ weightBits: 4 }, 'conv1.weights');
     expect(weights?.type).toBe('s4');
-    expect((weights?.quant as { axis: number }).axis).toBe(0);
+    expect(weights?.quant).toMatchObject({ axis: 0, zeroPoint: 0 });
   });
 
   it('calibration: percentile and MSE ranges lie inside the min-max range, which holds every value seen', () => {
