@@ -338,6 +338,11 @@ export interface QuantizeRequest {
   /** What the graph names as its float model (a zoo name, or a path relative to the graph file). */
   readonly modelReference: string;
   readonly sidecarFile: string;
+  /**
+   * Calibration statistics already computed for these inputs, by whether the model was equalized
+   * (they depend on nothing else of the scheme); filled in when missing, so a study calibrates once.
+   */
+  readonly statisticsCache?: Map<'plain' | 'equalized', ReadonlyMap<string, TensorStatistics>> | undefined;
 }
 
 export function quantizeModel(request: QuantizeRequest): QuantizedModel {
@@ -345,7 +350,9 @@ export function quantizeModel(request: QuantizeRequest): QuantizedModel {
   if (scheme.shiftBias !== 0 && scheme.requant !== 'shift-only')
     throw new InputError('--shift-bias (S-DFP) applies to --requant shift-only only', 'npusim quantize');
   const equalized = scheme.equalize ? equalizeGraph(request.float) : { graph: request.float, pairs: [] };
-  const statistics = calibrate(equalized.graph, request.calibration);
+  const key = scheme.equalize ? 'equalized' : 'plain';
+  const statistics = request.statisticsCache?.get(key) ?? calibrate(equalized.graph, request.calibration);
+  request.statisticsCache?.set(key, statistics);
   const quantizer = new Quantizer(equalized.graph, scheme, statistics, request.sidecarFile);
   const { file, sidecar, weightBytes, floatBytes } = quantizer.run(request.modelReference);
   const parsed = graphSchema.parse(file);

@@ -10,6 +10,7 @@ import type { LabData } from './data.js';
 import { summarizeEvaluation } from './evaluation.js';
 import { type EvaluationJob, evaluateInParallel, type LoadedEvaluation } from './parallel.js';
 import { prepareRun } from '../pipeline/index.js';
+import type { TensorStatistics } from './calibrate.js';
 import { quantizeModel } from './quantize.js';
 import { type QuantizationScheme, schemeRecord } from './scheme.js';
 import type { Hardware } from '../hardware/model.js';
@@ -51,6 +52,8 @@ export interface StudyRequest {
   readonly aloneImages: number;
   readonly jobs: number;
   readonly onRow?: (row: StudyRow) => void;
+  /** Calibration statistics shared by every scheme of the study (lab/quantize.ts). */
+  readonly statisticsCache?: Map<'plain' | 'equalized', ReadonlyMap<string, TensorStatistics>>;
 }
 
 /** Quantizes and evaluates one scheme (the row's figures, or the reason it cannot run). */
@@ -64,6 +67,7 @@ export async function studyScheme(request: StudyRequest, scheme: QuantizationSch
       calibration: request.calibration,
       modelReference: request.floatReference,
       sidecarFile: 'memory',
+      statisticsCache: request.statisticsCache,
     });
     // The hardware's verdict on the graph (operand modes, the mode's rules) before any image runs.
     prepareRun(quantized.graph, request.hardware);

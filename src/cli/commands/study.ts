@@ -192,6 +192,7 @@ export function studyRequest(args: LabRunArguments, onRow?: (row: StudyRow) => v
     images: Math.min(args.limit ?? data.count, data.count),
     aloneImages: args.sqnrImages,
     jobs: args.jobs,
+    statisticsCache: new Map(),
     ...(onRow === undefined ? {} : { onRow }),
   };
 }
