@@ -55,3 +55,35 @@ export function encodeElements(values: ArrayLike<number>, type: TensorType): Uin
   }
   return bytes;
 }
+
+/**
+ * A sidecar being written: each constant encoded little-endian at its width and padded to 4 bytes,
+ * so every tensor's data starts aligned; `add` gives the data reference a graph file writes.
+ */
+export class SidecarWriter {
+  private readonly chunks: Uint8Array[] = [];
+  private bytes = 0;
+
+  constructor(private readonly file: string) {}
+
+  add(values: ArrayLike<number>, type: TensorType): { file: string; offset: number } {
+    const encoded = encodeElements(values, type);
+    const offset = this.bytes;
+    this.chunks.push(encoded);
+    const padded = Math.ceil(encoded.length / 4) * 4;
+    if (padded > encoded.length) this.chunks.push(new Uint8Array(padded - encoded.length));
+    this.bytes += padded;
+    return { file: this.file, offset };
+  }
+
+  /** Everything added, in order. */
+  contents(): Uint8Array {
+    const sidecar = new Uint8Array(this.bytes);
+    let position = 0;
+    for (const chunk of this.chunks) {
+      sidecar.set(chunk, position);
+      position += chunk.length;
+    }
+    return sidecar;
+  }
+}

@@ -11,7 +11,7 @@ import { InputError } from '../errors.js';
 import type { GraphFile, TensorSpec } from '../formats/graphSchema.js';
 import { graphSchema } from '../formats/graphSchema.js';
 import { resolveGraph } from '../formats/loadGraph.js';
-import { encodeElements } from '../formats/sidecar.js';
+import { SidecarWriter } from '../formats/sidecar.js';
 import type { FloatGraph } from '../graph/float.js';
 import { type Graph, nativeSourceTensor, type SourceModel, tensorType } from '../graph/model.js';
 import { type ArrayOp, type GraphOp, isArrayOp } from '../graph/ops.js';
@@ -69,18 +69,19 @@ function stepOf(quant: Quant): { scale: number; zeroPoint: number } {
 
 class Quantizer {
   private readonly tensors: Record<string, TensorSpec> = {};
-  private readonly chunks: Uint8Array[] = [];
-  private offset = 0;
   private weightBytes = 0;
   private floatBytes = 0;
   readonly layers: QuantizedLayerSummary[] = [];
+  private readonly sidecar: SidecarWriter;
 
   constructor(
     private readonly float: FloatGraph,
     private readonly scheme: QuantizationScheme,
     private readonly statistics: ReadonlyMap<string, TensorStatistics>,
-    private readonly sidecarFile: string,
-  ) {}
+    sidecarFile: string,
+  ) {
+    this.sidecar = new SidecarWriter(sidecarFile);
+  }
 
   private get dfp(): boolean {
     return this.scheme.requant === 'shift-only';
@@ -115,16 +116,6 @@ class Quantizer {
       const { scale, zeroPoint } = stepOf(this.activationQuant(range, type));
       return (value) => (Math.min(max, Math.max(min, Math.round(value / scale) + zeroPoint)) - zeroPoint) * scale;
     };
-  }
-
-  private addData(values: ArrayLike<number>, type: 's4' | 's8' | 's16' | 's32'): { file: string; offset: number } {
-    const encoded = encodeElements(values, tensorType(type));
-    const offset = this.offset;
-    this.chunks.push(encoded);
-    const padded = Math.ceil(encoded.length / 4) * 4;
-    if (padded > encoded.length) this.chunks.push(new Uint8Array(padded - encoded.length));
-    this.offset += padded;
-    return { file: this.sidecarFile, offset };
   }
 
   private round(value: number, site: string, index: number): number {
@@ -215,7 +206,12 @@ class Quantizer {
       Math.max(-qmax, Math.min(qmax, this.round(w / (scales[channelOf(k)] ?? 1), `${op.name}/weights`, k))),
     );
     const weightType = `s${bits}` as 's8';
-    this.tensors[op.weights] = { shape: [...weights.shape], type: weightType, quant, data: this.addData(integers, weightType) };
+    this.tensors[op.weights] = {
+      shape: [...weights.shape],
+      type: weightType,
+      quant,
+      data: this.sidecar.add(integers, tensorType(weightType)),
+    };
     this.weightBytes += Math.ceil((integers.length * bits) / 8);
     this.floatBytes += integers.length * 4;
     if (op.bias === undefined) return;
@@ -232,7 +228,7 @@ class Quantizer {
       shape: [outputs],
       type: 's32',
       ...(biasQuant === undefined ? {} : { quant: biasQuant }),
-      data: this.addData(biases, 's32'),
+      data: this.sidecar.add(biases, tensorType('s32')),
     };
     this.weightBytes += outputs * 4;
     this.floatBytes += outputs * 4;
@@ -278,12 +274,7 @@ class Quantizer {
       if (isArrayOp(op)) this.constants(op);
       this.activation(op.output, this.outputBitsOf(op), op);
     }
-    const sidecar = new Uint8Array(this.offset);
-    let position = 0;
-    for (const chunk of this.chunks) {
-      sidecar.set(chunk, position);
-      position += chunk.length;
-    }
+    const sidecar = this.sidecar.contents();
     const record = schemeRecord(this.scheme);
     const file: GraphFile = {
       name: this.float.name,

@@ -9,7 +9,7 @@ import { InputError } from '../errors.js';
 import { checkGraphForRequant } from '../hardware/compatibility.js';
 import { type GraphFile, type GraphOpFile as GraphOp, graphSchema } from '../formats/graphSchema.js';
 import { resolveGraph } from '../formats/loadGraph.js';
-import { encodeElements } from '../formats/sidecar.js';
+import { SidecarWriter } from '../formats/sidecar.js';
 import { type Graph, tensorType } from '../graph/model.js';
 import { type RequantMode, type RoundingMode, roundFloat, stochasticSite } from '../numeric/index.js';
 import { applyActivation, convFloat, type FloatWeights, fullyConnectedFloat, poolFloat } from './float.js';
@@ -86,8 +86,7 @@ class NetworkQuantizer {
   private readonly floats = new Map<string, Float32Array>();
   private readonly ranges = new Map<string, Range>();
   private readonly graph: GraphFile;
-  private readonly chunks: Uint8Array[] = [];
-  private offset = 0;
+  private readonly sidecar: SidecarWriter;
   readonly summaries: ZooLayerSummary[] = [];
 
   constructor(
@@ -95,6 +94,7 @@ class NetworkQuantizer {
     private readonly options: ZooOptions,
   ) {
     this.random = new Random(options.seed);
+    this.sidecar = new SidecarWriter(options.sidecarFile);
     this.graph = {
       name: topology.name,
       description: '',
@@ -128,16 +128,6 @@ class NetworkQuantizer {
     const zeroPoint = Math.min(max, Math.max(min, Math.round(min - low / scale)));
     // A value clips when its quantized code leaves the type: rounding keeps values within half a step.
     return { quant: { scale, zeroPoint }, clip: (v) => outside(Math.round(v / scale) + zeroPoint, min, max) };
-  }
-
-  private addData(values: ArrayLike<number>, type: 's4' | 's8' | 's16' | 's32'): { file: string; offset: number } {
-    const encoded = encodeElements(values, tensorType(type));
-    const offset = this.offset;
-    this.chunks.push(encoded);
-    const padded = Math.ceil(encoded.length / 4) * 4;
-    if (padded > encoded.length) this.chunks.push(new Uint8Array(padded - encoded.length));
-    this.offset += padded;
-    return { file: this.options.sidecarFile, offset };
   }
 
   private round(value: number, site: string, index: number): number {
@@ -204,7 +194,12 @@ class NetworkQuantizer {
     });
     const weightName = `${layer.name}.weights`;
     const biasName = `${layer.name}.bias`;
-    this.graph.tensors[weightName] = { shape: weightShape, type: weightType, quant, data: this.addData(integers, weightType) };
+    this.graph.tensors[weightName] = {
+      shape: weightShape,
+      type: weightType,
+      quant,
+      data: this.sidecar.add(integers, tensorType(weightType)),
+    };
     const biasQuant =
       this.dfp() && quant !== undefined && 'fractionalBits' in quant
         ? { fractionalBits: quant.fractionalBits + Math.round(-Math.log2(inputScale)) }
@@ -213,7 +208,7 @@ class NetworkQuantizer {
       shape: [outChannels],
       type: 's32',
       ...(biasQuant === undefined ? {} : { quant: biasQuant }),
-      data: this.addData(biases, 's32'),
+      data: this.sidecar.add(biases, tensorType('s32')),
     };
     return { weights: weightName, bias: biasName };
   }
@@ -242,13 +237,7 @@ class NetworkQuantizer {
     const input = Float32Array.from({ length: count }, () => this.random.uniform() * 2 - 1);
     this.activation(this.topology.input, inputShape, input, { low: -1, high: 1 });
     for (const layer of this.topology.layers) this.layer(layer);
-    const size = this.chunks.reduce((total, chunk) => total + chunk.length, 0);
-    const sidecar = new Uint8Array(size);
-    let position = 0;
-    for (const chunk of this.chunks) {
-      sidecar.set(chunk, position);
-      position += chunk.length;
-    }
+    const sidecar = this.sidecar.contents();
     const macs = this.summaries.reduce((total, layer) => total + layer.macs, 0);
     const params = this.summaries.reduce((total, layer) => total + layer.params, 0);
     this.graph.description = `${this.topology.name}: real layer shapes; seeded weights (seed ${this.options.seed}), W${this.options.weightBits}A${this.options.activationBits} ${this.options.signedActivations ? 'signed' : 'unsigned'} activations, ${this.options.perChannel ? 'per-channel' : 'per-tensor'} weight ${this.dfp() ? 'fractional bits' : 'scales'}, calibrated on a seeded input`;

@@ -3,32 +3,19 @@
  * NPU and through the graph's float model; reports accuracy, agreement, per-layer SQNR (cumulative
  * and alone), value ranges against the format, overflow, weight bytes, cycles and energy.
  */
-import { availableParallelism } from 'node:os';
 import { InputError } from '../../errors.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
 import { type Evaluation, evaluateInParallel, floatModelOf, loadFloatModel, loadLabData, summarizeEvaluation } from '../../lab/index.js';
 import { loadGraphArgument } from '../../pipeline/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
-import {
-  forceOption,
-  GRAPH_DESCRIPTION,
-  hardwareOption,
-  optionalWholeNumberOption,
-  required,
-  requiredStringOption,
-  stringOption,
-  wholeNumberOption,
-} from '../options.js';
+import { GRAPH_DESCRIPTION, required, stringOption } from '../options.js';
+import { EVALUATION_OPTIONS, type LabFormat } from '../labOptions.js';
 import { OutputPlan, writeAll } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { UsageError } from '../usage.js';
 
-export const LAB_FORMATS = ['table', 'json', 'csv'] as const;
-export type LabFormat = (typeof LAB_FORMATS)[number];
-
 export const DEFAULT_SQNR_THRESHOLD_DB = 20;
-export const DEFAULT_ALONE_IMAGES = 100;
 
 export interface EvaluateCommandOptions {
   readonly graph: string;
@@ -174,36 +161,13 @@ export const evaluateCommand = defineCommand({
   builder: (parser) =>
     parser
       .positional('graph', { type: 'string', demandOption: true, describe: GRAPH_DESCRIPTION })
-      .option('hw', hardwareOption)
-      .option('data', requiredStringOption('data', 'mnist, fashion-mnist (test split) or a folder of .npy images with labels.json'))
+      .options(EVALUATION_OPTIONS)
       .option('float', stringOption('float', 'the float model to compare with (default: the one the graph was quantized from)'))
-      .option('limit', optionalWholeNumberOption('limit', { describe: 'evaluate the first N images', min: 1, max: 1_000_000 }))
-      .option(
-        'sqnr-images',
-        wholeNumberOption('sqnr-images', {
-          describe: 'images on which each layer also runs alone',
-          min: 0,
-          max: 1_000_000,
-          default: DEFAULT_ALONE_IMAGES,
-        }),
-      )
       .option('sqnr-threshold', {
         type: 'number',
         default: DEFAULT_SQNR_THRESHOLD_DB,
         describe: 'SQNR (dB) below which a layer is flagged',
-      })
-      .option('format', { choices: LAB_FORMATS, default: 'table' as LabFormat, describe: 'report format' })
-      .option('out', stringOption('out', 'write the report to this file'))
-      .option(
-        'jobs',
-        wholeNumberOption('jobs', {
-          describe: 'worker threads (results do not depend on it)',
-          min: 1,
-          max: 64,
-          default: Math.min(4, availableParallelism()),
-        }),
-      )
-      .option('force', forceOption),
+      }),
   run: (args, io) => {
     if (!Number.isFinite(args.sqnrThreshold)) throw new UsageError('--sqnr-threshold takes a number of dB');
     return runEvaluateCommand(

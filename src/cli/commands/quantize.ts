@@ -21,12 +21,11 @@ import {
 import { REQUANT_MODES, ROUNDING_MODES } from '../../numeric/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
-import { forceOption, required, requiredStringOption, stringOption, wholeNumberOption } from '../options.js';
+import { forceOption, required, requiredStringOption, stringOption } from '../options.js';
 import { OutputPlan, writeAll } from '../outputs.js';
 import { UsageError } from '../usage.js';
+import { calibrationImagesOption } from '../labOptions.js';
 import { eitherFlag } from './zoo.js';
-
-export const DEFAULT_CALIBRATION_IMAGES = 500;
 
 /** `minmax`, `percentile:P` (0 < P <= 100) or `mse`. */
 export function parseCalibration(raw: string): CalibrationMethod {
@@ -199,15 +198,7 @@ export const quantizeCommand = defineCommand({
         'calib',
         requiredStringOption('calib', 'calibration data: mnist, fashion-mnist (training split) or a folder of .npy + labels.json'),
       )
-      .option(
-        'calib-images',
-        wholeNumberOption('calib-images', {
-          describe: 'calibration images (the first N)',
-          min: 1,
-          max: 60000,
-          default: DEFAULT_CALIBRATION_IMAGES,
-        }),
-      )
+      .option('calib-images', calibrationImagesOption)
       .option('out', requiredStringOption('out', 'graph file to write (.json); the weights go to the .bin beside it'))
       .options(SCHEME_OPTIONS)
       .option('force', forceOption),

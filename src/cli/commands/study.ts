@@ -4,7 +4,6 @@
  * each, as a table, CSV or JSON. `--shard K/N` runs every N-th scheme from the K-th (0-based), so
  * machines can split a study; rows keep their grid index.
  */
-import { availableParallelism } from 'node:os';
 import { InputError } from '../../errors.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
 import {
@@ -18,20 +17,12 @@ import {
 } from '../../lab/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
-import {
-  forceOption,
-  hardwareOption,
-  optionalWholeNumberOption,
-  required,
-  requiredStringOption,
-  stringOption,
-  wholeNumberOption,
-} from '../options.js';
+import { required, stringOption } from '../options.js';
 import { OutputPlan, writeAll } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { UsageError } from '../usage.js';
-import { DEFAULT_ALONE_IMAGES, LAB_FORMATS, type LabFormat } from './evaluate.js';
-import { DEFAULT_CALIBRATION_IMAGES, SCHEME_OPTIONS, type SchemeArguments, schemeFromArguments } from './quantize.js';
+import { SCHEME_OPTIONS, type SchemeArguments, schemeFromArguments } from './quantize.js';
+import { calibrationImagesOption, EVALUATION_OPTIONS } from '../labOptions.js';
 
 /** Grid keys: the scheme options, booleans as true/false. */
 const GRID_KEYS: Readonly<Record<string, { readonly key: keyof SchemeArguments; readonly kind: 'bits' | 'boolean' | 'string' }>> = {
@@ -198,31 +189,9 @@ export function studyRequest(args: LabRunArguments, onRow?: (row: StudyRow) => v
 }
 
 export const LAB_RUN_OPTIONS = {
-  data: requiredStringOption('data', 'mnist, fashion-mnist (test split) or a folder of .npy images with labels.json'),
+  ...EVALUATION_OPTIONS,
   calib: stringOption('calib', 'calibration data (default: --data, training split)'),
-  'calib-images': wholeNumberOption('calib-images', {
-    describe: 'calibration images (the first N)',
-    min: 1,
-    max: 60000,
-    default: DEFAULT_CALIBRATION_IMAGES,
-  }),
-  hw: hardwareOption,
-  limit: optionalWholeNumberOption('limit', { describe: 'evaluate each scheme on the first N images', min: 1, max: 1_000_000 }),
-  'sqnr-images': wholeNumberOption('sqnr-images', {
-    describe: 'images on which each layer also runs alone',
-    min: 0,
-    max: 1_000_000,
-    default: DEFAULT_ALONE_IMAGES,
-  }),
-  jobs: wholeNumberOption('jobs', {
-    describe: 'worker threads (results do not depend on it)',
-    min: 1,
-    max: 64,
-    default: Math.min(4, availableParallelism()),
-  }),
-  format: { choices: LAB_FORMATS, default: 'table' as LabFormat, describe: 'report format' },
-  out: stringOption('out', 'write the report to this file'),
-  force: forceOption,
+  'calib-images': calibrationImagesOption,
 } as const;
 
 export const studyCommand = defineCommand({

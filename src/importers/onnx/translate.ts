@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import { InputError } from '../../errors.js';
 import type { GraphFile, TensorSpec } from '../../formats/graphSchema.js';
-import { encodeElements } from '../../formats/sidecar.js';
+import { SidecarWriter } from '../../formats/sidecar.js';
 import { tensorType } from '../../graph/model.js';
 import type { ExplicitPadding, FusedActivation, GraphOp } from '../../graph/ops.js';
 import { roundFloat } from '../../numeric/index.js';
@@ -123,16 +123,16 @@ class Translator {
   private readonly producer = new Map<string, number>();
   private readonly clamps: Clamp[] = [];
   private readonly consumers = new Map<string, number>();
-  private readonly chunks: Uint8Array[] = [];
-  private sidecarBytes = 0;
+  private readonly sidecar: SidecarWriter;
   private readonly graphOutputs: Set<string>;
 
   constructor(
     private readonly onnx: OnnxGraph,
     private readonly model: QuantizedModel,
-    private readonly sidecarFile: string,
+    sidecarFile: string,
   ) {
     this.file = onnx.file;
+    this.sidecar = new SidecarWriter(sidecarFile);
     this.graphOutputs = new Set(model.outputs.map((output) => output.tensor));
     for (const node of model.nodes) {
       const inputs = 'inputs' in node ? node.inputs : [node.input];
@@ -142,16 +142,6 @@ class Translator {
 
   private fail(node: OnnxNode, message: string): never {
     throw nodeError(node, this.file, message);
-  }
-
-  private addData(values: ArrayLike<number>, type: 's8' | 'u8' | 's32'): { file: string; offset: number } {
-    const encoded = encodeElements(values, tensorType(type));
-    const offset = this.sidecarBytes;
-    this.chunks.push(encoded);
-    const padded = Math.ceil(encoded.length / 4) * 4;
-    if (padded > encoded.length) this.chunks.push(new Uint8Array(padded - encoded.length));
-    this.sidecarBytes += padded;
-    return { file: this.sidecarFile, offset };
   }
 
   private uniqueTensorName(wanted: string): string {
@@ -220,7 +210,7 @@ class Translator {
     if (values.length !== channels)
       this.fail(node, `the bias has ${values.length} values, the op ${channels} output channels (npusim takes one bias per channel)`);
     const tensor = this.uniqueTensorName(`${name}.bias`);
-    this.tensors[tensor] = { shape: [channels], type: 's32', data: this.addData(values, 's32') };
+    this.tensors[tensor] = { shape: [channels], type: 's32', data: this.sidecar.add(values, tensorType('s32')) };
     return tensor;
   }
 
@@ -247,7 +237,7 @@ class Translator {
       shape: depthwise ? [1, kh, kw, o] : [o, kh, kw, i],
       type: q.weights.type,
       quant: this.weightQuant(q.weights.scales, depthwise ? 3 : 0),
-      data: this.addData(values, q.weights.type),
+      data: this.sidecar.add(values, tensorType(q.weights.type)),
     };
     const bias = this.bias(name, q.bias, o, node);
     const output = this.define(q.output, [n, o, outHeight, outWidth], { kind: 'nchw' }, this.quantOf(q.output, node), node);
@@ -283,7 +273,7 @@ class Translator {
       shape: [n, k],
       type: q.weights.type,
       quant: this.weightQuant(q.weights.scales, 0),
-      data: this.addData(fullyConnectedWeights(q.weights.values, q.weights.dims, q.transB, order), q.weights.type),
+      data: this.sidecar.add(fullyConnectedWeights(q.weights.values, q.weights.dims, q.transB, order), tensorType(q.weights.type)),
     };
     const bias = this.bias(name, q.bias, n, node);
     const output = this.define(q.output, [m, n], { kind: 'plain' }, this.quantOf(q.output, node), node);
@@ -545,12 +535,7 @@ class Translator {
     const ops = this.ops.map((op, index) =>
       'activation' in op ? ({ ...op, activation: this.activationOf(op, this.clamps[index] as Clamp) } as GraphOp) : op,
     );
-    const sidecar = new Uint8Array(this.sidecarBytes);
-    let position = 0;
-    for (const chunk of this.chunks) {
-      sidecar.set(chunk, position);
-      position += chunk.length;
-    }
+    const sidecar = this.sidecar.contents();
     const sourceTensors: Record<string, SourceTensorSpec> = {};
     for (const [name, activation] of this.activations) {
       const input = this.model.inputs.find((candidate) => candidate.tensor === name);
