@@ -18,6 +18,7 @@ import { ortQuantizeLinear } from '../numeric/index.js';
 import { executeRun, type PreparedRun, prepareRun } from '../pipeline/index.js';
 import { totals } from '../report/summary.js';
 import type { LabData } from './data.js';
+import { equalizeGraph } from './equalize.js';
 
 /** A float tensor in a quantized tensor's integers, as onnxruntime's QuantizeLinear rounds (half to even, saturating). */
 export function quantizeReal(tensor: Tensor, values: Float32Array): Int32Array {
@@ -192,13 +193,16 @@ export function evaluateImages(request: EvaluateRequest): EvaluationTally {
   const { graph, hardware, float, data } = request;
   const prepared = prepareRun(graph, hardware);
   const ops = evaluatedOps(graph, float);
+  // An equalized graph's inner tensors are the equalized model's (channels rescaled): compare layers with that twin.
+  const twin = graph.quantizedFrom?.scheme.equalize === true ? equalizeGraph(float).graph : float;
   const alone = request.aloneImages > request.first ? aloneLayers(graph, hardware, ops) : [];
   const tally = emptyTally();
   for (const op of ops) tally.layers[op.name] = emptyLayer();
   const output = graph.outputs[0] as string;
   for (let index = request.first; index < request.end; index += 1) {
     const floats = data.input(index);
-    const floatValues = runFloat(float, floats);
+    const modelValues = runFloat(float, floats);
+    const floatValues = twin === float ? modelValues : runFloat(twin, floats);
     const result = executeRun(prepared, { inputs: integerInputs(graph, floats) });
     if (tally.hardware === undefined) {
       const figures = totals(result);
@@ -211,7 +215,7 @@ export function evaluateImages(request: EvaluateRequest): EvaluationTally {
     }
     const integers = result.tensors.get(output) ?? new Int32Array(0);
     request.onOutput?.(index, integers);
-    scoreImage(tally, data.labels[index] ?? -1, integers, floatValues.get(output) ?? new Float32Array(0));
+    scoreImage(tally, data.labels[index] ?? -1, integers, modelValues.get(output) ?? new Float32Array(0));
     for (const op of ops) addLayer(tally.layers[op.name] as LayerTally, graph.tensors.get(op.output) as Tensor, result, op, floatValues);
     if (index < request.aloneImages) {
       tally.aloneImages += 1;
