@@ -101,7 +101,7 @@ describe('cross-layer equalization', () => {
     const input = new Map([['x', Float32Array.from({ length: 18 }, (_, k) => Math.sin(k))]]);
     const before = runFloat(graph, input).get('y') as Float32Array;
     const after = runFloat(equalized, input).get('y') as Float32Array;
-    after.forEach((value, k) => expect(value).toBeCloseTo(before[k] ?? 0, 5));
+    for (const [k, value] of after.entries()) expect(value).toBeCloseTo(before[k] ?? 0, 5);
     const range = (values: Float32Array, channels: number, channel: number) =>
       Math.max(
         ...Array.from(values)
