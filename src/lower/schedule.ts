@@ -74,6 +74,8 @@ export interface GraphSchedule {
   readonly hardware: string;
   readonly clockMHz: number;
   readonly dataflow: Dataflow;
+  /** The MAC array's shape (a roofline's peak is rows x columns x an operand mode's MACs per PE per cycle). */
+  readonly array: { readonly rows: number; readonly columns: number };
   /** What a timeline needs to place transfers and requantization: the DRAM and the requantization unit. */
   readonly dram: { readonly bytesPerCycle: number; readonly latencyCycles: number };
   readonly requantUnit: Hardware['requant']['unit'];
@@ -122,6 +124,7 @@ class Lowering {
       hardware: this.hardware.name,
       clockMHz: this.hardware.clockMHz,
       dataflow: this.hardware.array.dataflow,
+      array: { rows: this.hardware.array.rows, columns: this.hardware.array.columns },
       dram: { bytesPerCycle, latencyCycles },
       requantUnit: this.hardware.requant.unit,
       layers,

@@ -2,25 +2,43 @@
 import { overflowCounts } from '../engine/overflowCounters.js';
 import type { LayerResult, SimulationResult } from '../engine/result.js';
 import { energyRecord, eventRecord, runHeader } from './records.js';
+import type { Report } from './reportSchema.js';
 import { totals } from './summary.js';
 
 /**
  * 2: a layer's `cycles.requant` holds the dedicated requantization unit's cycles, which `cycles.vector` held in 1.
  * 3: `requant` names the run's requantization mode and the one the graph was quantized for.
+ * 4: `machine` (the array's shape and dataflow, the accumulator, the DRAM) and each layer's `peakMacsPerCycle`, what a
+ *    roofline and a headroom chart need.
  */
-export const REPORT_FORMAT_VERSION = 3;
+export const REPORT_FORMAT_VERSION = 4;
 
-function layerReport(layer: LayerResult, result: SimulationResult) {
+/** MACs the whole array completes per cycle in the layer's operand mode; null for a vector-unit layer. */
+function peakMacsPerCycle(result: SimulationResult, index: number): number | null {
+  const scheduled = result.schedule.layers[index];
+  if (scheduled === undefined || scheduled.unit !== 'array') return null;
+  const { rows, columns } = result.schedule.array;
+  return rows * columns * scheduled.operandMode.macsPerPePerCycle;
+}
+
+/** The mapping's fields as JSON writes them: a field the dataflow leaves undefined is left out. */
+function mappingRecord(mapping: LayerResult['mapping']): Record<string, string | number | null> | null {
+  if (mapping === undefined) return null;
+  return Object.fromEntries(Object.entries(mapping).filter((entry): entry is [string, string | number] => entry[1] !== undefined));
+}
+
+function layerReport(layer: LayerResult, index: number, result: SimulationResult) {
   const { overflow } = layer;
   return {
     name: layer.name,
     op: layer.op,
-    outputShape: layer.outputShape,
+    outputShape: [...layer.outputShape],
     unit: layer.unit,
     macs: layer.macs,
     cycles: layer.cycles,
     utilization: layer.utilization,
-    mapping: layer.mapping ?? null,
+    peakMacsPerCycle: peakMacsPerCycle(result, index),
+    mapping: mappingRecord(layer.mapping),
     energyPj: energyRecord(layer.energy),
     actions: layer.actions,
     overflow: {
@@ -36,13 +54,23 @@ function layerReport(layer: LayerResult, result: SimulationResult) {
   };
 }
 
-export function jsonReport(result: SimulationResult): string {
+/** The report as an object (what the JSON report prints and the HTML report draws). */
+export function reportRecord(result: SimulationResult): Report {
   const total = totals(result);
-  const report = {
+  return {
     format: 'npusim-report',
     version: REPORT_FORMAT_VERSION,
     ...runHeader(result),
     requant: { mode: result.requant.mode, quantizedFor: result.requant.quantizedFor ?? null },
+    machine: {
+      arrayRows: result.schedule.array.rows,
+      arrayColumns: result.schedule.array.columns,
+      dataflow: result.schedule.dataflow,
+      accumulatorBits: result.accumulator.bits,
+      accumulatorOverflow: result.accumulator.overflow,
+      dramBytesPerCycle: result.schedule.dram.bytesPerCycle,
+      dramLatencyCycles: result.schedule.dram.latencyCycles,
+    },
     totals: {
       macs: total.macs,
       cycles: total.cycles,
@@ -51,7 +79,10 @@ export function jsonReport(result: SimulationResult): string {
       energyByComponentPj: total.energyByComponentPj,
       overflow: total.overflow,
     },
-    layers: result.layers.map((layer) => layerReport(layer, result)),
+    layers: result.layers.map((layer, index) => layerReport(layer, index, result)),
   };
-  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+export function jsonReport(result: SimulationResult): string {
+  return `${JSON.stringify(reportRecord(result), null, 2)}\n`;
 }

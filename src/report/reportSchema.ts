@@ -4,10 +4,11 @@
  * the JSON Schema in schemas/report.schema.json.
  */
 import { z } from 'zod';
+import { DATAFLOWS } from '../dataflow/index.js';
 import { ENERGY_ACTIONS } from '../hardware/energyActions.js';
 import { OVERFLOW_COUNTERS, type OverflowCounter } from '../engine/overflowCounters.js';
 import { ENERGY_COMPONENTS } from '../engine/result.js';
-import { REQUANT_MODES } from '../numeric/index.js';
+import { OVERFLOW_MODES, REQUANT_MODES } from '../numeric/index.js';
 import { REPORT_FORMAT_VERSION } from './json.js';
 
 const count = z.int().min(0);
@@ -83,6 +84,17 @@ export const reportSchema = z
           ),
       })
       .describe('requantization: the run may use another mode than the model was quantized for, which is a study, not an error'),
+    machine: z
+      .strictObject({
+        arrayRows: z.int().min(1),
+        arrayColumns: z.int().min(1),
+        dataflow: z.enum(DATAFLOWS),
+        accumulatorBits: z.int().min(16).max(48),
+        accumulatorOverflow: z.enum(OVERFLOW_MODES).describe('what the accumulator does past its range: wrap or saturate'),
+        dramBytesPerCycle: z.number().positive(),
+        dramLatencyCycles: count,
+      })
+      .describe("the machine's figures a roofline is drawn from"),
     totals: z.strictObject({
       macs: count,
       cycles: count,
@@ -103,6 +115,13 @@ export const reportSchema = z
         macs: count,
         cycles,
         utilization: z.number().min(0),
+        peakMacsPerCycle: z
+          .number()
+          .positive()
+          .nullable()
+          .describe(
+            "MACs the whole array completes per cycle in the layer's operand mode (the roofline's roof); null for vector-unit layers",
+          ),
         mapping: z
           .record(z.string(), z.union([z.string(), z.number(), z.null()]))
           .nullable()
