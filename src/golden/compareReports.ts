@@ -1,7 +1,7 @@
 /**
  * `npusim diff A B`: two JSON reports (`npusim run --format json`), or two goldens, compared the
  * way `check` compares a golden with a re-run. For reports, the run's identity (graph, hardware,
- * energy table, clock) is listed as the inputs; everything else is a number that moved.
+ * energy table, clock, the machine's figures) is listed as the inputs; everything else is a number that moved.
  */
 import { InputError } from '../errors.js';
 import { readJsonFile } from '../formats/readJson.js';
@@ -15,7 +15,7 @@ import { readGoldenFile } from './read.js';
 
 const REPORT_FORMAT = 'npusim-report';
 /** The fields that say what a report is of, rather than what came out. */
-const IDENTITY_FIELDS = ['graph', 'hardware', 'energyTable', 'clockMHz'];
+const IDENTITY_FIELDS = ['graph', 'hardware', 'energyTable', 'clockMHz', 'machine'];
 
 function formatOf(file: string): { format: unknown; data: unknown } {
   const data = readJsonFile(file, 'an npusim JSON report or golden trace');
@@ -36,13 +36,23 @@ function readReport(file: string, data: unknown): JsonObject {
 }
 
 function compareReportData(title: string, old: JsonObject, current: JsonObject): GoldenComparison {
-  const inputs: InputChange[] = IDENTITY_FIELDS.filter((key) => JSON.stringify(old[key]) !== JSON.stringify(current[key])).map((key) => ({
-    source: 'report',
-    field: key,
-    old: JSON.stringify(old[key]) ?? '(absent)',
-    new: JSON.stringify(current[key]) ?? '(absent)',
-    blocking: true,
-  }));
+  // An object among them (machine) is compared field by field, so the change reads machine.dramBytesPerCycle 16 -> 8.
+  const fields = IDENTITY_FIELDS.flatMap((key): [string, Json | undefined, Json | undefined][] => {
+    const [before, after] = [old[key], current[key]];
+    const isRecord = (value: Json | undefined) => typeof value === 'object' && value !== null && !Array.isArray(value);
+    if (!isRecord(before) || !isRecord(after)) return [[key, before, after]];
+    const [a, b] = [before as JsonObject, after as JsonObject];
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].map((field) => [`${key}.${field}`, a[field], b[field]]);
+  });
+  const inputs: InputChange[] = fields
+    .filter(([, before, after]) => JSON.stringify(before) !== JSON.stringify(after))
+    .map(([field, before, after]) => ({
+      source: 'report',
+      field,
+      old: JSON.stringify(before) ?? '(absent)',
+      new: JSON.stringify(after) ?? '(absent)',
+      blocking: true,
+    }));
   const strip = (report: JsonObject): Json => Object.fromEntries(Object.entries(report).filter(([key]) => !IDENTITY_FIELDS.includes(key)));
   const moved = differences(strip(old), strip(current), { matchNamedRecords: true, realRelativeTolerance: REAL_RELATIVE_TOLERANCE });
   return { title, inputs, moved, differs: inputs.length > 0 || moved.length > 0 };

@@ -224,8 +224,10 @@ describe('npusim diff', () => {
     expect((await runCli(['run', 'zoo:small_cnn', '--hw', config, '--format', 'json', '--out', after])).exitCode).toBe(0);
     const moved = await runCli(['diff', before, after]);
     expect(moved.exitCode).toBe(1);
-    expect(moved.stdout.split('\n').slice(0, 6)).toEqual([
-      `DIFF ${before} -> ${after}: 0 input change(s), 8 number(s) moved in 2 layer(s)`,
+    expect(moved.stdout.split('\n').slice(0, 8)).toEqual([
+      `DIFF ${before} -> ${after}: 1 input change(s), 8 number(s) moved in 2 layer(s)`,
+      '  inputs that changed',
+      '    report  machine.dramBytesPerCycle  16 -> 8',
       '  numbers that moved',
       '    totals',
       '      cycles              3596 -> 3623  (+0.75%)',
