@@ -13,6 +13,7 @@ import { goldenCommand } from './commands/golden.js';
 import { importCommand } from './commands/import.js';
 import { mergeCommand } from './commands/merge.js';
 import { quantizeCommand } from './commands/quantize.js';
+import { reportCommand } from './commands/report.js';
 import { searchCommand } from './commands/search.js';
 import { studyCommand } from './commands/study.js';
 import { runCommand } from './commands/run.js';
@@ -42,6 +43,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   vectorsCommand,
   scaleSimCommand,
   importCommand,
+  reportCommand,
   schemaCommand,
   goldenCommand,
   checkCommand,

@@ -74,6 +74,9 @@ export const forceOption = {
   describe: 'overwrite output files that exist (never the inputs)',
 } satisfies Options;
 
+/** `--html FILE`: also draw the command's result as one self-contained HTML page (docs/report.md). */
+export const htmlOption = stringOption('html', 'also write the result as an HTML page with charts and their tables');
+
 export const hardwareOption = requiredStringOption('hw', 'hardware config (JSON)');
 
 export const GRAPH_DESCRIPTION =

@@ -106,11 +106,14 @@ export class OutputPlan {
     this.outputs.set(key, { path, what });
   }
 
-  /** A file to write; `what` names it in messages (a flag such as `--out`). */
-  file(path: string, what: string, folderChecked = false): string {
+  /**
+   * A file to write; `what` names it in messages (a flag such as `--out`). `replace` says whether an
+   * existing file may be replaced (--force, unless the command has its own rule for this file).
+   */
+  file(path: string, what: string, folderChecked = false, replace = this.force): string {
     const stat = statOf(path);
     if (stat?.isDirectory() === true) throw new InputError(`is a folder; ${what} names a file to write`, path);
-    if (stat !== undefined && !this.force) throw new InputError(OVERWRITE, path);
+    if (stat !== undefined && !replace) throw new InputError(OVERWRITE, path);
     if (!folderChecked) checkWritableFolder(dirname(resolve(path)), path);
     this.claim(path, what);
     return path;

@@ -28,6 +28,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['pipeline'],
   ['conformance', 'golden', 'sweep'],
   ['lab'],
+  ['html'],
   ['cli'],
   ['index.ts'],
 ];

@@ -9,7 +9,9 @@ import { type Evaluation, evaluateInParallel, floatModelOf, loadFloatModel, load
 import { loadGraphArgument } from '../../pipeline/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
-import { GRAPH_DESCRIPTION, required, stringOption } from '../options.js';
+import { GRAPH_DESCRIPTION, htmlOption, required, stringOption } from '../options.js';
+import { type EvaluationFile, evaluationFile } from '../../lab/files.js';
+import { evaluationPage, renderPage } from '../../html/index.js';
 import { EVALUATION_OPTIONS, type LabFormat } from '../labOptions.js';
 import { OutputPlan, writeAll } from '../outputs.js';
 import { progressBar } from '../progress.js';
@@ -27,6 +29,8 @@ export interface EvaluateCommandOptions {
   readonly sqnrThresholdDb: number;
   readonly format: LabFormat;
   readonly out: string | undefined;
+  /** Also draw the evaluation as an HTML page here. */
+  readonly html?: string | undefined;
   readonly force: boolean;
   /** Worker threads (the figures do not depend on it). */
   readonly jobs: number;
@@ -109,6 +113,7 @@ export function evaluationCsv(evaluation: Evaluation): string {
 export async function runEvaluateCommand(options: EvaluateCommandOptions, io: CliIO): Promise<number> {
   const plan = new OutputPlan(options.force).addInputs([options.graph, options.hardware], 'an input of this evaluation');
   const out = options.out === undefined ? undefined : plan.file(options.out, '--out');
+  const html = plan.optionalFile(options.html, '--html');
   const hardware = loadHardwareFile(options.hardware);
   const graph = loadGraphArgument(options.graph);
   const reference = options.float ?? (graph.quantizedFrom === undefined ? undefined : floatModelOf(graph.quantizedFrom.model, graph.file));
@@ -140,17 +145,21 @@ export async function runEvaluateCommand(options: EvaluateCommandOptions, io: Cl
     classes: data.classes,
     sqnrThresholdDb: options.sqnrThresholdDb,
   });
+  const file = evaluationFile(evaluation, hardware.energy.name);
   const text =
     options.format === 'json'
-      ? `${JSON.stringify(evaluation, null, 2)}\n`
+      ? `${JSON.stringify(file, null, 2)}\n`
       : options.format === 'csv'
         ? evaluationCsv(evaluation)
         : evaluationTable(evaluation, out === undefined ? io : { ...io, colour: false });
+  const files: [string, string][] = [];
+  if (out !== undefined) files.push([out, text]);
+  // The page is drawn from the file as JSON holds it, so `npusim report` on the JSON draws the same bytes.
+  if (html !== undefined) files.push([html, renderPage(evaluationPage(JSON.parse(JSON.stringify(file)) as EvaluationFile))]);
+  writeAll(plan, files);
   if (out === undefined) io.stdout(text);
-  else {
-    writeAll(plan, [[out, text]]);
-    io.stdout(`wrote ${out}\n`);
-  }
+  else io.stdout(`wrote ${out}\n`);
+  if (html !== undefined) io.stdout(`wrote ${html}\n`);
   return EXIT_OK;
 }
 
@@ -162,6 +171,7 @@ export const evaluateCommand = defineCommand({
     parser
       .positional('graph', { type: 'string', demandOption: true, describe: GRAPH_DESCRIPTION })
       .options(EVALUATION_OPTIONS)
+      .option('html', htmlOption)
       .option('float', stringOption('float', 'the float model to compare with (default: the one the graph was quantized from)'))
       .option('sqnr-threshold', {
         type: 'number',
@@ -181,6 +191,7 @@ export const evaluateCommand = defineCommand({
         sqnrThresholdDb: args.sqnrThreshold,
         format: args.format,
         out: args.out,
+        html: args.html,
         force: args.force,
         jobs: args.jobs,
       },

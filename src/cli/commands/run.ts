@@ -13,7 +13,8 @@ import { readUpTo } from '../../formats/readFile.js';
 import type { Graph, SourceTensor } from '../../graph/model.js';
 import { nativeSourceTensor, typeRange } from '../../graph/model.js';
 import { csvReport, markdownReport } from '../../report/csv.js';
-import { jsonReport } from '../../report/json.js';
+import { jsonReport, reportRecord } from '../../report/json.js';
+import { renderPage, runPage } from '../../html/index.js';
 import { tableReport } from '../../report/table.js';
 import { chromeTraceJson, DEFAULT_MAX_TILE_EVENTS, TRACE_DETAILS, type TraceDetail } from '../../report/trace.js';
 import { defineCommand } from '../command.js';
@@ -35,7 +36,7 @@ import {
 import { OutputPlan, writeAll } from '../outputs.js';
 import { progressBar } from '../progress.js';
 
-export const REPORT_FORMATS = ['table', 'json', 'csv', 'md'] as const;
+export const REPORT_FORMATS = ['table', 'json', 'csv', 'md', 'html'] as const;
 
 /** Tile slices a trace may hold: beyond this a trace no longer opens in Perfetto in reasonable time. */
 export const MAX_TRACE_TILE_EVENTS = 10_000_000;
@@ -256,11 +257,13 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
   const text =
     options.format === 'json'
       ? jsonReport(result)
-      : options.format === 'csv'
-        ? csvReport(result)
-        : options.format === 'md'
-          ? markdownReport(result)
-          : tableReport(result, paint(out === undefined ? io : { ...io, colour: false }));
+      : options.format === 'html'
+        ? renderPage(runPage(reportRecord(result)))
+        : options.format === 'csv'
+          ? csvReport(result)
+          : options.format === 'md'
+            ? markdownReport(result)
+            : tableReport(result, paint(out === undefined ? io : { ...io, colour: false }));
   if (out !== undefined) files.push([out, text]);
   writeAll(plan, files);
   if (trace !== undefined) io.stderr(`wrote ${trace} (open it in https://ui.perfetto.dev)\n`);

@@ -12,7 +12,8 @@ import { required, stringOption } from '../options.js';
 import { OutputPlan, writeAll } from '../outputs.js';
 import { UsageError } from '../usage.js';
 import { SCHEME_OPTIONS, type SchemeArguments, schemeFromArguments } from './quantize.js';
-import { flatRow, LAB_RUN_OPTIONS, studyRequest } from './study.js';
+import { LAB_RUN_OPTIONS, studyRequest } from './study.js';
+import { studyFileRow } from '../../lab/files.js';
 
 function budget(raw: unknown, flag: string): number | undefined {
   if (raw === undefined) return undefined;
@@ -103,8 +104,8 @@ export const searchCommand = defineCommand({
       cycles: best.cycles,
       energyPj: best.energyPj,
       layers: best.layers,
-      start: flatRow(result.start),
-      steps: result.steps.map((step) => ({ layer: step.layer, knob: step.knob, bits: step.bits, ...flatRow(step.row) })),
+      start: studyFileRow(result.start),
+      steps: result.steps.map((step) => ({ layer: step.layer, knob: step.knob, bits: step.bits, ...studyFileRow(step.row) })),
     };
     const text =
       args.format === 'json'

@@ -17,7 +17,9 @@ import {
 } from '../../lab/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
-import { required, stringOption } from '../options.js';
+import { htmlOption, required, stringOption } from '../options.js';
+import { type StudyFile, studyFile } from '../../lab/files.js';
+import { renderPage, studyPage } from '../../html/index.js';
 import { OutputPlan, writeAll } from '../outputs.js';
 import { progressBar } from '../progress.js';
 import { UsageError } from '../usage.js';
@@ -78,11 +80,6 @@ export function parseShard(raw: string | undefined): { index: number; count: num
   const count = Number(match?.[2]);
   if (match === null || count < 1 || index >= count) throw new UsageError(`--shard takes K/N with 0 <= K < N (e.g. 0/4), got "${raw}"`);
   return { index, count };
-}
-
-/** A row as JSON and CSV carry it: the scheme's options, then the figures (fractions in 0..1). */
-export function flatRow(row: StudyRow): Record<string, unknown> {
-  return { index: row.index, ...row.scheme, ...(row.figures ?? {}), error: row.error ?? null };
 }
 
 const CSV_COLUMNS = [
@@ -203,10 +200,12 @@ export const studyCommand = defineCommand({
       .options(LAB_RUN_OPTIONS)
       .option('grid', { type: 'string', array: true, default: [] as string[], describe: 'KEY=V1,V2,... (repeat for more keys)' })
       .option('shard', stringOption('shard', 'K/N: run every N-th scheme from the K-th'))
+      .option('html', htmlOption)
       .options(SCHEME_OPTIONS),
   run: async (args, io) => {
     const plan = new OutputPlan(args.force).addInputs([args.model, args.hw], 'an input of this study');
     const out = args.out === undefined ? undefined : plan.file(args.out, '--out');
+    const html = plan.optionalFile(args.html, '--html');
     const schemes = gridSchemes(args as SchemeArguments, args.grid);
     const shard = parseShard(args.shard);
     const chosen = schemes.map((scheme, index) => ({ index, scheme })).filter(({ index }) => index % shard.count === shard.index);
@@ -220,17 +219,31 @@ export const studyCommand = defineCommand({
     });
     const rows = await runStudy(request, chosen);
     bar.stop();
+    const file = studyFile(
+      {
+        floatModel: args.model,
+        data: request.data.name,
+        hardware: args.hw,
+        energyTable: request.hardware.energy.name,
+        images: request.images,
+        schemes: schemes.length,
+      },
+      rows,
+    );
     const text =
       args.format === 'json'
-        ? `${JSON.stringify({ floatModel: args.model, data: request.data.name, hardware: args.hw, images: request.images, schemes: schemes.length, rows: rows.map(flatRow) }, null, 2)}\n`
+        ? `${JSON.stringify(file, null, 2)}\n`
         : args.format === 'csv'
           ? studyCsv(rows)
           : studyTable(rows, out === undefined ? io : { ...io, colour: false });
+    const files: [string, string][] = [];
+    if (out !== undefined) files.push([out, text]);
+    // The page is drawn from the file as JSON holds it, so `npusim report` on the JSON draws the same bytes.
+    if (html !== undefined) files.push([html, renderPage(studyPage(JSON.parse(JSON.stringify(file)) as StudyFile))]);
+    writeAll(plan, files);
     if (out === undefined) io.stdout(text);
-    else {
-      writeAll(plan, [[out, text]]);
-      io.stdout(`wrote ${out} (${rows.length} schemes)\n`);
-    }
+    else io.stdout(`wrote ${out} (${rows.length} schemes)\n`);
+    if (html !== undefined) io.stdout(`wrote ${html}\n`);
     return EXIT_OK;
   },
 });

@@ -18,13 +18,17 @@ import {
   forceOption,
   GRAPH_DESCRIPTION,
   hardwareOption,
+  htmlOption,
   maxMemoryOf,
   maxMemoryOption,
   optionalWholeNumberOption,
   requiredStringOption,
   stringOption,
 } from '../options.js';
-import { OutputPlan } from '../outputs.js';
+import { OutputPlan, writeAll } from '../outputs.js';
+import { loadHardwareFile } from '../../formats/loadHardware.js';
+import { renderPage, sweepPage } from '../../html/index.js';
+import { readSweepTable } from '../../sweep/readTable.js';
 import { progressBar } from '../progress.js';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
@@ -42,6 +46,8 @@ export interface SweepCommandOptions {
   readonly timingOnly: boolean;
   readonly skipInvalid: boolean;
   readonly out: string;
+  /** Also draw the finished file as an HTML page here. */
+  readonly html?: string | undefined;
   readonly jobs: number | undefined;
   readonly resume: boolean;
   readonly force: boolean;
@@ -69,8 +75,23 @@ function jobsOf(jobs: number | undefined): { jobs: number; capped: boolean } {
  * exists, it is not a folder, not an input. Whether an existing file may be replaced is the sweep's
  * own rule (--resume continues it, --force starts over), so the plan lets it through.
  */
-function planOutput(options: SweepCommandOptions, graph: string): void {
-  new OutputPlan(true).addInputs([options.hardware, ...graphArgumentFiles(graph)], 'an input of this sweep').file(options.out, '--out');
+function planOutputs(options: SweepCommandOptions, graph: string): OutputPlan {
+  const plan = new OutputPlan(options.force).addInputs([options.hardware, ...graphArgumentFiles(graph)], 'an input of this sweep');
+  plan.file(options.out, '--out', false, true);
+  plan.optionalFile(options.html, '--html');
+  return plan;
+}
+
+/** The sweep page of the finished file, naming what the file does not record: the graph, base config and energy table. */
+function writeSweepPage(options: SweepCommandOptions, graph: string, plan: OutputPlan, io: CliIO): void {
+  if (options.html === undefined) return;
+  const page = sweepPage(readSweepTable(options.out), {
+    graph,
+    hardware: options.hardware,
+    energyTable: loadHardwareFile(options.hardware).energy.name,
+  });
+  writeAll(plan, [[options.html, renderPage(page)]]);
+  io.stderr(`wrote ${options.html} (open it in a browser)\n`);
 }
 
 interface Reporter {
@@ -114,7 +135,7 @@ function reportInvalidPoints(error: InvalidPointsError, skipInvalid: boolean, io
 export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): Promise<number> {
   const colour = paint(io);
   const graph = graphOf(options);
-  planOutput(options, graph);
+  const plan = planOutputs(options, graph);
   const stop = new AbortController();
   const onInterrupt = () => {
     io.stderr('\nstopping (Ctrl-C)...\n');
@@ -184,6 +205,7 @@ export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): 
   io.stderr(
     `wrote ${options.out}: ${scope}, ${outcome.ran} run now${skipped}${outcome.resumed > 0 ? `, ${outcome.resumed} from before` : ''} in ${outcome.seconds.toFixed(1)} s on ${outcome.executors}${reuse}\n`,
   );
+  writeSweepPage(options, graph, plan, io);
   return EXIT_OK;
 }
 
@@ -217,6 +239,7 @@ export const sweepCommand = defineCommand({
         describe: 'run the points the config can run and mark the others in an invalid column (else they are exit 2 before anything runs)',
       })
       .option('out', requiredStringOption('out', 'the results file: .csv or .jsonl (its folder must exist)'))
+      .option('html', htmlOption)
       .option(
         'jobs',
         optionalWholeNumberOption('jobs', {
@@ -240,6 +263,7 @@ export const sweepCommand = defineCommand({
         timingOnly: args.timingOnly,
         skipInvalid: args.skipInvalid,
         out: args.out,
+        html: args.html,
         jobs: args.jobs,
         resume: args.resume,
         force: args.force,
