@@ -35,3 +35,23 @@ export function linesWithPoints(name: string, encoding: Record<string, unknown>,
     { name: `${name}_points`, ...source, mark: { type: 'point', filled: true, size: 40, tooltip: true }, encoding },
   ];
 }
+
+/** Bars per layer stacked by category in a fixed order (each datum has `layer`, the category, `order` and the value). */
+export function stackedLayerBars(
+  name: string,
+  values: readonly Datum[],
+  value: { readonly field: string; readonly title: string },
+  category: { readonly field: string; readonly domain: readonly string[]; readonly title: string },
+): Record<string, unknown> {
+  return {
+    name,
+    data: { values },
+    mark: { type: 'bar', tooltip: true },
+    encoding: {
+      x: layerAxis(),
+      y: { field: value.field, type: 'quantitative', stack: 'zero', title: value.title },
+      color: categoryColour(category.field, category.domain, category.title),
+      order: { field: 'order' },
+    },
+  };
+}

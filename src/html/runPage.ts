@@ -5,7 +5,7 @@
 import { ENERGY_COMPONENTS } from '../engine/result.js';
 import { OVERFLOW_COUNTERS } from '../engine/overflowCounters.js';
 import type { Report } from '../report/reportSchema.js';
-import { categoryColour, chart, type Datum, layerAxis } from './charts.js';
+import { categoryColour, chart, type Datum, layerAxis, stackedLayerBars } from './charts.js';
 import type { Page, Section } from './page.js';
 
 type ReportLayer = Report['layers'][number];
@@ -55,17 +55,9 @@ function cyclesSection(report: Report): Section {
     title: 'Cycles per layer',
     note: 'Each bar is a layer, in the order the network runs; its parts add up to the layer total. Requantization and vector cycles the array hides (overlap) are not drawn.',
     chart: chart({
-      name: 'cycles',
       width: { step: 18 },
       height: 280,
-      data: { values },
-      mark: { type: 'bar', tooltip: true },
-      encoding: {
-        x: layerAxis(),
-        y: { field: 'cycles', type: 'quantitative', stack: 'zero', title: 'cycles' },
-        color: categoryColour('part', CYCLE_PARTS, 'part'),
-        order: { field: 'order' },
-      },
+      ...stackedLayerBars('cycles', values, { field: 'cycles', title: 'cycles' }, { field: 'part', domain: CYCLE_PARTS, title: 'part' }),
     }),
     tables: [
       {
@@ -121,17 +113,14 @@ function energySections(report: Report): Section[] {
     title: 'Energy per layer by component',
     note: `Priced from the energy table ${report.energyTable}: each counted action times its pJ.`,
     chart: chart({
-      name: 'energy',
       width: { step: 18 },
       height: 280,
-      data: { values },
-      mark: { type: 'bar', tooltip: true },
-      encoding: {
-        x: layerAxis(),
-        y: { field: 'energyPj', type: 'quantitative', stack: 'zero', title: 'energy (pJ)' },
-        color: categoryColour('component', ENERGY_COMPONENTS, 'component'),
-        order: { field: 'order' },
-      },
+      ...stackedLayerBars(
+        'energy',
+        values,
+        { field: 'energyPj', title: 'energy (pJ)' },
+        { field: 'component', domain: ENERGY_COMPONENTS, title: 'component' },
+      ),
     }),
     tables: [
       {
@@ -264,17 +253,12 @@ function overflowSection(report: Report): Section {
       data: { values: report.layers.map((layer) => ({ layer: layer.name })) },
       layer: [
         { mark: { type: 'tick', opacity: 0 }, encoding: { x: layerAxis() } },
-        {
-          name: 'overflow_events',
-          data: { values },
-          mark: { type: 'bar', tooltip: true },
-          encoding: {
-            x: layerAxis(),
-            y: { field: 'events', type: 'quantitative', stack: 'zero', title: 'events' },
-            color: categoryColour('counter', OVERFLOW_COUNTERS, 'event'),
-            order: { field: 'order' },
-          },
-        },
+        stackedLayerBars(
+          'overflow_events',
+          values,
+          { field: 'events', title: 'events' },
+          { field: 'counter', domain: OVERFLOW_COUNTERS, title: 'event' },
+        ),
       ],
     }),
     tables: [
