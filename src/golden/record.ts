@@ -29,7 +29,7 @@ import {
 } from './format.js';
 import { sha256OfBytes, sha256OfGraph, sha256OfValues } from './hashing.js';
 import { recordedPath, rootField } from './paths.js';
-import { npusimVersion } from './version.js';
+import { npusimVersion } from '../formats/version.js';
 
 /** What to run: the graph as `zoo:NAME` or a file path, the hardware config file, the input seed. */
 export interface GoldenSpec {

@@ -3,12 +3,10 @@
  * quantized and with each layer alone) and one evaluation (per-layer SQNR, the value ranges of
  * every layer against its number format's range).
  */
-import { type EvaluationFile, SCHEME_FIELDS, type StudyFile, type StudyFileRow } from '../lab/files.js';
+import { type EvaluationFile, SCHEME_FIELDS, type SchemeField, type StudyFile, type StudyFileRow } from '../lab/files.js';
 import { categoryColour, chart, type Datum, layerAxis, layersWidth, linesWithPoints } from './charts.js';
 import type { Page, Section } from './page.js';
 import type { TableCell } from './table.js';
-
-type SchemeField = (typeof SCHEME_FIELDS)[number];
 
 /** The scheme options that differ between a study's rows: what tells its schemes apart. */
 export function varyingFields(rows: readonly StudyFileRow[]): SchemeField[] {

@@ -3,8 +3,8 @@
  * table beside it. Charts are written in Vega-Lite and compiled to Vega here, so the page inlines
  * only the Vega runtime; it loads nothing and opens from disk. The same inputs give the same bytes.
  */
-import { readFileSync } from 'node:fs';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { npusimVersion } from '../formats/version.js';
 import { chartRuntime, scriptText } from './assets.js';
 import { escapeHtml, scriptJson } from './escape.js';
 import { type HtmlTable, tableHtml } from './table.js';
@@ -43,11 +43,6 @@ const CHART_CONFIG = {
 /** A chart as the page embeds it: Vega, compiled from the Vega-Lite spec with the shared settings. */
 export function compileChart(chart: TopLevelSpec): object {
   return compile(chart, { config: CHART_CONFIG }).spec;
-}
-
-function npusimVersion(): string {
-  // package.json sits two folders up from both src/html/ and dist/html/.
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 const STYLE = `

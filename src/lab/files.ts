@@ -31,7 +31,8 @@ const schemeFields = {
   biasCorrection: z.boolean(),
 };
 /** The scheme's options in a study row, in the order the row holds them. */
-export const SCHEME_FIELDS = Object.keys(schemeFields) as readonly (keyof typeof schemeFields)[];
+export type SchemeField = keyof typeof schemeFields;
+export const SCHEME_FIELDS = Object.keys(schemeFields) as readonly SchemeField[];
 
 const studyFigureFields = {
   accuracy: fraction,

@@ -1,4 +1,5 @@
 /** A post-training quantization scheme: every knob `npusim quantize` turns (docs/quantization.md). */
+import type { SchemeField } from './files.js';
 import type { RequantMode, RoundingMode } from '../numeric/index.js';
 import type { CalibrationMethod } from './calibrate.js';
 
@@ -54,7 +55,8 @@ export function calibrationName(method: CalibrationMethod): string {
 }
 
 /** The scheme as the flat record reports, graph files and study rows carry. */
-export function schemeRecord(scheme: QuantizationScheme): Record<string, string | number | boolean> {
+/** The scheme's options as a study row holds them: exactly the fields of the study file's schema (lab/files.ts). */
+export function schemeRecord(scheme: QuantizationScheme): Record<SchemeField, string | number | boolean> {
   return {
     weightBits: scheme.weightBits,
     activationBits: scheme.activationBits,

@@ -6,13 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { npusimVersion } from '../formats/version.js';
 import type { SweepSpec } from './pointConfig.js';
-
-function npusimVersion(): string {
-  // package.json sits two folders up from both src/sweep/ and dist/sweep/.
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
-}
 
 /** The graph file's bytes for a file (its sidecar is not read); the name for a zoo network. */
 function graphContent(graph: string): string {

@@ -1,7 +1,7 @@
-/** npusim's own version, from its package.json, recorded in every golden. */
+/** npusim's own version, from its package.json: recorded in every golden, hashed into a sweep's identity, printed on a page. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../formats/paths.js';
+import { PACKAGE_ROOT } from './paths.js';
 
 let cached: string | undefined;
 
