@@ -19,6 +19,8 @@ import {
 } from '../numeric/index.js';
 import type { ConvGeometry } from '../graph/geometry.js';
 import { bitsForRange, emptyOverflow, type EventClock, type EventLocation, type LayerOverflow } from './overflow.js';
+import { SimdConvLayer, simdRequantOf } from './simd/convLayer.js';
+import { defaultKernels, type KernelKind, simdKernels } from './simd/module.js';
 
 export type { ConvGeometry };
 
@@ -59,6 +61,8 @@ export interface ConvLayerResult {
   readonly zeroOperandMacs: number;
   /** Nominal MACs: every (output, k) pair, padded taps included. */
   readonly macs: number;
+  /** Which kernels computed the sums (the SIMD ones only take layers whose sums fit their lanes). */
+  readonly kernel: KernelKind;
 }
 
 /** Wider than any requantized value, so that requantize() itself never clamps. */
@@ -69,6 +73,8 @@ export interface ConvolveOptions {
   readonly forceChecked?: boolean;
   /** Orders events by the schedule's time, so that each "first" is the earliest in hardware. */
   readonly eventClock?: EventClock;
+  /** Which kernels compute the sums (the default: SIMD where available); both give the same result. */
+  readonly kernels?: KernelKind;
 }
 
 /** Running extremes of the exact partial sums (headroom), shared by the loops of one layer. */
@@ -273,8 +279,6 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
   const { kFold } = layer.accumulator;
   const register = accumulatorRegister(layer.accumulator);
   const outputCount = g.batch * g.outHeight * g.outWidth * g.outChannels;
-  const result = new Int32Array(outputCount);
-  const accumulators = new Float64Array(outputCount);
   const overflow = emptyOverflow();
   const firstTransient = new FirstEvent(options.eventClock);
   const firstFinal = new FirstEvent(options.eventClock);
@@ -288,23 +292,65 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
   let exactHigh = 0;
   const zeroCounter = { count: 0 };
 
-  // Shift the zero point out once: the multiplier sees (x - zp), one bit wider than x.
-  const shifted = new Int32Array(layer.input.length);
-  let maxAbsActivation = 0;
-  for (let index = 0; index < shifted.length; index += 1) {
-    const value = (layer.input[index] as number) - layer.inputZeroPoint;
-    shifted[index] = value;
-    const magnitude = value < 0 ? -value : value;
-    if (magnitude > maxAbsActivation) maxAbsActivation = magnitude;
-  }
   const weights = layer.weights;
   const weightIndex = (oc: number, k: number): number =>
     g.depthwise ? Math.floor(k / g.groupChannels) * g.outChannels + oc : oc * depth + k;
+  // requantize() without its final clamp: the activation and the type are applied after it.
+  const unboundedOutput = { zeroPoint: layer.output.zeroPoint, min: -UNBOUNDED, max: UNBOUNDED };
+  const bounds = layer.activationBounds ?? { low: layer.activation.min, high: layer.activation.max };
+  const typeMin = layer.output.min;
+  const typeMax = layer.output.max;
+  const activationMin = layer.activation.min;
+  const activationMax = layer.activation.max;
+  const zeroPoint = layer.output.zeroPoint;
+  const params = Array.from({ length: g.outChannels }, (_, oc) => {
+    const channel = layer.requant[oc] ?? layer.requant[0];
+    if (channel === undefined) throw new Error('no requantization parameters');
+    return channel;
+  });
+
+  const kernels = simdKernels();
+  const simd =
+    (options.kernels ?? defaultKernels()) === 'simd' && options.forceChecked !== true && kernels !== undefined
+      ? SimdConvLayer.of(kernels, {
+          geometry: g,
+          input: layer.input,
+          inputZeroPoint: layer.inputZeroPoint,
+          weights,
+          bias: layer.bias,
+          kFold,
+          outputCount,
+          requant: simdRequantOf(params, register, layer.output, layer.activation, bounds),
+        })
+      : undefined;
+
+  // The zero point shifted out once: the multiplier sees (x - zp), one bit wider than x. The SIMD
+  // kernels shift their own copy; this one they need only when an output is redone.
+  let shifted = new Int32Array(0);
+  let maxAbsActivation = 0;
+  let shiftedReady = false;
+  const shiftInput = (): void => {
+    const input = layer.input;
+    const inputZeroPoint = layer.inputZeroPoint;
+    shifted = new Int32Array(input.length);
+    for (let index = 0; index < shifted.length; index += 1) {
+      const value = (input[index] as number) - inputZeroPoint;
+      shifted[index] = value;
+      const magnitude = value < 0 ? -value : value;
+      if (magnitude > maxAbsActivation) maxAbsActivation = magnitude;
+    }
+    shiftedReady = true;
+  };
+  if (simd === undefined) shiftInput();
+  // With SIMD, the layer's outputs stay in the kernels' memory until its end.
+  const result = simd?.outputs ?? new Int32Array(outputCount);
+  const accumulators = simd?.accumulators ?? new Float64Array(outputCount);
   const safe = new Uint8Array(g.outChannels);
   // Per channel, the tap and channel of each zero weight (dense layers), for the zero-operand count.
   const zeroWeightTaps: Int32Array[] = [];
   const zeroWeightChannels: Int32Array[] = [];
-  for (let oc = 0; oc < g.outChannels; oc += 1) {
+  // The plain kernels' per-channel facts; the SIMD lanes find their own.
+  for (let oc = 0; oc < (simd === undefined ? g.outChannels : 0); oc += 1) {
     let weightSum = 0;
     const zeros: number[] = [];
     for (let k = 0; k < depth; k += 1) {
@@ -336,6 +382,7 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
 
   /** The documented order one term at a time, with wrap or saturate at every add. */
   const checkedDot = (oc: number, firstChannel: number, bias: number): { acc: number; exact: number } => {
+    if (!shiftedReady) shiftInput();
     let acc = addAt(0, bias, -1);
     let exact = bias;
     let partial = 0;
@@ -376,20 +423,6 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
     return { acc, exact };
   };
 
-  // requantize() without its final clamp: the activation and the type are applied after it.
-  const unboundedOutput = { zeroPoint: layer.output.zeroPoint, min: -UNBOUNDED, max: UNBOUNDED };
-  const bounds = layer.activationBounds ?? { low: layer.activation.min, high: layer.activation.max };
-  const typeMin = layer.output.min;
-  const typeMax = layer.output.max;
-  const activationMin = layer.activation.min;
-  const activationMax = layer.activation.max;
-  const zeroPoint = layer.output.zeroPoint;
-  const params = Array.from({ length: g.outChannels }, (_, oc) => {
-    const channel = layer.requant[oc] ?? layer.requant[0];
-    if (channel === undefined) throw new Error('no requantization parameters');
-    return channel;
-  });
-
   // Each pixel and each output's requantization are functions of their own: the optimizing
   // compiler then treats them as hot functions instead of compiling one huge loop on the stack
   // (which deoptimizes each time a rare branch, such as an overflow, first runs).
@@ -426,6 +459,77 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
     }
   };
 
+  /**
+   * One output from the SIMD lanes: the lane's sum where its extremes stayed inside the register
+   * (then no add wrapped or saturated), else the output again one add at a time.
+   */
+  const finishFromLane = (lanes: SimdConvLayer, oc: number, lane: number, firstChannel: number): void => {
+    const low = lanes.low[lane] as number;
+    const high = lanes.high[lane] as number;
+    if (low < register.min || high > register.max) {
+      redoOutput(oc, firstChannel);
+      return;
+    }
+    const exact = lanes.sum[lane] as number;
+    if (low < extremes.low) extremes.low = low;
+    if (high > extremes.high) extremes.high = high;
+    finishOutput(oc, exact, exact);
+  };
+
+  const redoOutput = (oc: number, firstChannel: number): void => {
+    const bias = layer.bias?.[oc] ?? 0;
+    if (bias < extremes.low) extremes.low = bias;
+    if (bias > extremes.high) extremes.high = bias;
+    const { acc, exact } = checkedDot(oc, firstChannel, bias);
+    finishOutput(oc, acc, exact);
+  };
+
+  /** Lanes of one call, channels `firstOc` on: requantized by the kernels where they can, else here. */
+  const finishLanes = (
+    lanes: SimdConvLayer,
+    pixelBase: number,
+    firstOc: number,
+    count: number,
+    firstChannelOf: (lane: number) => number,
+  ): void => {
+    if (lanes.requantizes) {
+      if (lanes.finish(firstOc, count, pixelBase + firstOc) === 0) return;
+      for (let lane = 0; lane < count; lane += 1) {
+        const status = lanes.status[lane] as number;
+        if (status === 0) continue;
+        outputIndex = pixelBase + firstOc + lane;
+        if (status === 1) {
+          redoOutput(firstOc + lane, firstChannelOf(lane));
+        } else {
+          overflow.outputClipped += 1;
+          firstClipped.note(outputIndex, depth - 1);
+        }
+      }
+      return;
+    }
+    for (let lane = 0; lane < count; lane += 1) {
+      outputIndex = pixelBase + firstOc + lane;
+      finishFromLane(lanes, firstOc + lane, lane, firstChannelOf(lane));
+    }
+  };
+
+  const simdPixel = (lanes: SimdConvLayer, pixelBase: number, paddedTaps: number): void => {
+    if (g.depthwise) {
+      lanes.depthwisePixel(tapOffsets);
+      let zeros = paddedTaps * g.outChannels;
+      for (let oc = 0; oc < g.outChannels; oc += 1) zeros += lanes.zeros[oc] as number;
+      zeroCounter.count += zeros;
+      finishLanes(lanes, pixelBase, 0, g.outChannels, (lane) => lane);
+      return;
+    }
+    for (let group = 0; group < groupCount; group += 1) {
+      const pairs = lanes.densePixel(tapOffsets, group);
+      zeroCounter.count += g.groupOutputs * depth - pairs;
+      const firstChannel = group * g.groupChannels;
+      finishLanes(lanes, pixelBase, group * g.groupOutputs, g.groupOutputs, () => firstChannel);
+    }
+  };
+
   const convolvePixel = (n: number, oh: number, ow: number): void => {
     const pixelBase = ((n * g.outHeight + oh) * g.outWidth + ow) * g.outChannels;
     let paddedTaps = 0;
@@ -437,6 +541,10 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
         tapOffsets[kh * g.kernelWidth + kw] = inside ? ((n * g.inHeight + ih) * g.inWidth + iw) * g.inChannels : -1;
         if (!inside) paddedTaps += 1;
       }
+    }
+    if (simd !== undefined) {
+      simdPixel(simd, pixelBase, paddedTaps);
+      return;
     }
     if (!g.depthwise) {
       for (let group = 0; group < groupCount; group += 1) {
@@ -499,11 +607,26 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
       for (let ow = 0; ow < g.outWidth; ow += 1) convolvePixel(n, oh, ow);
     }
   }
+  if (simd?.requantizes === true) {
+    const lanes = simd.kernelExtremes();
+    exactLow = Math.min(exactLow, lanes.finalLow);
+    exactHigh = Math.max(exactHigh, lanes.finalHigh);
+    extremes.low = Math.min(extremes.low, lanes.partialLow);
+    extremes.high = Math.max(extremes.high, lanes.partialHigh);
+  }
   overflow.firstTransient = firstTransient.location;
   overflow.firstFinal = firstFinal.location;
   overflow.firstClipped = firstClipped.location;
   overflow.firstVectorSaturated = firstVectorSaturated.location;
   overflow.finalBits = bitsForRange(exactLow, exactHigh);
   overflow.partialBits = bitsForRange(extremes.low, extremes.high);
-  return { output: result, accumulators, overflow, zeroOperandMacs: zeroCounter.count, macs: outputCount * depth };
+  return {
+    // Copied out of the kernels' memory, which the next layer reuses.
+    output: simd === undefined ? result : result.slice(),
+    accumulators: simd === undefined ? accumulators : accumulators.slice(),
+    overflow,
+    zeroOperandMacs: zeroCounter.count,
+    macs: outputCount * depth,
+    kernel: simd === undefined ? 'plain' : 'simd',
+  };
 }

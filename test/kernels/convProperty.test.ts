@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ConvGeometry, convolve } from '../../src/kernels/conv.js';
+import { simdKernels } from '../../src/kernels/simd/module.js';
 import type { RequantParams } from '../../src/numeric/requant.js';
 import { type RefConvLayer, refConvolve } from '../oracles/layers/conv.js';
 import { checkProperty, edgyInteger, signedRange } from '../support/property.js';
@@ -18,7 +19,8 @@ const operand = fc.constantFrom(4, 8, 16).chain((bits) => fc.tuple(fc.constant(b
 interface Case {
   readonly layer: RefConvLayer;
   readonly geometry: ConvGeometry;
-  readonly forceChecked: boolean;
+  /** simd and plain: the kernels' fast paths (each output redone one add at a time where it must); checked: every add checked. */
+  readonly path: 'simd' | 'plain' | 'checked';
 }
 
 const rounding = fc.constantFrom('floor', 'trunc', 'half-up', 'half-away', 'half-even') as fc.Arbitrary<
@@ -30,7 +32,8 @@ const requantParams: fc.Arbitrary<RequantParams> = fc.oneof(
     .tuple(
       fc.constantFrom('gemmlowp', 'tflite-double', 'tflite-single', 'cmsis-nn', 'cmsis-nn-single'),
       fc.integer({ min: 2 ** 30, max: 2 ** 31 - 1 }),
-      fc.integer({ min: -20, max: 0 }),
+      // Right shifts up to the libraries' 31 (a left shift that leaves int32 is outside TFLite's contract).
+      fc.oneof(fc.integer({ min: -20, max: 0 }), fc.integer({ min: -31, max: 0 })),
     )
     .map(([mode, multiplier, shift]) => ({ mode, multiplier, shift }) as RequantParams),
   fc
@@ -45,9 +48,10 @@ const layerCase: fc.Arbitrary<Case> = fc
     kind: fc.constantFrom('dense', 'grouped', 'depthwise'),
     inHeight: fc.integer({ min: 1, max: 5 }),
     inWidth: fc.integer({ min: 1, max: 5 }),
-    groups: fc.integer({ min: 1, max: 3 }),
+    // Past 4 channels the SIMD lanes requantize four at a time; below, one at a time.
+    groups: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 4, max: 20 })),
     groupChannels: fc.integer({ min: 1, max: 4 }),
-    groupOutputs: fc.integer({ min: 1, max: 3 }),
+    groupOutputs: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 4, max: 20 })),
     kernel: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
     stride: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
     dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
@@ -58,12 +62,13 @@ const layerCase: fc.Arbitrary<Case> = fc
     overflow: fc.constantFrom('wrap' as const, 'saturate' as const),
     kFold: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
     output: operand,
-    forceChecked: fc.boolean(),
+    path: fc.constantFrom('simd' as const, 'plain' as const, 'checked' as const),
     seed: fc.integer({ min: 0, max: 2 ** 30 }),
   })
   .chain((p) => {
     const depthwise = p.kind === 'depthwise';
-    const groups = p.kind === 'dense' ? 1 : p.groups;
+    // Grouped layers stay small: groups x outputs per group would otherwise reach 400 channels.
+    const groups = p.kind === 'dense' ? 1 : p.kind === 'grouped' ? Math.min(p.groups, 3) : p.groups;
     const groupChannels = depthwise ? 1 : p.groupChannels;
     const inChannels = depthwise ? p.groups : groups * groupChannels;
     const outChannels = depthwise ? p.groups * p.groupOutputs : groups * p.groupOutputs;
@@ -89,7 +94,12 @@ const layerCase: fc.Arbitrary<Case> = fc
         ),
         zeroPoint: edgyInteger(...activationRange),
         outputZeroPoint: edgyInteger(...((p.output[1] ? signedRange(p.output[0]) : [0, 2 ** p.output[0] - 1]) as [number, number])),
-        requant: fc.array(requantParams, { minLength: 1, maxLength: 1 }),
+        // One mode a layer, as the engine has it, with each channel's own parameters.
+        requant: requantParams.chain((first) =>
+          fc
+            .array(requantParams, { minLength: outChannels - 1, maxLength: outChannels - 1 })
+            .map((rest) => [first, ...rest.map((channel) => (channel.mode === first.mode ? channel : first))]),
+        ),
         activation: fc.constantFrom('none', 'relu'),
       })
       .map((data): Case => {
@@ -154,17 +164,22 @@ const layerCase: fc.Arbitrary<Case> = fc
         };
         // ReLU's lower bound is the output zero point (TFLite's activation range).
         if (data.activation === 'relu') layer.activation = { low: layer.output.zeroPoint, high: Infinity };
-        return { layer, geometry, forceChecked: p.forceChecked };
+        return { layer, geometry, path: p.path };
       });
   })
   .filter((value): value is Case => value !== undefined);
 
 describe('convolution: engine equals reference', () => {
-  it(`random small layers and numerics, both kernel paths (${LAYER_CASES} cases)`, () => {
+  it('has the SIMD kernels built (npm run build assembles them)', () => {
+    expect(simdKernels()).toBeDefined();
+  });
+
+  it(`random small layers and numerics, SIMD, plain and checked paths (${LAYER_CASES} cases)`, () => {
+    const kernelsUsed = { simd: 0, plain: 0 };
     const runs = checkProperty(
       'convolve',
       layerCase,
-      ({ layer, geometry, forceChecked }) => {
+      ({ layer, geometry, path }) => {
         const expected = refConvolve(layer);
         const typeMin = layer.output.signed ? -(2 ** (layer.output.bits - 1)) : 0;
         const typeMax = layer.output.signed ? 2 ** (layer.output.bits - 1) - 1 : 2 ** layer.output.bits - 1;
@@ -184,8 +199,10 @@ describe('convolution: engine equals reference', () => {
               layer.requant[0]?.mode ?? '',
             ),
           },
-          { forceChecked },
+          path === 'checked' ? { forceChecked: true } : { kernels: path },
         );
+        kernelsUsed[result.kernel] += 1;
+        if (path !== 'simd') expect(result.kernel).toBe('plain');
         expect(Array.from(result.accumulators).map(BigInt)).toEqual(expected.accumulators);
         expect(Array.from(result.output)).toEqual(expected.output);
         expect([
@@ -206,5 +223,7 @@ describe('convolution: engine equals reference', () => {
       LAYER_CASES,
     );
     expect(runs).toBeGreaterThanOrEqual(LAYER_CASES);
+    // A third of the cases ask for SIMD; those with operands past int16 (16-bit values less a zero point) stay plain.
+    expect(kernelsUsed.simd).toBeGreaterThan(LAYER_CASES / 8);
   });
 });

@@ -1,0 +1,24 @@
+/**
+ * Assembles the SIMD kernels (src/kernels/simd/*.wat) with wabt into .wasm files beside their
+ * source, where the TypeScript sources load them under vitest, and into dist/, where the built
+ * package loads them. Part of `npm run build`; the .wasm files are build output, never committed.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import wabtFactory from 'wabt';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const sourceFolder = join(root, 'src/kernels/simd');
+const distFolder = join(root, 'dist/kernels/simd');
+const wabt = await wabtFactory();
+mkdirSync(distFolder, { recursive: true });
+for (const name of readdirSync(sourceFolder).filter((file) => file.endsWith('.wat'))) {
+  const module = wabt.parseWat(name, readFileSync(join(sourceFolder, name), 'utf8'), { simd: true });
+  module.validate();
+  const { buffer } = module.toBinary({ log: false });
+  module.destroy();
+  const wasmName = name.replace(/\.wat$/, '.wasm');
+  writeFileSync(join(sourceFolder, wasmName), buffer);
+  writeFileSync(join(distFolder, wasmName), buffer);
+}

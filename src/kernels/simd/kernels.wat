@@ -1,0 +1,524 @@
+;; npusim's SIMD kernels (WebAssembly SIMD, assembled by scripts/build-wasm.mjs with wabt).
+;;
+;; Each lane follows one output's documented accumulation order exactly (docs/numerics.md): the
+;; bias first, then the products w * (x - zp) in increasing k; with folds, each fold's partial sum
+;; starts at 0 and merges into the accumulator at the fold's end. The lanes are output channels, so
+;; no lane ever reorders its own sums. Every value an add produces (partial sums, and the
+;; accumulator after each merge) passes through a per-lane running minimum and maximum, which the
+;; caller compares with the accumulator's range: an output whose extremes stay inside cannot have
+;; wrapped or saturated, and one whose extremes leave it is recomputed one add at a time.
+;;
+;; The lanes are int32: the caller only calls these kernels when |bias| + sum |w| * max |x - zp|
+;; fits int32 for every channel, so no lane can wrap here. Operands are int16 lanes.
+(module
+  (memory (export "memory") 1)
+
+  ;; One output pixel of a dense (or grouped: one group) convolution.
+  ;; $x: the pixel's im2col row, $depth int16 values (padded taps hold 0).
+  ;; $w: the weights block-major, [block][k][8 lanes] int16, 8 output channels per block.
+  ;; $fold: products per fold, or 0 for no folds (the running sum is the accumulator).
+  ;; $bias, $sum, $low, $high: 8 int32 per block.
+  (func (export "dense")
+    (param $x i32) (param $w i32) (param $depth i32) (param $fold i32) (param $blocks i32)
+    (param $bias i32) (param $sum i32) (param $low i32) (param $high i32)
+    (local $block i32) (local $lane i32) (local $xp i32) (local $xEnd i32) (local $foldEnd i32) (local $wp i32)
+    (local $a0 v128) (local $a1 v128) (local $p0 v128) (local $p1 v128)
+    (local $lo0 v128) (local $lo1 v128) (local $hi0 v128) (local $hi1 v128)
+    (local $xs v128) (local $wv v128)
+    (local.set $wp (local.get $w))
+    (local.set $xEnd (i32.add (local.get $x) (i32.shl (local.get $depth) (i32.const 1))))
+    (block $blocksDone
+      (loop $blockLoop
+        (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $blocks)))
+        (local.set $lane (i32.shl (local.get $block) (i32.const 5)))
+        (local.set $a0 (v128.load (i32.add (local.get $bias) (local.get $lane))))
+        (local.set $a1 (v128.load offset=16 (i32.add (local.get $bias) (local.get $lane))))
+        (local.set $lo0 (local.get $a0))
+        (local.set $lo1 (local.get $a1))
+        (local.set $hi0 (local.get $a0))
+        (local.set $hi1 (local.get $a1))
+        (local.set $xp (local.get $x))
+        (if (i32.eqz (local.get $fold))
+          (then
+            (block $kDone
+              (loop $kLoop
+                (br_if $kDone (i32.ge_u (local.get $xp) (local.get $xEnd)))
+                (local.set $xs (v128.load16_splat (local.get $xp)))
+                (local.set $wv (v128.load (local.get $wp)))
+                (local.set $a0 (i32x4.add (local.get $a0) (i32x4.extmul_low_i16x8_s (local.get $wv) (local.get $xs))))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.extmul_high_i16x8_s (local.get $wv) (local.get $xs))))
+                (local.set $lo0 (i32x4.min_s (local.get $lo0) (local.get $a0)))
+                (local.set $lo1 (i32x4.min_s (local.get $lo1) (local.get $a1)))
+                (local.set $hi0 (i32x4.max_s (local.get $hi0) (local.get $a0)))
+                (local.set $hi1 (i32x4.max_s (local.get $hi1) (local.get $a1)))
+                (local.set $xp (i32.add (local.get $xp) (i32.const 2)))
+                (local.set $wp (i32.add (local.get $wp) (i32.const 16)))
+                (br $kLoop))))
+          (else
+            (block $foldsDone
+              (loop $foldLoop
+                (br_if $foldsDone (i32.ge_u (local.get $xp) (local.get $xEnd)))
+                (local.set $foldEnd (i32.add (local.get $xp) (i32.shl (local.get $fold) (i32.const 1))))
+                (if (i32.gt_u (local.get $foldEnd) (local.get $xEnd)) (then (local.set $foldEnd (local.get $xEnd))))
+                (local.set $p0 (v128.const i32x4 0 0 0 0))
+                (local.set $p1 (v128.const i32x4 0 0 0 0))
+                (block $kDone
+                  (loop $kLoop
+                    (br_if $kDone (i32.ge_u (local.get $xp) (local.get $foldEnd)))
+                    (local.set $xs (v128.load16_splat (local.get $xp)))
+                    (local.set $wv (v128.load (local.get $wp)))
+                    (local.set $p0 (i32x4.add (local.get $p0) (i32x4.extmul_low_i16x8_s (local.get $wv) (local.get $xs))))
+                    (local.set $p1 (i32x4.add (local.get $p1) (i32x4.extmul_high_i16x8_s (local.get $wv) (local.get $xs))))
+                    (local.set $lo0 (i32x4.min_s (local.get $lo0) (local.get $p0)))
+                    (local.set $lo1 (i32x4.min_s (local.get $lo1) (local.get $p1)))
+                    (local.set $hi0 (i32x4.max_s (local.get $hi0) (local.get $p0)))
+                    (local.set $hi1 (i32x4.max_s (local.get $hi1) (local.get $p1)))
+                    (local.set $xp (i32.add (local.get $xp) (i32.const 2)))
+                    (local.set $wp (i32.add (local.get $wp) (i32.const 16)))
+                    (br $kLoop)))
+                (local.set $a0 (i32x4.add (local.get $a0) (local.get $p0)))
+                (local.set $a1 (i32x4.add (local.get $a1) (local.get $p1)))
+                (local.set $lo0 (i32x4.min_s (local.get $lo0) (local.get $a0)))
+                (local.set $lo1 (i32x4.min_s (local.get $lo1) (local.get $a1)))
+                (local.set $hi0 (i32x4.max_s (local.get $hi0) (local.get $a0)))
+                (local.set $hi1 (i32x4.max_s (local.get $hi1) (local.get $a1)))
+                (br $foldLoop)))))
+        (v128.store (i32.add (local.get $sum) (local.get $lane)) (local.get $a0))
+        (v128.store offset=16 (i32.add (local.get $sum) (local.get $lane)) (local.get $a1))
+        (v128.store (i32.add (local.get $low) (local.get $lane)) (local.get $lo0))
+        (v128.store offset=16 (i32.add (local.get $low) (local.get $lane)) (local.get $lo1))
+        (v128.store (i32.add (local.get $high) (local.get $lane)) (local.get $hi0))
+        (v128.store offset=16 (i32.add (local.get $high) (local.get $lane)) (local.get $hi1))
+        (local.set $block (i32.add (local.get $block) (i32.const 1)))
+        (br $blockLoop))))
+
+;; The layer's input less its zero point, from int32 at $source into int16 at $target. Returns
+  ;; max |x - zp|, or -1 where a value leaves int16 (the layer then stays with the plain kernels).
+  (func (export "shiftInput") (param $source i32) (param $count i32) (param $zeroPoint i32) (param $target i32) (result i32)
+    (local $index i32) (local $v0 v128) (local $v1 v128) (local $zp v128) (local $lo v128) (local $hi v128)
+    (local $value i32) (local $min i32) (local $max i32) (local $lane i32)
+    (local.set $zp (i32x4.splat (local.get $zeroPoint)))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.gt_u (i32.add (local.get $index) (i32.const 8)) (local.get $count)))
+        (local.set $v0 (i32x4.sub (v128.load (i32.add (local.get $source) (i32.shl (local.get $index) (i32.const 2)))) (local.get $zp)))
+        (local.set $v1 (i32x4.sub (v128.load offset=16 (i32.add (local.get $source) (i32.shl (local.get $index) (i32.const 2)))) (local.get $zp)))
+        (local.set $lo (i32x4.min_s (local.get $lo) (i32x4.min_s (local.get $v0) (local.get $v1))))
+        (local.set $hi (i32x4.max_s (local.get $hi) (i32x4.max_s (local.get $v0) (local.get $v1))))
+        (v128.store (i32.add (local.get $target) (i32.shl (local.get $index) (i32.const 1))) (i16x8.narrow_i32x4_s (local.get $v0) (local.get $v1)))
+        (local.set $index (i32.add (local.get $index) (i32.const 8)))
+        (br $vectors)))
+    (local.set $min (i32x4.extract_lane 0 (local.get $lo)))
+    (local.set $max (i32x4.extract_lane 0 (local.get $hi)))
+    (local.set $lane (i32x4.extract_lane 1 (local.get $lo)))
+    (if (i32.lt_s (local.get $lane) (local.get $min)) (then (local.set $min (local.get $lane))))
+    (local.set $lane (i32x4.extract_lane 2 (local.get $lo)))
+    (if (i32.lt_s (local.get $lane) (local.get $min)) (then (local.set $min (local.get $lane))))
+    (local.set $lane (i32x4.extract_lane 3 (local.get $lo)))
+    (if (i32.lt_s (local.get $lane) (local.get $min)) (then (local.set $min (local.get $lane))))
+    (local.set $lane (i32x4.extract_lane 1 (local.get $hi)))
+    (if (i32.gt_s (local.get $lane) (local.get $max)) (then (local.set $max (local.get $lane))))
+    (local.set $lane (i32x4.extract_lane 2 (local.get $hi)))
+    (if (i32.gt_s (local.get $lane) (local.get $max)) (then (local.set $max (local.get $lane))))
+    (local.set $lane (i32x4.extract_lane 3 (local.get $hi)))
+    (if (i32.gt_s (local.get $lane) (local.get $max)) (then (local.set $max (local.get $lane))))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $index) (local.get $count)))
+        (local.set $value (i32.sub (i32.load (i32.add (local.get $source) (i32.shl (local.get $index) (i32.const 2)))) (local.get $zeroPoint)))
+        (if (i32.lt_s (local.get $value) (local.get $min)) (then (local.set $min (local.get $value))))
+        (if (i32.gt_s (local.get $value) (local.get $max)) (then (local.set $max (local.get $value))))
+        (i32.store16 (i32.add (local.get $target) (i32.shl (local.get $index) (i32.const 1))) (local.get $value))
+        (local.set $index (i32.add (local.get $index) (i32.const 1)))
+        (br $tail)))
+    (if (i32.or (i32.lt_s (local.get $min) (i32.const -32768)) (i32.gt_s (local.get $max) (i32.const 32767))) (then (return (i32.const -1))))
+    (if (result i32) (i32.gt_s (i32.sub (i32.const 0) (local.get $min)) (local.get $max))
+      (then (i32.sub (i32.const 0) (local.get $min)))
+      (else (local.get $max))))
+
+  ;; A pixel's im2col row for one group: per tap, $channels int16 from $x + the tap's byte offset
+  ;; ($taps, int32, -1 for a padded tap, which gives zeros) + $first, into $row.
+  (func (export "gather") (param $x i32) (param $taps i32) (param $tapCount i32) (param $channels i32) (param $first i32) (param $row i32)
+    (local $tap i32) (local $offset i32) (local $bytes i32)
+    (local.set $bytes (i32.shl (local.get $channels) (i32.const 1)))
+    (block $done
+      (loop $tapLoop
+        (br_if $done (i32.ge_u (local.get $tap) (local.get $tapCount)))
+        (local.set $offset (i32.load (i32.add (local.get $taps) (i32.shl (local.get $tap) (i32.const 2)))))
+        (if (i32.lt_s (local.get $offset) (i32.const 0))
+          (then (memory.fill (local.get $row) (i32.const 0) (local.get $bytes)))
+          (else (memory.copy (local.get $row) (i32.add (i32.add (local.get $x) (local.get $offset)) (local.get $first)) (local.get $bytes))))
+        (local.set $row (i32.add (local.get $row) (local.get $bytes)))
+        (local.set $tap (i32.add (local.get $tap) (i32.const 1)))
+        (br $tapLoop))))
+
+  ;; One output pixel of a depthwise convolution (channel multiplier 1): lane = channel.
+  ;; $x: the layer's input, int16 NHWC, with 16 readable bytes past its end.
+  ;; $taps: $tapCount int32 byte offsets into $x of each tap's pixel, -1 for a padded tap.
+  ;; $w: the weights [tap][8 * $blocks lanes] int16 (channels past the layer's hold 0).
+  ;; $zeros: per lane, the products that were 0 (padded taps are the caller's to count).
+  (func (export "depthwise")
+    (param $x i32) (param $taps i32) (param $tapCount i32) (param $w i32) (param $blocks i32) (param $fold i32)
+    (param $bias i32) (param $sum i32) (param $low i32) (param $high i32) (param $zeros i32)
+    (local $block i32) (local $lane i32) (local $tap i32) (local $offset i32) (local $inFold i32) (local $rowBytes i32)
+    (local $a0 v128) (local $a1 v128) (local $p0 v128) (local $p1 v128)
+    (local $lo0 v128) (local $lo1 v128) (local $hi0 v128) (local $hi1 v128)
+    (local $z0 v128) (local $z1 v128) (local $q0 v128) (local $q1 v128)
+    (local $xv v128) (local $wv v128)
+    (local.set $rowBytes (i32.shl (local.get $blocks) (i32.const 4)))
+    (block $blocksDone
+      (loop $blockLoop
+        (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $blocks)))
+        (local.set $lane (i32.shl (local.get $block) (i32.const 5)))
+        (local.set $a0 (v128.load (i32.add (local.get $bias) (local.get $lane))))
+        (local.set $a1 (v128.load offset=16 (i32.add (local.get $bias) (local.get $lane))))
+        (local.set $lo0 (local.get $a0))
+        (local.set $lo1 (local.get $a1))
+        (local.set $hi0 (local.get $a0))
+        (local.set $hi1 (local.get $a1))
+        (local.set $z0 (v128.const i32x4 0 0 0 0))
+        (local.set $z1 (v128.const i32x4 0 0 0 0))
+        (local.set $p0 (v128.const i32x4 0 0 0 0))
+        (local.set $p1 (v128.const i32x4 0 0 0 0))
+        (local.set $inFold (i32.const 0))
+        (local.set $tap (i32.const 0))
+        (block $tapsDone
+          (loop $tapLoop
+            (br_if $tapsDone (i32.ge_u (local.get $tap) (local.get $tapCount)))
+            (local.set $offset (i32.load (i32.add (local.get $taps) (i32.shl (local.get $tap) (i32.const 2)))))
+            (if (i32.ge_s (local.get $offset) (i32.const 0))
+              (then
+                (local.set $xv (v128.load (i32.add (i32.add (local.get $x) (local.get $offset)) (i32.shl (local.get $block) (i32.const 4)))))
+                (local.set $wv
+                  (v128.load
+                    (i32.add (i32.add (local.get $w) (i32.mul (local.get $tap) (local.get $rowBytes))) (i32.shl (local.get $block) (i32.const 4)))))
+                (local.set $q0 (i32x4.extmul_low_i16x8_s (local.get $wv) (local.get $xv)))
+                (local.set $q1 (i32x4.extmul_high_i16x8_s (local.get $wv) (local.get $xv)))
+                (local.set $z0 (i32x4.sub (local.get $z0) (i32x4.eq (local.get $q0) (v128.const i32x4 0 0 0 0))))
+                (local.set $z1 (i32x4.sub (local.get $z1) (i32x4.eq (local.get $q1) (v128.const i32x4 0 0 0 0))))
+                (if (i32.eqz (local.get $fold))
+                  (then
+                    (local.set $a0 (i32x4.add (local.get $a0) (local.get $q0)))
+                    (local.set $a1 (i32x4.add (local.get $a1) (local.get $q1)))
+                    (local.set $lo0 (i32x4.min_s (local.get $lo0) (local.get $a0)))
+                    (local.set $lo1 (i32x4.min_s (local.get $lo1) (local.get $a1)))
+                    (local.set $hi0 (i32x4.max_s (local.get $hi0) (local.get $a0)))
+                    (local.set $hi1 (i32x4.max_s (local.get $hi1) (local.get $a1))))
+                  (else
+                    (local.set $p0 (i32x4.add (local.get $p0) (local.get $q0)))
+                    (local.set $p1 (i32x4.add (local.get $p1) (local.get $q1)))
+                    (local.set $lo0 (i32x4.min_s (local.get $lo0) (local.get $p0)))
+                    (local.set $lo1 (i32x4.min_s (local.get $lo1) (local.get $p1)))
+                    (local.set $hi0 (i32x4.max_s (local.get $hi0) (local.get $p0)))
+                    (local.set $hi1 (i32x4.max_s (local.get $hi1) (local.get $p1)))))))
+            (local.set $tap (i32.add (local.get $tap) (i32.const 1)))
+            (if (i32.ne (local.get $fold) (i32.const 0))
+              (then
+                (local.set $inFold (i32.add (local.get $inFold) (i32.const 1)))
+                (if (i32.or (i32.eq (local.get $inFold) (local.get $fold)) (i32.eq (local.get $tap) (local.get $tapCount)))
+                  (then
+                    (local.set $a0 (i32x4.add (local.get $a0) (local.get $p0)))
+                    (local.set $a1 (i32x4.add (local.get $a1) (local.get $p1)))
+                    (local.set $lo0 (i32x4.min_s (local.get $lo0) (local.get $a0)))
+                    (local.set $lo1 (i32x4.min_s (local.get $lo1) (local.get $a1)))
+                    (local.set $hi0 (i32x4.max_s (local.get $hi0) (local.get $a0)))
+                    (local.set $hi1 (i32x4.max_s (local.get $hi1) (local.get $a1)))
+                    (local.set $p0 (v128.const i32x4 0 0 0 0))
+                    (local.set $p1 (v128.const i32x4 0 0 0 0))
+                    (local.set $inFold (i32.const 0))))))
+            (br $tapLoop)))
+        (v128.store (i32.add (local.get $sum) (local.get $lane)) (local.get $a0))
+        (v128.store offset=16 (i32.add (local.get $sum) (local.get $lane)) (local.get $a1))
+        (v128.store (i32.add (local.get $low) (local.get $lane)) (local.get $lo0))
+        (v128.store offset=16 (i32.add (local.get $low) (local.get $lane)) (local.get $lo1))
+        (v128.store (i32.add (local.get $high) (local.get $lane)) (local.get $hi0))
+        (v128.store offset=16 (i32.add (local.get $high) (local.get $lane)) (local.get $hi1))
+        (v128.store (i32.add (local.get $zeros) (local.get $lane)) (local.get $z0))
+        (v128.store offset=16 (i32.add (local.get $zeros) (local.get $lane)) (local.get $z1))
+        (local.set $block (i32.add (local.get $block) (i32.const 1)))
+        (br $blockLoop))))
+;; ---- Requantization of the lanes, TFLite's integer modes (numeric/tflite.ts is the definition) ----
+
+  ;; Extremes over the outputs finish() took: the final sums and every value the lanes produced.
+  (global $finalLow (mut i32) (i32.const 0))
+  (global $finalHigh (mut i32) (i32.const 0))
+  (global $partialLow (mut i32) (i32.const 0))
+  (global $partialHigh (mut i32) (i32.const 0))
+  (func (export "resetExtremes")
+    (global.set $finalLow (i32.const 0))
+    (global.set $finalHigh (i32.const 0))
+    (global.set $partialLow (i32.const 0))
+    (global.set $partialHigh (i32.const 0)))
+  (func (export "finalLow") (result i32) (global.get $finalLow))
+  (func (export "finalHigh") (result i32) (global.get $finalHigh))
+  (func (export "partialLow") (result i32) (global.get $partialLow))
+  (func (export "partialHigh") (result i32) (global.get $partialHigh))
+
+  ;; gemmlowp's SaturatingRoundingDoublingHighMul: floor((a*b + 2^30) / 2^31), which equals its
+  ;; nudge-and-truncate form, and INT32_MAX for INT32_MIN * INT32_MIN.
+  (func $srdhm (param $a i32) (param $b i32) (result i32)
+    (if (i32.and (i32.eq (local.get $a) (i32.const 0x80000000)) (i32.eq (local.get $b) (i32.const 0x80000000)))
+      (then (return (i32.const 0x7fffffff))))
+    (i32.wrap_i64
+      (i64.shr_s
+        (i64.add (i64.mul (i64.extend_i32_s (local.get $a)) (i64.extend_i32_s (local.get $b))) (i64.const 0x40000000))
+        (i64.const 31))))
+
+  ;; gemmlowp's RoundingDivideByPOT: half away from zero, exponent 0..31.
+  (func $rdbpot (param $x i32) (param $exponent i32) (result i32)
+    (local $mask i32)
+    (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $exponent)) (i32.const 1)))
+    (if (i32.eq (local.get $exponent) (i32.const 31)) (then (local.set $mask (i32.const 0x7fffffff))))
+    (i32.add
+      (i32.shr_s (local.get $x) (local.get $exponent))
+      (i32.gt_s
+        (i32.and (local.get $x) (local.get $mask))
+        (i32.add (i32.shr_s (local.get $mask) (i32.const 1)) (i32.lt_s (local.get $x) (i32.const 0))))))
+
+  ;; MultiplyByQuantizedMultiplier, default build: RDBPOT(SRDHM(x << max(shift, 0), m), max(-shift, 0)),
+  ;; the left shift wrapping in int32. Widened to int64 for the zero point's add.
+  (func $mbqmDouble (param $x i32) (param $m i32) (param $shift i32) (result i64)
+    (local $left i32) (local $right i32)
+    (if (i32.gt_s (local.get $shift) (i32.const 0))
+      (then (local.set $left (local.get $shift)))
+      (else (local.set $right (i32.sub (i32.const 0) (local.get $shift)))))
+    (i64.extend_i32_s (call $rdbpot (call $srdhm (i32.shl (local.get $x) (local.get $left)) (local.get $m)) (local.get $right))))
+
+  ;; TFLITE_SINGLE_ROUNDING: (x*m + 2^(30-shift)) >> (31-shift) on the exact 64-bit product.
+  (func $mbqmSingle (param $x i32) (param $m i32) (param $shift i32) (result i64)
+    (local $total i64)
+    (local.set $total (i64.extend_i32_s (i32.sub (i32.const 31) (local.get $shift))))
+    (i64.shr_s
+      (i64.add
+        (i64.mul (i64.extend_i32_s (local.get $x)) (i64.extend_i32_s (local.get $m)))
+        (i64.shl (i64.const 1) (i64.sub (local.get $total) (i64.const 1))))
+      (local.get $total)))
+
+  (func $clamp (param $value i32) (param $low i32) (param $high i32) (result i32)
+    (if (i32.lt_s (local.get $value) (local.get $low)) (then (return (local.get $low))))
+    (if (i32.gt_s (local.get $value) (local.get $high)) (then (return (local.get $high))))
+    (local.get $value))
+
+  ;; An int64 saturated to int32: every bound it is compared with lies inside int32, so no
+  ;; comparison changes its outcome.
+  (func $saturate32 (param $value i64) (result i32)
+    (if (i64.lt_s (local.get $value) (i64.const -2147483648)) (then (return (i32.const 0x80000000))))
+    (if (i64.gt_s (local.get $value) (i64.const 2147483647)) (then (return (i32.const 0x7fffffff))))
+    (i32.wrap_i64 (local.get $value)))
+
+;; The current finishTflite() call's arguments, for the one-lane path.
+  (global $sum (mut i32) (i32.const 0))
+  (global $low (mut i32) (i32.const 0))
+  (global $high (mut i32) (i32.const 0))
+  (global $multipliers (mut i32) (i32.const 0))
+  (global $shifts (mut i32) (i32.const 0))
+  (global $single (mut i32) (i32.const 0))
+  (global $registerMin (mut i32) (i32.const 0))
+  (global $registerMax (mut i32) (i32.const 0))
+  (global $zeroPoint (mut i32) (i32.const 0))
+  (global $activationMin (mut i32) (i32.const 0))
+  (global $activationMax (mut i32) (i32.const 0))
+  (global $boundLow (mut i32) (i32.const 0))
+  (global $boundHigh (mut i32) (i32.const 0))
+  (global $typeMin (mut i32) (i32.const 0))
+  (global $typeMax (mut i32) (i32.const 0))
+  (global $out (mut i32) (i32.const 0))
+  (global $acc (mut i32) (i32.const 0))
+  (global $status (mut i32) (i32.const 0))
+
+  ;; One lane, as finishTflite() describes; returns 1 when its status is not 0.
+  (func $finishLane (param $lane i32) (result i32)
+    (local $byte i32) (local $lo i32) (local $hi i32) (local $value i32) (local $raw i32) (local $activated i32)
+    (local.set $byte (i32.shl (local.get $lane) (i32.const 2)))
+    (local.set $lo (i32.load (i32.add (global.get $low) (local.get $byte))))
+    (local.set $hi (i32.load (i32.add (global.get $high) (local.get $byte))))
+    (if (i32.or (i32.lt_s (local.get $lo) (global.get $registerMin)) (i32.gt_s (local.get $hi) (global.get $registerMax)))
+      (then
+        (i32.store (i32.add (global.get $status) (local.get $byte)) (i32.const 1))
+        (return (i32.const 1))))
+    (local.set $value (i32.load (i32.add (global.get $sum) (local.get $byte))))
+    (if (i32.lt_s (local.get $lo) (global.get $partialLow)) (then (global.set $partialLow (local.get $lo))))
+    (if (i32.gt_s (local.get $hi) (global.get $partialHigh)) (then (global.set $partialHigh (local.get $hi))))
+    (if (i32.lt_s (local.get $value) (global.get $finalLow)) (then (global.set $finalLow (local.get $value))))
+    (if (i32.gt_s (local.get $value) (global.get $finalHigh)) (then (global.set $finalHigh (local.get $value))))
+    (f64.store (i32.add (global.get $acc) (i32.shl (local.get $lane) (i32.const 3))) (f64.convert_i32_s (local.get $value)))
+    (local.set $raw
+      (call $saturate32
+        (i64.add
+          (if (result i64) (global.get $single)
+            (then
+              (call $mbqmSingle
+                (local.get $value)
+                (i32.load (i32.add (global.get $multipliers) (local.get $byte)))
+                (i32.load (i32.add (global.get $shifts) (local.get $byte)))))
+            (else
+              (call $mbqmDouble
+                (local.get $value)
+                (i32.load (i32.add (global.get $multipliers) (local.get $byte)))
+                (i32.load (i32.add (global.get $shifts) (local.get $byte))))))
+          (i64.extend_i32_s (global.get $zeroPoint)))))
+    (i32.store
+      (i32.add (global.get $out) (local.get $byte))
+      (call $clamp (local.get $raw) (global.get $activationMin) (global.get $activationMax)))
+    (local.set $activated (call $clamp (local.get $raw) (global.get $boundLow) (global.get $boundHigh)))
+    (if (i32.or (i32.lt_s (local.get $activated) (global.get $typeMin)) (i32.gt_s (local.get $activated) (global.get $typeMax)))
+      (then
+        (i32.store (i32.add (global.get $status) (local.get $byte)) (i32.const 2))
+        (return (i32.const 1))))
+    (i32.store (i32.add (global.get $status) (local.get $byte)) (i32.const 0))
+    (i32.const 0))
+
+  ;; The low words of two i64x2 as one i32x4.
+  (func $lowWords (param $a v128) (param $b v128) (result v128)
+    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a) (local.get $b)))
+
+  ;; Finishes $count lanes of one call: where a lane's extremes stayed inside the accumulator
+  ;; [$registerMin, $registerMax] (its range intersected with int32's), its sum is the accumulator,
+  ;; which is requantized ($single: which build), offset by $zeroPoint, clamped to
+  ;; [$activationMin, $activationMax] into $out (int32 per lane) with the accumulator into $acc
+  ;; (float64 per lane). $status per lane: 0 done, 1 for the caller to redo one add at a time
+  ;; (nothing written), 2 done but clipped: the value after the activation's own bounds
+  ;; [$boundLow, $boundHigh] (saturated to int32) left [$typeMin, $typeMax]. Returns how many lanes
+  ;; are not 0.
+  ;; The default build runs four lanes at a time with per-channel $leftFactors (2^max(shift, 0)),
+  ;; $rightMasks (2^max(-shift, 0) - 1) and $rightFactors (int64 2^(32 - max(-shift, 0)): the
+  ;; floor of x / 2^r is the high word of x * 2^(32 - r)); four lanes that need a redo, or whose
+  ;; requantized value is within 2^16 of int32's ends (the zero point's add must not wrap), take the
+  ;; one-lane path.
+  (func (export "finishTflite")
+    (param $count i32) (param $sumAt i32) (param $lowAt i32) (param $highAt i32) (param $multipliersAt i32) (param $shiftsAt i32)
+    (param $singleBuild i32) (param $registerMinimum i32) (param $registerMaximum i32) (param $zero i32)
+    (param $activationMinimum i32) (param $activationMaximum i32) (param $boundLowest i32) (param $boundHighest i32)
+    (param $typeMinimum i32) (param $typeMaximum i32) (param $outAt i32) (param $accAt i32) (param $statusAt i32)
+    (param $leftFactors i32) (param $rightMasks i32) (param $rightFactors i32)
+    (result i32)
+    (local $lane i32) (local $byte i32) (local $attention i32)
+    (local $v v128) (local $lo v128) (local $hi v128) (local $a v128) (local $m v128) (local $x v128) (local $mask v128)
+    (local $q v128) (local $raw v128) (local $clip v128)
+    (local $partialLo v128) (local $partialHi v128) (local $finalLo v128) (local $finalHi v128) (local $reduced i32)
+    (global.set $sum (local.get $sumAt))
+    (global.set $low (local.get $lowAt))
+    (global.set $high (local.get $highAt))
+    (global.set $multipliers (local.get $multipliersAt))
+    (global.set $shifts (local.get $shiftsAt))
+    (global.set $single (local.get $singleBuild))
+    (global.set $registerMin (local.get $registerMinimum))
+    (global.set $registerMax (local.get $registerMaximum))
+    (global.set $zeroPoint (local.get $zero))
+    (global.set $activationMin (local.get $activationMinimum))
+    (global.set $activationMax (local.get $activationMaximum))
+    (global.set $boundLow (local.get $boundLowest))
+    (global.set $boundHigh (local.get $boundHighest))
+    (global.set $typeMin (local.get $typeMinimum))
+    (global.set $typeMax (local.get $typeMaximum))
+    (global.set $out (local.get $outAt))
+    (global.set $acc (local.get $accAt))
+    (global.set $status (local.get $statusAt))
+    (local.set $partialLo (i32x4.splat (global.get $partialLow)))
+    (local.set $partialHi (i32x4.splat (global.get $partialHigh)))
+    (local.set $finalLo (i32x4.splat (global.get $finalLow)))
+    (local.set $finalHi (i32x4.splat (global.get $finalHigh)))
+    (if (i32.eqz (local.get $singleBuild))
+      (then
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.gt_u (i32.add (local.get $lane) (i32.const 4)) (local.get $count)))
+            (local.set $byte (i32.shl (local.get $lane) (i32.const 2)))
+            (local.set $v (v128.load (i32.add (local.get $sumAt) (local.get $byte))))
+            (local.set $lo (v128.load (i32.add (local.get $lowAt) (local.get $byte))))
+            (local.set $hi (v128.load (i32.add (local.get $highAt) (local.get $byte))))
+            ;; SRDHM(x << left, m), then RDBPOT by right, as in $mbqmDouble.
+            (local.set $a (i32x4.mul (local.get $v) (v128.load (i32.add (local.get $leftFactors) (local.get $byte)))))
+            (local.set $m (v128.load (i32.add (local.get $multipliersAt) (local.get $byte))))
+            (local.set $x
+              (call $lowWords
+                (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $m)) (i64x2.splat (i64.const 0x40000000))) (i32.const 31))
+                (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $m)) (i64x2.splat (i64.const 0x40000000))) (i32.const 31))))
+            (local.set $x
+              (v128.bitselect
+                (i32x4.splat (i32.const 0x7fffffff))
+                (local.get $x)
+                (v128.and
+                  (i32x4.eq (local.get $a) (i32x4.splat (i32.const 0x80000000)))
+                  (i32x4.eq (local.get $m) (i32x4.splat (i32.const 0x80000000))))))
+            (local.set $mask (v128.load (i32.add (local.get $rightMasks) (local.get $byte))))
+            (local.set $q
+              (call $lowWords
+                (i64x2.shr_s
+                  (i64x2.mul (i64x2.extend_low_i32x4_s (local.get $x)) (v128.load (i32.add (local.get $rightFactors) (i32.shl (local.get $lane) (i32.const 3)))))
+                  (i32.const 32))
+                (i64x2.shr_s
+                  (i64x2.mul (i64x2.extend_high_i32x4_s (local.get $x)) (v128.load offset=16 (i32.add (local.get $rightFactors) (i32.shl (local.get $lane) (i32.const 3)))))
+                  (i32.const 32))))
+            (local.set $q
+              (i32x4.sub
+                (local.get $q)
+                (i32x4.gt_s
+                  (v128.and (local.get $x) (local.get $mask))
+                  (i32x4.sub (i32x4.shr_u (local.get $mask) (i32.const 1)) (i32x4.lt_s (local.get $x) (v128.const i32x4 0 0 0 0))))))
+            (if (i32.or
+                  (v128.any_true
+                    (v128.or
+                      (i32x4.lt_s (local.get $lo) (i32x4.splat (local.get $registerMinimum)))
+                      (i32x4.gt_s (local.get $hi) (i32x4.splat (local.get $registerMaximum)))))
+                  (v128.any_true
+                    (v128.or
+                      (i32x4.lt_s (local.get $q) (i32x4.splat (i32.const -2147418112)))
+                      (i32x4.gt_s (local.get $q) (i32x4.splat (i32.const 2147418111))))))
+              (then
+                (local.set $attention (i32.add (local.get $attention) (call $finishLane (local.get $lane))))
+                (local.set $attention (i32.add (local.get $attention) (call $finishLane (i32.add (local.get $lane) (i32.const 1)))))
+                (local.set $attention (i32.add (local.get $attention) (call $finishLane (i32.add (local.get $lane) (i32.const 2)))))
+                (local.set $attention (i32.add (local.get $attention) (call $finishLane (i32.add (local.get $lane) (i32.const 3))))))
+              (else
+                (local.set $partialLo (i32x4.min_s (local.get $partialLo) (local.get $lo)))
+                (local.set $partialHi (i32x4.max_s (local.get $partialHi) (local.get $hi)))
+                (local.set $finalLo (i32x4.min_s (local.get $finalLo) (local.get $v)))
+                (local.set $finalHi (i32x4.max_s (local.get $finalHi) (local.get $v)))
+                (v128.store (i32.add (local.get $accAt) (i32.shl (local.get $lane) (i32.const 3))) (f64x2.convert_low_i32x4_s (local.get $v)))
+                (v128.store offset=16
+                  (i32.add (local.get $accAt) (i32.shl (local.get $lane) (i32.const 3)))
+                  (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+                (local.set $raw (i32x4.add (local.get $q) (i32x4.splat (local.get $zero))))
+                (v128.store
+                  (i32.add (local.get $outAt) (local.get $byte))
+                  (i32x4.min_s (i32x4.max_s (local.get $raw) (i32x4.splat (local.get $activationMinimum))) (i32x4.splat (local.get $activationMaximum))))
+                (local.set $raw (i32x4.min_s (i32x4.max_s (local.get $raw) (i32x4.splat (local.get $boundLowest))) (i32x4.splat (local.get $boundHighest))))
+                (local.set $clip
+                  (v128.or
+                    (i32x4.lt_s (local.get $raw) (i32x4.splat (local.get $typeMinimum)))
+                    (i32x4.gt_s (local.get $raw) (i32x4.splat (local.get $typeMaximum)))))
+                (v128.store (i32.add (local.get $statusAt) (local.get $byte)) (v128.and (local.get $clip) (i32x4.splat (i32.const 2))))
+                (local.set $attention (i32.add (local.get $attention) (i32.popcnt (i32x4.bitmask (local.get $clip)))))))
+            (local.set $lane (i32.add (local.get $lane) (i32.const 4)))
+            (br $vectors)))))
+    (call $reduceExtremes (local.get $partialLo) (local.get $partialHi) (local.get $finalLo) (local.get $finalHi))
+    (block $done
+      (loop $lanes
+        (br_if $done (i32.ge_u (local.get $lane) (local.get $count)))
+        (local.set $attention (i32.add (local.get $attention) (call $finishLane (local.get $lane))))
+        (local.set $lane (i32.add (local.get $lane) (i32.const 1)))
+        (br $lanes)))
+    (local.get $attention))
+
+  ;; Folds the vector extremes into the globals (the one-lane path keeps them there itself).
+  (func $reduceExtremes (param $partialLo v128) (param $partialHi v128) (param $finalLo v128) (param $finalHi v128)
+    (global.set $partialLow (call $min4 (local.get $partialLo) (global.get $partialLow)))
+    (global.set $partialHigh (call $max4 (local.get $partialHi) (global.get $partialHigh)))
+    (global.set $finalLow (call $min4 (local.get $finalLo) (global.get $finalLow)))
+    (global.set $finalHigh (call $max4 (local.get $finalHi) (global.get $finalHigh))))
+
+  (func $min4 (param $v v128) (param $start i32) (result i32)
+    (local $m v128)
+    (local.set $m (i32x4.min_s (local.get $v) (i32x4.splat (local.get $start))))
+    (local.set $m (i32x4.min_s (local.get $m) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m))))
+    (local.set $m (i32x4.min_s (local.get $m) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $m) (local.get $m))))
+    (i32x4.extract_lane 0 (local.get $m)))
+
+  (func $max4 (param $v v128) (param $start i32) (result i32)
+    (local $m v128)
+    (local.set $m (i32x4.max_s (local.get $v) (i32x4.splat (local.get $start))))
+    (local.set $m (i32x4.max_s (local.get $m) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m))))
+    (local.set $m (i32x4.max_s (local.get $m) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $m) (local.get $m))))
+    (i32x4.extract_lane 0 (local.get $m)))
+)

@@ -1,0 +1,138 @@
+/**
+ * The WebAssembly SIMD kernels (kernels.wat, assembled by `npm run build`), loaded once per thread.
+ * Where WebAssembly SIMD is missing, or the assembled file is, the plain TypeScript kernels run
+ * instead and give the same numbers; NPUSIM_KERNELS=plain asks for them on purpose.
+ */
+import { readFileSync } from 'node:fs';
+
+export type KernelKind = 'simd' | 'plain';
+
+interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  dense(
+    x: number,
+    weights: number,
+    depth: number,
+    fold: number,
+    blocks: number,
+    bias: number,
+    sum: number,
+    low: number,
+    high: number,
+  ): void;
+  depthwise(
+    x: number,
+    taps: number,
+    tapCount: number,
+    weights: number,
+    blocks: number,
+    fold: number,
+    bias: number,
+    sum: number,
+    low: number,
+    high: number,
+    zeros: number,
+  ): void;
+  gather(x: number, taps: number, tapCount: number, channels: number, first: number, row: number): void;
+  shiftInput(source: number, count: number, zeroPoint: number, target: number): number;
+  finishTflite(
+    count: number,
+    sum: number,
+    low: number,
+    high: number,
+    multipliers: number,
+    shifts: number,
+    single: number,
+    registerMin: number,
+    registerMax: number,
+    zeroPoint: number,
+    activationMin: number,
+    activationMax: number,
+    boundLow: number,
+    boundHigh: number,
+    typeMin: number,
+    typeMax: number,
+    out: number,
+    acc: number,
+    status: number,
+    leftFactors: number,
+    rightMasks: number,
+    rightFactors: number,
+  ): number;
+  resetExtremes(): void;
+  finalLow(): number;
+  finalHigh(): number;
+  partialLow(): number;
+  partialHigh(): number;
+}
+
+const WASM_PAGE_BYTES = 65_536;
+
+/** The kernels and their linear memory, which one layer at a time lays out from byte 0. */
+export class SimdKernels {
+  private constructor(private readonly exports: KernelExports) {}
+
+  static load(): SimdKernels | undefined {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(new URL('./kernels.wasm', import.meta.url));
+    } catch {
+      return undefined;
+    }
+    if (!WebAssembly.validate(bytes)) return undefined;
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    return new SimdKernels(instance.exports as unknown as KernelExports);
+  }
+
+  get dense(): KernelExports['dense'] {
+    return this.exports.dense;
+  }
+
+  get depthwise(): KernelExports['depthwise'] {
+    return this.exports.depthwise;
+  }
+
+  get shiftInput(): KernelExports['shiftInput'] {
+    return this.exports.shiftInput;
+  }
+
+  get gather(): KernelExports['gather'] {
+    return this.exports.gather;
+  }
+
+  get finishTflite(): KernelExports['finishTflite'] {
+    return this.exports.finishTflite;
+  }
+
+  /** Starts the extremes finishTflite() keeps over a layer. */
+  resetExtremes(): void {
+    this.exports.resetExtremes();
+  }
+
+  /** The extremes of the final sums and of every partial value of the lanes finishTflite() took. */
+  extremes(): { finalLow: number; finalHigh: number; partialLow: number; partialHigh: number } {
+    const e = this.exports;
+    return { finalLow: e.finalLow(), finalHigh: e.finalHigh(), partialLow: e.partialLow(), partialHigh: e.partialHigh() };
+  }
+
+  /** The memory grown to at least `bytes`; views taken before a call to this are stale after it. */
+  reserve(bytes: number): ArrayBuffer {
+    const memory = this.exports.memory;
+    const missing = bytes - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / WASM_PAGE_BYTES));
+    return memory.buffer;
+  }
+}
+
+let kernels: SimdKernels | null | undefined;
+
+/** The SIMD kernels, or undefined where they cannot run. */
+export function simdKernels(): SimdKernels | undefined {
+  if (kernels === undefined) kernels = SimdKernels.load() ?? null;
+  return kernels ?? undefined;
+}
+
+/** What runs when the caller does not say: SIMD where available, unless NPUSIM_KERNELS=plain. */
+export function defaultKernels(): KernelKind {
+  return process.env.NPUSIM_KERNELS !== 'plain' && simdKernels() !== undefined ? 'simd' : 'plain';
+}
