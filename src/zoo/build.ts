@@ -447,12 +447,18 @@ export function checkZooGraphForMode(
 
 /** Any topology, built the zoo's way (the SCALE-Sim importer builds its layers with it). */
 export function buildNetwork(topology: Topology, options: ZooOptions): ZooNetwork {
-  const network = new NetworkQuantizer(topology, options).build();
-  // Parsed as a file would be (the schema fills in defaults), resolved against the sidecar in memory.
-  const file = graphSchema.parse(network.graph);
+  return networkFromParts(new NetworkQuantizer(topology, options).build(), options.sidecarFile);
+}
+
+/** What a build writes: the graph file, its sidecar and the layer summaries. */
+export type BuiltParts = Omit<ZooNetwork, 'model'>;
+
+/** The network with its model: the graph parsed as a file would be (the schema fills in defaults), resolved against the sidecar in memory. */
+export function networkFromParts(parts: BuiltParts, sidecarFile: string): ZooNetwork {
+  const file = graphSchema.parse(parts.graph);
   const model = {
-    ...resolveGraph(file, `zoo:${network.graph.name}`, { sidecars: new Map([[options.sidecarFile, network.sidecar]]) }),
+    ...resolveGraph(file, `zoo:${parts.graph.name}`, { sidecars: new Map([[sidecarFile, parts.sidecar]]) }),
     sourceFiles: [],
   };
-  return { ...network, model };
+  return { ...parts, model };
 }

@@ -2,6 +2,7 @@
 import { InputError } from '../errors.js';
 import type { Graph } from '../graph/model.js';
 import { buildZooNetwork, type ZooOptions } from './build.js';
+import { cachedZooNetwork } from './cache.js';
 import { ZOO_NAMES, type ZooName } from './networks.js';
 import { FLOAT_ZOO_NAMES, isFloatZooName, REAL_ZOO_NAMES } from './realModels.js';
 
@@ -20,7 +21,7 @@ export function isZooName(name: string): name is ZooName {
   return (ZOO_NAMES as readonly string[]).includes(name);
 }
 
-/** A zoo network built in memory: no file on disk, its weights decoded from the sidecar it built. */
+/** A zoo network in memory, built or read from the zoo cache (zoo/cache.ts), its weights decoded from its sidecar. */
 export function zooGraph(name: string, quant: Omit<ZooOptions, 'sidecarFile'> = DEFAULT_ZOO_QUANT): Graph {
   if (isFloatZooName(name))
     throw new InputError(
@@ -32,5 +33,6 @@ export function zooGraph(name: string, quant: Omit<ZooOptions, 'sidecarFile'> = 
       `no zoo network "${name}"; the zoo has ${[...ZOO_NAMES, ...REAL_ZOO_NAMES, ...FLOAT_ZOO_NAMES].join(', ')}`,
       `zoo:${name}`,
     );
-  return buildZooNetwork(name, { ...quant, sidecarFile: 'memory' }).model;
+  const options = { ...quant, sidecarFile: 'memory' };
+  return cachedZooNetwork(name, options, () => buildZooNetwork(name, options)).model;
 }

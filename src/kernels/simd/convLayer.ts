@@ -138,7 +138,8 @@ function prepareWeights(geometry: ConvGeometry, weights: Int32Array, bias: Int32
   const nonZeroWeights = new Int32Array(g.depthwise ? 0 : groupCount * depth);
   const laneWeights = new Int16Array(g.depthwise ? tapCount * lanes : groupCount * blocks * depth * LANES);
   const laneBias = new Int32Array(groupCount * lanes);
-  let fits = true;
+  let lowest = 0;
+  let highest = 0;
   for (let oc = 0; oc < g.outChannels; oc += 1) {
     const value = bias?.[oc] ?? 0;
     absoluteBias[oc] = value < 0 ? -value : value;
@@ -147,7 +148,8 @@ function prepareWeights(geometry: ConvGeometry, weights: Int32Array, bias: Int32
     for (let tap = 0; tap < tapCount; tap += 1) {
       for (let oc = 0; oc < g.outChannels; oc += 1) {
         const weight = weights[tap * g.outChannels + oc] as number;
-        fits = fits && weight >= -32_768 && weight <= 32_767;
+        if (weight < lowest) lowest = weight;
+        else if (weight > highest) highest = weight;
         laneWeights[tap * lanes + oc] = weight;
         absoluteWeightSums[oc] = (absoluteWeightSums[oc] as number) + (weight < 0 ? -weight : weight);
       }
@@ -155,22 +157,27 @@ function prepareWeights(geometry: ConvGeometry, weights: Int32Array, bias: Int32
     for (let oc = 0; oc < g.outChannels; oc += 1) laneBias[oc] = bias?.[oc] ?? 0;
   } else {
     for (let group = 0; group < groupCount; group += 1) {
+      const countBase = group * depth;
       for (let lane = 0; lane < g.groupOutputs; lane += 1) {
         const oc = group * g.groupOutputs + lane;
         const blockBase = (group * blocks + Math.floor(lane / LANES)) * depth * LANES + (lane % LANES);
+        const weightBase = oc * depth;
         let sum = 0;
         for (let k = 0; k < depth; k += 1) {
-          const weight = weights[oc * depth + k] as number;
-          fits = fits && weight >= -32_768 && weight <= 32_767;
+          const weight = weights[weightBase + k] as number;
+          if (weight < lowest) lowest = weight;
+          else if (weight > highest) highest = weight;
           laneWeights[blockBase + k * LANES] = weight;
           sum += weight < 0 ? -weight : weight;
-          if (weight !== 0) nonZeroWeights[group * depth + k] = (nonZeroWeights[group * depth + k] as number) + 1;
+          // Branch-free: zero weights follow the data.
+          nonZeroWeights[countBase + k] = (nonZeroWeights[countBase + k] as number) + +(weight !== 0);
         }
         absoluteWeightSums[oc] = sum;
         laneBias[group * lanes + lane] = bias?.[oc] ?? 0;
       }
     }
   }
+  const fits = lowest >= -32_768 && highest <= 32_767;
   const prepared = {
     geometry,
     bias,

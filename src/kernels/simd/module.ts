@@ -118,8 +118,9 @@ export class SimdKernels {
   /** The memory grown to at least `bytes`; views taken before a call to this are stale after it. */
   reserve(bytes: number): ArrayBuffer {
     const memory = this.exports.memory;
-    const missing = bytes - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / WASM_PAGE_BYTES));
+    const size = memory.buffer.byteLength;
+    // At least doubling: a network's layers ask for more a little at a time, and each grow copies.
+    if (bytes > size) memory.grow(Math.ceil(Math.max(bytes - size, size) / WASM_PAGE_BYTES));
     return memory.buffer;
   }
 }

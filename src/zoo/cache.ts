@@ -1,0 +1,99 @@
+/**
+ * Built zoo networks cached on disk by content: the network's name, its quantization options,
+ * npusim's version and a hash of npusim's own code, so that a change to any of them builds afresh.
+ * A hit is read back through the same schema and resolution a fresh build goes through, so both
+ * give the same graph; the cache only saves the float calibration and weight building (seconds
+ * for MobileNet). NPUSIM_CACHE_DIR=off turns it off; a cache that cannot be read or written is
+ * passed by, never an error.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { npusimVersion } from '../formats/version.js';
+import { type BuiltParts, networkFromParts, type ZooNetwork, type ZooOptions } from './build.js';
+
+/** Bumped when what a cache entry holds changes shape. */
+const ENTRY_FORMAT = 1;
+
+/** Entries kept (each a graph and its sidecar, up to a few MB): the oldest go first past this. */
+const MAX_ENTRIES = 24;
+
+/** The cache folder, or undefined when turned off. */
+export function zooCacheFolder(): string | undefined {
+  const setting = process.env.NPUSIM_CACHE_DIR;
+  if (setting === 'off') return undefined;
+  if (setting !== undefined && setting !== '') return join(setting, 'zoo');
+  const base = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
+  return join(base, 'npusim', 'zoo');
+}
+
+let codeHash: string | undefined;
+
+/** A hash of every module of npusim's code (src/ under vitest, dist/ when built), once a process. */
+function hashOfCode(): string {
+  if (codeHash !== undefined) return codeHash;
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const hash = createHash('sha256');
+  const walk = (folder: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(js|ts|wasm)$/.test(entry.name) && !entry.name.endsWith('.d.ts'))
+        hash.update(path.slice(root.length)).update(readFileSync(path));
+    }
+  };
+  walk(root);
+  codeHash = hash.digest('hex');
+  return codeHash;
+}
+
+function entryKey(name: string, options: ZooOptions): string {
+  const identity = { format: ENTRY_FORMAT, version: npusimVersion(), code: hashOfCode(), name, options };
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
+}
+
+/** Keeps the newest MAX_ENTRIES entries: every code change keys new ones, so old ones would pile up. */
+function evictOldest(folder: string): void {
+  const entries = readdirSync(folder)
+    .filter((name) => /^[0-9a-f]{32}\.json$/.test(name))
+    .map((name) => ({ key: name.slice(0, 32), time: statSync(join(folder, name)).mtimeMs }))
+    .sort((a, b) => b.time - a.time || (a.key < b.key ? -1 : 1));
+  for (const { key } of entries.slice(MAX_ENTRIES)) {
+    rmSync(join(folder, `${key}.json`), { force: true });
+    rmSync(join(folder, `${key}.bin`), { force: true });
+  }
+}
+
+/** The cached network, or a fresh build stored for next time. */
+export function cachedZooNetwork(name: string, options: ZooOptions, build: () => ZooNetwork): ZooNetwork {
+  const folder = zooCacheFolder();
+  if (folder === undefined) return build();
+  const key = entryKey(name, options);
+  const jsonFile = join(folder, `${key}.json`);
+  const sidecarFile = join(folder, `${key}.bin`);
+  try {
+    const entry = JSON.parse(readFileSync(jsonFile, 'utf8')) as Omit<BuiltParts, 'sidecar'>;
+    return networkFromParts({ ...entry, sidecar: new Uint8Array(readFileSync(sidecarFile)) }, options.sidecarFile);
+  } catch {
+    // Not cached yet (or unreadable): build it.
+  }
+  const network = build();
+  try {
+    mkdirSync(folder, { recursive: true });
+    // Written under temporary names, then renamed: a reader never sees half an entry, and two
+    // processes building the same network at once both leave a whole one. The sidecar goes first,
+    // since a reader opens the JSON first.
+    const unique = `${process.pid}-${Date.now()}`;
+    writeFileSync(`${sidecarFile}.${unique}`, network.sidecar);
+    renameSync(`${sidecarFile}.${unique}`, sidecarFile);
+    const entry: Omit<BuiltParts, 'sidecar'> = { graph: network.graph, layers: network.layers, totals: network.totals };
+    writeFileSync(`${jsonFile}.${unique}`, JSON.stringify(entry));
+    renameSync(`${jsonFile}.${unique}`, jsonFile);
+    evictOldest(folder);
+  } catch {
+    // A read-only or full disk: the network was built, which is all the caller needs.
+  }
+  return network;
+}
