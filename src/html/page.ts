@@ -3,7 +3,7 @@
  * table beside it. Charts are written in Vega-Lite and compiled to Vega here, so the page inlines
  * only the Vega runtime; it loads nothing and opens from disk. The same inputs give the same bytes.
  */
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { npusimVersion } from '../formats/version.js';
 import { chartRuntime, scriptText } from './assets.js';
 import { escapeHtml, scriptJson } from './escape.js';
@@ -40,8 +40,22 @@ const CHART_CONFIG = {
   title: { fontSize: 13 },
 } as const;
 
+type Compile = typeof import('vega-lite').compile;
+
+/**
+ * Vega-Lite's compiler, loaded on the first page: it is the largest module npusim has, and
+ * commands that draw nothing should not start slower for it.
+ */
+async function vegaLiteCompile(): Promise<Compile> {
+  return (await import('vega-lite')).compile;
+}
+
 /** A chart as the page embeds it: Vega, compiled from the Vega-Lite spec with the shared settings. */
-export function compileChart(chart: TopLevelSpec): object {
+export async function compileChart(chart: TopLevelSpec): Promise<object> {
+  return compileWith(await vegaLiteCompile(), chart);
+}
+
+function compileWith(compile: Compile, chart: TopLevelSpec): object {
   return compile(chart, { config: CHART_CONFIG }).spec;
 }
 
@@ -87,9 +101,10 @@ function sectionHtml(section: Section): string {
   return `<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.title)}</h2>${note}\n<div class="pair">${chart}<div class="tables">${tables}</div></div></section>`;
 }
 
-export function renderPage(page: Page): string {
+export async function renderPage(page: Page): Promise<string> {
+  const compile = await vegaLiteCompile();
   const charts = page.sections.flatMap((section) =>
-    section.chart === undefined ? [] : [{ container: `chart-${section.id}`, spec: compileChart(section.chart) }],
+    section.chart === undefined ? [] : [{ container: `chart-${section.id}`, spec: compileWith(compile, section.chart) }],
   );
   const runtime = chartRuntime();
   const context = page.context.map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`).join('');

@@ -48,10 +48,10 @@ describe('the run page', () => {
     expect(() => cycleParts({ ...layer, cycles: { ...layer.cycles, total: layer.cycles.total + 1 } })).toThrow(/do not add up/);
   });
 
-  it('carries every layer total and energy figure exactly, and the same report gives the same bytes', () => {
+  it('carries every layer total and energy figure exactly, and the same report gives the same bytes', async () => {
     const report = reportOf('small_cnn', 'edge-npu');
-    const page = renderPage(runPage(report));
-    expect(renderPage(runPage(JSON.parse(JSON.stringify(report)) as Report))).toBe(page);
+    const page = await renderPage(runPage(report));
+    expect(await renderPage(runPage(JSON.parse(JSON.stringify(report)) as Report))).toBe(page);
     for (const layer of report.layers) {
       expect(page).toContain(`<td class="n">${layer.cycles.total}</td>`);
       expect(page).toContain(`<td class="n">${layer.energyPj.total}</td>`);
@@ -72,7 +72,7 @@ describe('the run page', () => {
     expect(page).not.toMatch(/"url":/);
   });
 
-  it('keeps names from files inside the page: a layer named like a closing script tag stays text', () => {
+  it('keeps names from files inside the page: a layer named like a closing script tag stays text', async () => {
     const report = reportOf('small_cnn', 'edge-npu');
     const name = '</script><img src=x onerror=alert(1)>&';
     const renamed: Report = {
@@ -80,7 +80,7 @@ describe('the run page', () => {
       graph: name,
       layers: report.layers.map((layer, index) => (index === 0 ? { ...layer, name } : layer)),
     };
-    const page = renderPage(runPage(renamed));
+    const page = await renderPage(runPage(renamed));
     expect(page).not.toContain('<img src=x');
     expect(page.match(/<\/script>/g)?.length).toBe(4);
     expect(page).toContain('&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;&amp;');
@@ -121,7 +121,7 @@ describe('the sweep page', () => {
     ]).toEqual([12, -1500, true, null, 'ws', '1e999', '0x10']);
   });
 
-  it('names an unknown column with what it has, and refuses a file that is not a sweep', () => {
+  it('names an unknown column with what it has, and refuses a file that is not a sweep', async () => {
     const rows = [
       [0, 8, 100, '10', '0.1', '5', 'true', 'abc/2'],
       [1, 16, 100, '20', '0.2', '3', 'true', 'abc/2'],
@@ -131,7 +131,7 @@ describe('the sweep page', () => {
     );
     expect(() => sweepPage(table(rows), { colour: 'energyPj' })).toThrow(InputError);
     expect(() => sweepPage({ file: 'x.csv', columns: ['a', 'b'], rows: [[1, 2]] })).toThrow(/is not a sweep file npusim wrote/);
-    const page = renderPage(sweepPage(table(rows)));
+    const page = await renderPage(sweepPage(table(rows)));
     expect(page).toContain('The Pareto front (2 points)');
   });
 });

@@ -22,7 +22,7 @@ describe('the cycles chart rendered by Vega in Node', () => {
     const report = reportRecord(simulate(zooGraph('small_cnn'), loadHardwareFile(join(REPO, 'configs', 'edge-npu.json'))));
     const section = runPage(report).sections.find((candidate) => candidate.id === 'cycles');
     if (section?.chart === undefined) throw new Error('the run page has no cycles chart');
-    const view = new View(parse(compileChart(section.chart) as never), { renderer: 'none' });
+    const view = new View(parse((await compileChart(section.chart)) as never), { renderer: 'none' });
     const svg = `${await view.toSVG()}\n`;
     view.finalize();
     if (process.env.NPUSIM_WRITE_SVG_GOLDEN === '1') writeFileSync(GOLDEN, svg);

@@ -155,7 +155,7 @@ export async function runEvaluateCommand(options: EvaluateCommandOptions, io: Cl
   const files: [string, string][] = [];
   if (out !== undefined) files.push([out, text]);
   // The page is drawn from the file as JSON holds it, so `npusim report` on the JSON draws the same bytes.
-  if (html !== undefined) files.push([html, renderPage(evaluationPage(JSON.parse(JSON.stringify(file)) as EvaluationFile))]);
+  if (html !== undefined) files.push([html, await renderPage(evaluationPage(JSON.parse(JSON.stringify(file)) as EvaluationFile))]);
   writeAll(plan, files);
   if (out === undefined) io.stdout(text);
   else io.stdout(`wrote ${out}\n`);

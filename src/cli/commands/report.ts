@@ -20,7 +20,7 @@ export interface ReportCommandOptions {
   readonly hardware: string | undefined;
 }
 
-export function runReportCommand(options: ReportCommandOptions, io: CliIO): number {
+export async function runReportCommand(options: ReportCommandOptions, io: CliIO): Promise<number> {
   const plan = new OutputPlan(options.force).addInputs([options.file, options.hardware], 'an input of this report');
   const out = plan.file(options.out, '--out');
   const page = pageForFile(options.file, {
@@ -30,7 +30,7 @@ export function runReportCommand(options: ReportCommandOptions, io: CliIO): numb
     ...(options.graph === undefined ? {} : { graph: options.graph }),
     ...(options.hardware === undefined ? {} : { hardware: options.hardware, energyTable: loadHardwareFile(options.hardware).energy.name }),
   });
-  writeAll(plan, [[out, renderPage(page)]]);
+  writeAll(plan, [[out, await renderPage(page)]]);
   io.stdout(`wrote ${out} (the ${page.kind} page of ${options.file})\n`);
   return EXIT_OK;
 }

@@ -200,7 +200,7 @@ function dumpFile(graph: Graph, dump: PlannedDump, values: Int32Array): Uint8Arr
   return encodeNpy(toSourceOrder(values, view), view.shape, npyDtype(tensor.type.bits, tensor.type.signed));
 }
 
-export function runRunCommand(options: RunOptions, io: CliIO): number {
+export async function runRunCommand(options: RunOptions, io: CliIO): Promise<number> {
   const input = parseInputOptions(options.input);
   const plan = new OutputPlan(options.force).addInputs([
     ...graphArgumentFiles(options.graph),
@@ -258,7 +258,7 @@ export function runRunCommand(options: RunOptions, io: CliIO): number {
     options.format === 'json'
       ? jsonReport(result)
       : options.format === 'html'
-        ? renderPage(runPage(reportRecord(result)))
+        ? await renderPage(runPage(reportRecord(result)))
         : options.format === 'csv'
           ? csvReport(result)
           : options.format === 'md'

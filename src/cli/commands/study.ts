@@ -239,7 +239,7 @@ export const studyCommand = defineCommand({
     const files: [string, string][] = [];
     if (out !== undefined) files.push([out, text]);
     // The page is drawn from the file as JSON holds it, so `npusim report` on the JSON draws the same bytes.
-    if (html !== undefined) files.push([html, renderPage(studyPage(JSON.parse(JSON.stringify(file)) as StudyFile))]);
+    if (html !== undefined) files.push([html, await renderPage(studyPage(JSON.parse(JSON.stringify(file)) as StudyFile))]);
     writeAll(plan, files);
     if (out === undefined) io.stdout(text);
     else io.stdout(`wrote ${out} (${rows.length} schemes)\n`);

@@ -83,14 +83,14 @@ function planOutputs(options: SweepCommandOptions, graph: string): OutputPlan {
 }
 
 /** The sweep page of the finished file, naming what the file does not record: the graph, base config and energy table. */
-function writeSweepPage(options: SweepCommandOptions, graph: string, plan: OutputPlan, io: CliIO): void {
+async function writeSweepPage(options: SweepCommandOptions, graph: string, plan: OutputPlan, io: CliIO): Promise<void> {
   if (options.html === undefined) return;
   const page = sweepPage(readSweepTable(options.out), {
     graph,
     hardware: options.hardware,
     energyTable: loadHardwareFile(options.hardware).energy.name,
   });
-  writeAll(plan, [[options.html, renderPage(page)]]);
+  writeAll(plan, [[options.html, await renderPage(page)]]);
   io.stderr(`wrote ${options.html} (open it in a browser)\n`);
 }
 
@@ -205,7 +205,7 @@ export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): 
   io.stderr(
     `wrote ${options.out}: ${scope}, ${outcome.ran} run now${skipped}${outcome.resumed > 0 ? `, ${outcome.resumed} from before` : ''} in ${outcome.seconds.toFixed(1)} s on ${outcome.executors}${reuse}\n`,
   );
-  writeSweepPage(options, graph, plan, io);
+  await writeSweepPage(options, graph, plan, io);
   return EXIT_OK;
 }
 

@@ -3,11 +3,15 @@
  * ModelProto, and the few conversions every reader of it needs (protobuf int64 fields arrive as
  * Long objects, optional fields as null).
  */
-import onnxProto from 'onnx-proto';
+import { createRequire } from 'node:module';
+import type onnxProto from 'onnx-proto';
 import { InputError } from '../../errors.js';
 import { readUpTo } from '../../formats/readFile.js';
 
-export const { onnx } = onnxProto;
+/** The generated messages, loaded on the first .onnx file read: commands that read none should not start slower for them. */
+function messages(): typeof onnxProto.onnx {
+  return (createRequire(import.meta.url)('onnx-proto') as typeof onnxProto).onnx;
+}
 export type ModelProto = onnxProto.onnx.ModelProto;
 export type GraphProto = onnxProto.onnx.IGraphProto;
 export type NodeProto = onnxProto.onnx.INodeProto;
@@ -47,7 +51,7 @@ export function decodeModel(bytes: Uint8Array, file: string): ModelProto {
     throw new InputError('not an ONNX model (an .onnx file is a protobuf ModelProto that begins with its ir_version)', file);
   let model: ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    model = messages().ModelProto.decode(bytes);
   } catch (error) {
     const reason = (error as Error).message;
     const truncated = /index out of range/.test(reason);
