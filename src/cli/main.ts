@@ -6,24 +6,6 @@ import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { InputError } from '../errors.js';
 import { closestName } from '../messages/didYouMean.js';
-import { checkCommand } from './commands/check.js';
-import { diffCommand } from './commands/diff.js';
-import { evaluateCommand } from './commands/evaluate.js';
-import { goldenCommand } from './commands/golden.js';
-import { importCommand } from './commands/import.js';
-import { mergeCommand } from './commands/merge.js';
-import { quantizeCommand } from './commands/quantize.js';
-import { reportCommand } from './commands/report.js';
-import { searchCommand } from './commands/search.js';
-import { studyCommand } from './commands/study.js';
-import { runCommand } from './commands/run.js';
-import { scaleSimCommand } from './commands/scalesim.js';
-import { scheduleCommand } from './commands/schedule.js';
-import { schemaCommand } from './commands/schema.js';
-import { sweepCommand } from './commands/sweep.js';
-import { validateCommand } from './commands/validate.js';
-import { vectorsCommand } from './commands/vectors.js';
-import { zooCommand } from './commands/zoo.js';
 import type { CommandSpec } from './command.js';
 import { type CliIO, EXIT_BAD_INPUT, paint, processIO } from './io.js';
 import { UsageError } from './usage.js';
@@ -31,34 +13,51 @@ import { UsageError } from './usage.js';
 // yargs' CommonJS build wraps help text at word boundaries; its ESM build breaks words apart.
 const yargs = createRequire(import.meta.url)('yargs/yargs') as (argv: readonly string[]) => Argv;
 
-export const COMMANDS: readonly CommandSpec[] = [
-  runCommand,
-  scheduleCommand,
-  validateCommand,
-  zooCommand,
-  quantizeCommand,
-  evaluateCommand,
-  studyCommand,
-  searchCommand,
-  vectorsCommand,
-  scaleSimCommand,
-  importCommand,
-  reportCommand,
-  schemaCommand,
-  goldenCommand,
-  checkCommand,
-  diffCommand,
-  sweepCommand,
-  mergeCommand,
+/**
+ * Each command's module, loaded when its command runs (all of them for the top-level help): a
+ * command should not start slower for the libraries the others load.
+ */
+const COMMAND_MODULES: ReadonlyArray<readonly [string, () => Promise<CommandSpec>]> = [
+  ['run', async () => (await import('./commands/run.js')).runCommand],
+  ['schedule', async () => (await import('./commands/schedule.js')).scheduleCommand],
+  ['validate', async () => (await import('./commands/validate.js')).validateCommand],
+  ['zoo', async () => (await import('./commands/zoo.js')).zooCommand],
+  ['quantize', async () => (await import('./commands/quantize.js')).quantizeCommand],
+  ['evaluate', async () => (await import('./commands/evaluate.js')).evaluateCommand],
+  ['study', async () => (await import('./commands/study.js')).studyCommand],
+  ['search', async () => (await import('./commands/search.js')).searchCommand],
+  ['vectors', async () => (await import('./commands/vectors.js')).vectorsCommand],
+  ['scalesim', async () => (await import('./commands/scalesim.js')).scaleSimCommand],
+  ['import', async () => (await import('./commands/import.js')).importCommand],
+  ['report', async () => (await import('./commands/report.js')).reportCommand],
+  ['schema', async () => (await import('./commands/schema.js')).schemaCommand],
+  ['golden', async () => (await import('./commands/golden.js')).goldenCommand],
+  ['check', async () => (await import('./commands/check.js')).checkCommand],
+  ['diff', async () => (await import('./commands/diff.js')).diffCommand],
+  ['sweep', async () => (await import('./commands/sweep.js')).sweepCommand],
+  ['merge', async () => (await import('./commands/merge.js')).mergeCommand],
 ];
+
+export const COMMAND_NAMES: readonly string[] = COMMAND_MODULES.map(([name]) => name);
+
+/** Every command, in the order the help lists them. */
+export async function allCommands(): Promise<CommandSpec[]> {
+  return Promise.all(COMMAND_MODULES.map(([, load]) => load()));
+}
+
+/** The command the arguments name, or every command when they name none (help, version, a usage error). */
+async function commandsFor(argv: readonly string[]): Promise<CommandSpec[]> {
+  const named = COMMAND_MODULES.find(([name]) => name === argv[0]);
+  return named === undefined ? allCommands() : [await named[1]()];
+}
 
 const HELP_WIDTH = 100;
 
-function parser(argv: readonly string[], io: CliIO, finish: (exitCode: number) => void): Argv {
+function parser(argv: readonly string[], commands: readonly CommandSpec[], io: CliIO, finish: (exitCode: number) => void): Argv {
   let built = yargs([...argv])
     .scriptName('npusim')
     .usage('$0 <command> [options]');
-  for (const command of COMMANDS) built = command.register(built, io, finish);
+  for (const command of commands) built = command.register(built, io, finish);
   return built
     .demandCommand(1, 'name a command')
     .strict()
@@ -80,7 +79,7 @@ function parser(argv: readonly string[], io: CliIO, finish: (exitCode: number) =
 function checkCommandName(argv: readonly string[]): void {
   const first = argv[0];
   if (first === undefined || first.startsWith('-')) return;
-  const names = COMMANDS.map((command) => command.name);
+  const names = COMMAND_NAMES;
   if (names.includes(first)) return;
   const hint = closestName(first, names);
   throw new UsageError(
@@ -96,12 +95,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   try {
     if (argv.length === 0) {
       // No command: the usage, as a usage error.
-      io.stderr(`${await parser(['--help'], io, finish).getHelp()}\n`);
+      io.stderr(`${await parser(['--help'], await allCommands(), io, finish).getHelp()}\n`);
       return EXIT_BAD_INPUT;
     }
     checkCommandName(argv);
     // --help and --version print through this callback; errors end in the catch below.
-    await parser(argv, io, finish).parseAsync(argv as string[], {}, (_error, _parsed, output) => {
+    await parser(argv, await commandsFor(argv), io, finish).parseAsync(argv as string[], {}, (_error, _parsed, output) => {
       if (output !== '') io.stdout(`${output}\n`);
     });
   } catch (error) {

@@ -176,7 +176,7 @@ class Simulation {
         int32RequantInput: config.requant.spec.int32RequantInput && !takesWideAccumulator(requantSettingOf(config), input, weights),
         ...(rounding === 'stochastic' ? { stochasticSite: stochasticSite(BigInt(stochasticSeed ?? 0), `${op.name}/requant`) } : {}),
       },
-      { eventClock: eventClock(mapping, geometry, config.array.rows, config.array.columns) },
+      { eventClock: eventClock(mapping, geometry, config.array.rows, config.array.columns), accumulators: false },
     );
     this.values.set(op.output, result.output);
     return { macs: result.macs, overflow: result.overflow, zeroOperandMacs: result.zeroOperandMacs };

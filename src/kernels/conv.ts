@@ -54,8 +54,8 @@ export interface ConvLayerInput {
 
 export interface ConvLayerResult {
   readonly output: Int32Array;
-  /** The stored accumulator of each output (after wrap or saturate). */
-  readonly accumulators: Float64Array;
+  /** The stored accumulator of each output (after wrap or saturate); undefined when not asked for. */
+  readonly accumulators: Float64Array | undefined;
   readonly overflow: LayerOverflow;
   /** MACs with a zero weight, a zero (x - zp) or a padded tap, for gated-MAC energy. */
   readonly zeroOperandMacs: number;
@@ -75,6 +75,8 @@ export interface ConvolveOptions {
   readonly eventClock?: EventClock;
   /** Which kernels compute the sums (the default: SIMD where available); both give the same result. */
   readonly kernels?: KernelKind;
+  /** Whether the result holds each output's stored accumulator (the default); the engine needs only the outputs. */
+  readonly accumulators?: boolean;
 }
 
 /** Running extremes of the exact partial sums (headroom), shared by the loops of one layer. */
@@ -459,23 +461,6 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
     }
   };
 
-  /**
-   * One output from the SIMD lanes: the lane's sum where its extremes stayed inside the register
-   * (then no add wrapped or saturated), else the output again one add at a time.
-   */
-  const finishFromLane = (lanes: SimdConvLayer, oc: number, lane: number, firstChannel: number): void => {
-    const low = lanes.low[lane] as number;
-    const high = lanes.high[lane] as number;
-    if (low < register.min || high > register.max) {
-      redoOutput(oc, firstChannel);
-      return;
-    }
-    const exact = lanes.sum[lane] as number;
-    if (low < extremes.low) extremes.low = low;
-    if (high > extremes.high) extremes.high = high;
-    finishOutput(oc, exact, exact);
-  };
-
   const redoOutput = (oc: number, firstChannel: number): void => {
     const bias = layer.bias?.[oc] ?? 0;
     if (bias < extremes.low) extremes.low = bias;
@@ -484,54 +469,11 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
     finishOutput(oc, acc, exact);
   };
 
-  /** Lanes of one call, channels `firstOc` on: requantized by the kernels where they can, else here. */
-  const finishLanes = (
-    lanes: SimdConvLayer,
-    pixelBase: number,
-    firstOc: number,
-    count: number,
-    firstChannelOf: (lane: number) => number,
-  ): void => {
-    if (lanes.requantizes) {
-      if (lanes.finish(firstOc, count, pixelBase + firstOc) === 0) return;
-      for (let lane = 0; lane < count; lane += 1) {
-        const status = lanes.status[lane] as number;
-        if (status === 0) continue;
-        outputIndex = pixelBase + firstOc + lane;
-        if (status === 1) {
-          redoOutput(firstOc + lane, firstChannelOf(lane));
-        } else {
-          overflow.outputClipped += 1;
-          firstClipped.note(outputIndex, depth - 1);
-        }
-      }
-      return;
-    }
-    for (let lane = 0; lane < count; lane += 1) {
-      outputIndex = pixelBase + firstOc + lane;
-      finishFromLane(lanes, firstOc + lane, lane, firstChannelOf(lane));
-    }
-  };
+  /** The input channel an output channel's dot product starts at. */
+  const firstChannelOf = (oc: number): number => (g.depthwise ? oc : Math.floor(oc / g.groupOutputs) * g.groupChannels);
 
-  const simdPixel = (lanes: SimdConvLayer, pixelBase: number, paddedTaps: number): void => {
-    if (g.depthwise) {
-      lanes.depthwisePixel(tapOffsets);
-      let zeros = paddedTaps * g.outChannels;
-      for (let oc = 0; oc < g.outChannels; oc += 1) zeros += lanes.zeros[oc] as number;
-      zeroCounter.count += zeros;
-      finishLanes(lanes, pixelBase, 0, g.outChannels, (lane) => lane);
-      return;
-    }
-    for (let group = 0; group < groupCount; group += 1) {
-      const pairs = lanes.densePixel(tapOffsets, group);
-      zeroCounter.count += g.groupOutputs * depth - pairs;
-      const firstChannel = group * g.groupChannels;
-      finishLanes(lanes, pixelBase, group * g.groupOutputs, g.groupOutputs, () => firstChannel);
-    }
-  };
-
-  const convolvePixel = (n: number, oh: number, ow: number): void => {
-    const pixelBase = ((n * g.outHeight + oh) * g.outWidth + ow) * g.outChannels;
+  /** Sets the tap offsets of pixel (n, oh, ow): the element offset of each tap's input pixel, -1 when padded. Returns the padded taps. */
+  const setTaps = (n: number, oh: number, ow: number): number => {
     let paddedTaps = 0;
     for (let kh = 0; kh < g.kernelHeight; kh += 1) {
       const ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight;
@@ -542,10 +484,65 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
         if (!inside) paddedTaps += 1;
       }
     }
-    if (simd !== undefined) {
-      simdPixel(simd, pixelBase, paddedTaps);
+    return paddedTaps;
+  };
+
+  /** The taps of the pixel of output `index`, for redoing it. */
+  const setTapsOfOutput = (index: number): void => {
+    const pixel = Math.floor(index / g.outChannels);
+    const ow = pixel % g.outWidth;
+    const row = (pixel - ow) / g.outWidth;
+    setTaps(Math.floor(row / g.outHeight), row % g.outHeight, ow);
+  };
+
+  /**
+   * The whole layer in the SIMD kernels. Outputs they requantized need only their status read
+   * (1: redo one add at a time; 2: clipped); otherwise each output is finished here from its
+   * lane's sum where its extremes stayed inside the register (then no add wrapped or saturated),
+   * else redone. Outputs are taken in index order, as the pixel loop would.
+   */
+  const simdLayer = (lanes: SimdConvLayer): void => {
+    const attention = lanes.runRows(0, g.batch * g.outHeight);
+    zeroCounter.count += lanes.zeroOperandMacs();
+    if (lanes.requantizes) {
+      if (attention === 0) return;
+      const status = lanes.outputStatus;
+      for (let index = 0; index < outputCount; index += 1) {
+        const code = status[index] as number;
+        if (code === 0) continue;
+        outputIndex = index;
+        const oc = index % g.outChannels;
+        if (code === 1) {
+          setTapsOfOutput(index);
+          redoOutput(oc, firstChannelOf(oc));
+        } else {
+          overflow.outputClipped += 1;
+          firstClipped.note(index, depth - 1);
+        }
+      }
       return;
     }
+    const { sums, lows, highs } = lanes.outputLanes();
+    for (let index = 0; index < outputCount; index += 1) {
+      outputIndex = index;
+      const oc = index % g.outChannels;
+      const low = lows[index] as number;
+      const high = highs[index] as number;
+      if (low < register.min || high > register.max) {
+        setTapsOfOutput(index);
+        redoOutput(oc, firstChannelOf(oc));
+        continue;
+      }
+      const exact = sums[index] as number;
+      if (low < extremes.low) extremes.low = low;
+      if (high > extremes.high) extremes.high = high;
+      finishOutput(oc, exact, exact);
+    }
+  };
+
+  const convolvePixel = (n: number, oh: number, ow: number): void => {
+    const pixelBase = ((n * g.outHeight + oh) * g.outWidth + ow) * g.outChannels;
+    const paddedTaps = setTaps(n, oh, ow);
     if (!g.depthwise) {
       for (let group = 0; group < groupCount; group += 1) {
         let zeros = 0;
@@ -602,9 +599,13 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
     }
   };
 
-  for (let n = 0; n < g.batch; n += 1) {
-    for (let oh = 0; oh < g.outHeight; oh += 1) {
-      for (let ow = 0; ow < g.outWidth; ow += 1) convolvePixel(n, oh, ow);
+  if (simd !== undefined) {
+    simdLayer(simd);
+  } else {
+    for (let n = 0; n < g.batch; n += 1) {
+      for (let oh = 0; oh < g.outHeight; oh += 1) {
+        for (let ow = 0; ow < g.outWidth; ow += 1) convolvePixel(n, oh, ow);
+      }
     }
   }
   if (simd?.requantizes === true) {
@@ -623,7 +624,7 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
   return {
     // Copied out of the kernels' memory, which the next layer reuses.
     output: simd === undefined ? result : result.slice(),
-    accumulators: simd === undefined ? accumulators : accumulators.slice(),
+    accumulators: options.accumulators === false ? undefined : simd === undefined ? accumulators : accumulators.slice(),
     overflow,
     zeroOperandMacs: zeroCounter.count,
     macs: outputCount * depth,

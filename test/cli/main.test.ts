@@ -1,6 +1,6 @@
 /** The command line itself: usage with no arguments, unknown commands, help that wraps at word boundaries. */
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../src/cli/main.js';
+import { allCommands, COMMAND_NAMES } from '../../src/cli/main.js';
 import { expectUsageError } from '../support/badInput.js';
 import { runCli } from '../support/cli.js';
 
@@ -9,17 +9,21 @@ describe('npusim', () => {
     const run = await runCli([]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr.split('\n')[0]).toBe('npusim <command> [options]');
-    for (const command of COMMANDS) expect(run.stderr).toContain(`npusim ${command.name}`);
+    for (const name of COMMAND_NAMES) expect(run.stderr).toContain(`npusim ${name}`);
+  });
+
+  it('loads each command from the module its name says (commands load only when they run)', async () => {
+    expect((await allCommands()).map((command) => command.name)).toEqual(COMMAND_NAMES);
   });
 
   it('an unknown command says so, with the closest command', async () => {
     await expectUsageError(
       ['sweeep'],
-      `unknown command "sweeep" (did you mean "sweep"?); the commands are ${COMMANDS.map((command) => command.name).join(', ')}`,
+      `unknown command "sweeep" (did you mean "sweep"?); the commands are ${COMMAND_NAMES.join(', ')}`,
     );
     await expectUsageError(
       ['frobnicate'],
-      `unknown command "frobnicate"; the commands are ${COMMANDS.map((command) => command.name).join(', ')}`,
+      `unknown command "frobnicate"; the commands are ${COMMAND_NAMES.join(', ')}`,
     );
   });
 

@@ -48,19 +48,19 @@ function run(dataflow: Dataflow, rows: number, overflow: 'wrap' | 'saturate') {
 describe("saturating accumulation follows each dataflow's order", () => {
   it('os: one accumulator, 30000 -> 32767 (saturated) -> 2767 -> -27233', () => {
     const result = run('os', 2, 'saturate');
-    expect(Array.from(result.accumulators)).toEqual([-27233]);
+    expect(Array.from(result.accumulators ?? [])).toEqual([-27233]);
     expect([result.overflow.accumulatorTransient, result.overflow.accumulatorFinal]).toEqual([1, 1]);
   });
 
   it('ws on 2 rows: folds of 2; (30000 + 30000 -> 32767) + (-30000 - 30000 -> -32768) = -1', () => {
     const result = run('ws', 2, 'saturate');
-    expect(Array.from(result.accumulators)).toEqual([-1]);
+    expect(Array.from(result.accumulators ?? [])).toEqual([-1]);
     expect([result.overflow.accumulatorTransient, result.overflow.accumulatorFinal]).toEqual([2, 1]);
   });
 
   it('is on 3 rows: folds of 3 and 1; (30000 + 30000 -> 32767 - 30000 = 2767) + (-30000) = -27233', () => {
     const result = run('is', 3, 'saturate');
-    expect(Array.from(result.accumulators)).toEqual([-27233]);
+    expect(Array.from(result.accumulators ?? [])).toEqual([-27233]);
     expect([result.overflow.accumulatorTransient, result.overflow.accumulatorFinal]).toEqual([1, 1]);
   });
 
@@ -70,7 +70,7 @@ describe("saturating accumulation follows each dataflow's order", () => {
     ['is', 3],
   ] as const)('%s with wrap ends at the exact sum, 0', (dataflow, rows) => {
     const result = run(dataflow, rows, 'wrap');
-    expect(Array.from(result.accumulators)).toEqual([0]);
+    expect(Array.from(result.accumulators ?? [])).toEqual([0]);
     expect(result.overflow.accumulatorFinal).toBe(0);
     expect(result.overflow.accumulatorTransient).toBeGreaterThan(0);
   });

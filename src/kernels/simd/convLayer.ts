@@ -190,109 +190,211 @@ function prepareWeights(geometry: ConvGeometry, weights: Int32Array, bias: Int32
   return prepared;
 }
 
-/** What one pixel's call leaves: per lane of the pixel's blocks, the sum and the extremes. */
-export interface SimdPixel {
-  readonly sum: Int32Array;
-  readonly low: Int32Array;
-  readonly high: Int32Array;
+/**
+ * The words of the layer description layerRows() reads (kernels.wat), by index. Geometry first,
+ * then the byte addresses of every region, then the requantization.
+ */
+const WORD = {
+  batch: 0,
+  inHeight: 1,
+  inWidth: 2,
+  inChannels: 3,
+  outHeight: 4,
+  outWidth: 5,
+  outChannels: 6,
+  kernelHeight: 7,
+  kernelWidth: 8,
+  strideHeight: 9,
+  strideWidth: 10,
+  dilationHeight: 11,
+  dilationWidth: 12,
+  padTop: 13,
+  padLeft: 14,
+  groupChannels: 15,
+  groupOutputs: 16,
+  groups: 17,
+  depth: 18,
+  blocks: 19,
+  fold: 20,
+  depthwise: 21,
+  input: 22,
+  weights: 23,
+  bias: 24,
+  row: 25,
+  taps: 26,
+  sum: 27,
+  low: 28,
+  high: 29,
+  zeroLanes: 30,
+  nonZeroWeights: 31,
+  requantizes: 32,
+  single: 33,
+  registerMin: 34,
+  registerMax: 35,
+  zeroPoint: 36,
+  activationMin: 37,
+  activationMax: 38,
+  boundLow: 39,
+  boundHigh: 40,
+  typeMin: 41,
+  typeMax: 42,
+  multipliers: 43,
+  shifts: 44,
+  leftFactors: 45,
+  rightMasks: 46,
+  rightFactors: 47,
+  outputs: 48,
+  accumulators: 49,
+  status: 50,
+  sums: 51,
+  lows: 52,
+  highs: 53,
+} as const;
+const WORDS = 54;
+
+/** Regions laid out one after the other from byte 0, each 16-byte aligned. */
+class Layout {
+  bytes = 0;
+  take(bytes: number): number {
+    const at = this.bytes;
+    this.bytes += aligned(bytes);
+    return at;
+  }
 }
 
 /**
- * One convolution layer in the kernels' memory: the input less its zero point as int16, the
- * prepared weights, per call the sums and extremes of one pixel, and the layer's outputs.
+ * One convolution layer in the kernels' memory: the input less its zero point (int16, at byte 0),
+ * the prepared weights, the layer's description, and the layer's outputs, accumulators and
+ * per-output status (or, where the kernels do not requantize the layer's mode, each output's sum
+ * and extremes) until the layer ends.
  */
-export class SimdConvLayer implements SimdPixel {
-  readonly sum: Int32Array;
-  readonly low: Int32Array;
-  readonly high: Int32Array;
-  /** Depthwise: per channel, products that were 0 (padded taps not included). */
-  readonly zeros: Int32Array;
-  /** Per lane after finish(): 0 done, 1 to redo one add at a time, 2 done but clipped. */
-  readonly status: Int32Array;
-  /** The layer's outputs and stored accumulators, in the kernels' memory until the layer ends. */
+export class SimdConvLayer {
+  /** Per output after runRows(): 0 done, 1 to redo one add at a time, 2 done but clipped. */
+  readonly outputStatus: Int32Array;
   readonly outputs: Int32Array;
   readonly accumulators: Float64Array;
-  private readonly memory16: Int16Array;
-  private readonly taps: Int32Array;
-  private readonly depth: number;
-  private readonly blocks: number;
-  private readonly fold: number;
-  private readonly inputByte = 0;
-  private readonly weightByte: number;
-  private readonly biasByte: number;
-  private readonly rowByte: number;
-  private readonly tapByte: number;
-  private readonly sumByte: number;
-  private readonly lowByte: number;
-  private readonly highByte: number;
-  private readonly zeroByte: number;
-  private readonly statusByte: number;
-  private readonly multiplierByte: number;
-  private readonly shiftByte: number;
-  private readonly leftFactorByte: number;
-  private readonly rightMaskByte: number;
-  private readonly rightFactorByte: number;
-  private readonly outputByte: number;
-  private readonly accumulatorByte: number;
+  private readonly paramsByte: number;
+  private readonly lanesByte: { readonly sums: number; readonly lows: number; readonly highs: number };
 
   private constructor(
     private readonly kernels: SimdKernels,
     private readonly layer: SimdConvInput,
-    private readonly prepared: PreparedWeights,
+    prepared: PreparedWeights,
     lanes: NonNullable<PreparedWeights['lanes']>,
   ) {
     const g = layer.geometry;
     const tapCount = g.kernelHeight * g.kernelWidth;
-    this.depth = tapCount * g.groupChannels;
-    this.blocks = Math.ceil((g.depthwise ? g.outChannels : g.groupOutputs) / LANES);
-    this.fold = layer.kFold ?? 0;
-    const blockBytes = this.blocks * LANES * 4;
+    const depth = tapCount * g.groupChannels;
+    const blocks = Math.ceil((g.depthwise ? g.outChannels : g.groupOutputs) / LANES);
+    const blockBytes = blocks * LANES * 4;
+    const count = layer.outputCount;
+    const requant = layer.requant;
+    const at = new Layout();
     // The depthwise kernel reads a whole block past the last channel: 16 bytes of slack.
-    this.weightByte = aligned(layer.input.length * 2 + 16);
-    this.biasByte = this.weightByte + aligned(lanes.weights.length * 2);
-    this.rowByte = this.biasByte + aligned(lanes.bias.length * 4);
-    this.tapByte = this.rowByte + aligned(this.depth * 2);
-    this.sumByte = this.tapByte + aligned(tapCount * 4);
-    this.lowByte = this.sumByte + blockBytes;
-    this.highByte = this.lowByte + blockBytes;
-    this.zeroByte = this.highByte + blockBytes;
-    this.statusByte = this.zeroByte + blockBytes;
-    this.multiplierByte = this.statusByte + blockBytes;
-    this.shiftByte = this.multiplierByte + aligned(g.outChannels * 4);
-    this.leftFactorByte = this.shiftByte + aligned(g.outChannels * 4);
-    this.rightMaskByte = this.leftFactorByte + aligned(g.outChannels * 4);
-    this.rightFactorByte = this.rightMaskByte + aligned(g.outChannels * 4);
-    this.outputByte = this.rightFactorByte + aligned(g.outChannels * 8);
-    this.accumulatorByte = this.outputByte + aligned(layer.outputCount * 4);
-    const buffer = kernels.reserve(this.accumulatorByte + layer.outputCount * 8);
-    this.memory16 = new Int16Array(buffer);
+    const input = at.take(layer.input.length * 2 + 16);
+    const weights = at.take(lanes.weights.length * 2);
+    const bias = at.take(lanes.bias.length * 4);
+    const nonZeroWeights = at.take(prepared.nonZeroWeights.length * 4);
+    this.paramsByte = at.take(WORDS * 4);
+    const row = at.take(depth * 2);
+    const taps = at.take(tapCount * 4);
+    const sum = at.take(blockBytes);
+    const low = at.take(blockBytes);
+    const high = at.take(blockBytes);
+    const zeroLanes = at.take(blockBytes);
+    const multipliers = at.take(g.outChannels * 4);
+    const shifts = at.take(g.outChannels * 4);
+    const leftFactors = at.take(g.outChannels * 4);
+    const rightMasks = at.take(g.outChannels * 4);
+    const rightFactors = at.take(g.outChannels * 8);
+    const outputs = at.take(count * 4);
+    const accumulators = at.take(count * 8);
+    const status = at.take(count * 4);
+    this.lanesByte =
+      requant === undefined ? { sums: at.take(count * 4), lows: at.take(count * 4), highs: at.take(count * 4) } : { sums: 0, lows: 0, highs: 0 };
+    const buffer = kernels.reserve(at.bytes);
     const memory32 = new Int32Array(buffer);
-    this.memory16.set(lanes.weights, this.weightByte / 2);
-    memory32.set(lanes.bias, this.biasByte / 4);
-    this.taps = new Int32Array(buffer, this.tapByte, tapCount);
-    this.sum = new Int32Array(buffer, this.sumByte, this.blocks * LANES);
-    this.low = new Int32Array(buffer, this.lowByte, this.blocks * LANES);
-    this.high = new Int32Array(buffer, this.highByte, this.blocks * LANES);
-    this.zeros = new Int32Array(buffer, this.zeroByte, this.blocks * LANES);
-    this.status = new Int32Array(buffer, this.statusByte, this.blocks * LANES);
-    this.outputs = new Int32Array(buffer, this.outputByte, layer.outputCount);
-    this.accumulators = new Float64Array(buffer, this.accumulatorByte, layer.outputCount);
-    if (layer.requant !== undefined) {
-      memory32.set(layer.requant.multipliers, this.multiplierByte / 4);
-      memory32.set(layer.requant.shifts, this.shiftByte / 4);
+    new Int16Array(buffer).set(lanes.weights, weights / 2);
+    memory32.set(lanes.bias, bias / 4);
+    memory32.set(prepared.nonZeroWeights, nonZeroWeights / 4);
+    this.outputStatus = new Int32Array(buffer, status, count);
+    this.outputs = new Int32Array(buffer, outputs, count);
+    this.accumulators = new Float64Array(buffer, accumulators, count);
+    const words = new Int32Array(buffer, this.paramsByte, WORDS);
+    const set = (word: keyof typeof WORD, value: number): void => {
+      words[WORD[word]] = value;
+    };
+    set('batch', g.batch);
+    set('inHeight', g.inHeight);
+    set('inWidth', g.inWidth);
+    set('inChannels', g.inChannels);
+    set('outHeight', g.outHeight);
+    set('outWidth', g.outWidth);
+    set('outChannels', g.outChannels);
+    set('kernelHeight', g.kernelHeight);
+    set('kernelWidth', g.kernelWidth);
+    set('strideHeight', g.strideHeight);
+    set('strideWidth', g.strideWidth);
+    set('dilationHeight', g.dilationHeight);
+    set('dilationWidth', g.dilationWidth);
+    set('padTop', g.padTop);
+    set('padLeft', g.padLeft);
+    set('groupChannels', g.groupChannels);
+    set('groupOutputs', g.groupOutputs);
+    set('groups', g.depthwise ? 1 : g.outChannels / g.groupOutputs);
+    set('depth', depth);
+    set('blocks', blocks);
+    set('fold', layer.kFold ?? 0);
+    set('depthwise', g.depthwise ? 1 : 0);
+    set('input', input);
+    set('weights', weights);
+    set('bias', bias);
+    set('row', row);
+    set('taps', taps);
+    set('sum', sum);
+    set('low', low);
+    set('high', high);
+    set('zeroLanes', zeroLanes);
+    set('nonZeroWeights', nonZeroWeights);
+    set('outputs', outputs);
+    set('accumulators', accumulators);
+    set('status', status);
+    set('sums', this.lanesByte.sums);
+    set('lows', this.lanesByte.lows);
+    set('highs', this.lanesByte.highs);
+    set('requantizes', requant === undefined ? 0 : 1);
+    if (requant !== undefined) {
+      set('single', requant.single ? 1 : 0);
+      set('registerMin', requant.registerMin);
+      set('registerMax', requant.registerMax);
+      set('zeroPoint', requant.zeroPoint);
+      set('activationMin', requant.activationMin);
+      set('activationMax', requant.activationMax);
+      set('boundLow', requant.boundLow);
+      set('boundHigh', requant.boundHigh);
+      set('typeMin', requant.typeMin);
+      set('typeMax', requant.typeMax);
+      set('multipliers', multipliers);
+      set('shifts', shifts);
+      set('leftFactors', leftFactors);
+      set('rightMasks', rightMasks);
+      set('rightFactors', rightFactors);
+      memory32.set(requant.multipliers, multipliers / 4);
+      memory32.set(requant.shifts, shifts / 4);
       // The default build's per-channel shift factors for four lanes at a time (kernels.wat).
-      const words = new Uint32Array(buffer);
+      const unsigned = new Uint32Array(buffer);
       for (let oc = 0; oc < g.outChannels; oc += 1) {
-        const shift = layer.requant.shifts[oc] as number;
+        const shift = requant.shifts[oc] as number;
         const right = Math.max(-shift, 0);
-        memory32[this.leftFactorByte / 4 + oc] = 2 ** Math.max(shift, 0);
-        memory32[this.rightMaskByte / 4 + oc] = 2 ** right - 1;
+        memory32[leftFactors / 4 + oc] = 2 ** Math.max(shift, 0);
+        memory32[rightMasks / 4 + oc] = 2 ** right - 1;
         // 2^(32 - right) as int64 words, low then high.
-        words[this.rightFactorByte / 4 + 2 * oc] = right === 0 ? 0 : 2 ** (32 - right);
-        words[this.rightFactorByte / 4 + 2 * oc + 1] = right === 0 ? 1 : 0;
+        unsigned[rightFactors / 4 + 2 * oc] = right === 0 ? 0 : 2 ** (32 - right);
+        unsigned[rightFactors / 4 + 2 * oc + 1] = right === 0 ? 1 : 0;
       }
-      kernels.resetExtremes();
     }
+    kernels.resetExtremes();
+    kernels.resetZeroMacs();
   }
 
   /**
@@ -305,8 +407,8 @@ export class SimdConvLayer implements SimdPixel {
     if (g.depthwise && g.groupOutputs !== 1) return undefined;
     const prepared = prepareWeights(g, layer.weights, layer.bias);
     if (prepared.lanes === undefined) return undefined;
-    // The input goes through the accumulators' region (free until the layer finishes) to be shifted into place.
-    const staging = aligned(layer.input.length * 2 + 16) + aligned(prepared.lanes.weights.length * 2);
+    // The input is shifted into place (int16 from byte 0) from a copy past where it goes.
+    const staging = aligned(layer.input.length * 2 + 16);
     const buffer = kernels.reserve(staging + layer.input.length * 4);
     new Int32Array(buffer).set(layer.input, staging / 4);
     const maxAbsActivation = kernels.shiftInput(staging, layer.input.length, layer.inputZeroPoint, 0);
@@ -320,109 +422,34 @@ export class SimdConvLayer implements SimdPixel {
     return new SimdConvLayer(kernels, layer, prepared, prepared.lanes);
   }
 
-  /**
-   * Runs one pixel of one group (tap offsets as the plain kernel keeps them: the element offset of
-   * the tap's input pixel, or -1 when padded) and returns the MACs with a non-zero weight facing
-   * a non-zero activation.
-   */
-  densePixel(tapOffsets: Int32Array, group: number): number {
-    const g = this.layer.geometry;
-    const channels = g.groupChannels;
-    const firstChannel = group * channels;
-    const memory = this.memory16;
-    let row: number;
-    const only = tapOffsets[0] as number;
-    if (tapOffsets.length === 1 && only >= 0) {
-      row = this.inputByte / 2 + only + firstChannel;
-    } else {
-      row = this.rowByte / 2;
-      this.writeTaps(tapOffsets);
-      this.kernels.gather(this.inputByte, this.tapByte, tapOffsets.length, channels, firstChannel * 2, this.rowByte);
-    }
-    const lanes = this.blocks * LANES;
-    this.kernels.dense(
-      row * 2,
-      this.weightByte + group * this.blocks * this.depth * 16,
-      this.depth,
-      this.fold,
-      this.blocks,
-      this.biasByte + group * lanes * 4,
-      this.sumByte,
-      this.lowByte,
-      this.highByte,
-    );
-    const counts = this.prepared.nonZeroWeights;
-    const countBase = group * this.depth;
-    let pairs = 0;
-    for (let k = 0; k < this.depth; k += 1) if (memory[row + k] !== 0) pairs += counts[countBase + k] as number;
-    return pairs;
-  }
-
-  /** Whether finish() requantizes this layer's lanes. */
+  /** Whether the kernels requantize this layer's outputs. */
   get requantizes(): boolean {
     return this.layer.requant !== undefined;
   }
 
-  /** The extremes finish() saw over the layer so far. */
+  /** Runs output rows [start, end) (row = n * outHeight + oh); returns how many outputs have a status other than 0. */
+  runRows(start: number, end: number): number {
+    return this.kernels.layerRows(this.paramsByte, start, end);
+  }
+
+  /** MACs with a zero operand (padded taps included) in the rows run so far. */
+  zeroOperandMacs(): number {
+    return this.kernels.zeroMacs();
+  }
+
+  /** Where the kernels do not requantize: each output's sum and the extremes of its partial values. */
+  outputLanes(): { readonly sums: Int32Array; readonly lows: Int32Array; readonly highs: Int32Array } {
+    const buffer = this.outputs.buffer;
+    const count = this.layer.outputCount;
+    return {
+      sums: new Int32Array(buffer, this.lanesByte.sums, count),
+      lows: new Int32Array(buffer, this.lanesByte.lows, count),
+      highs: new Int32Array(buffer, this.lanesByte.highs, count),
+    };
+  }
+
+  /** The extremes of the final sums and of every partial value of the outputs the kernels requantized. */
   kernelExtremes(): { finalLow: number; finalHigh: number; partialLow: number; partialHigh: number } {
     return this.kernels.extremes();
-  }
-
-  /**
-   * Requantizes `count` lanes of the last call, output channels `firstChannel` on, into the outputs
-   * from `outputIndex` on (needs `requant`). Returns how many lanes have a status other than 0.
-   */
-  finish(firstChannel: number, count: number, outputIndex: number): number {
-    const r = this.layer.requant as SimdRequant;
-    return this.kernels.finishTflite(
-      count,
-      this.sumByte,
-      this.lowByte,
-      this.highByte,
-      this.multiplierByte + firstChannel * 4,
-      this.shiftByte + firstChannel * 4,
-      r.single ? 1 : 0,
-      r.registerMin,
-      r.registerMax,
-      r.zeroPoint,
-      r.activationMin,
-      r.activationMax,
-      r.boundLow,
-      r.boundHigh,
-      r.typeMin,
-      r.typeMax,
-      this.outputByte + outputIndex * 4,
-      this.accumulatorByte + outputIndex * 8,
-      this.statusByte,
-      this.leftFactorByte + firstChannel * 4,
-      this.rightMaskByte + firstChannel * 4,
-      this.rightFactorByte + firstChannel * 8,
-    );
-  }
-
-  /** The tap offsets as the kernels take them: bytes, -1 for a padded tap. */
-  private writeTaps(tapOffsets: Int32Array): void {
-    for (let tap = 0; tap < tapOffsets.length; tap += 1) {
-      const offset = tapOffsets[tap] as number;
-      this.taps[tap] = offset < 0 ? -1 : offset * 2;
-    }
-  }
-
-  /** Runs one pixel of a depthwise layer, all channels. */
-  depthwisePixel(tapOffsets: Int32Array): void {
-    this.writeTaps(tapOffsets);
-    this.kernels.depthwise(
-      this.inputByte,
-      this.tapByte,
-      tapOffsets.length,
-      this.weightByte,
-      this.blocks,
-      this.fold,
-      this.biasByte,
-      this.sumByte,
-      this.lowByte,
-      this.highByte,
-      this.zeroByte,
-    );
   }
 }

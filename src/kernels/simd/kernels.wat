@@ -18,7 +18,7 @@
   ;; $w: the weights block-major, [block][k][8 lanes] int16, 8 output channels per block.
   ;; $fold: products per fold, or 0 for no folds (the running sum is the accumulator).
   ;; $bias, $sum, $low, $high: 8 int32 per block.
-  (func (export "dense")
+  (func $dense (export "dense")
     (param $x i32) (param $w i32) (param $depth i32) (param $fold i32) (param $blocks i32)
     (param $bias i32) (param $sum i32) (param $low i32) (param $high i32)
     (local $block i32) (local $lane i32) (local $xp i32) (local $xEnd i32) (local $foldEnd i32) (local $wp i32)
@@ -138,7 +138,7 @@
 
   ;; A pixel's im2col row for one group: per tap, $channels int16 from $x + the tap's byte offset
   ;; ($taps, int32, -1 for a padded tap, which gives zeros) + $first, into $row.
-  (func (export "gather") (param $x i32) (param $taps i32) (param $tapCount i32) (param $channels i32) (param $first i32) (param $row i32)
+  (func $gather (export "gather") (param $x i32) (param $taps i32) (param $tapCount i32) (param $channels i32) (param $first i32) (param $row i32)
     (local $tap i32) (local $offset i32) (local $bytes i32)
     (local.set $bytes (i32.shl (local.get $channels) (i32.const 1)))
     (block $done
@@ -157,7 +157,7 @@
   ;; $taps: $tapCount int32 byte offsets into $x of each tap's pixel, -1 for a padded tap.
   ;; $w: the weights [tap][8 * $blocks lanes] int16 (channels past the layer's hold 0).
   ;; $zeros: per lane, the products that were 0 (padded taps are the caller's to count).
-  (func (export "depthwise")
+  (func $depthwise (export "depthwise")
     (param $x i32) (param $taps i32) (param $tapCount i32) (param $w i32) (param $blocks i32) (param $fold i32)
     (param $bias i32) (param $sum i32) (param $low i32) (param $high i32) (param $zeros i32)
     (local $block i32) (local $lane i32) (local $tap i32) (local $offset i32) (local $inFold i32) (local $rowBytes i32)
@@ -385,7 +385,7 @@
   ;; floor of x / 2^r is the high word of x * 2^(32 - r)); four lanes that need a redo, or whose
   ;; requantized value is within 2^16 of int32's ends (the zero point's add must not wrap), take the
   ;; one-lane path.
-  (func (export "finishTflite")
+  (func $finishTflite (export "finishTflite")
     (param $count i32) (param $sumAt i32) (param $lowAt i32) (param $highAt i32) (param $multipliersAt i32) (param $shiftsAt i32)
     (param $singleBuild i32) (param $registerMinimum i32) (param $registerMaximum i32) (param $zero i32)
     (param $activationMinimum i32) (param $activationMaximum i32) (param $boundLowest i32) (param $boundHighest i32)
@@ -521,4 +521,203 @@
     (local.set $m (i32x4.max_s (local.get $m) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m))))
     (local.set $m (i32x4.max_s (local.get $m) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $m) (local.get $m))))
     (i32x4.extract_lane 0 (local.get $m)))
+;; ---- Whole layers: the pixel loop, so that no pixel costs a call from JavaScript ----
+
+  ;; MACs with a zero operand (padded taps included) over the rows layerRows() ran since the reset.
+  (global $zeroMacs (mut i64) (i64.const 0))
+  (func (export "resetZeroMacs") (global.set $zeroMacs (i64.const 0)))
+  (func (export "zeroMacs") (result f64) (f64.convert_i64_u (global.get $zeroMacs)))
+
+  (func $word (param $base i32) (param $index i32) (result i32)
+    (i32.load (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 2)))))
+
+  ;; Output rows [$rowStart, $rowEnd) (row = n * outHeight + oh) of the layer described by the int32
+  ;; words at $params (convLayer.ts writes them; LAYER_WORDS names each). Per pixel: the tap offsets,
+  ;; dense (each group: its im2col row, or the input itself for a 1x1 tap, then $dense) or
+  ;; $depthwise, the zero-operand count, then either finishTflite() into the layer's outputs and
+  ;; per-output status, or the lanes' sums and extremes copied out per output for the caller to
+  ;; requantize. Returns how many outputs have a status other than 0.
+  (func (export "layerRows") (param $params i32) (param $rowStart i32) (param $rowEnd i32) (result i32)
+    (local $outHeight i32) (local $outWidth i32) (local $outChannels i32) (local $inHeight i32) (local $inWidth i32)
+    (local $inChannels i32) (local $kernelHeight i32) (local $kernelWidth i32) (local $groupChannels i32) (local $groupOutputs i32)
+    (local $groups i32) (local $depth i32) (local $blocks i32) (local $fold i32) (local $isDepthwise i32)
+    (local $input i32) (local $weights i32) (local $bias i32) (local $row i32) (local $taps i32)
+    (local $sum i32) (local $low i32) (local $high i32) (local $zeroLanes i32) (local $nonZero i32)
+    (local $requantizes i32) (local $outputs i32) (local $acc i32) (local $status i32)
+    (local $sumAll i32) (local $lowAll i32) (local $highAll i32)
+    (local $rowIndex i32) (local $n i32) (local $oh i32) (local $ow i32) (local $kh i32) (local $kw i32) (local $ih i32) (local $iw i32)
+    (local $tapCount i32) (local $padded i32) (local $pixelBase i32) (local $group i32) (local $x i32) (local $k i32) (local $pairs i64)
+    (local $first i32) (local $lane i32) (local $attention i32) (local $offset i32) (local $zeros i64) (local $rowBytes i32)
+    (local.set $outHeight (call $word (local.get $params) (i32.const 4)))
+    (local.set $outWidth (call $word (local.get $params) (i32.const 5)))
+    (local.set $outChannels (call $word (local.get $params) (i32.const 6)))
+    (local.set $inHeight (call $word (local.get $params) (i32.const 1)))
+    (local.set $inWidth (call $word (local.get $params) (i32.const 2)))
+    (local.set $inChannels (call $word (local.get $params) (i32.const 3)))
+    (local.set $kernelHeight (call $word (local.get $params) (i32.const 7)))
+    (local.set $kernelWidth (call $word (local.get $params) (i32.const 8)))
+    (local.set $groupChannels (call $word (local.get $params) (i32.const 15)))
+    (local.set $groupOutputs (call $word (local.get $params) (i32.const 16)))
+    (local.set $groups (call $word (local.get $params) (i32.const 17)))
+    (local.set $depth (call $word (local.get $params) (i32.const 18)))
+    (local.set $blocks (call $word (local.get $params) (i32.const 19)))
+    (local.set $fold (call $word (local.get $params) (i32.const 20)))
+    (local.set $isDepthwise (call $word (local.get $params) (i32.const 21)))
+    (local.set $input (call $word (local.get $params) (i32.const 22)))
+    (local.set $weights (call $word (local.get $params) (i32.const 23)))
+    (local.set $bias (call $word (local.get $params) (i32.const 24)))
+    (local.set $row (call $word (local.get $params) (i32.const 25)))
+    (local.set $taps (call $word (local.get $params) (i32.const 26)))
+    (local.set $sum (call $word (local.get $params) (i32.const 27)))
+    (local.set $low (call $word (local.get $params) (i32.const 28)))
+    (local.set $high (call $word (local.get $params) (i32.const 29)))
+    (local.set $zeroLanes (call $word (local.get $params) (i32.const 30)))
+    (local.set $nonZero (call $word (local.get $params) (i32.const 31)))
+    (local.set $requantizes (call $word (local.get $params) (i32.const 32)))
+    (local.set $outputs (call $word (local.get $params) (i32.const 48)))
+    (local.set $acc (call $word (local.get $params) (i32.const 49)))
+    (local.set $status (call $word (local.get $params) (i32.const 50)))
+    (local.set $sumAll (call $word (local.get $params) (i32.const 51)))
+    (local.set $lowAll (call $word (local.get $params) (i32.const 52)))
+    (local.set $highAll (call $word (local.get $params) (i32.const 53)))
+    (local.set $tapCount (i32.mul (local.get $kernelHeight) (local.get $kernelWidth)))
+    (local.set $rowBytes (i32.shl (local.get $groupChannels) (i32.const 1)))
+    (local.set $rowIndex (local.get $rowStart))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $rowIndex) (local.get $rowEnd)))
+        (local.set $n (i32.div_u (local.get $rowIndex) (local.get $outHeight)))
+        (local.set $oh (i32.rem_u (local.get $rowIndex) (local.get $outHeight)))
+        (local.set $ow (i32.const 0))
+        (block $pixelsDone
+          (loop $pixels
+            (br_if $pixelsDone (i32.ge_u (local.get $ow) (local.get $outWidth)))
+            ;; The tap offsets: bytes into the input, -1 for a padded tap.
+            (local.set $padded (i32.const 0))
+            (local.set $kh (i32.const 0))
+            (block $khDone
+              (loop $khLoop
+                (br_if $khDone (i32.ge_u (local.get $kh) (local.get $kernelHeight)))
+                (local.set $ih
+                  (i32.add
+                    (i32.sub (i32.mul (local.get $oh) (call $word (local.get $params) (i32.const 9))) (call $word (local.get $params) (i32.const 13)))
+                    (i32.mul (local.get $kh) (call $word (local.get $params) (i32.const 11)))))
+                (local.set $kw (i32.const 0))
+                (block $kwDone
+                  (loop $kwLoop
+                    (br_if $kwDone (i32.ge_u (local.get $kw) (local.get $kernelWidth)))
+                    (local.set $iw
+                      (i32.add
+                        (i32.sub (i32.mul (local.get $ow) (call $word (local.get $params) (i32.const 10))) (call $word (local.get $params) (i32.const 14)))
+                        (i32.mul (local.get $kw) (call $word (local.get $params) (i32.const 12)))))
+                    (local.set $offset (i32.const -1))
+                    (if (i32.and
+                          (i32.and (i32.ge_s (local.get $ih) (i32.const 0)) (i32.lt_s (local.get $ih) (local.get $inHeight)))
+                          (i32.and (i32.ge_s (local.get $iw) (i32.const 0)) (i32.lt_s (local.get $iw) (local.get $inWidth))))
+                      (then
+                        (local.set $offset
+                          (i32.shl
+                            (i32.mul
+                              (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inHeight)) (local.get $ih)) (local.get $inWidth)) (local.get $iw))
+                              (local.get $inChannels))
+                            (i32.const 1))))
+                      (else (local.set $padded (i32.add (local.get $padded) (i32.const 1)))))
+                    (i32.store
+                      (i32.add (local.get $taps) (i32.shl (i32.add (i32.mul (local.get $kh) (local.get $kernelWidth)) (local.get $kw)) (i32.const 2)))
+                      (local.get $offset))
+                    (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
+                    (br $kwLoop)))
+                (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
+                (br $khLoop)))
+            (local.set $pixelBase
+              (i32.mul (i32.add (i32.mul (local.get $rowIndex) (local.get $outWidth)) (local.get $ow)) (local.get $outChannels)))
+            (local.set $group (i32.const 0))
+            (block $groupsDone
+              (loop $groupLoop
+                (br_if $groupsDone (i32.ge_u (local.get $group) (local.get $groups)))
+                (local.set $zeros (i64.const 0))
+                (if (local.get $isDepthwise)
+                  (then
+                    (call $depthwise
+                      (local.get $input) (local.get $taps) (local.get $tapCount) (local.get $weights) (local.get $blocks) (local.get $fold)
+                      (local.get $bias) (local.get $sum) (local.get $low) (local.get $high) (local.get $zeroLanes))
+                    (local.set $zeros (i64.mul (i64.extend_i32_u (local.get $padded)) (i64.extend_i32_u (local.get $outChannels))))
+                    (local.set $lane (i32.const 0))
+                    (block $lanesDone
+                      (loop $lanes
+                        (br_if $lanesDone (i32.ge_u (local.get $lane) (local.get $outChannels)))
+                        (local.set $zeros (i64.add (local.get $zeros) (i64.extend_i32_u (call $word (local.get $zeroLanes) (local.get $lane)))))
+                        (local.set $lane (i32.add (local.get $lane) (i32.const 1)))
+                        (br $lanes))))
+                  (else
+                    (local.set $first (i32.mul (local.get $group) (local.get $rowBytes)))
+                    (local.set $offset (i32.load (local.get $taps)))
+                    (if (i32.and (i32.eq (local.get $tapCount) (i32.const 1)) (i32.ge_s (local.get $offset) (i32.const 0)))
+                      (then (local.set $x (i32.add (i32.add (local.get $input) (local.get $offset)) (local.get $first))))
+                      (else
+                        (call $gather (local.get $input) (local.get $taps) (local.get $tapCount) (local.get $groupChannels) (local.get $first) (local.get $row))
+                        (local.set $x (local.get $row))))
+                    (call $dense
+                      (local.get $x)
+                      (i32.add (local.get $weights) (i32.shl (i32.mul (i32.mul (local.get $group) (local.get $blocks)) (local.get $depth)) (i32.const 4)))
+                      (local.get $depth) (local.get $fold) (local.get $blocks)
+                      (i32.add (local.get $bias) (i32.shl (i32.mul (local.get $group) (local.get $blocks)) (i32.const 5)))
+                      (local.get $sum) (local.get $low) (local.get $high))
+                    ;; Zero-operand MACs: all the group's pairs less those with a non-zero weight facing a non-zero activation.
+                    (local.set $pairs (i64.const 0))
+                    (local.set $k (i32.const 0))
+                    (block $kDone
+                      (loop $kLoop
+                        (br_if $kDone (i32.ge_u (local.get $k) (local.get $depth)))
+                        (if (i32.load16_s (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 1))))
+                          (then
+                            (local.set $pairs
+                              (i64.add
+                                (local.get $pairs)
+                                (i64.extend_i32_u (call $word (local.get $nonZero) (i32.add (i32.mul (local.get $group) (local.get $depth)) (local.get $k))))))))
+                        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                        (br $kLoop)))
+                    (local.set $zeros
+                      (i64.sub (i64.mul (i64.extend_i32_u (local.get $groupOutputs)) (i64.extend_i32_u (local.get $depth))) (local.get $pairs)))))
+                (global.set $zeroMacs (i64.add (global.get $zeroMacs) (local.get $zeros)))
+                ;; The lanes of this call: the depthwise layer's every channel, or the group's outputs.
+                (local.set $first (if (result i32) (local.get $isDepthwise) (then (i32.const 0)) (else (i32.mul (local.get $group) (local.get $groupOutputs)))))
+                (local.set $k (if (result i32) (local.get $isDepthwise) (then (local.get $outChannels)) (else (local.get $groupOutputs))))
+                (local.set $offset (i32.shl (i32.add (local.get $pixelBase) (local.get $first)) (i32.const 2)))
+                (if (local.get $requantizes)
+                  (then
+                    (local.set $attention
+                      (i32.add
+                        (local.get $attention)
+                        (call $finishTflite
+                          (local.get $k) (local.get $sum) (local.get $low) (local.get $high)
+                          (i32.add (call $word (local.get $params) (i32.const 43)) (i32.shl (local.get $first) (i32.const 2)))
+                          (i32.add (call $word (local.get $params) (i32.const 44)) (i32.shl (local.get $first) (i32.const 2)))
+                          (call $word (local.get $params) (i32.const 33))
+                          (call $word (local.get $params) (i32.const 34))
+                          (call $word (local.get $params) (i32.const 35))
+                          (call $word (local.get $params) (i32.const 36))
+                          (call $word (local.get $params) (i32.const 37))
+                          (call $word (local.get $params) (i32.const 38))
+                          (call $word (local.get $params) (i32.const 39))
+                          (call $word (local.get $params) (i32.const 40))
+                          (call $word (local.get $params) (i32.const 41))
+                          (call $word (local.get $params) (i32.const 42))
+                          (i32.add (local.get $outputs) (local.get $offset))
+                          (i32.add (local.get $acc) (i32.shl (local.get $offset) (i32.const 1)))
+                          (i32.add (local.get $status) (local.get $offset))
+                          (i32.add (call $word (local.get $params) (i32.const 45)) (i32.shl (local.get $first) (i32.const 2)))
+                          (i32.add (call $word (local.get $params) (i32.const 46)) (i32.shl (local.get $first) (i32.const 2)))
+                          (i32.add (call $word (local.get $params) (i32.const 47)) (i32.shl (local.get $first) (i32.const 3)))))))
+                  (else
+                    (memory.copy (i32.add (local.get $sumAll) (local.get $offset)) (local.get $sum) (i32.shl (local.get $k) (i32.const 2)))
+                    (memory.copy (i32.add (local.get $lowAll) (local.get $offset)) (local.get $low) (i32.shl (local.get $k) (i32.const 2)))
+                    (memory.copy (i32.add (local.get $highAll) (local.get $offset)) (local.get $high) (i32.shl (local.get $k) (i32.const 2)))))
+                (local.set $group (i32.add (local.get $group) (i32.const 1)))
+                (br $groupLoop)))
+            (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+            (br $pixels)))
+        (local.set $rowIndex (i32.add (local.get $rowIndex) (i32.const 1)))
+        (br $rows)))
+    (local.get $attention))
 )

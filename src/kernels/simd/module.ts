@@ -60,6 +60,9 @@ interface KernelExports {
     rightFactors: number,
   ): number;
   resetExtremes(): void;
+  layerRows(params: number, rowStart: number, rowEnd: number): number;
+  resetZeroMacs(): void;
+  zeroMacs(): number;
   finalLow(): number;
   finalHigh(): number;
   partialLow(): number;
@@ -102,6 +105,19 @@ export class SimdKernels {
 
   get finishTflite(): KernelExports['finishTflite'] {
     return this.exports.finishTflite;
+  }
+
+  get layerRows(): KernelExports['layerRows'] {
+    return this.exports.layerRows;
+  }
+
+  resetZeroMacs(): void {
+    this.exports.resetZeroMacs();
+  }
+
+  /** Zero-operand MACs counted by layerRows() since resetZeroMacs(). */
+  zeroMacs(): number {
+    return this.exports.zeroMacs();
   }
 
   /** Starts the extremes finishTflite() keeps over a layer. */
