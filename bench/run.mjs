@@ -71,18 +71,46 @@ const baseline = measureBaseline();
 const ceiling = await measureSimdCeiling();
 const rows = [
   ['case', 'wall s', 'MMAC/s', 'vs plain GEMM', 'vs SIMD ceiling'],
-  ['int8 GEMM, plain JS (baseline)', baseline.seconds.toFixed(3), (baseline.macsPerSecond / 1e6).toFixed(0), '1.00', (baseline.macsPerSecond / ceiling.macsPerSecond).toFixed(3)],
-  ['int8 GEMM, WebAssembly SIMD (ceiling)', ceiling.seconds.toFixed(4), (ceiling.macsPerSecond / 1e6).toFixed(0), (ceiling.macsPerSecond / baseline.macsPerSecond).toFixed(1), '1.000'],
+  [
+    'int8 GEMM, plain JS (baseline)',
+    baseline.seconds.toFixed(3),
+    (baseline.macsPerSecond / 1e6).toFixed(0),
+    '1.00',
+    (baseline.macsPerSecond / ceiling.macsPerSecond).toFixed(3),
+  ],
+  [
+    'int8 GEMM, WebAssembly SIMD (ceiling)',
+    ceiling.seconds.toFixed(4),
+    (ceiling.macsPerSecond / 1e6).toFixed(0),
+    (ceiling.macsPerSecond / baseline.macsPerSecond).toFixed(1),
+    '1.000',
+  ],
 ];
 const targets = [];
 const addRow = (label, seconds, macs) => {
   const macsPerSecond = macs / seconds;
-  rows.push([label, seconds.toFixed(3), (macsPerSecond / 1e6).toFixed(0), (macsPerSecond / baseline.macsPerSecond).toFixed(2), (macsPerSecond / ceiling.macsPerSecond).toFixed(3)]);
+  rows.push([
+    label,
+    seconds.toFixed(3),
+    (macsPerSecond / 1e6).toFixed(0),
+    (macsPerSecond / baseline.macsPerSecond).toFixed(2),
+    (macsPerSecond / ceiling.macsPerSecond).toFixed(3),
+  ]);
   return macsPerSecond;
 };
 
 // The cold run builds the network into the empty cache; the runs after it read it.
-const coldSeconds = cliSeconds(['run', 'zoo:mobilenet_v1', '--hw', HARDWARE, '--format', 'json', '--out', join(workFolder, 'cold.json'), '--force']);
+const coldSeconds = cliSeconds([
+  'run',
+  'zoo:mobilenet_v1',
+  '--hw',
+  HARDWARE,
+  '--format',
+  'json',
+  '--out',
+  join(workFolder, 'cold.json'),
+  '--force',
+]);
 const mobilenetFile = join(workFolder, 'mobilenet_v1.json');
 cliSeconds(['zoo', 'mobilenet_v1', '--out', mobilenetFile]);
 

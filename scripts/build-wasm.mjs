@@ -14,7 +14,14 @@ const distFolder = join(root, 'dist/kernels/simd');
 const wabt = await wabtFactory();
 mkdirSync(distFolder, { recursive: true });
 for (const name of readdirSync(sourceFolder).filter((file) => file.endsWith('.wat'))) {
-  const module = wabt.parseWat(name, readFileSync(join(sourceFolder, name), 'utf8'), { simd: true });
+  let module;
+  try {
+    module = wabt.parseWat(name, readFileSync(join(sourceFolder, name), 'utf8'), { simd: true });
+  } catch (error) {
+    // wabt's message names the line and column; its stack is the whole minified assembler.
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
   module.validate();
   const { buffer } = module.toBinary({ log: false });
   module.destroy();

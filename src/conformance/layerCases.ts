@@ -275,7 +275,8 @@ function runArrayLayer(layer: CaseLayer, input: CaseTensor, mode: RequantMode, w
       activation: activationRangeOf(layer.output),
       int32RequantInput: mode !== 'ort-float',
     });
-    if (recordedAccumulators !== undefined) expectEqual(`${where} ${mode} (${split}) accumulators`, run.accumulators ?? [], recordedAccumulators);
+    if (recordedAccumulators !== undefined)
+      expectEqual(`${where} ${mode} (${split}) accumulators`, run.accumulators ?? [], recordedAccumulators);
     expectEqual(`${where} ${mode} (${split}) output`, run.output, layer.output.data);
     result = run.output;
   }

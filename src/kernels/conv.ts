@@ -19,7 +19,7 @@ import {
 } from '../numeric/index.js';
 import type { ConvGeometry } from '../graph/geometry.js';
 import { bitsForRange, emptyOverflow, type EventClock, type EventLocation, type LayerOverflow } from './overflow.js';
-import { SimdConvLayer, simdRequantOf } from './simd/convLayer.js';
+import { STATUS_CLIPPED, STATUS_REDO, STATUS_VECTOR_SATURATED, SimdConvLayer, simdRequantOf } from './simd/convLayer.js';
 import { defaultKernels, type KernelKind, simdKernels } from './simd/module.js';
 
 export type { ConvGeometry };
@@ -497,7 +497,7 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
 
   /**
    * The whole layer in the SIMD kernels. Outputs they requantized need only their status read
-   * (1: redo one add at a time; 2: clipped); otherwise each output is finished here from its
+   * (redo one add at a time, or the events: clipped, saturated in the HVX pipeline); otherwise each output is finished here from its
    * lane's sum where its extremes stayed inside the register (then no add wrapped or saturated),
    * else redone. Outputs are taken in index order, as the pixel loop would.
    */
@@ -512,10 +512,16 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
         if (code === 0) continue;
         outputIndex = index;
         const oc = index % g.outChannels;
-        if (code === 1) {
+        if (code === STATUS_REDO) {
           setTapsOfOutput(index);
           redoOutput(oc, firstChannelOf(oc));
-        } else {
+          continue;
+        }
+        if ((code & STATUS_VECTOR_SATURATED) !== 0) {
+          overflow.vectorSaturated += 1;
+          firstVectorSaturated.note(index, depth - 1);
+        }
+        if ((code & STATUS_CLIPPED) !== 0) {
           overflow.outputClipped += 1;
           firstClipped.note(index, depth - 1);
         }

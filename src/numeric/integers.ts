@@ -42,12 +42,25 @@ function checkBits(bits: number, maxBits: number): void {
   }
 }
 
+function rangeTable(signed: boolean): ReadonlyArray<Readonly<{ min: number; max: number }> | undefined> {
+  return Array.from({ length: MAX_NUMBER_INT_BITS + 1 }, (_, bits) => {
+    if (bits < MIN_INT_BITS) return undefined;
+    if (!signed) return Object.freeze({ min: 0, max: 2 ** bits - 1 });
+    const half = 2 ** (bits - 1);
+    return Object.freeze({ min: -half, max: half - 1 });
+  });
+}
+
+/** The ranges of every width, made once: saturation and clamps ask for them per element. */
+const SIGNED_RANGES = rangeTable(true);
+const UNSIGNED_RANGES = rangeTable(false);
+
 /** Smallest and largest value of a type whose width is at most 52 bits, as numbers. */
-export function intRange(type: IntType): { min: number; max: number } {
+export function intRange(type: IntType): Readonly<{ min: number; max: number }> {
+  const range = (type.signed ? SIGNED_RANGES : UNSIGNED_RANGES)[type.bits];
+  if (range !== undefined) return range;
   checkBits(type.bits, MAX_NUMBER_INT_BITS);
-  if (!type.signed) return { min: 0, max: 2 ** type.bits - 1 };
-  const half = 2 ** (type.bits - 1);
-  return { min: -half, max: half - 1 };
+  throw new RangeError(`integer width must be a whole number of bits in ${MIN_INT_BITS}..${MAX_NUMBER_INT_BITS}, got ${type.bits}`);
 }
 
 export function intRangeBig(type: IntType): { min: bigint; max: bigint } {

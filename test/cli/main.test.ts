@@ -17,14 +17,8 @@ describe('npusim', () => {
   });
 
   it('an unknown command says so, with the closest command', async () => {
-    await expectUsageError(
-      ['sweeep'],
-      `unknown command "sweeep" (did you mean "sweep"?); the commands are ${COMMAND_NAMES.join(', ')}`,
-    );
-    await expectUsageError(
-      ['frobnicate'],
-      `unknown command "frobnicate"; the commands are ${COMMAND_NAMES.join(', ')}`,
-    );
+    await expectUsageError(['sweeep'], `unknown command "sweeep" (did you mean "sweep"?); the commands are ${COMMAND_NAMES.join(', ')}`);
+    await expectUsageError(['frobnicate'], `unknown command "frobnicate"; the commands are ${COMMAND_NAMES.join(', ')}`);
   });
 
   it('an unknown flag is a usage error', async () => {

@@ -4,7 +4,7 @@
  * group's holding 0), the biases as int32, and per call the sums and extremes of one pixel.
  */
 import type { ConvGeometry } from '../../graph/geometry.js';
-import type { RequantOutput, RequantParams } from '../../numeric/index.js';
+import type { RequantOutput, RequantParams, RoundingMode } from '../../numeric/index.js';
 import type { SimdKernels } from './module.js';
 
 const LANES = 8;
@@ -29,14 +29,33 @@ export interface SimdConvInput {
   readonly requant: SimdRequant | undefined;
 }
 
+/** An output's status after the kernels requantized it: a bit set, 0 when nothing needs the caller. */
+export const STATUS_REDO = 1;
+export const STATUS_CLIPPED = 2;
+export const STATUS_VECTOR_SATURATED = 4;
+
+/** The requantization modes the kernels implement, by the code kernels.wat takes. */
+const REQUANT_KINDS = { 'tflite-double': 0, gemmlowp: 0, 'tflite-single': 1, hvx: 2, 'shift-only': 3, 'ort-float': 4 } as const;
+/** The rounding modes of hvx and shift-only, by code (stochastic stays with TypeScript). */
+const ROUNDING_CODES: Readonly<Partial<Record<RoundingMode, number>>> = {
+  floor: 0,
+  trunc: 1,
+  'half-up': 2,
+  'half-away': 3,
+  'half-even': 4,
+};
+
 /**
- * TFLite's integer requantization (default or single-rounding build) with the layer's clamps,
- * every bound inside int32: the register's range and the activation's own bounds saturated to it.
+ * A layer's requantization as the kernels take it, every bound inside int32: the register's range
+ * and the activation's own bounds saturated to it (the kernels saturate what they compare too).
  */
 export interface SimdRequant {
+  /** 0 TFLite default build (and gemmlowp), 1 single rounding, 2 hvx, 3 shift-only, 4 ort-float. */
+  readonly kind: number;
+  /** Per channel: the multiplier (ort-float: the float32 scale's bits). */
   readonly multipliers: Int32Array;
   readonly shifts: Int32Array;
-  readonly single: boolean;
+  readonly rounding: number;
   readonly registerMin: number;
   readonly registerMax: number;
   readonly zeroPoint: number;
@@ -54,10 +73,44 @@ function saturateToInt32(value: number): number {
   return Math.min(INT32_MAX, Math.max(INT32_MIN, value));
 }
 
+/** Channel parameters the kernels take as they are; undefined sends the layer to the TypeScript path (which also raises any error). */
+function channelWords(
+  channel: RequantParams,
+  scaleBits: Float32Array,
+  scaleWords: Int32Array,
+): { multiplier: number; shift: number; rounding: number } | undefined {
+  switch (channel.mode) {
+    case 'gemmlowp':
+    case 'tflite-double':
+    case 'tflite-single': {
+      const { multiplier, shift } = channel;
+      if (channel.wide === true || !Number.isInteger(multiplier) || multiplier < INT32_MIN || multiplier > INT32_MAX) return undefined;
+      return Number.isInteger(shift) && shift >= -31 && shift <= 30 ? { multiplier, shift, rounding: 0 } : undefined;
+    }
+    case 'hvx': {
+      const { multiplier, shift } = channel;
+      const rounding = ROUNDING_CODES[channel.rounding];
+      if (rounding === undefined || !Number.isInteger(multiplier) || multiplier < INT32_MIN || multiplier > INT32_MAX) return undefined;
+      return Number.isInteger(shift) && shift >= -31 && shift <= 31 ? { multiplier, shift, rounding } : undefined;
+    }
+    case 'shift-only': {
+      const rounding = ROUNDING_CODES[channel.rounding];
+      // Right shifts past 31 of an int32 sum stay with TypeScript; left shifts up to 32 are exact in int64.
+      const ok = rounding !== undefined && Number.isInteger(channel.shift) && channel.shift >= -32 && channel.shift <= 31;
+      return ok ? { multiplier: 0, shift: channel.shift, rounding } : undefined;
+    }
+    case 'ort-float': {
+      // The kernels multiply in float32, as MLAS does: the scale must be a float32 already.
+      if (Math.fround(channel.scale) !== channel.scale) return undefined;
+      scaleBits[0] = channel.scale;
+      return { multiplier: scaleWords[0] as number, shift: 0, rounding: 0 };
+    }
+  }
+}
+
 /**
- * The kernels' requantization for these channels, or undefined where a channel's mode is not one
- * of TFLite's 32-bit integer ones (all of one build) or its parameters are outside their domain
- * (the plain path then raises the error).
+ * The kernels' requantization for these channels (one mode a layer, one rounding), or undefined
+ * where the mode or a parameter is one they leave to the TypeScript path.
  */
 export function simdRequantOf(
   params: readonly RequantParams[],
@@ -66,23 +119,28 @@ export function simdRequantOf(
   activation: { readonly min: number; readonly max: number },
   bounds: { readonly low: number; readonly high: number },
 ): SimdRequant | undefined {
-  const single = params[0]?.mode === 'tflite-single';
+  const first = params[0];
+  if (first === undefined || !(first.mode in REQUANT_KINDS)) return undefined;
+  const kind = REQUANT_KINDS[first.mode as keyof typeof REQUANT_KINDS];
   const multipliers = new Int32Array(params.length);
   const shifts = new Int32Array(params.length);
+  const scaleBits = new Float32Array(1);
+  const scaleWords = new Int32Array(scaleBits.buffer);
+  let rounding: number | undefined;
   for (let index = 0; index < params.length; index += 1) {
     const channel = params[index] as RequantParams;
-    if (channel.mode !== 'gemmlowp' && channel.mode !== 'tflite-double' && channel.mode !== 'tflite-single') return undefined;
-    if (channel.wide === true || (channel.mode === 'tflite-single') !== single) return undefined;
-    const { multiplier, shift } = channel;
-    if (!Number.isInteger(multiplier) || multiplier < INT32_MIN || multiplier > INT32_MAX) return undefined;
-    if (!Number.isInteger(shift) || shift < -31 || shift > 30) return undefined;
-    multipliers[index] = multiplier;
-    shifts[index] = shift;
+    if (REQUANT_KINDS[channel.mode as keyof typeof REQUANT_KINDS] !== kind) return undefined;
+    const words = channelWords(channel, scaleBits, scaleWords);
+    if (words === undefined || (rounding !== undefined && words.rounding !== rounding)) return undefined;
+    rounding = words.rounding;
+    multipliers[index] = words.multiplier;
+    shifts[index] = words.shift;
   }
   return {
+    kind,
     multipliers,
     shifts,
-    single,
+    rounding: rounding ?? 0,
     registerMin: saturateToInt32(register.min),
     registerMax: saturateToInt32(register.max),
     zeroPoint: output.zeroPoint,
@@ -228,7 +286,7 @@ const WORD = {
   zeroLanes: 30,
   nonZeroWeights: 31,
   requantizes: 32,
-  single: 33,
+  kind: 33,
   registerMin: 34,
   registerMax: 35,
   zeroPoint: 36,
@@ -249,8 +307,9 @@ const WORD = {
   sums: 51,
   lows: 52,
   highs: 53,
+  rounding: 54,
 } as const;
-const WORDS = 54;
+const WORDS = 55;
 
 /** Regions laid out one after the other from byte 0, each 16-byte aligned. */
 class Layout {
@@ -269,7 +328,7 @@ class Layout {
  * and extremes) until the layer ends.
  */
 export class SimdConvLayer {
-  /** Per output after runRows(): 0 done, 1 to redo one add at a time, 2 done but clipped. */
+  /** Per output after runRows(): 0, STATUS_REDO (nothing written), or the events STATUS_CLIPPED and STATUS_VECTOR_SATURATED. */
   readonly outputStatus: Int32Array;
   readonly outputs: Int32Array;
   readonly accumulators: Float64Array;
@@ -311,7 +370,9 @@ export class SimdConvLayer {
     const accumulators = at.take(count * 8);
     const status = at.take(count * 4);
     this.lanesByte =
-      requant === undefined ? { sums: at.take(count * 4), lows: at.take(count * 4), highs: at.take(count * 4) } : { sums: 0, lows: 0, highs: 0 };
+      requant === undefined
+        ? { sums: at.take(count * 4), lows: at.take(count * 4), highs: at.take(count * 4) }
+        : { sums: 0, lows: 0, highs: 0 };
     const buffer = kernels.reserve(at.bytes);
     const memory32 = new Int32Array(buffer);
     new Int16Array(buffer).set(lanes.weights, weights / 2);
@@ -364,7 +425,8 @@ export class SimdConvLayer {
     set('highs', this.lanesByte.highs);
     set('requantizes', requant === undefined ? 0 : 1);
     if (requant !== undefined) {
-      set('single', requant.single ? 1 : 0);
+      set('kind', requant.kind);
+      set('rounding', requant.rounding);
       set('registerMin', requant.registerMin);
       set('registerMax', requant.registerMax);
       set('zeroPoint', requant.zeroPoint);
@@ -383,7 +445,7 @@ export class SimdConvLayer {
       memory32.set(requant.shifts, shifts / 4);
       // The default build's per-channel shift factors for four lanes at a time (kernels.wat).
       const unsigned = new Uint32Array(buffer);
-      for (let oc = 0; oc < g.outChannels; oc += 1) {
+      for (let oc = 0; oc < (requant.kind === 0 ? g.outChannels : 0); oc += 1) {
         const shift = requant.shifts[oc] as number;
         const right = Math.max(-shift, 0);
         memory32[leftFactors / 4 + oc] = 2 ** Math.max(shift, 0);

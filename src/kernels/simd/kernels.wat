@@ -18,7 +18,7 @@
   ;; $w: the weights block-major, [block][k][8 lanes] int16, 8 output channels per block.
   ;; $fold: products per fold, or 0 for no folds (the running sum is the accumulator).
   ;; $bias, $sum, $low, $high: 8 int32 per block.
-  (func $dense (export "dense")
+  (func $dense
     (param $x i32) (param $w i32) (param $depth i32) (param $fold i32) (param $blocks i32)
     (param $bias i32) (param $sum i32) (param $low i32) (param $high i32)
     (local $block i32) (local $lane i32) (local $xp i32) (local $xEnd i32) (local $foldEnd i32) (local $wp i32)
@@ -138,7 +138,7 @@
 
   ;; A pixel's im2col row for one group: per tap, $channels int16 from $x + the tap's byte offset
   ;; ($taps, int32, -1 for a padded tap, which gives zeros) + $first, into $row.
-  (func $gather (export "gather") (param $x i32) (param $taps i32) (param $tapCount i32) (param $channels i32) (param $first i32) (param $row i32)
+  (func $gather (param $x i32) (param $taps i32) (param $tapCount i32) (param $channels i32) (param $first i32) (param $row i32)
     (local $tap i32) (local $offset i32) (local $bytes i32)
     (local.set $bytes (i32.shl (local.get $channels) (i32.const 1)))
     (block $done
@@ -157,7 +157,7 @@
   ;; $taps: $tapCount int32 byte offsets into $x of each tap's pixel, -1 for a padded tap.
   ;; $w: the weights [tap][8 * $blocks lanes] int16 (channels past the layer's hold 0).
   ;; $zeros: per lane, the products that were 0 (padded taps are the caller's to count).
-  (func $depthwise (export "depthwise")
+  (func $depthwise
     (param $x i32) (param $taps i32) (param $tapCount i32) (param $w i32) (param $blocks i32) (param $fold i32)
     (param $bias i32) (param $sum i32) (param $low i32) (param $high i32) (param $zeros i32)
     (local $block i32) (local $lane i32) (local $tap i32) (local $offset i32) (local $inFold i32) (local $rowBytes i32)
@@ -306,13 +306,14 @@
     (if (i64.gt_s (local.get $value) (i64.const 2147483647)) (then (return (i32.const 0x7fffffff))))
     (i32.wrap_i64 (local.get $value)))
 
-;; The current finishTflite() call's arguments, for the one-lane path.
+;; The current finish() call's arguments, for the one-lane path.
   (global $sum (mut i32) (i32.const 0))
   (global $low (mut i32) (i32.const 0))
   (global $high (mut i32) (i32.const 0))
   (global $multipliers (mut i32) (i32.const 0))
   (global $shifts (mut i32) (i32.const 0))
-  (global $single (mut i32) (i32.const 0))
+  (global $kind (mut i32) (i32.const 0))
+  (global $rounding (mut i32) (i32.const 0))
   (global $registerMin (mut i32) (i32.const 0))
   (global $registerMax (mut i32) (i32.const 0))
   (global $zeroPoint (mut i32) (i32.const 0))
@@ -326,9 +327,10 @@
   (global $acc (mut i32) (i32.const 0))
   (global $status (mut i32) (i32.const 0))
 
-  ;; One lane, as finishTflite() describes; returns 1 when its status is not 0.
+  ;; One lane, as finish() describes; returns 1 when its status is not 0.
   (func $finishLane (param $lane i32) (result i32)
     (local $byte i32) (local $lo i32) (local $hi i32) (local $value i32) (local $raw i32) (local $activated i32)
+    (local $multiplier i32) (local $shift i32) (local $code i32) (local $hvx i32)
     (local.set $byte (i32.shl (local.get $lane) (i32.const 2)))
     (local.set $lo (i32.load (i32.add (global.get $low) (local.get $byte))))
     (local.set $hi (i32.load (i32.add (global.get $high) (local.get $byte))))
@@ -342,31 +344,103 @@
     (if (i32.lt_s (local.get $value) (global.get $finalLow)) (then (global.set $finalLow (local.get $value))))
     (if (i32.gt_s (local.get $value) (global.get $finalHigh)) (then (global.set $finalHigh (local.get $value))))
     (f64.store (i32.add (global.get $acc) (i32.shl (local.get $lane) (i32.const 3))) (f64.convert_i32_s (local.get $value)))
+    (local.set $multiplier (i32.load (i32.add (global.get $multipliers) (local.get $byte))))
+    (local.set $shift (i32.load (i32.add (global.get $shifts) (local.get $byte))))
+    (local.set $code (i32.const 0))
     (local.set $raw
       (call $saturate32
         (i64.add
-          (if (result i64) (global.get $single)
-            (then
-              (call $mbqmSingle
-                (local.get $value)
-                (i32.load (i32.add (global.get $multipliers) (local.get $byte)))
-                (i32.load (i32.add (global.get $shifts) (local.get $byte)))))
+          (if (result i64) (i32.eq (global.get $kind) (i32.const 0))
+            (then (call $mbqmDouble (local.get $value) (local.get $multiplier) (local.get $shift)))
             (else
-              (call $mbqmDouble
-                (local.get $value)
-                (i32.load (i32.add (global.get $multipliers) (local.get $byte)))
-                (i32.load (i32.add (global.get $shifts) (local.get $byte))))))
+              (if (result i64) (i32.eq (global.get $kind) (i32.const 1))
+                (then (call $mbqmSingle (local.get $value) (local.get $multiplier) (local.get $shift)))
+                (else
+                  (if (result i64) (i32.eq (global.get $kind) (i32.const 2))
+                    (then
+                      ;; hvx adds its zero point itself, saturating to int16: its result is final.
+                      (local.set $hvx (call $hvx (local.get $value) (local.get $multiplier) (local.get $shift)))
+                      (if (global.get $hvxSaturated) (then (local.set $code (i32.const 4))))
+                      (i64.sub (i64.extend_i32_s (local.get $hvx)) (i64.extend_i32_s (global.get $zeroPoint))))
+                    (else
+                      (if (result i64) (i32.eq (global.get $kind) (i32.const 3))
+                        (then (call $shiftOnly (local.get $value) (local.get $shift)))
+                        (else
+                          (i64.extend_i32_s
+                            (i32.trunc_sat_f32_s
+                              (f32.nearest (f32.mul (f32.convert_i32_s (local.get $value)) (f32.reinterpret_i32 (local.get $multiplier))))))))))))))
           (i64.extend_i32_s (global.get $zeroPoint)))))
     (i32.store
       (i32.add (global.get $out) (local.get $byte))
       (call $clamp (local.get $raw) (global.get $activationMin) (global.get $activationMax)))
     (local.set $activated (call $clamp (local.get $raw) (global.get $boundLow) (global.get $boundHigh)))
     (if (i32.or (i32.lt_s (local.get $activated) (global.get $typeMin)) (i32.gt_s (local.get $activated) (global.get $typeMax)))
+      (then (local.set $code (i32.or (local.get $code) (i32.const 2)))))
+    (i32.store (i32.add (global.get $status) (local.get $byte)) (local.get $code))
+    (i32.ne (local.get $code) (i32.const 0)))
+
+  ;; x / 2^s for int32 x and s in 0..31 under rounding mode $rounding: 0 floor, 1 trunc, 2 half-up,
+  ;; 3 half-away, 4 half-even (numeric/rounding.ts's roundShiftRight is the definition).
+  (func $roundShift (param $x i32) (param $s i32) (result i32)
+    (local $q i32) (local $r i32) (local $half i32) (local $mode i32)
+    (if (i32.eqz (local.get $s)) (then (return (local.get $x))))
+    (local.set $q (i32.shr_s (local.get $x) (local.get $s)))
+    (local.set $r
+      (i32.and
+        (local.get $x)
+        (if (result i32) (i32.eq (local.get $s) (i32.const 31))
+          (then (i32.const 0x7fffffff))
+          (else (i32.sub (i32.shl (i32.const 1) (local.get $s)) (i32.const 1))))))
+    (local.set $half (i32.shl (i32.const 1) (i32.sub (local.get $s) (i32.const 1))))
+    (local.set $mode (global.get $rounding))
+    (i32.add
+      (local.get $q)
+      (if (result i32) (i32.eqz (local.get $mode))
+        (then (i32.const 0))
+        (else
+          (if (result i32) (i32.eq (local.get $mode) (i32.const 1))
+            (then (i32.and (i32.lt_s (local.get $x) (i32.const 0)) (i32.ne (local.get $r) (i32.const 0))))
+            (else
+              (if (result i32) (i32.eq (local.get $mode) (i32.const 2))
+                (then (i32.ge_s (local.get $r) (local.get $half)))
+                (else
+                  (i32.or
+                    (i32.gt_s (local.get $r) (local.get $half))
+                    (i32.and
+                      (i32.eq (local.get $r) (local.get $half))
+                      (if (result i32) (i32.eq (local.get $mode) (i32.const 3))
+                        (then (i32.ge_s (local.get $x) (i32.const 0)))
+                        (else (i32.and (local.get $q) (i32.const 1))))))))))))))
+
+  (global $hvxSaturated (mut i32) (i32.const 0))
+
+  (func $saturate16 (param $value i32) (result i32)
+    (global.set $hvxSaturated
+      (i32.or (global.get $hvxSaturated) (i32.or (i32.lt_s (local.get $value) (i32.const -32768)) (i32.gt_s (local.get $value) (i32.const 32767)))))
+    (call $clamp (local.get $value) (i32.const -32768) (i32.const 32767)))
+
+  ;; npusim's HVX pipeline (numeric/requant.ts requantHvx is the definition): saturating left shift
+  ;; to int32, SRDHM, a rounding pre-shift past 15, the rounding narrowing with int16 saturation,
+  ;; the zero point added with int16 saturation. $hvxSaturated says whether either saturated.
+  (func $hvx (param $x i32) (param $m i32) (param $shift i32) (result i32)
+    (local $right i32) (local $product i32)
+    (global.set $hvxSaturated (i32.const 0))
+    (if (i32.gt_s (local.get $shift) (i32.const 0))
+      (then (local.set $x (call $saturate32 (i64.shl (i64.extend_i32_s (local.get $x)) (i64.extend_i32_s (local.get $shift))))))
+      (else (local.set $right (i32.sub (i32.const 0) (local.get $shift)))))
+    (local.set $product (call $srdhm (local.get $x) (local.get $m)))
+    (if (i32.gt_s (local.get $right) (i32.const 15))
       (then
-        (i32.store (i32.add (global.get $status) (local.get $byte)) (i32.const 2))
-        (return (i32.const 1))))
-    (i32.store (i32.add (global.get $status) (local.get $byte)) (i32.const 0))
-    (i32.const 0))
+        (local.set $product (call $roundShift (local.get $product) (i32.sub (local.get $right) (i32.const 15))))
+        (local.set $right (i32.const 15))))
+    (call $saturate16
+      (i32.add (call $saturate16 (call $roundShift (local.get $product) (local.get $right))) (global.get $zeroPoint))))
+
+  ;; shift-only: a right shift under $rounding (0..31), or an exact left shift for -32..-1.
+  (func $shiftOnly (param $x i32) (param $shift i32) (result i64)
+    (if (result i64) (i32.ge_s (local.get $shift) (i32.const 0))
+      (then (i64.extend_i32_s (call $roundShift (local.get $x) (local.get $shift))))
+      (else (i64.shl (i64.extend_i32_s (local.get $x)) (i64.extend_i32_s (i32.sub (i32.const 0) (local.get $shift)))))))
 
   ;; The low words of two i64x2 as one i32x4.
   (func $lowWords (param $a v128) (param $b v128) (result v128)
@@ -374,23 +448,24 @@
 
   ;; Finishes $count lanes of one call: where a lane's extremes stayed inside the accumulator
   ;; [$registerMin, $registerMax] (its range intersected with int32's), its sum is the accumulator,
-  ;; which is requantized ($single: which build), offset by $zeroPoint, clamped to
-  ;; [$activationMin, $activationMax] into $out (int32 per lane) with the accumulator into $acc
-  ;; (float64 per lane). $status per lane: 0 done, 1 for the caller to redo one add at a time
-  ;; (nothing written), 2 done but clipped: the value after the activation's own bounds
-  ;; [$boundLow, $boundHigh] (saturated to int32) left [$typeMin, $typeMax]. Returns how many lanes
-  ;; are not 0.
+  ;; which is requantized by $requantKind (0 TFLite's default build and gemmlowp, 1 TFLite's
+  ;; single rounding, 2 hvx, 3 shift-only, 4 ort-float; hvx and shift-only round by
+  ;; $roundingMode), offset by $zeroPoint, clamped to [$activationMin, $activationMax] into $out
+  ;; (int32 per lane), with the accumulator into $acc (float64 per lane). $status per lane, a bit
+  ;; set: 1 for the caller to redo one add at a time (nothing written); else 2 when the value after
+  ;; the activation's own bounds [$boundLow, $boundHigh] (saturated to int32) left
+  ;; [$typeMin, $typeMax], 4 when the HVX pipeline saturated. Returns how many lanes are not 0.
   ;; The default build runs four lanes at a time with per-channel $leftFactors (2^max(shift, 0)),
   ;; $rightMasks (2^max(-shift, 0) - 1) and $rightFactors (int64 2^(32 - max(-shift, 0)): the
   ;; floor of x / 2^r is the high word of x * 2^(32 - r)); four lanes that need a redo, or whose
   ;; requantized value is within 2^16 of int32's ends (the zero point's add must not wrap), take the
-  ;; one-lane path.
-  (func $finishTflite (export "finishTflite")
+  ;; one-lane path, which every other mode takes.
+  (func $finish
     (param $count i32) (param $sumAt i32) (param $lowAt i32) (param $highAt i32) (param $multipliersAt i32) (param $shiftsAt i32)
-    (param $singleBuild i32) (param $registerMinimum i32) (param $registerMaximum i32) (param $zero i32)
+    (param $requantKind i32) (param $registerMinimum i32) (param $registerMaximum i32) (param $zero i32)
     (param $activationMinimum i32) (param $activationMaximum i32) (param $boundLowest i32) (param $boundHighest i32)
     (param $typeMinimum i32) (param $typeMaximum i32) (param $outAt i32) (param $accAt i32) (param $statusAt i32)
-    (param $leftFactors i32) (param $rightMasks i32) (param $rightFactors i32)
+    (param $leftFactors i32) (param $rightMasks i32) (param $rightFactors i32) (param $roundingMode i32)
     (result i32)
     (local $lane i32) (local $byte i32) (local $attention i32)
     (local $v v128) (local $lo v128) (local $hi v128) (local $a v128) (local $m v128) (local $x v128) (local $mask v128)
@@ -401,7 +476,7 @@
     (global.set $high (local.get $highAt))
     (global.set $multipliers (local.get $multipliersAt))
     (global.set $shifts (local.get $shiftsAt))
-    (global.set $single (local.get $singleBuild))
+    (global.set $kind (local.get $requantKind))
     (global.set $registerMin (local.get $registerMinimum))
     (global.set $registerMax (local.get $registerMaximum))
     (global.set $zeroPoint (local.get $zero))
@@ -414,11 +489,12 @@
     (global.set $out (local.get $outAt))
     (global.set $acc (local.get $accAt))
     (global.set $status (local.get $statusAt))
+    (global.set $rounding (local.get $roundingMode))
     (local.set $partialLo (i32x4.splat (global.get $partialLow)))
     (local.set $partialHi (i32x4.splat (global.get $partialHigh)))
     (local.set $finalLo (i32x4.splat (global.get $finalLow)))
     (local.set $finalHi (i32x4.splat (global.get $finalHigh)))
-    (if (i32.eqz (local.get $singleBuild))
+    (if (i32.eqz (local.get $requantKind))
       (then
         (block $vectorsDone
           (loop $vectors
@@ -534,7 +610,7 @@
   ;; Output rows [$rowStart, $rowEnd) (row = n * outHeight + oh) of the layer described by the int32
   ;; words at $params (convLayer.ts writes them; LAYER_WORDS names each). Per pixel: the tap offsets,
   ;; dense (each group: its im2col row, or the input itself for a 1x1 tap, then $dense) or
-  ;; $depthwise, the zero-operand count, then either finishTflite() into the layer's outputs and
+  ;; $depthwise, the zero-operand count, then either finish() into the layer's outputs and
   ;; per-output status, or the lanes' sums and extremes copied out per output for the caller to
   ;; requantize. Returns how many outputs have a status other than 0.
   (func (export "layerRows") (param $params i32) (param $rowStart i32) (param $rowEnd i32) (result i32)
@@ -689,7 +765,7 @@
                     (local.set $attention
                       (i32.add
                         (local.get $attention)
-                        (call $finishTflite
+                        (call $finish
                           (local.get $k) (local.get $sum) (local.get $low) (local.get $high)
                           (i32.add (call $word (local.get $params) (i32.const 43)) (i32.shl (local.get $first) (i32.const 2)))
                           (i32.add (call $word (local.get $params) (i32.const 44)) (i32.shl (local.get $first) (i32.const 2)))
@@ -708,7 +784,8 @@
                           (i32.add (local.get $status) (local.get $offset))
                           (i32.add (call $word (local.get $params) (i32.const 45)) (i32.shl (local.get $first) (i32.const 2)))
                           (i32.add (call $word (local.get $params) (i32.const 46)) (i32.shl (local.get $first) (i32.const 2)))
-                          (i32.add (call $word (local.get $params) (i32.const 47)) (i32.shl (local.get $first) (i32.const 3)))))))
+                          (i32.add (call $word (local.get $params) (i32.const 47)) (i32.shl (local.get $first) (i32.const 3)))
+                          (call $word (local.get $params) (i32.const 54))))))
                   (else
                     (memory.copy (i32.add (local.get $sumAll) (local.get $offset)) (local.get $sum) (i32.shl (local.get $k) (i32.const 2)))
                     (memory.copy (i32.add (local.get $lowAll) (local.get $offset)) (local.get $low) (i32.shl (local.get $k) (i32.const 2)))

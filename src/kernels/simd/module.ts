@@ -9,64 +9,15 @@ export type KernelKind = 'simd' | 'plain';
 
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
-  dense(
-    x: number,
-    weights: number,
-    depth: number,
-    fold: number,
-    blocks: number,
-    bias: number,
-    sum: number,
-    low: number,
-    high: number,
-  ): void;
-  depthwise(
-    x: number,
-    taps: number,
-    tapCount: number,
-    weights: number,
-    blocks: number,
-    fold: number,
-    bias: number,
-    sum: number,
-    low: number,
-    high: number,
-    zeros: number,
-  ): void;
-  gather(x: number, taps: number, tapCount: number, channels: number, first: number, row: number): void;
   shiftInput(source: number, count: number, zeroPoint: number, target: number): number;
-  finishTflite(
-    count: number,
-    sum: number,
-    low: number,
-    high: number,
-    multipliers: number,
-    shifts: number,
-    single: number,
-    registerMin: number,
-    registerMax: number,
-    zeroPoint: number,
-    activationMin: number,
-    activationMax: number,
-    boundLow: number,
-    boundHigh: number,
-    typeMin: number,
-    typeMax: number,
-    out: number,
-    acc: number,
-    status: number,
-    leftFactors: number,
-    rightMasks: number,
-    rightFactors: number,
-  ): number;
-  resetExtremes(): void;
   layerRows(params: number, rowStart: number, rowEnd: number): number;
-  resetZeroMacs(): void;
-  zeroMacs(): number;
+  resetExtremes(): void;
   finalLow(): number;
   finalHigh(): number;
   partialLow(): number;
   partialHigh(): number;
+  resetZeroMacs(): void;
+  zeroMacs(): number;
 }
 
 const WASM_PAGE_BYTES = 65_536;
@@ -87,24 +38,8 @@ export class SimdKernels {
     return new SimdKernels(instance.exports as unknown as KernelExports);
   }
 
-  get dense(): KernelExports['dense'] {
-    return this.exports.dense;
-  }
-
-  get depthwise(): KernelExports['depthwise'] {
-    return this.exports.depthwise;
-  }
-
   get shiftInput(): KernelExports['shiftInput'] {
     return this.exports.shiftInput;
-  }
-
-  get gather(): KernelExports['gather'] {
-    return this.exports.gather;
-  }
-
-  get finishTflite(): KernelExports['finishTflite'] {
-    return this.exports.finishTflite;
   }
 
   get layerRows(): KernelExports['layerRows'] {
@@ -120,12 +55,12 @@ export class SimdKernels {
     return this.exports.zeroMacs();
   }
 
-  /** Starts the extremes finishTflite() keeps over a layer. */
+  /** Starts the extremes the layer's requantization keeps. */
   resetExtremes(): void {
     this.exports.resetExtremes();
   }
 
-  /** The extremes of the final sums and of every partial value of the lanes finishTflite() took. */
+  /** The extremes of the final sums and of every partial value of the outputs the kernels requantized. */
   extremes(): { finalLow: number; finalHigh: number; partialLow: number; partialHigh: number } {
     const e = this.exports;
     return { finalLow: e.finalLow(), finalHigh: e.finalHigh(), partialLow: e.partialLow(), partialHigh: e.partialHigh() };
