@@ -17,12 +17,12 @@ for (const name of readdirSync(sourceFolder).filter((file) => file.endsWith('.wa
   let module;
   try {
     module = wabt.parseWat(name, readFileSync(join(sourceFolder, name), 'utf8'), { simd: true });
+    module.validate();
   } catch (error) {
     // wabt's message names the line and column; its stack is the whole minified assembler.
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  module.validate();
   const { buffer } = module.toBinary({ log: false });
   module.destroy();
   const wasmName = name.replace(/\.wat$/, '.wasm');

@@ -19,7 +19,14 @@ import {
 } from '../numeric/index.js';
 import type { ConvGeometry } from '../graph/geometry.js';
 import { bitsForRange, emptyOverflow, type EventClock, type EventLocation, type LayerOverflow } from './overflow.js';
-import { STATUS_CLIPPED, STATUS_REDO, STATUS_VECTOR_SATURATED, SimdConvLayer, simdRequantOf } from './simd/convLayer.js';
+import {
+  STATUS_CLIPPED,
+  STATUS_REDO,
+  STATUS_REQUANT_INPUT_SATURATED,
+  STATUS_VECTOR_SATURATED,
+  SimdConvLayer,
+  simdRequantOf,
+} from './simd/convLayer.js';
 import { defaultKernels, type KernelKind, simdKernels } from './simd/module.js';
 
 export type { ConvGeometry };
@@ -322,7 +329,7 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
           bias: layer.bias,
           kFold,
           outputCount,
-          requant: simdRequantOf(params, register, layer.output, layer.activation, bounds),
+          requant: simdRequantOf(params, register, layer.output, layer.activation, bounds, layer.int32RequantInput),
         })
       : undefined;
 
@@ -517,6 +524,7 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
           redoOutput(oc, firstChannelOf(oc));
           continue;
         }
+        if ((code & STATUS_REQUANT_INPUT_SATURATED) !== 0) overflow.requantInputSaturated += 1;
         if ((code & STATUS_VECTOR_SATURATED) !== 0) {
           overflow.vectorSaturated += 1;
           firstVectorSaturated.note(index, depth - 1);

@@ -4,7 +4,7 @@
  * group's holding 0), the biases as int32, and per call the sums and extremes of one pixel.
  */
 import type { ConvGeometry } from '../../graph/geometry.js';
-import type { RequantOutput, RequantParams, RoundingMode } from '../../numeric/index.js';
+import { type RequantOutput, type RequantParams, type RoundingMode, reduceMultiplier } from '../../numeric/index.js';
 import type { SimdKernels } from './module.js';
 
 const LANES = 8;
@@ -33,6 +33,7 @@ export interface SimdConvInput {
 export const STATUS_REDO = 1;
 export const STATUS_CLIPPED = 2;
 export const STATUS_VECTOR_SATURATED = 4;
+export const STATUS_REQUANT_INPUT_SATURATED = 8;
 
 /** The requantization modes the kernels implement, by the code kernels.wat takes. */
 const REQUANT_KINDS = { 'tflite-double': 0, gemmlowp: 0, 'tflite-single': 1, hvx: 2, 'shift-only': 3, 'ort-float': 4 } as const;
@@ -50,8 +51,12 @@ const ROUNDING_CODES: Readonly<Partial<Record<RoundingMode, number>>> = {
  * and the activation's own bounds saturated to it (the kernels saturate what they compare too).
  */
 export interface SimdRequant {
-  /** 0 TFLite default build (and gemmlowp), 1 single rounding, 2 hvx, 3 shift-only, 4 ort-float. */
+  /** 0 TFLite default build (and gemmlowp), 1 single rounding, 2 hvx, 3 shift-only, 4 ort-float, 5 TFLite's int64 (16x8). */
   readonly kind: number;
+  /** The mode takes an int32 accumulator (saturated to it first, which only wide lanes can need). */
+  readonly int32Input: boolean;
+  /** The register's exact range (wide lanes compare in float64). */
+  readonly register: { readonly min: number; readonly max: number };
   /** Per channel: the multiplier (ort-float: the float32 scale's bits). */
   readonly multipliers: Int32Array;
   readonly shifts: Int32Array;
@@ -84,7 +89,9 @@ function channelWords(
     case 'tflite-double':
     case 'tflite-single': {
       const { multiplier, shift } = channel;
-      if (channel.wide === true || !Number.isInteger(multiplier) || multiplier < INT32_MIN || multiplier > INT32_MAX) return undefined;
+      if (!Number.isInteger(multiplier) || multiplier < INT32_MIN || multiplier > INT32_MAX) return undefined;
+      // TFLite's 16x8 (int64) path takes the multiplier reduced to 16 bits, and shifts up to 7.
+      if (channel.wide === true) return Number.isInteger(shift) && shift >= -31 && shift <= 7 ? { multiplier: reduceMultiplier(multiplier), shift, rounding: 0 } : undefined;
       return Number.isInteger(shift) && shift >= -31 && shift <= 30 ? { multiplier, shift, rounding: 0 } : undefined;
     }
     case 'hvx': {
@@ -118,10 +125,13 @@ export function simdRequantOf(
   output: RequantOutput,
   activation: { readonly min: number; readonly max: number },
   bounds: { readonly low: number; readonly high: number },
+  int32Input: boolean,
 ): SimdRequant | undefined {
   const first = params[0];
   if (first === undefined || !(first.mode in REQUANT_KINDS)) return undefined;
-  const kind = REQUANT_KINDS[first.mode as keyof typeof REQUANT_KINDS];
+  const kindOf = (channel: RequantParams): number | undefined =>
+    'wide' in channel && channel.wide === true ? 5 : REQUANT_KINDS[channel.mode as keyof typeof REQUANT_KINDS];
+  const kind = kindOf(first);
   const multipliers = new Int32Array(params.length);
   const shifts = new Int32Array(params.length);
   const scaleBits = new Float32Array(1);
@@ -129,15 +139,18 @@ export function simdRequantOf(
   let rounding: number | undefined;
   for (let index = 0; index < params.length; index += 1) {
     const channel = params[index] as RequantParams;
-    if (REQUANT_KINDS[channel.mode as keyof typeof REQUANT_KINDS] !== kind) return undefined;
+    if (kindOf(channel) !== kind) return undefined;
     const words = channelWords(channel, scaleBits, scaleWords);
     if (words === undefined || (rounding !== undefined && words.rounding !== rounding)) return undefined;
     rounding = words.rounding;
     multipliers[index] = words.multiplier;
     shifts[index] = words.shift;
   }
+  if (kind === undefined) return undefined;
   return {
     kind,
+    int32Input,
+    register,
     multipliers,
     shifts,
     rounding: rounding ?? 0,
@@ -161,8 +174,10 @@ export function simdRequantOf(
 interface PreparedWeights {
   readonly geometry: ConvGeometry;
   readonly bias: Int32Array | undefined;
-  /** Undefined where a weight leaves int16. */
-  readonly lanes: { readonly weights: Int16Array; readonly bias: Int32Array } | undefined;
+  /** Block-major weights and the biases by lane. */
+  readonly lanes: { readonly weights: Int32Array; readonly bias: Int32Array };
+  /** Whether every weight fits int16 (the narrow lanes). */
+  readonly narrowWeights: boolean;
   readonly absoluteWeightSums: Float64Array;
   readonly absoluteBias: Float64Array;
   /** Dense: per group and k, how many of the group's output channels have a non-zero weight there. */
@@ -194,7 +209,7 @@ function prepareWeights(geometry: ConvGeometry, weights: Int32Array, bias: Int32
   const absoluteWeightSums = new Float64Array(g.outChannels);
   const absoluteBias = new Float64Array(g.outChannels);
   const nonZeroWeights = new Int32Array(g.depthwise ? 0 : groupCount * depth);
-  const laneWeights = new Int16Array(g.depthwise ? tapCount * lanes : groupCount * blocks * depth * LANES);
+  const laneWeights = new Int32Array(g.depthwise ? tapCount * lanes : groupCount * blocks * depth * LANES);
   const laneBias = new Int32Array(groupCount * lanes);
   let lowest = 0;
   let highest = 0;
@@ -235,11 +250,12 @@ function prepareWeights(geometry: ConvGeometry, weights: Int32Array, bias: Int32
       }
     }
   }
-  const fits = lowest >= -32_768 && highest <= 32_767;
+
   const prepared = {
     geometry,
     bias,
-    lanes: fits ? { weights: laneWeights, bias: laneBias } : undefined,
+    lanes: { weights: laneWeights, bias: laneBias },
+    narrowWeights: lowest >= -32_768 && highest <= 32_767,
     absoluteWeightSums,
     absoluteBias,
     nonZeroWeights,
@@ -308,8 +324,9 @@ const WORD = {
   lows: 52,
   highs: 53,
   rounding: 54,
+  wide: 55,
 } as const;
-const WORDS = 55;
+const WORDS = 56;
 
 /** Regions laid out one after the other from byte 0, each 16-byte aligned. */
 class Layout {
@@ -339,28 +356,33 @@ export class SimdConvLayer {
     private readonly kernels: SimdKernels,
     private readonly layer: SimdConvInput,
     prepared: PreparedWeights,
-    lanes: NonNullable<PreparedWeights['lanes']>,
+    /** Undefined where the caller requantizes (every wide layer). */
+    private readonly requant: SimdRequant | undefined,
+    /** Float64 lanes over int32 operands, for sums past int32 or operands past int16. */
+    private readonly wide: boolean,
   ) {
     const g = layer.geometry;
+    const lanes = prepared.lanes;
+    const elementBytes = wide ? 4 : 2;
+    const laneBytes = wide ? 8 : 4;
     const tapCount = g.kernelHeight * g.kernelWidth;
     const depth = tapCount * g.groupChannels;
     const blocks = Math.ceil((g.depthwise ? g.outChannels : g.groupOutputs) / LANES);
-    const blockBytes = blocks * LANES * 4;
+    const blockBytes = blocks * LANES * laneBytes;
     const count = layer.outputCount;
-    const requant = layer.requant;
     const at = new Layout();
-    // The depthwise kernel reads a whole block past the last channel: 16 bytes of slack.
-    const input = at.take(layer.input.length * 2 + 16);
-    const weights = at.take(lanes.weights.length * 2);
+    // The depthwise kernel reads a whole block past the last channel: a block's bytes of slack.
+    const input = at.take((layer.input.length + LANES) * elementBytes);
+    const weights = at.take(lanes.weights.length * elementBytes);
     const bias = at.take(lanes.bias.length * 4);
     const nonZeroWeights = at.take(prepared.nonZeroWeights.length * 4);
     this.paramsByte = at.take(WORDS * 4);
-    const row = at.take(depth * 2);
+    const row = at.take(depth * elementBytes);
     const taps = at.take(tapCount * 4);
     const sum = at.take(blockBytes);
     const low = at.take(blockBytes);
     const high = at.take(blockBytes);
-    const zeroLanes = at.take(blockBytes);
+    const zeroLanes = at.take(blocks * LANES * 4);
     const multipliers = at.take(g.outChannels * 4);
     const shifts = at.take(g.outChannels * 4);
     const leftFactors = at.take(g.outChannels * 4);
@@ -371,11 +393,12 @@ export class SimdConvLayer {
     const status = at.take(count * 4);
     this.lanesByte =
       requant === undefined
-        ? { sums: at.take(count * 4), lows: at.take(count * 4), highs: at.take(count * 4) }
+        ? { sums: at.take(count * laneBytes), lows: at.take(count * laneBytes), highs: at.take(count * laneBytes) }
         : { sums: 0, lows: 0, highs: 0 };
     const buffer = kernels.reserve(at.bytes);
     const memory32 = new Int32Array(buffer);
-    new Int16Array(buffer).set(lanes.weights, weights / 2);
+    if (wide) memory32.set(lanes.weights, weights / 4);
+    else new Int16Array(buffer).set(lanes.weights, weights / 2);
     memory32.set(lanes.bias, bias / 4);
     memory32.set(prepared.nonZeroWeights, nonZeroWeights / 4);
     this.outputStatus = new Int32Array(buffer, status, count);
@@ -424,6 +447,7 @@ export class SimdConvLayer {
     set('lows', this.lanesByte.lows);
     set('highs', this.lanesByte.highs);
     set('requantizes', requant === undefined ? 0 : 1);
+    set('wide', wide ? 1 : 0);
     if (requant !== undefined) {
       set('kind', requant.kind);
       set('rounding', requant.rounding);
@@ -456,6 +480,7 @@ export class SimdConvLayer {
       }
     }
     kernels.resetExtremes();
+    if (wide && requant !== undefined) kernels.setWide(requant.register.min, requant.register.max, requant.int32Input);
     kernels.resetZeroMacs();
   }
 
@@ -468,25 +493,45 @@ export class SimdConvLayer {
     const g = layer.geometry;
     if (g.depthwise && g.groupOutputs !== 1) return undefined;
     const prepared = prepareWeights(g, layer.weights, layer.bias);
-    if (prepared.lanes === undefined) return undefined;
-    // The input is shifted into place (int16 from byte 0) from a copy past where it goes.
-    const staging = aligned(layer.input.length * 2 + 16);
-    const buffer = kernels.reserve(staging + layer.input.length * 4);
-    new Int32Array(buffer).set(layer.input, staging / 4);
-    const maxAbsActivation = kernels.shiftInput(staging, layer.input.length, layer.inputZeroPoint, 0);
-    if (maxAbsActivation < 0) return undefined;
-    for (let oc = 0; oc < g.outChannels; oc += 1) {
-      const bound = (prepared.absoluteBias[oc] as number) + (prepared.absoluteWeightSums[oc] as number) * maxAbsActivation;
-      if (bound > INT32_MAX) return undefined;
+    const count = layer.input.length;
+    const boundOver = (maxAbsActivation: number, limit: number): boolean => {
+      for (let oc = 0; oc < g.outChannels; oc += 1) {
+        if ((prepared.absoluteBias[oc] as number) + (prepared.absoluteWeightSums[oc] as number) * maxAbsActivation > limit) return true;
+      }
+      return false;
+    };
+    if (prepared.narrowWeights) {
+      // The input is shifted into place (int16 from byte 0) from a copy past where it goes.
+      const staging = aligned((count + LANES) * 2);
+      const buffer = kernels.reserve(staging + count * 4);
+      new Int32Array(buffer).set(layer.input, staging / 4);
+      const maxAbsActivation = kernels.shiftInput(staging, count, layer.inputZeroPoint, 0);
+      if (maxAbsActivation >= 0 && !boundOver(maxAbsActivation, INT32_MAX)) {
+        // Zeroing the block after the input keeps the depthwise kernel's over-read to known values.
+        new Int16Array(buffer).fill(0, count, count + LANES);
+        return new SimdConvLayer(kernels, layer, prepared, layer.requant, false);
+      }
     }
-    // Zeroing the 16 bytes after the input keeps the depthwise kernel's over-read to known values.
-    new Int16Array(buffer).fill(0, layer.input.length, layer.input.length + 8);
-    return new SimdConvLayer(kernels, layer, prepared, prepared.lanes);
+    // Wide lanes: int32 operands, float64 sums, exact below 2^53.
+    const shifted = new Int32Array(kernels.reserve((count + LANES) * 4), 0, count + LANES);
+    let maxAbsActivation = 0;
+    for (let index = 0; index < count; index += 1) {
+      const value = (layer.input[index] as number) - layer.inputZeroPoint;
+      shifted[index] = value;
+      const magnitude = value < 0 ? -value : value;
+      if (magnitude > maxAbsActivation) maxAbsActivation = magnitude;
+    }
+    shifted.fill(0, count);
+    if (boundOver(maxAbsActivation, Number.MAX_SAFE_INTEGER)) return undefined;
+    // Wide lanes requantize TFLite's integer modes (an int32 accumulator, or the 16x8 int64 one).
+    const requant = layer.requant;
+    const wideRequant = requant !== undefined && (requant.kind === 5 || (requant.int32Input && requant.kind <= 1)) ? requant : undefined;
+    return new SimdConvLayer(kernels, layer, prepared, wideRequant, true);
   }
 
   /** Whether the kernels requantize this layer's outputs. */
   get requantizes(): boolean {
-    return this.layer.requant !== undefined;
+    return this.requant !== undefined;
   }
 
   /** Runs output rows [start, end) (row = n * outHeight + oh); returns how many outputs have a status other than 0. */
@@ -499,19 +544,17 @@ export class SimdConvLayer {
     return this.kernels.zeroMacs();
   }
 
-  /** Where the kernels do not requantize: each output's sum and the extremes of its partial values. */
-  outputLanes(): { readonly sums: Int32Array; readonly lows: Int32Array; readonly highs: Int32Array } {
+  /** Where the kernels do not requantize: each output's sum and the extremes of its partial values (float64 in wide lanes). */
+  outputLanes(): { readonly sums: Int32Array | Float64Array; readonly lows: Int32Array | Float64Array; readonly highs: Int32Array | Float64Array } {
     const buffer = this.outputs.buffer;
     const count = this.layer.outputCount;
-    return {
-      sums: new Int32Array(buffer, this.lanesByte.sums, count),
-      lows: new Int32Array(buffer, this.lanesByte.lows, count),
-      highs: new Int32Array(buffer, this.lanesByte.highs, count),
-    };
+    const view = (byte: number): Int32Array | Float64Array =>
+      this.wide ? new Float64Array(buffer, byte, count) : new Int32Array(buffer, byte, count);
+    return { sums: view(this.lanesByte.sums), lows: view(this.lanesByte.lows), highs: view(this.lanesByte.highs) };
   }
 
   /** The extremes of the final sums and of every partial value of the outputs the kernels requantized. */
   kernelExtremes(): { finalLow: number; finalHigh: number; partialLow: number; partialHigh: number } {
-    return this.kernels.extremes();
+    return this.wide ? this.kernels.wideExtremes() : this.kernels.extremes();
   }
 }

@@ -136,6 +136,189 @@
       (then (i32.sub (i32.const 0) (local.get $min)))
       (else (local.get $max))))
 
+  ;; ---- Wide lanes: float64, for layers whose operands pass int16 or whose sums could pass int32 ----
+  ;; Every value stays an integer below 2^53 (the caller checks |bias| + sum |w| * max |x - zp|),
+  ;; where float64 adds and multiplies are exact; the order per lane is the documented one, as in
+  ;; $dense. Operands are int32 in memory, converted per use; lanes hold float64, two a vector.
+
+  ;; Four float64x2 of an 8-lane block of int32 at $at.
+  (func $wideLanes (param $at i32) (result v128 v128 v128 v128)
+    (local $low v128) (local $high v128)
+    (local.set $low (v128.load (local.get $at)))
+    (local.set $high (v128.load offset=16 (local.get $at)))
+    (f64x2.convert_low_i32x4_s (local.get $low))
+    (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $low) (local.get $low)))
+    (f64x2.convert_low_i32x4_s (local.get $high))
+    (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $high) (local.get $high))))
+
+  ;; $dense with int32 operands ($x: the im2col row, int32; $w: [block][k][8] int32) and float64
+  ;; lanes; $sum, $low, $high: 8 float64 per block; $bias: 8 int32 per block.
+  (func $denseWide
+    (param $x i32) (param $w i32) (param $depth i32) (param $fold i32) (param $blocks i32)
+    (param $bias i32) (param $sum i32) (param $low i32) (param $high i32)
+    (local $block i32) (local $xp i32) (local $xEnd i32) (local $foldEnd i32) (local $wp i32) (local $out i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $p0 v128) (local $p1 v128) (local $p2 v128) (local $p3 v128)
+    (local $lo0 v128) (local $lo1 v128) (local $lo2 v128) (local $lo3 v128)
+    (local $hi0 v128) (local $hi1 v128) (local $hi2 v128) (local $hi3 v128)
+    (local $xs v128) (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128)
+    (local.set $wp (local.get $w))
+    (local.set $xEnd (i32.add (local.get $x) (i32.shl (local.get $depth) (i32.const 2))))
+    (block $blocksDone
+      (loop $blockLoop
+        (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $blocks)))
+        (call $wideLanes (i32.add (local.get $bias) (i32.shl (local.get $block) (i32.const 5))))
+        (local.set $a3) (local.set $a2) (local.set $a1) (local.set $a0)
+        (local.set $lo0 (local.get $a0)) (local.set $lo1 (local.get $a1)) (local.set $lo2 (local.get $a2)) (local.set $lo3 (local.get $a3))
+        (local.set $hi0 (local.get $a0)) (local.set $hi1 (local.get $a1)) (local.set $hi2 (local.get $a2)) (local.set $hi3 (local.get $a3))
+        (local.set $xp (local.get $x))
+        (block $foldsDone
+          (loop $foldLoop
+            (br_if $foldsDone (i32.ge_u (local.get $xp) (local.get $xEnd)))
+            ;; Without folds the whole row is one run whose running sum is the accumulator itself.
+            (local.set $foldEnd
+              (if (result i32) (i32.eqz (local.get $fold))
+                (then (local.get $xEnd))
+                (else (i32.add (local.get $xp) (i32.shl (local.get $fold) (i32.const 2))))))
+            (if (i32.gt_u (local.get $foldEnd) (local.get $xEnd)) (then (local.set $foldEnd (local.get $xEnd))))
+            (if (i32.eqz (local.get $fold))
+              (then (local.set $p0 (local.get $a0)) (local.set $p1 (local.get $a1)) (local.set $p2 (local.get $a2)) (local.set $p3 (local.get $a3)))
+              (else
+                (local.set $p0 (v128.const f64x2 0 0)) (local.set $p1 (v128.const f64x2 0 0))
+                (local.set $p2 (v128.const f64x2 0 0)) (local.set $p3 (v128.const f64x2 0 0))))
+            (block $kDone
+              (loop $kLoop
+                (br_if $kDone (i32.ge_u (local.get $xp) (local.get $foldEnd)))
+                (local.set $xs (f64x2.splat (f64.convert_i32_s (i32.load (local.get $xp)))))
+                ;; $wideLanes inline: this is the hot loop.
+                (local.set $w1 (v128.load (local.get $wp)))
+                (local.set $w3 (v128.load offset=16 (local.get $wp)))
+                (local.set $w0 (f64x2.convert_low_i32x4_s (local.get $w1)))
+                (local.set $w1 (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $w1) (local.get $w1))))
+                (local.set $w2 (f64x2.convert_low_i32x4_s (local.get $w3)))
+                (local.set $w3 (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $w3) (local.get $w3))))
+                (local.set $p0 (f64x2.add (local.get $p0) (f64x2.mul (local.get $w0) (local.get $xs))))
+                (local.set $p1 (f64x2.add (local.get $p1) (f64x2.mul (local.get $w1) (local.get $xs))))
+                (local.set $p2 (f64x2.add (local.get $p2) (f64x2.mul (local.get $w2) (local.get $xs))))
+                (local.set $p3 (f64x2.add (local.get $p3) (f64x2.mul (local.get $w3) (local.get $xs))))
+                (local.set $lo0 (f64x2.pmin (local.get $lo0) (local.get $p0))) (local.set $lo1 (f64x2.pmin (local.get $lo1) (local.get $p1)))
+                (local.set $lo2 (f64x2.pmin (local.get $lo2) (local.get $p2))) (local.set $lo3 (f64x2.pmin (local.get $lo3) (local.get $p3)))
+                (local.set $hi0 (f64x2.pmax (local.get $hi0) (local.get $p0))) (local.set $hi1 (f64x2.pmax (local.get $hi1) (local.get $p1)))
+                (local.set $hi2 (f64x2.pmax (local.get $hi2) (local.get $p2))) (local.set $hi3 (f64x2.pmax (local.get $hi3) (local.get $p3)))
+                (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
+                (br $kLoop)))
+            (if (i32.eqz (local.get $fold))
+              (then (local.set $a0 (local.get $p0)) (local.set $a1 (local.get $p1)) (local.set $a2 (local.get $p2)) (local.set $a3 (local.get $p3)))
+              (else
+                (local.set $a0 (f64x2.add (local.get $a0) (local.get $p0))) (local.set $a1 (f64x2.add (local.get $a1) (local.get $p1)))
+                (local.set $a2 (f64x2.add (local.get $a2) (local.get $p2))) (local.set $a3 (f64x2.add (local.get $a3) (local.get $p3)))
+                (local.set $lo0 (f64x2.pmin (local.get $lo0) (local.get $a0))) (local.set $lo1 (f64x2.pmin (local.get $lo1) (local.get $a1)))
+                (local.set $lo2 (f64x2.pmin (local.get $lo2) (local.get $a2))) (local.set $lo3 (f64x2.pmin (local.get $lo3) (local.get $a3)))
+                (local.set $hi0 (f64x2.pmax (local.get $hi0) (local.get $a0))) (local.set $hi1 (f64x2.pmax (local.get $hi1) (local.get $a1)))
+                (local.set $hi2 (f64x2.pmax (local.get $hi2) (local.get $a2))) (local.set $hi3 (f64x2.pmax (local.get $hi3) (local.get $a3)))))
+            (br $foldLoop)))
+        (local.set $out (i32.shl (local.get $block) (i32.const 6)))
+        (call $storeWide (i32.add (local.get $sum) (local.get $out)) (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3))
+        (call $storeWide (i32.add (local.get $low) (local.get $out)) (local.get $lo0) (local.get $lo1) (local.get $lo2) (local.get $lo3))
+        (call $storeWide (i32.add (local.get $high) (local.get $out)) (local.get $hi0) (local.get $hi1) (local.get $hi2) (local.get $hi3))
+        (local.set $block (i32.add (local.get $block) (i32.const 1)))
+        (br $blockLoop))))
+
+  (func $storeWide (param $at i32) (param $v0 v128) (param $v1 v128) (param $v2 v128) (param $v3 v128)
+    (v128.store (local.get $at) (local.get $v0))
+    (v128.store offset=16 (local.get $at) (local.get $v1))
+    (v128.store offset=32 (local.get $at) (local.get $v2))
+    (v128.store offset=48 (local.get $at) (local.get $v3)))
+
+  ;; $depthwise with int32 operands ($x: the input as int32, 32 readable bytes past its end; $w:
+  ;; [tap][8 * $blocks] int32) and float64 lanes; $zeros: int32 per lane, as in $depthwise.
+  (func $depthwiseWide
+    (param $x i32) (param $taps i32) (param $tapCount i32) (param $w i32) (param $blocks i32) (param $fold i32)
+    (param $bias i32) (param $sum i32) (param $low i32) (param $high i32) (param $zeros i32)
+    (local $block i32) (local $tap i32) (local $offset i32) (local $inFold i32) (local $rowBytes i32) (local $out i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $p0 v128) (local $p1 v128) (local $p2 v128) (local $p3 v128)
+    (local $lo0 v128) (local $lo1 v128) (local $lo2 v128) (local $lo3 v128)
+    (local $hi0 v128) (local $hi1 v128) (local $hi2 v128) (local $hi3 v128)
+    (local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $z0 v128) (local $z1 v128) (local $xw i32) (local $ww i32)
+    (local.set $rowBytes (i32.shl (local.get $blocks) (i32.const 5)))
+    (block $blocksDone
+      (loop $blockLoop
+        (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $blocks)))
+        (call $wideLanes (i32.add (local.get $bias) (i32.shl (local.get $block) (i32.const 5))))
+        (local.set $a3) (local.set $a2) (local.set $a1) (local.set $a0)
+        (local.set $lo0 (local.get $a0)) (local.set $lo1 (local.get $a1)) (local.set $lo2 (local.get $a2)) (local.set $lo3 (local.get $a3))
+        (local.set $hi0 (local.get $a0)) (local.set $hi1 (local.get $a1)) (local.set $hi2 (local.get $a2)) (local.set $hi3 (local.get $a3))
+        (local.set $p0 (v128.const f64x2 0 0)) (local.set $p1 (v128.const f64x2 0 0))
+        (local.set $p2 (v128.const f64x2 0 0)) (local.set $p3 (v128.const f64x2 0 0))
+        (local.set $z0 (v128.const i32x4 0 0 0 0)) (local.set $z1 (v128.const i32x4 0 0 0 0))
+        (local.set $inFold (i32.const 0))
+        (local.set $tap (i32.const 0))
+        (block $tapsDone
+          (loop $tapLoop
+            (br_if $tapsDone (i32.ge_u (local.get $tap) (local.get $tapCount)))
+            (local.set $offset (i32.load (i32.add (local.get $taps) (i32.shl (local.get $tap) (i32.const 2)))))
+            (if (i32.ge_s (local.get $offset) (i32.const 0))
+              (then
+                (local.set $xw (i32.add (i32.add (local.get $x) (local.get $offset)) (i32.shl (local.get $block) (i32.const 5))))
+                (local.set $ww (i32.add (i32.add (local.get $w) (i32.mul (local.get $tap) (local.get $rowBytes))) (i32.shl (local.get $block) (i32.const 5))))
+                (call $wideLanes (local.get $xw))
+                (local.set $x3) (local.set $x2) (local.set $x1) (local.set $x0)
+                (call $wideLanes (local.get $ww))
+                (local.set $q3) (local.set $q2) (local.set $q1) (local.set $q0)
+                (local.set $q0 (f64x2.mul (local.get $q0) (local.get $x0))) (local.set $q1 (f64x2.mul (local.get $q1) (local.get $x1)))
+                (local.set $q2 (f64x2.mul (local.get $q2) (local.get $x2))) (local.set $q3 (f64x2.mul (local.get $q3) (local.get $x3)))
+                ;; Zero products: the int32 operands' products are zero exactly when either is.
+                (local.set $z0 (i32x4.sub (local.get $z0) (call $zeroProducts (local.get $xw) (local.get $ww) (i32.const 0))))
+                (local.set $z1 (i32x4.sub (local.get $z1) (call $zeroProducts (local.get $xw) (local.get $ww) (i32.const 16))))
+                (if (i32.eqz (local.get $fold))
+                  (then
+                    (local.set $a0 (f64x2.add (local.get $a0) (local.get $q0))) (local.set $a1 (f64x2.add (local.get $a1) (local.get $q1)))
+                    (local.set $a2 (f64x2.add (local.get $a2) (local.get $q2))) (local.set $a3 (f64x2.add (local.get $a3) (local.get $q3)))
+                    (local.set $lo0 (f64x2.pmin (local.get $lo0) (local.get $a0))) (local.set $lo1 (f64x2.pmin (local.get $lo1) (local.get $a1)))
+                    (local.set $lo2 (f64x2.pmin (local.get $lo2) (local.get $a2))) (local.set $lo3 (f64x2.pmin (local.get $lo3) (local.get $a3)))
+                    (local.set $hi0 (f64x2.pmax (local.get $hi0) (local.get $a0))) (local.set $hi1 (f64x2.pmax (local.get $hi1) (local.get $a1)))
+                    (local.set $hi2 (f64x2.pmax (local.get $hi2) (local.get $a2))) (local.set $hi3 (f64x2.pmax (local.get $hi3) (local.get $a3))))
+                  (else
+                    (local.set $p0 (f64x2.add (local.get $p0) (local.get $q0))) (local.set $p1 (f64x2.add (local.get $p1) (local.get $q1)))
+                    (local.set $p2 (f64x2.add (local.get $p2) (local.get $q2))) (local.set $p3 (f64x2.add (local.get $p3) (local.get $q3)))
+                    (local.set $lo0 (f64x2.pmin (local.get $lo0) (local.get $p0))) (local.set $lo1 (f64x2.pmin (local.get $lo1) (local.get $p1)))
+                    (local.set $lo2 (f64x2.pmin (local.get $lo2) (local.get $p2))) (local.set $lo3 (f64x2.pmin (local.get $lo3) (local.get $p3)))
+                    (local.set $hi0 (f64x2.pmax (local.get $hi0) (local.get $p0))) (local.set $hi1 (f64x2.pmax (local.get $hi1) (local.get $p1)))
+                    (local.set $hi2 (f64x2.pmax (local.get $hi2) (local.get $p2))) (local.set $hi3 (f64x2.pmax (local.get $hi3) (local.get $p3)))))))
+            (local.set $tap (i32.add (local.get $tap) (i32.const 1)))
+            (if (i32.ne (local.get $fold) (i32.const 0))
+              (then
+                (local.set $inFold (i32.add (local.get $inFold) (i32.const 1)))
+                (if (i32.or (i32.eq (local.get $inFold) (local.get $fold)) (i32.eq (local.get $tap) (local.get $tapCount)))
+                  (then
+                    (local.set $a0 (f64x2.add (local.get $a0) (local.get $p0))) (local.set $a1 (f64x2.add (local.get $a1) (local.get $p1)))
+                    (local.set $a2 (f64x2.add (local.get $a2) (local.get $p2))) (local.set $a3 (f64x2.add (local.get $a3) (local.get $p3)))
+                    (local.set $lo0 (f64x2.pmin (local.get $lo0) (local.get $a0))) (local.set $lo1 (f64x2.pmin (local.get $lo1) (local.get $a1)))
+                    (local.set $lo2 (f64x2.pmin (local.get $lo2) (local.get $a2))) (local.set $lo3 (f64x2.pmin (local.get $lo3) (local.get $a3)))
+                    (local.set $hi0 (f64x2.pmax (local.get $hi0) (local.get $a0))) (local.set $hi1 (f64x2.pmax (local.get $hi1) (local.get $a1)))
+                    (local.set $hi2 (f64x2.pmax (local.get $hi2) (local.get $a2))) (local.set $hi3 (f64x2.pmax (local.get $hi3) (local.get $a3)))
+                    (local.set $p0 (v128.const f64x2 0 0)) (local.set $p1 (v128.const f64x2 0 0))
+                    (local.set $p2 (v128.const f64x2 0 0)) (local.set $p3 (v128.const f64x2 0 0))
+                    (local.set $inFold (i32.const 0))))))
+            (br $tapLoop)))
+        (local.set $out (i32.shl (local.get $block) (i32.const 6)))
+        (call $storeWide (i32.add (local.get $sum) (local.get $out)) (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3))
+        (call $storeWide (i32.add (local.get $low) (local.get $out)) (local.get $lo0) (local.get $lo1) (local.get $lo2) (local.get $lo3))
+        (call $storeWide (i32.add (local.get $high) (local.get $out)) (local.get $hi0) (local.get $hi1) (local.get $hi2) (local.get $hi3))
+        (v128.store (i32.add (local.get $zeros) (i32.shl (local.get $block) (i32.const 5))) (local.get $z0))
+        (v128.store offset=16 (i32.add (local.get $zeros) (i32.shl (local.get $block) (i32.const 5))) (local.get $z1))
+        (local.set $block (i32.add (local.get $block) (i32.const 1)))
+        (br $blockLoop))))
+
+  ;; Per lane of four int32 at $x + $at and $w + $at: -1 where either is 0.
+  (func $zeroProducts (param $x i32) (param $w i32) (param $at i32) (result v128)
+    (v128.or
+      (i32x4.eq (v128.load (i32.add (local.get $x) (local.get $at))) (v128.const i32x4 0 0 0 0))
+      (i32x4.eq (v128.load (i32.add (local.get $w) (local.get $at))) (v128.const i32x4 0 0 0 0))))
+
   ;; A pixel's im2col row for one group: per tap, $channels int16 from $x + the tap's byte offset
   ;; ($taps, int32, -1 for a padded tap, which gives zeros) + $first, into $row.
   (func $gather (param $x i32) (param $taps i32) (param $tapCount i32) (param $channels i32) (param $first i32) (param $row i32)
@@ -356,6 +539,9 @@
               (if (result i64) (i32.eq (global.get $kind) (i32.const 1))
                 (then (call $mbqmSingle (local.get $value) (local.get $multiplier) (local.get $shift)))
                 (else
+                  (if (result i64) (i32.eq (global.get $kind) (i32.const 5))
+                    (then (call $mbqm64 (i64.extend_i32_s (local.get $value)) (local.get $multiplier) (local.get $shift)))
+                    (else
                   (if (result i64) (i32.eq (global.get $kind) (i32.const 2))
                     (then
                       ;; hvx adds its zero point itself, saturating to int16: its result is final.
@@ -368,8 +554,14 @@
                         (else
                           (i64.extend_i32_s
                             (i32.trunc_sat_f32_s
-                              (f32.nearest (f32.mul (f32.convert_i32_s (local.get $value)) (f32.reinterpret_i32 (local.get $multiplier))))))))))))))
+                              (f32.nearest (f32.mul (f32.convert_i32_s (local.get $value)) (f32.reinterpret_i32 (local.get $multiplier))))))))))))))))
           (i64.extend_i32_s (global.get $zeroPoint)))))
+    (call $finishTail (local.get $byte) (local.get $raw) (local.get $code)))
+
+  ;; The clamps and the status of a lane whose requantized value (zero point added) is $raw; $code
+  ;; holds the events so far. Returns 1 when the status is not 0.
+  (func $finishTail (param $byte i32) (param $raw i32) (param $code i32) (result i32)
+    (local $activated i32)
     (i32.store
       (i32.add (global.get $out) (local.get $byte))
       (call $clamp (local.get $raw) (global.get $activationMin) (global.get $activationMax)))
@@ -378,6 +570,76 @@
       (then (local.set $code (i32.or (local.get $code) (i32.const 2)))))
     (i32.store (i32.add (global.get $status) (local.get $byte)) (local.get $code))
     (i32.ne (local.get $code) (i32.const 0)))
+
+  ;; TFLite's int64 MultiplyByQuantizedMultiplier (16x8): (x * rm + 2^(14 - shift)) >> (15 - shift),
+  ;; rm the multiplier already reduced to 16 bits, shift -31..7, |x| < 2^47 (numeric/tflite.ts mbqm64).
+  (func $mbqm64 (param $x i64) (param $reduced i32) (param $shift i32) (result i64)
+    (local $total i64)
+    (local.set $total (i64.extend_i32_s (i32.sub (i32.const 15) (local.get $shift))))
+    (i64.shr_s
+      (i64.add (i64.mul (local.get $x) (i64.extend_i32_s (local.get $reduced))) (i64.shl (i64.const 1) (i64.sub (local.get $total) (i64.const 1))))
+      (local.get $total)))
+
+  ;; Wide lanes' extremes (float64) and register (its exact bounds); $int32Input: the mode takes an
+  ;; int32 accumulator, so the sum is saturated to int32 first (status bit 8 when that changed it).
+  (global $wideRegisterMin (mut f64) (f64.const 0))
+  (global $wideRegisterMax (mut f64) (f64.const 0))
+  (global $wideFinalLow (mut f64) (f64.const 0))
+  (global $wideFinalHigh (mut f64) (f64.const 0))
+  (global $widePartialLow (mut f64) (f64.const 0))
+  (global $widePartialHigh (mut f64) (f64.const 0))
+  (global $int32Input (mut i32) (i32.const 0))
+  (func (export "setWide") (param $registerMin f64) (param $registerMax f64) (param $int32 i32)
+    (global.set $wideRegisterMin (local.get $registerMin))
+    (global.set $wideRegisterMax (local.get $registerMax))
+    (global.set $int32Input (local.get $int32))
+    (global.set $wideFinalLow (f64.const 0))
+    (global.set $wideFinalHigh (f64.const 0))
+    (global.set $widePartialLow (f64.const 0))
+    (global.set $widePartialHigh (f64.const 0)))
+  (func (export "wideFinalLow") (result f64) (global.get $wideFinalLow))
+  (func (export "wideFinalHigh") (result f64) (global.get $wideFinalHigh))
+  (func (export "widePartialLow") (result f64) (global.get $widePartialLow))
+  (func (export "widePartialHigh") (result f64) (global.get $widePartialHigh))
+
+  ;; One wide lane (float64 sum and extremes at 8 bytes a lane), kinds 0, 1 and 5 only.
+  (func $finishWideLane (param $lane i32) (result i32)
+    (local $byte i32) (local $at i32) (local $lo f64) (local $hi f64) (local $value f64) (local $x i64) (local $narrow i32)
+    (local $code i32) (local $multiplier i32) (local $shift i32)
+    (local.set $byte (i32.shl (local.get $lane) (i32.const 2)))
+    (local.set $at (i32.shl (local.get $lane) (i32.const 3)))
+    (local.set $lo (f64.load (i32.add (global.get $low) (local.get $at))))
+    (local.set $hi (f64.load (i32.add (global.get $high) (local.get $at))))
+    (if (i32.or (f64.lt (local.get $lo) (global.get $wideRegisterMin)) (f64.gt (local.get $hi) (global.get $wideRegisterMax)))
+      (then
+        (i32.store (i32.add (global.get $status) (local.get $byte)) (i32.const 1))
+        (return (i32.const 1))))
+    (local.set $value (f64.load (i32.add (global.get $sum) (local.get $at))))
+    (if (f64.lt (local.get $lo) (global.get $widePartialLow)) (then (global.set $widePartialLow (local.get $lo))))
+    (if (f64.gt (local.get $hi) (global.get $widePartialHigh)) (then (global.set $widePartialHigh (local.get $hi))))
+    (if (f64.lt (local.get $value) (global.get $wideFinalLow)) (then (global.set $wideFinalLow (local.get $value))))
+    (if (f64.gt (local.get $value) (global.get $wideFinalHigh)) (then (global.set $wideFinalHigh (local.get $value))))
+    (f64.store (i32.add (global.get $acc) (local.get $at)) (local.get $value))
+    (local.set $x (i64.trunc_sat_f64_s (local.get $value)))
+    (if (global.get $int32Input)
+      (then
+        (local.set $narrow (i32.trunc_sat_f64_s (local.get $value)))
+        (if (f64.ne (f64.convert_i32_s (local.get $narrow)) (local.get $value)) (then (local.set $code (i32.const 8))))
+        (local.set $x (i64.extend_i32_s (local.get $narrow)))))
+    (local.set $multiplier (i32.load (i32.add (global.get $multipliers) (local.get $byte))))
+    (local.set $shift (i32.load (i32.add (global.get $shifts) (local.get $byte))))
+    (call $finishTail
+      (local.get $byte)
+      (call $saturate32
+        (i64.add
+          (if (result i64) (i32.eq (global.get $kind) (i32.const 5))
+            (then (call $mbqm64 (local.get $x) (local.get $multiplier) (local.get $shift)))
+            (else
+              (if (result i64) (i32.eq (global.get $kind) (i32.const 1))
+                (then (call $mbqmSingle (i32.wrap_i64 (local.get $x)) (local.get $multiplier) (local.get $shift)))
+                (else (call $mbqmDouble (i32.wrap_i64 (local.get $x)) (local.get $multiplier) (local.get $shift))))))
+          (i64.extend_i32_s (global.get $zeroPoint))))
+      (local.get $code)))
 
   ;; x / 2^s for int32 x and s in 0..31 under rounding mode $rounding: 0 floor, 1 trunc, 2 half-up,
   ;; 3 half-away, 4 half-even (numeric/rounding.ts's roundShiftRight is the definition).
@@ -465,7 +727,7 @@
     (param $requantKind i32) (param $registerMinimum i32) (param $registerMaximum i32) (param $zero i32)
     (param $activationMinimum i32) (param $activationMaximum i32) (param $boundLowest i32) (param $boundHighest i32)
     (param $typeMinimum i32) (param $typeMaximum i32) (param $outAt i32) (param $accAt i32) (param $statusAt i32)
-    (param $leftFactors i32) (param $rightMasks i32) (param $rightFactors i32) (param $roundingMode i32)
+    (param $leftFactors i32) (param $rightMasks i32) (param $rightFactors i32) (param $roundingMode i32) (param $wide i32)
     (result i32)
     (local $lane i32) (local $byte i32) (local $attention i32)
     (local $v v128) (local $lo v128) (local $hi v128) (local $a v128) (local $m v128) (local $x v128) (local $mask v128)
@@ -494,6 +756,15 @@
     (local.set $partialHi (i32x4.splat (global.get $partialHigh)))
     (local.set $finalLo (i32x4.splat (global.get $finalLow)))
     (local.set $finalHi (i32x4.splat (global.get $finalHigh)))
+    (if (local.get $wide)
+      (then
+        (block $wideDone
+          (loop $wideLanes
+            (br_if $wideDone (i32.ge_u (local.get $lane) (local.get $count)))
+            (local.set $attention (i32.add (local.get $attention) (call $finishWideLane (local.get $lane))))
+            (local.set $lane (i32.add (local.get $lane) (i32.const 1)))
+            (br $wideLanes)))
+        (return (local.get $attention))))
     (if (i32.eqz (local.get $requantKind))
       (then
         (block $vectorsDone
@@ -624,6 +895,7 @@
     (local $rowIndex i32) (local $n i32) (local $oh i32) (local $ow i32) (local $kh i32) (local $kw i32) (local $ih i32) (local $iw i32)
     (local $tapCount i32) (local $padded i32) (local $pixelBase i32) (local $group i32) (local $x i32) (local $k i32) (local $pairs i64)
     (local $first i32) (local $lane i32) (local $attention i32) (local $offset i32) (local $zeros i64) (local $rowBytes i32)
+    (local $wide i32) (local $elementShift i32) (local $laneShift i32)
     (local.set $outHeight (call $word (local.get $params) (i32.const 4)))
     (local.set $outWidth (call $word (local.get $params) (i32.const 5)))
     (local.set $outChannels (call $word (local.get $params) (i32.const 6)))
@@ -656,8 +928,12 @@
     (local.set $sumAll (call $word (local.get $params) (i32.const 51)))
     (local.set $lowAll (call $word (local.get $params) (i32.const 52)))
     (local.set $highAll (call $word (local.get $params) (i32.const 53)))
+    (local.set $wide (call $word (local.get $params) (i32.const 55)))
+    ;; Narrow layers keep operands as int16 and lanes as int32; wide ones int32 and float64.
+    (local.set $elementShift (i32.add (i32.const 1) (local.get $wide)))
+    (local.set $laneShift (i32.add (i32.const 2) (local.get $wide)))
     (local.set $tapCount (i32.mul (local.get $kernelHeight) (local.get $kernelWidth)))
-    (local.set $rowBytes (i32.shl (local.get $groupChannels) (i32.const 1)))
+    (local.set $rowBytes (i32.shl (local.get $groupChannels) (local.get $elementShift)))
     (local.set $rowIndex (local.get $rowStart))
     (block $rowsDone
       (loop $rows
@@ -696,7 +972,7 @@
                             (i32.mul
                               (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inHeight)) (local.get $ih)) (local.get $inWidth)) (local.get $iw))
                               (local.get $inChannels))
-                            (i32.const 1))))
+                            (local.get $elementShift))))
                       (else (local.set $padded (i32.add (local.get $padded) (i32.const 1)))))
                     (i32.store
                       (i32.add (local.get $taps) (i32.shl (i32.add (i32.mul (local.get $kh) (local.get $kernelWidth)) (local.get $kw)) (i32.const 2)))
@@ -714,9 +990,15 @@
                 (local.set $zeros (i64.const 0))
                 (if (local.get $isDepthwise)
                   (then
-                    (call $depthwise
-                      (local.get $input) (local.get $taps) (local.get $tapCount) (local.get $weights) (local.get $blocks) (local.get $fold)
-                      (local.get $bias) (local.get $sum) (local.get $low) (local.get $high) (local.get $zeroLanes))
+                    (if (local.get $wide)
+                      (then
+                        (call $depthwiseWide
+                          (local.get $input) (local.get $taps) (local.get $tapCount) (local.get $weights) (local.get $blocks) (local.get $fold)
+                          (local.get $bias) (local.get $sum) (local.get $low) (local.get $high) (local.get $zeroLanes)))
+                      (else
+                        (call $depthwise
+                          (local.get $input) (local.get $taps) (local.get $tapCount) (local.get $weights) (local.get $blocks) (local.get $fold)
+                          (local.get $bias) (local.get $sum) (local.get $low) (local.get $high) (local.get $zeroLanes))))
                     (local.set $zeros (i64.mul (i64.extend_i32_u (local.get $padded)) (i64.extend_i32_u (local.get $outChannels))))
                     (local.set $lane (i32.const 0))
                     (block $lanesDone
@@ -731,21 +1013,35 @@
                     (if (i32.and (i32.eq (local.get $tapCount) (i32.const 1)) (i32.ge_s (local.get $offset) (i32.const 0)))
                       (then (local.set $x (i32.add (i32.add (local.get $input) (local.get $offset)) (local.get $first))))
                       (else
-                        (call $gather (local.get $input) (local.get $taps) (local.get $tapCount) (local.get $groupChannels) (local.get $first) (local.get $row))
+                        ;; $gather copies twice its channel count in bytes: wide rows have twice the bytes.
+                        (call $gather
+                          (local.get $input) (local.get $taps) (local.get $tapCount)
+                          (i32.shl (local.get $groupChannels) (local.get $wide)) (local.get $first) (local.get $row))
                         (local.set $x (local.get $row))))
-                    (call $dense
-                      (local.get $x)
-                      (i32.add (local.get $weights) (i32.shl (i32.mul (i32.mul (local.get $group) (local.get $blocks)) (local.get $depth)) (i32.const 4)))
-                      (local.get $depth) (local.get $fold) (local.get $blocks)
-                      (i32.add (local.get $bias) (i32.shl (i32.mul (local.get $group) (local.get $blocks)) (i32.const 5)))
-                      (local.get $sum) (local.get $low) (local.get $high))
+                    (if (local.get $wide)
+                      (then
+                        (call $denseWide
+                          (local.get $x)
+                          (i32.add (local.get $weights) (i32.shl (i32.mul (i32.mul (local.get $group) (local.get $blocks)) (local.get $depth)) (i32.const 5)))
+                          (local.get $depth) (local.get $fold) (local.get $blocks)
+                          (i32.add (local.get $bias) (i32.shl (i32.mul (local.get $group) (local.get $blocks)) (i32.const 5)))
+                          (local.get $sum) (local.get $low) (local.get $high)))
+                      (else
+                        (call $dense
+                          (local.get $x)
+                          (i32.add (local.get $weights) (i32.shl (i32.mul (i32.mul (local.get $group) (local.get $blocks)) (local.get $depth)) (i32.const 4)))
+                          (local.get $depth) (local.get $fold) (local.get $blocks)
+                          (i32.add (local.get $bias) (i32.shl (i32.mul (local.get $group) (local.get $blocks)) (i32.const 5)))
+                          (local.get $sum) (local.get $low) (local.get $high))))
                     ;; Zero-operand MACs: all the group's pairs less those with a non-zero weight facing a non-zero activation.
                     (local.set $pairs (i64.const 0))
                     (local.set $k (i32.const 0))
                     (block $kDone
                       (loop $kLoop
                         (br_if $kDone (i32.ge_u (local.get $k) (local.get $depth)))
-                        (if (i32.load16_s (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 1))))
+                        (if (if (result i32) (local.get $wide)
+                              (then (i32.load (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2)))))
+                              (else (i32.load16_s (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 1))))))
                           (then
                             (local.set $pairs
                               (i64.add
@@ -785,11 +1081,13 @@
                           (i32.add (call $word (local.get $params) (i32.const 45)) (i32.shl (local.get $first) (i32.const 2)))
                           (i32.add (call $word (local.get $params) (i32.const 46)) (i32.shl (local.get $first) (i32.const 2)))
                           (i32.add (call $word (local.get $params) (i32.const 47)) (i32.shl (local.get $first) (i32.const 3)))
-                          (call $word (local.get $params) (i32.const 54))))))
+                          (call $word (local.get $params) (i32.const 54))
+                          (local.get $wide)))))
                   (else
-                    (memory.copy (i32.add (local.get $sumAll) (local.get $offset)) (local.get $sum) (i32.shl (local.get $k) (i32.const 2)))
-                    (memory.copy (i32.add (local.get $lowAll) (local.get $offset)) (local.get $low) (i32.shl (local.get $k) (i32.const 2)))
-                    (memory.copy (i32.add (local.get $highAll) (local.get $offset)) (local.get $high) (i32.shl (local.get $k) (i32.const 2)))))
+                    (local.set $offset (i32.shl (i32.add (local.get $pixelBase) (local.get $first)) (local.get $laneShift)))
+                    (memory.copy (i32.add (local.get $sumAll) (local.get $offset)) (local.get $sum) (i32.shl (local.get $k) (local.get $laneShift)))
+                    (memory.copy (i32.add (local.get $lowAll) (local.get $offset)) (local.get $low) (i32.shl (local.get $k) (local.get $laneShift)))
+                    (memory.copy (i32.add (local.get $highAll) (local.get $offset)) (local.get $high) (i32.shl (local.get $k) (local.get $laneShift)))))
                 (local.set $group (i32.add (local.get $group) (i32.const 1)))
                 (br $groupLoop)))
             (local.set $ow (i32.add (local.get $ow) (i32.const 1)))

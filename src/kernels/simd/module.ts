@@ -18,6 +18,11 @@ interface KernelExports {
   partialHigh(): number;
   resetZeroMacs(): void;
   zeroMacs(): number;
+  setWide(registerMin: number, registerMax: number, int32Input: number): void;
+  wideFinalLow(): number;
+  wideFinalHigh(): number;
+  widePartialLow(): number;
+  widePartialHigh(): number;
 }
 
 const WASM_PAGE_BYTES = 65_536;
@@ -48,6 +53,17 @@ export class SimdKernels {
 
   resetZeroMacs(): void {
     this.exports.resetZeroMacs();
+  }
+
+  /** Starts a wide layer's requantization: the register's exact range, whether the mode takes int32. */
+  setWide(registerMin: number, registerMax: number, int32Input: boolean): void {
+    this.exports.setWide(registerMin, registerMax, int32Input ? 1 : 0);
+  }
+
+  /** The extremes of a wide layer's requantized outputs. */
+  wideExtremes(): { finalLow: number; finalHigh: number; partialLow: number; partialHigh: number } {
+    const e = this.exports;
+    return { finalLow: e.wideFinalLow(), finalHigh: e.wideFinalHigh(), partialLow: e.widePartialLow(), partialHigh: e.widePartialHigh() };
   }
 
   /** Zero-operand MACs counted by layerRows() since resetZeroMacs(). */
