@@ -1,9 +1,10 @@
 /**
  * Sweep throughput (runs the built dist/ through the CLI's own entry, as `npusim sweep` does):
  * a timing-only sweep of MobileNet v1 and a values-on sweep, where points that differ in value-free
- * fields share a values pass. The target (issue 8: 500 timing-only points a second on 2 cores, set
- * on the shared 2-core machine) is judged as points per baseline GEMM timed in the same run
- * (bench/baseline.mjs), not as an absolute rate.
+ * fields share a values pass. The target (issue 17: 1,000 timing-only points a second on 2 cores,
+ * setup counted, set on the shared 2-core machine) is judged as points per baseline GEMM timed in
+ * the same run (bench/baseline.mjs), not as an absolute rate. Setup is the sweep's own: its check,
+ * the network read from the zoo cache (a first sweep, timed apart, fills it), the workers' start.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -14,11 +15,13 @@ import { main } from '../dist/cli/main.js';
 import { measureBaseline, printTable, referenceSecondsInGemms, reportTargets } from './baseline.mjs';
 
 const HARDWARE = fileURLToPath(new URL('../configs/edge-npu.json', import.meta.url));
-const TARGET_POINTS_PER_SECOND = 500;
-/** 500 points a second there, as points per baseline GEMM: holds on any machine, loaded or not. */
+const TARGET_POINTS_PER_SECOND = 1000;
+/** 1,000 points a second there, as points per baseline GEMM: holds on any machine, loaded or not. */
 const TARGET_POINTS_PER_GEMM = TARGET_POINTS_PER_SECOND / referenceSecondsInGemms(1);
 const jobs = Math.min(2, availableParallelism());
 const directory = mkdtempSync(join(tmpdir(), 'npusim-bench-sweep-'));
+// A cache of its own: the first sweep builds the network into it, as a user's first sweep would.
+process.env.NPUSIM_CACHE_DIR = join(directory, 'cache');
 const quiet = { stdout: () => undefined, stderr: () => undefined, colour: false };
 
 async function sweep(name, sets, extra) {
@@ -44,8 +47,7 @@ async function sweep(name, sets, extra) {
 }
 
 const baseline = measureBaseline();
-// The zoo network is built once per sweep (about 2 s for MobileNet v1); time it apart so the rate
-// shows the sweep itself.
+// The first sweep builds the zoo network into the empty cache (seconds for MobileNet v1), once.
 const setup = await sweep('setup', ['memory.dram.bytesPerCycle=16'], ['--timing-only']);
 const timing = await sweep(
   'timing',
@@ -55,10 +57,12 @@ const timing = await sweep(
 const values = await sweep('values', ['array.rows=16,32', 'memory.dram.bytesPerCycle=1..32:1', 'clockMHz=400,800'], []);
 rmSync(directory, { recursive: true, force: true });
 
+/** Points a second with everything a sweep does counted, and with a one-point sweep's time taken off. */
+const withSetup = ({ points, seconds }) => points / seconds;
 const rate = ({ points, seconds }) => points / Math.max(1e-9, seconds - setup.seconds);
-const timingPerGemm = rate(timing) * baseline.seconds;
+const timingPerGemm = withSetup(timing) * baseline.seconds;
 printTable([
-  ['case', 'points', 'wall s', 'points/s', 'with setup', 'per GEMM'],
+  ['case', 'points', 'wall s', 'points/s less setup', 'with setup', 'per GEMM, with setup'],
   [
     'MobileNet v1 timing-only (rows x columns x DRAM x dataflow)',
     String(timing.points),
@@ -73,15 +77,15 @@ printTable([
     values.seconds.toFixed(2),
     rate(values).toFixed(1),
     (values.points / values.seconds).toFixed(1),
-    (rate(values) * baseline.seconds).toFixed(2),
+    (withSetup(values) * baseline.seconds).toFixed(2),
   ],
 ]);
 process.stdout.write(
-  `${jobs} worker threads; points/s leaves out the ${setup.seconds.toFixed(2)} s a one-point sweep takes (building the network), "with setup" does not; per GEMM = points/s x one baseline GEMM (${baseline.seconds.toFixed(3)} s here); ${TARGET_POINTS_PER_GEMM.toFixed(1)} points per GEMM is ${TARGET_POINTS_PER_SECOND} points/s on the machine the target was set on\n`,
+  `${jobs} worker threads; the first, one-point sweep built the network into the cache in ${setup.seconds.toFixed(2)} s; "less setup" takes that sweep's time off, "with setup" counts everything; per GEMM = points/s with setup x one baseline GEMM (${baseline.seconds.toFixed(3)} s here); ${TARGET_POINTS_PER_GEMM.toFixed(1)} points per GEMM is ${TARGET_POINTS_PER_SECOND} points/s on the machine the target was set on\n`,
 );
 reportTargets([
   {
-    what: `timing-only sweep at least ${TARGET_POINTS_PER_GEMM.toFixed(1)} points per baseline GEMM on ${jobs} workers (${timingPerGemm.toFixed(1)})`,
+    what: `timing-only sweep, setup counted, at least ${TARGET_POINTS_PER_GEMM.toFixed(1)} points per baseline GEMM on ${jobs} workers (${timingPerGemm.toFixed(1)})`,
     met: timingPerGemm >= TARGET_POINTS_PER_GEMM,
   },
 ]);

@@ -38,6 +38,20 @@ export function checkGraphOnHardware(graph: Graph, hardware: Hardware): void {
  * empty.
  */
 export function checkGraphForRequant(graph: Graph, setting: RequantSetting, whose = ''): void {
+  // A sweep checks one graph on hundreds of machines that differ in everything but this setting,
+  // and the numerics rules visit every channel: a graph passes each setting once.
+  const key = JSON.stringify(setting);
+  const passed = passedSettings.get(graph);
+  if (passed?.has(key) === true) return;
+  checkForRequant(graph, setting, whose);
+  if (passed === undefined) passedSettings.set(graph, new Set([key]));
+  else passed.add(key);
+}
+
+/** The settings each graph has passed checkGraphForRequant() under (graphs are not changed once resolved). */
+const passedSettings = new WeakMap<Graph, Set<string>>();
+
+function checkForRequant(graph: Graph, setting: RequantSetting, whose: string): void {
   const spec = requantSpec(setting.mode);
   graph.ops.forEach((op, index) => {
     checkVectorOp(graph, op, index, setting);

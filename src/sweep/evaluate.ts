@@ -61,7 +61,9 @@ export class PointEvaluator {
     const hardware = pointHardware(this.spec, point, this.tables);
     const quant = pointQuant(this.spec, point);
     const graph = graphKey(quant);
-    return { hardware, graph: this.graphs.get(quant), family: valueFamilyKey(hardware, graph), scheduleKey: scheduleKey(hardware, graph) };
+    // A timing-only sweep computes no values, so its points need no value family.
+    const family = this.spec.timingOnly ? '' : valueFamilyKey(hardware, graph);
+    return { hardware, graph: this.graphs.get(quant), family, scheduleKey: scheduleKey(hardware, graph) };
   }
 
   /**

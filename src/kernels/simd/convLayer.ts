@@ -91,7 +91,10 @@ function channelWords(
       const { multiplier, shift } = channel;
       if (!Number.isInteger(multiplier) || multiplier < INT32_MIN || multiplier > INT32_MAX) return undefined;
       // TFLite's 16x8 (int64) path takes the multiplier reduced to 16 bits, and shifts up to 7.
-      if (channel.wide === true) return Number.isInteger(shift) && shift >= -31 && shift <= 7 ? { multiplier: reduceMultiplier(multiplier), shift, rounding: 0 } : undefined;
+      if (channel.wide === true)
+        return Number.isInteger(shift) && shift >= -31 && shift <= 7
+          ? { multiplier: reduceMultiplier(multiplier), shift, rounding: 0 }
+          : undefined;
       return Number.isInteger(shift) && shift >= -31 && shift <= 30 ? { multiplier, shift, rounding: 0 } : undefined;
     }
     case 'hvx': {
@@ -545,7 +548,11 @@ export class SimdConvLayer {
   }
 
   /** Where the kernels do not requantize: each output's sum and the extremes of its partial values (float64 in wide lanes). */
-  outputLanes(): { readonly sums: Int32Array | Float64Array; readonly lows: Int32Array | Float64Array; readonly highs: Int32Array | Float64Array } {
+  outputLanes(): {
+    readonly sums: Int32Array | Float64Array;
+    readonly lows: Int32Array | Float64Array;
+    readonly highs: Int32Array | Float64Array;
+  } {
     const buffer = this.outputs.buffer;
     const count = this.layer.outputCount;
     const view = (byte: number): Int32Array | Float64Array =>
