@@ -1,9 +1,10 @@
 /**
  * Assembles the SIMD kernels (src/kernels/simd/*.wat) with wabt into .wasm files beside their
  * source, where the TypeScript sources load them under vitest, and into dist/, where the built
- * package loads them. Part of `npm run build`; the .wasm files are build output, never committed.
+ * package loads them, and copies the kernel threads' script beside them. Part of `npm run build`;
+ * the .wasm files are build output, never committed.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabtFactory from 'wabt';
@@ -12,12 +13,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceFolder = join(root, 'src/kernels/simd');
 const distFolder = join(root, 'dist/kernels/simd');
 const wabt = await wabtFactory();
+/** SIMD, and threads for the shared memory the kernel threads run in. */
+const FEATURES = { simd: true, threads: true };
 mkdirSync(distFolder, { recursive: true });
 for (const name of readdirSync(sourceFolder).filter((file) => file.endsWith('.wat'))) {
   let module;
   try {
-    module = wabt.parseWat(name, readFileSync(join(sourceFolder, name), 'utf8'), { simd: true });
-    module.validate();
+    module = wabt.parseWat(name, readFileSync(join(sourceFolder, name), 'utf8'), FEATURES);
+    module.validate(FEATURES);
   } catch (error) {
     // wabt's message names the line and column; its stack is the whole minified assembler.
     process.stderr.write(`${error.message}\n`);
@@ -29,3 +32,5 @@ for (const name of readdirSync(sourceFolder).filter((file) => file.endsWith('.wa
   writeFileSync(join(sourceFolder, wasmName), buffer);
   writeFileSync(join(distFolder, wasmName), buffer);
 }
+// The kernel threads' script is plain JavaScript (it must run from src/ under the tests too).
+copyFileSync(join(sourceFolder, 'thread.js'), join(distFolder, 'thread.js'));

@@ -28,6 +28,7 @@ import {
   simdRequantOf,
 } from './simd/convLayer.js';
 import { defaultKernels, type KernelKind, simdKernels } from './simd/module.js';
+import { threadBudget } from './simd/threads.js';
 
 export type { ConvGeometry };
 
@@ -84,7 +85,12 @@ export interface ConvolveOptions {
   readonly kernels?: KernelKind;
   /** Whether the result holds each output's stored accumulator (the default); the engine needs only the outputs. */
   readonly accumulators?: boolean;
+  /** Threads the SIMD kernels may split a large layer's rows over (the default: threadBudget()); the result is the same. */
+  readonly threads?: number;
 }
+
+/** Layers from this many MACs on may run on several threads. */
+const THREADED_MACS = 4_000_000;
 
 /** Running extremes of the exact partial sums (headroom), shared by the loops of one layer. */
 interface Extremes {
@@ -321,16 +327,22 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
   const kernels = simdKernels();
   const simd =
     (options.kernels ?? defaultKernels()) === 'simd' && options.forceChecked !== true && kernels !== undefined
-      ? SimdConvLayer.of(kernels, {
-          geometry: g,
-          input: layer.input,
-          inputZeroPoint: layer.inputZeroPoint,
-          weights,
-          bias: layer.bias,
-          kFold,
-          outputCount,
-          requant: simdRequantOf(params, register, layer.output, layer.activation, bounds, layer.int32RequantInput),
-        })
+      ? SimdConvLayer.of(
+          kernels,
+          {
+            geometry: g,
+            input: layer.input,
+            inputZeroPoint: layer.inputZeroPoint,
+            weights,
+            bias: layer.bias,
+            kFold,
+            outputCount,
+            requant: simdRequantOf(params, register, layer.output, layer.activation, bounds, layer.int32RequantInput),
+          },
+          // Threads pay for large layers only: a thread's start and its wake-up cost about what a
+          // million MACs do.
+          outputCount * depth >= THREADED_MACS ? (options.threads ?? threadBudget()) : 1,
+        )
       : undefined;
 
   // The zero point shifted out once: the multiplier sees (x - zp), one bit wider than x. The SIMD
@@ -509,7 +521,7 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
    * else redone. Outputs are taken in index order, as the pixel loop would.
    */
   const simdLayer = (lanes: SimdConvLayer): void => {
-    const attention = lanes.runRows(0, g.batch * g.outHeight);
+    const attention = lanes.run();
     zeroCounter.count += lanes.zeroOperandMacs();
     if (lanes.requantizes) {
       if (attention === 0) return;

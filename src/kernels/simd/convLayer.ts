@@ -6,6 +6,7 @@
 import type { ConvGeometry } from '../../graph/geometry.js';
 import { type RequantOutput, type RequantParams, type RoundingMode, reduceMultiplier } from '../../numeric/index.js';
 import type { SimdKernels } from './module.js';
+import type { RowJob, RowResult } from './threads.js';
 
 const LANES = 8;
 const INT32_MAX = 2_147_483_647;
@@ -331,6 +332,18 @@ const WORD = {
 } as const;
 const WORDS = 56;
 
+type LayerExtremes = RowResult['extremes'];
+
+/** The extremes over two threads' outputs. */
+function widest(a: LayerExtremes, b: LayerExtremes): LayerExtremes {
+  return {
+    finalLow: Math.min(a.finalLow, b.finalLow),
+    finalHigh: Math.max(a.finalHigh, b.finalHigh),
+    partialLow: Math.min(a.partialLow, b.partialLow),
+    partialHigh: Math.max(a.partialHigh, b.partialHigh),
+  };
+}
+
 /** Regions laid out one after the other from byte 0, each 16-byte aligned. */
 class Layout {
   bytes = 0;
@@ -352,7 +365,10 @@ export class SimdConvLayer {
   readonly outputStatus: Int32Array;
   readonly outputs: Int32Array;
   readonly accumulators: Float64Array;
-  private readonly paramsByte: number;
+  /** Each thread's layer description. */
+  private readonly paramsBytes: readonly number[];
+  private readonly wideJob: RowJob['wide'];
+  private merged: { zeroMacs: number; extremes: LayerExtremes } | undefined;
   private readonly lanesByte: { readonly sums: number; readonly lows: number; readonly highs: number };
 
   private constructor(
@@ -363,6 +379,7 @@ export class SimdConvLayer {
     private readonly requant: SimdRequant | undefined,
     /** Float64 lanes over int32 operands, for sums past int32 or operands past int16. */
     private readonly wide: boolean,
+    threads: number,
   ) {
     const g = layer.geometry;
     const lanes = prepared.lanes;
@@ -379,13 +396,17 @@ export class SimdConvLayer {
     const weights = at.take(lanes.weights.length * elementBytes);
     const bias = at.take(lanes.bias.length * 4);
     const nonZeroWeights = at.take(prepared.nonZeroWeights.length * 4);
-    this.paramsByte = at.take(WORDS * 4);
-    const row = at.take(depth * elementBytes);
-    const taps = at.take(tapCount * 4);
-    const sum = at.take(blockBytes);
-    const low = at.take(blockBytes);
-    const high = at.take(blockBytes);
-    const zeroLanes = at.take(blocks * LANES * 4);
+    // A layer description and scratch regions per thread; everything else is shared.
+    const scratch = Array.from({ length: threads }, () => ({
+      params: at.take(WORDS * 4),
+      row: at.take(depth * elementBytes),
+      taps: at.take(tapCount * 4),
+      sum: at.take(blockBytes),
+      low: at.take(blockBytes),
+      high: at.take(blockBytes),
+      zeroLanes: at.take(blocks * LANES * 4),
+    }));
+    this.paramsBytes = scratch.map((own) => own.params);
     const multipliers = at.take(g.outChannels * 4);
     const shifts = at.take(g.outChannels * 4);
     const leftFactors = at.take(g.outChannels * 4);
@@ -407,7 +428,8 @@ export class SimdConvLayer {
     this.outputStatus = new Int32Array(buffer, status, count);
     this.outputs = new Int32Array(buffer, outputs, count);
     this.accumulators = new Float64Array(buffer, accumulators, count);
-    const words = new Int32Array(buffer, this.paramsByte, WORDS);
+    const first = scratch[0] as (typeof scratch)[number];
+    const words = new Int32Array(buffer, first.params, WORDS);
     const set = (word: keyof typeof WORD, value: number): void => {
       words[WORD[word]] = value;
     };
@@ -436,12 +458,12 @@ export class SimdConvLayer {
     set('input', input);
     set('weights', weights);
     set('bias', bias);
-    set('row', row);
-    set('taps', taps);
-    set('sum', sum);
-    set('low', low);
-    set('high', high);
-    set('zeroLanes', zeroLanes);
+    set('row', first.row);
+    set('taps', first.taps);
+    set('sum', first.sum);
+    set('low', first.low);
+    set('high', first.high);
+    set('zeroLanes', first.zeroLanes);
     set('nonZeroWeights', nonZeroWeights);
     set('outputs', outputs);
     set('accumulators', accumulators);
@@ -482,9 +504,21 @@ export class SimdConvLayer {
         unsigned[rightFactors / 4 + 2 * oc + 1] = right === 0 ? 1 : 0;
       }
     }
-    kernels.resetExtremes();
-    if (wide && requant !== undefined) kernels.setWide(requant.register.min, requant.register.max, requant.int32Input);
-    kernels.resetZeroMacs();
+    // The other threads' descriptions: the same words with their own scratch regions.
+    for (const own of scratch.slice(1)) {
+      const copy = new Int32Array(buffer, own.params, WORDS);
+      copy.set(words);
+      copy[WORD.row] = own.row;
+      copy[WORD.taps] = own.taps;
+      copy[WORD.sum] = own.sum;
+      copy[WORD.low] = own.low;
+      copy[WORD.high] = own.high;
+      copy[WORD.zeroLanes] = own.zeroLanes;
+    }
+    this.wideJob =
+      wide && requant !== undefined
+        ? { registerMin: requant.register.min, registerMax: requant.register.max, int32Input: requant.int32Input }
+        : undefined;
   }
 
   /**
@@ -492,7 +526,7 @@ export class SimdConvLayer {
    * past int16, a partial sum that could pass int32 (|bias| + sum |w| * max |x - zp| over int32 for
    * some channel), or a depthwise channel multiplier other than 1 (lane = input channel).
    */
-  static of(kernels: SimdKernels, layer: SimdConvInput): SimdConvLayer | undefined {
+  static of(kernels: SimdKernels, layer: SimdConvInput, threads = 1): SimdConvLayer | undefined {
     const g = layer.geometry;
     if (g.depthwise && g.groupOutputs !== 1) return undefined;
     const prepared = prepareWeights(g, layer.weights, layer.bias);
@@ -512,7 +546,7 @@ export class SimdConvLayer {
       if (maxAbsActivation >= 0 && !boundOver(maxAbsActivation, INT32_MAX)) {
         // Zeroing the block after the input keeps the depthwise kernel's over-read to known values.
         new Int16Array(buffer).fill(0, count, count + LANES);
-        return new SimdConvLayer(kernels, layer, prepared, layer.requant, false);
+        return new SimdConvLayer(kernels, layer, prepared, layer.requant, false, threads);
       }
     }
     // Wide lanes: int32 operands, float64 sums, exact below 2^53.
@@ -529,7 +563,7 @@ export class SimdConvLayer {
     // Wide lanes requantize TFLite's integer modes (an int32 accumulator, or the 16x8 int64 one).
     const requant = layer.requant;
     const wideRequant = requant !== undefined && (requant.kind === 5 || (requant.int32Input && requant.kind <= 1)) ? requant : undefined;
-    return new SimdConvLayer(kernels, layer, prepared, wideRequant, true);
+    return new SimdConvLayer(kernels, layer, prepared, wideRequant, true, threads);
   }
 
   /** Whether the kernels requantize this layer's outputs. */
@@ -537,14 +571,41 @@ export class SimdConvLayer {
     return this.requant !== undefined;
   }
 
-  /** Runs output rows [start, end) (row = n * outHeight + oh); returns how many outputs have a status other than 0. */
-  runRows(start: number, end: number): number {
-    return this.kernels.layerRows(this.paramsByte, start, end);
+  /**
+   * Runs every output row (row = n * outHeight + oh), split into contiguous ranges over the
+   * threads, this one taking the first; returns how many outputs have a status other than 0.
+   */
+  run(): number {
+    const g = this.layer.geometry;
+    const rows = g.batch * g.outHeight;
+    const threads = Math.min(this.paramsBytes.length, rows);
+    const range = (index: number): [number, number] => [Math.floor((rows * index) / threads), Math.floor((rows * (index + 1)) / threads)];
+    const jobs: RowJob[] = [];
+    for (let index = 1; index < threads; index += 1) {
+      const [rowStart, rowEnd] = range(index);
+      jobs.push({ params: this.paramsBytes[index] as number, rowStart, rowEnd, wide: this.wideJob });
+    }
+    if (jobs.length > 0) this.kernels.threads.start(jobs);
+    const kernels = this.kernels;
+    kernels.resetExtremes();
+    kernels.resetZeroMacs();
+    if (this.wideJob !== undefined) kernels.setWide(this.wideJob.registerMin, this.wideJob.registerMax, this.wideJob.int32Input);
+    const [rowStart, rowEnd] = range(0);
+    let attention = kernels.layerRows(this.paramsBytes[0] as number, rowStart, rowEnd);
+    let zeroMacs = kernels.zeroMacs();
+    let extremes = this.wide ? kernels.wideExtremes() : kernels.extremes();
+    for (const result of jobs.length > 0 ? this.kernels.threads.finish(jobs.length) : []) {
+      attention += result.attention;
+      zeroMacs += result.zeroMacs;
+      extremes = widest(extremes, this.wide ? result.wideExtremes : result.extremes);
+    }
+    this.merged = { zeroMacs, extremes };
+    return attention;
   }
 
-  /** MACs with a zero operand (padded taps included) in the rows run so far. */
+  /** MACs with a zero operand (padded taps included), over the rows run() ran. */
   zeroOperandMacs(): number {
-    return this.kernels.zeroMacs();
+    return this.merged?.zeroMacs ?? 0;
   }
 
   /** Where the kernels do not requantize: each output's sum and the extremes of its partial values (float64 in wide lanes). */
@@ -561,7 +622,7 @@ export class SimdConvLayer {
   }
 
   /** The extremes of the final sums and of every partial value of the outputs the kernels requantized. */
-  kernelExtremes(): { finalLow: number; finalHigh: number; partialLow: number; partialHigh: number } {
-    return this.wide ? this.kernels.wideExtremes() : this.kernels.extremes();
+  kernelExtremes(): LayerExtremes {
+    return this.merged?.extremes ?? { finalLow: 0, finalHigh: 0, partialLow: 0, partialHigh: 0 };
   }
 }

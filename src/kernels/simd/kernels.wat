@@ -8,10 +8,15 @@
 ;; caller compares with the accumulator's range: an output whose extremes stay inside cannot have
 ;; wrapped or saturated, and one whose extremes leave it is recomputed one add at a time.
 ;;
-;; The lanes are int32: the caller only calls these kernels when |bias| + sum |w| * max |x - zp|
-;; fits int32 for every channel, so no lane can wrap here. Operands are int16 lanes.
+;; Narrow lanes are int32 over int16 operands: the caller takes them only when
+;; |bias| + sum |w| * max |x - zp| fits int32 for every channel, so no lane can wrap. Wide lanes are
+;; float64 over int32 operands, exact below 2^53, checked the same way.
+;;
+;; The memory is shared: kernel threads (threads.ts) run other rows of the same layer in it, each
+;; with its own instance (its own globals) and its own scratch regions.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1 65536 shared))
+  (export "memory" (memory 0))
 
   ;; One output pixel of a dense (or grouped: one group) convolution.
   ;; $x: the pixel's im2col row, $depth int16 values (padded taps hold 0).

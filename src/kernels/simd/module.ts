@@ -4,11 +4,11 @@
  * instead and give the same numbers; NPUSIM_KERNELS=plain asks for them on purpose.
  */
 import { readFileSync } from 'node:fs';
+import { KernelThreads } from './threads.js';
 
 export type KernelKind = 'simd' | 'plain';
 
 interface KernelExports {
-  readonly memory: WebAssembly.Memory;
   shiftInput(source: number, count: number, zeroPoint: number, target: number): number;
   layerRows(params: number, rowStart: number, rowEnd: number): number;
   resetExtremes(): void;
@@ -29,7 +29,13 @@ const WASM_PAGE_BYTES = 65_536;
 
 /** The kernels and their linear memory, which one layer at a time lays out from byte 0. */
 export class SimdKernels {
-  private constructor(private readonly exports: KernelExports) {}
+  private kernelThreads: KernelThreads | undefined;
+
+  private constructor(
+    private readonly exports: KernelExports,
+    private readonly module: WebAssembly.Module,
+    private readonly memory: WebAssembly.Memory,
+  ) {}
 
   static load(): SimdKernels | undefined {
     let bytes: Buffer;
@@ -39,8 +45,17 @@ export class SimdKernels {
       return undefined;
     }
     if (!WebAssembly.validate(bytes)) return undefined;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    return new SimdKernels(instance.exports as unknown as KernelExports);
+    const module = new WebAssembly.Module(bytes);
+    // Shared, so that kernel threads can run other rows of a layer in it (up to 4 GiB, reserved lazily).
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65_536, shared: true });
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    return new SimdKernels(instance.exports as unknown as KernelExports, module, memory);
+  }
+
+  /** Worker threads over this memory, started on first use. */
+  get threads(): KernelThreads {
+    this.kernelThreads ??= new KernelThreads(this.module, this.memory);
+    return this.kernelThreads;
   }
 
   get shiftInput(): KernelExports['shiftInput'] {
@@ -83,8 +98,8 @@ export class SimdKernels {
   }
 
   /** The memory grown to at least `bytes`; views taken before a call to this are stale after it. */
-  reserve(bytes: number): ArrayBuffer {
-    const memory = this.exports.memory;
+  reserve(bytes: number): SharedArrayBuffer {
+    const memory = this.memory;
     const size = memory.buffer.byteLength;
     // At least doubling: a network's layers ask for more a little at a time, and each grow copies.
     if (bytes > size) memory.grow(Math.ceil(Math.max(bytes - size, size) / WASM_PAGE_BYTES));

@@ -7,11 +7,12 @@ declare namespace WebAssembly {
     constructor(bytes: Uint8Array);
   }
   class Instance {
-    constructor(module: Module, imports: Record<string, never>);
+    constructor(module: Module, imports: { readonly env: { readonly memory: Memory } });
     readonly exports: Record<string, unknown>;
   }
   class Memory {
-    readonly buffer: ArrayBuffer;
+    constructor(descriptor: { readonly initial: number; readonly maximum: number; readonly shared: boolean });
+    readonly buffer: SharedArrayBuffer;
     grow(pages: number): number;
   }
   function validate(bytes: Uint8Array): boolean;
