@@ -102,7 +102,7 @@ export class KernelThreads {
   /** Starts `jobs` on worker threads (as many as there are jobs, started once and kept). */
   start(jobs: readonly RowJob[]): void {
     while (this.threads.length < jobs.length) this.threads.push(new KernelThread(this.module, this.memory));
-    jobs.forEach((job, index) => this.threads[index]?.start(job));
+    for (const [index, job] of jobs.entries()) this.threads[index]?.start(job);
   }
 
   /** Waits for the jobs started last. */
