@@ -85,7 +85,10 @@ export function checkTotalCounts(layers: readonly LayerSchedule[], graphFile: st
   for (const layer of layers) {
     for (const count of layerCounts(layer)) {
       let entry = totals.get(count.what);
-      if (entry === undefined) totals.set(count.what, (entry = { total: 0, largest: undefined }));
+      if (entry === undefined) {
+        entry = { total: 0, largest: undefined };
+        totals.set(count.what, entry);
+      }
       entry.total += count.value;
       if (entry.largest === undefined || count.value > entry.largest.value) entry.largest = { layer, value: count.value };
     }
