@@ -54,13 +54,13 @@ function entryKey(name: string, options: ZooOptions): string {
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
 }
 
-/** Keeps the newest MAX_ENTRIES entries: every code change keys new ones, so old ones would pile up. */
-function evictOldest(folder: string): void {
+/** Keeps the newest `keep` entries: every code change keys new ones, so old ones would pile up. */
+export function evictOldest(folder: string, keep = MAX_ENTRIES): void {
   const entries = readdirSync(folder)
     .filter((name) => /^[0-9a-f]{32}\.json$/.test(name))
     .map((name) => ({ key: name.slice(0, 32), time: statSync(join(folder, name)).mtimeMs }))
     .sort((a, b) => b.time - a.time || (a.key < b.key ? -1 : 1));
-  for (const { key } of entries.slice(MAX_ENTRIES)) {
+  for (const { key } of entries.slice(keep)) {
     rmSync(join(folder, `${key}.json`), { force: true });
     rmSync(join(folder, `${key}.bin`), { force: true });
   }

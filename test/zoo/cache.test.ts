@@ -3,7 +3,7 @@
  * byte for byte), an entry is keyed by everything that decides the network, and a cache that cannot
  * be read or written is passed by.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { loadHardwareFile } from '../../src/formats/loadHardware.js';
 import { simulate } from '../../src/pipeline/index.js';
 import { jsonReport } from '../../src/report/json.js';
 import { buildZooNetwork } from '../../src/zoo/build.js';
-import { cachedZooNetwork } from '../../src/zoo/cache.js';
+import { cachedZooNetwork, evictOldest } from '../../src/zoo/cache.js';
 import { DEFAULT_ZOO_QUANT, zooGraph } from '../../src/zoo/graph.js';
 import { REPO } from '../support/files.js';
 
@@ -70,5 +70,26 @@ describe('zoo cache', () => {
     writeFileSync(blocked, '');
     process.env.NPUSIM_CACHE_DIR = blocked;
     expect(jsonReport(simulate(zooGraph('small_cnn'), HARDWARE))).toBe(report);
+  });
+
+  it('keeps the newest entries and removes both files of the others, leaving other files alone', () => {
+    const zoo = join(folder, 'zoo');
+    mkdirSync(zoo, { recursive: true });
+    const keys = ['a', 'b', 'c', 'd'].map((letter) => letter.repeat(32));
+    keys.forEach((key, index) => {
+      for (const end of ['.json', '.bin']) {
+        writeFileSync(join(zoo, `${key}${end}`), '{}');
+        utimesSync(join(zoo, `${key}${end}`), 1_000 + index, 1_000 + index);
+      }
+    });
+    writeFileSync(join(zoo, 'notes.txt'), '');
+    evictOldest(zoo, 2);
+    expect(entries()).toEqual([
+      `${'c'.repeat(32)}.bin`,
+      `${'c'.repeat(32)}.json`,
+      `${'d'.repeat(32)}.bin`,
+      `${'d'.repeat(32)}.json`,
+      'notes.txt',
+    ]);
   });
 });
