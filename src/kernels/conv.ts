@@ -337,7 +337,7 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
             bias: layer.bias,
             kFold,
             outputCount,
-            requant: simdRequantOf(params, register, layer.output, layer.activation, bounds, layer.int32RequantInput),
+            requant: simdRequantOf(params, register, layer.output, layer.activation, bounds, layer.int32RequantInput, layer.stochasticSite),
           },
           // Threads pay for large layers only: a thread's start and its wake-up cost about what a
           // million MACs do.

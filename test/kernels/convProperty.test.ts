@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { type ConvGeometry, convolve } from '../../src/kernels/conv.js';
 import { simdKernels } from '../../src/kernels/simd/module.js';
 import type { RequantParams } from '../../src/numeric/requant.js';
+import { stochasticSite } from '../../src/numeric/stochastic.js';
 import { type RefConvLayer, refConvolve } from '../oracles/layers/conv.js';
 import { checkProperty, edgyInteger, signedRange } from '../support/property.js';
 
@@ -225,5 +226,58 @@ describe('convolution: engine equals reference', () => {
     expect(runs).toBeGreaterThanOrEqual(LAYER_CASES);
     // A third of the cases ask for SIMD; those with operands past int16 (16-bit values less a zero point) stay plain.
     expect(kernelsUsed.simd).toBeGreaterThan(LAYER_CASES / 8);
+  });
+});
+
+describe('convolution: stochastic rounding, SIMD equals plain', () => {
+  // The reference convolution has no stochastic rounding; the plain kernels' (numeric/stochastic.ts)
+  // is held to the reference's hash and rounding in test/oracles/numeric, and the SIMD kernels to it here.
+  const stochasticCase = fc.tuple(
+    layerCase,
+    fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+    fc.string({ minLength: 1, maxLength: 12 }),
+    fc.constantFrom('hvx' as const, 'shift-only' as const),
+  );
+  it(`random small layers with hvx and shift-only under stochastic rounding (${LAYER_CASES / 2} cases)`, () => {
+    let simdRuns = 0;
+    const runs = checkProperty(
+      'convolve stochastic',
+      stochasticCase,
+      ([{ layer, geometry }, seed, site, mode]) => {
+        const typeMin = layer.output.signed ? -(2 ** (layer.output.bits - 1)) : 0;
+        const typeMax = layer.output.signed ? 2 ** (layer.output.bits - 1) - 1 : 2 ** layer.output.bits - 1;
+        // hvx produces up to 8 bits or signed 16 bits; shift-only shifts 0..30 here.
+        if (mode === 'hvx' && !layer.output.signed && layer.output.bits === 16) return;
+        const requant: RequantParams[] = Array.from({ length: geometry.outChannels }, (_, oc) =>
+          mode === 'hvx'
+            ? { mode, multiplier: 2 ** 30 + oc * 7919, shift: -((oc * 5) % 26), rounding: 'stochastic' }
+            : { mode, shift: (oc * 3) % 31, rounding: 'stochastic' },
+        );
+        const input = {
+          geometry,
+          input: Int32Array.from(layer.input),
+          inputZeroPoint: layer.inputZeroPoint,
+          weights: Int32Array.from(layer.weights),
+          bias: layer.bias === undefined ? undefined : Int32Array.from(layer.bias),
+          accumulator: { bits: layer.accumulatorBits, overflow: layer.overflow, kFold: layer.kFold },
+          requant,
+          output: { zeroPoint: layer.output.zeroPoint, min: typeMin, max: typeMax },
+          activation: { min: Math.max(typeMin, layer.activation.low), max: Math.min(typeMax, layer.activation.high) },
+          activationBounds: layer.activation,
+          int32RequantInput: false,
+          stochasticSite: stochasticSite(seed, `${site}/requant`),
+        };
+        const simd = convolve(input, { kernels: 'simd' });
+        const plain = convolve(input, { kernels: 'plain' });
+        if (simd.kernel === 'simd') simdRuns += 1;
+        expect(simd.output).toEqual(plain.output);
+        expect(simd.accumulators).toEqual(plain.accumulators);
+        expect(simd.overflow).toEqual(plain.overflow);
+        expect(simd.zeroOperandMacs).toBe(plain.zeroOperandMacs);
+      },
+      LAYER_CASES / 2,
+    );
+    expect(runs).toBeGreaterThanOrEqual(LAYER_CASES / 2);
+    expect(simdRuns).toBeGreaterThan(LAYER_CASES / 8);
   });
 });

@@ -4,7 +4,7 @@
  * group's holding 0), the biases as int32, and per call the sums and extremes of one pixel.
  */
 import type { ConvGeometry } from '../../graph/geometry.js';
-import { type RequantOutput, type RequantParams, type RoundingMode, reduceMultiplier } from '../../numeric/index.js';
+import { type RequantOutput, type RequantParams, type RoundingMode, reduceMultiplier, type StochasticSite } from '../../numeric/index.js';
 import type { SimdKernels } from './module.js';
 import type { RowJob, RowResult } from './threads.js';
 
@@ -38,14 +38,16 @@ export const STATUS_REQUANT_INPUT_SATURATED = 8;
 
 /** The requantization modes the kernels implement, by the code kernels.wat takes. */
 const REQUANT_KINDS = { 'tflite-double': 0, gemmlowp: 0, 'tflite-single': 1, hvx: 2, 'shift-only': 3, 'ort-float': 4 } as const;
-/** The rounding modes of hvx and shift-only, by code (stochastic stays with TypeScript). */
-const ROUNDING_CODES: Readonly<Partial<Record<RoundingMode, number>>> = {
+/** The rounding modes of hvx and shift-only, by code. */
+const ROUNDING_CODES: Readonly<Record<RoundingMode, number>> = {
   floor: 0,
   trunc: 1,
   'half-up': 2,
   'half-away': 3,
   'half-even': 4,
+  stochastic: 5,
 };
+const STOCHASTIC = 5;
 
 /**
  * A layer's requantization as the kernels take it, every bound inside int32: the register's range
@@ -62,6 +64,8 @@ export interface SimdRequant {
   readonly multipliers: Int32Array;
   readonly shifts: Int32Array;
   readonly rounding: number;
+  /** Stochastic rounding's site (its premixed base); each output's counter is its flat index. */
+  readonly site: StochasticSite | undefined;
   readonly registerMin: number;
   readonly registerMax: number;
   readonly zeroPoint: number;
@@ -130,6 +134,7 @@ export function simdRequantOf(
   activation: { readonly min: number; readonly max: number },
   bounds: { readonly low: number; readonly high: number },
   int32Input: boolean,
+  site: StochasticSite | undefined,
 ): SimdRequant | undefined {
   const first = params[0];
   if (first === undefined || !(first.mode in REQUANT_KINDS)) return undefined;
@@ -150,8 +155,9 @@ export function simdRequantOf(
     multipliers[index] = words.multiplier;
     shifts[index] = words.shift;
   }
-  if (kind === undefined) return undefined;
+  if (kind === undefined || (rounding === STOCHASTIC && site === undefined)) return undefined;
   return {
+    site,
     kind,
     int32Input,
     register,
@@ -329,8 +335,10 @@ const WORD = {
   highs: 53,
   rounding: 54,
   wide: 55,
+  siteLow: 56,
+  siteHigh: 57,
 } as const;
-const WORDS = 56;
+const WORDS = 58;
 
 type LayerExtremes = RowResult['extremes'];
 
@@ -476,6 +484,9 @@ export class SimdConvLayer {
     if (requant !== undefined) {
       set('kind', requant.kind);
       set('rounding', requant.rounding);
+      // The base's two unsigned 32-bit words, stored as int32.
+      set('siteLow', (requant.site?.base.lo ?? 0) | 0);
+      set('siteHigh', (requant.site?.base.hi ?? 0) | 0);
       set('registerMin', requant.registerMin);
       set('registerMax', requant.registerMax);
       set('zeroPoint', requant.zeroPoint);

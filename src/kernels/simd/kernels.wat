@@ -535,6 +535,9 @@
     (local.set $multiplier (i32.load (i32.add (global.get $multipliers) (local.get $byte))))
     (local.set $shift (i32.load (i32.add (global.get $shifts) (local.get $byte))))
     (local.set $code (i32.const 0))
+    ;; The counter is the output's flat index.
+    (if (i32.eq (global.get $rounding) (i32.const 5))
+      (then (global.set $bits (call $stochasticBits (i32.add (global.get $counterBase) (local.get $lane))))))
     (local.set $raw
       (call $saturate32
         (i64.add
@@ -660,6 +663,15 @@
           (else (i32.sub (i32.shl (i32.const 1) (local.get $s)) (i32.const 1))))))
     (local.set $half (i32.shl (i32.const 1) (i32.sub (local.get $s) (i32.const 1))))
     (local.set $mode (global.get $rounding))
+    ;; 5, stochastic: up iff u < r, u the top s bits of the lane's 64 random bits (numeric/stochastic.ts).
+    (if (i32.eq (local.get $mode) (i32.const 5))
+      (then
+        (return
+          (i32.add
+            (local.get $q)
+            (i64.lt_u
+              (i64.shr_u (global.get $bits) (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $s))))
+              (i64.extend_i32_u (local.get $r)))))))
     (i32.add
       (local.get $q)
       (if (result i32) (i32.eqz (local.get $mode))
@@ -680,6 +692,19 @@
                         (else (i32.and (local.get $q) (i32.const 1))))))))))))))
 
   (global $hvxSaturated (mut i32) (i32.const 0))
+
+  ;; Stochastic rounding: the site's premixed base and the current lane's 64 random bits.
+  (global $siteBase (mut i64) (i64.const 0))
+  (global $counterBase (mut i32) (i32.const 0))
+  (global $bits (mut i64) (i64.const 0))
+
+  ;; numeric/stochastic.ts's stochasticBits: splitmix64's finalizer of base + counter * 0xD1B54A32D192ED03.
+  (func $stochasticBits (param $counter i32) (result i64)
+    (local $z i64)
+    (local.set $z (i64.add (global.get $siteBase) (i64.mul (i64.extend_i32_u (local.get $counter)) (i64.const 0xD1B54A32D192ED03))))
+    (local.set $z (i64.mul (i64.xor (local.get $z) (i64.shr_u (local.get $z) (i64.const 30))) (i64.const 0xBF58476D1CE4E5B9)))
+    (local.set $z (i64.mul (i64.xor (local.get $z) (i64.shr_u (local.get $z) (i64.const 27))) (i64.const 0x94D049BB133111EB)))
+    (i64.xor (local.get $z) (i64.shr_u (local.get $z) (i64.const 31))))
 
   (func $saturate16 (param $value i32) (result i32)
     (global.set $hvxSaturated
@@ -733,6 +758,7 @@
     (param $activationMinimum i32) (param $activationMaximum i32) (param $boundLowest i32) (param $boundHighest i32)
     (param $typeMinimum i32) (param $typeMaximum i32) (param $outAt i32) (param $accAt i32) (param $statusAt i32)
     (param $leftFactors i32) (param $rightMasks i32) (param $rightFactors i32) (param $roundingMode i32) (param $wide i32)
+    (param $firstOutput i32)
     (result i32)
     (local $lane i32) (local $byte i32) (local $attention i32)
     (local $v v128) (local $lo v128) (local $hi v128) (local $a v128) (local $m v128) (local $x v128) (local $mask v128)
@@ -757,6 +783,7 @@
     (global.set $acc (local.get $accAt))
     (global.set $status (local.get $statusAt))
     (global.set $rounding (local.get $roundingMode))
+    (global.set $counterBase (local.get $firstOutput))
     (local.set $partialLo (i32x4.splat (global.get $partialLow)))
     (local.set $partialHi (i32x4.splat (global.get $partialHigh)))
     (local.set $finalLo (i32x4.splat (global.get $finalLow)))
@@ -934,6 +961,10 @@
     (local.set $lowAll (call $word (local.get $params) (i32.const 52)))
     (local.set $highAll (call $word (local.get $params) (i32.const 53)))
     (local.set $wide (call $word (local.get $params) (i32.const 55)))
+    (global.set $siteBase
+      (i64.or
+        (i64.extend_i32_u (call $word (local.get $params) (i32.const 56)))
+        (i64.shl (i64.extend_i32_u (call $word (local.get $params) (i32.const 57))) (i64.const 32))))
     ;; Narrow layers keep operands as int16 and lanes as int32; wide ones int32 and float64.
     (local.set $elementShift (i32.add (i32.const 1) (local.get $wide)))
     (local.set $laneShift (i32.add (i32.const 2) (local.get $wide)))
@@ -1087,7 +1118,8 @@
                           (i32.add (call $word (local.get $params) (i32.const 46)) (i32.shl (local.get $first) (i32.const 2)))
                           (i32.add (call $word (local.get $params) (i32.const 47)) (i32.shl (local.get $first) (i32.const 3)))
                           (call $word (local.get $params) (i32.const 54))
-                          (local.get $wide)))))
+                          (local.get $wide)
+                          (i32.add (local.get $pixelBase) (local.get $first))))))
                   (else
                     (local.set $offset (i32.shl (i32.add (local.get $pixelBase) (local.get $first)) (local.get $laneShift)))
                     (memory.copy (i32.add (local.get $sumAll) (local.get $offset)) (local.get $sum) (i32.shl (local.get $k) (local.get $laneShift)))
