@@ -23,7 +23,19 @@ const VECTOR_FIELDS = 'the bytes it reads, vector.vectorBytes, vector.opCycles a
 const ARRAY_TOTAL_FIELDS = `${COMPUTE_FIELDS}; ${MEMORY_FIELDS}; ${ARRAY_VECTOR_FIELDS}`;
 const VECTOR_TOTAL_FIELDS = `${COMPUTE_FIELDS}; ${MEMORY_FIELDS}; ${VECTOR_FIELDS}`;
 
-function layerCounts(layer: LayerSchedule): Count[] {
+/** Each layer's counts, made once: the layer is checked alone and then again in the totals. */
+const countsOfLayer = new WeakMap<LayerSchedule, readonly Count[]>();
+
+function layerCounts(layer: LayerSchedule): readonly Count[] {
+  let counts = countsOfLayer.get(layer);
+  if (counts === undefined) {
+    counts = countsOf(layer);
+    countsOfLayer.set(layer, counts);
+  }
+  return counts;
+}
+
+function countsOf(layer: LayerSchedule): Count[] {
   const array = layer.unit === 'array';
   const compute = COMPUTE_FIELDS;
   const memory = MEMORY_FIELDS;
