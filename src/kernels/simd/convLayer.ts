@@ -207,7 +207,7 @@ function sameGeometry(a: ConvGeometry, b: ConvGeometry): boolean {
   );
 }
 
-function prepareWeights(geometry: ConvGeometry, weights: Int32Array, bias: Int32Array | undefined): PreparedWeights {
+function prepareWeights(kernels: SimdKernels, geometry: ConvGeometry, weights: Int32Array, bias: Int32Array | undefined): PreparedWeights {
   const cached = preparedByTensor.get(weights);
   if (cached !== undefined && cached.bias === bias && sameGeometry(cached.geometry, geometry)) return cached;
   const g = geometry;
@@ -216,51 +216,42 @@ function prepareWeights(geometry: ConvGeometry, weights: Int32Array, bias: Int32
   const groupCount = g.depthwise ? 1 : g.outChannels / g.groupOutputs;
   const blocks = Math.ceil((g.depthwise ? g.outChannels : g.groupOutputs) / LANES);
   const lanes = blocks * LANES;
-  const absoluteWeightSums = new Float64Array(g.outChannels);
   const absoluteBias = new Float64Array(g.outChannels);
-  const nonZeroWeights = new Int32Array(g.depthwise ? 0 : groupCount * depth);
-  const laneWeights = new Int32Array(g.depthwise ? tapCount * lanes : groupCount * blocks * depth * LANES);
   const laneBias = new Int32Array(groupCount * lanes);
-  let lowest = 0;
-  let highest = 0;
   for (let oc = 0; oc < g.outChannels; oc += 1) {
     const value = bias?.[oc] ?? 0;
     absoluteBias[oc] = value < 0 ? -value : value;
+    laneBias[g.depthwise ? oc : Math.floor(oc / g.groupOutputs) * lanes + (oc % g.groupOutputs)] = value;
   }
-  if (g.depthwise) {
-    for (let tap = 0; tap < tapCount; tap += 1) {
-      for (let oc = 0; oc < g.outChannels; oc += 1) {
-        const weight = weights[tap * g.outChannels + oc] as number;
-        if (weight < lowest) lowest = weight;
-        else if (weight > highest) highest = weight;
-        laneWeights[tap * lanes + oc] = weight;
-        absoluteWeightSums[oc] = (absoluteWeightSums[oc] as number) + (weight < 0 ? -weight : weight);
-      }
-    }
-    for (let oc = 0; oc < g.outChannels; oc += 1) laneBias[oc] = bias?.[oc] ?? 0;
-  } else {
-    for (let group = 0; group < groupCount; group += 1) {
-      const countBase = group * depth;
-      for (let lane = 0; lane < g.groupOutputs; lane += 1) {
-        const oc = group * g.groupOutputs + lane;
-        const blockBase = (group * blocks + Math.floor(lane / LANES)) * depth * LANES + (lane % LANES);
-        const weightBase = oc * depth;
-        let sum = 0;
-        for (let k = 0; k < depth; k += 1) {
-          const weight = weights[weightBase + k] as number;
-          if (weight < lowest) lowest = weight;
-          else if (weight > highest) highest = weight;
-          laneWeights[blockBase + k * LANES] = weight;
-          sum += weight < 0 ? -weight : weight;
-          // Branch-free: zero weights follow the data.
-          nonZeroWeights[countBase + k] = (nonZeroWeights[countBase + k] as number) + +(weight !== 0);
-        }
-        absoluteWeightSums[oc] = sum;
-        laneBias[group * lanes + lane] = bias?.[oc] ?? 0;
-      }
-    }
-  }
-
+  // Laid out by the kernels in their memory (free between layers), then kept here.
+  const laneCount = g.depthwise ? tapCount * lanes : groupCount * blocks * depth * LANES;
+  const nonZeroCount = g.depthwise ? 0 : groupCount * depth;
+  const at = new Layout();
+  const source = at.take(weights.length * 4);
+  const target = at.take(laneCount * 4);
+  const sums = at.take(g.outChannels * 8);
+  const nonZero = at.take(nonZeroCount * 4);
+  const buffer = kernels.reserve(at.bytes);
+  new Int32Array(buffer).set(weights, source / 4);
+  new Int32Array(buffer, target, laneCount).fill(0);
+  new Int32Array(buffer, nonZero, nonZeroCount).fill(0);
+  const range = kernels.layOutWeights(
+    source,
+    target,
+    sums,
+    nonZero,
+    g.depthwise ? tapCount : depth,
+    g.outChannels,
+    g.groupOutputs,
+    groupCount,
+    blocks,
+    g.depthwise,
+  );
+  const laneWeights = new Int32Array(buffer, target, laneCount).slice();
+  const absoluteWeightSums = new Float64Array(buffer, sums, g.outChannels).slice();
+  const nonZeroWeights = new Int32Array(buffer, nonZero, nonZeroCount).slice();
+  const lowest = range.low;
+  const highest = range.high;
   const prepared = {
     geometry,
     bias,
@@ -540,7 +531,7 @@ export class SimdConvLayer {
   static of(kernels: SimdKernels, layer: SimdConvInput, threads = 1): SimdConvLayer | undefined {
     const g = layer.geometry;
     if (g.depthwise && g.groupOutputs !== 1) return undefined;
-    const prepared = prepareWeights(g, layer.weights, layer.bias);
+    const prepared = prepareWeights(kernels, g, layer.weights, layer.bias);
     const count = layer.input.length;
     const boundOver = (maxAbsActivation: number, limit: number): boolean => {
       for (let oc = 0; oc < g.outChannels; oc += 1) {

@@ -324,6 +324,86 @@
       (i32x4.eq (v128.load (i32.add (local.get $x) (local.get $at))) (v128.const i32x4 0 0 0 0))
       (i32x4.eq (v128.load (i32.add (local.get $w) (local.get $at))) (v128.const i32x4 0 0 0 0))))
 
+  ;; ---- Weight layout (convLayer.ts prepareWeights) ----
+
+  (func $abs64 (param $x i64) (result i64)
+    (select (i64.sub (i64.const 0) (local.get $x)) (local.get $x) (i64.lt_s (local.get $x) (i64.const 0))))
+
+  (global $weightLow (mut i32) (i32.const 0))
+  (global $weightHigh (mut i32) (i32.const 0))
+  (func (export "weightLow") (result i32) (global.get $weightLow))
+  (func (export "weightHigh") (result i32) (global.get $weightHigh))
+
+  ;; The weights at $src (int32: OHWI, or [tap][channel] for depthwise) laid out for the lanes at
+  ;; $dst (int32 block-major [group][block][k][8], or [tap][8 * $blocks]), with sum |w| per output
+  ;; channel (float64) at $sums, per group and k the channels with a non-zero weight at $nonZero
+  ;; (dense only; zeroed by the caller), and the weights' range in $weightLow and $weightHigh.
+  ;; $dst and $sums hold zeros where no weight lands.
+  (func (export "layOutWeights")
+    (param $src i32) (param $dst i32) (param $sums i32) (param $nonZero i32) (param $depth i32) (param $outChannels i32)
+    (param $groupOutputs i32) (param $groups i32) (param $blocks i32) (param $isDepthwise i32)
+    (local $group i32) (local $lane i32) (local $oc i32) (local $k i32) (local $w i32) (local $base i32) (local $sum i64)
+    (local $low i32) (local $high i32) (local $at i32) (local $lanes i32)
+    (local.set $lanes (i32.shl (local.get $blocks) (i32.const 3)))
+    (if (local.get $isDepthwise)
+      (then
+        ;; $depth is the tap count here.
+        (block $ocDone
+          (loop $ocLoop
+            (br_if $ocDone (i32.ge_u (local.get $oc) (local.get $outChannels)))
+            (local.set $sum (i64.const 0))
+            (local.set $k (i32.const 0))
+            (block $kDone
+              (loop $kLoop
+                (br_if $kDone (i32.ge_u (local.get $k) (local.get $depth)))
+                (local.set $w (i32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $k) (local.get $outChannels)) (local.get $oc)) (i32.const 2)))))
+                (if (i32.lt_s (local.get $w) (local.get $low)) (then (local.set $low (local.get $w))))
+                (if (i32.gt_s (local.get $w) (local.get $high)) (then (local.set $high (local.get $w))))
+                (i32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $k) (local.get $lanes)) (local.get $oc)) (i32.const 2))) (local.get $w))
+                (local.set $sum (i64.add (local.get $sum) (call $abs64 (i64.extend_i32_s (local.get $w)))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $kLoop)))
+            (f64.store (i32.add (local.get $sums) (i32.shl (local.get $oc) (i32.const 3))) (f64.convert_i64_s (local.get $sum)))
+            (local.set $oc (i32.add (local.get $oc) (i32.const 1)))
+            (br $ocLoop))))
+      (else
+        (block $groupsDone
+          (loop $groupLoop
+            (br_if $groupsDone (i32.ge_u (local.get $group) (local.get $groups)))
+            (local.set $lane (i32.const 0))
+            (block $lanesDone
+              (loop $laneLoop
+                (br_if $lanesDone (i32.ge_u (local.get $lane) (local.get $groupOutputs)))
+                (local.set $oc (i32.add (i32.mul (local.get $group) (local.get $groupOutputs)) (local.get $lane)))
+                ;; Element index of (group, block, k = 0, lane in block).
+                (local.set $base
+                  (i32.add
+                    (i32.mul
+                      (i32.add (i32.mul (local.get $group) (local.get $blocks)) (i32.shr_u (local.get $lane) (i32.const 3)))
+                      (i32.shl (local.get $depth) (i32.const 3)))
+                    (i32.and (local.get $lane) (i32.const 7))))
+                (local.set $sum (i64.const 0))
+                (local.set $k (i32.const 0))
+                (block $kDone
+                  (loop $kLoop
+                    (br_if $kDone (i32.ge_u (local.get $k) (local.get $depth)))
+                    (local.set $w (i32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $oc) (local.get $depth)) (local.get $k)) (i32.const 2)))))
+                    (if (i32.lt_s (local.get $w) (local.get $low)) (then (local.set $low (local.get $w))))
+                    (if (i32.gt_s (local.get $w) (local.get $high)) (then (local.set $high (local.get $w))))
+                    (i32.store (i32.add (local.get $dst) (i32.shl (i32.add (local.get $base) (i32.shl (local.get $k) (i32.const 3))) (i32.const 2))) (local.get $w))
+                    (local.set $sum (i64.add (local.get $sum) (call $abs64 (i64.extend_i32_s (local.get $w)))))
+                    (local.set $at (i32.add (local.get $nonZero) (i32.shl (i32.add (i32.mul (local.get $group) (local.get $depth)) (local.get $k)) (i32.const 2))))
+                    (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.ne (local.get $w) (i32.const 0))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                    (br $kLoop)))
+                (f64.store (i32.add (local.get $sums) (i32.shl (local.get $oc) (i32.const 3))) (f64.convert_i64_s (local.get $sum)))
+                (local.set $lane (i32.add (local.get $lane) (i32.const 1)))
+                (br $laneLoop)))
+            (local.set $group (i32.add (local.get $group) (i32.const 1)))
+            (br $groupLoop)))))
+    (global.set $weightLow (local.get $low))
+    (global.set $weightHigh (local.get $high)))
+
   ;; A pixel's im2col row for one group: per tap, $channels int16 from $x + the tap's byte offset
   ;; ($taps, int32, -1 for a padded tap, which gives zeros) + $first, into $row.
   (func $gather (param $x i32) (param $taps i32) (param $tapCount i32) (param $channels i32) (param $first i32) (param $row i32)

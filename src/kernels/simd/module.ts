@@ -19,6 +19,20 @@ interface KernelExports {
   resetZeroMacs(): void;
   zeroMacs(): number;
   setWide(registerMin: number, registerMax: number, int32Input: number): void;
+  layOutWeights(
+    source: number,
+    target: number,
+    sums: number,
+    nonZero: number,
+    depth: number,
+    outChannels: number,
+    groupOutputs: number,
+    groups: number,
+    blocks: number,
+    depthwise: number,
+  ): void;
+  weightLow(): number;
+  weightHigh(): number;
   wideFinalLow(): number;
   wideFinalHigh(): number;
   widePartialLow(): number;
@@ -79,6 +93,24 @@ export class SimdKernels {
   wideExtremes(): { finalLow: number; finalHigh: number; partialLow: number; partialHigh: number } {
     const e = this.exports;
     return { finalLow: e.wideFinalLow(), finalHigh: e.wideFinalHigh(), partialLow: e.widePartialLow(), partialHigh: e.widePartialHigh() };
+  }
+
+  /** Lays weights out for the lanes in the kernels' memory (kernels.wat layOutWeights); returns their range. */
+  layOutWeights(
+    source: number,
+    target: number,
+    sums: number,
+    nonZero: number,
+    depth: number,
+    outChannels: number,
+    groupOutputs: number,
+    groups: number,
+    blocks: number,
+    depthwise: boolean,
+  ): { low: number; high: number } {
+    const e = this.exports;
+    e.layOutWeights(source, target, sums, nonZero, depth, outChannels, groupOutputs, groups, blocks, depthwise ? 1 : 0);
+    return { low: e.weightLow(), high: e.weightHigh() };
   }
 
   /** Zero-operand MACs counted by layerRows() since resetZeroMacs(). */
