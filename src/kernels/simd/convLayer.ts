@@ -5,7 +5,7 @@
  */
 import type { ConvGeometry } from '../../graph/geometry.js';
 import { type RequantOutput, type RequantParams, type RoundingMode, reduceMultiplier, type StochasticSite } from '../../numeric/index.js';
-import type { SimdKernels } from './module.js';
+import { KernelMemoryFull, type SimdKernels } from './module.js';
 import type { RowJob, RowResult } from './threads.js';
 
 const LANES = 8;
@@ -529,6 +529,15 @@ export class SimdConvLayer {
    * some channel), or a depthwise channel multiplier other than 1 (lane = input channel).
    */
   static of(kernels: SimdKernels, layer: SimdConvInput, threads = 1): SimdConvLayer | undefined {
+    try {
+      return SimdConvLayer.laidOut(kernels, layer, threads);
+    } catch (error) {
+      if (error instanceof KernelMemoryFull) return undefined;
+      throw error;
+    }
+  }
+
+  private static laidOut(kernels: SimdKernels, layer: SimdConvInput, threads: number): SimdConvLayer | undefined {
     const g = layer.geometry;
     if (g.depthwise && g.groupOutputs !== 1) return undefined;
     const prepared = prepareWeights(kernels, g, layer.weights, layer.bias);

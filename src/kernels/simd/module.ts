@@ -40,6 +40,11 @@ interface KernelExports {
 }
 
 const WASM_PAGE_BYTES = 65_536;
+/** The shared memory's maximum: 4 GiB, reserved as address space, not taken. */
+const MAX_PAGES = 65_536;
+
+/** A layer needs more than the kernels' memory can hold: it runs on the plain kernels instead. */
+export class KernelMemoryFull extends Error {}
 
 /** The kernels and their linear memory, which one layer at a time lays out from byte 0. */
 export class SimdKernels {
@@ -60,8 +65,14 @@ export class SimdKernels {
     }
     if (!WebAssembly.validate(bytes)) return undefined;
     const module = new WebAssembly.Module(bytes);
-    // Shared, so that kernel threads can run other rows of a layer in it (up to 4 GiB, reserved lazily).
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65_536, shared: true });
+    // Shared, so that kernel threads can run other rows of a layer in it. Where the address space
+    // cannot be reserved (a ulimit), the plain kernels run.
+    let memory: WebAssembly.Memory;
+    try {
+      memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    } catch {
+      return undefined;
+    }
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     return new SimdKernels(instance.exports as unknown as KernelExports, module, memory);
   }
@@ -133,8 +144,23 @@ export class SimdKernels {
   reserve(bytes: number): SharedArrayBuffer {
     const memory = this.memory;
     const size = memory.buffer.byteLength;
-    // At least doubling: a network's layers ask for more a little at a time, and each grow copies.
-    if (bytes > size) memory.grow(Math.ceil(Math.max(bytes - size, size) / WASM_PAGE_BYTES));
+    if (bytes <= size) return memory.buffer;
+    const pages = size / WASM_PAGE_BYTES;
+    const needed = Math.ceil(bytes / WASM_PAGE_BYTES);
+    if (needed > MAX_PAGES)
+      throw new KernelMemoryFull(`a layer needs ${bytes} bytes of kernel memory, past ${MAX_PAGES * WASM_PAGE_BYTES}`);
+    // At least doubling (a network's layers ask for more a little at a time), within the maximum.
+    const target = Math.min(MAX_PAGES, Math.max(needed, 2 * pages));
+    try {
+      memory.grow(target - pages);
+    } catch {
+      // The system would not give the doubled size: ask for what is needed.
+      try {
+        memory.grow(needed - pages);
+      } catch {
+        throw new KernelMemoryFull(`the system would not grow the kernel memory to ${bytes} bytes`);
+      }
+    }
     return memory.buffer;
   }
 }
