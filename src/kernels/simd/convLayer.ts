@@ -1,7 +1,10 @@
 /**
- * One convolution layer laid out in the SIMD kernels' memory: the shifted input and the weights as
- * int16, the weights of each group block-major (8 output channels a block, channels past the
- * group's holding 0), the biases as int32, and per call the sums and extremes of one pixel.
+ * One convolution layer laid out in the SIMD kernels' memory (kernels.wat): the input less its zero
+ * point and the weights of each group block-major (8 output channels a block, channels past the
+ * group's holding 0), int16 in narrow lanes and int32 in wide ones; the biases; the requantization
+ * parameters; a layer description and scratch regions per thread; and the layer's outputs,
+ * accumulators and per-output status. Which layers the lanes can hold, and which requantization
+ * the kernels do, is decided here; conv.ts does the rest.
  */
 import type { ConvGeometry } from '../../graph/geometry.js';
 import { type RequantOutput, type RequantParams, type RoundingMode, reduceMultiplier, type StochasticSite } from '../../numeric/index.js';
@@ -360,7 +363,7 @@ class Layout {
  * and extremes) until the layer ends.
  */
 export class SimdConvLayer {
-  /** Per output after runRows(): 0, STATUS_REDO (nothing written), or the events STATUS_CLIPPED and STATUS_VECTOR_SATURATED. */
+  /** Per output after run(): 0, STATUS_REDO (nothing written), or a set of the events (clipped, vector-saturated, requant input saturated). */
   readonly outputStatus: Int32Array;
   readonly outputs: Int32Array;
   readonly accumulators: Float64Array;
