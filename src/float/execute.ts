@@ -8,6 +8,8 @@ import type { FloatGraph } from '../graph/float.js';
 import { convGeometry, poolGeometry } from '../graph/geometry.js';
 import type { AddOp, ArrayOp, ConcatOp, FusedActivation, GraphOp, MeanOp, PadOp, PoolOp, SoftmaxOp, TransposeOp } from '../graph/ops.js';
 import { elementCount } from '../graph/shapes.js';
+import { floatConvSums } from '../kernels/simd/floatConv.js';
+import { defaultKernels, simdKernels } from '../kernels/simd/module.js';
 
 export type FloatValues = Map<string, Float32Array>;
 
@@ -80,6 +82,13 @@ class FloatRun {
     const g = convGeometry(op, { shape: this.shape(op.input) }, { shape: this.shape(op.weights) }, { shape: this.shape(op.output) });
     const clamp = clampOf(op.activation);
     const output = new Float32Array(g.batch * g.outHeight * g.outWidth * g.outChannels);
+    // The SIMD kernels compute the same doubles in the same order (kernels/simd/floatConv.ts).
+    const kernels = defaultKernels() === 'simd' ? simdKernels() : undefined;
+    const sums = kernels === undefined ? undefined : floatConvSums(kernels, g, input, weights, bias);
+    if (sums !== undefined) {
+      for (let index = 0; index < output.length; index += 1) output[index] = activate(sums[index] as number, clamp);
+      return output;
+    }
     const taps = g.kernelHeight * g.kernelWidth;
     for (let n = 0; n < g.batch; n += 1) {
       for (let oh = 0; oh < g.outHeight; oh += 1) {

@@ -1212,4 +1212,193 @@
         (local.set $rowIndex (i32.add (local.get $rowIndex) (i32.const 1)))
         (br $rows)))
     (local.get $attention))
+;; ---- The float reference's convolutions (float/execute.ts), same doubles in the same order ----
+  ;; Per lane (output channel): the bias, then for each tap that is not padded, for each channel,
+  ;; sum += x * w in float64 with x and w float32 values (the product exact, the add rounded as in
+  ;; JavaScript); padded taps add nothing. WebAssembly never fuses a multiply and an add, so each lane
+  ;; gives the double float/execute.ts gives. Weights float64 block-major [group][block][k][8]
+  ;; (depthwise: [tap][8 * blocks]), biases float64 per lane, input float32 NHWC (depthwise: 32
+  ;; readable bytes past its end). Sums go out as float64, one per output; the caller clamps and
+  ;; rounds to float32.
+
+  (func $floatDense (param $x i32) (param $taps i32) (param $tapCount i32) (param $channels i32) (param $w i32) (param $depth i32)
+    (param $blocks i32) (param $bias i32) (param $out i32)
+    (local $block i32) (local $tap i32) (local $offset i32) (local $c i32) (local $xp i32) (local $wp i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $xs v128)
+    (block $blocksDone
+      (loop $blockLoop
+        (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $blocks)))
+        (local.set $a0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $block) (i32.const 6)))))
+        (local.set $a1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $block) (i32.const 6)))))
+        (local.set $a2 (v128.load offset=32 (i32.add (local.get $bias) (i32.shl (local.get $block) (i32.const 6)))))
+        (local.set $a3 (v128.load offset=48 (i32.add (local.get $bias) (i32.shl (local.get $block) (i32.const 6)))))
+        (local.set $tap (i32.const 0))
+        (block $tapsDone
+          (loop $tapLoop
+            (br_if $tapsDone (i32.ge_u (local.get $tap) (local.get $tapCount)))
+            (local.set $offset (i32.load (i32.add (local.get $taps) (i32.shl (local.get $tap) (i32.const 2)))))
+            (if (i32.ge_s (local.get $offset) (i32.const 0))
+              (then
+                (local.set $xp (i32.add (local.get $x) (local.get $offset)))
+                ;; Weights of (block, k = tap * channels): 64 bytes a k.
+                (local.set $wp
+                  (i32.add (local.get $w)
+                    (i32.shl (i32.add (i32.mul (local.get $block) (local.get $depth)) (i32.mul (local.get $tap) (local.get $channels))) (i32.const 6))))
+                (local.set $c (i32.const 0))
+                (block $cDone
+                  (loop $cLoop
+                    (br_if $cDone (i32.ge_u (local.get $c) (local.get $channels)))
+                    (local.set $xs (f64x2.splat (f64.promote_f32 (f32.load (local.get $xp)))))
+                    (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $xs) (v128.load (local.get $wp)))))
+                    (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $xs) (v128.load offset=16 (local.get $wp)))))
+                    (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $xs) (v128.load offset=32 (local.get $wp)))))
+                    (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $xs) (v128.load offset=48 (local.get $wp)))))
+                    (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                    (local.set $wp (i32.add (local.get $wp) (i32.const 64)))
+                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                    (br $cLoop)))))
+            (local.set $tap (i32.add (local.get $tap) (i32.const 1)))
+            (br $tapLoop)))
+        (call $storeWide (i32.add (local.get $out) (i32.shl (local.get $block) (i32.const 6))) (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3))
+        (local.set $block (i32.add (local.get $block) (i32.const 1)))
+        (br $blockLoop))))
+
+  (func $floatDepthwise (param $x i32) (param $taps i32) (param $tapCount i32) (param $w i32) (param $blocks i32) (param $bias i32) (param $out i32)
+    (local $block i32) (local $tap i32) (local $offset i32) (local $xp i32) (local $wp i32) (local $xv v128) (local $xw v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (block $blocksDone
+      (loop $blockLoop
+        (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $blocks)))
+        (local.set $a0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $block) (i32.const 6)))))
+        (local.set $a1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $block) (i32.const 6)))))
+        (local.set $a2 (v128.load offset=32 (i32.add (local.get $bias) (i32.shl (local.get $block) (i32.const 6)))))
+        (local.set $a3 (v128.load offset=48 (i32.add (local.get $bias) (i32.shl (local.get $block) (i32.const 6)))))
+        (local.set $tap (i32.const 0))
+        (block $tapsDone
+          (loop $tapLoop
+            (br_if $tapsDone (i32.ge_u (local.get $tap) (local.get $tapCount)))
+            (local.set $offset (i32.load (i32.add (local.get $taps) (i32.shl (local.get $tap) (i32.const 2)))))
+            (if (i32.ge_s (local.get $offset) (i32.const 0))
+              (then
+                (local.set $xp (i32.add (i32.add (local.get $x) (local.get $offset)) (i32.shl (local.get $block) (i32.const 5))))
+                (local.set $wp (i32.add (local.get $w) (i32.shl (i32.add (i32.mul (local.get $tap) (local.get $blocks)) (local.get $block)) (i32.const 6))))
+                (local.set $xv (v128.load (local.get $xp)))
+                (local.set $xw (v128.load offset=16 (local.get $xp)))
+                (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (f64x2.promote_low_f32x4 (local.get $xv)) (v128.load (local.get $wp)))))
+                (local.set $a1
+                  (f64x2.add (local.get $a1)
+                    (f64x2.mul
+                      (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xv) (local.get $xv)))
+                      (v128.load offset=16 (local.get $wp)))))
+                (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (f64x2.promote_low_f32x4 (local.get $xw)) (v128.load offset=32 (local.get $wp)))))
+                (local.set $a3
+                  (f64x2.add (local.get $a3)
+                    (f64x2.mul
+                      (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xw) (local.get $xw)))
+                      (v128.load offset=48 (local.get $wp)))))))
+            (local.set $tap (i32.add (local.get $tap) (i32.const 1)))
+            (br $tapLoop)))
+        (call $storeWide (i32.add (local.get $out) (i32.shl (local.get $block) (i32.const 6))) (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3))
+        (local.set $block (i32.add (local.get $block) (i32.const 1)))
+        (br $blockLoop))))
+
+  ;; Output rows [$rowStart, $rowEnd) of a float layer; $params: int32 words (float/simd.ts FLOAT_WORD).
+  (func (export "floatRows") (param $params i32) (param $rowStart i32) (param $rowEnd i32)
+    (local $inHeight i32) (local $inWidth i32) (local $inChannels i32) (local $outHeight i32) (local $outWidth i32) (local $outChannels i32)
+    (local $kernelHeight i32) (local $kernelWidth i32) (local $groupChannels i32) (local $groupOutputs i32) (local $groups i32)
+    (local $depth i32) (local $blocks i32) (local $isDepthwise i32) (local $input i32) (local $weights i32) (local $bias i32)
+    (local $taps i32) (local $lanes i32) (local $out i32) (local $tapCount i32)
+    (local $rowIndex i32) (local $n i32) (local $oh i32) (local $ow i32) (local $kh i32) (local $kw i32) (local $ih i32) (local $iw i32)
+    (local $pixelBase i32) (local $group i32) (local $first i32) (local $count i32)
+    (local.set $inHeight (call $word (local.get $params) (i32.const 0)))
+    (local.set $inWidth (call $word (local.get $params) (i32.const 1)))
+    (local.set $inChannels (call $word (local.get $params) (i32.const 2)))
+    (local.set $outHeight (call $word (local.get $params) (i32.const 3)))
+    (local.set $outWidth (call $word (local.get $params) (i32.const 4)))
+    (local.set $outChannels (call $word (local.get $params) (i32.const 5)))
+    (local.set $kernelHeight (call $word (local.get $params) (i32.const 6)))
+    (local.set $kernelWidth (call $word (local.get $params) (i32.const 7)))
+    (local.set $groupChannels (call $word (local.get $params) (i32.const 14)))
+    (local.set $groupOutputs (call $word (local.get $params) (i32.const 15)))
+    (local.set $groups (call $word (local.get $params) (i32.const 16)))
+    (local.set $depth (call $word (local.get $params) (i32.const 17)))
+    (local.set $blocks (call $word (local.get $params) (i32.const 18)))
+    (local.set $isDepthwise (call $word (local.get $params) (i32.const 19)))
+    (local.set $input (call $word (local.get $params) (i32.const 20)))
+    (local.set $weights (call $word (local.get $params) (i32.const 21)))
+    (local.set $bias (call $word (local.get $params) (i32.const 22)))
+    (local.set $taps (call $word (local.get $params) (i32.const 23)))
+    (local.set $lanes (call $word (local.get $params) (i32.const 24)))
+    (local.set $out (call $word (local.get $params) (i32.const 25)))
+    (local.set $tapCount (i32.mul (local.get $kernelHeight) (local.get $kernelWidth)))
+    (local.set $rowIndex (local.get $rowStart))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $rowIndex) (local.get $rowEnd)))
+        (local.set $n (i32.div_u (local.get $rowIndex) (local.get $outHeight)))
+        (local.set $oh (i32.rem_u (local.get $rowIndex) (local.get $outHeight)))
+        (local.set $ow (i32.const 0))
+        (block $pixelsDone
+          (loop $pixels
+            (br_if $pixelsDone (i32.ge_u (local.get $ow) (local.get $outWidth)))
+            (local.set $kh (i32.const 0))
+            (block $khDone
+              (loop $khLoop
+                (br_if $khDone (i32.ge_u (local.get $kh) (local.get $kernelHeight)))
+                (local.set $ih
+                  (i32.add
+                    (i32.sub (i32.mul (local.get $oh) (call $word (local.get $params) (i32.const 8))) (call $word (local.get $params) (i32.const 12)))
+                    (i32.mul (local.get $kh) (call $word (local.get $params) (i32.const 10)))))
+                (local.set $kw (i32.const 0))
+                (block $kwDone
+                  (loop $kwLoop
+                    (br_if $kwDone (i32.ge_u (local.get $kw) (local.get $kernelWidth)))
+                    (local.set $iw
+                      (i32.add
+                        (i32.sub (i32.mul (local.get $ow) (call $word (local.get $params) (i32.const 9))) (call $word (local.get $params) (i32.const 13)))
+                        (i32.mul (local.get $kw) (call $word (local.get $params) (i32.const 11)))))
+                    (i32.store
+                      (i32.add (local.get $taps) (i32.shl (i32.add (i32.mul (local.get $kh) (local.get $kernelWidth)) (local.get $kw)) (i32.const 2)))
+                      (if (result i32)
+                        (i32.and
+                          (i32.and (i32.ge_s (local.get $ih) (i32.const 0)) (i32.lt_s (local.get $ih) (local.get $inHeight)))
+                          (i32.and (i32.ge_s (local.get $iw) (i32.const 0)) (i32.lt_s (local.get $iw) (local.get $inWidth))))
+                        (then
+                          (i32.shl
+                            (i32.mul
+                              (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inHeight)) (local.get $ih)) (local.get $inWidth)) (local.get $iw))
+                              (local.get $inChannels))
+                            (i32.const 2)))
+                        (else (i32.const -1))))
+                    (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
+                    (br $kwLoop)))
+                (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
+                (br $khLoop)))
+            (local.set $pixelBase (i32.mul (i32.add (i32.mul (local.get $rowIndex) (local.get $outWidth)) (local.get $ow)) (local.get $outChannels)))
+            (if (local.get $isDepthwise)
+              (then
+                (call $floatDepthwise (local.get $input) (local.get $taps) (local.get $tapCount) (local.get $weights) (local.get $blocks) (local.get $bias) (local.get $lanes))
+                (memory.copy (i32.add (local.get $out) (i32.shl (local.get $pixelBase) (i32.const 3))) (local.get $lanes) (i32.shl (local.get $outChannels) (i32.const 3))))
+              (else
+                (local.set $group (i32.const 0))
+                (block $groupsDone
+                  (loop $groupLoop
+                    (br_if $groupsDone (i32.ge_u (local.get $group) (local.get $groups)))
+                    (call $floatDense
+                      (i32.add (local.get $input) (i32.shl (i32.mul (local.get $group) (local.get $groupChannels)) (i32.const 2)))
+                      (local.get $taps) (local.get $tapCount) (local.get $groupChannels)
+                      (i32.add (local.get $weights) (i32.shl (i32.mul (i32.mul (local.get $group) (local.get $blocks)) (local.get $depth)) (i32.const 6)))
+                      (local.get $depth) (local.get $blocks)
+                      (i32.add (local.get $bias) (i32.shl (i32.mul (local.get $group) (local.get $blocks)) (i32.const 6)))
+                      (local.get $lanes))
+                    (memory.copy
+                      (i32.add (local.get $out) (i32.shl (i32.add (local.get $pixelBase) (i32.mul (local.get $group) (local.get $groupOutputs))) (i32.const 3)))
+                      (local.get $lanes)
+                      (i32.shl (local.get $groupOutputs) (i32.const 3)))
+                    (local.set $group (i32.add (local.get $group) (i32.const 1)))
+                    (br $groupLoop)))))
+            (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+            (br $pixels)))
+        (local.set $rowIndex (i32.add (local.get $rowIndex) (i32.const 1)))
+        (br $rows))))
 )

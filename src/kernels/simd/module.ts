@@ -33,6 +33,7 @@ interface KernelExports {
   ): void;
   weightLow(): number;
   weightHigh(): number;
+  floatRows(params: number, rowStart: number, rowEnd: number): void;
   wideFinalLow(): number;
   wideFinalHigh(): number;
   widePartialLow(): number;
@@ -85,6 +86,10 @@ export class SimdKernels {
 
   get shiftInput(): KernelExports['shiftInput'] {
     return this.exports.shiftInput;
+  }
+
+  get floatRows(): KernelExports['floatRows'] {
+    return this.exports.floatRows;
   }
 
   get layerRows(): KernelExports['layerRows'] {
