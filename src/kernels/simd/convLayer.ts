@@ -599,16 +599,20 @@ export class SimdConvLayer {
       const [rowStart, rowEnd] = range(index);
       jobs.push({ params: this.paramsBytes[index] as number, rowStart, rowEnd, wide: this.wideJob });
     }
-    if (jobs.length > 0) this.kernels.threads.start(jobs);
+    const started = jobs.length > 0 ? this.kernels.threads.start(jobs) : [];
     const kernels = this.kernels;
     kernels.resetExtremes();
     kernels.resetZeroMacs();
     if (this.wideJob !== undefined) kernels.setWide(this.wideJob.registerMin, this.wideJob.registerMax, this.wideJob.int32Input);
     const [rowStart, rowEnd] = range(0);
     let attention = kernels.layerRows(this.paramsBytes[0] as number, rowStart, rowEnd);
+    // A job whose thread did not start runs here, after this thread's own rows.
+    jobs.forEach((job, index) => {
+      if (started[index] !== true) attention += kernels.layerRows(job.params, job.rowStart, job.rowEnd);
+    });
     let zeroMacs = kernels.zeroMacs();
     let extremes = this.wide ? kernels.wideExtremes() : kernels.extremes();
-    for (const result of jobs.length > 0 ? this.kernels.threads.finish(jobs.length) : []) {
+    for (const result of this.kernels.threads.finish(started)) {
       attention += result.attention;
       zeroMacs += result.zeroMacs;
       extremes = widest(extremes, this.wide ? result.wideExtremes : result.extremes);

@@ -10,6 +10,9 @@ const { module, memory, control } = workerData;
 const { exports } = new WebAssembly.Instance(module, { env: { memory } });
 const words = new Int32Array(control, 0, 16);
 const reals = new Float64Array(control, 64, 12);
+// Ready: the main thread hands this thread work only once it has said so.
+Atomics.store(words, 7, 1);
+Atomics.notify(words, 7);
 
 for (;;) {
   // Idle (0) or finished (2, 3) until the main thread hands a job (1) or says stop (4).

@@ -8,9 +8,10 @@
  *
  * Each worker has a control block (a SharedArrayBuffer): int32 words 0 state (0 idle, 1 job,
  * 2 done, 3 failed, 4 stop), 1 the layer description's address, 2 and 3 the rows, 4 the outputs
- * needing attention, 5 wide, 6 the mode takes int32; float64 words 0 and 1 the wide register's
+ * needing attention, 5 wide, 6 the mode takes int32, 7 ready (the thread has started); float64 words 0 and 1 the wide register's
  * range, 2 the zero-operand MACs, 3..6 the narrow extremes, 7..10 the wide ones.
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
@@ -32,24 +33,43 @@ export interface RowResult {
 }
 
 const CONTROL_BYTES = 64 + 12 * 8;
+/** How long a new thread may take to start before its rows run on the calling thread instead. */
+const START_TIMEOUT_MS = 10_000;
 const MAX_THREADS = 64;
 
 class KernelThread {
   private readonly words: Int32Array;
   private readonly reals: Float64Array;
   private readonly worker: Worker;
+  /** Did not start in time: its jobs run on the caller from then on. */
+  private unstartable = false;
 
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory) {
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     this.words = new Int32Array(control, 0, 16);
     this.reals = new Float64Array(control, 64, 12);
-    this.worker = new Worker(fileURLToPath(new URL('./thread.js', import.meta.url)), { workerData: { module, memory, control } });
+    this.worker = new Worker(THREAD_SCRIPT, { workerData: { module, memory, control } });
     // A thread waiting for work must not keep the process alive.
     this.worker.unref();
+    // A thread that dies is one that never said it was ready (start() then stops waiting for it) or
+    // one that failed a job (its state says so): the error itself is not the process's to die of.
+    this.worker.on('error', () => {
+      this.unstartable = true;
+    });
   }
 
-  start(job: RowJob): void {
+  /** Hands the thread a job; false when it has not started (its rows are then the caller's to run). */
+  start(job: RowJob): boolean {
     const { words, reals } = this;
+    if (this.unstartable) return false;
+    if (Atomics.load(words, 7) !== 1) {
+      // A thread that cannot start (no script, no resources) must not leave the caller waiting forever.
+      Atomics.wait(words, 7, 0, START_TIMEOUT_MS);
+      if (Atomics.load(words, 7) !== 1) {
+        this.unstartable = true;
+        return false;
+      }
+    }
     words[1] = job.params;
     words[2] = job.rowStart;
     words[3] = job.rowEnd;
@@ -59,6 +79,7 @@ class KernelThread {
     reals[1] = job.wide?.registerMax ?? 0;
     Atomics.store(words, 0, 1);
     Atomics.notify(words, 0);
+    return true;
   }
 
   finish(): RowResult {
@@ -90,6 +111,8 @@ class KernelThread {
   }
 }
 
+const THREAD_SCRIPT = fileURLToPath(new URL('./thread.js', import.meta.url));
+
 /** The kernel threads of this thread's kernels, started on first use. */
 export class KernelThreads {
   private readonly threads: KernelThread[] = [];
@@ -99,15 +122,17 @@ export class KernelThreads {
     private readonly memory: WebAssembly.Memory,
   ) {}
 
-  /** Starts `jobs` on worker threads (as many as there are jobs, started once and kept). */
-  start(jobs: readonly RowJob[]): void {
+  /** Starts `jobs` on worker threads (one a job, started once and kept); says which started. */
+  start(jobs: readonly RowJob[]): boolean[] {
+    // Without the script (a damaged install), every row runs on the calling thread.
+    if (!existsSync(THREAD_SCRIPT)) return jobs.map(() => false);
     while (this.threads.length < jobs.length) this.threads.push(new KernelThread(this.module, this.memory));
-    for (const [index, job] of jobs.entries()) this.threads[index]?.start(job);
+    return jobs.map((job, index) => this.threads[index]?.start(job) === true);
   }
 
-  /** Waits for the jobs started last. */
-  finish(count: number): RowResult[] {
-    return this.threads.slice(0, count).map((thread) => thread.finish());
+  /** Waits for the jobs start() started (`started` as it returned). */
+  finish(started: readonly boolean[]): RowResult[] {
+    return started.flatMap((ran, index) => (ran ? [(this.threads[index] as KernelThread).finish()] : []));
   }
 }
 
