@@ -8,16 +8,12 @@
  */
 import type { ConvGeometry } from '../../graph/geometry.js';
 import { type RequantOutput, type RequantParams, type RoundingMode, reduceMultiplier, type StochasticSite } from '../../numeric/index.js';
+import { aligned, Layout, writeGeometry } from './layout.js';
 import { KernelMemoryFull, type SimdKernels } from './module.js';
 import type { RowJob, RowResult } from './threads.js';
 
 const LANES = 8;
 const INT32_MAX = 2_147_483_647;
-
-/** Bytes rounded up to the kernels' 16-byte vectors. */
-function aligned(bytes: number): number {
-  return Math.ceil(bytes / 16) * 16;
-}
 
 export interface SimdConvInput {
   readonly geometry: ConvGeometry;
@@ -346,16 +342,6 @@ function widest(a: LayerExtremes, b: LayerExtremes): LayerExtremes {
   };
 }
 
-/** Regions laid out one after the other from byte 0, each 16-byte aligned. */
-class Layout {
-  bytes = 0;
-  take(bytes: number): number {
-    const at = this.bytes;
-    this.bytes += aligned(bytes);
-    return at;
-  }
-}
-
 /**
  * One convolution layer in the kernels' memory: the input less its zero point (int16, at byte 0),
  * the prepared weights, the layer's description, and the layer's outputs, accumulators and
@@ -436,22 +422,7 @@ export class SimdConvLayer {
       words[WORD[word]] = value;
     };
     set('batch', g.batch);
-    set('inHeight', g.inHeight);
-    set('inWidth', g.inWidth);
-    set('inChannels', g.inChannels);
-    set('outHeight', g.outHeight);
-    set('outWidth', g.outWidth);
-    set('outChannels', g.outChannels);
-    set('kernelHeight', g.kernelHeight);
-    set('kernelWidth', g.kernelWidth);
-    set('strideHeight', g.strideHeight);
-    set('strideWidth', g.strideWidth);
-    set('dilationHeight', g.dilationHeight);
-    set('dilationWidth', g.dilationWidth);
-    set('padTop', g.padTop);
-    set('padLeft', g.padLeft);
-    set('groupChannels', g.groupChannels);
-    set('groupOutputs', g.groupOutputs);
+    writeGeometry(words, WORD, g);
     set('groups', g.depthwise ? 1 : g.outChannels / g.groupOutputs);
     set('depth', depth);
     set('blocks', blocks);

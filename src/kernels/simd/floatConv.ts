@@ -5,6 +5,7 @@
  * multiplier of 1; the caller keeps its loop for the rest.
  */
 import type { ConvGeometry } from '../../graph/geometry.js';
+import { Layout, writeGeometry } from './layout.js';
 import type { SimdKernels } from './module.js';
 
 const LANES = 8;
@@ -39,10 +40,6 @@ const FLOAT_WORD = {
   out: 25,
 } as const;
 const FLOAT_WORDS = 26;
-
-function aligned(bytes: number): number {
-  return Math.ceil(bytes / 16) * 16;
-}
 
 /** Float weights and biases as the lanes take them (float64, 8 channels a block), made once per tensor. */
 interface FloatLanes {
@@ -96,21 +93,16 @@ export function floatConvSums(
   const tapCount = g.kernelHeight * g.kernelWidth;
   const blocks = Math.ceil((g.depthwise ? g.outChannels : g.groupOutputs) / LANES);
   const count = g.batch * g.outHeight * g.outWidth * g.outChannels;
-  let at = 0;
-  const take = (bytes: number): number => {
-    const start = at;
-    at += aligned(bytes);
-    return start;
-  };
+  const at = new Layout();
   // The depthwise kernel reads a block of channels past the last one: 32 bytes of slack.
-  const inputAt = take(input.length * 4 + 32);
-  const weightsAt = take(prepared.weights.length * 8);
-  const biasAt = take(prepared.biases.length * 8);
-  const tapsAt = take(tapCount * 4);
-  const lanesAt = take(blocks * LANES * 8);
-  const outAt = take(count * 8);
-  const paramsAt = take(FLOAT_WORDS * 4);
-  const buffer = kernels.reserve(at);
+  const inputAt = at.take(input.length * 4 + 32);
+  const weightsAt = at.take(prepared.weights.length * 8);
+  const biasAt = at.take(prepared.biases.length * 8);
+  const tapsAt = at.take(tapCount * 4);
+  const lanesAt = at.take(blocks * LANES * 8);
+  const outAt = at.take(count * 8);
+  const paramsAt = at.take(FLOAT_WORDS * 4);
+  const buffer = kernels.reserve(at.bytes);
   new Float32Array(buffer, inputAt, input.length + 8).set(input);
   new Float32Array(buffer, inputAt + input.length * 4, 8).fill(0);
   new Float64Array(buffer, weightsAt, prepared.weights.length).set(prepared.weights);
@@ -119,22 +111,7 @@ export function floatConvSums(
   const set = (word: keyof typeof FLOAT_WORD, value: number): void => {
     words[FLOAT_WORD[word]] = value;
   };
-  set('inHeight', g.inHeight);
-  set('inWidth', g.inWidth);
-  set('inChannels', g.inChannels);
-  set('outHeight', g.outHeight);
-  set('outWidth', g.outWidth);
-  set('outChannels', g.outChannels);
-  set('kernelHeight', g.kernelHeight);
-  set('kernelWidth', g.kernelWidth);
-  set('strideHeight', g.strideHeight);
-  set('strideWidth', g.strideWidth);
-  set('dilationHeight', g.dilationHeight);
-  set('dilationWidth', g.dilationWidth);
-  set('padTop', g.padTop);
-  set('padLeft', g.padLeft);
-  set('groupChannels', g.groupChannels);
-  set('groupOutputs', g.groupOutputs);
+  writeGeometry(words, FLOAT_WORD, g);
   set('groups', g.depthwise ? 1 : g.outChannels / g.groupOutputs);
   set('depth', tapCount * g.groupChannels);
   set('blocks', blocks);
