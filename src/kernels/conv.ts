@@ -25,6 +25,7 @@ import {
   STATUS_REQUANT_INPUT_SATURATED,
   STATUS_VECTOR_SATURATED,
   SimdConvLayer,
+  shiftZeroPoint,
   simdRequantOf,
 } from './simd/convLayer.js';
 import { defaultKernels, type KernelKind, simdKernels } from './simd/module.js';
@@ -351,15 +352,8 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
   let maxAbsActivation = 0;
   let shiftedReady = false;
   const shiftInput = (): void => {
-    const input = layer.input;
-    const inputZeroPoint = layer.inputZeroPoint;
-    shifted = new Int32Array(input.length);
-    for (let index = 0; index < shifted.length; index += 1) {
-      const value = (input[index] as number) - inputZeroPoint;
-      shifted[index] = value;
-      const magnitude = value < 0 ? -value : value;
-      if (magnitude > maxAbsActivation) maxAbsActivation = magnitude;
-    }
+    shifted = new Int32Array(layer.input.length);
+    maxAbsActivation = shiftZeroPoint(layer.input, layer.inputZeroPoint, shifted);
     shiftedReady = true;
   };
   if (simd === undefined) shiftInput();

@@ -7,13 +7,23 @@
  * the kernels do, is decided here; conv.ts does the rest.
  */
 import type { ConvGeometry } from '../../graph/geometry.js';
-import { type RequantOutput, type RequantParams, type RoundingMode, reduceMultiplier, type StochasticSite } from '../../numeric/index.js';
-import { aligned, Layout, writeGeometry } from './layout.js';
+import {
+  INT32,
+  inRange,
+  intRange,
+  type RequantOutput,
+  type RequantParams,
+  type RoundingMode,
+  reduceMultiplier,
+  type StochasticSite,
+  saturateToInt32,
+} from '../../numeric/index.js';
+import { aligned, Layout, sameWeightGeometry, writeGeometry } from './layout.js';
 import { KernelMemoryFull, type SimdKernels } from './module.js';
 import type { RowJob, RowResult } from './threads.js';
 
 const LANES = 8;
-const INT32_MAX = 2_147_483_647;
+const INT32_MAX = intRange(INT32).max;
 
 export interface SimdConvInput {
   readonly geometry: ConvGeometry;
@@ -27,6 +37,18 @@ export interface SimdConvInput {
   readonly outputCount: number;
   /** Requantization in the kernels' memory too, where the layer's mode is one they implement. */
   readonly requant: SimdRequant | undefined;
+}
+
+/** Writes x - zp of every input element into `target` (from index 0) and returns max |x - zp|. */
+export function shiftZeroPoint(input: Int32Array, zeroPoint: number, target: Int32Array): number {
+  let maxAbs = 0;
+  for (let index = 0; index < input.length; index += 1) {
+    const value = (input[index] as number) - zeroPoint;
+    target[index] = value;
+    const magnitude = value < 0 ? -value : value;
+    if (magnitude > maxAbs) maxAbs = magnitude;
+  }
+  return maxAbs;
 }
 
 /** An output's status after the kernels requantized it: a bit set, 0 when nothing needs the caller. */
@@ -76,12 +98,6 @@ export interface SimdRequant {
   readonly typeMax: number;
 }
 
-const INT32_MIN = -2_147_483_648;
-
-function saturateToInt32(value: number): number {
-  return Math.min(INT32_MAX, Math.max(INT32_MIN, value));
-}
-
 /** Channel parameters the kernels take as they are; undefined sends the layer to the TypeScript path (which also raises any error). */
 function channelWords(
   channel: RequantParams,
@@ -93,7 +109,7 @@ function channelWords(
     case 'tflite-double':
     case 'tflite-single': {
       const { multiplier, shift } = channel;
-      if (!Number.isInteger(multiplier) || multiplier < INT32_MIN || multiplier > INT32_MAX) return undefined;
+      if (!Number.isInteger(multiplier) || !inRange(multiplier, INT32)) return undefined;
       // TFLite's 16x8 (int64) path takes the multiplier reduced to 16 bits, and shifts up to 7.
       if (channel.wide === true)
         return Number.isInteger(shift) && shift >= -31 && shift <= 7
@@ -104,7 +120,7 @@ function channelWords(
     case 'hvx': {
       const { multiplier, shift } = channel;
       const rounding = ROUNDING_CODES[channel.rounding];
-      if (rounding === undefined || !Number.isInteger(multiplier) || multiplier < INT32_MIN || multiplier > INT32_MAX) return undefined;
+      if (rounding === undefined || !Number.isInteger(multiplier) || !inRange(multiplier, INT32)) return undefined;
       return Number.isInteger(shift) && shift >= -31 && shift <= 31 ? { multiplier, shift, rounding } : undefined;
     }
     case 'shift-only': {
@@ -195,20 +211,9 @@ interface PreparedWeights {
 
 const preparedByTensor = new WeakMap<Int32Array, PreparedWeights>();
 
-function sameGeometry(a: ConvGeometry, b: ConvGeometry): boolean {
-  return (
-    a.outChannels === b.outChannels &&
-    a.kernelHeight === b.kernelHeight &&
-    a.kernelWidth === b.kernelWidth &&
-    a.groupChannels === b.groupChannels &&
-    a.groupOutputs === b.groupOutputs &&
-    a.depthwise === b.depthwise
-  );
-}
-
 function prepareWeights(kernels: SimdKernels, geometry: ConvGeometry, weights: Int32Array, bias: Int32Array | undefined): PreparedWeights {
   const cached = preparedByTensor.get(weights);
-  if (cached !== undefined && cached.bias === bias && sameGeometry(cached.geometry, geometry)) return cached;
+  if (cached !== undefined && cached.bias === bias && sameWeightGeometry(cached.geometry, geometry)) return cached;
   const g = geometry;
   const tapCount = g.kernelHeight * g.kernelWidth;
   const depth = tapCount * g.groupChannels;
@@ -536,13 +541,7 @@ export class SimdConvLayer {
     }
     // Wide lanes: int32 operands, float64 sums, exact below 2^53.
     const shifted = new Int32Array(kernels.reserve((count + LANES) * 4), 0, count + LANES);
-    let maxAbsActivation = 0;
-    for (let index = 0; index < count; index += 1) {
-      const value = (layer.input[index] as number) - layer.inputZeroPoint;
-      shifted[index] = value;
-      const magnitude = value < 0 ? -value : value;
-      if (magnitude > maxAbsActivation) maxAbsActivation = magnitude;
-    }
+    const maxAbsActivation = shiftZeroPoint(layer.input, layer.inputZeroPoint, shifted);
     shifted.fill(0, count);
     if (boundOver(maxAbsActivation, Number.MAX_SAFE_INTEGER)) return undefined;
     // Wide lanes requantize TFLite's integer modes (an int32 accumulator, or the 16x8 int64 one).

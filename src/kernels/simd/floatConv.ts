@@ -5,7 +5,7 @@
  * multiplier of 1; the caller keeps its loop for the rest.
  */
 import type { ConvGeometry } from '../../graph/geometry.js';
-import { Layout, writeGeometry } from './layout.js';
+import { Layout, sameWeightGeometry, writeGeometry } from './layout.js';
 import type { SimdKernels } from './module.js';
 
 const LANES = 8;
@@ -53,7 +53,7 @@ const lanesByTensor = new WeakMap<Float32Array, FloatLanes>();
 
 function floatLanes(g: ConvGeometry, weights: Float32Array, bias: Float32Array | undefined): FloatLanes {
   const cached = lanesByTensor.get(weights);
-  if (cached !== undefined && cached.bias === bias && cached.geometry === g) return cached;
+  if (cached !== undefined && cached.bias === bias && sameWeightGeometry(cached.geometry, g)) return cached;
   const tapCount = g.kernelHeight * g.kernelWidth;
   const depth = tapCount * g.groupChannels;
   const groups = g.depthwise ? 1 : g.outChannels / g.groupOutputs;

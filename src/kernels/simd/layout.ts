@@ -40,3 +40,15 @@ const GEOMETRY_FIELDS = [
 export function writeGeometry(words: Int32Array, index: Readonly<Record<(typeof GEOMETRY_FIELDS)[number], number>>, g: ConvGeometry): void {
   for (const field of GEOMETRY_FIELDS) words[index[field]] = g[field];
 }
+
+/** Whether two geometries lay a weight tensor out alike (the fields its lanes' layout follows). */
+export function sameWeightGeometry(a: ConvGeometry, b: ConvGeometry): boolean {
+  return (
+    a.outChannels === b.outChannels &&
+    a.kernelHeight === b.kernelHeight &&
+    a.kernelWidth === b.kernelWidth &&
+    a.groupChannels === b.groupChannels &&
+    a.groupOutputs === b.groupOutputs &&
+    a.depthwise === b.depthwise
+  );
+}
