@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ConvGeometry, convolve } from '../../src/kernels/conv.js';
+import { type ConvGeometry, type ConvLayerInput, convolve } from '../../src/kernels/conv.js';
 import { simdKernels } from '../../src/kernels/simd/module.js';
 import type { RequantParams } from '../../src/numeric/requant.js';
 import { stochasticSite } from '../../src/numeric/stochastic.js';
@@ -170,6 +170,25 @@ const layerCase: fc.Arbitrary<Case> = fc
   })
   .filter((value): value is Case => value !== undefined);
 
+/** The engine's input for a reference layer, with these requantization parameters. */
+function engineLayer(layer: RefConvLayer, geometry: ConvGeometry, requant: RequantParams[], int32RequantInput: boolean): ConvLayerInput {
+  const typeMin = layer.output.signed ? -(2 ** (layer.output.bits - 1)) : 0;
+  const typeMax = layer.output.signed ? 2 ** (layer.output.bits - 1) - 1 : 2 ** layer.output.bits - 1;
+  return {
+    geometry,
+    input: Int32Array.from(layer.input),
+    inputZeroPoint: layer.inputZeroPoint,
+    weights: Int32Array.from(layer.weights),
+    bias: layer.bias === undefined ? undefined : Int32Array.from(layer.bias),
+    accumulator: { bits: layer.accumulatorBits, overflow: layer.overflow, kFold: layer.kFold },
+    requant,
+    output: { zeroPoint: layer.output.zeroPoint, min: typeMin, max: typeMax },
+    activation: { min: Math.max(typeMin, layer.activation.low), max: Math.min(typeMax, layer.activation.high) },
+    activationBounds: layer.activation,
+    int32RequantInput,
+  };
+}
+
 describe('convolution: engine equals reference', () => {
   it('has the SIMD kernels built (npm run build assembles them)', () => {
     expect(simdKernels()).toBeDefined();
@@ -182,24 +201,11 @@ describe('convolution: engine equals reference', () => {
       layerCase,
       ({ layer, geometry, path }) => {
         const expected = refConvolve(layer);
-        const typeMin = layer.output.signed ? -(2 ** (layer.output.bits - 1)) : 0;
-        const typeMax = layer.output.signed ? 2 ** (layer.output.bits - 1) - 1 : 2 ** layer.output.bits - 1;
+        const int32RequantInput = ['gemmlowp', 'tflite-double', 'tflite-single', 'cmsis-nn', 'cmsis-nn-single'].includes(
+          layer.requant[0]?.mode ?? '',
+        );
         const result = convolve(
-          {
-            geometry,
-            input: Int32Array.from(layer.input),
-            inputZeroPoint: layer.inputZeroPoint,
-            weights: Int32Array.from(layer.weights),
-            bias: layer.bias === undefined ? undefined : Int32Array.from(layer.bias),
-            accumulator: { bits: layer.accumulatorBits, overflow: layer.overflow, kFold: layer.kFold },
-            requant: layer.requant as RequantParams[],
-            output: { zeroPoint: layer.output.zeroPoint, min: typeMin, max: typeMax },
-            activation: { min: Math.max(typeMin, layer.activation.low), max: Math.min(typeMax, layer.activation.high) },
-            activationBounds: layer.activation,
-            int32RequantInput: ['gemmlowp', 'tflite-double', 'tflite-single', 'cmsis-nn', 'cmsis-nn-single'].includes(
-              layer.requant[0]?.mode ?? '',
-            ),
-          },
+          engineLayer(layer, geometry, layer.requant as RequantParams[], int32RequantInput),
           path === 'checked' ? { forceChecked: true } : { kernels: path },
         );
         kernelsUsed[result.kernel] += 1;
@@ -244,8 +250,6 @@ describe('convolution: stochastic rounding, SIMD equals plain', () => {
       'convolve stochastic',
       stochasticCase,
       ([{ layer, geometry }, seed, site, mode]) => {
-        const typeMin = layer.output.signed ? -(2 ** (layer.output.bits - 1)) : 0;
-        const typeMax = layer.output.signed ? 2 ** (layer.output.bits - 1) - 1 : 2 ** layer.output.bits - 1;
         // hvx produces up to 8 bits or signed 16 bits; shift-only shifts 0..30 here.
         if (mode === 'hvx' && !layer.output.signed && layer.output.bits === 16) return;
         const requant: RequantParams[] = Array.from({ length: geometry.outChannels }, (_, oc) =>
@@ -253,20 +257,7 @@ describe('convolution: stochastic rounding, SIMD equals plain', () => {
             ? { mode, multiplier: 2 ** 30 + oc * 7919, shift: -((oc * 5) % 26), rounding: 'stochastic' }
             : { mode, shift: (oc * 3) % 31, rounding: 'stochastic' },
         );
-        const input = {
-          geometry,
-          input: Int32Array.from(layer.input),
-          inputZeroPoint: layer.inputZeroPoint,
-          weights: Int32Array.from(layer.weights),
-          bias: layer.bias === undefined ? undefined : Int32Array.from(layer.bias),
-          accumulator: { bits: layer.accumulatorBits, overflow: layer.overflow, kFold: layer.kFold },
-          requant,
-          output: { zeroPoint: layer.output.zeroPoint, min: typeMin, max: typeMax },
-          activation: { min: Math.max(typeMin, layer.activation.low), max: Math.min(typeMax, layer.activation.high) },
-          activationBounds: layer.activation,
-          int32RequantInput: false,
-          stochasticSite: stochasticSite(seed, `${site}/requant`),
-        };
+        const input = { ...engineLayer(layer, geometry, requant, false), stochasticSite: stochasticSite(seed, `${site}/requant`) };
         const simd = convolve(input, { kernels: 'simd' });
         const plain = convolve(input, { kernels: 'plain' });
         if (simd.kernel === 'simd') simdRuns += 1;
