@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { assembleWat } from '../scripts/wat.mjs';
 
 const M = 784;
 const N = 256;
@@ -77,11 +78,7 @@ export function measureBaseline() {
  * to give the plain GEMM's C, then timed the same way.
  */
 export async function measureSimdCeiling() {
-  const wabt = await (await import('wabt')).default();
-  const text = readFileSync(fileURLToPath(new URL('gemm.wat', import.meta.url)), 'utf8');
-  const module = wabt.parseWat('gemm.wat', text, { simd: true });
-  const bytes = module.toBinary({}).buffer;
-  module.destroy();
+  const bytes = await assembleWat('gemm.wat', readFileSync(fileURLToPath(new URL('gemm.wat', import.meta.url)), 'utf8'));
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
   const { a, b } = operands();
   const aBytes = 0;

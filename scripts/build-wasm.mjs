@@ -7,27 +7,21 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import wabtFactory from 'wabt';
+import { assembleWat } from './wat.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceFolder = join(root, 'src/kernels/simd');
 const distFolder = join(root, 'dist/kernels/simd');
-const wabt = await wabtFactory();
-/** SIMD, and threads for the shared memory the kernel threads run in. */
-const FEATURES = { simd: true, threads: true };
 mkdirSync(distFolder, { recursive: true });
 for (const name of readdirSync(sourceFolder).filter((file) => file.endsWith('.wat'))) {
-  let module;
+  let buffer;
   try {
-    module = wabt.parseWat(name, readFileSync(join(sourceFolder, name), 'utf8'), FEATURES);
-    module.validate(FEATURES);
+    buffer = await assembleWat(name, readFileSync(join(sourceFolder, name), 'utf8'));
   } catch (error) {
     // wabt's message names the line and column; its stack is the whole minified assembler.
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  const { buffer } = module.toBinary({ log: false });
-  module.destroy();
   const wasmName = name.replace(/\.wat$/, '.wasm');
   writeFileSync(join(sourceFolder, wasmName), buffer);
   writeFileSync(join(distFolder, wasmName), buffer);
