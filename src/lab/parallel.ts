@@ -4,10 +4,9 @@
  * for any number of workers (in process as well). Each worker loads the graph, the hardware, the
  * float model and the data itself, from the same arguments.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
+import { compiledWorker } from '../formats/paths.js';
 import type { GraphFile } from '../formats/graphSchema.js';
 import { resolveGraph } from '../formats/loadGraph.js';
 import { loadHardwareFile } from '../formats/loadHardware.js';
@@ -58,10 +57,9 @@ function chunks(end: number): [number, number][] {
   ]);
 }
 
-/** The compiled worker beside this module, or undefined when running from TypeScript sources (tests). */
+/** The compiled worker for this module, or undefined when running from TypeScript sources (tests). */
 function workerFile(): string | undefined {
-  const file = fileURLToPath(new URL('./worker.js', import.meta.url));
-  return existsSync(file) ? file : undefined;
+  return compiledWorker(import.meta.url, 'lab-worker.js');
 }
 
 export async function evaluateInParallel(

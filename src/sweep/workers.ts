@@ -3,10 +3,9 @@
  * take a chunk of point indices and give back its rows; the in-process one yields to the event
  * loop between points so that Ctrl-C is handled while it works.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
+import { compiledWorker } from '../formats/paths.js';
 import { PointEvaluator, type SweepRow } from './evaluate.js';
 import type { GraphVariants, SweepSpec } from './pointConfig.js';
 
@@ -97,8 +96,7 @@ export class WorkerExecutor implements Executor {
   }
 }
 
-/** The compiled worker beside this module, or undefined when running from TypeScript sources (tests). */
+/** The compiled worker for this module, or undefined when running from TypeScript sources (tests). */
 export function workerFile(): string | undefined {
-  const file = fileURLToPath(new URL('./worker.js', import.meta.url));
-  return existsSync(file) ? file : undefined;
+  return compiledWorker(import.meta.url, 'sweep-worker.js');
 }
