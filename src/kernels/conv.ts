@@ -93,6 +93,15 @@ export interface ConvolveOptions {
 /** Layers from this many MACs on may run on several threads. */
 const THREADED_MACS = 4_000_000;
 
+/**
+ * Boots the kernel threads a large layer would use, without waiting for them, so that their start
+ * (~70 ms each) overlaps reading the graph: for a command about to compute values.
+ */
+export function warmKernelThreads(): void {
+  const kernels = simdKernels();
+  if (kernels !== undefined && defaultKernels() === 'simd') kernels.threads.warm(threadBudget() - 1);
+}
+
 /** Running extremes of the exact partial sums (headroom), shared by the loops of one layer. */
 interface Extremes {
   low: number;

@@ -13,6 +13,8 @@ import { type GraphSchedule, lowerGraph } from '../lower/schedule.js';
 import { timingModelFor } from '../scalesim/timing.js';
 
 export { timingModelFor };
+/** For a command about to compute values: the kernel threads boot while it reads its inputs. */
+export { warmKernelThreads } from '../kernels/conv.js';
 
 /** Checks the graph on the machine and lowers it: the schedule `run` executes and `schedule` prints. */
 export function checkAndLower(graph: Graph, hardware: Hardware): GraphSchedule {

@@ -18,7 +18,7 @@ import { renderPage, runPage } from '../../html/index.js';
 import { tableReport } from '../../report/table.js';
 import { chromeTraceJson, DEFAULT_MAX_TILE_EVENTS, TRACE_DETAILS, type TraceDetail } from '../../report/trace.js';
 import { defineCommand } from '../command.js';
-import { executeRun, graphArgumentFiles, loadGraphArgument, prepareRun } from '../../pipeline/index.js';
+import { executeRun, graphArgumentFiles, loadGraphArgument, prepareRun, warmKernelThreads } from '../../pipeline/index.js';
 import { sourceNpyInput } from '../../pipeline/sourceInput.js';
 import { toSourceOrder } from '../../pipeline/sourceView.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
@@ -212,6 +212,7 @@ export async function runRunCommand(options: RunOptions, io: CliIO): Promise<num
   const dumpFolder = options.dump === undefined ? undefined : plan.folder(options.dump, '--dump');
 
   const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
+  warmKernelThreads();
   const hardware = loadHardwareFile(options.hardware);
   const graph = loadGraphArgument(options.graph, { maxMemoryBytes });
   plan.addInputs(graph.sourceFiles, `a file of graph ${graph.name}`).addInputs([hardware.energy.file], 'the energy table of this run');

@@ -122,11 +122,20 @@ export class KernelThreads {
     private readonly memory: WebAssembly.Memory,
   ) {}
 
+  /**
+   * Boots threads up to `count` without waiting for them: a worker thread takes ~70 ms to start,
+   * which then overlaps the caller's other work (reading the graph) instead of delaying the first large layer.
+   */
+  warm(count: number): void {
+    // Without the script (a damaged install), every row runs on the calling thread.
+    if (!existsSync(THREAD_SCRIPT)) return;
+    while (this.threads.length < count) this.threads.push(new KernelThread(this.module, this.memory));
+  }
+
   /** Starts `jobs` on worker threads (one a job, started once and kept); says which started. */
   start(jobs: readonly RowJob[]): boolean[] {
-    // Without the script (a damaged install), every row runs on the calling thread.
-    if (!existsSync(THREAD_SCRIPT)) return jobs.map(() => false);
-    while (this.threads.length < jobs.length) this.threads.push(new KernelThread(this.module, this.memory));
+    this.warm(jobs.length);
+    if (this.threads.length < jobs.length) return jobs.map(() => false);
     return jobs.map((job, index) => this.threads[index]?.start(job) === true);
   }
 
