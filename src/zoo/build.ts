@@ -164,13 +164,13 @@ class NetworkQuantizer {
     inputName: string,
   ): { weights: string; bias: string } {
     const qmax = 2 ** (this.options.weightBits - 1) - 1;
-    const channelOf = (index: number): number =>
-      channelAxis === 0 ? Math.floor(index / (weights.weights.length / outChannels)) : index % outChannels;
+    const perChannelCount = weights.weights.length / outChannels;
+    const channelOf = (index: number): number => (channelAxis === 0 ? Math.floor(index / perChannelCount) : index % outChannels);
     const maxima = new Float64Array(outChannels);
-    weights.weights.forEach((w, index) => {
+    for (let index = 0; index < weights.weights.length; index += 1) {
       const channel = this.options.perChannel ? channelOf(index) : 0;
-      maxima[channel] = Math.max(maxima[channel] ?? 0, Math.abs(w));
-    });
+      maxima[channel] = Math.max(maxima[channel] as number, Math.abs(weights.weights[index] as number));
+    }
     if (!this.options.perChannel) maxima.fill(maxima[0] ?? 0);
     const weightType = `s${this.options.weightBits}` as 's8';
     let scales: number[];
@@ -183,10 +183,12 @@ class NetworkQuantizer {
       scales = Array.from(maxima, (m) => Math.fround(Math.max(m, 1e-12) / qmax));
       quant = this.options.perChannel ? { scale: scales, zeroPoint: 0, axis: channelAxis } : { scale: scales[0] ?? 1, zeroPoint: 0 };
     }
-    const integers = Array.from(weights.weights, (w, index) => {
-      const q = this.round(w / (scales[channelOf(index)] ?? 1), `${layer.name}/weights`, index);
-      return Math.max(-qmax, Math.min(qmax, q));
-    });
+    const integers = new Int32Array(weights.weights.length);
+    const site = `${layer.name}/weights`;
+    for (let index = 0; index < integers.length; index += 1) {
+      const q = this.round((weights.weights[index] as number) / (scales[channelOf(index)] ?? 1), site, index);
+      integers[index] = Math.max(-qmax, Math.min(qmax, q));
+    }
     const inputScale = this.inputScale(inputName);
     const biases = Array.from(weights.bias, (b, channel) => {
       const q = this.round(b / (inputScale * (scales[channel] ?? 1)), `${layer.name}/bias`, channel);

@@ -1,5 +1,8 @@
 /** A plain float32 forward pass (NHWC) of a topology, used to calibrate quantization. */
+import type { ConvGeometry } from '../graph/geometry.js';
 import { windowedOutput } from '../graph/shapes.js';
+import { floatConvSums } from '../kernels/simd/floatConv.js';
+import { defaultKernels, simdKernels } from '../kernels/simd/module.js';
 import type { Activation, Padding } from './topology.js';
 
 export interface FloatWeights {
@@ -33,6 +36,33 @@ export function convFloat(
   const [, height = 1, width = 1, channels = 1] = inputShape;
   const window = windowedOutput(height, width, kernel, stride, [1, 1], padding);
   const [kh, kw] = kernel;
+  const shape = [1, window.height, window.width, outChannels];
+  // The SIMD kernels add in this loop's order and round to float32 where its Float32Array stores do.
+  const kernels = defaultKernels() === 'simd' ? simdKernels() : undefined;
+  if (kernels !== undefined) {
+    const geometry: ConvGeometry = {
+      batch: 1,
+      inHeight: height,
+      inWidth: width,
+      inChannels: channels,
+      outHeight: window.height,
+      outWidth: window.width,
+      outChannels,
+      kernelHeight: kh,
+      kernelWidth: kw,
+      strideHeight: stride[0],
+      strideWidth: stride[1],
+      dilationHeight: 1,
+      dilationWidth: 1,
+      padTop: window.padding.top,
+      padLeft: window.padding.left,
+      groupChannels: depthwise ? 1 : channels,
+      groupOutputs: depthwise ? 1 : outChannels,
+      depthwise,
+    };
+    const sums = floatConvSums(kernels, geometry, input, layer.weights, layer.bias, 'float32-per-tap');
+    if (sums !== undefined) return { values: Float32Array.from(sums), shape };
+  }
   const output = new Float32Array(window.height * window.width * outChannels);
   const depth = kh * kw * channels;
   for (let oh = 0; oh < window.height; oh += 1) {
@@ -62,7 +92,7 @@ export function convFloat(
       }
     }
   }
-  return { values: output, shape: [1, window.height, window.width, outChannels] };
+  return { values: output, shape };
 }
 
 export function fullyConnectedFloat(input: Float32Array, layer: FloatWeights, outputs: number): Float32Array {

@@ -38,8 +38,9 @@ const FLOAT_WORD = {
   taps: 23,
   lanes: 24,
   out: 25,
+  roundTaps: 26,
 } as const;
-const FLOAT_WORDS = 26;
+const FLOAT_WORDS = 27;
 
 /** Float weights and biases as the lanes take them (float64, 8 channels a block), made once per tensor. */
 interface FloatLanes {
@@ -77,6 +78,9 @@ function floatLanes(g: ConvGeometry, weights: Float32Array, bias: Float32Array |
   return made;
 }
 
+/** Where the sums round: once at the end (float/execute.ts), or to float32 after every tap (the zoo's calibration pass, zoo/float.ts). */
+export type FloatSumOrder = 'float64' | 'float32-per-tap';
+
 /**
  * The layer's sums before the activation, one float64 per output (NHWC), or undefined where the
  * kernels do not take the layer (a depthwise channel multiplier other than 1).
@@ -87,6 +91,7 @@ export function floatConvSums(
   input: Float32Array,
   weights: Float32Array,
   bias: Float32Array | undefined,
+  order: FloatSumOrder = 'float64',
 ): Float64Array | undefined {
   if (g.depthwise && g.groupOutputs !== 1) return undefined;
   const prepared = floatLanes(g, weights, bias);
@@ -122,6 +127,7 @@ export function floatConvSums(
   set('taps', tapsAt);
   set('lanes', lanesAt);
   set('out', outAt);
+  set('roundTaps', order === 'float32-per-tap' ? 1 : 0);
   kernels.floatRows(paramsAt, 0, g.batch * g.outHeight);
   return new Float64Array(buffer, outAt, count).slice();
 }

@@ -1220,11 +1220,18 @@
   ;; (depthwise: [tap][8 * blocks]), biases float64 per lane, input float32 NHWC (depthwise: 32
   ;; readable bytes past its end). Sums go out as float64, one per output; the caller clamps and
   ;; rounds to float32.
+  ;; With $roundTaps (the zoo's calibration pass, zoo/float.ts): each tap's channels sum from 0 in
+  ;; float64 and the lane then becomes float32(lane + that sum), as a Float32Array element would;
+  ;; depthwise lanes become float32(lane + x * w) at every tap.
+
+  (func $round32 (param $v v128) (result v128)
+    (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $v))))
 
   (func $floatDense (param $x i32) (param $taps i32) (param $tapCount i32) (param $channels i32) (param $w i32) (param $depth i32)
-    (param $blocks i32) (param $bias i32) (param $out i32)
+    (param $blocks i32) (param $bias i32) (param $out i32) (param $roundTaps i32)
     (local $block i32) (local $tap i32) (local $offset i32) (local $c i32) (local $xp i32) (local $wp i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $xs v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (block $blocksDone
       (loop $blockLoop
         (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $blocks)))
@@ -1245,6 +1252,11 @@
                   (i32.add (local.get $w)
                     (i32.shl (i32.add (i32.mul (local.get $block) (local.get $depth)) (i32.mul (local.get $tap) (local.get $channels))) (i32.const 6))))
                 (local.set $c (i32.const 0))
+                (if (local.get $roundTaps)
+                  (then
+                    (local.set $s0 (local.get $a0)) (local.set $s1 (local.get $a1)) (local.set $s2 (local.get $a2)) (local.set $s3 (local.get $a3))
+                    (local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
+                    (local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0))))
                 (block $cDone
                   (loop $cLoop
                     (br_if $cDone (i32.ge_u (local.get $c) (local.get $channels)))
@@ -1256,7 +1268,13 @@
                     (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
                     (local.set $wp (i32.add (local.get $wp) (i32.const 64)))
                     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-                    (br $cLoop)))))
+                    (br $cLoop)))
+                (if (local.get $roundTaps)
+                  (then
+                    (local.set $a0 (call $round32 (f64x2.add (local.get $s0) (local.get $a0))))
+                    (local.set $a1 (call $round32 (f64x2.add (local.get $s1) (local.get $a1))))
+                    (local.set $a2 (call $round32 (f64x2.add (local.get $s2) (local.get $a2))))
+                    (local.set $a3 (call $round32 (f64x2.add (local.get $s3) (local.get $a3))))))))
             (local.set $tap (i32.add (local.get $tap) (i32.const 1)))
             (br $tapLoop)))
         (call $storeWide (i32.add (local.get $out) (i32.shl (local.get $block) (i32.const 6))) (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3))
@@ -1264,6 +1282,7 @@
         (br $blockLoop))))
 
   (func $floatDepthwise (param $x i32) (param $taps i32) (param $tapCount i32) (param $w i32) (param $blocks i32) (param $bias i32) (param $out i32)
+    (param $roundTaps i32)
     (local $block i32) (local $tap i32) (local $offset i32) (local $xp i32) (local $wp i32) (local $xv v128) (local $xw v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (block $blocksDone
@@ -1295,7 +1314,11 @@
                   (f64x2.add (local.get $a3)
                     (f64x2.mul
                       (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xw) (local.get $xw)))
-                      (v128.load offset=48 (local.get $wp)))))))
+                      (v128.load offset=48 (local.get $wp)))))
+                (if (local.get $roundTaps)
+                  (then
+                    (local.set $a0 (call $round32 (local.get $a0))) (local.set $a1 (call $round32 (local.get $a1)))
+                    (local.set $a2 (call $round32 (local.get $a2))) (local.set $a3 (call $round32 (local.get $a3)))))))
             (local.set $tap (i32.add (local.get $tap) (i32.const 1)))
             (br $tapLoop)))
         (call $storeWide (i32.add (local.get $out) (i32.shl (local.get $block) (i32.const 6))) (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3))
@@ -1309,7 +1332,7 @@
     (local $depth i32) (local $blocks i32) (local $isDepthwise i32) (local $input i32) (local $weights i32) (local $bias i32)
     (local $taps i32) (local $lanes i32) (local $out i32) (local $tapCount i32)
     (local $rowIndex i32) (local $n i32) (local $oh i32) (local $ow i32) (local $kh i32) (local $kw i32) (local $ih i32) (local $iw i32)
-    (local $pixelBase i32) (local $group i32) (local $first i32) (local $count i32)
+    (local $pixelBase i32) (local $group i32) (local $first i32) (local $count i32) (local $roundTaps i32)
     (local.set $inHeight (call $word (local.get $params) (i32.const 0)))
     (local.set $inWidth (call $word (local.get $params) (i32.const 1)))
     (local.set $inChannels (call $word (local.get $params) (i32.const 2)))
@@ -1330,6 +1353,7 @@
     (local.set $taps (call $word (local.get $params) (i32.const 23)))
     (local.set $lanes (call $word (local.get $params) (i32.const 24)))
     (local.set $out (call $word (local.get $params) (i32.const 25)))
+    (local.set $roundTaps (call $word (local.get $params) (i32.const 26)))
     (local.set $tapCount (i32.mul (local.get $kernelHeight) (local.get $kernelWidth)))
     (local.set $rowIndex (local.get $rowStart))
     (block $rowsDone
@@ -1377,7 +1401,8 @@
             (local.set $pixelBase (i32.mul (i32.add (i32.mul (local.get $rowIndex) (local.get $outWidth)) (local.get $ow)) (local.get $outChannels)))
             (if (local.get $isDepthwise)
               (then
-                (call $floatDepthwise (local.get $input) (local.get $taps) (local.get $tapCount) (local.get $weights) (local.get $blocks) (local.get $bias) (local.get $lanes))
+                (call $floatDepthwise (local.get $input) (local.get $taps) (local.get $tapCount) (local.get $weights) (local.get $blocks) (local.get $bias) (local.get $lanes)
+                  (local.get $roundTaps))
                 (memory.copy (i32.add (local.get $out) (i32.shl (local.get $pixelBase) (i32.const 3))) (local.get $lanes) (i32.shl (local.get $outChannels) (i32.const 3))))
               (else
                 (local.set $group (i32.const 0))
@@ -1390,7 +1415,7 @@
                       (i32.add (local.get $weights) (i32.shl (i32.mul (i32.mul (local.get $group) (local.get $blocks)) (local.get $depth)) (i32.const 6)))
                       (local.get $depth) (local.get $blocks)
                       (i32.add (local.get $bias) (i32.shl (i32.mul (local.get $group) (local.get $blocks)) (i32.const 6)))
-                      (local.get $lanes))
+                      (local.get $lanes) (local.get $roundTaps))
                     (memory.copy
                       (i32.add (local.get $out) (i32.shl (i32.add (local.get $pixelBase) (i32.mul (local.get $group) (local.get $groupOutputs))) (i32.const 3)))
                       (local.get $lanes)
