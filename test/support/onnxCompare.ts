@@ -11,6 +11,7 @@ import { decodeNpy, encodeNpy } from '../../src/formats/npy.js';
 import type { Graph } from '../../src/graph/model.js';
 import { typeRange } from '../../src/graph/model.js';
 import { importOnnx } from '../../src/importers/onnx/index.js';
+import { expectSameElements } from './arrays.js';
 import { runCli } from './cli.js';
 import { temporaryDirectory } from './files.js';
 import { FLOAT_COMPUTE_OPS, runOrt } from './onnx.js';
@@ -104,7 +105,7 @@ export async function compareWithOnnxruntime(model: ExportedModel, seed: number,
       expect(dumped.shape, `shape of "${entry.sourceTensor}"`).toEqual(expected.dims);
       expect(entry.shape).toEqual(expected.dims);
       expect(entry.dtype).toBe(expected.type);
-      expect(Array.from(dumped.values), `tensor "${entry.sourceTensor}"`).toEqual(expected.data);
+      expectSameElements(dumped.values, expected.data, `tensor "${entry.sourceTensor}"`);
       const type = graph.tensors.get(entry.sourceTensor)?.type;
       const range = type === undefined ? { min: 0, max: 0 } : typeRange(type);
       tensors += 1;

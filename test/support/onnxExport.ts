@@ -122,9 +122,12 @@ class Exporter {
     );
   }
 
-  private weightValues(tensor: Tensor): number[] {
-    const values = Array.from(tensor.data ?? []);
-    return this.options.sevenBitWeights ? values.map((value) => Math.max(-64, Math.min(63, Math.round(value / 2)))) : values;
+  private weightValues(tensor: Tensor): Int32Array {
+    const values = Int32Array.from(tensor.data ?? []);
+    if (this.options.sevenBitWeights)
+      for (let index = 0; index < values.length; index += 1)
+        values[index] = Math.max(-64, Math.min(63, Math.round((values[index] as number) / 2)));
+    return values;
   }
 
   /** In QDQ, the float tensor a DequantizeLinear makes of an integer tensor. */
@@ -187,7 +190,7 @@ class Exporter {
         const weights = this.tensor(op.weights);
         const output = this.tensor(op.output);
         const values = this.weightValues(weights);
-        let oihw: number[];
+        let oihw: Int8Array;
         let dims: number[];
         let groups: number;
         const [kh = 1, kw = 1] = op.op === 'conv2d' ? [weights.shape[1], weights.shape[2]] : [weights.shape[1], weights.shape[2]];
@@ -195,7 +198,7 @@ class Exporter {
         if (op.op === 'conv2d') {
           const i = weights.shape[3] ?? 1;
           dims = [outChannels, i, kh, kw];
-          oihw = new Array(values.length);
+          oihw = new Int8Array(values.length);
           for (let o = 0; o < outChannels; o++)
             for (let y = 0; y < kh; y++)
               for (let x = 0; x < kw; x++)
@@ -203,7 +206,7 @@ class Exporter {
           groups = op.groups;
         } else {
           dims = [outChannels, 1, kh, kw];
-          oihw = new Array(values.length);
+          oihw = new Int8Array(values.length);
           for (let y = 0; y < kh; y++)
             for (let x = 0; x < kw; x++)
               for (let o = 0; o < outChannels; o++) oihw[(o * kh + y) * kw + x] = values[(y * kw + x) * outChannels + o] as number;
