@@ -557,7 +557,7 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
       const oc = index % g.outChannels;
       const low = lows[index] as number;
       const high = highs[index] as number;
-      if (low < register.min || high > register.max) {
+      if (low < register.min || high > register.max || low < -lanes.exactLimit || high > lanes.exactLimit) {
         setTapsOfOutput(index);
         redoOutput(oc, firstChannelOf(oc));
         continue;

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ConvGeometry, type ConvLayerInput, convolve } from '../../src/kernels/conv.js';
+import { seededIntegers } from '../../src/engine/random.js';
 import { simdKernels } from '../../src/kernels/simd/module.js';
 import type { RequantParams } from '../../src/numeric/requant.js';
 import { stochasticSite } from '../../src/numeric/stochastic.js';
@@ -271,4 +272,104 @@ describe('convolution: stochastic rounding, SIMD equals plain', () => {
     expect(runs).toBeGreaterThanOrEqual(LAYER_CASES / 2);
     expect(simdRuns).toBeGreaterThan(LAYER_CASES / 8);
   });
+});
+
+describe('convolution: 16-bit operands whose sums can pass int32', () => {
+  // The static bound fails for these layers, so the SIMD kernels take int32 lanes optimistically
+  // and redo every output whose values left +-(2^30 - 1) (kernels/simd/convLayer.ts): some outputs
+  // here reach past 2^31 in a 48-bit accumulator, where an int32 lane wraps, and the rest do not.
+  // Zero point 0 keeps x - zp in int16 (narrow lanes); -32768 takes it to 0..65535 (mid lanes,
+  // int32 operands), with weights small enough that each product stays within 2^30.
+  const cases = [
+    { name: 'dense 3x3', depthwise: false, channels: 8, outputs: 12, kFold: undefined, zeroPoint: 0, weightMax: 32767 },
+    { name: 'dense 3x3, folds of 5', depthwise: false, channels: 8, outputs: 12, kFold: 5, zeroPoint: 0, weightMax: 32767 },
+    { name: 'depthwise 3x3', depthwise: true, channels: 16, outputs: 16, kFold: undefined, zeroPoint: 0, weightMax: 32767 },
+    { name: 'dense 3x3, mid lanes', depthwise: false, channels: 8, outputs: 12, kFold: undefined, zeroPoint: -32768, weightMax: 16384 },
+    { name: 'dense 3x3, folds of 4, mid lanes', depthwise: false, channels: 8, outputs: 12, kFold: 4, zeroPoint: -32768, weightMax: 16384 },
+    { name: 'depthwise 3x3, mid lanes', depthwise: true, channels: 16, outputs: 16, kFold: undefined, zeroPoint: -32768, weightMax: 16384 },
+  ] as const;
+  it.each(cases)(
+    '$name: SIMD equals the reference, with outputs past int32 and outputs inside',
+    ({ depthwise, channels, outputs, kFold, zeroPoint, weightMax }) => {
+      const size = 6;
+      const outSize = size - 2;
+      const weightCount = depthwise ? 9 * outputs : outputs * 9 * channels;
+      // Large x - zp in the first rows, small below: sums past 2^31 and sums well inside.
+      const input = Array.from(seededIntegers(11, size * size * channels, -32768 - zeroPoint, 32767 - zeroPoint), (shifted, index) =>
+        Math.max(-32768, Math.min(32767, (index < size * channels * 3 ? shifted : shifted >> 8) + zeroPoint)),
+      );
+      const weights = Array.from(seededIntegers(12, weightCount, -weightMax, weightMax));
+      const layer: RefConvLayer = {
+        shape: {
+          inHeight: size,
+          inWidth: size,
+          inChannels: channels,
+          outHeight: outSize,
+          outWidth: outSize,
+          outChannels: outputs,
+          kernelHeight: 3,
+          kernelWidth: 3,
+          stride: [1, 1],
+          dilation: [1, 1],
+          padTop: 0,
+          padLeft: 0,
+          groupChannels: depthwise ? 1 : channels,
+          groupOutputs: depthwise ? 1 : outputs,
+          depthwise,
+        },
+        input,
+        inputZeroPoint: zeroPoint,
+        weights,
+        bias: Array.from(seededIntegers(13, outputs, -(2 ** 20), 2 ** 20)),
+        accumulatorBits: 48,
+        overflow: 'wrap',
+        kFold,
+        requant: Array.from({ length: outputs }, () => ({ mode: 'shift-only' as const, shift: 24, rounding: 'half-even' as const })),
+        output: { bits: 16, signed: true, zeroPoint: 0 },
+        activation: { low: -Infinity, high: Infinity },
+      };
+      const geometry: ConvGeometry = {
+        batch: 1,
+        inHeight: size,
+        inWidth: size,
+        inChannels: channels,
+        outHeight: outSize,
+        outWidth: outSize,
+        outChannels: outputs,
+        kernelHeight: 3,
+        kernelWidth: 3,
+        strideHeight: 1,
+        strideWidth: 1,
+        dilationHeight: 1,
+        dilationWidth: 1,
+        padTop: 0,
+        padLeft: 0,
+        groupChannels: layer.shape.groupChannels,
+        groupOutputs: layer.shape.groupOutputs,
+        depthwise,
+      };
+      const expected = refConvolve(layer);
+      const pastInt32 = expected.accumulators.filter((value) => value > 2n ** 31n - 1n || value < -(2n ** 31n)).length;
+      expect(pastInt32).toBeGreaterThan(0);
+      expect(pastInt32).toBeLessThan(expected.accumulators.length / 2);
+      // shift-only requantizes in the kernels; CMSIS-NN's mode is finished here from the lanes' sums.
+      const cmsis: RefConvLayer = {
+        ...layer,
+        requant: Array.from({ length: outputs }, () => ({ mode: 'cmsis-nn' as const, multiplier: 2 ** 30, shift: -24 })),
+      };
+      for (const [variant, int32RequantInput] of [
+        [layer, false],
+        [cmsis, true],
+      ] as const) {
+        const reference = variant === layer ? expected : refConvolve(variant);
+        const result = convolve(engineLayer(variant, geometry, variant.requant as RequantParams[], int32RequantInput), { kernels: 'simd' });
+        expect(result.kernel).toBe('simd');
+        expect(Array.from(result.accumulators ?? []).map(BigInt)).toEqual(reference.accumulators);
+        expect(Array.from(result.output)).toEqual(reference.output);
+        expect([result.overflow.finalBits, result.overflow.partialBits]).toEqual([reference.finalBits, reference.partialBits]);
+        expect([result.overflow.outputClipped, result.overflow.firstClipped]).toEqual([reference.clipped, reference.firstClipped]);
+        expect(result.zeroOperandMacs).toBe(reference.zeroOperandMacs);
+      }
+    },
+  );
 });

@@ -203,6 +203,8 @@ interface PreparedWeights {
   readonly lanes: { readonly weights: Int32Array; readonly bias: Int32Array };
   /** Whether every weight fits int16 (the narrow lanes). */
   readonly narrowWeights: boolean;
+  /** max |w| over the layer's weights. */
+  readonly maxAbsWeight: number;
   readonly absoluteWeightSums: Float64Array;
   readonly absoluteBias: Float64Array;
   /** Dense: per group and k, how many of the group's output channels have a non-zero weight there. */
@@ -261,6 +263,7 @@ function prepareWeights(kernels: SimdKernels, geometry: ConvGeometry, weights: I
     bias,
     lanes: { weights: laneWeights, bias: laneBias },
     narrowWeights: lowest >= -32_768 && highest <= 32_767,
+    maxAbsWeight: Math.max(-lowest, highest),
     absoluteWeightSums,
     absoluteBias,
     nonZeroWeights,
@@ -332,8 +335,9 @@ const WORD = {
   wide: 55,
   siteLow: 56,
   siteHigh: 57,
+  mid: 58,
 } as const;
-const WORDS = 58;
+const WORDS = 59;
 
 type LayerExtremes = RowResult['extremes'];
 
@@ -353,6 +357,27 @@ function widest(a: LayerExtremes, b: LayerExtremes): LayerExtremes {
  * per-output status (or, where the kernels do not requantize the layer's mode, each output's sum
  * and extremes) until the layer ends.
  */
+/**
+ * Where the static bound fails but the operands fit int16, int32 lanes still give exact values while
+ * every value a lane has held stays within +-(2^30 - 1): each add is then of two values under 2^30
+ * in magnitude (a product w * (x - zp) of int16 operands is at most 2^30, a fold's partial sum is
+ * one of the values held), so it cannot wrap, and by induction neither can any before it. The
+ * first add that could wrap follows a value past the limit, which the running extremes keep, so
+ * the output is redone one add at a time (conv.ts). Values are exact whether or not the lane later
+ * wrapped: the redo recomputes them all.
+ */
+const OPTIMISTIC_LIMIT = 2 ** 30 - 1;
+
+function biasesWithin(absoluteBias: Float64Array, limit: number): boolean {
+  for (const value of absoluteBias) if (value > limit) return false;
+  return true;
+}
+
+/** The requantization with its register range narrowed to +-limit: outputs whose extremes leave it are redone. */
+function withinLimit(requant: SimdRequant, limit: number): SimdRequant {
+  return { ...requant, registerMin: Math.max(requant.registerMin, -limit), registerMax: Math.min(requant.registerMax, limit) };
+}
+
 export class SimdConvLayer {
   /** Per output after run(): 0, STATUS_REDO (nothing written), or a set of the events (clipped, vector-saturated, requant input saturated). */
   readonly outputStatus: Int32Array;
@@ -372,11 +397,15 @@ export class SimdConvLayer {
     private readonly requant: SimdRequant | undefined,
     /** Float64 lanes over int32 operands, for sums past int32 or operands past int16. */
     private readonly wide: boolean,
+    /** Int32 lanes over int32 operands (activations less their zero point past int16), taken optimistically. */
+    mid: boolean,
     threads: number,
+    /** Every lane value inside [-exactLimit, exactLimit] is exact; an output with one outside is to be redone. */
+    readonly exactLimit: number,
   ) {
     const g = layer.geometry;
     const lanes = prepared.lanes;
-    const elementBytes = wide ? 4 : 2;
+    const elementBytes = wide || mid ? 4 : 2;
     const laneBytes = wide ? 8 : 4;
     const tapCount = g.kernelHeight * g.kernelWidth;
     const depth = tapCount * g.groupChannels;
@@ -414,7 +443,7 @@ export class SimdConvLayer {
         : { sums: 0, lows: 0, highs: 0 };
     const buffer = kernels.reserve(at.bytes);
     const memory32 = new Int32Array(buffer);
-    if (wide) memory32.set(lanes.weights, weights / 4);
+    if (wide || mid) memory32.set(lanes.weights, weights / 4);
     else new Int16Array(buffer).set(lanes.weights, weights / 2);
     memory32.set(lanes.bias, bias / 4);
     memory32.set(prepared.nonZeroWeights, nonZeroWeights / 4);
@@ -451,6 +480,7 @@ export class SimdConvLayer {
     set('highs', this.lanesByte.highs);
     set('requantizes', requant === undefined ? 0 : 1);
     set('wide', wide ? 1 : 0);
+    set('mid', mid ? 1 : 0);
     if (requant !== undefined) {
       set('kind', requant.kind);
       set('rounding', requant.rounding);
@@ -503,9 +533,9 @@ export class SimdConvLayer {
   }
 
   /**
-   * The layer laid out for the kernels, or undefined where their lanes cannot hold it: an operand
-   * past int16, a partial sum that could pass int32 (|bias| + sum |w| * max |x - zp| over int32 for
-   * some channel), or a depthwise channel multiplier other than 1 (lane = input channel).
+   * The layer laid out for the kernels, in the narrowest lanes that hold it: narrow (int16
+   * operands, int32 sums), mid (int32 operands, int32 sums) or wide (int32 operands, float64 sums);
+   * undefined where none can (a sum past 2^53, or a depthwise channel multiplier other than 1).
    */
   static of(kernels: SimdKernels, layer: SimdConvInput, threads = 1): SimdConvLayer | undefined {
     try {
@@ -533,21 +563,31 @@ export class SimdConvLayer {
       const buffer = kernels.reserve(staging + count * 4);
       new Int32Array(buffer).set(layer.input, staging / 4);
       const maxAbsActivation = kernels.shiftInput(staging, count, layer.inputZeroPoint, 0);
-      if (maxAbsActivation >= 0 && !boundOver(maxAbsActivation, INT32_MAX)) {
+      const proven = maxAbsActivation >= 0 && !boundOver(maxAbsActivation, INT32_MAX);
+      if (proven || (maxAbsActivation >= 0 && biasesWithin(prepared.absoluteBias, OPTIMISTIC_LIMIT))) {
         // Zeroing the block after the input keeps the depthwise kernel's over-read to known values.
         new Int16Array(buffer).fill(0, count, count + LANES);
-        return new SimdConvLayer(kernels, layer, prepared, layer.requant, false, threads);
+        if (proven) return new SimdConvLayer(kernels, layer, prepared, layer.requant, false, false, threads, INT32_MAX);
+        // Sums that could pass int32 (16-bit activations): int32 lanes all the same, every output
+        // whose values left the optimistic limit redone (its lane may have wrapped), as below it none can.
+        const requant = layer.requant === undefined ? undefined : withinLimit(layer.requant, OPTIMISTIC_LIMIT);
+        return new SimdConvLayer(kernels, layer, prepared, requant, false, false, threads, OPTIMISTIC_LIMIT);
       }
     }
-    // Wide lanes: int32 operands, float64 sums, exact below 2^53.
     const shifted = new Int32Array(kernels.reserve((count + LANES) * 4), 0, count + LANES);
     const maxAbsActivation = shiftZeroPoint(layer.input, layer.inputZeroPoint, shifted);
     shifted.fill(0, count);
+    // Mid lanes: int32 operands and int32 sums, optimistically (OPTIMISTIC_LIMIT's argument needs every product within 2^30).
+    if (prepared.maxAbsWeight * maxAbsActivation <= 2 ** 30 && biasesWithin(prepared.absoluteBias, OPTIMISTIC_LIMIT)) {
+      const requant = layer.requant === undefined ? undefined : withinLimit(layer.requant, OPTIMISTIC_LIMIT);
+      return new SimdConvLayer(kernels, layer, prepared, requant, false, true, threads, OPTIMISTIC_LIMIT);
+    }
+    // Wide lanes: int32 operands, float64 sums, exact below 2^53.
     if (boundOver(maxAbsActivation, Number.MAX_SAFE_INTEGER)) return undefined;
     // Wide lanes requantize TFLite's integer modes (an int32 accumulator, or the 16x8 int64 one).
     const requant = layer.requant;
     const wideRequant = requant !== undefined && (requant.kind === 5 || (requant.int32Input && requant.kind <= 1)) ? requant : undefined;
-    return new SimdConvLayer(kernels, layer, prepared, wideRequant, true, threads);
+    return new SimdConvLayer(kernels, layer, prepared, wideRequant, true, false, threads, Number.MAX_SAFE_INTEGER);
   }
 
   /** Whether the kernels requantize this layer's outputs. */

@@ -8,9 +8,12 @@
 ;; caller compares with the accumulator's range: an output whose extremes stay inside cannot have
 ;; wrapped or saturated, and one whose extremes leave it is recomputed one add at a time.
 ;;
-;; Narrow lanes are int32 over int16 operands: the caller takes them only when
-;; |bias| + sum |w| * max |x - zp| fits int32 for every channel, so no lane can wrap. Wide lanes are
-;; float64 over int32 operands, exact below 2^53, checked the same way.
+;; Narrow lanes are int32 over int16 operands. Where |bias| + sum |w| * max |x - zp| fits int32 for
+;; every channel no lane can wrap; where it does not (16-bit activations), the caller still takes
+;; them and redoes every output whose values left +-(2^30 - 1): below that no add can wrap, as each
+;; adds a product of at most 2^30 or a fold's partial sum (itself one of the values kept). Mid lanes
+;; are int32 over int32 operands (x - zp past int16, each product within 2^30), taken the same way.
+;; Wide lanes are float64 over int32 operands, exact below 2^53, checked with the static bound.
 ;;
 ;; The memory is shared: kernel threads (threads.ts) run other rows of the same layer in it, each
 ;; with its own instance (its own globals) and its own scratch regions.
@@ -140,6 +143,172 @@
     (if (result i32) (i32.gt_s (i32.sub (i32.const 0) (local.get $min)) (local.get $max))
       (then (i32.sub (i32.const 0) (local.get $min)))
       (else (local.get $max))))
+
+  ;; ---- Mid lanes: int32 over int32 operands, for 16-bit activations less a zero point past int16 ----
+  ;; $dense and $depthwise with int32 operands in memory (laid out as for the wide lanes) and int32
+  ;; lanes: the caller takes them only when every product fits +-2^30 and then redoes every output
+  ;; whose values left +-(2^30 - 1), below which no add can wrap (convLayer.ts, OPTIMISTIC_LIMIT).
+
+  (func $denseMid
+    (param $x i32) (param $w i32) (param $depth i32) (param $fold i32) (param $blocks i32)
+    (param $bias i32) (param $sum i32) (param $low i32) (param $high i32)
+    (local $block i32) (local $lane i32) (local $xp i32) (local $xEnd i32) (local $foldEnd i32) (local $wp i32)
+    (local $a0 v128) (local $a1 v128) (local $p0 v128) (local $p1 v128)
+    (local $lo0 v128) (local $lo1 v128) (local $hi0 v128) (local $hi1 v128)
+    (local $xs v128) (local $wv v128) (local $wh v128)
+    (local.set $wp (local.get $w))
+    (local.set $xEnd (i32.add (local.get $x) (i32.shl (local.get $depth) (i32.const 2))))
+    (block $blocksDone
+      (loop $blockLoop
+        (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $blocks)))
+        (local.set $lane (i32.shl (local.get $block) (i32.const 5)))
+        (local.set $a0 (v128.load (i32.add (local.get $bias) (local.get $lane))))
+        (local.set $a1 (v128.load offset=16 (i32.add (local.get $bias) (local.get $lane))))
+        (local.set $lo0 (local.get $a0))
+        (local.set $lo1 (local.get $a1))
+        (local.set $hi0 (local.get $a0))
+        (local.set $hi1 (local.get $a1))
+        (local.set $xp (local.get $x))
+        (if (i32.eqz (local.get $fold))
+          (then
+            (block $kDone
+              (loop $kLoop
+                (br_if $kDone (i32.ge_u (local.get $xp) (local.get $xEnd)))
+                (local.set $xs (v128.load32_splat (local.get $xp)))
+                (local.set $wv (v128.load (local.get $wp)))
+                (local.set $wh (v128.load offset=16 (local.get $wp)))
+                (local.set $a0 (i32x4.add (local.get $a0) (i32x4.mul (local.get $wv) (local.get $xs))))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.mul (local.get $wh) (local.get $xs))))
+                (local.set $lo0 (i32x4.min_s (local.get $lo0) (local.get $a0)))
+                (local.set $lo1 (i32x4.min_s (local.get $lo1) (local.get $a1)))
+                (local.set $hi0 (i32x4.max_s (local.get $hi0) (local.get $a0)))
+                (local.set $hi1 (i32x4.max_s (local.get $hi1) (local.get $a1)))
+                (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
+                (br $kLoop))))
+          (else
+            (block $foldsDone
+              (loop $foldLoop
+                (br_if $foldsDone (i32.ge_u (local.get $xp) (local.get $xEnd)))
+                (local.set $foldEnd (i32.add (local.get $xp) (i32.shl (local.get $fold) (i32.const 2))))
+                (if (i32.gt_u (local.get $foldEnd) (local.get $xEnd)) (then (local.set $foldEnd (local.get $xEnd))))
+                (local.set $p0 (v128.const i32x4 0 0 0 0))
+                (local.set $p1 (v128.const i32x4 0 0 0 0))
+                (block $kDone
+                  (loop $kLoop
+                    (br_if $kDone (i32.ge_u (local.get $xp) (local.get $foldEnd)))
+                    (local.set $xs (v128.load32_splat (local.get $xp)))
+                    (local.set $wv (v128.load (local.get $wp)))
+                (local.set $wh (v128.load offset=16 (local.get $wp)))
+                    (local.set $p0 (i32x4.add (local.get $p0) (i32x4.mul (local.get $wv) (local.get $xs))))
+                    (local.set $p1 (i32x4.add (local.get $p1) (i32x4.mul (local.get $wh) (local.get $xs))))
+                    (local.set $lo0 (i32x4.min_s (local.get $lo0) (local.get $p0)))
+                    (local.set $lo1 (i32x4.min_s (local.get $lo1) (local.get $p1)))
+                    (local.set $hi0 (i32x4.max_s (local.get $hi0) (local.get $p0)))
+                    (local.set $hi1 (i32x4.max_s (local.get $hi1) (local.get $p1)))
+                    (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                    (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
+                    (br $kLoop)))
+                (local.set $a0 (i32x4.add (local.get $a0) (local.get $p0)))
+                (local.set $a1 (i32x4.add (local.get $a1) (local.get $p1)))
+                (local.set $lo0 (i32x4.min_s (local.get $lo0) (local.get $a0)))
+                (local.set $lo1 (i32x4.min_s (local.get $lo1) (local.get $a1)))
+                (local.set $hi0 (i32x4.max_s (local.get $hi0) (local.get $a0)))
+                (local.set $hi1 (i32x4.max_s (local.get $hi1) (local.get $a1)))
+                (br $foldLoop)))))
+        (v128.store (i32.add (local.get $sum) (local.get $lane)) (local.get $a0))
+        (v128.store offset=16 (i32.add (local.get $sum) (local.get $lane)) (local.get $a1))
+        (v128.store (i32.add (local.get $low) (local.get $lane)) (local.get $lo0))
+        (v128.store offset=16 (i32.add (local.get $low) (local.get $lane)) (local.get $lo1))
+        (v128.store (i32.add (local.get $high) (local.get $lane)) (local.get $hi0))
+        (v128.store offset=16 (i32.add (local.get $high) (local.get $lane)) (local.get $hi1))
+        (local.set $block (i32.add (local.get $block) (i32.const 1)))
+        (br $blockLoop))))
+
+  (func $depthwiseMid
+    (param $x i32) (param $taps i32) (param $tapCount i32) (param $w i32) (param $blocks i32) (param $fold i32)
+    (param $bias i32) (param $sum i32) (param $low i32) (param $high i32) (param $zeros i32)
+    (local $block i32) (local $lane i32) (local $tap i32) (local $offset i32) (local $inFold i32) (local $rowBytes i32)
+    (local $a0 v128) (local $a1 v128) (local $p0 v128) (local $p1 v128)
+    (local $lo0 v128) (local $lo1 v128) (local $hi0 v128) (local $hi1 v128)
+    (local $z0 v128) (local $z1 v128) (local $q0 v128) (local $q1 v128)
+    (local $xv v128) (local $wv v128) (local $xh v128) (local $wh v128)
+    (local.set $rowBytes (i32.shl (local.get $blocks) (i32.const 5)))
+    (block $blocksDone
+      (loop $blockLoop
+        (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $blocks)))
+        (local.set $lane (i32.shl (local.get $block) (i32.const 5)))
+        (local.set $a0 (v128.load (i32.add (local.get $bias) (local.get $lane))))
+        (local.set $a1 (v128.load offset=16 (i32.add (local.get $bias) (local.get $lane))))
+        (local.set $lo0 (local.get $a0))
+        (local.set $lo1 (local.get $a1))
+        (local.set $hi0 (local.get $a0))
+        (local.set $hi1 (local.get $a1))
+        (local.set $z0 (v128.const i32x4 0 0 0 0))
+        (local.set $z1 (v128.const i32x4 0 0 0 0))
+        (local.set $p0 (v128.const i32x4 0 0 0 0))
+        (local.set $p1 (v128.const i32x4 0 0 0 0))
+        (local.set $inFold (i32.const 0))
+        (local.set $tap (i32.const 0))
+        (block $tapsDone
+          (loop $tapLoop
+            (br_if $tapsDone (i32.ge_u (local.get $tap) (local.get $tapCount)))
+            (local.set $offset (i32.load (i32.add (local.get $taps) (i32.shl (local.get $tap) (i32.const 2)))))
+            (if (i32.ge_s (local.get $offset) (i32.const 0))
+              (then
+                (local.set $xv (v128.load (i32.add (i32.add (local.get $x) (local.get $offset)) (i32.shl (local.get $block) (i32.const 5)))))
+                (local.set $xh (v128.load offset=16 (i32.add (i32.add (local.get $x) (local.get $offset)) (i32.shl (local.get $block) (i32.const 5)))))
+                (local.set $wv
+                  (v128.load
+                    (i32.add (i32.add (local.get $w) (i32.mul (local.get $tap) (local.get $rowBytes))) (i32.shl (local.get $block) (i32.const 5)))))
+                (local.set $wh
+                  (v128.load offset=16
+                    (i32.add (i32.add (local.get $w) (i32.mul (local.get $tap) (local.get $rowBytes))) (i32.shl (local.get $block) (i32.const 5)))))
+                (local.set $q0 (i32x4.mul (local.get $wv) (local.get $xv)))
+                (local.set $q1 (i32x4.mul (local.get $wh) (local.get $xh)))
+                (local.set $z0 (i32x4.sub (local.get $z0) (i32x4.eq (local.get $q0) (v128.const i32x4 0 0 0 0))))
+                (local.set $z1 (i32x4.sub (local.get $z1) (i32x4.eq (local.get $q1) (v128.const i32x4 0 0 0 0))))
+                (if (i32.eqz (local.get $fold))
+                  (then
+                    (local.set $a0 (i32x4.add (local.get $a0) (local.get $q0)))
+                    (local.set $a1 (i32x4.add (local.get $a1) (local.get $q1)))
+                    (local.set $lo0 (i32x4.min_s (local.get $lo0) (local.get $a0)))
+                    (local.set $lo1 (i32x4.min_s (local.get $lo1) (local.get $a1)))
+                    (local.set $hi0 (i32x4.max_s (local.get $hi0) (local.get $a0)))
+                    (local.set $hi1 (i32x4.max_s (local.get $hi1) (local.get $a1))))
+                  (else
+                    (local.set $p0 (i32x4.add (local.get $p0) (local.get $q0)))
+                    (local.set $p1 (i32x4.add (local.get $p1) (local.get $q1)))
+                    (local.set $lo0 (i32x4.min_s (local.get $lo0) (local.get $p0)))
+                    (local.set $lo1 (i32x4.min_s (local.get $lo1) (local.get $p1)))
+                    (local.set $hi0 (i32x4.max_s (local.get $hi0) (local.get $p0)))
+                    (local.set $hi1 (i32x4.max_s (local.get $hi1) (local.get $p1)))))))
+            (local.set $tap (i32.add (local.get $tap) (i32.const 1)))
+            (if (i32.ne (local.get $fold) (i32.const 0))
+              (then
+                (local.set $inFold (i32.add (local.get $inFold) (i32.const 1)))
+                (if (i32.or (i32.eq (local.get $inFold) (local.get $fold)) (i32.eq (local.get $tap) (local.get $tapCount)))
+                  (then
+                    (local.set $a0 (i32x4.add (local.get $a0) (local.get $p0)))
+                    (local.set $a1 (i32x4.add (local.get $a1) (local.get $p1)))
+                    (local.set $lo0 (i32x4.min_s (local.get $lo0) (local.get $a0)))
+                    (local.set $lo1 (i32x4.min_s (local.get $lo1) (local.get $a1)))
+                    (local.set $hi0 (i32x4.max_s (local.get $hi0) (local.get $a0)))
+                    (local.set $hi1 (i32x4.max_s (local.get $hi1) (local.get $a1)))
+                    (local.set $p0 (v128.const i32x4 0 0 0 0))
+                    (local.set $p1 (v128.const i32x4 0 0 0 0))
+                    (local.set $inFold (i32.const 0))))))
+            (br $tapLoop)))
+        (v128.store (i32.add (local.get $sum) (local.get $lane)) (local.get $a0))
+        (v128.store offset=16 (i32.add (local.get $sum) (local.get $lane)) (local.get $a1))
+        (v128.store (i32.add (local.get $low) (local.get $lane)) (local.get $lo0))
+        (v128.store offset=16 (i32.add (local.get $low) (local.get $lane)) (local.get $lo1))
+        (v128.store (i32.add (local.get $high) (local.get $lane)) (local.get $hi0))
+        (v128.store offset=16 (i32.add (local.get $high) (local.get $lane)) (local.get $hi1))
+        (v128.store (i32.add (local.get $zeros) (local.get $lane)) (local.get $z0))
+        (v128.store offset=16 (i32.add (local.get $zeros) (local.get $lane)) (local.get $z1))
+        (local.set $block (i32.add (local.get $block) (i32.const 1)))
+        (br $blockLoop))))
 
   ;; ---- Wide lanes: float64, for layers whose operands pass int16 or whose sums could pass int32 ----
   ;; Every value stays an integer below 2^53 (the caller checks |bias| + sum |w| * max |x - zp|),
@@ -1007,7 +1176,7 @@
     (local $rowIndex i32) (local $n i32) (local $oh i32) (local $ow i32) (local $kh i32) (local $kw i32) (local $ih i32) (local $iw i32)
     (local $tapCount i32) (local $padded i32) (local $pixelBase i32) (local $group i32) (local $x i32) (local $k i32) (local $pairs i64)
     (local $first i32) (local $lane i32) (local $attention i32) (local $offset i32) (local $zeros i64) (local $rowBytes i32)
-    (local $wide i32) (local $elementShift i32) (local $laneShift i32)
+    (local $wide i32) (local $mid i32) (local $int32Operands i32) (local $elementShift i32) (local $laneShift i32)
     (local.set $outHeight (call $word (local.get $params) (i32.const 4)))
     (local.set $outWidth (call $word (local.get $params) (i32.const 5)))
     (local.set $outChannels (call $word (local.get $params) (i32.const 6)))
@@ -1041,12 +1210,14 @@
     (local.set $lowAll (call $word (local.get $params) (i32.const 52)))
     (local.set $highAll (call $word (local.get $params) (i32.const 53)))
     (local.set $wide (call $word (local.get $params) (i32.const 55)))
+    (local.set $mid (call $word (local.get $params) (i32.const 58)))
+    (local.set $int32Operands (i32.or (local.get $wide) (local.get $mid)))
     (global.set $siteBase
       (i64.or
         (i64.extend_i32_u (call $word (local.get $params) (i32.const 56)))
         (i64.shl (i64.extend_i32_u (call $word (local.get $params) (i32.const 57))) (i64.const 32))))
-    ;; Narrow layers keep operands as int16 and lanes as int32; wide ones int32 and float64.
-    (local.set $elementShift (i32.add (i32.const 1) (local.get $wide)))
+    ;; Narrow layers keep operands as int16 and lanes as int32; mid ones int32 and int32; wide ones int32 and float64.
+    (local.set $elementShift (i32.add (i32.const 1) (local.get $int32Operands)))
     (local.set $laneShift (i32.add (i32.const 2) (local.get $wide)))
     (local.set $tapCount (i32.mul (local.get $kernelHeight) (local.get $kernelWidth)))
     (local.set $rowBytes (i32.shl (local.get $groupChannels) (local.get $elementShift)))
@@ -1112,9 +1283,15 @@
                           (local.get $input) (local.get $taps) (local.get $tapCount) (local.get $weights) (local.get $blocks) (local.get $fold)
                           (local.get $bias) (local.get $sum) (local.get $low) (local.get $high) (local.get $zeroLanes)))
                       (else
-                        (call $depthwise
-                          (local.get $input) (local.get $taps) (local.get $tapCount) (local.get $weights) (local.get $blocks) (local.get $fold)
-                          (local.get $bias) (local.get $sum) (local.get $low) (local.get $high) (local.get $zeroLanes))))
+                        (if (local.get $mid)
+                          (then
+                            (call $depthwiseMid
+                              (local.get $input) (local.get $taps) (local.get $tapCount) (local.get $weights) (local.get $blocks) (local.get $fold)
+                              (local.get $bias) (local.get $sum) (local.get $low) (local.get $high) (local.get $zeroLanes)))
+                          (else
+                            (call $depthwise
+                              (local.get $input) (local.get $taps) (local.get $tapCount) (local.get $weights) (local.get $blocks) (local.get $fold)
+                              (local.get $bias) (local.get $sum) (local.get $low) (local.get $high) (local.get $zeroLanes))))))
                     (local.set $zeros (i64.mul (i64.extend_i32_u (local.get $padded)) (i64.extend_i32_u (local.get $outChannels))))
                     (local.set $lane (i32.const 0))
                     (block $lanesDone
@@ -1129,10 +1306,10 @@
                     (if (i32.and (i32.eq (local.get $tapCount) (i32.const 1)) (i32.ge_s (local.get $offset) (i32.const 0)))
                       (then (local.set $x (i32.add (i32.add (local.get $input) (local.get $offset)) (local.get $first))))
                       (else
-                        ;; $gather copies twice its channel count in bytes: wide rows have twice the bytes.
+                        ;; $gather copies twice its channel count in bytes: int32 rows have twice the bytes.
                         (call $gather
                           (local.get $input) (local.get $taps) (local.get $tapCount)
-                          (i32.shl (local.get $groupChannels) (local.get $wide)) (local.get $first) (local.get $row))
+                          (i32.shl (local.get $groupChannels) (local.get $int32Operands)) (local.get $first) (local.get $row))
                         (local.set $x (local.get $row))))
                     (if (local.get $wide)
                       (then
@@ -1143,19 +1320,28 @@
                           (i32.add (local.get $bias) (i32.shl (i32.mul (local.get $group) (local.get $blocks)) (i32.const 5)))
                           (local.get $sum) (local.get $low) (local.get $high)))
                       (else
-                        (call $dense
-                          (local.get $x)
-                          (i32.add (local.get $weights) (i32.shl (i32.mul (i32.mul (local.get $group) (local.get $blocks)) (local.get $depth)) (i32.const 4)))
-                          (local.get $depth) (local.get $fold) (local.get $blocks)
-                          (i32.add (local.get $bias) (i32.shl (i32.mul (local.get $group) (local.get $blocks)) (i32.const 5)))
-                          (local.get $sum) (local.get $low) (local.get $high))))
+                        (if (local.get $mid)
+                          (then
+                            (call $denseMid
+                              (local.get $x)
+                              (i32.add (local.get $weights) (i32.shl (i32.mul (i32.mul (local.get $group) (local.get $blocks)) (local.get $depth)) (i32.const 5)))
+                              (local.get $depth) (local.get $fold) (local.get $blocks)
+                              (i32.add (local.get $bias) (i32.shl (i32.mul (local.get $group) (local.get $blocks)) (i32.const 5)))
+                              (local.get $sum) (local.get $low) (local.get $high)))
+                          (else
+                            (call $dense
+                              (local.get $x)
+                              (i32.add (local.get $weights) (i32.shl (i32.mul (i32.mul (local.get $group) (local.get $blocks)) (local.get $depth)) (i32.const 4)))
+                              (local.get $depth) (local.get $fold) (local.get $blocks)
+                              (i32.add (local.get $bias) (i32.shl (i32.mul (local.get $group) (local.get $blocks)) (i32.const 5)))
+                              (local.get $sum) (local.get $low) (local.get $high))))))
                     ;; Zero-operand MACs: all the group's pairs less those with a non-zero weight facing a non-zero activation.
                     (local.set $pairs (i64.const 0))
                     (local.set $k (i32.const 0))
                     (block $kDone
                       (loop $kLoop
                         (br_if $kDone (i32.ge_u (local.get $k) (local.get $depth)))
-                        (if (if (result i32) (local.get $wide)
+                        (if (if (result i32) (local.get $int32Operands)
                               (then (i32.load (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2)))))
                               (else (i32.load16_s (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 1))))))
                           (then
