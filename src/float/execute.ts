@@ -135,28 +135,35 @@ class FloatRun {
     const dh = g.dilationHeight ?? 1;
     const dw = g.dilationWidth ?? 1;
     const output = new Float32Array(g.batch * g.outHeight * g.outWidth * g.channels);
+    // Channels innermost, each with its own maximum and sum over the taps in window order.
+    const channels = g.channels;
+    const best = new Float64Array(channels);
+    const sum = new Float64Array(channels);
+    const isMax = op.op === 'max_pool';
     for (let n = 0; n < g.batch; n += 1) {
       for (let oh = 0; oh < g.outHeight; oh += 1) {
         for (let ow = 0; ow < g.outWidth; ow += 1) {
-          for (let c = 0; c < g.channels; c += 1) {
-            let best = Number.NEGATIVE_INFINITY;
-            let sum = 0;
-            let count = 0;
-            for (let ky = 0; ky < g.filterHeight; ky += 1) {
-              const ih = oh * g.strideHeight - g.padTop + ky * dh;
-              if (ih < 0 || ih >= g.inHeight) continue;
-              for (let kx = 0; kx < g.filterWidth; kx += 1) {
-                const iw = ow * g.strideWidth - g.padLeft + kx * dw;
-                if (iw < 0 || iw >= g.inWidth) continue;
-                const value = input[((n * g.inHeight + ih) * g.inWidth + iw) * g.channels + c] ?? 0;
-                if (value > best) best = value;
-                sum += value;
-                count += 1;
+          best.fill(Number.NEGATIVE_INFINITY);
+          sum.fill(0);
+          let count = 0;
+          for (let ky = 0; ky < g.filterHeight; ky += 1) {
+            const ih = oh * g.strideHeight - g.padTop + ky * dh;
+            if (ih < 0 || ih >= g.inHeight) continue;
+            for (let kx = 0; kx < g.filterWidth; kx += 1) {
+              const iw = ow * g.strideWidth - g.padLeft + kx * dw;
+              if (iw < 0 || iw >= g.inWidth) continue;
+              const base = ((n * g.inHeight + ih) * g.inWidth + iw) * channels;
+              for (let c = 0; c < channels; c += 1) {
+                const value = input[base + c] as number;
+                if (value > (best[c] as number)) best[c] = value;
+                sum[c] = (sum[c] as number) + value;
               }
+              count += 1;
             }
-            const pooled = op.op === 'max_pool' ? best : sum / count;
-            output[((n * g.outHeight + oh) * g.outWidth + ow) * g.channels + c] = activate(pooled, clamp);
           }
+          const outBase = ((n * g.outHeight + oh) * g.outWidth + ow) * channels;
+          for (let c = 0; c < channels; c += 1)
+            output[outBase + c] = activate(isMax ? (best[c] as number) : (sum[c] as number) / count, clamp);
         }
       }
     }

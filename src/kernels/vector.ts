@@ -283,13 +283,41 @@ function pool(g: PoolGeometry, input: Int32Array, reduce: (taps: number[], outpu
 
 /** Max over the valid taps, clamped; a window of padding only gives the type minimum (onnxruntime). */
 export function maxPool(g: PoolGeometry, input: Int32Array, range: ClampRange, typeMin: number, counter: ClipCounter): Int32Array {
-  return pool(g, input, (taps, index) => {
-    if (taps.length === 0) return typeMin;
-    // A loop, not Math.max(...taps): spreading a window of a few hundred thousand taps overflows the stack.
-    let largest = taps[0] as number;
-    for (let tap = 1; tap < taps.length; tap += 1) if ((taps[tap] as number) > largest) largest = taps[tap] as number;
-    return clampCounted(largest, range, index, counter);
-  });
+  const result = new Int32Array(g.batch * g.outHeight * g.outWidth * g.channels);
+  const dh = g.dilationHeight ?? 1;
+  const dw = g.dilationWidth ?? 1;
+  const channels = g.channels;
+  // Channels innermost: a pixel's window is read once for all of them; outputs are clamped (and
+  // their events counted) in index order, as the reduction over each window's taps is order-free.
+  const largest = new Int32Array(channels);
+  for (let n = 0; n < g.batch; n += 1) {
+    for (let oh = 0; oh < g.outHeight; oh += 1) {
+      for (let ow = 0; ow < g.outWidth; ow += 1) {
+        let taps = 0;
+        for (let fh = 0; fh < g.filterHeight; fh += 1) {
+          const ih = oh * g.strideHeight - g.padTop + fh * dh;
+          if (ih < 0 || ih >= g.inHeight) continue;
+          for (let fw = 0; fw < g.filterWidth; fw += 1) {
+            const iw = ow * g.strideWidth - g.padLeft + fw * dw;
+            if (iw < 0 || iw >= g.inWidth) continue;
+            const base = ((n * g.inHeight + ih) * g.inWidth + iw) * channels;
+            if (taps === 0) largest.set(input.subarray(base, base + channels));
+            else
+              for (let c = 0; c < channels; c += 1) {
+                const value = input[base + c] as number;
+                if (value > (largest[c] as number)) largest[c] = value;
+              }
+            taps += 1;
+          }
+        }
+        const outBase = ((n * g.outHeight + oh) * g.outWidth + ow) * channels;
+        for (let c = 0; c < channels; c += 1)
+          // A window of padding only gives the type minimum (onnxruntime).
+          result[outBase + c] = taps === 0 ? typeMin : clampCounted(largest[c] as number, range, outBase + c, counter);
+      }
+    }
+  }
+  return result;
 }
 
 /**
