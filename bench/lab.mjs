@@ -9,7 +9,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { main } from '../dist/cli/main.js';
+// The bundle bin/npusim.js starts, whose worker threads start from their own bundled entries.
+import { main } from '../dist/bundle/cli.js';
 import { measureBaseline, printTable, referenceSecondsInGemms, reportTargets } from './baseline.mjs';
 
 const HARDWARE = fileURLToPath(new URL('../configs/edge-npu.json', import.meta.url));

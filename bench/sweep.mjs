@@ -1,5 +1,5 @@
 /**
- * Sweep throughput (runs the built dist/ through the CLI's own entry, as `npusim sweep` does):
+ * Sweep throughput (runs the bundled CLI through its own entry, as `npusim sweep` does):
  * a timing-only sweep of MobileNet v1 and a values-on sweep, where points that differ in value-free
  * fields share a values pass. The target (issue 17: 1,000 timing-only points a second on 2 cores,
  * setup counted, set on the shared 2-core machine) is judged as points per baseline GEMM timed in
@@ -11,7 +11,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { main } from '../dist/cli/main.js';
+// The bundle bin/npusim.js starts, whose worker threads start from their own bundled entries.
+import { main } from '../dist/bundle/cli.js';
 import { measureBaseline, printTable, referenceSecondsInGemms, reportTargets } from './baseline.mjs';
 
 const HARDWARE = fileURLToPath(new URL('../configs/edge-npu.json', import.meta.url));
