@@ -171,6 +171,19 @@ const layerCase: fc.Arbitrary<Case> = fc
   })
   .filter((value): value is Case => value !== undefined);
 
+/** The engine's geometry of a reference layer's shape (one image). */
+function geometryOf(shape: RefConvLayer['shape']): ConvGeometry {
+  const { stride, dilation, ...rest } = shape;
+  return {
+    ...rest,
+    batch: 1,
+    strideHeight: stride[0],
+    strideWidth: stride[1],
+    dilationHeight: dilation[0],
+    dilationWidth: dilation[1],
+  };
+}
+
 /** The engine's input for a reference layer, with these requantization parameters. */
 function engineLayer(layer: RefConvLayer, geometry: ConvGeometry, requant: RequantParams[], int32RequantInput: boolean): ConvLayerInput {
   const typeMin = layer.output.signed ? -(2 ** (layer.output.bits - 1)) : 0;
@@ -328,26 +341,7 @@ describe('convolution: 16-bit operands whose sums can pass int32', () => {
         output: { bits: 16, signed: true, zeroPoint: 0 },
         activation: { low: -Infinity, high: Infinity },
       };
-      const geometry: ConvGeometry = {
-        batch: 1,
-        inHeight: size,
-        inWidth: size,
-        inChannels: channels,
-        outHeight: outSize,
-        outWidth: outSize,
-        outChannels: outputs,
-        kernelHeight: 3,
-        kernelWidth: 3,
-        strideHeight: 1,
-        strideWidth: 1,
-        dilationHeight: 1,
-        dilationWidth: 1,
-        padTop: 0,
-        padLeft: 0,
-        groupChannels: layer.shape.groupChannels,
-        groupOutputs: layer.shape.groupOutputs,
-        depthwise,
-      };
+      const geometry = geometryOf(layer.shape);
       const expected = refConvolve(layer);
       const pastInt32 = expected.accumulators.filter((value) => value > 2n ** 31n - 1n || value < -(2n ** 31n)).length;
       expect(pastInt32).toBeGreaterThan(0);
