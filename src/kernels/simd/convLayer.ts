@@ -352,12 +352,6 @@ function widest(a: LayerExtremes, b: LayerExtremes): LayerExtremes {
 }
 
 /**
- * One convolution layer in the kernels' memory: the input less its zero point (int16, at byte 0),
- * the prepared weights, the layer's description, and the layer's outputs, accumulators and
- * per-output status (or, where the kernels do not requantize the layer's mode, each output's sum
- * and extremes) until the layer ends.
- */
-/**
  * Where the static bound fails but the operands fit int16, int32 lanes still give exact values while
  * every value a lane has held stays within +-(2^30 - 1): each add is then of two values under 2^30
  * in magnitude (a product w * (x - zp) of int16 operands is at most 2^30, a fold's partial sum is
@@ -378,6 +372,12 @@ function withinLimit(requant: SimdRequant, limit: number): SimdRequant {
   return { ...requant, registerMin: Math.max(requant.registerMin, -limit), registerMax: Math.min(requant.registerMax, limit) };
 }
 
+/**
+ * One convolution layer in the kernels' memory: the input less its zero point (int16 at byte 0; int32 in mid and wide lanes),
+ * the prepared weights, the layer's description, and the layer's outputs, accumulators and
+ * per-output status (or, where the kernels do not requantize the layer's mode, each output's sum
+ * and extremes) until the layer ends.
+ */
 export class SimdConvLayer {
   /** Per output after run(): 0, STATUS_REDO (nothing written), or a set of the events (clipped, vector-saturated, requant input saturated). */
   readonly outputStatus: Int32Array;
