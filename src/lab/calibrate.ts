@@ -48,13 +48,22 @@ export function calibrate(graph: FloatGraph, inputs: readonly ReadonlyMap<string
       }
       const stride = Math.max(1, Math.ceil((tensor.length * inputs.length) / SAMPLE_BUDGET));
       const sample = samples.get(name) as number[];
-      for (let index = 0; index < tensor.length; index += 1) {
-        const value = tensor[index] as number;
-        if (value < entry.min) entry.min = value;
-        if (value > entry.max) entry.max = value;
-        entry.channelMeans[index % channels] = (entry.channelMeans[index % channels] ?? 0) + value;
-        if (index % stride === 0) sample.push(value);
+      const sums = entry.channelMeans;
+      let { min, max } = entry;
+      // Positions then channels: each channel's sum still adds its values in index order.
+      let nextSample = 0;
+      for (let base = 0; base < tensor.length; base += channels) {
+        for (let channel = 0; channel < channels && base + channel < tensor.length; channel += 1) {
+          const value = tensor[base + channel] as number;
+          if (value < min) min = value;
+          if (value > max) max = value;
+          sums[channel] = (sums[channel] as number) + value;
+        }
+        // Every stride-th value of this tensor (index % stride === 0).
+        for (; nextSample < base + channels && nextSample < tensor.length; nextSample += stride) sample.push(tensor[nextSample] as number);
       }
+      entry.min = min;
+      entry.max = max;
       counts.set(name, (counts.get(name) ?? 0) + tensor.length / channels);
     }
   }
@@ -65,6 +74,25 @@ export function calibrate(graph: FloatGraph, inputs: readonly ReadonlyMap<string
     entry.sample = Float32Array.from(samples.get(name) ?? []).sort();
   }
   return statistics;
+}
+
+/** How many values of a sorted sample (NaNs last, as Float32Array's sort puts them) lie below `low` or above `high` (numbers, low <= high). */
+export function countOutside(sorted: Float32Array, low: number, high: number): number {
+  // The first index at which `past(value)` holds, for a predicate that holds from some index on.
+  const firstWhere = (past: (value: number) => boolean): number => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (past(sorted[mid] as number)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const numbers = firstWhere((value) => Number.isNaN(value));
+  const below = firstWhere((value) => Number.isNaN(value) || value >= low);
+  const upTo = firstWhere((value) => Number.isNaN(value) || value > high);
+  return below + (numbers - upTo);
 }
 
 function quantile(sorted: Float32Array, q: number): number {

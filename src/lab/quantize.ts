@@ -17,7 +17,7 @@ import { type Graph, nativeSourceTensor, type SourceModel, tensorType } from '..
 import { type ArrayOp, type GraphOp, isArrayOp } from '../graph/ops.js';
 import { checkGraphForRequant } from '../hardware/compatibility.js';
 import { roundFloat, stochasticSite } from '../numeric/index.js';
-import { calibrate, calibratedRange, type Range, type RangeQuantizer, type TensorStatistics } from './calibrate.js';
+import { calibrate, calibratedRange, countOutside, type Range, type RangeQuantizer, type TensorStatistics } from './calibrate.js';
 import { type EqualizedPair, equalizeGraph } from './equalize.js';
 import { type LabBits, type QuantizationScheme, schemeRecord } from './scheme.js';
 
@@ -157,9 +157,8 @@ class Quantizer {
     if (statistics === undefined || tensor === undefined || statistics.sample.length === 0) return 0;
     const { low, high } = this.rangeOf(tensor);
     const { scale } = stepOf(tensor.quant as Quant);
-    let outside = 0;
-    for (const value of statistics.sample) if (value < low - scale / 2 || value > high + scale / 2) outside += 1;
-    return outside / statistics.sample.length;
+    // The sample is sorted (calibrate.ts): two binary searches count what the scan would.
+    return countOutside(statistics.sample, low - scale / 2, high + scale / 2) / statistics.sample.length;
   }
 
   private summarize(op: GraphOp, weightBits: number | undefined, activationBits: number, range: Range, clippedFraction: number): void {
