@@ -19,12 +19,20 @@
 import { copyFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'rolldown';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const bundle = join(dist, 'bundle');
 rmSync(bundle, { recursive: true, force: true });
+let build;
+try {
+  ({ build } = await import('rolldown'));
+} catch (error) {
+  // rolldown's prebuilt binding is an optional dependency: where none fits the platform, npusim
+  // runs from its modules (bin/npusim.js falls back to them), only slower to start.
+  process.stderr.write(`note: not bundling the CLI (${error.message.split('\n')[0]}); it runs from dist/ unbundled\n`);
+  process.exit(0);
+}
 await build({
   cwd: root,
   input: {
