@@ -35,38 +35,34 @@ function layerCounts(layer: LayerSchedule): readonly Count[] {
   return counts;
 }
 
-function countsOf(layer: LayerSchedule): Count[] {
+/** Every count of a layer, with what it is and the fields it follows from: the one list both checks read. */
+function forEachCount(layer: LayerSchedule, visit: (value: number, what: string, from: string) => void): void {
+  const { cycles, traffic } = layer;
   const array = layer.unit === 'array';
-  const compute = COMPUTE_FIELDS;
-  const memory = MEMORY_FIELDS;
   const vector = array ? ARRAY_VECTOR_FIELDS : VECTOR_FIELDS;
-  const counts: Count[] = [
-    { what: 'compute cycles', value: layer.cycles.compute, from: compute },
-    { what: 'streaming cycles', value: layer.cycles.streaming, from: compute },
-    { what: 'fill and drain cycles', value: layer.cycles.fillDrain, from: 'the folds, array.rows and array.columns' },
-    { what: 'stationary load cycles', value: layer.cycles.stationaryLoad, from: 'the folds and array.rows' },
-    { what: 'memory stall cycles', value: layer.cycles.memoryStall, from: memory },
-    { what: 'vector cycles', value: layer.cycles.vector, from: vector },
-    { what: 'cycles', value: layer.cycles.total, from: array ? ARRAY_TOTAL_FIELDS : VECTOR_TOTAL_FIELDS },
-    { what: 'DRAM bytes read', value: layer.traffic.dramReadBytes, from: 'its tensor sizes and the folds that reread them' },
-    { what: 'DRAM bytes written', value: layer.traffic.dramWriteBytes, from: 'its output size' },
-    { what: 'SRAM bytes read', value: layer.traffic.sramReadBytes, from: 'its tensor sizes and the folds that reread them' },
-    { what: 'SRAM bytes written', value: layer.traffic.sramWriteBytes, from: 'its output size and its partial sums' },
-    { what: 'DRAM transfers', value: layer.traffic.dramTransfers, from: 'its tiles (the SRAM sizes)' },
-  ];
-  if (layer.unit === 'array')
-    counts.push(
-      { what: 'MACs', value: layer.macs, from: 'its shape' },
-      { what: 'tiles', value: layer.tiling.tiles, from: 'its folds and the SRAM sizes' },
-    );
-  else counts.push({ what: 'vector instructions', value: layer.vectorInstructions, from: 'the bytes it reads and vector.vectorBytes' });
-  for (const [action, count] of Object.entries(layer.actions)) {
-    counts.push({
-      what: `${action} actions`,
-      value: count ?? 0,
-      from: action.startsWith('accumulator') ? 'its MACs times accumulator.bits' : 'its traffic and MACs',
-    });
-  }
+  visit(cycles.compute, 'compute cycles', COMPUTE_FIELDS);
+  visit(cycles.streaming, 'streaming cycles', COMPUTE_FIELDS);
+  visit(cycles.fillDrain, 'fill and drain cycles', 'the folds, array.rows and array.columns');
+  visit(cycles.stationaryLoad, 'stationary load cycles', 'the folds and array.rows');
+  visit(cycles.memoryStall, 'memory stall cycles', MEMORY_FIELDS);
+  visit(cycles.vector, 'vector cycles', vector);
+  visit(cycles.total, 'cycles', array ? ARRAY_TOTAL_FIELDS : VECTOR_TOTAL_FIELDS);
+  visit(traffic.dramReadBytes, 'DRAM bytes read', 'its tensor sizes and the folds that reread them');
+  visit(traffic.dramWriteBytes, 'DRAM bytes written', 'its output size');
+  visit(traffic.sramReadBytes, 'SRAM bytes read', 'its tensor sizes and the folds that reread them');
+  visit(traffic.sramWriteBytes, 'SRAM bytes written', 'its output size and its partial sums');
+  visit(traffic.dramTransfers, 'DRAM transfers', 'its tiles (the SRAM sizes)');
+  if (layer.unit === 'array') {
+    visit(layer.macs, 'MACs', 'its shape');
+    visit(layer.tiling.tiles, 'tiles', 'its folds and the SRAM sizes');
+  } else visit(layer.vectorInstructions, 'vector instructions', 'the bytes it reads and vector.vectorBytes');
+  for (const [action, count] of Object.entries(layer.actions))
+    visit(count ?? 0, `${action} actions`, action.startsWith('accumulator') ? 'its MACs times accumulator.bits' : 'its traffic and MACs');
+}
+
+function countsOf(layer: LayerSchedule): Count[] {
+  const counts: Count[] = [];
+  forEachCount(layer, (value, what, from) => counts.push({ what, value, from }));
   return counts;
 }
 
@@ -75,35 +71,16 @@ function exact(value: number): boolean {
 }
 
 /**
- * The sum of every count countsOf() lists, or NaN where one is not an exact integer: the fast path
- * of both checks (a sweep lowers thousands of graphs), which fall back to countsOf() for the
- * message. It reads the same fields (test/lower/exactCounts.test.ts holds the two to each other).
+ * The sum of a layer's counts, or NaN where one is not an exact integer: the fast path of both
+ * checks (a sweep lowers thousands of graphs), which make the described counts only for a message.
  */
 export function exactCountSum(layer: LayerSchedule): number {
-  const { cycles, traffic } = layer;
   let sum = 0;
   let allExact = true;
-  const add = (value: number): void => {
+  forEachCount(layer, (value) => {
     allExact &&= exact(value);
     sum += value;
-  };
-  add(cycles.compute);
-  add(cycles.streaming);
-  add(cycles.fillDrain);
-  add(cycles.stationaryLoad);
-  add(cycles.memoryStall);
-  add(cycles.vector);
-  add(cycles.total);
-  add(traffic.dramReadBytes);
-  add(traffic.dramWriteBytes);
-  add(traffic.sramReadBytes);
-  add(traffic.sramWriteBytes);
-  add(traffic.dramTransfers);
-  if (layer.unit === 'array') {
-    add(layer.macs);
-    add(layer.tiling.tiles);
-  } else add(layer.vectorInstructions);
-  for (const count of Object.values(layer.actions)) add(count ?? 0);
+  });
   return allExact ? sum : Number.NaN;
 }
 

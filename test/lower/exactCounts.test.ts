@@ -1,5 +1,5 @@
 /**
- * The exact-count checks' fast path (exactCountSum) reads every count the messages describe
+ * The exact-count checks' fast path (exactCountSum) sums every count the messages describe
  * (countsOf): on every layer of real networks on every shipped config, its sum is theirs.
  */
 import { readdirSync } from 'node:fs';
@@ -22,7 +22,7 @@ describe('exactCountSum', () => {
         for (const layer of checkAndLower(graph, loadHardwareFile(join(REPO, 'configs', config))).layers) {
           const described = describedCounts(layer);
           expect(exactCountSum(layer), `${config}: ${layer.name}`).toBe(described.reduce((a, b) => a + b, 0));
-          // A count the fast path did not read would show wherever it is not zero.
+          // Both walk one list (forEachCount); this holds the sum and its exactness to the described values.
           layers += 1;
         }
       }
