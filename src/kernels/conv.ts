@@ -552,12 +552,15 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
       return;
     }
     const { sums, lows, highs } = lanes.outputLanes();
+    // Inside the register and inside what the lanes hold exactly: the lane's sum is the accumulator.
+    const trustedLow = Math.max(register.min, -lanes.exactLimit);
+    const trustedHigh = Math.min(register.max, lanes.exactLimit);
     for (let index = 0; index < outputCount; index += 1) {
       outputIndex = index;
       const oc = index % g.outChannels;
       const low = lows[index] as number;
       const high = highs[index] as number;
-      if (low < register.min || high > register.max || low < -lanes.exactLimit || high > lanes.exactLimit) {
+      if (low < trustedLow || high > trustedHigh) {
         setTapsOfOutput(index);
         redoOutput(oc, firstChannelOf(oc));
         continue;
