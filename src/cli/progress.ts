@@ -3,8 +3,14 @@
  * vectors). It shows only on a terminal (never in piped or captured output, never under CI), and
  * only once the work has taken a second, so quick commands print nothing extra.
  */
-import { Presets, SingleBar } from 'cli-progress';
+import { createRequire } from 'node:module';
+import type { SingleBar } from 'cli-progress';
 import type { CliIO } from './io.js';
+
+/** cli-progress, loaded when a bar first shows: most runs end before one would. */
+function cliProgress(): typeof import('cli-progress') {
+  return createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
+}
 
 const DELAY_MS = 1000;
 
@@ -28,6 +34,7 @@ class DelayedBar implements ProgressBar {
   update(done: number, total: number, stage = ''): void {
     if (this.bar === undefined) {
       if (Date.now() - this.started < DELAY_MS || done >= total) return;
+      const { Presets, SingleBar } = cliProgress();
       this.bar = new SingleBar(
         {
           format: `${this.label} {bar} {percentage}% | ${this.unit === '' ? '' : `{value}/{total} ${this.unit} | `}ETA {eta_formatted} {stage}`,

@@ -8,7 +8,12 @@ export function byteLength(type: TensorType, count: number): number {
   return type.bits === 4 ? Math.ceil(count / 2) : (count * type.bits) / 8;
 }
 
+/** Whether this machine stores multi-byte integers little-endian, as the sidecar does. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export function decodeElements(bytes: Uint8Array, type: TensorType, count: number): Int32Array {
+  const fast = widenedView(bytes, type, count);
+  if (fast !== undefined) return new Int32Array(fast);
   const values = new Int32Array(count);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let index = 0; index < count; index += 1) {
@@ -30,6 +35,23 @@ export function decodeElements(bytes: Uint8Array, type: TensorType, count: numbe
     }
   }
   return values;
+}
+
+/**
+ * The bytes as a typed array of their element type, for the Int32Array constructor to widen in
+ * native code (a few times faster than a loop over a model's millions of weights): 8-bit always,
+ * 16- and 32-bit where the machine is little-endian and the data aligned. Undefined otherwise.
+ */
+function widenedView(
+  bytes: Uint8Array,
+  type: TensorType,
+  count: number,
+): Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | undefined {
+  const { buffer, byteOffset } = bytes;
+  if (type.bits === 8) return type.signed ? new Int8Array(buffer, byteOffset, count) : new Uint8Array(buffer, byteOffset, count);
+  if (!LITTLE_ENDIAN || (type.bits !== 16 && type.bits !== 32) || byteOffset % (type.bits / 8) !== 0) return undefined;
+  if (type.bits === 16) return type.signed ? new Int16Array(buffer, byteOffset, count) : new Uint16Array(buffer, byteOffset, count);
+  return new Int32Array(buffer, byteOffset, count);
 }
 
 export function encodeElements(values: ArrayLike<number>, type: TensorType): Uint8Array {

@@ -14,7 +14,6 @@ import type { Graph, SourceTensor } from '../../graph/model.js';
 import { nativeSourceTensor, typeRange } from '../../graph/model.js';
 import { csvReport, markdownReport } from '../../report/csv.js';
 import { jsonReport, reportRecord } from '../../report/json.js';
-import { renderPage, runPage } from '../../html/index.js';
 import { tableReport } from '../../report/table.js';
 import { chromeTraceJson, DEFAULT_MAX_TILE_EVENTS, TRACE_DETAILS, type TraceDetail } from '../../report/trace.js';
 import { defineCommand } from '../command.js';
@@ -35,6 +34,12 @@ import {
 } from '../options.js';
 import { OutputPlan, writeAll } from '../outputs.js';
 import { progressBar } from '../progress.js';
+
+/** The HTML page, its module (and the chart library it inlines) loaded only when asked for. */
+async function htmlReport(result: Parameters<typeof reportRecord>[0]): Promise<string> {
+  const { renderPage, runPage } = await import('../../html/index.js');
+  return renderPage(runPage(reportRecord(result)));
+}
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'md', 'html'] as const;
 
@@ -259,7 +264,7 @@ export async function runRunCommand(options: RunOptions, io: CliIO): Promise<num
     options.format === 'json'
       ? jsonReport(result)
       : options.format === 'html'
-        ? await renderPage(runPage(reportRecord(result)))
+        ? await htmlReport(result)
         : options.format === 'csv'
           ? csvReport(result)
           : options.format === 'md'

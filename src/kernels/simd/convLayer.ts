@@ -199,8 +199,8 @@ export function simdRequantOf(
 interface PreparedWeights {
   readonly geometry: ConvGeometry;
   readonly bias: Int32Array | undefined;
-  /** Block-major weights and the biases by lane. */
-  readonly lanes: { readonly weights: Int32Array; readonly bias: Int32Array };
+  /** Block-major weights (int16 where every one fits) and the biases by lane. */
+  readonly lanes: { readonly weights: Int16Array | Int32Array; readonly bias: Int32Array };
   /** Whether every weight fits int16 (the narrow lanes). */
   readonly narrowWeights: boolean;
   /** max |w| over the layer's weights. */
@@ -253,16 +253,19 @@ function prepareWeights(kernels: SimdKernels, geometry: ConvGeometry, weights: I
     blocks,
     g.depthwise,
   );
-  const laneWeights = new Int32Array(buffer, target, laneCount).slice();
-  const absoluteWeightSums = new Float64Array(buffer, sums, g.outChannels).slice();
-  const nonZeroWeights = new Int32Array(buffer, nonZero, nonZeroCount).slice();
   const lowest = range.low;
   const highest = range.high;
+  const narrowWeights = lowest >= -32_768 && highest <= 32_767;
+  // Kept as int16 where every weight fits: the narrow lanes then copy them in as they are, each run.
+  const laidOut = new Int32Array(buffer, target, laneCount);
+  const laneWeights = narrowWeights ? new Int16Array(laidOut) : laidOut.slice();
+  const absoluteWeightSums = new Float64Array(buffer, sums, g.outChannels).slice();
+  const nonZeroWeights = new Int32Array(buffer, nonZero, nonZeroCount).slice();
   const prepared = {
     geometry,
     bias,
     lanes: { weights: laneWeights, bias: laneBias },
-    narrowWeights: lowest >= -32_768 && highest <= 32_767,
+    narrowWeights,
     maxAbsWeight: Math.max(-lowest, highest),
     absoluteWeightSums,
     absoluteBias,
