@@ -3,6 +3,7 @@
  * user error ends as one line naming the file and what was expected, with exit code 2.
  */
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
 import { InputError } from '../errors.js';
 import { npusimVersion } from '../formats/version.js';
@@ -12,7 +13,24 @@ import { type CliIO, EXIT_BAD_INPUT, paint, processIO } from './io.js';
 import { UsageError } from './usage.js';
 
 // yargs' CommonJS build wraps help text at word boundaries; its ESM build breaks words apart.
-const yargs = createRequire(import.meta.url)('yargs/yargs') as (argv: readonly string[]) => Argv;
+const requireHere = createRequire(import.meta.url);
+const yargs = requireHere('yargs/yargs') as (argv: readonly string[]) => Argv;
+startYargsSearchAtPackage();
+
+/**
+ * Every yargs instance guesses a version as it is made, by listing each folder from its "main
+ * file" up to / until one holds a package.json. Under an ES-module entry that file is the working
+ * directory, so a run from a folder in a crowded /tmp lists /tmp (tens of milliseconds a process;
+ * the tests start thousands). Our version is given below anyway, so the search starts at npusim's
+ * own folder (dist/cli/ or dist/bundle/, two below package.json). This reaches into yargs'
+ * platform shim: if it changes, the guard leaves yargs as it is.
+ */
+function startYargsSearchAtPackage(): void {
+  const build = createRequire(requireHere.resolve('yargs/yargs'))('./build/index.cjs') as { cjsPlatformShim?: { mainFilename?: unknown } };
+  const shim = build.cjsPlatformShim;
+  if (shim !== undefined && typeof shim.mainFilename === 'string')
+    shim.mainFilename = fileURLToPath(new URL('../../package.json', import.meta.url));
+}
 
 /**
  * Each command's module, loaded when its command runs (all of them for the top-level help): a
@@ -55,7 +73,7 @@ async function commandsFor(argv: readonly string[]): Promise<CommandSpec[]> {
 const HELP_WIDTH = 100;
 
 function parser(argv: readonly string[], commands: readonly CommandSpec[], io: CliIO, finish: (exitCode: number) => void): Argv {
-  let built = yargs([...argv])
+  let built = memoizeInternals(yargs([...argv]))
     .scriptName('npusim')
     .usage('$0 <command> [options]');
   for (const command of commands) built = command.register(built, io, finish);
@@ -90,6 +108,24 @@ function skipHelpCache(built: Argv): void {
     .getInternalMethods;
   const usage = typeof internals === 'function' ? internals.call(built).getUsageInstance?.() : undefined;
   if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
+/**
+ * yargs asks its instance for its internal methods dozens of times a parse, and each answer binds
+ * sixteen fresh functions to the same instance (a tenth of an in-process parse). The methods read
+ * the instance's state when called, so one set serves every ask. Guarded like skipHelpCache.
+ */
+function memoizeInternals(instance: Argv): Argv {
+  const target = instance as unknown as { getInternalMethods?: unknown };
+  const original = target.getInternalMethods;
+  if (typeof original !== 'function') return instance;
+  let methods: unknown;
+  target.getInternalMethods = function getInternalMethods(this: unknown) {
+    if (this !== instance) return original.call(this);
+    methods ??= original.call(instance);
+    return methods;
+  };
+  return instance;
 }
 
 /** An unknown first word: say it is an unknown command, with the closest one. */
