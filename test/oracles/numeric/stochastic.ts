@@ -16,19 +16,41 @@ function mod64(x: bigint): bigint {
   return floorMod(x, TWO64);
 }
 
-/** Bitwise XOR of two unsigned 64-bit values, done bit by bit (slow on purpose: no reliance on BigInt ^). */
+/**
+ * XOR of two bytes from its definition, bit by bit with plain arithmetic (no reliance on ^), for
+ * every pair once: xor64 then takes a byte at a time, eight steps where sixty-four BigInt ones were.
+ */
+const BYTE_XOR = (() => {
+  const table = new Uint8Array(256 * 256);
+  for (let a = 0; a < 256; a++) {
+    for (let b = 0; b < 256; b++) {
+      let x = a;
+      let y = b;
+      let r = 0;
+      for (let bit = 1; bit < 256; bit *= 2) {
+        if (x % 2 !== y % 2) r += bit;
+        x = Math.floor(x / 2);
+        y = Math.floor(y / 2);
+      }
+      table[a * 256 + b] = r;
+    }
+  }
+  return table;
+})();
+
+/** Bitwise XOR of two unsigned 64-bit values, a byte at a time through BYTE_XOR. */
 function xor64(a: bigint, b: bigint): bigint {
   let x = mod64(a);
   let y = mod64(b);
   let r = 0n;
-  let bit = 1n;
-  for (let i = 0; i < 64; i++) {
-    const xa = floorMod(x, 2n);
-    const yb = floorMod(y, 2n);
-    if (xa !== yb) r += bit;
-    x = floorDiv(x, 2n);
-    y = floorDiv(y, 2n);
-    bit *= 2n;
+  let place = 1n;
+  for (let i = 0; i < 8; i++) {
+    const xa = Number(floorMod(x, 256n));
+    const yb = Number(floorMod(y, 256n));
+    r += BigInt(BYTE_XOR[xa * 256 + yb] as number) * place;
+    x = floorDiv(x, 256n);
+    y = floorDiv(y, 256n);
+    place *= 256n;
   }
   return r;
 }
