@@ -14,6 +14,7 @@ import { type Graph, tensorType } from '../graph/model.js';
 import { type RequantMode, type RoundingMode, roundFloat, stochasticSite } from '../numeric/index.js';
 import { applyActivation, convFloat, type FloatWeights, fullyConnectedFloat, poolFloat } from './float.js';
 import { type ZooName, zooTopology } from './networks.js';
+import { orderStatistic } from './orderStatistic.js';
 import { Random } from './random.js';
 import type { Layer, Topology } from './topology.js';
 
@@ -53,11 +54,15 @@ export interface ZooNetwork {
 const LOW_QUANTILE = 0.0005;
 const HIGH_QUANTILE = 0.9995;
 
-/** The q-quantile, rounded outward so that a small tensor keeps its extremes (and never clips). */
-function quantile(sorted: Float32Array, q: number): number {
-  const position = q * (sorted.length - 1);
+/**
+ * The q-quantile, rounded outward so that a small tensor keeps its extremes (and never clips): the
+ * value at that index of the sorted values, selected in `scratch` (which it permutes).
+ */
+function quantile(scratch: Float32Array, q: number): number {
+  if (scratch.length === 0) return 0;
+  const position = q * (scratch.length - 1);
   const index = q < 0.5 ? Math.floor(position) : Math.ceil(position);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, index))] ?? 0;
+  return orderStatistic(scratch, Math.min(scratch.length - 1, Math.max(0, index)));
 }
 
 interface Range {
@@ -66,8 +71,8 @@ interface Range {
 }
 
 function observedRange(values: Float32Array): Range {
-  const sorted = Float32Array.from(values).sort();
-  return { low: Math.min(0, quantile(sorted, LOW_QUANTILE)), high: Math.max(quantile(sorted, HIGH_QUANTILE), 1e-6) };
+  const scratch = Float32Array.from(values);
+  return { low: Math.min(0, quantile(scratch, LOW_QUANTILE)), high: Math.max(quantile(scratch, HIGH_QUANTILE), 1e-6) };
 }
 
 function spread(values: Float32Array): number {
