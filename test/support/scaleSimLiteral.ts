@@ -302,8 +302,18 @@ function userReadBuffer(totalWords: number, bandwidth: number, prefetchSequence:
   let windowStart = 0;
   let last = -1;
   let prefetches = 0;
+  // The sets holding each address (one can recur in several), so that "is it in one of the window's
+  // activeSets sets" asks only those: set s is in the window when (s - windowStart) mod setCount < activeSets.
+  const holders = new Map<number, number[]>();
+  sets.forEach((set, index) => {
+    for (const address of set) {
+      const list = holders.get(address);
+      if (list === undefined) holders.set(address, [index]);
+      else list.push(index);
+    }
+  });
   const inWindow = (address: number): boolean => {
-    for (let i = 0; i < activeSets; i += 1) if ((sets[(windowStart + i) % setCount] as Set<number>).has(address)) return true;
+    for (const index of holders.get(address) ?? []) if ((index - windowStart + setCount) % setCount < activeSets) return true;
     return false;
   };
   return {
