@@ -170,10 +170,21 @@ class NetworkQuantizer {
   ): { weights: string; bias: string } {
     const qmax = 2 ** (this.options.weightBits - 1) - 1;
     const perChannelCount = weights.weights.length / outChannels;
-    const channelOf = (index: number): number => (channelAxis === 0 ? Math.floor(index / perChannelCount) : index % outChannels);
+    // Each weight's output channel: along axis 0 a run of perChannelCount weights, else the index mod outChannels.
+    const channels = new Int32Array(weights.weights.length);
+    for (let index = 0, channel = 0, left = perChannelCount; index < channels.length; index += 1) {
+      if (channelAxis === 0) {
+        if (left === 0) {
+          channel += 1;
+          left = perChannelCount;
+        }
+        left -= 1;
+        channels[index] = channel;
+      } else channels[index] = index % outChannels;
+    }
     const maxima = new Float64Array(outChannels);
     for (let index = 0; index < weights.weights.length; index += 1) {
-      const channel = this.options.perChannel ? channelOf(index) : 0;
+      const channel = this.options.perChannel ? (channels[index] as number) : 0;
       maxima[channel] = Math.max(maxima[channel] as number, Math.abs(weights.weights[index] as number));
     }
     if (!this.options.perChannel) maxima.fill(maxima[0] ?? 0);
@@ -190,8 +201,12 @@ class NetworkQuantizer {
     }
     const integers = new Int32Array(weights.weights.length);
     const site = `${layer.name}/weights`;
+    const channelScales = Float64Array.from(scales);
+    const rounding = this.options.rounding;
     for (let index = 0; index < integers.length; index += 1) {
-      const q = this.round((weights.weights[index] as number) / (scales[channelOf(index)] ?? 1), site, index);
+      const value = (weights.weights[index] as number) / (channelScales[channels[index] as number] as number);
+      // Only the stochastic mode needs a draw (and this.round's site and counter).
+      const q = rounding === 'stochastic' ? this.round(value, site, index) : roundFloat(value, rounding);
       integers[index] = Math.max(-qmax, Math.min(qmax, q));
     }
     const inputScale = this.inputScale(inputName);
