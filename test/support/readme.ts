@@ -1,30 +1,24 @@
 /**
- * Every npusim command in README.md runs as written. The commands are taken from the README itself:
+ * README.md's npusim commands, block by block, and the user's folder they run in (test/readme/):
  * each line of a ```sh block that runs `npusim` or `npx npusim` (continued lines joined, comments
  * dropped), and each `$ ` line of a transcript block, whose output must be the lines shown below it.
  * The CLI synopsis block (placeholders such as GRAPH) is neither and is not run.
- *
- * They run in full, as a user runs them: through sh, in a fresh folder holding the repository's
- * configs and with the team's shared folder beside it as ../shared, with `npusim` and `npx npusim`
- * on PATH running bin/npusim.js (built by npm test). Nothing is shortened: these few commands (the
- * MobileNet and ResNet runs, two MobileNet sweeps) take about a minute on a CI machine, and a
- * shortened command would prove nothing about the one in the README.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { REPO, readJson, temporaryDirectory, writeJson } from './support/files.js';
-import { sharedPath } from './support/sharedFolder.js';
+import { expect } from 'vitest';
+import { REPO, readJson, temporaryDirectory, writeJson } from './files.js';
+import { sharedPath } from './sharedFolder.js';
 
-interface Example {
+export interface Example {
   readonly command: string;
   /** For a transcript line: the output shown under it. */
   readonly output: string | undefined;
 }
 
 /** The npusim commands of a README, block by block (a block's commands may use what earlier ones wrote). */
-function readmeExamples(text: string): Example[][] {
+export function readmeExamples(text: string): Example[][] {
   const blocks: Example[][] = [];
   for (const block of text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)) {
     const examples: Example[] = [];
@@ -100,32 +94,25 @@ function workspace(): { cwd: string; bin: string } {
   return { cwd, bin };
 }
 
-const BLOCKS = readmeExamples(readFileSync(join(REPO, 'README.md'), 'utf8'));
+export const README_BLOCKS = readmeExamples(readFileSync(join(REPO, 'README.md'), 'utf8'));
 
-describe('README examples', () => {
-  it("finds the README's commands", () => {
-    const commands = BLOCKS.flat().map((example) => example.command);
-    expect(commands.length).toBeGreaterThanOrEqual(12);
-    expect(commands).toContain(
-      'npusim sweep zoo:mobilenet_v1 --hw configs/edge-npu.json --set array.rows=8,16,32 --set memory.dram.bytesPerCycle=4..16:4 --out rows-x-dram.csv',
-    );
-    expect(commands).toContain('npx npusim validate broken.json');
-  });
+/** The quantization lab's block (quantize, evaluate, study, search over MNIST): the slow one, run in a file of its own. */
+export function isLabBlock(block: readonly Example[]): boolean {
+  return block.some((example) => /npusim (quantize|evaluate|study|search)\s/.test(example.command));
+}
 
-  for (const block of BLOCKS) {
-    it(`run as written: ${block.map((example) => example.command).join('; ')}`, { timeout: 900_000 }, async () => {
-      const { cwd, bin } = workspace();
-      for (const { command, output } of block) {
-        const ran = await runShell(command, cwd, bin);
-        if (output !== undefined) {
-          // A transcript shows what the command prints, on stdout or as its error.
-          expect(ran.stdout + ran.stderr, command).toBe(output);
-          expect(ran.exitCode, command).toBe(output.startsWith('error: ') ? 2 : 0);
-          continue;
-        }
-        expect(ran.stderr, command).not.toContain('    at ');
-        expect(ran.exitCode, `${command}\n${ran.stderr}`).toBe(0);
-      }
-    });
+/** Runs one block's commands in order in a fresh user's folder, as a user runs them. */
+export async function runReadmeBlock(block: readonly Example[]): Promise<void> {
+  const { cwd, bin } = workspace();
+  for (const { command, output } of block) {
+    const ran = await runShell(command, cwd, bin);
+    if (output !== undefined) {
+      // A transcript shows what the command prints, on stdout or as its error.
+      expect(ran.stdout + ran.stderr, command).toBe(output);
+      expect(ran.exitCode, command).toBe(output.startsWith('error: ') ? 2 : 0);
+      continue;
+    }
+    expect(ran.stderr, command).not.toContain('    at ');
+    expect(ran.exitCode, `${command}\n${ran.stderr}`).toBe(0);
   }
-});
+}
