@@ -86,7 +86,9 @@ export function findDuplicateKey(text: string): DuplicateKey | undefined {
       const end = stringEnd(text, index);
       const top = stack[stack.length - 1];
       if (expectKey && top?.kind === 'object' && top.keys !== undefined) {
-        const key = JSON.parse(text.slice(index, end)) as string;
+        // A key without escapes is its characters between the quotes (most keys): no parse needed.
+        const raw = text.slice(index + 1, end - 1);
+        const key = raw.includes('\\') ? (JSON.parse(text.slice(index, end)) as string) : raw;
         const first = top.keys.get(key);
         if (first !== undefined) return { key, path: pathOf(), firstOffset: first, secondOffset: index };
         top.keys.set(key, index);

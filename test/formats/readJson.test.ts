@@ -37,6 +37,9 @@ describe('duplicate keys', () => {
       secondOffset: 40,
     });
     expect(findDuplicateKey('{"x\\"y": 1, "x\\u0022y": 2}')?.key).toBe('x"y');
+    // One key plain, its twin escaped: the same key.
+    expect(findDuplicateKey('{"rows": 1, "r\\u006fws": 2}')?.key).toBe('rows');
+    expect(findDuplicateKey('{"r\\u006fws": 1, "rows": 2}')?.key).toBe('rows');
     // Same key in sibling objects, and a key-like string as a value, are fine.
     expect(findDuplicateKey('{"a": {"k": 1}, "b": {"k": 1}, "c": "a", "d": ["a", "a"]}')).toBeUndefined();
   });
