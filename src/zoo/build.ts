@@ -119,20 +119,41 @@ class NetworkQuantizer {
     return this.options.requant === 'shift-only';
   }
 
-  private activationQuant(range: Range): { quant: GraphFile['tensors'][string]['quant']; clip: (v: number) => boolean } {
+  private activationQuant(range: Range): { quant: GraphFile['tensors'][string]['quant']; clippedCount: (values: Float32Array) => number } {
     const { min, max } = typeRangeOf(this.activationType);
     if (this.dfp()) {
       const magnitude = Math.max(Math.abs(range.low), Math.abs(range.high));
       const integerBits = Math.ceil(Math.log2(magnitude));
       const fractionalBits = (this.options.signedActivations ? this.options.activationBits - 1 : this.options.activationBits) - integerBits;
-      return { quant: { fractionalBits }, clip: (v) => outside(Math.round(v * 2 ** fractionalBits), min, max) };
+      const factor = 2 ** fractionalBits;
+      return {
+        quant: { fractionalBits },
+        clippedCount: (values) => {
+          let clipped = 0;
+          for (let index = 0; index < values.length; index += 1) {
+            const code = Math.round((values[index] as number) * factor);
+            if (code < min || code > max) clipped += 1;
+          }
+          return clipped;
+        },
+      };
     }
     // Asymmetric: the zero point places real 0 so that [low, high] spans the type, signed or not.
     const low = range.low;
     const scale = Math.fround((range.high - low) / (max - min));
     const zeroPoint = Math.min(max, Math.max(min, Math.round(min - low / scale)));
     // A value clips when its quantized code leaves the type: rounding keeps values within half a step.
-    return { quant: { scale, zeroPoint }, clip: (v) => outside(Math.round(v / scale) + zeroPoint, min, max) };
+    return {
+      quant: { scale, zeroPoint },
+      clippedCount: (values) => {
+        let clipped = 0;
+        for (let index = 0; index < values.length; index += 1) {
+          const code = Math.round((values[index] as number) / scale) + zeroPoint;
+          if (code < min || code > max) clipped += 1;
+        }
+        return clipped;
+      },
+    };
   }
 
   private round(value: number, site: string, index: number): number {
@@ -145,11 +166,9 @@ class NetworkQuantizer {
   private activation(name: string, shape: readonly number[], values: Float32Array, range: Range): number {
     this.floats.set(name, values);
     this.ranges.set(name, range);
-    const { quant, clip } = this.activationQuant(range);
+    const { quant, clippedCount } = this.activationQuant(range);
     this.graph.tensors[name] = { shape: [...shape], type: this.activationType, quant };
-    let clipped = 0;
-    for (const value of values) if (clip(value)) clipped += 1;
-    return clipped / values.length;
+    return clippedCount(values) / values.length;
   }
 
   private inputScale(name: string): number {
@@ -420,10 +439,6 @@ class NetworkQuantizer {
       }
     }
   }
-}
-
-function outside(code: number, min: number, max: number): boolean {
-  return code < min || code > max;
 }
 
 function typeRangeOf(name: string): { min: number; max: number } {
