@@ -5,7 +5,7 @@
  * order; tests compare with a relative tolerance, never bit for bit).
  */
 import type { FloatGraph } from '../graph/float.js';
-import { convGeometry, poolGeometry } from '../graph/geometry.js';
+import { convGeometry, poolGeometry, windowTaps } from '../graph/geometry.js';
 import type { AddOp, ArrayOp, ConcatOp, FusedActivation, GraphOp, MeanOp, PadOp, PoolOp, SoftmaxOp, TransposeOp } from '../graph/ops.js';
 import { elementCount } from '../graph/shapes.js';
 import { floatConvSums } from '../kernels/simd/floatConv.js';
@@ -132,11 +132,10 @@ class FloatRun {
     const input = this.value(op.input);
     const g = poolGeometry(op, { shape: this.shape(op.input) }, { shape: this.shape(op.output) });
     const clamp = clampOf(op.op === 'global_avg_pool' ? 'none' : op.activation);
-    const dh = g.dilationHeight ?? 1;
-    const dw = g.dilationWidth ?? 1;
     const output = new Float32Array(g.batch * g.outHeight * g.outWidth * g.channels);
     // Channels innermost, each with its own maximum and sum over the taps in window order.
     const channels = g.channels;
+    const bases = new Int32Array(g.filterHeight * g.filterWidth);
     const best = new Float64Array(channels);
     const sum = new Float64Array(channels);
     const isMax = op.op === 'max_pool';
@@ -145,20 +144,13 @@ class FloatRun {
         for (let ow = 0; ow < g.outWidth; ow += 1) {
           best.fill(Number.NEGATIVE_INFINITY);
           sum.fill(0);
-          let count = 0;
-          for (let ky = 0; ky < g.filterHeight; ky += 1) {
-            const ih = oh * g.strideHeight - g.padTop + ky * dh;
-            if (ih < 0 || ih >= g.inHeight) continue;
-            for (let kx = 0; kx < g.filterWidth; kx += 1) {
-              const iw = ow * g.strideWidth - g.padLeft + kx * dw;
-              if (iw < 0 || iw >= g.inWidth) continue;
-              const base = ((n * g.inHeight + ih) * g.inWidth + iw) * channels;
-              for (let c = 0; c < channels; c += 1) {
-                const value = input[base + c] as number;
-                if (value > (best[c] as number)) best[c] = value;
-                sum[c] = (sum[c] as number) + value;
-              }
-              count += 1;
+          const count = windowTaps(g, n, oh, ow, bases);
+          for (let tap = 0; tap < count; tap += 1) {
+            const base = bases[tap] as number;
+            for (let c = 0; c < channels; c += 1) {
+              const value = input[base + c] as number;
+              if (value > (best[c] as number)) best[c] = value;
+              sum[c] = (sum[c] as number) + value;
             }
           }
           const outBase = ((n * g.outHeight + oh) * g.outWidth + ow) * channels;

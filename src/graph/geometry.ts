@@ -51,6 +51,28 @@ export interface PoolGeometry {
   readonly dilationWidth?: number;
 }
 
+/**
+ * The valid taps of output pixel (n, oh, ow)'s window in row-major order (rows outer), padded taps
+ * left out: each tap's input pixel, as the NHWC element index of its channel 0, into `bases`
+ * (room for filterHeight x filterWidth). Returns how many there are.
+ */
+export function windowTaps(g: PoolGeometry, n: number, oh: number, ow: number, bases: Int32Array): number {
+  const dh = g.dilationHeight ?? 1;
+  const dw = g.dilationWidth ?? 1;
+  let taps = 0;
+  for (let fh = 0; fh < g.filterHeight; fh += 1) {
+    const ih = oh * g.strideHeight - g.padTop + fh * dh;
+    if (ih < 0 || ih >= g.inHeight) continue;
+    for (let fw = 0; fw < g.filterWidth; fw += 1) {
+      const iw = ow * g.strideWidth - g.padLeft + fw * dw;
+      if (iw < 0 || iw >= g.inWidth) continue;
+      bases[taps] = ((n * g.inHeight + ih) * g.inWidth + iw) * g.channels;
+      taps += 1;
+    }
+  }
+  return taps;
+}
+
 /** A fully connected layer as the 1 x 1 convolution the array runs: `batch` rows of `depth` in, `outputs` out. */
 export function fullyConnectedGeometry(batch: number, depth: number, outputs: number): ConvGeometry {
   return {

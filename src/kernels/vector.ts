@@ -20,7 +20,7 @@ import {
   srdhm,
   type StochasticSite,
 } from '../numeric/index.js';
-import type { PoolGeometry } from '../graph/geometry.js';
+import { type PoolGeometry, windowTaps } from '../graph/geometry.js';
 import { fusedMultiplyAddFloat32 } from './float32.js';
 
 export type { PoolGeometry };
@@ -257,21 +257,15 @@ export function addOrt(
 /** Visits the valid taps of every output window: reduce(values, count) gives the output. */
 function pool(g: PoolGeometry, input: Int32Array, reduce: (taps: number[], outputIndex: number) => number): Int32Array {
   const result = new Int32Array(g.batch * g.outHeight * g.outWidth * g.channels);
+  const bases = new Int32Array(g.filterHeight * g.filterWidth);
   const taps: number[] = [];
   for (let n = 0; n < g.batch; n += 1) {
     for (let oh = 0; oh < g.outHeight; oh += 1) {
       for (let ow = 0; ow < g.outWidth; ow += 1) {
+        const count = windowTaps(g, n, oh, ow, bases);
         for (let c = 0; c < g.channels; c += 1) {
           taps.length = 0;
-          for (let fh = 0; fh < g.filterHeight; fh += 1) {
-            const ih = oh * g.strideHeight - g.padTop + fh * (g.dilationHeight ?? 1);
-            if (ih < 0 || ih >= g.inHeight) continue;
-            for (let fw = 0; fw < g.filterWidth; fw += 1) {
-              const iw = ow * g.strideWidth - g.padLeft + fw * (g.dilationWidth ?? 1);
-              if (iw < 0 || iw >= g.inWidth) continue;
-              taps.push(input[((n * g.inHeight + ih) * g.inWidth + iw) * g.channels + c] ?? 0);
-            }
-          }
+          for (let tap = 0; tap < count; tap += 1) taps.push(input[(bases[tap] as number) + c] ?? 0);
           const outputIndex = ((n * g.outHeight + oh) * g.outWidth + ow) * g.channels + c;
           result[outputIndex] = reduce(taps, outputIndex);
         }
@@ -284,31 +278,23 @@ function pool(g: PoolGeometry, input: Int32Array, reduce: (taps: number[], outpu
 /** Max over the valid taps, clamped; a window of padding only gives the type minimum (onnxruntime). */
 export function maxPool(g: PoolGeometry, input: Int32Array, range: ClampRange, typeMin: number, counter: ClipCounter): Int32Array {
   const result = new Int32Array(g.batch * g.outHeight * g.outWidth * g.channels);
-  const dh = g.dilationHeight ?? 1;
-  const dw = g.dilationWidth ?? 1;
   const channels = g.channels;
+  const bases = new Int32Array(g.filterHeight * g.filterWidth);
   // Channels innermost: a pixel's window is read once for all of them; outputs are clamped (and
   // their events counted) in index order, as the reduction over each window's taps is order-free.
   const largest = new Int32Array(channels);
   for (let n = 0; n < g.batch; n += 1) {
     for (let oh = 0; oh < g.outHeight; oh += 1) {
       for (let ow = 0; ow < g.outWidth; ow += 1) {
-        let taps = 0;
-        for (let fh = 0; fh < g.filterHeight; fh += 1) {
-          const ih = oh * g.strideHeight - g.padTop + fh * dh;
-          if (ih < 0 || ih >= g.inHeight) continue;
-          for (let fw = 0; fw < g.filterWidth; fw += 1) {
-            const iw = ow * g.strideWidth - g.padLeft + fw * dw;
-            if (iw < 0 || iw >= g.inWidth) continue;
-            const base = ((n * g.inHeight + ih) * g.inWidth + iw) * channels;
-            if (taps === 0) largest.set(input.subarray(base, base + channels));
-            else
-              for (let c = 0; c < channels; c += 1) {
-                const value = input[base + c] as number;
-                if (value > (largest[c] as number)) largest[c] = value;
-              }
-            taps += 1;
-          }
+        const taps = windowTaps(g, n, oh, ow, bases);
+        for (let tap = 0; tap < taps; tap += 1) {
+          const base = bases[tap] as number;
+          if (tap === 0) largest.set(input.subarray(base, base + channels));
+          else
+            for (let c = 0; c < channels; c += 1) {
+              const value = input[base + c] as number;
+              if (value > (largest[c] as number)) largest[c] = value;
+            }
         }
         const outBase = ((n * g.outHeight + oh) * g.outWidth + ow) * channels;
         for (let c = 0; c < channels; c += 1)
