@@ -189,21 +189,11 @@ class NetworkQuantizer {
   ): { weights: string; bias: string } {
     const qmax = 2 ** (this.options.weightBits - 1) - 1;
     const perChannelCount = weights.weights.length / outChannels;
-    // Each weight's output channel: along axis 0 a run of perChannelCount weights, else the index mod outChannels.
-    const channels = new Int32Array(weights.weights.length);
-    for (let index = 0, channel = 0, left = perChannelCount; index < channels.length; index += 1) {
-      if (channelAxis === 0) {
-        if (left === 0) {
-          channel += 1;
-          left = perChannelCount;
-        }
-        left -= 1;
-        channels[index] = channel;
-      } else channels[index] = index % outChannels;
-    }
+    // A weight's output channel: along axis 0 a run of perChannelCount weights, else the index mod outChannels.
+    const channelOf = (index: number): number => (channelAxis === 0 ? Math.floor(index / perChannelCount) : index % outChannels);
     const maxima = new Float64Array(outChannels);
     for (let index = 0; index < weights.weights.length; index += 1) {
-      const channel = this.options.perChannel ? (channels[index] as number) : 0;
+      const channel = this.options.perChannel ? channelOf(index) : 0;
       maxima[channel] = Math.max(maxima[channel] as number, Math.abs(weights.weights[index] as number));
     }
     if (!this.options.perChannel) maxima.fill(maxima[0] ?? 0);
@@ -223,7 +213,7 @@ class NetworkQuantizer {
     const channelScales = Float64Array.from(scales);
     const rounding = this.options.rounding;
     for (let index = 0; index < integers.length; index += 1) {
-      const value = (weights.weights[index] as number) / (channelScales[channels[index] as number] as number);
+      const value = (weights.weights[index] as number) / (channelScales[channelOf(index)] as number);
       // Only the stochastic mode needs a draw (and this.round's site and counter).
       const q = rounding === 'stochastic' ? this.round(value, site, index) : roundFloat(value, rounding);
       integers[index] = Math.max(-qmax, Math.min(qmax, q));
