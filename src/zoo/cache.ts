@@ -31,9 +31,26 @@ export function zooCacheFolder(): string | undefined {
 
 let codeHash: string | undefined;
 
-/** A hash of every module of npusim's code (src/ under vitest, dist/ when built), once a process. */
+/**
+ * A hash of every module of npusim's code, once a process: the bundle's, written beside it when
+ * it was built (scripts/bundle.mjs), or else one taken of the modules around this one (src/ under
+ * vitest, dist/ unbundled).
+ */
 function hashOfCode(): string {
-  if (codeHash !== undefined) return codeHash;
+  codeHash ??= builtHash() ?? hashOfModules();
+  return codeHash;
+}
+
+function builtHash(): string | undefined {
+  try {
+    const text = readFileSync(new URL('./code-hash.txt', import.meta.url), 'utf8').trim();
+    return /^[0-9a-f]{64}$/.test(text) ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function hashOfModules(): string {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const hash = createHash('sha256');
   const walk = (folder: string): void => {
@@ -45,8 +62,7 @@ function hashOfCode(): string {
     }
   };
   walk(root);
-  codeHash = hash.digest('hex');
-  return codeHash;
+  return hash.digest('hex');
 }
 
 function entryKey(name: string, options: ZooOptions): string {

@@ -4,7 +4,8 @@
  * bundled worker threads.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +27,18 @@ describe('the bundled CLI', () => {
       expect(existsSync(join(REPO, 'dist/bundle', name)), `dist/bundle/${name} (npm run build makes it)`).toBe(true);
     expect(readFileSync(join(REPO, 'bin/npusim.js'), 'utf8')).toContain('dist/bundle/cli.js');
     expect(existsSync(BUNDLE)).toBe(true);
+  });
+
+  it('carries the hash of its own files, which keys the zoo cache in place of hashing dist/ each run', () => {
+    const folder = join(REPO, 'dist/bundle');
+    const hash = createHash('sha256');
+    for (const name of readdirSync(folder).sort())
+      if (name !== 'code-hash.txt')
+        hash
+          .update(name)
+          .update('\0')
+          .update(readFileSync(join(folder, name)));
+    expect(readFileSync(join(folder, 'code-hash.txt'), 'utf8')).toBe(`${hash.digest('hex')}\n`);
   });
 
   it('gives the modules bytes for a run and for a sweep on 2 worker threads', () => {
