@@ -10,23 +10,48 @@ import type { ScaleSimLayer } from '../../src/scalesim/topology.js';
 
 type Matrix = number[][];
 
-const filled = (rows: number, cols: number): Matrix => Array.from({ length: rows }, () => new Array<number>(cols).fill(-1));
+// The matrices are built row by row with plain loops: the literal model makes millions of rows,
+// and Array.from or flat() over them cost the test more than the model itself.
+const filled = (rows: number, cols: number): Matrix => {
+  const row = new Array<number>(cols).fill(-1);
+  const out: Matrix = [];
+  for (let r = 0; r < rows; r += 1) out.push(row.slice());
+  return out;
+};
+/** SCALE-Sim's gap blocks (np.ones * -1 stacked between tiles): only ever read, so their rows can be one shared row. */
+const gap = (rows: number, cols: number): Matrix => {
+  const row = new Array<number>(cols).fill(-1);
+  const out: Matrix = [];
+  for (let r = 0; r < rows; r += 1) out.push(row);
+  return out;
+};
 const transpose = (m: Matrix, cols: number): Matrix => Array.from({ length: cols }, (_, c) => m.map((row) => row[c] as number));
 const sliceRows = (m: Matrix, from: number, to: number): Matrix => m.slice(from, to).map((row) => [...row]);
 const sliceCols = (m: Matrix, from: number, to: number): Matrix => m.map((row) => row.slice(from, to));
 const flip = (m: Matrix): Matrix => [...m].reverse();
-const stack = (...parts: Matrix[]): Matrix => parts.flat();
+const stack = (...parts: Matrix[]): Matrix => {
+  const out: Matrix = [];
+  for (const part of parts) for (const row of part) out.push(row);
+  return out;
+};
 
 function pad(m: Matrix, rows: number, cols: number): Matrix {
   const out = filled(rows, cols);
-  m.forEach((row, r) => row.forEach((value, c) => ((out[r] as number[])[c] = value)));
+  for (let r = 0; r < m.length; r += 1) {
+    const from = m[r] as number[];
+    const to = out[r] as number[];
+    for (let c = 0; c < from.length; c += 1) to[c] = from[c] as number;
+  }
   return out;
 }
 
 /** SCALE-Sim's skew_matrix: column j shifted down by j rows. */
 function skew(m: Matrix, cols: number): Matrix {
   const out = filled(m.length + cols - 1, cols);
-  m.forEach((row, r) => row.forEach((value, c) => ((out[r + c] as number[])[c] = value)));
+  for (let r = 0; r < m.length; r += 1) {
+    const from = m[r] as number[];
+    for (let c = 0; c < from.length; c += 1) (out[r + c] as number[])[c] = from[c] as number;
+  }
   return out;
 }
 
@@ -129,33 +154,33 @@ function computeSystem(config: ScaleSimConfig, ops: Operands): Compute {
       if (df === 'os') {
         const ifTile = sliceCols(ifmapT, r0, r1); // T x rows
         result.ifmapReads += ifTile.length * (r1 - r0);
-        ifmapBlock = skew(stack(pad(ifTile, T, R), filled(C - 1, R)), R);
+        ifmapBlock = skew(stack(pad(ifTile, T, R), gap(C - 1, R)), R);
         const flTile = sliceCols(ops.filter, c0, c1);
         result.filterReads += flTile.length * (c1 - c0);
-        filterBlock = skew(stack(pad(flTile, T, C), filled(R - 1, C)), C);
+        filterBlock = skew(stack(pad(flTile, T, C), gap(R - 1, C)), C);
         const ofTile = sliceCols(sliceRows(ops.ofmap, r0, r1), c0, c1);
         result.ofmapWrites += (r1 - r0) * (c1 - c0) + R + C; // SCALE-Sim's extra (R + C) per fold
-        ofmapBlock = skew(stack(filled(T - 1, C), flip(pad(ofTile, R, C))), C);
+        ofmapBlock = skew(stack(gap(T - 1, C), flip(pad(ofTile, R, C))), C);
       } else if (df === 'ws') {
         const ifTile = sliceCols(ops.ifmap, r0, r1); // T(=P) x rows
         result.ifmapReads += ifTile.length * (r1 - r0);
-        ifmapBlock = skew(stack(filled(R, R), pad(ifTile, T, R), filled(C - 1, R)), R);
+        ifmapBlock = skew(stack(gap(R, R), pad(ifTile, T, R), gap(C - 1, R)), R);
         const flTile = sliceCols(sliceRows(ops.filter, r0, r1), c0, c1);
         result.filterReads += (r1 - r0) * (c1 - c0);
-        filterBlock = stack(flip(pad(flTile, R, C)), filled(R + C + T - 2, C));
+        filterBlock = stack(flip(pad(flTile, R, C)), gap(R + C + T - 2, C));
         const ofTile = sliceCols(ops.ofmap, c0, c1);
         result.ofmapWrites += ofTile.length * (c1 - c0);
-        ofmapBlock = skew(stack(filled(2 * R - 1, C), pad(ofTile, T, C)), C);
+        ofmapBlock = skew(stack(gap(2 * R - 1, C), pad(ofTile, T, C)), C);
       } else {
         const ifTile = sliceCols(sliceRows(ifmapT, r0, r1), c0, c1); // rows x cols of IF^T
         result.ifmapReads += (r1 - r0) * (c1 - c0);
-        ifmapBlock = stack(flip(pad(ifTile, R, C)), filled(R + C + T - 2, C));
+        ifmapBlock = stack(flip(pad(ifTile, R, C)), gap(R + C + T - 2, C));
         const flTile = transpose(sliceRows(ops.filter, r0, r1), ops.f); // F x rows
         result.filterReads += ops.f * (r1 - r0);
-        filterBlock = skew(stack(filled(R, R), pad(flTile, T, R), filled(C - 1, R)), R);
+        filterBlock = skew(stack(gap(R, R), pad(flTile, T, R), gap(C - 1, R)), R);
         const ofTile = transpose(sliceRows(ops.ofmap, c0, c1), ops.f); // F x cols
         result.ofmapWrites += ops.f * (c1 - c0);
-        ofmapBlock = skew(stack(filled(2 * R - 1, C), pad(ofTile, T, C)), C);
+        ofmapBlock = skew(stack(gap(2 * R - 1, C), pad(ofTile, T, C)), C);
       }
       result.ifmapDemand.push(...ifmapBlock);
       result.filterDemand.push(...filterBlock);
@@ -230,9 +255,12 @@ function estimateReadBuffer(totalWords: number): ReadBufferModel {
     void bandwidth;
     for (let c = lastPrefetchStart; c <= lastPrefetchEnd; c += 1) traceCycles.push(c + portLatency);
   };
+  // The sets each address was put in, so that "is it in one of the sets readStart..end-1" asks only
+  // those (the sets before readStart are the dropped ones, so every set in that range is still held).
+  const holders = new Map<number, number[]>();
   const hit = (address: number): boolean => {
     const end = Math.min(currentSetId, readEnd + 1);
-    for (let s = readStart; s < end; s += 1) if ((listOfSets[s] as Set<number>).has(address)) return true;
+    for (const s of holders.get(address) ?? []) if (s >= readStart && s < end) return true;
     return false;
   };
   return {
@@ -244,6 +272,9 @@ function estimateReadBuffer(totalWords: number): ReadBufferModel {
       for (const address of row) {
         if (address === -1 || hit(address) || currentSet.has(address)) continue;
         currentSet.add(address);
+        const sets = holders.get(address);
+        if (sets === undefined) holders.set(address, [currentSetId]);
+        else sets.push(currentSetId);
         if (currentSet.size === itemsPerSet) {
           listOfSets.push(currentSet);
           currentSet = new Set();
@@ -358,7 +389,7 @@ function writeBuffer(totalWords: number, lineWords: number) {
     for (const value of taken[taken.length - 1] as number[]) if (value === -1) data -= 1;
     writes += data;
     free += data;
-    taken.forEach((_, i) => cycles.push(start + i));
+    for (let i = 0; i < taken.length; i += 1) cycles.push(start + i);
     drainStart = end;
     return start + taken.length - 1;
   };
