@@ -5,10 +5,17 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import type { CliIO } from './io.js';
 
+/** Where a command's run writes and reports its exit code: one per call of main(). */
+export interface CallContext {
+  readonly io: CliIO;
+  readonly finish: (exitCode: number) => void;
+}
+
 export interface CommandSpec {
   /** The command's name, its first word (`run`, `import`). */
   readonly name: string;
-  readonly register: (parser: Argv, io: CliIO, finish: (exitCode: number) => void) => Argv;
+  /** Adds the command to a parser; its handler asks `call()` for the call it runs in (a parser serves many calls). */
+  readonly register: (parser: Argv, call: () => CallContext) => Argv;
 }
 
 export interface CommandDefinition<T> {
@@ -23,8 +30,9 @@ export function defineCommand<T>(definition: CommandDefinition<T>): CommandSpec 
   const name = definition.command.split(' ')[0] ?? definition.command;
   return {
     name,
-    register: (parser, io, finish) =>
+    register: (parser, call) =>
       parser.command(definition.command, definition.describe, definition.builder, async (args) => {
+        const { io, finish } = call();
         finish(await definition.run(args, io));
       }),
   };

@@ -8,7 +8,7 @@ import type { Argv } from 'yargs';
 import { InputError } from '../errors.js';
 import { npusimVersion } from '../formats/version.js';
 import { closestName } from '../messages/didYouMean.js';
-import type { CommandSpec } from './command.js';
+import type { CallContext, CommandSpec } from './command.js';
 import { type CliIO, EXIT_BAD_INPUT, paint, processIO } from './io.js';
 import { UsageError } from './usage.js';
 
@@ -72,11 +72,16 @@ async function commandsFor(argv: readonly string[]): Promise<CommandSpec[]> {
 
 const HELP_WIDTH = 100;
 
-function parser(argv: readonly string[], commands: readonly CommandSpec[], io: CliIO, finish: (exitCode: number) => void): Argv {
-  let built = memoizeInternals(yargs([...argv]))
-    .scriptName('npusim')
-    .usage('$0 <command> [options]');
-  for (const command of commands) built = command.register(built, io, finish);
+/** A built parser and the call it serves now. */
+interface CallParser {
+  readonly parser: Argv;
+  call: CallContext;
+}
+
+function callParser(commands: readonly CommandSpec[], call: CallContext): CallParser {
+  const entry: { parser?: Argv; call: CallContext } = { call };
+  let built = memoizeInternals(yargs([])).scriptName('npusim').usage('$0 <command> [options]');
+  for (const command of commands) built = command.register(built, () => entry.call);
   const finished = built
     .demandCommand(1, 'name a command')
     .strict()
@@ -94,7 +99,34 @@ function parser(argv: readonly string[], commands: readonly CommandSpec[], io: C
       throw new UsageError(message);
     });
   skipHelpCache(finished);
-  return finished;
+  return Object.assign(entry, { parser: finished });
+}
+
+/**
+ * Built parsers no call is using, by the command they were built for. Building one (yargs'
+ * instance, every option of the command) costs about as much as parsing with it, and a process
+ * that calls main() many times (the tests, tens of thousands of times) would build it each time.
+ * yargs saves its state before each parse and restores it after (its "freeze"), so a parser that
+ * finished a parse serves the next one; one whose parse threw before that restore is dropped.
+ * Calls that overlap each take their own.
+ */
+const idleParsers = new Map<string, CallParser[]>();
+
+async function parseWith(key: string, commands: () => Promise<CommandSpec[]>, argv: readonly string[], call: CallContext): Promise<void> {
+  const taken = idleParsers.get(key)?.pop() ?? callParser(await commands(), call);
+  taken.call = call;
+  // --help and --version print through this callback; errors end in main()'s catch. What throws
+  // here, before yargs restored its state, leaves this parser out of the pool.
+  const parsed = taken.parser.parseAsync(argv as string[], {}, (_error, _parsed, output) => {
+    if (output !== '') call.io.stdout(`${output}\n`);
+  });
+  try {
+    await parsed;
+  } finally {
+    const idle = idleParsers.get(key) ?? [];
+    idle.push(taken);
+    idleParsers.set(key, idle);
+  }
 }
 
 /**
@@ -142,20 +174,21 @@ function checkCommandName(argv: readonly string[]): void {
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode = 0;
-  const finish = (code: number) => {
-    exitCode = code;
+  const call: CallContext = {
+    io,
+    finish: (code: number) => {
+      exitCode = code;
+    },
   };
   try {
     if (argv.length === 0) {
       // No command: the usage, as a usage error.
-      io.stderr(`${await parser(['--help'], await allCommands(), io, finish).getHelp()}\n`);
+      io.stderr(`${await callParser(await allCommands(), call).parser.getHelp()}\n`);
       return EXIT_BAD_INPUT;
     }
     checkCommandName(argv);
-    // --help and --version print through this callback; errors end in the catch below.
-    await parser(argv, await commandsFor(argv), io, finish).parseAsync(argv as string[], {}, (_error, _parsed, output) => {
-      if (output !== '') io.stdout(`${output}\n`);
-    });
+    const named = COMMAND_MODULES.find(([name]) => name === argv[0]);
+    await parseWith(named?.[0] ?? '', () => commandsFor(argv), argv, call);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`${paint(io).red('error')}: ${error.message}\nRun \`npusim --help\` for usage.\n`);
