@@ -50,7 +50,13 @@ function imageData(float: FloatGraph, name: DatasetName, split: DatasetSplit): L
     count: dataset.count,
     classes: dataset.classes,
     labels: Int32Array.from(dataset.labels),
-    input: (index) => new Map([[input.name, Float32Array.from(imageAt(dataset, index), (pixel) => pixel / 255)]]),
+    input: (index) => {
+      // Plain loops here and below: a typed array's from() with a mapping function is several times slower, once an image.
+      const pixels = imageAt(dataset, index);
+      const image = new Float32Array(pixels.length);
+      for (let at = 0; at < pixels.length; at += 1) image[at] = (pixels[at] as number) / 255;
+      return new Map([[input.name, image]]);
+    },
   };
 }
 
@@ -93,14 +99,19 @@ function folderData(float: FloatGraph, folder: string): LabData {
       else if (dequantize !== undefined) {
         const decoded = decodeNpy(bytes, file);
         shape = decoded.shape;
-        values = Float32Array.from(decoded.values, (q) => dequantize.scale * (q - dequantize.zeroPoint));
+        const integers = decoded.values;
+        const real = new Float32Array(integers.length);
+        for (let at = 0; at < integers.length; at += 1) real[at] = dequantize.scale * ((integers[at] as number) - dequantize.zeroPoint);
+        values = real;
       } else throw new InputError(`holds integers; the model "${float.name}" is a float model and takes float32 (<f4) images`, file);
       if (shape.join(',') !== input.source.shape.join(','))
         throw new InputError(
           `holds shape (${shape.join(', ')}); the model's input "${input.source.name}" is (${input.source.shape.join(', ')})`,
           file,
         );
-      return new Map([[input.name, Float32Array.from(order, (from) => values[from] ?? 0)]]);
+      const image = new Float32Array(order.length);
+      for (let at = 0; at < order.length; at += 1) image[at] = values[order[at] as number] ?? 0;
+      return new Map([[input.name, image]]);
     },
   };
 }

@@ -25,7 +25,11 @@ export function quantizeReal(tensor: Tensor, values: Float32Array): Int32Array {
   const scale = realScaleOf(tensor);
   const zeroPoint = zeroPointOf(tensor);
   const { min, max } = typeRange(tensor.type);
-  return Int32Array.from(values, (value) => ortQuantizeLinear(value, scale, zeroPoint, min, max));
+  // A plain loop: Int32Array.from with a mapping function is 5x slower, and this runs on every image.
+  const integers = new Int32Array(values.length);
+  for (let index = 0; index < values.length; index += 1)
+    integers[index] = ortQuantizeLinear(values[index] as number, scale, zeroPoint, min, max);
+  return integers;
 }
 
 /** The graph's inputs for one image of float inputs. */
