@@ -480,6 +480,19 @@ export function buildNetwork(topology: Topology, options: ZooOptions): ZooNetwor
 /** What a build writes: the graph file, its sidecar and the layer summaries. */
 export type BuiltParts = Omit<ZooNetwork, 'model'>;
 
+/**
+ * Parts built for one sidecar name and mode, as a build for another sidecar name and a mode of the
+ * same form (scales, or fractional bits for shift-only) writes them: the builder reads the mode only
+ * for the form, so the numbers are the same and only the data references and quantizedFor differ.
+ */
+export function relabelParts(parts: BuiltParts, requant: RequantMode, sidecarFile: string): BuiltParts {
+  const tensors: GraphFile['tensors'] = {};
+  for (const [name, tensor] of Object.entries(parts.graph.tensors))
+    tensors[name] =
+      tensor.data === undefined || Array.isArray(tensor.data) ? tensor : { ...tensor, data: { ...tensor.data, file: sidecarFile } };
+  return { ...parts, graph: { ...parts.graph, quantizedFor: requant, tensors } };
+}
+
 /** The network with its model: the graph parsed as a file would be (the schema fills in defaults), resolved against the sidecar in memory. */
 export function networkFromParts(parts: BuiltParts, sidecarFile: string): ZooNetwork {
   const file = graphSchema.parse(parts.graph);

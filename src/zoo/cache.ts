@@ -1,21 +1,23 @@
 /**
- * Built zoo networks cached on disk by content: the network's name, its quantization options,
- * npusim's version and a hash of npusim's own code, so that a change to any of them builds afresh.
- * A hit is read back through the same schema and resolution a fresh build goes through, so both
- * give the same graph; the cache only saves the float calibration and weight building (seconds
- * for MobileNet). NPUSIM_CACHE_DIR=off turns it off; a cache that cannot be read or written is
- * passed by, never an error.
+ * Built zoo networks cached on disk by content: the network's name, the quantization options that
+ * decide its numbers, npusim's version and a hash of npusim's source, so that a change to any of
+ * them builds afresh. The sidecar's file name and, among the modes that take scales, which one the
+ * network is for decide no number: an entry serves them all, relabelled on the way out (see
+ * relabelParts). A hit is read back through the same schema and resolution a fresh build goes
+ * through, so both give the same graph; the cache only saves the float calibration and weight
+ * building (seconds for MobileNet). NPUSIM_CACHE_DIR=off turns it off; a cache that cannot be read
+ * or written is passed by, never an error.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { npusimVersion } from '../formats/version.js';
-import { type BuiltParts, networkFromParts, type ZooNetwork, type ZooOptions } from './build.js';
+import { type BuiltParts, networkFromParts, relabelParts, type ZooNetwork, type ZooOptions } from './build.js';
 
 /** Bumped when what a cache entry holds changes shape. */
-const ENTRY_FORMAT = 1;
+const ENTRY_FORMAT = 2;
 
 /** Entries kept (each a graph and its sidecar, up to a few MB): the oldest go first past this. */
 const MAX_ENTRIES = 24;
@@ -32,12 +34,13 @@ export function zooCacheFolder(): string | undefined {
 let codeHash: string | undefined;
 
 /**
- * A hash of every module of npusim's code, once a process: the bundle's, written beside it when
- * it was built (scripts/bundle.mjs), or else one taken of the modules around this one (src/ under
- * vitest, dist/ unbundled).
+ * A hash of npusim's source, once a process: for the bundle, the hash of src/ that
+ * scripts/bundle.mjs took when it built it (written beside it), so that the CLI and the tests,
+ * which run src/ itself, share entries built from the same source; else one taken of the modules
+ * around this one (src/ under vitest, dist/ unbundled).
  */
 function hashOfCode(): string {
-  codeHash ??= builtHash() ?? hashOfModules();
+  codeHash ??= builtHash() ?? hashOfSourceTree(fileURLToPath(new URL('..', import.meta.url)));
   return codeHash;
 }
 
@@ -50,23 +53,29 @@ function builtHash(): string | undefined {
   }
 }
 
-function hashOfModules(): string {
-  const root = fileURLToPath(new URL('..', import.meta.url));
+/** The hash of every module under a folder (.js, .ts but .d.ts, .wasm), by path relative to it and content. */
+export function hashOfSourceTree(root: string): string {
   const hash = createHash('sha256');
   const walk = (folder: string): void => {
     for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = join(folder, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (/\.(js|ts|wasm)$/.test(entry.name) && !entry.name.endsWith('.d.ts'))
-        hash.update(path.slice(root.length)).update(readFileSync(path));
+        hash.update(relative(root, path)).update(readFileSync(path));
     }
   };
   walk(root);
   return hash.digest('hex');
 }
 
+/** The options that decide a build's numbers: all but the sidecar's name, and of the mode only whether it takes scales or fractional bits. */
+function buildIdentity(options: ZooOptions): Record<string, unknown> {
+  const { sidecarFile: _name, requant, ...rest } = options;
+  return { ...rest, form: requant === 'shift-only' ? 'fractional-bits' : 'scales' };
+}
+
 function entryKey(name: string, options: ZooOptions): string {
-  const identity = { format: ENTRY_FORMAT, version: npusimVersion(), code: hashOfCode(), name, options };
+  const identity = { format: ENTRY_FORMAT, version: npusimVersion(), code: hashOfCode(), name, build: buildIdentity(options) };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
 }
 
@@ -82,7 +91,7 @@ export function evictOldest(folder: string, keep = MAX_ENTRIES): void {
   }
 }
 
-/** The cached network, or a fresh build stored for next time. */
+/** The cached network (relabelled for the options' sidecar name and mode), or a fresh build stored for next time. */
 export function cachedZooNetwork(name: string, options: ZooOptions, build: () => ZooNetwork): ZooNetwork {
   const folder = zooCacheFolder();
   if (folder === undefined) return build();
@@ -91,7 +100,8 @@ export function cachedZooNetwork(name: string, options: ZooOptions, build: () =>
   const sidecarFile = join(folder, `${key}.bin`);
   try {
     const entry = JSON.parse(readFileSync(jsonFile, 'utf8')) as Omit<BuiltParts, 'sidecar'>;
-    return networkFromParts({ ...entry, sidecar: new Uint8Array(readFileSync(sidecarFile)) }, options.sidecarFile);
+    const parts = relabelParts({ ...entry, sidecar: new Uint8Array(readFileSync(sidecarFile)) }, options.requant, options.sidecarFile);
+    return networkFromParts(parts, options.sidecarFile);
   } catch {
     // Not cached yet (or unreadable): build it.
   }

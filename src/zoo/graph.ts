@@ -1,9 +1,9 @@
 /** A zoo network as a graph in memory (`zoo:NAME`), built with chosen quantization. */
 import { InputError } from '../errors.js';
 import type { Graph } from '../graph/model.js';
-import { buildZooNetwork, type ZooOptions } from './build.js';
+import { buildNetwork, checkZooGraphForMode, type ZooNetwork, type ZooOptions } from './build.js';
 import { cachedZooNetwork } from './cache.js';
-import { ZOO_NAMES, type ZooName } from './networks.js';
+import { ZOO_NAMES, type ZooName, zooTopology } from './networks.js';
 import { FLOAT_ZOO_NAMES, isFloatZooName, REAL_ZOO_NAMES } from './realModels.js';
 
 /** The quantization choices of a zoo network built for `run zoo:NAME` (`npusim zoo`'s defaults). */
@@ -33,6 +33,12 @@ export function zooGraph(name: string, quant: Omit<ZooOptions, 'sidecarFile'> = 
       `no zoo network "${name}"; the zoo has ${[...ZOO_NAMES, ...REAL_ZOO_NAMES, ...FLOAT_ZOO_NAMES].join(', ')}`,
       `zoo:${name}`,
     );
-  const options = { ...quant, sidecarFile: 'memory' };
-  return cachedZooNetwork(name, options, () => buildZooNetwork(name, options)).model;
+  return zooNetwork(name, { ...quant, sidecarFile: 'memory' }).model;
+}
+
+/** A zoo network as `npusim zoo` writes it, from the zoo cache or built, checked against its mode's rules (buildZooNetwork's, for a hit too). */
+export function zooNetwork(name: ZooName, options: ZooOptions): ZooNetwork {
+  const network = cachedZooNetwork(name, options, () => buildNetwork(zooTopology(name), options));
+  checkZooGraphForMode(network.model, options);
+  return network;
 }

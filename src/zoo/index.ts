@@ -2,7 +2,7 @@
 export { buildNetwork, buildZooNetwork, type ZooLayerSummary, type ZooNetwork, type ZooOptions } from './build.js';
 export { ZOO_NAMES, type ZooName, zooTopology } from './networks.js';
 export type { Layer, Topology } from './topology.js';
-export { DEFAULT_ZOO_QUANT, isZooName, zooGraph } from './graph.js';
+export { DEFAULT_ZOO_QUANT, isZooName, zooGraph, zooNetwork } from './graph.js';
 export {
   FLOAT_ZOO_MODELS,
   FLOAT_ZOO_NAMES,

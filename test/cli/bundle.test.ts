@@ -6,9 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { zooGraph } from '../../src/zoo/graph.js';
 import { REPO, temporaryDirectory } from '../support/files.js';
 
 const BUNDLE = join(REPO, 'dist/bundle/cli.js');
@@ -29,16 +30,41 @@ describe('the bundled CLI', () => {
     expect(existsSync(BUNDLE)).toBe(true);
   });
 
-  it('carries the hash of its own files, which keys the zoo cache in place of hashing dist/ each run', () => {
-    const folder = join(REPO, 'dist/bundle');
+  it("carries the hash of src/ it was built from, the one the tests' zoo cache takes of src/, so both share entries", () => {
+    const source = join(REPO, 'src');
     const hash = createHash('sha256');
-    for (const name of readdirSync(folder).sort())
-      if (name !== 'code-hash.txt')
-        hash
-          .update(name)
-          .update('\0')
-          .update(readFileSync(join(folder, name)));
-    expect(readFileSync(join(folder, 'code-hash.txt'), 'utf8')).toBe(`${hash.digest('hex')}\n`);
+    const walk = (folder: string): void => {
+      for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const path = join(folder, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/\.(js|ts|wasm)$/.test(entry.name) && !entry.name.endsWith('.d.ts'))
+          hash.update(relative(source, path)).update(readFileSync(path));
+      }
+    };
+    walk(source);
+    expect(readFileSync(join(REPO, 'dist/bundle/code-hash.txt'), 'utf8')).toBe(`${hash.digest('hex')}\n`);
+    // A network built here, from src/, is the one the bundled CLI then reads: no second entry.
+    const cache = temporaryDirectory('npusim-bundle-cache-');
+    const previous = process.env.NPUSIM_CACHE_DIR;
+    process.env.NPUSIM_CACHE_DIR = cache;
+    try {
+      zooGraph('small_cnn');
+    } finally {
+      if (previous === undefined) delete process.env.NPUSIM_CACHE_DIR;
+      else process.env.NPUSIM_CACHE_DIR = previous;
+    }
+    const entries = readdirSync(join(cache, 'zoo')).sort();
+    expect(entries).toHaveLength(2);
+    const run = spawnSync(
+      process.execPath,
+      [join(REPO, 'bin/npusim.js'), 'run', 'zoo:small_cnn', '--hw', join(REPO, 'configs/edge-npu.json'), '--format', 'json'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, NPUSIM_CACHE_DIR: cache },
+      },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(readdirSync(join(cache, 'zoo')).sort()).toEqual(entries);
   });
 
   it('gives the modules bytes for a run and for a sweep on 2 worker threads', () => {

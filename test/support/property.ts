@@ -53,8 +53,23 @@ export function checkProperty<T>(
 
 // ---- generators that favour the edges ----
 
-/** Powers of two and their neighbours inside [min, max], plus the bounds, 0 and +-1. */
+const edgeLists = new Map<string, number[]>();
+
+/**
+ * Powers of two and their neighbours inside [min, max], plus the bounds, 0 and +-1: made once per
+ * range, since generators built inside chain() ask for the same ranges thousands of times.
+ */
 function edgesOf(min: number, max: number): number[] {
+  const key = `${min},${max}`;
+  let edges = edgeLists.get(key);
+  if (edges === undefined) {
+    edges = computeEdges(min, max);
+    edgeLists.set(key, edges);
+  }
+  return edges;
+}
+
+function computeEdges(min: number, max: number): number[] {
   const edges = new Set<number>([min, max, min + 1, max - 1, 0, 1, -1]);
   for (let bit = 0; bit <= 53; bit += 1) {
     const power = 2 ** bit;

@@ -59,6 +59,28 @@ describe('zoo cache', () => {
     expect(entries()).toHaveLength(6);
   });
 
+  it('serves every sidecar name and every mode of the same form from one entry, as a fresh build for each would write it', () => {
+    const asBuilt = (options: typeof OPTIONS) => cachedZooNetwork('small_cnn', options, () => buildZooNetwork('small_cnn', options));
+    asBuilt(OPTIONS);
+    for (const other of [
+      { ...OPTIONS, sidecarFile: 'elsewhere.bin' },
+      { ...OPTIONS, requant: 'gemmlowp' as const, sidecarFile: 'g.bin' },
+      { ...OPTIONS, requant: 'ort-float' as const },
+    ]) {
+      const read = cachedZooNetwork('small_cnn', other, () => {
+        throw new Error('built again');
+      });
+      const fresh = buildZooNetwork('small_cnn', other);
+      expect(JSON.stringify(read.graph)).toBe(JSON.stringify(fresh.graph));
+      expect(Buffer.from(read.sidecar).equals(Buffer.from(fresh.sidecar))).toBe(true);
+      expect(read.model.quantizedFor).toBe(other.requant);
+    }
+    expect(entries()).toHaveLength(2);
+    // Fractional bits are other numbers: an entry of their own.
+    zooGraph('small_cnn', { ...DEFAULT_ZOO_QUANT, requant: 'shift-only' });
+    expect(entries()).toHaveLength(4);
+  });
+
   it('builds afresh over an entry it cannot read, and passes by a folder it cannot write', () => {
     zooGraph('small_cnn');
     for (const name of entries()) writeFileSync(join(folder, 'zoo', name), '{"truncated');

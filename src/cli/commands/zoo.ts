@@ -8,7 +8,6 @@ import { basename } from 'node:path';
 import { InputError } from '../../errors.js';
 import { REQUANT_MODES, ROUNDING_MODES } from '../../numeric/index.js';
 import {
-  buildZooNetwork,
   DEFAULT_ZOO_QUANT,
   isRealZooName,
   REAL_ZOO_NAMES,
@@ -17,6 +16,7 @@ import {
   ZOO_NAMES,
   type ZooName,
   type ZooOptions,
+  zooNetwork,
 } from '../../zoo/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
@@ -66,7 +66,7 @@ export function runZooCommand(options: ZooCommandOptions, io: CliIO): number {
   const plan = new OutputPlan(options.force);
   const out = plan.file(options.out, '--out');
   const sidecar = plan.file(sidecarPath(options.out), 'the sidecar of --out');
-  const network = buildZooNetwork(options.name, {
+  const network = zooNetwork(options.name, {
     seed: options.seed,
     weightBits: options.weightBits,
     activationBits: options.activationBits,
