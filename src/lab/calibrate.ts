@@ -7,6 +7,7 @@
  */
 import { runFloat } from '../float/index.js';
 import type { FloatGraph } from '../graph/float.js';
+import { sortedFloat32 } from './sortFloats.js';
 
 /** Values kept per tensor over all calibration inputs (the sample percentile and MSE read). */
 const SAMPLE_BUDGET = 1 << 21;
@@ -33,25 +34,26 @@ export interface Range {
 /** Runs the float model on every calibration input; returns each activation tensor's statistics. */
 export function calibrate(graph: FloatGraph, inputs: readonly ReadonlyMap<string, Float32Array>[]): Map<string, TensorStatistics> {
   const statistics = new Map<string, TensorStatistics>();
-  const samples = new Map<string, number[]>();
+  // Each tensor's sample, filled in place: every stride-th value of each input's tensor.
+  const samples = new Map<string, { values: Float32Array; filled: number }>();
   const counts = new Map<string, number>();
   for (const input of inputs) {
     const values = runFloat(graph, input);
     for (const [name, tensor] of values) {
       const shape = graph.tensors.get(name)?.shape ?? [tensor.length];
       const channels = shape[shape.length - 1] ?? 1;
+      const stride = Math.max(1, Math.ceil((tensor.length * inputs.length) / SAMPLE_BUDGET));
       let entry = statistics.get(name);
-      if (entry === undefined) {
+      let sample = samples.get(name);
+      if (entry === undefined || sample === undefined) {
         entry = { min: Infinity, max: -Infinity, channelMeans: new Float64Array(channels), sample: new Float32Array(0) };
         statistics.set(name, entry);
-        samples.set(name, []);
+        sample = { values: new Float32Array(Math.ceil(tensor.length / stride) * inputs.length), filled: 0 };
+        samples.set(name, sample);
       }
-      const stride = Math.max(1, Math.ceil((tensor.length * inputs.length) / SAMPLE_BUDGET));
-      const sample = samples.get(name) as number[];
       const sums = entry.channelMeans;
       let { min, max } = entry;
       // Positions then channels: each channel's sum still adds its values in index order.
-      let nextSample = 0;
       for (let base = 0; base < tensor.length; base += channels) {
         for (let channel = 0; channel < channels && base + channel < tensor.length; channel += 1) {
           const value = tensor[base + channel] as number;
@@ -59,9 +61,14 @@ export function calibrate(graph: FloatGraph, inputs: readonly ReadonlyMap<string
           if (value > max) max = value;
           sums[channel] = (sums[channel] as number) + value;
         }
-        // Every stride-th value of this tensor (index % stride === 0).
-        for (; nextSample < base + channels && nextSample < tensor.length; nextSample += stride) sample.push(tensor[nextSample] as number);
       }
+      const kept = sample.values;
+      let filled = sample.filled;
+      for (let index = 0; index < tensor.length && filled < kept.length; index += stride) {
+        kept[filled] = tensor[index] as number;
+        filled += 1;
+      }
+      sample.filled = filled;
       entry.min = min;
       entry.max = max;
       counts.set(name, (counts.get(name) ?? 0) + tensor.length / channels);
@@ -71,7 +78,8 @@ export function calibrate(graph: FloatGraph, inputs: readonly ReadonlyMap<string
     const count = counts.get(name) ?? 1;
     for (let channel = 0; channel < entry.channelMeans.length; channel += 1)
       entry.channelMeans[channel] = (entry.channelMeans[channel] ?? 0) / count;
-    entry.sample = Float32Array.from(samples.get(name) ?? []).sort();
+    const sample = samples.get(name);
+    entry.sample = sample === undefined ? new Float32Array(0) : sortedFloat32(sample.values.subarray(0, sample.filled));
   }
   return statistics;
 }
