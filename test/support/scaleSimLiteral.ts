@@ -8,50 +8,72 @@
 import type { ScaleSimConfig } from '../../src/scalesim/config.js';
 import type { ScaleSimLayer } from '../../src/scalesim/topology.js';
 
-type Matrix = number[][];
+/**
+ * A numpy-like matrix of addresses (-1 for none), row-major in one typed array: the literal model
+ * makes millions of rows, and as one small array each they cost the test more than the model itself.
+ */
+interface Matrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Int32Array;
+}
 
-// The matrices are built row by row with plain loops: the literal model makes millions of rows,
-// and Array.from or flat() over them cost the test more than the model itself.
-const filled = (rows: number, cols: number): Matrix => {
-  const row = new Array<number>(cols).fill(-1);
-  const out: Matrix = [];
-  for (let r = 0; r < rows; r += 1) out.push(row.slice());
-  return out;
-};
-/** SCALE-Sim's gap blocks (np.ones * -1 stacked between tiles): only ever read, so their rows can be one shared row. */
-const gap = (rows: number, cols: number): Matrix => {
-  const row = new Array<number>(cols).fill(-1);
-  const out: Matrix = [];
-  for (let r = 0; r < rows; r += 1) out.push(row);
-  return out;
-};
-const transpose = (m: Matrix, cols: number): Matrix => Array.from({ length: cols }, (_, c) => m.map((row) => row[c] as number));
-const sliceRows = (m: Matrix, from: number, to: number): Matrix => m.slice(from, to).map((row) => [...row]);
-const sliceCols = (m: Matrix, from: number, to: number): Matrix => m.map((row) => row.slice(from, to));
-const flip = (m: Matrix): Matrix => [...m].reverse();
-const stack = (...parts: Matrix[]): Matrix => {
-  const out: Matrix = [];
-  for (const part of parts) for (const row of part) out.push(row);
-  return out;
-};
+/** np.ones((rows, cols)) * -1, which is also SCALE-Sim's gap block between tiles. */
+const filled = (rows: number, cols: number): Matrix => ({ rows, cols, data: new Int32Array(rows * cols).fill(-1) });
+const gap = filled;
 
-function pad(m: Matrix, rows: number, cols: number): Matrix {
+function fromRows(rows: number, cols: number, value: (r: number, c: number) => number): Matrix {
   const out = filled(rows, cols);
-  for (let r = 0; r < m.length; r += 1) {
-    const from = m[r] as number[];
-    const to = out[r] as number[];
-    for (let c = 0; c < from.length; c += 1) to[c] = from[c] as number;
+  for (let r = 0; r < rows; r += 1) for (let c = 0; c < cols; c += 1) out.data[r * cols + c] = value(r, c);
+  return out;
+}
+
+const get = (m: Matrix, r: number, c: number): number => m.data[r * m.cols + c] as number;
+const transpose = (m: Matrix): Matrix => fromRows(m.cols, m.rows, (r, c) => get(m, c, r));
+const sliceRows = (m: Matrix, from: number, to: number): Matrix => {
+  const end = Math.min(to, m.rows);
+  return { rows: end - from, cols: m.cols, data: m.data.slice(from * m.cols, end * m.cols) };
+};
+const sliceCols = (m: Matrix, from: number, to: number): Matrix => {
+  const end = Math.min(to, m.cols);
+  return fromRows(m.rows, end - from, (r, c) => get(m, r, from + c));
+};
+const flip = (m: Matrix): Matrix => fromRows(m.rows, m.cols, (r, c) => get(m, m.rows - 1 - r, c));
+
+function stack(...parts: Matrix[]): Matrix {
+  const cols = (parts[0] as Matrix).cols;
+  let rows = 0;
+  for (const part of parts) {
+    if (part.cols !== cols && part.rows > 0) throw new Error(`stacking ${part.cols} columns on ${cols}`);
+    rows += part.rows;
+  }
+  const out = filled(rows, cols);
+  let offset = 0;
+  for (const part of parts) {
+    out.data.set(part.data.subarray(0, part.rows * cols), offset);
+    offset += part.rows * cols;
   }
   return out;
 }
 
+/** np.pad with -1 to rows x cols. */
+function pad(m: Matrix, rows: number, cols: number): Matrix {
+  if (m.rows > rows || m.cols > cols) throw new Error(`padding ${m.rows}x${m.cols} to ${rows}x${cols}`);
+  const out = filled(rows, cols);
+  for (let r = 0; r < m.rows; r += 1) for (let c = 0; c < m.cols; c += 1) out.data[r * cols + c] = m.data[r * m.cols + c] as number;
+  return out;
+}
+
+/** Whether a row holds an address (anything but -1). */
+function anyAddress(data: Int32Array, start: number, end: number): boolean {
+  for (let at = start; at < end; at += 1) if (data[at] !== -1) return true;
+  return false;
+}
+
 /** SCALE-Sim's skew_matrix: column j shifted down by j rows. */
 function skew(m: Matrix, cols: number): Matrix {
-  const out = filled(m.length + cols - 1, cols);
-  for (let r = 0; r < m.length; r += 1) {
-    const from = m[r] as number[];
-    for (let c = 0; c < from.length; c += 1) (out[r + c] as number[])[c] = from[c] as number;
-  }
+  const out = filled(m.rows + cols - 1, cols);
+  for (let r = 0; r < m.rows; r += 1) for (let c = 0; c < m.cols; c += 1) out.data[(r + c) * cols + c] = get(m, r, c);
   return out;
 }
 
@@ -70,31 +92,24 @@ function operandMatrices(config: ScaleSimConfig, layer: ScaleSimLayer): Operands
   const p = eh * ew;
   const k = layer.filterHeight * layer.filterWidth * layer.channels;
   const f = layer.numFilters;
-  const ifmap: Matrix = [];
-  for (let i = 0; i < p; i += 1) {
-    const row: number[] = [];
+  const ifmap = fromRows(p, k, (i, j) => {
     const iRow = Math.floor(i / ew) * layer.strideHeight;
     const iCol = (i % ew) * layer.strideWidth;
-    for (let j = 0; j < k; j += 1) {
-      const cRow = Math.floor(j / (layer.filterWidth * layer.channels));
-      const rest = j % (layer.filterWidth * layer.channels);
-      const cCol = Math.floor(rest / layer.channels);
-      const channel = rest % layer.channels;
-      const outside = cRow + iRow >= layer.ifmapHeight || cCol + iCol >= layer.ifmapWidth;
-      row.push(
-        outside
-          ? -1
-          : config.ifmapOffset +
-              (iRow * layer.ifmapWidth + iCol) * layer.channels +
-              cRow * layer.ifmapWidth * layer.channels +
-              cCol * layer.channels +
-              channel,
-      );
-    }
-    ifmap.push(row);
-  }
-  const filter: Matrix = Array.from({ length: k }, (_, i) => Array.from({ length: f }, (_, j) => config.filterOffset + j * k + i));
-  const ofmap: Matrix = Array.from({ length: p }, (_, i) => Array.from({ length: f }, (_, j) => config.ofmapOffset + f * i + j));
+    const cRow = Math.floor(j / (layer.filterWidth * layer.channels));
+    const rest = j % (layer.filterWidth * layer.channels);
+    const cCol = Math.floor(rest / layer.channels);
+    const channel = rest % layer.channels;
+    const outside = cRow + iRow >= layer.ifmapHeight || cCol + iCol >= layer.ifmapWidth;
+    return outside
+      ? -1
+      : config.ifmapOffset +
+          (iRow * layer.ifmapWidth + iCol) * layer.channels +
+          cRow * layer.ifmapWidth * layer.channels +
+          cCol * layer.channels +
+          channel;
+  });
+  const filter = fromRows(k, f, (i, j) => config.filterOffset + j * k + i);
+  const ofmap = fromRows(p, f, (i, j) => config.ofmapOffset + f * i + j);
   return { ifmap, filter, ofmap, p, k, f };
 }
 
@@ -102,8 +117,8 @@ interface Compute {
   ifmapDemand: Matrix;
   filterDemand: Matrix;
   ofmapDemand: Matrix;
-  ifmapPrefetch: number[];
-  filterPrefetch: number[];
+  ifmapPrefetch: Int32Array;
+  filterPrefetch: Int32Array;
   mappingEfficiencyPerFold: number[];
   computeUtilPerFold: number[];
   ifmapReads: number;
@@ -111,15 +126,15 @@ interface Compute {
   ofmapWrites: number;
 }
 
-function diagonalRead(m: Matrix, cols: number): number[] {
-  const rows = m.length;
+function diagonalRead(m: Matrix, cols: number): Int32Array {
+  const rows = m.rows;
   const out: number[] = [];
   for (let d = 0; d < rows + cols; d += 1) {
     const maxRow = Math.min(d, rows - 1);
     const minRow = Math.max(0, d - cols + 1);
-    for (let r = maxRow; r >= minRow; r -= 1) out.push((m[r] as number[])[d - r] as number);
+    for (let r = maxRow; r >= minRow; r -= 1) out.push(get(m, r, d - r));
   }
-  return out;
+  return Int32Array.from(out);
 }
 
 function computeSystem(config: ScaleSimConfig, ops: Operands): Compute {
@@ -129,13 +144,15 @@ function computeSystem(config: ScaleSimConfig, ops: Operands): Compute {
   const [Sr, Sc, T] = df === 'os' ? [ops.p, ops.f, ops.k] : df === 'ws' ? [ops.k, ops.f, ops.p] : [ops.k, ops.p, ops.f];
   const rowFolds = Math.ceil(Sr / R);
   const colFolds = Math.ceil(Sc / C);
-  const ifmapT = transpose(ops.ifmap, ops.k); // K x P
+  const ifmapT = transpose(ops.ifmap); // K x P
+  // Each operand's demand blocks, fold by fold, stacked into one matrix at the end.
+  const blocks: [Matrix[], Matrix[], Matrix[]] = [[], [], []];
   const result: Compute = {
-    ifmapDemand: [],
-    filterDemand: [],
-    ofmapDemand: [],
-    ifmapPrefetch: [],
-    filterPrefetch: [],
+    ifmapDemand: filled(0, R),
+    filterDemand: filled(0, C),
+    ofmapDemand: filled(0, C),
+    ifmapPrefetch: new Int32Array(0),
+    filterPrefetch: new Int32Array(0),
     mappingEfficiencyPerFold: [],
     computeUtilPerFold: [],
     ifmapReads: 0,
@@ -153,38 +170,38 @@ function computeSystem(config: ScaleSimConfig, ops: Operands): Compute {
       let ofmapBlock: Matrix;
       if (df === 'os') {
         const ifTile = sliceCols(ifmapT, r0, r1); // T x rows
-        result.ifmapReads += ifTile.length * (r1 - r0);
+        result.ifmapReads += ifTile.rows * (r1 - r0);
         ifmapBlock = skew(stack(pad(ifTile, T, R), gap(C - 1, R)), R);
         const flTile = sliceCols(ops.filter, c0, c1);
-        result.filterReads += flTile.length * (c1 - c0);
+        result.filterReads += flTile.rows * (c1 - c0);
         filterBlock = skew(stack(pad(flTile, T, C), gap(R - 1, C)), C);
         const ofTile = sliceCols(sliceRows(ops.ofmap, r0, r1), c0, c1);
         result.ofmapWrites += (r1 - r0) * (c1 - c0) + R + C; // SCALE-Sim's extra (R + C) per fold
         ofmapBlock = skew(stack(gap(T - 1, C), flip(pad(ofTile, R, C))), C);
       } else if (df === 'ws') {
         const ifTile = sliceCols(ops.ifmap, r0, r1); // T(=P) x rows
-        result.ifmapReads += ifTile.length * (r1 - r0);
+        result.ifmapReads += ifTile.rows * (r1 - r0);
         ifmapBlock = skew(stack(gap(R, R), pad(ifTile, T, R), gap(C - 1, R)), R);
         const flTile = sliceCols(sliceRows(ops.filter, r0, r1), c0, c1);
         result.filterReads += (r1 - r0) * (c1 - c0);
         filterBlock = stack(flip(pad(flTile, R, C)), gap(R + C + T - 2, C));
         const ofTile = sliceCols(ops.ofmap, c0, c1);
-        result.ofmapWrites += ofTile.length * (c1 - c0);
+        result.ofmapWrites += ofTile.rows * (c1 - c0);
         ofmapBlock = skew(stack(gap(2 * R - 1, C), pad(ofTile, T, C)), C);
       } else {
         const ifTile = sliceCols(sliceRows(ifmapT, r0, r1), c0, c1); // rows x cols of IF^T
         result.ifmapReads += (r1 - r0) * (c1 - c0);
         ifmapBlock = stack(flip(pad(ifTile, R, C)), gap(R + C + T - 2, C));
-        const flTile = transpose(sliceRows(ops.filter, r0, r1), ops.f); // F x rows
+        const flTile = transpose(sliceRows(ops.filter, r0, r1)); // F x rows
         result.filterReads += ops.f * (r1 - r0);
         filterBlock = skew(stack(gap(R, R), pad(flTile, T, R), gap(C - 1, R)), R);
-        const ofTile = transpose(sliceRows(ops.ofmap, c0, c1), ops.f); // F x cols
+        const ofTile = transpose(sliceRows(ops.ofmap, c0, c1)); // F x cols
         result.ofmapWrites += ops.f * (c1 - c0);
         ofmapBlock = skew(stack(gap(2 * R - 1, C), pad(ofTile, T, C)), C);
       }
-      result.ifmapDemand.push(...ifmapBlock);
-      result.filterDemand.push(...filterBlock);
-      result.ofmapDemand.push(...ofmapBlock);
+      blocks[0].push(ifmapBlock);
+      blocks[1].push(filterBlock);
+      blocks[2].push(ofmapBlock);
       const macUsed = (r1 - r0) * (c1 - c0);
       result.mappingEfficiencyPerFold.push(macUsed / (R * C));
       // SCALE-Sim's "cycles this fold": rows + cols - 1 of the block it measures (the OFMAP block
@@ -193,6 +210,9 @@ function computeSystem(config: ScaleSimConfig, ops: Operands): Compute {
       result.computeUtilPerFold.push((macUsed * T) / (R * C * measured));
     }
   }
+  result.ifmapDemand = stack(...blocks[0]);
+  result.filterDemand = stack(...blocks[1]);
+  result.ofmapDemand = stack(...blocks[2]);
   // Prefetch matrices: stacked fold tiles, read diagonally or row-major.
   if (df === 'os') {
     const ifStack = stack(...Array.from({ length: rowFolds }, (_, fr) => pad(sliceCols(ifmapT, fr * R, Math.min(fr * R + R, Sr)), T, R)));
@@ -208,13 +228,13 @@ function computeSystem(config: ScaleSimConfig, ops: Operands): Compute {
     result.ifmapPrefetch = diagonalRead(ifStack, R);
     result.filterPrefetch = stack(
       ...Array.from({ length: colFolds }, (_, fc) => pad(sliceCols(ops.filter, fc * C, Math.min(fc * C + C, Sc)), ops.k, C)),
-    ).flat();
+    ).data;
   } else {
     result.ifmapPrefetch = stack(
       ...Array.from({ length: colFolds }, (_, fc) => pad(sliceCols(ifmapT, fc * C, Math.min(fc * C + C, Sc)), ops.k, C)),
-    ).flat();
+    ).data;
     const flStack = stack(
-      ...Array.from({ length: rowFolds }, (_, fr) => pad(transpose(sliceRows(ops.filter, fr * R, Math.min(fr * R + R, Sr)), ops.f), T, R)),
+      ...Array.from({ length: rowFolds }, (_, fr) => pad(transpose(sliceRows(ops.filter, fr * R, Math.min(fr * R + R, Sr))), T, R)),
     );
     result.filterPrefetch = diagonalRead(flStack, R);
   }
@@ -226,8 +246,9 @@ function filterOrIfmapUnskewedRows(_df: string, R: number, C: number, T: number)
   return R + (R + C + T - 2);
 }
 
+/** A model of one operand's buffer, served one demand row (data[start..end)) a cycle. */
 interface ReadBufferModel {
-  service(cycle: number, row: number[]): number;
+  service(cycle: number, data: Int32Array, start: number, end: number): number;
   dram(): [number, number, number];
 }
 
@@ -264,12 +285,13 @@ function estimateReadBuffer(totalWords: number): ReadBufferModel {
     return false;
   };
   return {
-    service(cycle, row) {
-      if (!firstSeen && row.some((a) => a > -1)) {
+    service(cycle, data, start, end) {
+      if (!firstSeen && anyAddress(data, start, end)) {
         firstRequestCycle = cycle;
         firstSeen = true;
       }
-      for (const address of row) {
+      for (let at = start; at < end; at += 1) {
+        const address = data[at] as number;
         if (address === -1 || hit(address) || currentSet.has(address)) continue;
         currentSet.add(address);
         const sets = holders.get(address);
@@ -317,7 +339,7 @@ function estimateReadBuffer(totalWords: number): ReadBufferModel {
 }
 
 /** USER-mode read buffer with real sets and a sliding window of set indices (cycle-model.md 5.3). */
-function userReadBuffer(totalWords: number, bandwidth: number, prefetchSequence: number[]): ReadBufferModel {
+function userReadBuffer(totalWords: number, bandwidth: number, prefetchSequence: Int32Array): ReadBufferModel {
   const active = Math.ceil(totalWords / 2);
   const pre = totalWords - active;
   const perSet = Math.ceil(totalWords / 100);
@@ -348,9 +370,10 @@ function userReadBuffer(totalWords: number, bandwidth: number, prefetchSequence:
     return false;
   };
   return {
-    service(cycle, row) {
+    service(cycle, data, start, end) {
       let offset = 1;
-      for (const address of row) {
+      for (let at = start; at < end; at += 1) {
+        const address = data[at] as number;
         if (address === -1) continue;
         while (!inWindow(address)) {
           windowStart = (windowStart + slide) % setCount;
@@ -394,9 +417,10 @@ function writeBuffer(totalWords: number, lineWords: number) {
     return start + taken.length - 1;
   };
   return {
-    service(cycle: number, row: number[]): number {
+    service(cycle: number, data: Int32Array, start: number, end: number): number {
       let current = cycle;
-      for (const value of row) {
+      for (let at = start; at < end; at += 1) {
+        const value = data[at] as number;
         if (value === -1) continue;
         open.push(value);
         free -= 1;
@@ -447,11 +471,14 @@ export function literalScaleSimLayer(config: ScaleSimConfig, layer: ScaleSimLaye
   const ofmapBuffer = writeBuffer(1024 * config.ofmapSramKiB, user ? bw : config.arrayCols);
   let stall = 0;
   const served: number[][] = [[], [], []];
-  for (let i = 0; i < compute.ofmapDemand.length; i += 1) {
+  const { ifmapDemand, filterDemand, ofmapDemand } = compute;
+  if (ifmapDemand.rows !== ofmapDemand.rows || filterDemand.rows !== ofmapDemand.rows)
+    throw new Error('demand matrices of different lengths');
+  for (let i = 0; i < ofmapDemand.rows; i += 1) {
     const cycle = i + stall;
-    const ifmapOut = ifmapBuffer.service(cycle, compute.ifmapDemand[i] as number[]);
-    const filterOut = filterBuffer.service(cycle, compute.filterDemand[i] as number[]);
-    const ofmapOut = ofmapBuffer.service(cycle, compute.ofmapDemand[i] as number[]);
+    const ifmapOut = ifmapBuffer.service(cycle, ifmapDemand.data, i * ifmapDemand.cols, (i + 1) * ifmapDemand.cols);
+    const filterOut = filterBuffer.service(cycle, filterDemand.data, i * filterDemand.cols, (i + 1) * filterDemand.cols);
+    const ofmapOut = ofmapBuffer.service(cycle, ofmapDemand.data, i * ofmapDemand.cols, (i + 1) * ofmapDemand.cols);
     (served[0] as number[]).push(ifmapOut);
     (served[1] as number[]).push(filterOut);
     (served[2] as number[]).push(ofmapOut);
@@ -461,7 +488,8 @@ export function literalScaleSimLayer(config: ScaleSimConfig, layer: ScaleSimLaye
   const total = ofmapServed[ofmapServed.length - 1] as number;
   const ofmapDram = ofmapBuffer.flush(total);
   const startStop = (demand: Matrix, cyclesServed: number[]): [number, number] => {
-    const rows = demand.map((row, i) => (row.some((a) => a !== -1) ? i : -1)).filter((i) => i >= 0);
+    const rows: number[] = [];
+    for (let i = 0; i < demand.rows; i += 1) if (anyAddress(demand.data, i * demand.cols, (i + 1) * demand.cols)) rows.push(i);
     return [cyclesServed[rows[0] as number] as number, cyclesServed[rows[rows.length - 1] as number] as number];
   };
   const sum = (values: number[]): number => values.reduce((acc, v) => acc + v, 0);
