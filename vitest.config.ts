@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -14,6 +15,7 @@ export default defineConfig({
     // npusim's own code (the SIMD instance and its threads, the CLI parser), which no test changes.
     isolate: false,
     hookTimeout: 120_000,
+    sequence: { sequencer: SlowFirstSequencer },
     reporters: ['default'],
   },
 });

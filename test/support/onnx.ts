@@ -102,7 +102,11 @@ export async function runOrt(
       executionProviders: ['cpu'],
       graphOptimizationLevel: options.level,
       optimizedModelFilePath: optimized,
-      extra: { session: { qdqisint8allowed: '1' } },
+      // One thread that never spins: the suite runs two test files at once on two cores, and
+      // onnxruntime's pool (a thread per core, spinning between ops) took CPU from the other one.
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      extra: { session: { qdqisint8allowed: '1', intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
       logSeverityLevel: 3,
     });
     const inputs: Record<string, import('onnxruntime-node').Tensor> = {};
