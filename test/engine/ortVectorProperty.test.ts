@@ -12,7 +12,7 @@ import { concatRescaleOrt } from '../../src/kernels/ort/concat.js';
 import { clipCounter } from '../../src/kernels/vector.js';
 import { refAvgPoolOrtWindowed, refConcatInputOrt } from '../oracles/layers/ortVector.js';
 import type { RefVectorOutput } from '../oracles/layers/vector.js';
-import { checkProperty } from '../support/property.js';
+import { checkProperty, expectEqual } from '../support/property.js';
 
 const CASES = 1000;
 const scale = fc.float({ min: Math.fround(1e-4), max: Math.fround(2), noNaN: true, noDefaultInfinity: true }).filter((value) => value > 0);
@@ -97,8 +97,8 @@ describe('onnxruntime vector ops: engine equals reference', () => {
           sOut,
           q.reference,
         );
-        expect(Array.from(actual)).toEqual(expected.output);
-        expect([counter.clipped, counter.firstClipped]).toEqual([expected.clipped, expected.firstClipped]);
+        expectEqual(Array.from(actual), expected.output);
+        expectEqual([counter.clipped, counter.firstClipped], [expected.clipped, expected.firstClipped]);
       },
       CASES,
     );
@@ -125,8 +125,8 @@ describe('onnxruntime vector ops: engine equals reference', () => {
         const actual = input.map((x) => (rescale === undefined ? x : rescale.value(x)));
         const clipped = input.filter((x) => rescale?.clipped(x) ?? false).length;
         const expected = refConcatInputOrt(input, sIn, inputZero, sOut, { ...q.reference, activation: { low: -Infinity, high: Infinity } });
-        expect(actual).toEqual(expected.output);
-        expect(clipped).toEqual(expected.clipped);
+        expectEqual(actual, expected.output);
+        expectEqual(clipped, expected.clipped);
       },
       CASES,
     );

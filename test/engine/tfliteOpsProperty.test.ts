@@ -18,7 +18,7 @@ import { simulate } from '../../src/pipeline/index.js';
 import { refMean, refRequantize, refSoftmaxInt8, refTranspose } from '../oracles/layers/tflite.js';
 import { refRequantizeS64 } from '../oracles/numeric/cmsisnn.js';
 import { refMbqm64 } from '../oracles/numeric/tflite.js';
-import { checkProperty, edgyInteger } from '../support/property.js';
+import { checkProperty, edgyInteger, expectBe, expectEqual } from '../support/property.js';
 import { REPO } from '../support/files.js';
 
 const CASES = 1000;
@@ -47,7 +47,7 @@ describe('TFLite ops: engine equals reference', () => {
       softmaxCase,
       ({ shape, values }) => {
         const actual = softmaxInt8(Int32Array.from(values), shape.depth, softmaxParams(shape.beta, shape.scale, shape.build));
-        expect([...actual]).toEqual(refSoftmaxInt8(values, shape.depth, shape.beta, shape.scale, shape.build));
+        expectEqual([...actual], refSoftmaxInt8(values, shape.depth, shape.beta, shape.scale, shape.build));
       },
       CASES,
     );
@@ -119,7 +119,7 @@ describe('TFLite ops: engine equals reference', () => {
         const expected = mode.startsWith('cmsis')
           ? refRequantizeS64(BigInt(acc), BigInt(reduced), shift)
           : refMbqm64(BigInt(acc), BigInt(multiplier), shift);
-        expect(actual).toBe(Number(expected));
+        expectBe(actual, Number(expected));
       },
       CASES * 10,
     );
@@ -206,7 +206,7 @@ describe('TFLite ops through the engine: one-op graphs equal the reference', () 
           ops: [{ name: 't', op: 'transpose', input: 'x', output: 'y', perm }],
         };
         const result = simulate(resolveGraph(file, 'transpose.json'), base, { inputs: new Map([['x', Int32Array.from(values)]]) });
-        expect([...(result.tensors.get('y') ?? [])]).toEqual(refTranspose(values, shape, perm));
+        expectEqual([...(result.tensors.get('y') ?? [])], refTranspose(values, shape, perm));
       },
       CASES / 4,
     );

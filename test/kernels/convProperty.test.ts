@@ -12,7 +12,7 @@ import { simdKernels } from '../../src/kernels/simd/module.js';
 import type { RequantParams } from '../../src/numeric/requant.js';
 import { stochasticSite } from '../../src/numeric/stochastic.js';
 import { type RefConvLayer, refConvolve } from '../oracles/layers/conv.js';
-import { checkProperty, edgyInteger, signedRange } from '../support/property.js';
+import { checkProperty, edgyInteger, signedRange, expectBe, expectEqual } from '../support/property.js';
 
 const LAYER_CASES = 1_000;
 
@@ -223,23 +223,25 @@ describe('convolution: engine equals reference', () => {
           path === 'checked' ? { forceChecked: true } : { kernels: path },
         );
         kernelsUsed[result.kernel] += 1;
-        if (path !== 'simd') expect(result.kernel).toBe('plain');
-        expect(Array.from(result.accumulators ?? []).map(BigInt)).toEqual(expected.accumulators);
-        expect(Array.from(result.output)).toEqual(expected.output);
-        expect([
-          result.overflow.accumulatorTransient,
-          result.overflow.accumulatorFinal,
-          result.overflow.outputClipped,
-          result.overflow.vectorSaturated,
-        ]).toEqual([expected.transient, expected.final, expected.clipped, expected.vectorSaturated]);
-        expect(result.overflow.firstVectorSaturated).toEqual(expected.firstVectorSaturated);
-        expect([result.overflow.firstTransient, result.overflow.firstFinal, result.overflow.firstClipped]).toEqual([
-          expected.firstTransient,
-          expected.firstFinal,
-          expected.firstClipped,
-        ]);
-        expect([result.overflow.finalBits, result.overflow.partialBits]).toEqual([expected.finalBits, expected.partialBits]);
-        expect(result.zeroOperandMacs).toBe(expected.zeroOperandMacs);
+        if (path !== 'simd') expectBe(result.kernel, 'plain');
+        expectEqual(Array.from(result.accumulators ?? []).map(BigInt), expected.accumulators);
+        expectEqual(Array.from(result.output), expected.output);
+        expectEqual(
+          [
+            result.overflow.accumulatorTransient,
+            result.overflow.accumulatorFinal,
+            result.overflow.outputClipped,
+            result.overflow.vectorSaturated,
+          ],
+          [expected.transient, expected.final, expected.clipped, expected.vectorSaturated],
+        );
+        expectEqual(result.overflow.firstVectorSaturated, expected.firstVectorSaturated);
+        expectEqual(
+          [result.overflow.firstTransient, result.overflow.firstFinal, result.overflow.firstClipped],
+          [expected.firstTransient, expected.firstFinal, expected.firstClipped],
+        );
+        expectEqual([result.overflow.finalBits, result.overflow.partialBits], [expected.finalBits, expected.partialBits]);
+        expectBe(result.zeroOperandMacs, expected.zeroOperandMacs);
       },
       LAYER_CASES,
     );
@@ -275,10 +277,10 @@ describe('convolution: stochastic rounding, SIMD equals plain', () => {
         const simd = convolve(input, { kernels: 'simd' });
         const plain = convolve(input, { kernels: 'plain' });
         if (simd.kernel === 'simd') simdRuns += 1;
-        expect(simd.output).toEqual(plain.output);
-        expect(simd.accumulators).toEqual(plain.accumulators);
-        expect(simd.overflow).toEqual(plain.overflow);
-        expect(simd.zeroOperandMacs).toBe(plain.zeroOperandMacs);
+        expectEqual(simd.output, plain.output);
+        expectEqual(simd.accumulators, plain.accumulators);
+        expectEqual(simd.overflow, plain.overflow);
+        expectBe(simd.zeroOperandMacs, plain.zeroOperandMacs);
       },
       LAYER_CASES / 2,
     );
@@ -357,12 +359,12 @@ describe('convolution: 16-bit operands whose sums can pass int32', () => {
       ] as const) {
         const reference = variant === layer ? expected : refConvolve(variant);
         const result = convolve(engineLayer(variant, geometry, variant.requant as RequantParams[], int32RequantInput), { kernels: 'simd' });
-        expect(result.kernel).toBe('simd');
-        expect(Array.from(result.accumulators ?? []).map(BigInt)).toEqual(reference.accumulators);
-        expect(Array.from(result.output)).toEqual(reference.output);
-        expect([result.overflow.finalBits, result.overflow.partialBits]).toEqual([reference.finalBits, reference.partialBits]);
-        expect([result.overflow.outputClipped, result.overflow.firstClipped]).toEqual([reference.clipped, reference.firstClipped]);
-        expect(result.zeroOperandMacs).toBe(reference.zeroOperandMacs);
+        expectBe(result.kernel, 'simd');
+        expectEqual(Array.from(result.accumulators ?? []).map(BigInt), reference.accumulators);
+        expectEqual(Array.from(result.output), reference.output);
+        expectEqual([result.overflow.finalBits, result.overflow.partialBits], [reference.finalBits, reference.partialBits]);
+        expectEqual([result.overflow.outputClipped, result.overflow.firstClipped], [reference.clipped, reference.firstClipped]);
+        expectBe(result.zeroOperandMacs, reference.zeroOperandMacs);
       }
     },
   );

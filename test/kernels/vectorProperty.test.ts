@@ -28,7 +28,7 @@ import {
   type RefVectorOutput,
 } from '../oracles/layers/vector.js';
 import { refQuantizeMultiplier } from '../oracles/numeric/tflite.js';
-import { checkProperty, edgyInteger } from '../support/property.js';
+import { checkProperty, edgyInteger, expectEqual } from '../support/property.js';
 
 const CASES = 1000;
 const DETERMINISTIC = ['floor', 'trunc', 'half-up', 'half-away', 'half-even'] as const;
@@ -80,7 +80,7 @@ describe('vector ops: engine equals reference', () => {
           [params.out, twiceMax / (2 ** 20 * so)],
         ] as const) {
           const [multiplier, shift] = refQuantizeMultiplier(real, build);
-          expect([step.multiplier, step.shift]).toEqual([Number(multiplier), shift]);
+          expectEqual([step.multiplier, step.shift], [Number(multiplier), shift]);
         }
         const counter = clipCounter(output.typeRange, output.reference.activation);
         const operand = (data: number[], zeroPoint: number, s: number) => ({ data: Int32Array.from(data), scale: s, zeroPoint });
@@ -94,13 +94,11 @@ describe('vector ops: engine equals reference', () => {
           actual = addTflite(operand(a, za, sa), operand(b, zb, sb), so, output.zeroPoint, output.range, build, counter);
           expected = refAddTflite(a, za, b, zb, params, build, output.reference);
         }
-        expect(Array.from(actual)).toEqual(expected.output);
-        expect([counter.clipped, counter.firstClipped, counter.saturated, counter.firstSaturated]).toEqual([
-          expected.clipped,
-          expected.firstClipped,
-          expected.saturated,
-          expected.firstSaturated,
-        ]);
+        expectEqual(Array.from(actual), expected.output);
+        expectEqual(
+          [counter.clipped, counter.firstClipped, counter.saturated, counter.firstSaturated],
+          [expected.clipped, expected.firstClipped, expected.saturated, expected.firstSaturated],
+        );
       },
       CASES,
     );
@@ -134,8 +132,8 @@ describe('vector ops: engine equals reference', () => {
           counter,
         );
         const expected = refAddShiftOnly(a, za, ea, b, zb, eb, eo, shiftBias, rounding, output.reference);
-        expect(Array.from(actual)).toEqual(expected.output);
-        expect([counter.clipped, counter.firstClipped]).toEqual([expected.clipped, expected.firstClipped]);
+        expectEqual(Array.from(actual), expected.output);
+        expectEqual([counter.clipped, counter.firstClipped], [expected.clipped, expected.firstClipped]);
       },
       CASES,
     );
@@ -208,8 +206,8 @@ describe('vector ops: engine equals reference', () => {
           actual = avgPoolRounded(geometry, data, output.zeroPoint, kind, output.range, counter);
           expected = refAvgPoolRounded(reference, clamped, output.zeroPoint, kind, output.reference);
         }
-        expect(Array.from(actual)).toEqual(expected.output);
-        expect([counter.clipped, counter.firstClipped]).toEqual([expected.clipped, expected.firstClipped]);
+        expectEqual(Array.from(actual), expected.output);
+        expectEqual([counter.clipped, counter.firstClipped], [expected.clipped, expected.firstClipped]);
       },
       CASES,
     );

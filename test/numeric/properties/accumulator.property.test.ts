@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { accumulate, accumulatorRegister, saturateToInt32 } from '../../../src/numeric/accumulator.js';
 import { refAccumulate, type RefAccEvent } from '../../oracles/numeric/accumulator.js';
 import { refSaturate } from '../../oracles/numeric/integers.js';
-import { ACCUMULATOR_BITS, CASES_PER_OP, checkProperty, edgyInteger, OPERAND_BITS, signedRange } from '../../support/property.js';
+import {
+  ACCUMULATOR_BITS,
+  CASES_PER_OP,
+  checkProperty,
+  edgyInteger,
+  OPERAND_BITS,
+  signedRange,
+  expectBe,
+  expectEqual,
+} from '../../support/property.js';
 
 function operandRange(bits: number, signed: boolean): [number, number] {
   return signed ? signedRange(bits) : [0, 2 ** bits - 1];
@@ -50,11 +59,11 @@ describe('accumulator: core equals reference', () => {
         return event;
       });
       const expected = refAccumulate(c.accumulatorBits, c.overflow, BigInt(c.bias), terms.map(BigInt));
-      expect(events).toEqual(expected.events);
-      expect(value).toBe(Number(expected.value));
-      expect(exact).toBe(Number(expected.exact));
-      expect(events.filter((event) => event !== 'none').length).toBe(expected.transient);
-      expect(value !== exact).toBe(expected.final);
+      expectEqual(events, expected.events);
+      expectBe(value, Number(expected.value));
+      expectBe(exact, Number(expected.exact));
+      expectBe(events.filter((event) => event !== 'none').length, expected.transient);
+      expectBe(value !== exact, expected.final);
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
@@ -76,8 +85,8 @@ describe('accumulator: core equals reference', () => {
     const runs = checkProperty('accumulator.edges', arbitrary, ([bits, overflow, value, sum]) => {
       const stored = accumulate(accumulatorRegister({ bits, overflow }), value, sum - value);
       const expected = refAccumulate(bits, overflow, BigInt(value), [BigInt(sum - value)]);
-      expect(stored).toBe(Number(expected.value));
-      expect(stored !== sum).toBe(expected.transient === 1);
+      expectBe(stored, Number(expected.value));
+      expectBe(stored !== sum, expected.transient === 1);
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
@@ -86,7 +95,7 @@ describe('accumulator: core equals reference', () => {
     const around = (edge: number): fc.Arbitrary<number> => fc.integer({ min: edge - 2, max: edge + 2 });
     const arbitrary = fc.oneof(edgyInteger(...signedRange(48)), around(-(2 ** 31)), around(2 ** 31 - 1));
     const runs = checkProperty('accumulator.int32', arbitrary, (x) => {
-      expect(saturateToInt32(x)).toBe(Number(refSaturate(BigInt(x), 32, true).value));
+      expectBe(saturateToInt32(x), Number(refSaturate(BigInt(x), 32, true).value));
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });

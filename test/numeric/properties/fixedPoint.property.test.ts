@@ -32,7 +32,7 @@ import {
   refMbqmSmallerThanOneExp,
   refQuantizeMultiplier,
 } from '../../oracles/numeric/tflite.js';
-import { CASES_PER_OP, checkProperty, edgyInteger, INT16_RANGE, INT32_RANGE } from '../../support/property.js';
+import { CASES_PER_OP, checkProperty, edgyInteger, INT16_RANGE, INT32_RANGE, expectBe, expectEqual } from '../../support/property.js';
 
 const big = BigInt;
 const bits = fc.constantFrom(16 as const, 32 as const);
@@ -64,7 +64,7 @@ describe('gemmlowp primitives: core equals reference', () => {
     });
     const runs = checkProperty('srdhm', arbitrary, ([width, a, b, cornerCase]) => {
       const [x, y] = cornerCase ? [-(2 ** (width - 1)), -(2 ** (width - 1))] : [a, b];
-      expect(srdhm(x, y, width)).toBe(Number(refSrdhm(big(x), big(y), width)));
+      expectBe(srdhm(x, y, width), Number(refSrdhm(big(x), big(y), width)));
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
@@ -75,8 +75,8 @@ describe('gemmlowp primitives: core equals reference', () => {
       return fc.tuple(fc.constant(width), edgyInteger(min, max), edgyInteger(0, width - 1));
     });
     const runs = checkProperty('rdbpot', arbitrary, ([width, x, exponent]) => {
-      expect(rdbpot(x, exponent, width)).toBe(Number(refRdbpot(big(x), exponent, width)));
-      if (width === 32) expect(divideByPowerOfTwo(x, exponent)).toBe(Number(refDivideByPowerOfTwo(big(x), exponent)));
+      expectBe(rdbpot(x, exponent, width), Number(refRdbpot(big(x), exponent, width)));
+      if (width === 32) expectBe(divideByPowerOfTwo(x, exponent), Number(refDivideByPowerOfTwo(big(x), exponent)));
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
@@ -87,7 +87,7 @@ describe('gemmlowp primitives: core equals reference', () => {
       return fc.tuple(fc.constant(width), edgyInteger(min, max), edgyInteger(-(width - 1), width - 2));
     });
     const runs = checkProperty('srmbpot', arbitrary, ([width, x, exponent]) => {
-      expect(srmbpot(x, exponent, width)).toBe(Number(refSrmbpot(big(x), exponent, width)));
+      expectBe(srmbpot(x, exponent, width), Number(refSrmbpot(big(x), exponent, width)));
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
@@ -97,10 +97,10 @@ describe('TFLite requantization: core equals reference', () => {
   it(`MultiplyByQuantizedMultiplier, both builds and both helpers (${CASES_PER_OP} cases)`, () => {
     const arbitrary = tfliteShift.chain((shift) => fc.tuple(inContractX(shift), q31Multiplier, fc.constant(shift)));
     const runs = checkProperty('mbqm', arbitrary, ([x, m, shift]) => {
-      expect(mbqmDouble(x, m, shift)).toBe(Number(refMbqmDouble(big(x), big(m), shift)));
-      expect(mbqmSingle(x, m, shift)).toBe(Number(refMbqmSingle(big(x), big(m), shift)));
-      if (shift <= 0) expect(mbqmSmallerThanOneExp(x, m, shift)).toBe(Number(refMbqmSmallerThanOneExp(big(x), big(m), shift)));
-      else expect(mbqmGreaterThanOne(x, m, shift)).toBe(Number(refMbqmGreaterThanOne(big(x), big(m), shift)));
+      expectBe(mbqmDouble(x, m, shift), Number(refMbqmDouble(big(x), big(m), shift)));
+      expectBe(mbqmSingle(x, m, shift), Number(refMbqmSingle(big(x), big(m), shift)));
+      if (shift <= 0) expectBe(mbqmSmallerThanOneExp(x, m, shift), Number(refMbqmSmallerThanOneExp(big(x), big(m), shift)));
+      else expectBe(mbqmGreaterThanOne(x, m, shift), Number(refMbqmGreaterThanOne(big(x), big(m), shift)));
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
@@ -111,7 +111,7 @@ describe('TFLite requantization: core equals reference', () => {
       return fc.tuple(edgyInteger(-bound, bound - 1), q31Multiplier, fc.constant(shift));
     });
     const runs = checkProperty('mbqm64', arbitrary, ([x, m, shift]) => {
-      expect(mbqm64(x, m, shift)).toBe(Number(refMbqm64(big(x), big(m), shift)));
+      expectBe(mbqm64(x, m, shift), Number(refMbqm64(big(x), big(m), shift)));
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
@@ -149,7 +149,7 @@ describe('TFLite requantization: core equals reference', () => {
       ([value, build]) => {
         const { multiplier, shift } = quantizeMultiplier(value, build);
         const [expectedMultiplier, expectedShift] = refQuantizeMultiplier(value, build);
-        expect([multiplier, shift]).toEqual([Number(expectedMultiplier), expectedShift]);
+        expectEqual([multiplier, shift], [Number(expectedMultiplier), expectedShift]);
       },
     );
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
@@ -162,7 +162,7 @@ describe('CMSIS-NN requantization: core equals reference', () => {
       fc.tuple(inContractX(shift), signedMultiplier, fc.constant(shift), fc.constantFrom('double' as const, 'single' as const)),
     );
     const runs = checkProperty('cmsisRequantize', arbitrary, ([x, m, shift, build]) => {
-      expect(cmsisRequantize(x, m, shift, build)).toBe(Number(refCmsisRequantize(big(x), big(m), shift, build)));
+      expectBe(cmsisRequantize(x, m, shift, build), Number(refCmsisRequantize(big(x), big(m), shift, build)));
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
@@ -171,8 +171,8 @@ describe('CMSIS-NN requantization: core equals reference', () => {
     const int32 = edgyInteger(...INT32_RANGE);
     const runs = checkProperty('doublingHighMult', fc.tuple(int32, int32, fc.boolean()), ([a, b, corner]) => {
       const [x, y] = corner ? [-(2 ** 31), -(2 ** 31)] : [a, b];
-      expect(doublingHighMult(x, y)).toBe(Number(refDoublingHighMult(big(x), big(y))));
-      expect(doublingHighMultNoSat(x, y)).toBe(Number(refDoublingHighMultNoSat(big(x), big(y))));
+      expectBe(doublingHighMult(x, y), Number(refDoublingHighMult(big(x), big(y))));
+      expectBe(doublingHighMultNoSat(x, y), Number(refDoublingHighMultNoSat(big(x), big(y))));
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
@@ -183,7 +183,7 @@ describe('CMSIS-NN requantization: core equals reference', () => {
       return fc.tuple(edgyInteger(-bound, bound - 1), fc.oneof(edgyInteger(1, 32767), edgyInteger(-32767, -1)), fc.constant(shift));
     });
     const runs = checkProperty('requantizeS64', arbitrary, ([x, rm, shift]) => {
-      expect(requantizeS64(x, rm, shift)).toBe(Number(refRequantizeS64(big(x), big(rm), shift)));
+      expectBe(requantizeS64(x, rm, shift), Number(refRequantizeS64(big(x), big(rm), shift)));
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });

@@ -4,7 +4,7 @@ import { type HvxNarrowLane, type HvxWideLane, vasrNarrow, vrmpyAccumulate, type
 import { ortOutputRange, ortQuantizeLinear, ortRequantFloat } from '../../../src/numeric/ort.js';
 import { refVasrNarrow, refVrmpyAcc } from '../../oracles/numeric/hvx.js';
 import { refOrtQuantizeLinear, refOrtRequantFloat } from '../../oracles/numeric/ort.js';
-import { CASES_PER_OP, checkProperty, edgyInteger, INT32_RANGE } from '../../support/property.js';
+import { CASES_PER_OP, checkProperty, edgyInteger, INT32_RANGE, expectBe } from '../../support/property.js';
 
 const NARROWINGS: ReadonlyArray<[HvxWideLane, HvxNarrowLane]> = [
   ['w', 'h'],
@@ -63,7 +63,7 @@ describe('HVX lanes: core equals reference', () => {
       );
     });
     const runs = checkProperty('vrmpy', arbitrary, ([kind, acc, u, v]) => {
-      expect(vrmpyAccumulate(acc, u, v, kind)).toBe(Number(refVrmpyAcc(BigInt(acc), u.map(BigInt), v.map(BigInt), kind)));
+      expectBe(vrmpyAccumulate(acc, u, v, kind), Number(refVrmpyAcc(BigInt(acc), u.map(BigInt), v.map(BigInt), kind)));
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
@@ -77,7 +77,7 @@ describe('onnxruntime float scale: core equals reference', () => {
     });
     const runs = checkProperty('ortRequantFloat', arbitrary, ([type, acc, scale, zp]) => {
       const { lo, hi } = ortOutputRange(type);
-      expect(ortRequantFloat(acc, scale, zp, lo, hi)).toBe(Number(refOrtRequantFloat(BigInt(acc), scale, BigInt(zp), type)));
+      expectBe(ortRequantFloat(acc, scale, zp, lo, hi), Number(refOrtRequantFloat(BigInt(acc), scale, BigInt(zp), type)));
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
@@ -95,7 +95,7 @@ describe('onnxruntime float scale: core equals reference', () => {
     });
     const runs = checkProperty('ortQuantizeLinear', arbitrary, ([type, value, scale, zp]) => {
       const { lo, hi } = ortOutputRange(type);
-      expect(ortQuantizeLinear(value, scale, zp, lo, hi)).toBe(Number(refOrtQuantizeLinear(value, scale, BigInt(zp), type)));
+      expectBe(ortQuantizeLinear(value, scale, zp, lo, hi), Number(refOrtQuantizeLinear(value, scale, BigInt(zp), type)));
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { intRange, intRangeBig, saturate, saturateBig, wrap, wrapBig } from '../../../src/numeric/integers.js';
 import { mulShiftRightHalfUp } from '../../../src/numeric/int64.js';
 import { refIntRange, refSaturate, refWrap } from '../../oracles/numeric/integers.js';
-import { CASES_PER_OP, checkProperty, edgyInteger } from '../../support/property.js';
+import { CASES_PER_OP, checkProperty, edgyInteger, expectBe, expectEqual } from '../../support/property.js';
 
 describe('integers: core equals reference', () => {
   it(`wrap and saturate on numbers, widths 2..52 (${CASES_PER_OP} cases)`, () => {
@@ -15,10 +15,10 @@ describe('integers: core equals reference', () => {
     const runs = checkProperty('integers.number', arbitrary, ([bits, signed, x]) => {
       const type = { bits, signed };
       const range = refIntRange(bits, signed);
-      expect(intRange(type)).toEqual({ min: Number(range.min), max: Number(range.max) });
-      expect(wrap(x, type)).toBe(Number(refWrap(BigInt(x), bits, signed)));
+      expectEqual(intRange(type), { min: Number(range.min), max: Number(range.max) });
+      expectBe(wrap(x, type), Number(refWrap(BigInt(x), bits, signed)));
       const expected = refSaturate(BigInt(x), bits, signed);
-      expect(saturate(x, type)).toEqual({ value: Number(expected.value), saturated: expected.saturated });
+      expectEqual(saturate(x, type), { value: Number(expected.value), saturated: expected.saturated });
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
@@ -34,9 +34,9 @@ describe('integers: core equals reference', () => {
     );
     const runs = checkProperty('integers.bigint', arbitrary, ([bits, signed, x]) => {
       const type = { bits, signed };
-      expect(intRangeBig(type)).toEqual(refIntRange(bits, signed));
-      expect(wrapBig(x, type)).toBe(refWrap(x, bits, signed));
-      expect(saturateBig(x, type)).toEqual(refSaturate(x, bits, signed));
+      expectEqual(intRangeBig(type), refIntRange(bits, signed));
+      expectBe(wrapBig(x, type), refWrap(x, bits, signed));
+      expectEqual(saturateBig(x, type), refSaturate(x, bits, signed));
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
@@ -48,7 +48,7 @@ describe('int64: the allocation-free product shift equals exact bigint arithmeti
     const runs = checkProperty('int64.mulShiftRightHalfUp', arbitrary, ([a, b, shift]) => {
       // floor((a*b + 2^(shift-1)) / 2^shift) in bigint; bigint >> is a floor shift.
       const expected = (BigInt(a) * BigInt(b) + (1n << BigInt(shift - 1))) >> BigInt(shift);
-      expect(mulShiftRightHalfUp(a, b, shift)).toBe(Number(expected));
+      expectBe(mulShiftRightHalfUp(a, b, shift), Number(expected));
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });

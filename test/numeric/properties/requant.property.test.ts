@@ -19,6 +19,8 @@ import {
   OPERAND_BITS,
   ROUNDING_MODES,
   signedRange,
+  expectBe,
+  expectEqual,
 } from '../../support/property.js';
 import { type PairedDraw, pairedDraw } from './draws.js';
 
@@ -127,7 +129,7 @@ describe('requantization modes: core equals reference', () => {
     const runs = checkProperty('requantize', arbitrary, ([c, out, draw]) => {
       const output: RequantOutput = { zeroPoint: out.zeroPoint, min: out.min, max: out.max };
       const expected = referenceRequant(c, out, draw);
-      expect(requantize(c.acc, c.params, output, draw.core)).toEqual({ value: Number(expected.value), clipped: expected.clipped });
+      expectEqual(requantize(c.acc, c.params, output, draw.core), { value: Number(expected.value), clipped: expected.clipped });
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
@@ -139,7 +141,7 @@ describe('requantization modes: core equals reference', () => {
       fc.integer({ min: -60, max: 60 }).chain((e) => fc.constantFrom(0.75 * 2 ** e, 1.5 * 2 ** e, 2 ** e, 0.7499999999999999 * 2 ** e)),
     );
     const runs = checkProperty('powerOfTwoShift', real, (value) => {
-      expect(powerOfTwoShift(value)).toBe(refPowerOfTwoShift(value));
+      expectBe(powerOfTwoShift(value), refPowerOfTwoShift(value));
     });
     expect(runs).toBeGreaterThanOrEqual(CASES_PER_OP);
   });
