@@ -192,9 +192,12 @@ class NetworkQuantizer {
     // A weight's output channel: along axis 0 a run of perChannelCount weights, else the index mod outChannels.
     const channelOf = (index: number): number => (channelAxis === 0 ? Math.floor(index / perChannelCount) : index % outChannels);
     const maxima = new Float64Array(outChannels);
-    for (let index = 0; index < weights.weights.length; index += 1) {
-      const channel = this.options.perChannel ? channelOf(index) : 0;
-      maxima[channel] = Math.max(maxima[channel] as number, Math.abs(weights.weights[index] as number));
+    const values = weights.weights;
+    const perChannel = this.options.perChannel;
+    for (let index = 0; index < values.length; index += 1) {
+      const channel = !perChannel ? 0 : channelAxis === 0 ? Math.floor(index / perChannelCount) : index % outChannels;
+      const magnitude = Math.abs(values[index] as number);
+      if (magnitude > (maxima[channel] as number)) maxima[channel] = magnitude;
     }
     if (!this.options.perChannel) maxima.fill(maxima[0] ?? 0);
     const weightType = `s${this.options.weightBits}` as 's8';
@@ -213,10 +216,10 @@ class NetworkQuantizer {
     const channelScales = Float64Array.from(scales);
     const rounding = this.options.rounding;
     for (let index = 0; index < integers.length; index += 1) {
-      const value = (weights.weights[index] as number) / (channelScales[channelOf(index)] as number);
+      const value = (values[index] as number) / (channelScales[channelOf(index)] as number);
       // Only the stochastic mode needs a draw (and this.round's site and counter).
       const q = rounding === 'stochastic' ? this.round(value, site, index) : roundFloat(value, rounding);
-      integers[index] = Math.max(-qmax, Math.min(qmax, q));
+      integers[index] = q < -qmax ? -qmax : q > qmax ? qmax : q;
     }
     const inputScale = this.inputScale(inputName);
     const biases = Array.from(weights.bias, (b, channel) => {
