@@ -6,7 +6,7 @@
  * quantized and the one op run exactly), value ranges against the format and the engine's overflow.
  * Tallies are sums over images, so a data set split over workers merges to the same numbers.
  */
-import { zeroPointOf } from '../engine/layerNumerics.js';
+import { activationRange, zeroPointOf } from '../engine/layerNumerics.js';
 import type { SimulationResult } from '../engine/result.js';
 import { runFloat } from '../float/index.js';
 import type { FloatGraph } from '../graph/float.js';
@@ -30,6 +30,15 @@ export function quantizeReal(tensor: Tensor, values: Float32Array): Int32Array {
   for (let index = 0; index < values.length; index += 1)
     integers[index] = ortQuantizeLinear(values[index] as number, scale, zeroPoint, min, max);
   return integers;
+}
+
+/**
+ * The integers an op's output can hold: its type's range, or the narrower one its output clamp
+ * (a clamp {min, max} activation, as `npusim quantize` writes for a width narrower than the type) allows.
+ */
+export function outputGrid(op: GraphOp, tensor: Tensor): { min: number; max: number; bits: number } {
+  const range = 'activation' in op && typeof op.activation === 'object' ? activationRange(tensor, op.activation) : typeRange(tensor.type);
+  return { ...range, bits: Math.max(1, Math.ceil(Math.log2(range.max - range.min + 1))) };
 }
 
 /** The graph's inputs for one image of float inputs. */
@@ -279,7 +288,7 @@ function addLayer(entry: LayerTally, tensor: Tensor, result: SimulationResult, o
   entry.noise += noise;
   const scale = realScaleOf(tensor);
   const zeroPoint = zeroPointOf(tensor);
-  const { min, max } = typeRange(tensor.type);
+  const { min, max } = outputGrid(op, tensor);
   const low = (min - zeroPoint) * scale - scale / 2;
   const high = (max - zeroPoint) * scale + scale / 2;
   for (let index = 0; index < floats.length; index += 1) {

@@ -1,9 +1,9 @@
 /** An evaluation tally as the figures `npusim evaluate` reports (JSON keys scripts rely on: docs/quantization.md). */
 import type { FloatGraph } from '../graph/float.js';
-import { type Graph, type Tensor, typeRange } from '../graph/model.js';
+import type { Graph, Tensor } from '../graph/model.js';
 import { zeroPointOf } from '../engine/layerNumerics.js';
 import { realScaleOf } from '../graph/quantization.js';
-import { type EvaluationTally, evaluatedOps } from './evaluate.js';
+import { type EvaluationTally, evaluatedOps, outputGrid } from './evaluate.js';
 
 export interface LayerEvaluation {
   readonly name: string;
@@ -94,10 +94,10 @@ export function summarizeEvaluation(tally: EvaluationTally, graph: Graph, float:
   const layers: LayerEvaluation[] = evaluatedOps(graph, float).map((op) => {
     const entry = tally.layers[op.name];
     const tensor = graph.tensors.get(op.output) as Tensor;
-    const { min, max } = typeRange(tensor.type);
+    const { min, max, bits } = outputGrid(op, tensor);
     const scale = realScaleOf(tensor);
     const zeroPoint = zeroPointOf(tensor);
-    const magnitudeBits = tensor.type.signed ? tensor.type.bits - 1 : tensor.type.bits;
+    const magnitudeBits = tensor.type.signed ? bits - 1 : bits;
     const usedBits = Math.min(magnitudeBits, bitsFor(entry?.largestCode ?? 0));
     return {
       name: op.name,

@@ -10,7 +10,16 @@ export { constantBytes, type Evaluation, type LayerEvaluation, summarizeEvaluati
 export { floatModelOf, loadFloatModel } from './floatModel.js';
 export { EVALUATION_CHUNK, type EvaluationJob, evaluateInParallel, loadEvaluation } from './parallel.js';
 export { type QuantizedModel, quantizeModel } from './quantize.js';
-export { calibrationName, DEFAULT_SCHEME, LAB_BITS, type LabBits, type QuantizationScheme, schemeRecord } from './scheme.js';
+export {
+  calibrationName,
+  containerBits,
+  DEFAULT_SCHEME,
+  isLabBits,
+  LAB_BITS,
+  type LabBits,
+  type QuantizationScheme,
+  schemeRecord,
+} from './scheme.js';
 
 import type { LabData } from './data.js';
 

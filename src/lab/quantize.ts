@@ -14,15 +14,17 @@ import { resolveGraph } from '../formats/loadGraph.js';
 import { SidecarWriter } from '../formats/sidecar.js';
 import type { FloatGraph } from '../graph/float.js';
 import { type Graph, nativeSourceTensor, type SourceModel, tensorType } from '../graph/model.js';
-import { type ArrayOp, type GraphOp, isArrayOp } from '../graph/ops.js';
+import { type ArrayOp, type FusedActivation, type GraphOp, isArrayOp } from '../graph/ops.js';
 import { checkGraphForRequant } from '../hardware/compatibility.js';
 import { roundFloat, stochasticSite } from '../numeric/index.js';
 import { calibrate, calibratedRange, countOutside, type Range, type RangeQuantizer, type TensorStatistics } from './calibrate.js';
 import { type EqualizedPair, equalizeGraph } from './equalize.js';
-import { type LabBits, type QuantizationScheme, schemeRecord } from './scheme.js';
+import { containerBits, type LabBits, type QuantizationScheme, schemeRecord } from './scheme.js';
 
 type Quant = NonNullable<TensorSpec['quant']>;
 type ActivationTypeName = 's4' | 'u4' | 's8' | 'u8' | 's16' | 'u16';
+type IntegerRange = { readonly min: number; readonly max: number };
+type Grid = IntegerRange & { readonly bits: LabBits };
 
 export interface QuantizedLayerSummary {
   readonly name: string;
@@ -54,9 +56,20 @@ const CHECKED_ACCUMULATOR_BITS = 48;
 
 const KEEPS_QUANTIZATION = new Set(['reshape', 'pad', 'max_pool', 'transpose', 'avg_pool', 'global_avg_pool']);
 
-function typeRangeOf(name: string): { min: number; max: number } {
-  const type = tensorType(name as 's8');
-  return type.signed ? { min: -(2 ** (type.bits - 1)), max: 2 ** (type.bits - 1) - 1 } : { min: 0, max: 2 ** type.bits - 1 };
+/** The ops whose output stage clamps to a range (their fused activation): the ones that can write a width narrower than their type. */
+const CLAMPS_OUTPUT = new Set(['conv2d', 'depthwise_conv2d', 'fully_connected', 'add']);
+
+/** The integers of a width, signed or unsigned. */
+function gridRange(bits: number, signed: boolean): IntegerRange {
+  return signed ? { min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 } : { min: 0, max: 2 ** bits - 1 };
+}
+
+/** The reals a fused activation lets through. */
+function activationReals(activation: FusedActivation): { low: number; high: number } {
+  if (activation === 'none') return { low: -Infinity, high: Infinity };
+  if (activation === 'relu') return { low: 0, high: Infinity };
+  if (activation === 'relu6') return { low: 0, high: 6 };
+  return { low: activation.min, high: activation.max };
 }
 
 /** The real value of one step and the zero point of a tensor's quantization. */
@@ -69,6 +82,10 @@ function stepOf(quant: Quant): { scale: number; zeroPoint: number } {
 
 class Quantizer {
   private readonly tensors: Record<string, TensorSpec> = {};
+  /** Every activation's width and integer range (narrower than its type where the scheme asks). */
+  private readonly grids = new Map<string, Grid>();
+  /** The fused activations of ops whose output is narrower than its type. */
+  private readonly clamps = new Map<string, FusedActivation>();
   private weightBytes = 0;
   private floatBytes = 0;
   readonly layers: QuantizedLayerSummary[] = [];
@@ -88,16 +105,16 @@ class Quantizer {
   }
 
   private activationType(bits: LabBits): ActivationTypeName {
-    return `${this.scheme.signed ? 's' : 'u'}${bits}` as ActivationTypeName;
+    return `${this.scheme.signed ? 's' : 'u'}${containerBits(bits)}` as ActivationTypeName;
   }
 
-  /** The quantization a range gets at a type under the scheme. */
-  private activationQuant(range: Range, type: ActivationTypeName): Quant {
-    const { min, max } = typeRangeOf(type);
-    const signed = type.startsWith('s');
+  /** The quantization a range gets at a width under the scheme. */
+  private activationQuant(range: Range, bits: LabBits): Quant {
+    const signed = this.scheme.signed;
+    const { min, max } = gridRange(bits, signed);
     if (this.dfp) {
       const magnitude = Math.max(Math.abs(range.low), Math.abs(range.high), 2 ** -40);
-      const fractionalBits = (signed ? tensorType(type).bits - 1 : tensorType(type).bits) - Math.ceil(Math.log2(magnitude));
+      const fractionalBits = (signed ? bits - 1 : bits) - Math.ceil(Math.log2(magnitude));
       return this.scheme.shiftBias === 0 ? { fractionalBits } : { fractionalBits, shiftBias: this.scheme.shiftBias };
     }
     if (this.scheme.symmetric) {
@@ -110,10 +127,10 @@ class Quantizer {
     return { scale, zeroPoint };
   }
 
-  private quantizerFor(type: ActivationTypeName): RangeQuantizer {
-    const { min, max } = typeRangeOf(type);
+  private quantizerFor(bits: LabBits): RangeQuantizer {
+    const { min, max } = gridRange(bits, this.scheme.signed);
     return (range) => {
-      const { scale, zeroPoint } = stepOf(this.activationQuant(range, type));
+      const { scale, zeroPoint } = stepOf(this.activationQuant(range, bits));
       return (value) => (Math.min(max, Math.max(min, Math.round(value / scale) + zeroPoint)) - zeroPoint) * scale;
     };
   }
@@ -124,39 +141,72 @@ class Quantizer {
     return roundFloat(value, this.scheme.weightRounding, draw);
   }
 
-  private activation(name: string, bits: LabBits, op: GraphOp | undefined): void {
+  private activation(name: string, requestedBits: LabBits, op: GraphOp | undefined): void {
     const shape = this.float.tensors.get(name)?.shape ?? [];
     const statistics = this.statistics.get(name);
     if (op?.op === 'softmax') {
       // TFLite's int8 softmax writes s8 at 1/256 from -128: the only output quantization it has.
       this.tensors[name] = { shape: [...shape], type: 's8', quant: { scale: 1 / 256, zeroPoint: -128 } };
+      this.grids.set(name, { bits: 8, ...gridRange(8, true) });
       this.summarize(op, undefined, 8, { low: 0, high: 1 }, 0);
       return;
     }
     if (op !== undefined && KEEPS_QUANTIZATION.has(op.op) && 'input' in op) {
+      // Pooling, padding and moving data write values of their input's grid: they keep its width too.
       const input = this.tensors[op.input] as TensorSpec;
+      const grid = this.grids.get(op.input) as Grid;
       this.tensors[name] = { shape: [...shape], type: input.type, ...(input.quant === undefined ? {} : { quant: input.quant }) };
-      this.summarize(op, undefined, tensorType(input.type).bits, this.rangeOf(input), this.clipped(statistics, input));
+      this.grids.set(name, grid);
+      // Pooling has an output clamp too: it states the width, so the evaluation sees it.
+      if (grid.bits < tensorType(input.type).bits && 'activation' in op) this.clamps.set(op.name, this.narrowedActivation(op, name));
+      this.summarize(op, undefined, grid.bits, this.rangeOf(name), this.clipped(statistics, name));
       return;
     }
+    const bits = this.narrowableBits(requestedBits, op);
     const type = this.activationType(bits);
     const range =
-      statistics === undefined ? { low: -1, high: 1 } : calibratedRange(statistics, this.scheme.calibration, this.quantizerFor(type));
-    const quant = this.activationQuant(range, type);
+      statistics === undefined ? { low: -1, high: 1 } : calibratedRange(statistics, this.scheme.calibration, this.quantizerFor(bits));
+    const quant = this.activationQuant(range, bits);
     this.tensors[name] = { shape: [...shape], type, quant };
-    if (op !== undefined) this.summarize(op, this.weightBitsOf(op), bits, range, this.clipped(statistics, this.tensors[name]));
+    this.grids.set(name, { bits, ...gridRange(bits, this.scheme.signed) });
+    if (op === undefined) return;
+    if (bits < tensorType(type).bits) this.clamps.set(op.name, this.narrowedActivation(op, name));
+    this.summarize(op, this.weightBitsOf(op), bits, range, this.clipped(statistics, name));
   }
 
-  private rangeOf(tensor: TensorSpec): Range {
-    const { min, max } = typeRangeOf(tensor.type);
-    const { scale, zeroPoint } = stepOf(tensor.quant as Quant);
+  /**
+   * The width an op's output gets. A width narrower than its element type needs an output stage
+   * that clamps (the fused activation); an op without one writes its type's full width, unless
+   * --bits-per-layer asked for the narrow width for that very op, which is an error.
+   */
+  private narrowableBits(bits: LabBits, op: GraphOp | undefined): LabBits {
+    if (op === undefined || CLAMPS_OUTPUT.has(op.op) || bits === containerBits(bits)) return bits;
+    if (this.scheme.bitsPerLayer.get(op.name)?.activations !== undefined)
+      throw new InputError(
+        `op "${op.name}" (${op.op}) has no output clamp, so its output cannot hold ${bits} bits inside its ${containerBits(bits)}-bit type; give it ${containerBits(bits)} bits`,
+        'npusim quantize --bits-per-layer',
+      );
+    return containerBits(bits);
+  }
+
+  /** The op's fused activation intersected with its output's grid, as the real clamp the output stage applies. */
+  private narrowedActivation(op: GraphOp, output: string): FusedActivation {
+    const own = activationReals('activation' in op ? op.activation : 'none');
+    const grid = this.rangeOf(output);
+    return { min: Math.max(own.low, grid.low), max: Math.min(own.high, grid.high) };
+  }
+
+  /** The reals a tensor's grid spans. */
+  private rangeOf(tensor: string): Range {
+    const { min, max } = this.grids.get(tensor) as Grid;
+    const { scale, zeroPoint } = stepOf(this.tensors[tensor]?.quant as Quant);
     return { low: (min - zeroPoint) * scale, high: (max - zeroPoint) * scale };
   }
 
-  private clipped(statistics: TensorStatistics | undefined, tensor: TensorSpec | undefined): number {
-    if (statistics === undefined || tensor === undefined || statistics.sample.length === 0) return 0;
+  private clipped(statistics: TensorStatistics | undefined, tensor: string): number {
+    if (statistics === undefined || statistics.sample.length === 0) return 0;
     const { low, high } = this.rangeOf(tensor);
-    const { scale } = stepOf(tensor.quant as Quant);
+    const { scale } = stepOf(this.tensors[tensor]?.quant as Quant);
     // The sample is sorted (calibrate.ts): two binary searches count what the scan would.
     return countOutside(statistics.sample, low - scale / 2, high + scale / 2) / statistics.sample.length;
   }
@@ -180,6 +230,7 @@ class Quantizer {
     if (weights?.data === undefined) throw new InputError(`op "${op.name}": its weights "${op.weights}" have no values`, this.float.file);
     const bits = this.weightBitsOf(op) as LabBits;
     const qmax = 2 ** (bits - 1) - 1;
+    const container = containerBits(bits);
     const depthwise = op.op === 'depthwise_conv2d';
     const outputs = depthwise ? (weights.shape[3] ?? 1) : (weights.shape[0] ?? 1);
     const perOutput = weights.data.length / outputs;
@@ -204,14 +255,15 @@ class Quantizer {
     const integers = Int32Array.from(weights.data, (w, k) =>
       Math.max(-qmax, Math.min(qmax, this.round(w / (scales[channelOf(k)] ?? 1), `${op.name}/weights`, k))),
     );
-    const weightType = `s${bits}` as 's8';
+    const weightType = `s${container}` as 's8';
     this.tensors[op.weights] = {
       shape: [...weights.shape],
       type: weightType,
       quant,
       data: this.sidecar.add(integers, tensorType(weightType)),
     };
-    this.weightBytes += Math.ceil((integers.length * bits) / 8);
+    // What the NPU stores: a width narrower than its element type takes the whole element.
+    this.weightBytes += Math.ceil((integers.length * container) / 8);
     this.floatBytes += integers.length * 4;
     if (op.bias === undefined) return;
     const bias = this.float.tensors.get(op.bias)?.data ?? new Float32Array(outputs);
@@ -284,7 +336,10 @@ class Quantizer {
       inputs: [...this.float.inputs],
       outputs: [...this.float.outputs],
       tensors: this.tensors,
-      ops: this.float.ops.map((op) => ({ ...op })) as GraphFile['ops'],
+      ops: this.float.ops.map((op) => {
+        const clamp = this.clamps.get(op.name);
+        return clamp === undefined ? { ...op } : { ...op, activation: clamp };
+      }) as GraphFile['ops'],
       quantizedFor: this.scheme.requant,
       source: this.source(),
       quantizedFrom: { model: modelReference, scheme: record },

@@ -3,8 +3,22 @@ import type { SchemeField } from './files.js';
 import type { RequantMode, RoundingMode } from '../numeric/index.js';
 import type { CalibrationMethod } from './calibrate.js';
 
-export const LAB_BITS = [4, 8, 16] as const;
+/**
+ * The widths a scheme quantizes to: any from 2 to 16 bits. A width the hardware has no element
+ * type for (2, 3, 5-7, 9-15) lives in the next wider one (4, 8 or 16 bits: `containerBits`) with its
+ * values confined to its own range, as an 8-bit datapath runs a 6-bit network (docs/quantization.md).
+ */
+export const LAB_BITS = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16] as const;
 export type LabBits = (typeof LAB_BITS)[number];
+
+/** The element type width that holds values of a width: 4, 8 or 16. */
+export function containerBits(bits: LabBits): 4 | 8 | 16 {
+  return bits <= 4 ? 4 : bits <= 8 ? 8 : 16;
+}
+
+export function isLabBits(value: unknown): value is LabBits {
+  return (LAB_BITS as readonly unknown[]).includes(value);
+}
 
 export interface LayerBits {
   readonly weights?: LabBits | undefined;
@@ -54,7 +68,6 @@ export function calibrationName(method: CalibrationMethod): string {
   return method.kind === 'percentile' ? `percentile:${method.percentile}` : method.kind;
 }
 
-/** The scheme as the flat record reports, graph files and study rows carry. */
 /** The scheme's options as a study row holds them: exactly the fields of the study file's schema (lab/files.ts). */
 export function schemeRecord(scheme: QuantizationScheme): Record<SchemeField, string | number | boolean> {
   return {

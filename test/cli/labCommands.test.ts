@@ -149,11 +149,11 @@ describe('bad lab input', () => {
     const run = await runCli(['run', 'zoo:mnist_cnn', '--hw', HW]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/float model.*npusim quantize zoo:mnist_cnn --calib mnist/);
-    const grid = await runCli(['study', 'zoo:mnist_cnn', ...QUICK, '--grid', 'weight-bits=5']);
+    const grid = await runCli(['study', 'zoo:mnist_cnn', ...QUICK, '--grid', 'weight-bits=1']);
     expect(grid.exitCode).toBe(2);
-    expect(grid.stderr).toMatch(/bits are 4, 8 or 16/);
+    expect(grid.stderr).toMatch(/bits are whole numbers from 2 to 16, got "1"/);
     const bitsFile = join(folder, 'bits.json');
-    writeFileSync(bitsFile, '{"conv1": {"weights": 3}}');
+    writeFileSync(bitsFile, '{"conv1": {"weights": 17}}');
     const out = join(folder, 'g.json');
     const bits = await runCli([
       'quantize',
@@ -169,7 +169,7 @@ describe('bad lab input', () => {
     ]);
     expect(bits.exitCode).toBe(2);
     expect(bits.stderr).toContain(bitsFile);
-    expect(bits.stderr).toMatch(/\$\["conv1"\]\.weights.*expected one of 4, 8, 16, got 3/s);
+    expect(bits.stderr).toMatch(/\$\["conv1"\]\.weights.*expected a width in bits, a whole number from 2 to 16, got 17/s);
     expect(existsSync(out)).toBe(false);
     const calibration = await runCli(['quantize', 'zoo:mnist_cnn', '--calib', 'mnist', '--calibration', 'percentile:20', '--out', out]);
     expect(calibration.exitCode).toBe(2);

@@ -3,8 +3,11 @@
  * unsigned, dynamic fixed point with an S-DFP bias), calibration methods' ranges, and cross-layer
  * equalization keeping the float function while evening the channel ranges out.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { activationRange, zeroPointOf } from '../../src/engine/layerNumerics.js';
 import { runFloat } from '../../src/float/index.js';
+import { loadHardwareFile } from '../../src/formats/loadHardware.js';
 import type { FloatGraph } from '../../src/graph/float.js';
 import {
   calibrate,
@@ -14,21 +17,27 @@ import {
   equalizeGraph,
   loadFloatModel,
   loadLabData,
+  integerInputs,
   quantizeModel,
 } from '../../src/lab/index.js';
+import { simulate } from '../../src/pipeline/index.js';
+import { REPO } from '../support/files.js';
 
 const float = loadFloatModel('zoo:mnist_cnn');
 const calibration = calibrationInputs(loadLabData('mnist', float, 'train'), 20);
 
-function quantOf(scheme: Partial<typeof DEFAULT_SCHEME>, tensor: string) {
-  const model = quantizeModel({
+function quantized(scheme: Partial<typeof DEFAULT_SCHEME>) {
+  return quantizeModel({
     float,
     scheme: { ...DEFAULT_SCHEME, ...scheme },
     calibration,
     modelReference: 'zoo:mnist_cnn',
     sidecarFile: 'memory',
   });
-  return model.file.tensors[tensor];
+}
+
+function quantOf(scheme: Partial<typeof DEFAULT_SCHEME>, tensor: string) {
+  return quantized(scheme).file.tensors[tensor];
 }
 
 describe('activation quantization', () => {
@@ -113,5 +122,88 @@ describe('cross-layer equalization', () => {
     for (const channel of [0, 1]) expect(range(dw, 2, channel)).toBeCloseTo(range(pw, 2, channel), 5);
     // Channel 0: r1 = 8 (depthwise), r2 = 0.5 (pointwise) -> both sqrt(8 x 0.5) = 2.
     expect(range(dw, 2, 0)).toBeCloseTo(2, 5);
+  });
+});
+
+describe('widths narrower than their element type', () => {
+  it('6-bit weights and activations live in s8: weights within +-31, inputs 1/63 from -32, DFP 5 fractional bits', () => {
+    const model = quantized({ weightBits: 6, activationBits: 6 });
+    expect(model.file.tensors.input).toEqual({ shape: [1, 28, 28, 1], type: 's8', quant: { scale: Math.fround(1 / 63), zeroPoint: -32 } });
+    expect(quantOf({ weightBits: 6, activationBits: 6, requant: 'shift-only' }, 'input')?.quant).toEqual({ fractionalBits: 5 });
+    expect(quantOf({ weightBits: 6, activationBits: 6, signed: false }, 'input')?.quant).toEqual({
+      scale: Math.fround(1 / 63),
+      zeroPoint: 0,
+    });
+    for (const name of ['conv1.weights', 'conv2.weights', 'fc1.weights', 'fc2.weights']) {
+      const weights = model.graph.tensors.get(name);
+      expect(weights?.type.name).toBe('s8');
+      const values = Array.from(weights?.data ?? []);
+      // Symmetric 6-bit weights: each channel's largest magnitude lands on 31, nothing beyond it.
+      expect(Math.max(...values.map(Math.abs))).toBe(31);
+    }
+    // The same storage as 8 bits: the NPU keeps each 6-bit weight in a byte.
+    expect(model.weightBytes).toBe(quantized({}).weightBytes);
+  });
+
+  it('every op whose output is narrowed clamps to exactly the 6-bit integers, and the engine writes nothing outside them', () => {
+    for (const signed of [true, false]) {
+      const model = quantized({ weightBits: 6, activationBits: 6, signed });
+      const grid = signed ? { min: -32, max: 31 } : { min: 0, max: 63 };
+      const narrowed = model.graph.ops.filter((op) => op.op !== 'reshape');
+      expect(narrowed.map((op) => op.name)).toEqual(['conv1', 'pool1', 'conv2', 'pool2', 'fc1', 'fc2']);
+      for (const op of narrowed) {
+        if (!('activation' in op)) throw new Error(`${op.name} has no activation`);
+        expect(typeof op.activation, op.name).toBe('object');
+        const output = model.graph.tensors.get(op.output);
+        if (output === undefined) throw new Error(op.output);
+        const range = activationRange(output, op.activation);
+        // ReLU layers keep their zero point as the low bound; fc2 (no activation) spans the whole grid.
+        expect(range.max, op.name).toBe(grid.max);
+        expect(range.min, op.name).toBe(op.name === 'fc2' ? grid.min : Math.max(grid.min, zeroPointOf(output)));
+      }
+      const hardware = loadHardwareFile(join(REPO, 'configs/edge-npu.json'));
+      const data = loadLabData('mnist', float, 'test');
+      for (let image = 0; image < 3; image += 1) {
+        const result = simulate(model.graph, hardware, { inputs: integerInputs(model.graph, data.input(image)) });
+        for (const op of narrowed) {
+          const values = Array.from(result.tensors.get(op.output) ?? []);
+          expect(values.length).toBeGreaterThan(0);
+          expect(Math.min(...values), op.name).toBeGreaterThanOrEqual(grid.min);
+          expect(Math.max(...values), op.name).toBeLessThanOrEqual(grid.max);
+        }
+      }
+    }
+  });
+
+  it('an op without an output clamp keeps its full width, and asking for less by name is an error naming it', () => {
+    const tiny: FloatGraph = {
+      name: 'tiny',
+      file: 'memory',
+      origin: { kind: 'float' },
+      inputs: ['x'],
+      outputs: ['y'],
+      tensors: new Map([
+        ['x', { name: 'x', shape: [1, 1, 1, 2], data: undefined }],
+        ['y', { name: 'y', shape: [1, 1, 1, 4], data: undefined }],
+      ]),
+      ops: [{ op: 'concat', name: 'cat', inputs: ['x', 'x'], output: 'y', axis: 3 }],
+    };
+    const inputs = [new Map([['x', Float32Array.of(0, 2.55)]])];
+    const quantizeTiny = (scheme: Partial<typeof DEFAULT_SCHEME>) =>
+      quantizeModel({
+        float: tiny,
+        scheme: { ...DEFAULT_SCHEME, ...scheme },
+        calibration: inputs,
+        modelReference: 'tiny',
+        sidecarFile: 'memory',
+      });
+    const model = quantizeTiny({ activationBits: 6 });
+    // The input is 6 bits (63 steps over [0, 2.55]); the concatenation writes all 8 bits of its s8.
+    expect(model.file.tensors.x?.quant).toEqual({ scale: Math.fround(Math.fround(2.55) / 63), zeroPoint: -32 });
+    expect(model.file.tensors.y?.quant).toEqual({ scale: Math.fround(Math.fround(2.55) / 255), zeroPoint: -128 });
+    expect(model.layers.map((layer) => layer.activationBits)).toEqual([8]);
+    expect(() => quantizeTiny({ bitsPerLayer: new Map([['cat', { activations: 6 }]]) })).toThrow(
+      /op "cat" \(concat\) has no output clamp, so its output cannot hold 6 bits inside its 8-bit type; give it 8 bits/,
+    );
   });
 });

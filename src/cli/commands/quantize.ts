@@ -11,6 +11,7 @@ import {
   type CalibrationMethod,
   calibrationInputs,
   DEFAULT_SCHEME,
+  isLabBits,
   LAB_BITS,
   type LabBits,
   loadFloatModel,
@@ -50,8 +51,12 @@ export function readBitsPerLayer(file: string): Map<string, { weights?: LabBits;
     for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
       if (key !== 'weights' && key !== 'activations')
         throw new InputError(`unknown key "${key}"; expected "weights" or "activations"`, file, `$["${layer}"].${key}`);
-      if (!(LAB_BITS as readonly unknown[]).includes(value))
-        throw new InputError(`expected one of ${LAB_BITS.join(', ')}, got ${JSON.stringify(value)}`, file, `$["${layer}"].${key}`);
+      if (!isLabBits(value))
+        throw new InputError(
+          `expected a width in bits, a whole number from 2 to 16, got ${JSON.stringify(value)}`,
+          file,
+          `$["${layer}"].${key}`,
+        );
       chosen[key] = value as LabBits;
     }
     bits.set(layer, chosen);
@@ -119,8 +124,8 @@ export function runQuantizeCommand(options: QuantizeCommandOptions, io: CliIO): 
 }
 
 export const SCHEME_OPTIONS = {
-  'weight-bits': { choices: LAB_BITS, describe: 'weight width (default 8)' },
-  'activation-bits': { choices: LAB_BITS, describe: 'activation and output width (default 8)' },
+  'weight-bits': { choices: LAB_BITS, describe: 'weight width, 2 to 16 (default 8; 5-7 bits live in 8-bit types, etc.)' },
+  'activation-bits': { choices: LAB_BITS, describe: 'activation and output width, 2 to 16 (default 8)' },
   'bits-per-layer': stringOption('bits-per-layer', 'JSON file: {"layer": {"weights": 4, "activations": 8}} by op name'),
   'per-channel': { type: 'boolean', describe: 'one weight scale per output channel (the default)' },
   'per-tensor': { type: 'boolean', describe: 'one weight scale per tensor' },

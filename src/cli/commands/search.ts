@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import { InputError } from '../../errors.js';
-import { LAB_BITS, type LabBits, quantizeModel, type SearchStep, searchBits } from '../../lab/index.js';
+import { isLabBits, type LabBits, quantizeModel, type SearchStep, searchBits } from '../../lab/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
 import { required, stringOption } from '../options.js';
@@ -54,11 +54,8 @@ export const searchCommand = defineCommand({
     const sidecar =
       args.graphOut === undefined ? undefined : plan.file(`${args.graphOut.slice(0, -'.json'.length)}.bin`, 'the sidecar of --graph-out');
     const ladder = (args.ladder ?? '8,4').split(',').map((value) => Number(value));
-    if (
-      ladder.some((bits) => !(LAB_BITS as readonly number[]).includes(bits)) ||
-      ladder.some((bits, index) => index > 0 && bits >= (ladder[index - 1] ?? 0))
-    )
-      throw new UsageError(`--ladder takes decreasing widths from ${LAB_BITS.join(', ')} (e.g. 16,8,4), got "${args.ladder}"`);
+    if (!ladder.every(isLabBits) || ladder.some((bits, index) => index > 0 && bits >= (ladder[index - 1] ?? 0)))
+      throw new UsageError(`--ladder takes decreasing widths from 2 to 16 bits (e.g. 8,6,4), got "${args.ladder}"`);
     const maxDropPoints = budget(args.maxDrop, '--max-drop') ?? 1;
     const base = schemeFromArguments(args as SchemeArguments);
     const request = studyRequest({ ...args, model: required(args.model, 'MODEL') });

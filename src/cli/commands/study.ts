@@ -8,6 +8,7 @@ import { InputError } from '../../errors.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
 import {
   calibrationInputs,
+  isLabBits,
   loadFloatModel,
   loadLabData,
   type QuantizationScheme,
@@ -51,7 +52,8 @@ export function gridSchemes(base: SchemeArguments, entries: readonly string[]): 
       throw new UsageError(`--grid takes KEY=V1,V2,... with KEY one of ${Object.keys(GRID_KEYS).join(', ')}; got "${entry}"`);
     const values = (match[2] as string).split(',').map((value): unknown => {
       if (spec.kind === 'bits') {
-        if (!['4', '8', '16'].includes(value)) throw new UsageError(`--grid ${match[1]}: bits are 4, 8 or 16, got "${value}"`);
+        if (!/^\d+$/.test(value) || !isLabBits(Number(value)))
+          throw new UsageError(`--grid ${match[1]}: bits are whole numbers from 2 to 16, got "${value}"`);
         return Number(value);
       }
       if (spec.kind === 'boolean') {
