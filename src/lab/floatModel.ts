@@ -1,5 +1,5 @@
 /**
- * The FLOAT_MODEL argument of the lab commands: a float ONNX model, `zoo:mnist_cnn` or
+ * The FLOAT_MODEL argument of the lab commands: a float ONNX or TFLite model, `zoo:mnist_cnn` or
  * `zoo:fashion_cnn`, or any quantized model npusim reads (a graph file, .tflite, quantized .onnx,
  * `zoo:NAME`) dequantized back to float.
  */
@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { dequantizeGraph } from '../float/index.js';
 import type { FloatGraph } from '../graph/float.js';
 import { isFloatOnnxFile, isOnnxFile, loadOnnxFloatModel } from '../importers/onnx/index.js';
+import { isFloatTfliteFile, isTflitePath, loadTfliteFloatModel } from '../importers/tflite/index.js';
 import { loadGraphArgument } from '../pipeline/index.js';
 import { floatZooModelFile, isFloatZooName } from '../zoo/index.js';
 
@@ -16,6 +17,7 @@ export function loadFloatModel(argument: string): FloatGraph {
     if (isFloatZooName(name)) return { ...loadOnnxFloatModel(floatZooModelFile(name)), name };
   }
   if (isOnnxFile(argument) && isFloatOnnxFile(argument)) return loadOnnxFloatModel(argument);
+  if (isTflitePath(argument) && isFloatTfliteFile(argument)) return loadTfliteFloatModel(argument);
   return dequantizeGraph(loadGraphArgument(argument));
 }
 

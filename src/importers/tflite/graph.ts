@@ -8,13 +8,18 @@
  * Each op keeps TFLite Micro's reference-kernel semantics (docs/import.md): the fused activation
  * becomes the activation npusim clamps with exactly as CalculateActivationRangeQuantized does, and
  * everything TFLite computes differently from npusim's ops is refused by name.
+ *
+ * A float TFLite model (float32 activations, weights and biases) goes through the same op mapping
+ * into the quantization lab's float model instead (graph/float.ts), for `npusim quantize` to
+ * quantize; which of the two a model is decides `isFloatTfliteModel`.
  */
 import { basename } from 'node:path';
 import { InputError } from '../../errors.js';
 import type { GraphFile, TensorSpec } from '../../formats/graphSchema.js';
 
 type GraphOp = GraphFile['ops'][number];
-import { nativeSourceTensor } from '../../graph/model.js';
+import type { FloatGraph, FloatTensor } from '../../graph/float.js';
+import { nativeSourceTensor, type SourceTensor } from '../../graph/model.js';
 import type { ExplicitPadding, FusedActivation, Padding, TensorTypeName } from '../../graph/ops.js';
 import { BUILTIN_OPERATOR_NAMES } from './builtinNames.js';
 import { TENSOR_TYPE_NAMES, type TfliteModel, type TfliteOperator, type TfliteSubgraph, type TfliteTensor } from './schema.js';
@@ -42,6 +47,7 @@ const OP = {
 export const SUPPORTED_TFLITE_OPS: readonly string[] = Object.keys(OP);
 
 const TYPE = { FLOAT32: 0, INT32: 2, UINT8: 3, INT64: 4, INT16: 7, INT8: 9 } as const;
+const DEQUANTIZE = 6;
 
 /** Element types of activations and weights, by TensorType. */
 const ELEMENT_TYPE: Readonly<Record<number, TensorTypeName>> = { [TYPE.INT8]: 's8', [TYPE.UINT8]: 'u8', [TYPE.INT16]: 's16' };
@@ -59,6 +65,19 @@ export interface TfliteImportOptions {
   readonly fileBytes?: Uint8Array;
 }
 
+/** Whether a model is a float one: float32 inputs, no quantized tensor and no QUANTIZE or DEQUANTIZE op. */
+export function isFloatTfliteModel(model: TfliteModel): boolean {
+  const subgraph = model.subgraphs[0];
+  if (subgraph === undefined) return false;
+  const floatInputs = subgraph.inputs.every((index) => subgraph.tensors[index]?.type === TYPE.FLOAT32);
+  const quantized = subgraph.tensors.some((tensor) => (tensor.quantization?.scales.length ?? 0) > 0);
+  const converts = subgraph.operators.some((op) => {
+    const code = model.operatorCodes[op.opcodeIndex]?.builtinCode;
+    return code === OP.QUANTIZE || code === DEQUANTIZE;
+  });
+  return floatInputs && !quantized && !converts;
+}
+
 function typeName(type: number): string {
   return TENSOR_TYPE_NAMES[type] ?? `type ${type}`;
 }
@@ -70,11 +89,15 @@ class Importer {
   private readonly sidecarParts: Uint8Array[] = [];
   private sidecarBytes = 0;
   private readonly ops: GraphOp[] = [];
+  /** Float mode: every tensor's shape and, for constants, its float32 values. */
+  readonly floatTensors = new Map<string, FloatTensor>();
 
   constructor(
     private readonly model: TfliteModel,
     private readonly file: string,
     private readonly options: TfliteImportOptions,
+    /** Read float32 activations, weights and biases (a float model) instead of integers. */
+    private readonly float = false,
   ) {
     const subgraph = model.subgraphs[0];
     if (subgraph === undefined) this.fail('the model has no subgraph');
@@ -172,7 +195,7 @@ class Importer {
     const known = this.names.get(tensor.index);
     if (known !== undefined) return known;
     let name = tensor.name === '' ? `tensor${tensor.index}` : tensor.name;
-    if (name in this.tensors) name = `${name}#${tensor.index}`;
+    if (name in this.tensors || this.floatTensors.has(name)) name = `${name}#${tensor.index}`;
     this.names.set(tensor.index, name);
     return name;
   }
@@ -182,9 +205,10 @@ class Importer {
     const existing = this.names.get(tensor.index);
     if (existing !== undefined) return existing;
     const where = op === undefined ? 'graph input' : `operator ${op.index} (${this.opName(op)})`;
+    if (this.float) return this.floatActivation(tensor, where);
     if (tensor.type === TYPE.FLOAT32)
       this.fail(
-        `${where}: tensor ${tensor.index} "${tensor.name}" is float32; npusim runs quantized models: quantize the model first (full-integer quantization)`,
+        `${where}: tensor ${tensor.index} "${tensor.name}" is float32; npusim runs quantized models: quantize it (npusim quantize MODEL --calib DATA --out G.json, or TFLite's full-integer quantization)`,
       );
     const type = ELEMENT_TYPE[tensor.type];
     if (type === undefined)
@@ -200,8 +224,39 @@ class Importer {
     return name;
   }
 
+  private floatActivation(tensor: TfliteTensor, where: string): string {
+    if (tensor.type !== TYPE.FLOAT32)
+      this.fail(`${where}: tensor ${tensor.index} "${tensor.name}" is ${typeName(tensor.type)} in a float model; expected float32`);
+    if (this.constantBytes(tensor) !== undefined)
+      this.fail(`${where}: tensor ${tensor.index} "${tensor.name}" is a constant where npusim needs an activation`);
+    const name = this.nameOf(tensor);
+    this.floatTensors.set(name, { name, shape: this.shapeOf(tensor), data: undefined });
+    return name;
+  }
+
+  /** A float model's weights or bias: float32 constants of `count` values (little-endian, as flatbuffers store them). */
+  private floatConstant(tensor: TfliteTensor, op: TfliteOperator, role: string, shape: readonly number[]): string {
+    const where = `operator ${op.index} (${this.opName(op)})`;
+    if (tensor.type !== TYPE.FLOAT32) this.fail(`${where}: ${role} "${tensor.name}" are ${typeName(tensor.type)}; expected float32`);
+    const bytes = this.constantBytes(tensor);
+    if (bytes === undefined) this.fail(`${where}: ${role} "${tensor.name}" are not constant; npusim needs constant ${role}`);
+    if (tensor.sparse) this.fail(`${where}: ${role} "${tensor.name}" are sparse, which npusim does not import`);
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (bytes.byteLength !== count * 4)
+      this.fail(`${where}: ${role} "${tensor.name}" hold ${bytes.byteLength} bytes for ${count} float32 values`);
+    const existing = this.names.get(tensor.index);
+    if (existing !== undefined) return existing;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const data = new Float32Array(count);
+    for (let index = 0; index < count; index += 1) data[index] = view.getFloat32(index * 4, true);
+    const name = this.nameOf(tensor);
+    this.floatTensors.set(name, { name, shape: [...shape], data });
+    return name;
+  }
+
   /** Weights: int8 constants, per channel along `axis` or per tensor, zero point 0 as TFLite requires. */
   private weights(tensor: TfliteTensor, op: TfliteOperator, axis: number): string {
+    if (this.float) return this.floatConstant(tensor, op, 'weights', this.shapeOf(tensor));
     const where = `operator ${op.index} (${this.opName(op)})`;
     if (tensor.type !== TYPE.INT8)
       this.fail(`${where}: weights "${tensor.name}" are ${typeName(tensor.type)}; npusim imports int8 weights`);
@@ -225,6 +280,7 @@ class Importer {
   /** The bias: int32 constants, one per output channel. */
   private bias(tensor: TfliteTensor | undefined, op: TfliteOperator, channels: number): string | undefined {
     if (tensor === undefined) return undefined;
+    if (this.float) return this.floatConstant(tensor, op, 'bias', [channels]);
     const where = `operator ${op.index} (${this.opName(op)})`;
     if (tensor.type !== TYPE.INT32 && tensor.type !== TYPE.INT64)
       this.fail(`${where}: bias "${tensor.name}" is ${typeName(tensor.type)}; npusim imports int32 and int64 biases`);
@@ -437,6 +493,11 @@ class Importer {
           );
         if ([top, bottom, left, right].some((p) => p < 0))
           this.fail(`operator ${op.index} (${kind}): negative paddings [${paddings.join(',')}]`);
+        if (this.float) {
+          this.floatPadValue(code === OP.PADV2 ? op.inputs[2] : undefined, op);
+          this.pushOp({ name, op: 'pad', input: input(), output: output(), padding: { top, left, bottom, right } });
+          return;
+        }
         const inputQuant = inputTensor.quantization;
         const zeroPoint = Number(inputQuant?.zeroPoints[0] ?? 0n);
         const outZeroPoint = Number(out.quantization?.zeroPoints[0] ?? 0n);
@@ -484,7 +545,7 @@ class Importer {
         const axis = rawAxis < 0 ? rawAxis + rank : rawAxis;
         const same = (t: TfliteTensor): boolean =>
           t.quantization?.scales[0] === out.quantization?.scales[0] && t.quantization?.zeroPoints[0] === out.quantization?.zeroPoints[0];
-        const differing = inputs.find((t) => !same(t));
+        const differing = this.float ? undefined : inputs.find((t) => !same(t));
         if (differing !== undefined)
           this.fail(
             `operator ${op.index} (${kind}): input "${differing.name}" is quantized differently from the output; TFLite Micro's concatenation copies values and requires one quantization`,
@@ -494,6 +555,8 @@ class Importer {
       }
       case OP.QUANTIZE: {
         const inputTensor = this.tensorAt(op.inputs[0], op, 'input');
+        if (this.float)
+          this.fail(`operator ${op.index} (${kind}): a float model has no QUANTIZE op (this model mixes float and integer tensors)`);
         if (inputTensor.type === TYPE.FLOAT32)
           this.fail(
             `operator ${op.index} (${kind}) quantizes a float32 input; npusim runs integer models: give the model an integer input (quantize it first)`,
@@ -504,7 +567,7 @@ class Importer {
       case OP.SOFTMAX: {
         // SoftmaxOptions: beta 0 (float32).
         const inputTensor = this.tensorAt(op.inputs[0], op, 'input');
-        if (inputTensor.type !== TYPE.INT8 || out.type !== TYPE.INT8)
+        if (!this.float && (inputTensor.type !== TYPE.INT8 || out.type !== TYPE.INT8))
           this.fail(
             `operator ${op.index} (${kind}): npusim imports int8 softmax (int8 in, int8 out), got ${typeName(inputTensor.type)} to ${typeName(out.type)}`,
           );
@@ -518,7 +581,16 @@ class Importer {
     }
   }
 
-  run(): TfliteImport {
+  /** A float PADV2's constant must be 0.0, the value npusim's pad writes in a float model. */
+  private floatPadValue(index: number | undefined, op: TfliteOperator): void {
+    if (index === undefined || index < 0) return;
+    const constant = this.constantBytes(this.tensorAt(index, op, 'constant'));
+    const value = constant === undefined ? undefined : new DataView(constant.buffer, constant.byteOffset).getFloat32(0, true);
+    if (value !== 0) this.fail(`operator ${op.index} (${this.opName(op)}): pads with ${value}, not 0; npusim pads with zero`);
+  }
+
+  /** The inputs, every op and the outputs, by npusim tensor name. */
+  translate(): { inputs: string[]; outputs: string[] } {
     const subgraph = this.subgraph;
     if (subgraph.operators.length === 0) this.fail('the model has no operators');
     const inputs = subgraph.inputs.map((index) => {
@@ -532,20 +604,51 @@ class Importer {
       if (name === undefined) this.fail(`graph output tensor ${index} is not produced by any operator`);
       return name;
     });
+    return { inputs, outputs };
+  }
+
+  /** Every activation in TFLite's own terms, which are npusim's (NHWC): an identity view under its TFLite name. */
+  private sourceViews(isActivation: (name: string) => boolean): Map<string, SourceTensor> {
+    const views = new Map<string, SourceTensor>();
+    for (const [index, name] of this.names) {
+      const shape = this.tensors[name]?.shape ?? this.floatTensors.get(name)?.shape;
+      if (shape === undefined || !isActivation(name)) continue;
+      views.set(name, nativeSourceTensor(this.subgraph.tensors[index]?.name ?? name, shape));
+    }
+    return views;
+  }
+
+  runFloat(): FloatGraph {
+    const { inputs, outputs } = this.translate();
+    return {
+      name: this.options.name,
+      file: this.file,
+      origin: { kind: 'float' },
+      inputs,
+      outputs,
+      tensors: this.floatTensors,
+      ops: this.ops as FloatGraph['ops'],
+      source: {
+        format: 'tflite',
+        model: basename(this.file),
+        inputs: inputs.map((tensor) => ({ tensor, dtype: 'float32' as const })),
+        tensors: this.sourceViews((name) => this.floatTensors.get(name)?.data === undefined),
+      },
+    };
+  }
+
+  run(): TfliteImport {
+    const subgraph = this.subgraph;
+    const { inputs, outputs } = this.translate();
     const sidecar = new Uint8Array(this.sidecarBytes);
     let offset = 0;
     for (const part of this.sidecarParts) {
       sidecar.set(part, offset);
       offset += part.byteLength;
     }
-    // TFLite is NHWC like npusim: every activation is npusim's as it is, under its TFLite name.
     const views: NonNullable<GraphFile['source']>['tensors'] = {};
-    for (const [index, name] of this.names) {
-      const spec = this.tensors[name];
-      if (spec === undefined || spec.data !== undefined) continue;
-      const view = nativeSourceTensor(subgraph.tensors[index]?.name ?? name, spec.shape);
+    for (const [name, view] of this.sourceViews((tensor) => this.tensors[tensor]?.data === undefined))
       views[name] = { ...view, shape: [...view.shape], view: [...view.view], permutation: [...view.permutation] };
-    }
     const sourceInputs = inputs.map((tensor) => ({
       tensor,
       dtype:
@@ -574,4 +677,9 @@ class Importer {
 /** The model as an npusim graph file and its sidecar; InputError for anything npusim does not import. */
 export function importTfliteModel(model: TfliteModel, file: string, options: TfliteImportOptions): TfliteImport {
   return new Importer(model, file, options).run();
+}
+
+/** A float model as the quantization lab's float model; InputError for anything npusim does not import. */
+export function importTfliteFloatModel(model: TfliteModel, file: string, options: TfliteImportOptions): FloatGraph {
+  return new Importer(model, file, options, true).runFloat();
 }

@@ -108,7 +108,7 @@ describe('npusim run MODEL.tflite: models npusim cannot run are refused in one l
     const file = modelFile(fullyConnected({ x: { type: 0 } }));
     await expectRefused(
       ['run', file, '--hw', HW],
-      `${file}: graph input: tensor 0 "x" is float32; npusim runs quantized models: quantize the model first (full-integer quantization)`,
+      `${file}: graph input: tensor 0 "x" is float32; npusim runs quantized models: quantize it (npusim quantize MODEL --calib DATA --out G.json, or TFLite's full-integer quantization)`,
     );
   });
 
