@@ -116,13 +116,25 @@ export async function studyScheme(request: StudyRequest, scheme: QuantizationSch
   }
 }
 
+/**
+ * Every scheme's row, in order. Rows in `finished` (a resumed study's) are taken as they are; each
+ * row computed now is handed to `onComputed` (the journal) as soon as it is done.
+ */
 export async function runStudy(
   request: StudyRequest,
   schemes: readonly { readonly index: number; readonly scheme: QuantizationScheme }[],
+  finished: ReadonlyMap<number, StudyRow> = new Map(),
+  onComputed?: (row: StudyRow) => void,
 ): Promise<StudyRow[]> {
   const rows: StudyRow[] = [];
   for (const { index, scheme } of schemes) {
+    const earlier = finished.get(index);
+    if (earlier !== undefined) {
+      rows.push(earlier);
+      continue;
+    }
     const row = await studyScheme(request, scheme, index);
+    onComputed?.(row);
     request.onRow?.(row);
     rows.push(row);
   }

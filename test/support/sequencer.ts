@@ -17,6 +17,7 @@ export const SLOW_FIRST: readonly string[] = [
   'test/sweep/setFuzz.test.ts',
   'test/golden/fuzz.test.ts',
   'test/cli/sweepCommand.test.ts',
+  'test/cli/studyResume.test.ts',
   'test/kernels/simdNetworks.test.ts',
   'test/formats/jsonFuzz.test.ts',
   'test/scalesim/fuzz.test.ts',

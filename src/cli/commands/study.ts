@@ -4,6 +4,7 @@
  * each, as a table, CSV or JSON. `--shard K/N` runs every N-th scheme from the K-th (0-based), so
  * machines can split a study; rows keep their grid index.
  */
+import { existsSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { loadHardwareFile } from '../../formats/loadHardware.js';
 import {
@@ -13,6 +14,7 @@ import {
   loadLabData,
   type QuantizationScheme,
   runStudy,
+  schemeRecord,
   type StudyRequest,
   type StudyRow,
 } from '../../lab/index.js';
@@ -20,6 +22,7 @@ import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
 import { htmlOption, required, stringOption } from '../options.js';
 import { type StudyFile, studyFile } from '../../lab/files.js';
+import { journalPath, StudyJournal, studyId } from '../../lab/journal.js';
 import { renderPage, studyPage } from '../../html/index.js';
 import { OutputPlan, writeAll } from '../outputs.js';
 import { progressBar } from '../progress.js';
@@ -187,6 +190,31 @@ export function studyRequest(args: LabRunArguments, onRow?: (row: StudyRow) => v
   };
 }
 
+/** The journal of this study: continued with --resume (checked to be this study's), else started afresh. */
+function openJournal(
+  file: string,
+  args: LabRunArguments & { readonly resume: boolean },
+  request: StudyRequest,
+  schemes: readonly QuantizationScheme[],
+  chosen: readonly { readonly index: number; readonly scheme: QuantizationScheme }[],
+  shard: { readonly index: number; readonly count: number },
+): StudyJournal {
+  const id = studyId({
+    floatModel: args.model,
+    data: args.data,
+    calibration: args.calib ?? args.data,
+    calibrationImages: request.calibration.length,
+    hardware: args.hw,
+    images: request.images,
+    aloneImages: request.aloneImages,
+    schemes: schemes.map(schemeRecord),
+    shard,
+  });
+  if (args.resume && existsSync(file))
+    return StudyJournal.resume(file, id, new Map(chosen.map(({ index, scheme }) => [index, schemeRecord(scheme)])));
+  return StudyJournal.start(file, id);
+}
+
 export const LAB_RUN_OPTIONS = {
   ...EVALUATION_OPTIONS,
   calib: stringOption('calib', 'calibration data (default: --data, training split)'),
@@ -202,11 +230,24 @@ export const studyCommand = defineCommand({
       .options(LAB_RUN_OPTIONS)
       .option('grid', { type: 'string', array: true, default: [] as string[], describe: 'KEY=V1,V2,... (repeat for more keys)' })
       .option('shard', stringOption('shard', 'K/N: run every N-th scheme from the K-th'))
+      .option('resume', {
+        type: 'boolean',
+        default: false,
+        describe: 'continue an interrupted study: the schemes its --out FILE.partial journal holds are not run again',
+      })
       .option('html', htmlOption)
       .options(SCHEME_OPTIONS),
   run: async (args, io) => {
     const plan = new OutputPlan(args.force).addInputs([args.model, args.hw], 'an input of this study');
     const out = args.out === undefined ? undefined : plan.file(args.out, '--out');
+    if (args.resume && out === undefined) throw new UsageError('--resume continues the study written to --out FILE: give --out');
+    // The journal has its own rule: --resume continues it, --force starts over, and otherwise it is kept.
+    const journalFile = out === undefined ? undefined : plan.file(journalPath(out), 'the study journal', false, true);
+    if (journalFile !== undefined && existsSync(journalFile) && !args.resume && !args.force)
+      throw new InputError(
+        'an interrupted study left this journal of its finished schemes: run the same command with --resume to finish it, or --force to start over',
+        journalFile,
+      );
     const html = plan.optionalFile(args.html, '--html');
     const schemes = gridSchemes(args as SchemeArguments, args.grid);
     const shard = parseShard(args.shard);
@@ -219,7 +260,9 @@ export const studyCommand = defineCommand({
       done += 1;
       bar.update(done, chosen.length);
     });
-    const rows = await runStudy(request, chosen);
+    const journal = journalFile === undefined ? undefined : openJournal(journalFile, args, request, schemes, chosen, shard);
+    done = journal?.finished.size ?? 0;
+    const rows = await runStudy(request, chosen, journal?.finished, (row) => journal?.append(row));
     bar.stop();
     const file = studyFile(
       {
@@ -243,8 +286,12 @@ export const studyCommand = defineCommand({
     // The page is drawn from the file as JSON holds it, so `npusim report` on the JSON draws the same bytes.
     if (html !== undefined) files.push([html, await renderPage(studyPage(JSON.parse(JSON.stringify(file)) as StudyFile))]);
     writeAll(plan, files);
+    journal?.remove();
     if (out === undefined) io.stdout(text);
-    else io.stdout(`wrote ${out} (${rows.length} schemes)\n`);
+    else
+      io.stdout(
+        `wrote ${out} (${rows.length} schemes${(journal?.finished.size ?? 0) > 0 ? `, ${journal?.finished.size} from the interrupted run` : ''})\n`,
+      );
     if (html !== undefined) io.stdout(`wrote ${html}\n`);
     return EXIT_OK;
   },
