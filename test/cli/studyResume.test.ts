@@ -1,8 +1,9 @@
 /**
  * An interrupted study resumes: killed (SIGKILL) after its first rows reached the journal beside
  * --out, the same command with --resume runs only the schemes the journal lacks and writes the bytes
- * an uninterrupted study writes. A journal without --resume, another study's journal and --resume
- * without --out are exit 2 with the file named.
+ * an uninterrupted study writes, as do its shards joined by npusim merge. A journal without
+ * --resume, another study's journal, --resume without --out and shards that miss or repeat a scheme
+ * are exit 2 with the file named.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -69,6 +70,28 @@ describe('npusim study --resume', () => {
     const rows = (JSON.parse(readFileSync(out, 'utf8')) as { rows: { weightBits: number; accuracy: number }[] }).rows;
     expect(rows.map((row) => row.weightBits)).toEqual([8, 6, 4, 3]);
     expect(rows.every((row) => row.accuracy > 0.5)).toBe(true);
+
+    // Its two shards, merged, are the same bytes again.
+    const shards = [0, 1].map((shard) => join(folder, `shard${shard}.json`));
+    for (const [shard, file] of shards.entries())
+      expect((await runCli([...STUDY, '--shard', `${shard}/2`, '--out', file])).exitCode).toBe(0);
+    const merged = join(folder, 'merged.json');
+    const merge = await runCli(['merge', ...shards, '--out', merged]);
+    expect(merge.stderr).toBe(`wrote ${merged}: 4 schemes from 2 files\n`);
+    expect(readFileSync(merged, 'utf8')).toBe(readFileSync(whole, 'utf8'));
+    const half = await runCli(['merge', shards[0] as string, '--out', join(folder, 'half.json')]);
+    expect(half.exitCode).toBe(2);
+    expect(half.stderr).toContain("the files hold 2 of the study's 4 schemes; missing 1, 3 (run those shards, then merge)");
+    const twice = await runCli([
+      'merge',
+      shards[0] as string,
+      shards[0] as string,
+      shards[1] as string,
+      '--out',
+      join(folder, 'twice.json'),
+    ]);
+    expect(twice.exitCode).toBe(2);
+    expect(twice.stderr).toContain(`scheme 0 is also in ${shards[0]}: merge each shard once`);
   });
 
   it("another study's journal, and --resume without --out, are refused", async () => {
