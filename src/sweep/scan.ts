@@ -6,8 +6,9 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { parseJsonLine } from '../formats/jsonLines.js';
 import { formatBytes, READ_LIMITS } from '../formats/readFile.js';
-import { type Cell, formatOf, parseCsvLine, parseCsvText, type SweepFormat } from './output.js';
+import { type Cell, formatOf, parseCsvLine, parseCsvText, RESULT_COLUMNS, type SweepFormat } from './output.js';
 
 const WHAT = 'a sweep file (.csv or .jsonl)';
 const CHUNK_BYTES = 1 << 20;
@@ -58,10 +59,15 @@ interface PendingLine {
   readonly length: number;
 }
 
+const RESULT_COLUMN_SET: ReadonlySet<string> = new Set(RESULT_COLUMNS);
+/** A number as npusim writes one into CSV (JavaScript's shortest form: digits, a point, an exponent). */
+const NUMBER_TEXT = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/;
+
 class RowParser {
   columns: string[] | undefined;
   rows = 0;
   private batch: PendingLine[] = [];
+  private resultIndexes: number[] | undefined;
 
   constructor(
     private readonly file: string,
@@ -106,8 +112,30 @@ class RowParser {
         `line ${pending.line}`,
       );
     }
+    this.checkResults(cells, pending.line);
     this.rows += 1;
     this.onRow({ cells, line: pending.line, offset: pending.offset, length: pending.length });
+  }
+
+  /**
+   * The result columns hold numbers or nothing: a figure edited into text ("310") would otherwise be
+   * merged, drawn and ranked as if the sweep had computed it.
+   */
+  private checkResults(cells: readonly Cell[], line: number): void {
+    this.resultIndexes ??= (this.columns ?? []).flatMap((column, index) => (RESULT_COLUMN_SET.has(column) ? [index] : []));
+    for (const index of this.resultIndexes) {
+      const cell = cells[index] ?? null;
+      const fine =
+        this.format === 'csv'
+          ? cell === '' || (typeof cell === 'string' && NUMBER_TEXT.test(cell) && Number.isFinite(Number(cell)))
+          : cell === null || (typeof cell === 'number' && Number.isFinite(cell));
+      if (!fine)
+        throw new InputError(
+          `column "${this.columns?.[index]}" holds ${JSON.stringify(cell)}; a result is a finite number, or ${this.format === 'csv' ? 'empty' : 'null'} where it was not computed`,
+          this.file,
+          `line ${line}`,
+        );
+    }
   }
 
   /** Parses the batched CSV lines at once (much faster than line by line); a bad batch is parsed line by line to name the line. */
@@ -130,15 +158,21 @@ class RowParser {
 
   private jsonLine(text: string, line: number, offset: number, length: number): void {
     if (text === '') return;
-    let record: unknown;
-    try {
-      record = JSON.parse(text);
-    } catch {
-      throw new InputError('not a JSON object', this.file, `line ${line}`);
-    }
+    // Strictly, as every JSON npusim reads: a key given twice would otherwise let the last one
+    // silently replace a figure, and deep nesting is refused before anything recurses on it.
+    const record = parseJsonLine(text, this.file, line);
     if (record === null || typeof record !== 'object' || Array.isArray(record))
       throw new InputError('not a JSON object', this.file, `line ${line}`);
     const keys = Object.keys(record);
+    for (const key of keys) {
+      const value = (record as Record<string, unknown>)[key];
+      if (value !== null && typeof value === 'object')
+        throw new InputError(
+          `column "${key}" holds ${Array.isArray(value) ? 'an array' : 'an object'}; a sweep file's cells are numbers, strings, booleans or null`,
+          this.file,
+          `line ${line}`,
+        );
+    }
     if (this.columns === undefined) {
       this.columns = keys;
       this.onColumns(keys);

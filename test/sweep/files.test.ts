@@ -87,6 +87,35 @@ describe('reading sweep files row by row', () => {
     expect(failure(() => scanSweepFile(jsonl, () => undefined))).toBe(`${jsonl}:line 2: not a JSON object`);
   });
 
+  it('refuses a JSON line with a key given twice, a nested cell or nesting past the limit, naming line and column', () => {
+    const directory = temporaryDirectory();
+    const twice = join(directory, 'twice.jsonl');
+    writeFileSync(twice, '{"point":0,"cycles":310}\n{"point":1,"cycles":310,"cycles":1}\n');
+    expect(failure(() => scanSweepFile(twice, () => undefined))).toBe(
+      `${twice}:2:25: key "cycles" is given twice in one object ($.cycles, first at column 12); JSON would keep only the last, so give it once`,
+    );
+    const nested = join(directory, 'nested.jsonl');
+    writeFileSync(nested, '{"point":0,"pareto":true}\n{"point":1,"pareto":[[]]}\n');
+    expect(failure(() => scanSweepFile(nested, () => undefined))).toBe(
+      `${nested}:line 2: column "pareto" holds an array; a sweep file's cells are numbers, strings, booleans or null`,
+    );
+    const text = join(directory, 'text.jsonl');
+    writeFileSync(text, '{"point":0,"cycles":310}\n{"point":1,"cycles":"310"}\n');
+    expect(failure(() => scanSweepFile(text, () => undefined))).toBe(
+      `${text}:line 2: column "cycles" holds "310"; a result is a finite number, or null where it was not computed`,
+    );
+    const infinite = join(directory, 'infinite.csv');
+    writeFileSync(infinite, 'point,cycles,energyPj\n0,310,\n1,310,1e400\n');
+    expect(failure(() => scanSweepFile(infinite, () => undefined))).toBe(
+      `${infinite}:line 3: column "energyPj" holds "1e400"; a result is a finite number, or empty where it was not computed`,
+    );
+    const deep = join(directory, 'deep.jsonl');
+    writeFileSync(deep, `{"point":0,"pareto":true}\n{"point":1,"pareto":${'['.repeat(5000)}${']'.repeat(5000)}}\n`);
+    expect(failure(() => scanSweepFile(deep, () => undefined))).toMatch(
+      new RegExp(`^${deep.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: JSON nested deeper than 64 levels`),
+    );
+  });
+
   it('refuses a line longer than any row npusim writes, reading no further', () => {
     const file = join(temporaryDirectory(), 'c.csv');
     writeFileSync(file, 'x'.repeat(MAX_LINE_BYTES * 3));

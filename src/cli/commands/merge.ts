@@ -24,7 +24,7 @@ export function runMergeCommand(options: MergeCommandOptions, io: CliIO): number
   const out = plan.file(options.out, '--out');
   // The merged file is written whole (a temporary file renamed into place) once every row checks out.
   const { points } = mergeSweepFiles(options.files, out);
-  io.stderr(`wrote ${options.out}: ${points} points from ${options.files.length} files\n`);
+  io.stderr(`wrote ${options.out}: ${points} points from ${options.files.length} ${options.files.length === 1 ? 'file' : 'files'}\n`);
   return EXIT_OK;
 }
 
