@@ -48,9 +48,13 @@ export function mbqmSmallerThanOneExp(x: number, multiplier: number, leftShift: 
   return rdbpot(srdhm(x, multiplier), -leftShift);
 }
 
-/** MultiplyByQuantizedMultiplierGreaterThanOne (double build): leftShift >= 0. */
+/**
+ * MultiplyByQuantizedMultiplierGreaterThanOne (double build): leftShift >= 0. A shift of 31 is
+ * TFLite's: softmax's input multiplier capped at 2^31 - 1 quantizes to shift 31, and then its
+ * diff_min is 0, so only a difference of 0 is scaled (x * 2^31 wraps in int32 like the C source).
+ */
 export function mbqmGreaterThanOne(x: number, multiplier: number, leftShift: number): number {
-  checkShift(leftShift, 0, 30);
+  checkShift(leftShift, 0, 31);
   return srdhm(wrap(x * 2 ** leftShift, INT32), multiplier);
 }
 

@@ -6,66 +6,16 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeNpy, encodeNpy } from '../../../src/formats/npy.js';
-import { runCli } from '../../support/cli.js';
 import { REPO, temporaryDirectory } from '../../support/files.js';
 import { sharedPath } from '../../support/sharedFolder.js';
+import { type DumpEntry, expectEqualsAnchor, runWithDump } from '../../support/tflmAnchors.js';
 
-interface AnchorTensor {
-  readonly tensor: string;
-  readonly index: number;
-  readonly op: number;
-  readonly opType: string;
-  readonly dtype: 'int8' | 'int16' | 'int32';
-  readonly shape: readonly number[];
-  readonly offset: number;
-  readonly bytes: number;
-}
-
-interface DumpEntry {
-  readonly file: string;
-  readonly layer: string;
-  readonly sourceTensor: string;
-  readonly shape: readonly number[];
-  readonly dtype: string;
-  readonly layout: string;
-}
-
-const HW = join(REPO, 'configs/edge-npu.json');
-
-/** The model file: vendored in models/ when it is, else the shared copy (MobileNetV2 is only there). */
+/** The model file: vendored in models/ when it is, else the shared copy. */
 function modelFile(model: string): string {
   const vendored = join(REPO, 'models', `${model}.tflite`);
   return readdirSync(join(REPO, 'models')).includes(`${model}.tflite`) ? vendored : sharedPath('models/tflite-micro', `${model}.tflite`);
-}
-
-function anchorValues(blob: Buffer, tensor: AnchorTensor): number[] {
-  const view = new DataView(blob.buffer, blob.byteOffset + tensor.offset, tensor.bytes);
-  const size = tensor.dtype === 'int8' ? 1 : tensor.dtype === 'int16' ? 2 : 4;
-  return Array.from({ length: tensor.bytes / size }, (_, i) =>
-    size === 1 ? view.getInt8(i) : size === 2 ? view.getInt16(i * 2, true) : view.getInt32(i * 4, true),
-  );
-}
-
-/** Runs the model on the anchor's inputs and returns the dump folder and its manifest. */
-async function runOnAnchor(model: string, inputs: readonly string[]): Promise<{ folder: string; manifest: DumpEntry[] }> {
-  const folder = join(temporaryDirectory(), 'dump');
-  const run = await runCli([
-    'run',
-    modelFile(model),
-    '--hw',
-    HW,
-    ...inputs.flatMap((input) => ['--input', input]),
-    '--dump',
-    folder,
-    '--format',
-    'csv',
-  ]);
-  expect(run.stderr).toContain('layer outputs');
-  expect(run.exitCode).toBe(0);
-  return { folder, manifest: JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as DumpEntry[] };
 }
 
 function anchorCases(): { model: string; input: string; folder: string }[] {
@@ -93,26 +43,7 @@ describe('TFLite models equal TFLite Micro on every op output', () => {
 
   for (const { model, input, folder } of cases) {
     it(`${model} on ${input}`, { timeout: 120_000 }, async () => {
-      const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { inputs: string[]; tensors: AnchorTensor[] };
-      const inputs = readdirSync(folder)
-        .filter((name) => name.endsWith('.npy'))
-        .sort()
-        .map((name) => join(folder, name));
-      expect(inputs.length).toBe(manifest.inputs.length);
-      const blob = gunzipSync(readFileSync(join(folder, 'tensors.bin.gz')));
-      const dump = await runOnAnchor(model, inputs);
-      expect(dump.manifest.length).toBe(manifest.tensors.length);
-      for (const tensor of manifest.tensors) {
-        const entry = dump.manifest.find((e) => e.sourceTensor === tensor.tensor);
-        expect(entry, `op ${tensor.op} (${tensor.opType}) output "${tensor.tensor}" in the dump`).toBeDefined();
-        if (entry === undefined) continue;
-        expect([entry.shape, entry.dtype]).toEqual([tensor.shape, tensor.dtype]);
-        const { values } = decodeNpy(new Uint8Array(readFileSync(join(dump.folder, entry.file))), entry.file);
-        const expected = anchorValues(blob, tensor);
-        const differing = expected.findIndex((value, index) => values[index] !== value);
-        expect(differing, `op ${tensor.op} (${tensor.opType}) "${tensor.tensor}": first difference at element ${differing}`).toBe(-1);
-        expect(values.length).toBe(expected.length);
-      }
+      await expectEqualsAnchor(modelFile(model), folder);
     });
   }
 });
@@ -143,7 +74,7 @@ describe('person detection, from the BMP files in models/', () => {
       writeFileSync(npy, encodeNpy(input, [1, 96, 96, 1], '|i1'));
       // The BMP's bytes are the anchor's input exactly.
       expect(readFileSync(npy)).toEqual(readFileSync(sharedPath('anchors/tflite-models/person_detect', image, `${image}.npy`)));
-      const { folder, manifest } = await runOnAnchor('person_detect', [npy]);
+      const { folder, manifest } = await runWithDump(modelFile('person_detect'), [npy]);
       const last = manifest[manifest.length - 1] as DumpEntry;
       expect(last.layer).toMatch(/softmax/);
       const [noPersonScore, personScore] = decodeNpy(new Uint8Array(readFileSync(join(folder, last.file))), last.file).values;

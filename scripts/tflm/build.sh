@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds tflm-dump: the real TensorFlow Lite Micro interpreter and reference kernels, compiled
+# directly with g++ (TFLM's Makefile downloads third-party code, which fails offline), plus
+# dump.cc, which runs a model and writes every op's output. Not part of the package or of CI:
+# it makes the expected tensors under test/fixtures/tflm/, which are committed.
+#
+#   TFLM=<tensorflow/tflite-micro checkout at 90b983c> \
+#   FLATBUFFERS=<google/flatbuffers checkout at v25.9.23, the version TFLM's schema_generated.h pins> \
+#   GEMMLOWP=<google/gemmlowp checkout (fixedpoint/ headers)> \
+#   RUY=<google/ruy checkout (ruy/profiler/instrumentation.h, which the reference kernels include)> \
+#   OUT=<build folder> bash scripts/tflm/build.sh
+set -euo pipefail
+: "${TFLM:?set TFLM to a tensorflow/tflite-micro checkout}"
+: "${FLATBUFFERS:?set FLATBUFFERS to a google/flatbuffers checkout at v25.9.23}"
+: "${GEMMLOWP:?set GEMMLOWP to a google/gemmlowp checkout}"
+: "${RUY:?set RUY to a google/ruy checkout}"
+OUT=${OUT:-/tmp/tflm-build}
+HERE=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$OUT/obj"
+
+# The flags of TFLM's default host build (tools/make/Makefile: BUILD_TYPE=default, TARGET=linux):
+# reference kernels, static memory, double-rounding requantization; -O2 only for speed.
+FLAGS=(-O2 -std=c++17 -fno-rtti -fno-exceptions -fno-threadsafe-statics -DTF_LITE_STATIC_MEMORY
+  -DTF_LITE_DISABLE_X86_NEON -DTF_LITE_USE_CTIME -I"$TFLM" -I"$FLATBUFFERS/include" -I"$GEMMLOWP" -I"$RUY" -w)
+
+# The interpreter (tensorflow/lite/micro and its allocators), the shared TFLite sources TFLM builds
+# (sources.inc: everything under tensorflow/ but lite/micro and lite/experimental, without array.cc)
+# and the kernels of the ops dump.cc registers.
+KERNELS=(activations activations_common add add_common concatenation conv conv_common
+  depthwise_conv depthwise_conv_common fully_connected fully_connected_common hard_swish
+  hard_swish_common kernel_util logistic logistic_common pad pad_common pooling pooling_common quantize
+  quantize_common reduce reduce_common reshape reshape_common softmax softmax_common squeeze
+  transpose transpose_common dequantize dequantize_common)
+SOURCES=()
+while IFS= read -r file; do SOURCES+=("$file"); done < <(
+  cd "$TFLM" && {
+    find tensorflow/lite/micro -maxdepth 1 -name '*.cc'
+    find tensorflow/lite/micro/arena_allocator tensorflow/lite/micro/memory_planner \
+      tensorflow/lite/micro/tflite_bridge -name '*.cc'
+    find tensorflow -type d \( -path tensorflow/lite/experimental -o -path tensorflow/lite/micro \) -prune \
+      -false -o \( -name '*.cc' -o -name '*.c' \) -print
+  } | grep -v -e '_test\.cc$' -e 'test_helper' -e 'testing_helpers' -e 'fake_micro_context' \
+      -e 'tensorflow/lite/array\.cc$' -e 'mock_micro_graph' -e 'recording_' | sort)
+for kernel in "${KERNELS[@]}"; do SOURCES+=("tensorflow/lite/micro/kernels/$kernel.cc"); done
+
+OBJECTS=()
+for source in "${SOURCES[@]}"; do
+  object="$OUT/obj/$(echo "$source" | tr '/' '_').o"
+  OBJECTS+=("$object")
+  [ "$object" -nt "$TFLM/$source" ] && continue
+  g++ "${FLAGS[@]}" -c "$TFLM/$source" -o "$object" &
+  # Two compilers at a time.
+  while [ "$(jobs -r | wc -l)" -ge 2 ]; do wait -n; done
+done
+wait
+g++ "${FLAGS[@]}" "$HERE/dump.cc" "${OBJECTS[@]}" -o "$OUT/tflm-dump"
+echo "$OUT/tflm-dump"
