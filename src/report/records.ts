@@ -6,6 +6,7 @@
  */
 import { ENERGY_COMPONENTS, type EnergyComponent, type LayerEnergy, type SimulationResult } from '../engine/result.js';
 import type { EventLocation } from '../kernels/overflow.js';
+import { REQUANT_SPECS } from '../requant/index.js';
 
 export interface RunHeader {
   readonly graph: string;
@@ -46,5 +47,10 @@ export function requantNote(result: SimulationResult): string {
   const { mode, quantizedFor } = result.requant;
   if (quantizedFor === undefined) return `requantization ${mode}`;
   if (quantizedFor === mode) return `requantization ${mode}, the mode the model was quantized for`;
+  const running = REQUANT_SPECS[mode].library;
+  const intended = REQUANT_SPECS[quantizedFor].library;
+  // Another build of the model's own library (TFLite's single-rounding build) is still that library.
+  if (running.name === intended.name)
+    return `requantization ${mode}, ${running.build} of ${running.name}, the library the model was quantized for (${quantizedFor} is ${intended.build})`;
   return `requantization ${mode}; the model was quantized for ${quantizedFor}, so outputs differ from its library's by design`;
 }

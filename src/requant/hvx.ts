@@ -44,6 +44,7 @@ export const ROUNDED_AVERAGE_POOL: AveragePoolSpec = {
 
 export const HVX: RequantModeSpec = {
   name: 'hvx',
+  library: { name: 'Hexagon HVX', build: 'the vector pipeline' },
   summary:
     "npusim's HVX pipeline: saturating left shift, vmpyo (SRDHM), vasr narrowing with the configured rounding and int16 saturation, + zp (vadd:sat)",
   formula: 'pipeline of section 5.2',

@@ -20,6 +20,7 @@ type LibraryMode = Extract<RequantMode, 'gemmlowp' | 'tflite-double' | 'tflite-s
 
 interface LibraryModeFacts {
   readonly name: LibraryMode;
+  readonly library: { readonly name: string; readonly build: string };
   readonly summary: string;
   readonly formula: string;
   readonly fixedRounding: string;
@@ -72,6 +73,7 @@ function libraryMode(facts: LibraryModeFacts): RequantModeSpec {
   const { name, build } = facts;
   return {
     name,
+    library: facts.library,
     summary: facts.summary,
     formula: facts.formula,
     // quantizeMultiplier's shifts: the libraries' int32 multiplier range.
@@ -102,6 +104,7 @@ function libraryMode(facts: LibraryModeFacts): RequantModeSpec {
 
 export const GEMMLOWP = libraryMode({
   name: 'gemmlowp',
+  library: { name: 'gemmlowp', build: 'its output pipeline' },
   summary: "gemmlowp's output pipeline: RDBPOT(SRDHM(acc << left, m), right) + zp",
   formula: '`mbqmDouble(acc, m, s) + zp`',
   fixedRounding: 'half-up (SRDHM) then half-away (RDBPOT)',
@@ -110,6 +113,7 @@ export const GEMMLOWP = libraryMode({
 
 export const TFLITE_DOUBLE = libraryMode({
   name: 'tflite-double',
+  library: { name: 'TFLite', build: 'the default build' },
   summary: "TFLite's default build (TFLite Micro's reference kernels): MultiplyByQuantizedMultiplier, double rounding",
   formula: '`mbqmDouble(acc, m, s) + zp`',
   fixedRounding: 'half-up (SRDHM) then half-away (RDBPOT)',
@@ -118,6 +122,7 @@ export const TFLITE_DOUBLE = libraryMode({
 
 export const TFLITE_SINGLE = libraryMode({
   name: 'tflite-single',
+  library: { name: 'TFLite', build: 'the TFLITE_SINGLE_ROUNDING build' },
   summary: "TFLite's single-rounding build (TFLITE_SINGLE_ROUNDING): acc x m / 2^(31 - shift), rounded once",
   formula: '`mbqmSingle(acc, m, s) + zp`',
   fixedRounding: 'half-up, once',
@@ -126,6 +131,7 @@ export const TFLITE_SINGLE = libraryMode({
 
 export const CMSIS_NN = libraryMode({
   name: 'cmsis-nn',
+  library: { name: 'CMSIS-NN', build: 'the default build' },
   summary: "CMSIS-NN's arm_nn_requantize, default build: doubling high multiply, then divide by a power of two",
   formula: "`cmsisRequantize(acc, m, s, 'double') + zp`",
   fixedRounding: 'half-up (doubling high multiply) then half-away (divide by power of two)',
@@ -134,6 +140,7 @@ export const CMSIS_NN = libraryMode({
 
 export const CMSIS_NN_SINGLE = libraryMode({
   name: 'cmsis-nn-single',
+  library: { name: 'CMSIS-NN', build: 'the CMSIS_NN_USE_SINGLE_ROUNDING build' },
   summary: "CMSIS-NN's arm_nn_requantize, CMSIS_NN_USE_SINGLE_ROUNDING build: one rounding",
   formula: "`cmsisRequantize(acc, m, s, 'single') + zp`",
   fixedRounding: 'half-up, once',

@@ -14,6 +14,7 @@ import { addScales, formatReal } from './words.js';
 
 export const ORT_FLOAT: RequantModeSpec = {
   name: 'ort-float',
+  library: { name: 'onnxruntime', build: 'the MLAS CPU kernels' },
   summary: "onnxruntime's MLAS: rne(f32(f32(acc) x f32(s_in s_w / s_out))) + zp, saturated",
   formula: '`round_half_even(fl32(fl32(acc)·scale)) + zp`',
   shifts: 'none (float32 `scale`)',

@@ -27,6 +27,7 @@ function exponentOf(operand: VectorOperand): number {
 
 export const SHIFT_ONLY: RequantModeSpec = {
   name: 'shift-only',
+  library: { name: 'dynamic fixed point', build: 'power-of-two scales' },
   summary: 'dynamic fixed point: R(acc / 2^shift) + zp with shift = fl_in + fl_w - fl_out (+ S-DFP shiftBias), the configured rounding R',
   formula: '`round(acc / 2^shift) + zp`, or `acc·2^-shift + zp` for `shift < 0`',
   shifts: '-32..63',

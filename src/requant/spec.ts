@@ -112,6 +112,11 @@ export interface RequantModeSpec {
   readonly formula: string;
   /** The docs table's range of shifts the mode applies. */
   readonly shifts: string;
+  /**
+   * The library and build the mode reproduces (a library's builds share its name), e.g. TFLite's
+   * default build: a model quantized for one build runs as its library intends under the other.
+   */
+  readonly library: { readonly name: string; readonly build: string };
   /** The rounding a library mode fixes, in words; undefined when the mode takes the configured one. */
   readonly fixedRounding: string | undefined;
   /** Whether layers may be in dynamic fixed point (fractionalBits) instead of scales. */

@@ -1,8 +1,9 @@
 /** Every report names the run's requantization mode and, when the graph says, the one it was quantized for. */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { REPO } from '../support/files.js';
+import { REPO, temporaryDirectory } from '../support/files.js';
 
 const config = (name: string) => join(REPO, 'configs', `${name}.json`);
 
@@ -19,6 +20,16 @@ describe('the requantization a run used beside the one the graph was made for', 
     const markdown = await runCli(['run', model, '--hw', config('hexagon-like'), '--format', 'md']);
     expect(markdown.stdout).toContain(
       "; requantization hvx; the model was quantized for tflite-double, so outputs differ from its library's by design.",
+    );
+  });
+
+  it("a TFLite model under TFLite's single-rounding build: that build of the model's own library, not a difference by design", async () => {
+    const single = join(temporaryDirectory(), 'edge-npu-single.json');
+    writeFileSync(single, readFileSync(config('edge-npu'), 'utf8').replace('"mode": "tflite-double"', '"mode": "tflite-single"'));
+    const table = await runCli(['run', join(REPO, 'models/person_detect.tflite'), '--hw', single]);
+    expect(table.exitCode).toBe(0);
+    expect(table.stdout.split('\n')[0]).toBe(
+      'person_detect on edge-npu (800 MHz), energy table horowitz45, requantization tflite-single, the TFLITE_SINGLE_ROUNDING build of TFLite, the library the model was quantized for (tflite-double is the default build)',
     );
   });
 
