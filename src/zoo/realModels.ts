@@ -4,6 +4,7 @@
  * networks (networks.ts) are built instead, and only they take quantization options.
  */
 import { fileURLToPath } from 'node:url';
+import type { LabelSetName } from '../datasets/labels.js';
 
 export const REAL_ZOO_MODELS = {
   /** MobileNet v1 0.25, 96x96x1 int8, person / no person (tflite-micro's person_detection example). */
@@ -47,4 +48,19 @@ export function isFloatZooName(name: string): name is FloatZooName {
 
 export function floatZooModelFile(name: FloatZooName): string {
   return fileURLToPath(new URL(`../../models/${FLOAT_ZOO_MODELS[name]}`, import.meta.url));
+}
+
+/** The class names of each zoo model's output, which `run --top` prints. */
+const ZOO_LABELS: Readonly<Record<RealZooName | FloatZooName, LabelSetName>> = {
+  person_detect: 'person',
+  mobilenet_v2_int8: 'imagenet',
+  mnist_cnn: 'mnist',
+  fashion_cnn: 'fashion-mnist',
+};
+
+/** The label set of a `zoo:NAME` argument whose model has one. */
+export function zooLabelSet(argument: string): LabelSetName | undefined {
+  const name = argument.slice('zoo:'.length);
+  if (!argument.startsWith('zoo:') || !(isRealZooName(name) || isFloatZooName(name))) return undefined;
+  return ZOO_LABELS[name];
 }

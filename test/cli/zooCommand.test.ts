@@ -94,6 +94,58 @@ describe('npusim zoo: the real models', () => {
     expect(logits.indexOf(Math.max(...logits))).toBe(258);
   });
 
+  it("run --top 5 names the classes: the dog image gives TFLite Micro's top five, Samoyed first", async () => {
+    const run = await runCli([
+      'run',
+      'zoo:mobilenet_v2_int8',
+      '--hw',
+      join(REPO, 'configs/edge-npu.json'),
+      '--input',
+      join(REPO, 'models/dog.npy'),
+      '--top',
+      '5',
+    ]);
+    expect(run.exitCode).toBe(0);
+    // TFLM's top-5 on this image: 258 259 261 203 279 (../shared/anchors/tflite-models/FORMAT.md).
+    expect(run.stdout.slice(run.stdout.indexOf('top 5'))).toBe(
+      [
+        'top 5 of output "Xq.1":',
+        '  1. 258 Samoyed, Samoyede: 101  (14.2169)',
+        '  2. 259 Pomeranian: 78  (11.601)',
+        '  3. 261 keeshond: 67  (10.3499)',
+        '  4. 203 West Highland white terrier: 66  (10.2362)',
+        '  5. 279 Arctic fox, white fox, Alopex lagopus: 62  (9.78124)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('run --top takes a labels file or a built-in set, and refuses what it cannot print', async () => {
+    const directory = temporaryDirectory();
+    const hw = join(REPO, 'configs/edge-npu.json');
+    const labels = join(directory, 'labels.json');
+    writeFileSync(labels, JSON.stringify(['background', 'someone']));
+    const person = await runCli(['run', 'zoo:person_detect', '--hw', hw, '--top', '1', '--labels', labels]);
+    expect(person.stdout).toMatch(/top 1 of output "[^"]+":\n {2}1\. [01] (background|someone): -?\d+ {2}\([-\d.e]+\)\n$/);
+    const tiny = await runCli(['run', join(REPO, 'test/fixtures/tiny-graph.json'), '--hw', hw, '--top', '2', '--labels', 'mnist']);
+    expect(tiny.stdout).toMatch(/top 2 of output "[^"]+" \(the labels name 10 classes, the output has \d+ values\):\n/);
+    const refusals = [
+      [
+        ['--top', '2', '--format', 'json'],
+        'error: --top prints beside the table or Markdown report, not the json one; with --format json, read the outputs with --dump',
+      ],
+      [['--labels', 'imagenet'], 'error: --labels names the classes --top prints: give --top K too'],
+      [['--top', '0'], 'error: --top takes a whole number from 1 to 1000, got "0"'],
+    ] as const;
+    for (const [extra, message] of refusals) {
+      const run = await runCli(['run', 'zoo:person_detect', '--hw', hw, ...extra]);
+      expect([run.exitCode, run.stderr.split('\n')[0]]).toEqual([2, message]);
+    }
+    writeFileSync(labels, '["a", 3]');
+    const bad = await runCli(['run', 'zoo:person_detect', '--hw', hw, '--top', '1', '--labels', labels]);
+    expect([bad.exitCode, bad.stderr]).toEqual([2, `error: ${labels}:$[1]: expected a class name (a string), got 3\n`]);
+  });
+
   it('npusim zoo person_detect writes the imported model, which keeps its source terms; quantization options are refused', async () => {
     const directory = temporaryDirectory();
     const out = join(directory, 'person.json');

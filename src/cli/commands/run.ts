@@ -4,6 +4,7 @@
  * output (--out, --trace, --dump) is planned and checked before the graph is even loaded.
  */
 import { basename } from 'node:path';
+import { isLabelSetName, LABEL_SET_NAMES, loadLabels } from '../../datasets/labels.js';
 import { checkRunMemory } from '../../engine/memory.js';
 import { InputError } from '../../errors.js';
 import { DEFAULT_MAX_MEMORY_BYTES } from '../../formats/bounds.js';
@@ -15,6 +16,7 @@ import { nativeSourceTensor, typeRange } from '../../graph/model.js';
 import { csvReport, markdownReport } from '../../report/csv.js';
 import { jsonReport, reportRecord } from '../../report/json.js';
 import { tableReport } from '../../report/table.js';
+import { topClasses, topClassesText } from '../../report/top.js';
 import { chromeTraceJson, DEFAULT_MAX_TILE_EVENTS, TRACE_DETAILS, type TraceDetail } from '../../report/trace.js';
 import { defineCommand } from '../command.js';
 import { executeRun, graphArgumentFiles, loadGraphArgument, prepareRun, warmKernelThreads } from '../../pipeline/index.js';
@@ -28,12 +30,14 @@ import {
   MAX_SEED,
   maxMemoryOf,
   maxMemoryOption,
+  optionalWholeNumberOption,
   required,
   stringOption,
   wholeNumberOption,
 } from '../options.js';
 import { OutputPlan, writeAll } from '../outputs.js';
 import { progressBar } from '../progress.js';
+import { zooLabelSet } from '../../zoo/realModels.js';
 
 /** The HTML page, its module (and the chart library it inlines) loaded only when asked for. */
 async function htmlReport(result: Parameters<typeof reportRecord>[0]): Promise<string> {
@@ -61,6 +65,10 @@ export interface RunOptions {
   readonly force: boolean;
   /** The memory limit (--max-memory, NPUSIM_MAX_MEMORY); the default when left out. */
   readonly maxMemoryBytes?: number;
+  /** Print the K largest values of each graph output after the report. */
+  readonly top?: number | undefined;
+  /** Class names for --top: a built-in set or a JSON file; a zoo model's own by default. */
+  readonly labels?: string | undefined;
 }
 
 /** The --input option: a seed (a whole number 0..2^32-1) or a .npy file. */
@@ -205,6 +213,20 @@ function dumpFile(graph: Graph, dump: PlannedDump, values: Int32Array): Uint8Arr
   return encodeNpy(toSourceOrder(values, view), view.shape, npyDtype(tensor.type.bits, tensor.type.signed));
 }
 
+/** The --top block: for each graph output, its largest values with their class names. */
+function topText(graph: Graph, tensors: ReadonlyMap<string, Int32Array>, count: number, labels: readonly string[] | undefined): string {
+  return graph.outputs
+    .map((output) => {
+      const values = tensors.get(output) ?? new Int32Array(0);
+      const quant = graph.tensors.get(output)?.quant;
+      const affine = quant?.kind === 'affine' && quant.scales.length === 1 ? quant : undefined;
+      const classes = topClasses(values, count, { scale: affine?.scales[0], zeroPoint: affine?.zeroPoints[0] ?? 0 }, labels);
+      const name = graph.source?.tensors.get(output)?.name ?? output;
+      return topClassesText(name, classes, labels?.length, values.length);
+    })
+    .join('\n');
+}
+
 export async function runRunCommand(options: RunOptions, io: CliIO): Promise<number> {
   const input = parseInputOptions(options.input);
   const plan = new OutputPlan(options.force).addInputs([
@@ -215,6 +237,16 @@ export async function runRunCommand(options: RunOptions, io: CliIO): Promise<num
   const out = plan.optionalFile(options.out, '--out');
   const trace = plan.optionalFile(options.trace, '--trace');
   const dumpFolder = options.dump === undefined ? undefined : plan.folder(options.dump, '--dump');
+
+  if (options.top !== undefined && options.format !== 'table' && options.format !== 'md')
+    throw new InputError(
+      `--top prints beside the table or Markdown report, not the ${options.format} one; with --format ${options.format}, read the outputs with --dump`,
+    );
+  if (options.labels !== undefined && options.top === undefined)
+    throw new InputError('--labels names the classes --top prints: give --top K too');
+  if (options.labels !== undefined && !isLabelSetName(options.labels)) plan.addInputs([options.labels]);
+  const labelSet = options.labels ?? zooLabelSet(options.graph);
+  const labels = options.top === undefined || labelSet === undefined ? undefined : loadLabels(labelSet);
 
   const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
   warmKernelThreads();
@@ -270,11 +302,12 @@ export async function runRunCommand(options: RunOptions, io: CliIO): Promise<num
           : options.format === 'md'
             ? markdownReport(result)
             : tableReport(result, paint(out === undefined ? io : { ...io, colour: false }));
-  if (out !== undefined) files.push([out, text]);
+  const report = options.top === undefined ? text : `${text}\n${topText(graph, result.tensors, options.top, labels)}`;
+  if (out !== undefined) files.push([out, report]);
   writeAll(plan, files);
   if (trace !== undefined) io.stderr(`wrote ${trace} (open it in https://ui.perfetto.dev)\n`);
   if (dumpFolder !== undefined) io.stderr(`wrote ${dumps.length} layer outputs to ${dumpFolder}\n`);
-  if (out === undefined) io.stdout(text);
+  if (out === undefined) io.stdout(report);
   else io.stdout(`wrote ${out}\n`);
   return EXIT_OK;
 }
@@ -310,6 +343,14 @@ export const runCommand = defineCommand({
           default: DEFAULT_MAX_TILE_EVENTS,
         }),
       )
+      .option(
+        'top',
+        optionalWholeNumberOption('top', { describe: 'after the report, print the K largest values of each output', min: 1, max: 1000 }),
+      )
+      .option(
+        'labels',
+        stringOption('labels', `class names for --top: ${LABEL_SET_NAMES.join(', ')} or a JSON array file (a zoo model's own by default)`),
+      )
       .option('max-memory', maxMemoryOption)
       .option('force', forceOption),
   run: (args, io) =>
@@ -326,6 +367,8 @@ export const runCommand = defineCommand({
         traceMaxEvents: args.traceMaxEvents,
         force: args.force,
         maxMemoryBytes: maxMemoryOf(args.maxMemory),
+        top: args.top,
+        labels: args.labels,
       },
       io,
     ),
