@@ -66,6 +66,7 @@ export function channelRequantParams(
     const refusal = spec.step.refusal(request, setting);
     if (refusal !== undefined) throw new LayerNumericsError(refusal);
     const step = spec.step.params(request, setting);
+    // hvx has no wide step (its spec says so); the test narrows the parameters' type.
     if (!takesWideAccumulator(setting, input, weights) || !('multiplier' in step) || step.mode === 'hvx') {
       params.push(step);
       continue;
@@ -79,19 +80,15 @@ export function channelRequantParams(
   return params;
 }
 
-/**
- * TFLite's 16x8 mode: a layer with int16 activations and int8 weights accumulates in int64 and
- * requantizes through the int64 MultiplyByQuantizedMultiplier (CMSIS-NN: arm_nn_requantize_s64), in
- * the library modes. Other modes and other operand widths keep their one step.
- */
+/** TFLite's 16x8 mode in the modes that have it (the spec says): int16 activations, int8 weights. */
 export function takesWideAccumulator(setting: RequantSetting, input: Tensor, weights: Tensor): boolean {
-  const library =
-    setting.mode === 'gemmlowp' ||
-    setting.mode === 'tflite-double' ||
-    setting.mode === 'tflite-single' ||
-    setting.mode === 'cmsis-nn' ||
-    setting.mode === 'cmsis-nn-single';
-  return library && input.type.bits === 16 && input.type.signed && weights.type.bits === 8 && weights.type.signed;
+  return (
+    requantSpec(setting.mode).wideAccumulator16x8 &&
+    input.type.bits === 16 &&
+    input.type.signed &&
+    weights.type.bits === 8 &&
+    weights.type.signed
+  );
 }
 
 export type { FusedActivation };

@@ -27,7 +27,14 @@ import {
   lowerGraph,
   type VectorLayerSchedule,
 } from '../lower/schedule.js';
-import { multiplierBuild, type OverflowMode, type RequantParams, requantize, stochasticSite } from '../numeric/index.js';
+import {
+  MAX_ACCUMULATOR_BITS,
+  multiplierBuild,
+  type OverflowMode,
+  type RequantParams,
+  requantize,
+  stochasticSite,
+} from '../numeric/index.js';
 import type { VectorContext } from '../requant/index.js';
 import { priceActions } from './energy.js';
 import { bitsNeeded } from './overflowCounters.js';
@@ -408,7 +415,7 @@ export function computeValues(graph: Graph, hardware: Hardware, schedule: GraphS
   // Overflowed values fed the layers after them; measure the exact network at the widest accumulator.
   // Only the accumulation order and the event clock of that rerun matter, which npusim's lowering gives
   // whatever timing model the run used.
-  const wide: Hardware = { ...hardware, accumulator: { bits: 48, overflow } };
+  const wide: Hardware = { ...hardware, accumulator: { bits: MAX_ACCUMULATOR_BITS, overflow } };
   const wideSchedule = lowerGraph(graph, wide);
   const exact = new Simulation(
     graph,

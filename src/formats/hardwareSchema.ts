@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { type Dataflow, DATAFLOW_SPECS, DATAFLOWS } from '../dataflow/index.js';
+import { MAX_ACCUMULATOR_BITS, MIN_ACCUMULATOR_BITS, OVERFLOW_MODES } from '../numeric/accumulator.js';
 import { REQUANT_MODES } from '../numeric/requant.js';
 import { ROUNDING_MODES } from '../numeric/rounding.js';
 import {
@@ -43,8 +44,12 @@ export const arraySchema = z
 
 export const accumulatorSchema = z
   .strictObject({
-    bits: z.int().min(16).max(48).describe('accumulator width in bits (16..48); every add happens at this width'),
-    overflow: z.enum(['wrap', 'saturate']).describe('what an add that leaves the range does'),
+    bits: z
+      .int()
+      .min(MIN_ACCUMULATOR_BITS)
+      .max(MAX_ACCUMULATOR_BITS)
+      .describe(`accumulator width in bits (${MIN_ACCUMULATOR_BITS}..${MAX_ACCUMULATOR_BITS}); every add happens at this width`),
+    overflow: z.enum(OVERFLOW_MODES).describe('what an add that leaves the range does'),
   })
   .describe('the accumulators behind the array');
 

@@ -5,7 +5,7 @@
  * config file.
  */
 import { InputError } from '../errors.js';
-import type { RequantMode, RoundingMode, OverflowMode } from '../numeric/index.js';
+import { type OverflowMode, REQUANT_MODES, type RequantMode, ROUNDING_MODES, type RoundingMode } from '../numeric/index.js';
 import { requantSpec } from '../requant/index.js';
 import { MAC_ACTIONS } from './energyActions.js';
 import type { EnergyTable } from './energy.js';
@@ -49,26 +49,34 @@ export interface HardwareInput {
   readonly timing: { readonly model: TimingModelName; readonly interfaceBandwidth?: 'CALC' | 'USER' | undefined };
 }
 
+const MODES_TAKING_ROUNDING = REQUANT_MODES.filter((mode) => requantSpec(mode).fixedRounding === undefined);
+const FIXED_POINT_MODES = REQUANT_MODES.filter((mode) => requantSpec(mode).takesFixedPoint);
+
 function checkRequant(config: HardwareInput, file: string): void {
   const { requant } = config;
   const spec = requantSpec(requant.mode);
   if (spec.fixedRounding === undefined) {
     if (requant.rounding === undefined) {
       throw new InputError(
-        `missing: the ${requant.mode} mode takes a rounding; expected one of floor, trunc, half-up, half-away, half-even, stochastic`,
+        `missing: the ${requant.mode} mode takes a rounding; expected one of ${ROUNDING_MODES.join(', ')}`,
         file,
         '$.requant.rounding',
       );
     }
   } else if (requant.rounding !== undefined) {
     throw new InputError(
-      `the ${requant.mode} mode fixes its own rounding (${spec.fixedRounding}); remove "rounding", or choose the hvx or shift-only mode to set one`,
+      `the ${requant.mode} mode fixes its own rounding (${spec.fixedRounding}); remove "rounding", or choose the ${MODES_TAKING_ROUNDING.join(' or ')} mode to set one`,
       file,
       '$.requant.rounding',
     );
   }
-  if (requant.shiftBias !== undefined && requant.mode !== 'shift-only') {
-    throw new InputError(`shiftBias (S-DFP) applies to the shift-only mode only, not ${requant.mode}`, file, '$.requant.shiftBias');
+  // S-DFP's exponent bias shifts dynamic fixed point's power-of-two scales: only a fixed-point mode has them.
+  if (requant.shiftBias !== undefined && !spec.takesFixedPoint) {
+    throw new InputError(
+      `shiftBias (S-DFP) applies to the ${FIXED_POINT_MODES.join(' or ')} mode only, not ${requant.mode}`,
+      file,
+      '$.requant.shiftBias',
+    );
   }
   if (requant.stochasticSeed !== undefined && requant.rounding !== 'stochastic') {
     throw new InputError(

@@ -16,7 +16,7 @@ import type { FloatGraph } from '../graph/float.js';
 import { type Graph, nativeSourceTensor, type SourceModel, tensorType } from '../graph/model.js';
 import { type ArrayOp, type FusedActivation, type GraphOp, isArrayOp } from '../graph/ops.js';
 import { checkGraphForRequant } from '../hardware/compatibility.js';
-import { roundFloat, stochasticSite } from '../numeric/index.js';
+import { MAX_ACCUMULATOR_BITS, roundFloat, stochasticSite } from '../numeric/index.js';
 import { calibrate, calibratedRange, countOutside, type Range, type RangeQuantizer, type TensorStatistics } from './calibrate.js';
 import { type EqualizedPair, equalizeGraph } from './equalize.js';
 import { containerBits, type LabBits, type QuantizationScheme, schemeRecord } from './scheme.js';
@@ -52,7 +52,7 @@ export interface QuantizedModel {
 }
 
 /** The checks assume the widest accumulator, so that the graph runs at any width a config has. */
-const CHECKED_ACCUMULATOR_BITS = 48;
+const CHECKED_ACCUMULATOR_BITS = MAX_ACCUMULATOR_BITS;
 
 const KEEPS_QUANTIZATION = new Set(['reshape', 'pad', 'max_pool', 'transpose', 'avg_pool', 'global_avg_pool']);
 

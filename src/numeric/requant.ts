@@ -23,23 +23,6 @@ export const REQUANT_MODES = [
 ] as const;
 export type RequantMode = (typeof REQUANT_MODES)[number];
 
-/**
- * The rounding each library mode performs, for documentation and for rejecting a contradicting
- * `rounding` in a config. Modes absent here take the configured rounding.
- */
-export const LIBRARY_ROUNDING: Readonly<Partial<Record<RequantMode, string>>> = {
-  gemmlowp: 'half-up (SRDHM) then half-away (RDBPOT)',
-  'tflite-double': 'half-up (SRDHM) then half-away (RDBPOT)',
-  'tflite-single': 'half-up, once',
-  'cmsis-nn': 'half-up (doubling high multiply) then half-away (divide by power of two)',
-  'cmsis-nn-single': 'half-up, once',
-  'ort-float': 'float32 multiply, then half-even',
-};
-
-export function takesRounding(mode: RequantMode): boolean {
-  return LIBRARY_ROUNDING[mode] === undefined;
-}
-
 export function isRequantMode(name: string): name is RequantMode {
   return (REQUANT_MODES as readonly string[]).includes(name);
 }

@@ -8,7 +8,7 @@ import { DATAFLOWS } from '../dataflow/index.js';
 import { ENERGY_ACTIONS } from '../hardware/energyActions.js';
 import { OVERFLOW_COUNTERS, type OverflowCounter } from '../engine/overflowCounters.js';
 import { ENERGY_COMPONENTS } from '../engine/result.js';
-import { OVERFLOW_MODES, REQUANT_MODES } from '../numeric/index.js';
+import { MAX_ACCUMULATOR_BITS, MIN_ACCUMULATOR_BITS, OVERFLOW_MODES, REQUANT_MODES } from '../numeric/index.js';
 import { REPORT_FORMAT_VERSION } from './json.js';
 
 const count = z.int().min(0);
@@ -61,7 +61,7 @@ const layerOverflow = z
     firstVectorSaturated: location,
     finalBits: z.int().min(1).describe('signed bits of the widest final exact sum'),
     partialBits: z.int().min(1).describe('signed bits of the widest exact partial sum in the documented order'),
-    accumulatorBits: z.int().min(16).max(48).describe('the accumulator width the run had'),
+    accumulatorBits: z.int().min(MIN_ACCUMULATOR_BITS).max(MAX_ACCUMULATOR_BITS).describe('the accumulator width the run had'),
   })
   .describe('overflow events and headroom of the layer');
 
@@ -89,7 +89,7 @@ export const reportSchema = z
         arrayRows: z.int().min(1),
         arrayColumns: z.int().min(1),
         dataflow: z.enum(DATAFLOWS),
-        accumulatorBits: z.int().min(16).max(48),
+        accumulatorBits: z.int().min(MIN_ACCUMULATOR_BITS).max(MAX_ACCUMULATOR_BITS),
         accumulatorOverflow: z.enum(OVERFLOW_MODES).describe('what the accumulator does past its range: wrap or saturate'),
         dramBytesPerCycle: z.number().positive(),
         dramLatencyCycles: count,
@@ -103,7 +103,10 @@ export const reportSchema = z
       energyByComponentPj: energyByComponent,
       overflow: z.strictObject({
         ...overflowCountsShape(),
-        smallestSafeAccumulatorBits: z.int().min(16).describe('the smallest accumulator width with no final overflow in the whole network'),
+        smallestSafeAccumulatorBits: z
+          .int()
+          .min(MIN_ACCUMULATOR_BITS)
+          .describe('the smallest accumulator width with no final overflow in the whole network'),
       }),
     }),
     layers: z.array(

@@ -52,6 +52,7 @@ export const HVX: RequantModeSpec = {
   fixedRounding: undefined,
   takesFixedPoint: false,
   int32RequantInput: false,
+  wideAccumulator16x8: false,
   outputTypes: { accepts: (type) => type.bits <= 8 || type.signed, describe: 'outputs of up to 8 bits or signed 16 bits, not u16' },
   step: {
     refusal: (request) => {

@@ -81,6 +81,7 @@ function libraryMode(facts: LibraryModeFacts): RequantModeSpec {
     fixedRounding: facts.fixedRounding,
     takesFixedPoint: false,
     int32RequantInput: true,
+    wideAccumulator16x8: true,
     step: {
       refusal: (request) => {
         const real = layerMultiplier(request.inputScale, request.weightScale, request.outputScale, request.float32Product);

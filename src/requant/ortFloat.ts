@@ -21,6 +21,7 @@ export const ORT_FLOAT: RequantModeSpec = {
   fixedRounding: 'float32 multiply, then half-even',
   takesFixedPoint: false,
   int32RequantInput: false,
+  wideAccumulator16x8: false,
   step: {
     refusal: (request, setting) => {
       const scale = ortLayerScale(request.inputScale, request.weightScale, request.outputScale);

@@ -34,6 +34,7 @@ export const SHIFT_ONLY: RequantModeSpec = {
   fixedRounding: undefined,
   takesFixedPoint: true,
   int32RequantInput: false,
+  wideAccumulator16x8: false,
   step: {
     refusal: (request, setting) => {
       const shift = stepShift(request, setting.shiftBias);

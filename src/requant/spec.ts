@@ -123,6 +123,12 @@ export interface RequantModeSpec {
   readonly takesFixedPoint: boolean;
   /** Whether accumulators are saturated to int32 before the step (the libraries' int32 paths). */
   readonly int32RequantInput: boolean;
+  /**
+   * Whether a layer with int16 activations and int8 weights accumulates in int64 and requantizes
+   * through the int64 MultiplyByQuantizedMultiplier (TFLite's 16x8 mode; CMSIS-NN's
+   * arm_nn_requantize_s64), instead of the mode's one int32 step.
+   */
+  readonly wideAccumulator16x8: boolean;
   /** The output types the mode produces, when it does not produce every type. */
   readonly outputTypes?: { readonly accepts: (type: TensorType) => boolean; readonly describe: string };
   /** A rescaling step (a layer's channel, a concat input). */

@@ -11,7 +11,7 @@ import { type GraphFile, type GraphOpFile as GraphOp, graphSchema } from '../for
 import { resolveGraph } from '../formats/loadGraph.js';
 import { SidecarWriter } from '../formats/sidecar.js';
 import { type Graph, tensorType } from '../graph/model.js';
-import { type RequantMode, type RoundingMode, roundFloat, stochasticSite } from '../numeric/index.js';
+import { MAX_ACCUMULATOR_BITS, type RequantMode, type RoundingMode, roundFloat, stochasticSite } from '../numeric/index.js';
 import { applyActivation, convFloat, type FloatWeights, fullyConnectedFloat, poolFloat } from './float.js';
 import { type ZooName, zooTopology } from './networks.js';
 import { orderStatistic } from './orderStatistic.js';
@@ -451,7 +451,7 @@ export function buildZooNetwork(name: ZooName, options: ZooOptions): ZooNetwork 
 }
 
 /** The accumulator width the check assumes: the widest, so that the network runs at any width. */
-const CHECKED_ACCUMULATOR_BITS = 48;
+const CHECKED_ACCUMULATOR_BITS = MAX_ACCUMULATOR_BITS;
 
 /**
  * The mode rules on a resolved zoo graph (the network or its skeleton: the rules that do not
