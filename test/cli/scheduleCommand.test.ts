@@ -42,4 +42,17 @@ describe('npusim schedule', () => {
     const conv = schedule.layers.find((layer) => layer.unit === 'array');
     expect(conv?.tiling?.tiles).toBeGreaterThanOrEqual(conv?.mapping?.folds ?? Infinity);
   });
+
+  it("has totals, equal to the run report's and to the sum of its layers", async () => {
+    const graph = join(FIXTURES, 'tiny-graph.json');
+    const schedule = JSON.parse((await runCli(['schedule', graph, '--hw', HW, '--format', 'json'])).stdout) as ScheduleJson & {
+      totals: { layers: number; macs: number; cycles: number };
+    };
+    const report = JSON.parse((await runCli(['run', graph, '--hw', HW, '--format', 'json'])).stdout) as {
+      totals: { macs: number; cycles: number };
+    };
+    expect(schedule.totals.layers).toBe(schedule.layers.length);
+    expect([schedule.totals.macs, schedule.totals.cycles]).toEqual([report.totals.macs, report.totals.cycles]);
+    expect(schedule.totals.cycles).toBe(schedule.layers.reduce((sum, layer) => sum + layer.cycles.total, 0));
+  });
 });

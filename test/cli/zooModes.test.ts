@@ -75,6 +75,24 @@ describe('small_cnn under every mode', () => {
     }
   });
 
+  it('contradicting flags are an error, not the last one silently winning', async () => {
+    const out = join(temporaryDirectory(), 'x.json');
+    for (const flags of [
+      ['--per-channel', '--per-tensor'],
+      ['--signed', '--unsigned'],
+    ]) {
+      const run = await runCli(['zoo', 'small_cnn', ...flags, '--out', out]);
+      expect([run.exitCode, run.stderr.split('\n')[0]]).toEqual([2, `error: ${flags[0]} and ${flags[1]} contradict each other; give one`]);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
+  it('the zoo table counts parameters exactly, with a short form only where it says something', async () => {
+    const run = await runCli(['zoo', 'small_cnn', '--out', join(temporaryDirectory(), 'small.json')]);
+    const total = run.stdout.split('\n').find((line) => line.startsWith('total: '));
+    expect(total).toMatch(/^total: \d+ MACs \([\d.]+[KM]\), 1754 parameters$/);
+  });
+
   it('a network a mode cannot run is refused with the reason, and nothing is written', async () => {
     const directory = temporaryDirectory();
     const out = join(directory, 'wide.json');
