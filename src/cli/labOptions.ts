@@ -34,7 +34,7 @@ export const EVALUATION_OPTIONS = {
     default: DEFAULT_ALONE_IMAGES,
   }),
   jobs: wholeNumberOption('jobs', {
-    describe: 'worker threads (results do not depend on it)',
+    describe: 'worker threads, capped at the cores (results do not depend on it)',
     min: 1,
     max: 64,
     default: Math.min(4, availableParallelism()),

@@ -2,6 +2,7 @@
  * Options several commands share, and whole-number options checked the same way everywhere: a value
  * outside its range, a fraction or a word is a usage error (exit 2), never a silently wrong number.
  */
+import { availableParallelism } from 'node:os';
 import type { Options } from 'yargs';
 import { DEFAULT_MAX_MEMORY_BYTES } from '../formats/bounds.js';
 import { UsageError } from './usage.js';
@@ -134,4 +135,19 @@ export function maxMemoryOf(option: number | undefined, environment: NodeJS.Proc
   const fromEnvironment = environment[MAX_MEMORY_ENV];
   if (fromEnvironment !== undefined && fromEnvironment !== '') return parseByteSize(fromEnvironment, MAX_MEMORY_ENV);
   return DEFAULT_MAX_MEMORY_BYTES;
+}
+
+/**
+ * Worker threads: at most one per core, since more only cost memory and time (results never depend
+ * on the count). A larger --jobs is capped; the command notes it.
+ */
+export function jobsWithinCores(jobs: number | undefined): { readonly jobs: number; readonly capped: boolean } {
+  const cores = availableParallelism();
+  if (jobs === undefined) return { jobs: cores, capped: false };
+  return jobs > cores ? { jobs: cores, capped: true } : { jobs, capped: false };
+}
+
+/** The note a command prints when --jobs was capped at the cores. */
+export function cappedJobsNote(requested: number | undefined, jobs: number): string {
+  return `--jobs ${requested ?? ''} was capped at ${jobs}, the cores of this machine`;
 }

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -124,6 +125,7 @@ describe('npusim study and search', () => {
     expect(summary.steps.length).toBeGreaterThan(0);
     expect(summary.weightBytes).toBeLessThan(26896);
     expect(JSON.parse(readFileSync(bits, 'utf8'))).toEqual(summary.bitsPerLayer);
+    // More --jobs than cores only costs memory: capped, with a note, and the result is the same.
     const evaluated = await runCli([
       'evaluate',
       graph,
@@ -137,8 +139,11 @@ describe('npusim study and search', () => {
       '0',
       '--format',
       'json',
+      '--jobs',
+      '64',
     ]);
     expect(evaluated.exitCode).toBe(0);
+    expect(evaluated.stderr.split('\n')).toContain(`note: --jobs 64 was capped at ${availableParallelism()}, the cores of this machine`);
     expect((JSON.parse(evaluated.stdout) as { accuracy: number }).accuracy).toBe(summary.accuracy);
   });
 });

@@ -9,7 +9,7 @@ import { type Evaluation, evaluateInParallel, floatModelOf, loadFloatModel, load
 import { loadGraphArgument } from '../../pipeline/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
-import { GRAPH_DESCRIPTION, htmlOption, required, stringOption } from '../options.js';
+import { cappedJobsNote, GRAPH_DESCRIPTION, htmlOption, jobsWithinCores, required, stringOption } from '../options.js';
 import { type EvaluationFile, evaluationFile } from '../../lab/files.js';
 import { evaluationPage, renderPage } from '../../html/index.js';
 import { EVALUATION_OPTIONS, type LabFormat } from '../labOptions.js';
@@ -122,6 +122,8 @@ export async function runEvaluateCommand(options: EvaluateCommandOptions, io: Cl
   const float = loadFloatModel(reference);
   const data = loadLabData(options.data, float, 'test');
   const end = Math.min(options.limit ?? data.count, data.count);
+  const workers = jobsWithinCores(options.jobs);
+  if (workers.capped) io.stderr(`${paint(io).yellow('note')}: ${cappedJobsNote(options.jobs, workers.jobs)}\n`);
   const bar = progressBar(io, 'evaluate', 'images');
   const tally = await evaluateInParallel(
     {
@@ -133,7 +135,7 @@ export async function runEvaluateCommand(options: EvaluateCommandOptions, io: Cl
       aloneImages: Math.min(options.aloneImages, end),
     },
     { graph, hardware, float, data },
-    options.jobs,
+    workers.jobs,
     (done) => bar.update(done, end),
   );
   bar.stop();

@@ -58,7 +58,7 @@ export const searchCommand = defineCommand({
       throw new UsageError(`--ladder takes decreasing widths from 2 to 16 bits (e.g. 8,6,4), got "${args.ladder}"`);
     const maxDropPoints = budget(args.maxDrop, '--max-drop') ?? 1;
     const base = schemeFromArguments(args as SchemeArguments);
-    const request = studyRequest({ ...args, model: required(args.model, 'MODEL') });
+    const request = studyRequest({ ...args, model: required(args.model, 'MODEL') }, io);
     const result = await searchBits(
       request,
       base,

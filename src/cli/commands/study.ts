@@ -20,7 +20,7 @@ import {
 } from '../../lab/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
-import { htmlOption, required, stringOption } from '../options.js';
+import { cappedJobsNote, htmlOption, jobsWithinCores, required, stringOption } from '../options.js';
 import { type StudyFile, studyFile } from '../../lab/files.js';
 import { journalPath, StudyJournal, studyId } from '../../lab/journal.js';
 import { renderPage, studyPage } from '../../html/index.js';
@@ -169,7 +169,9 @@ export interface LabRunArguments {
 }
 
 /** What study and search share: the float model, calibration, data and hardware, loaded once. */
-export function studyRequest(args: LabRunArguments, onRow?: (row: StudyRow) => void): StudyRequest {
+export function studyRequest(args: LabRunArguments, io: CliIO, onRow?: (row: StudyRow) => void): StudyRequest {
+  const workers = jobsWithinCores(args.jobs);
+  if (workers.capped) io.stderr(`${paint(io).yellow('note')}: ${cappedJobsNote(args.jobs, workers.jobs)}\n`);
   const hardware = loadHardwareFile(args.hw);
   const float = loadFloatModel(args.model);
   const data = loadLabData(args.data, float, 'test');
@@ -184,7 +186,7 @@ export function studyRequest(args: LabRunArguments, onRow?: (row: StudyRow) => v
     hardwareFile: args.hw,
     images: Math.min(args.limit ?? data.count, data.count),
     aloneImages: args.sqnrImages,
-    jobs: args.jobs,
+    jobs: workers.jobs,
     statisticsCache: new Map(),
     ...(onRow === undefined ? {} : { onRow }),
   };
@@ -256,7 +258,7 @@ export const studyCommand = defineCommand({
       throw new InputError(`shard ${shard.index}/${shard.count} holds none of the ${schemes.length} schemes`, 'npusim study');
     const bar = progressBar(io, 'study', 'schemes');
     let done = 0;
-    const request = studyRequest({ ...args, model: required(args.model, 'MODEL') }, () => {
+    const request = studyRequest({ ...args, model: required(args.model, 'MODEL') }, io, () => {
       done += 1;
       bar.update(done, chosen.length);
     });

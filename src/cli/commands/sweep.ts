@@ -3,7 +3,6 @@
  * hardware config fields and a zoo network's quantization (docs/sweeps.md). Ctrl-C stops it with
  * the file valid; `--resume` continues it.
  */
-import { availableParallelism } from 'node:os';
 import { InputError } from '../../errors.js';
 import { paretoTableText } from '../../sweep/paretoTable.js';
 import { InvalidPointsError } from '../../sweep/check.js';
@@ -15,10 +14,12 @@ import { defineCommand } from '../command.js';
 import { graphArgumentFiles } from '../../pipeline/graphArgument.js';
 import { type CliIO, EXIT_BAD_INPUT, EXIT_OK, paint } from '../io.js';
 import {
+  cappedJobsNote,
   forceOption,
   GRAPH_DESCRIPTION,
   hardwareOption,
   htmlOption,
+  jobsWithinCores,
   maxMemoryOf,
   maxMemoryOption,
   optionalWholeNumberOption,
@@ -61,13 +62,6 @@ function graphOf(options: SweepCommandOptions): string {
   if (options.zoo !== undefined) return `zoo:${options.zoo}`;
   if (options.graph === undefined) throw new InputError('name the graph: a graph file, zoo:NAME, or --zoo NAME', 'npusim sweep');
   return options.graph;
-}
-
-/** Worker threads: at most one per core, since more only cost memory and time (a larger --jobs is capped, with a note once the sweep runs). */
-function jobsOf(jobs: number | undefined): { jobs: number; capped: boolean } {
-  const cores = availableParallelism();
-  if (jobs === undefined) return { jobs: cores, capped: false };
-  return jobs > cores ? { jobs: cores, capped: true } : { jobs, capped: false };
 }
 
 /**
@@ -144,7 +138,7 @@ export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): 
   const checking = reporter(options.progress, io, 'checking', false);
   const running = reporter(options.progress, io, 'sweep', true);
   process.once('SIGINT', onInterrupt);
-  const workers = jobsOf(options.jobs);
+  const workers = jobsWithinCores(options.jobs);
   let outcome;
   try {
     outcome = await runSweep({
@@ -177,8 +171,7 @@ export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): 
     running.stop();
     process.removeListener('SIGINT', onInterrupt);
   }
-  if (workers.capped)
-    io.stderr(`${colour.yellow('note')}: --jobs ${options.jobs ?? ''} was capped at ${workers.jobs}, the cores of this machine\n`);
+  if (workers.capped) io.stderr(`${colour.yellow('note')}: ${cappedJobsNote(options.jobs, workers.jobs)}\n`);
   const reuse =
     outcome.ran > 0 && !options.timingOnly
       ? `; ${outcome.valueRuns} values passes for ${outcome.ran} points (${outcome.families} value families)`
