@@ -81,6 +81,9 @@ export interface SimulateOptions {
   readonly onProgress?: (done: number, total: number, pass: 'values' | 'headroom rerun') => void;
 }
 
+/** Layers from this many MACs on (about a second of work) report progress from inside. */
+const PROGRESS_MACS = 500_000_000;
+
 /** The work of a layer, for progress: its MACs, or its outputs for a vector layer. */
 function layerWork(layer: LayerSchedule): number {
   return layer.unit === 'array' ? layer.macs : layer.outputShape.reduce((a, b) => a * b, 1);
@@ -95,6 +98,7 @@ function tensorOf(graph: Graph, name: string): Tensor {
 class Simulation {
   private readonly values = new Map<string, Int32Array>();
   private readonly layers: LayerValues[] = [];
+  private withinLayer: ((fraction: number) => void) | undefined;
 
   constructor(
     private readonly graph: Graph,
@@ -131,8 +135,11 @@ class Simulation {
     this.graph.ops.forEach((op, index) => {
       const layer = this.schedule.layers[index];
       if (layer === undefined) throw new Error(`no schedule for op "${op.name}"`);
+      const work = layerWork(layer);
+      // A long layer reports from inside, so one huge layer still moves the bar.
+      this.withinLayer = work >= PROGRESS_MACS ? (fraction) => this.onLayer(done + Math.floor(fraction * work), total) : undefined;
       this.layers.push(this.runOp(op, layer));
-      done += layerWork(layer);
+      done += work;
       this.onLayer(done, total);
     });
     const tensors = new Map<string, Int32Array>();
@@ -183,7 +190,11 @@ class Simulation {
         int32RequantInput: config.requant.spec.int32RequantInput && !takesWideAccumulator(requantSettingOf(config), input, weights),
         ...(rounding === 'stochastic' ? { stochasticSite: stochasticSite(BigInt(stochasticSeed ?? 0), `${op.name}/requant`) } : {}),
       },
-      { eventClock: eventClock(mapping, geometry, config.array.rows, config.array.columns), accumulators: false },
+      {
+        eventClock: eventClock(mapping, geometry, config.array.rows, config.array.columns),
+        accumulators: false,
+        ...(this.withinLayer === undefined ? {} : { onProgress: this.withinLayer }),
+      },
     );
     this.values.set(op.output, result.output);
     return { macs: result.macs, overflow: result.overflow, zeroOperandMacs: result.zeroOperandMacs };

@@ -88,6 +88,8 @@ export interface ConvolveOptions {
   readonly accumulators?: boolean;
   /** Threads the SIMD kernels may split a large layer's rows over (the default: threadBudget()); the result is the same. */
   readonly threads?: number;
+  /** Called as the SIMD kernels get through the layer, with the fraction done (0..1), 100 times: for a progress bar. */
+  readonly onProgress?: (fraction: number) => void;
 }
 
 /** Layers from this many MACs on may run on several threads. */
@@ -524,7 +526,7 @@ export function convolve(layer: ConvLayerInput, options: ConvolveOptions = {}): 
    * else redone. Outputs are taken in index order, as the pixel loop would.
    */
   const simdLayer = (lanes: SimdConvLayer): void => {
-    const attention = lanes.run();
+    const attention = lanes.run(options.onProgress);
     zeroCounter.count += lanes.zeroOperandMacs();
     if (lanes.requantizes) {
       if (attention === 0) return;

@@ -289,6 +289,37 @@ describe('convolution: stochastic rounding, SIMD equals plain', () => {
   });
 });
 
+describe('convolution reporting progress from inside a layer', () => {
+  // A layer run in slices, reporting after each (as a huge layer does for the progress bar), gives
+  // exactly what it gives in one go.
+  it(`random small layers: the same result, fractions rising to 1 (${LAYER_CASES / 4} cases)`, () => {
+    let simdRuns = 0;
+    checkProperty(
+      'convolve progress',
+      layerCase,
+      ({ layer, geometry }) => {
+        const input = engineLayer(layer, geometry, layer.requant as RequantParams[], true);
+        const whole = convolve(input, { kernels: 'simd' });
+        const fractions: number[] = [];
+        const sliced = convolve(input, { kernels: 'simd', onProgress: (fraction) => fractions.push(fraction) });
+        expectEqual(sliced.output, whole.output);
+        expectEqual(sliced.accumulators, whole.accumulators);
+        expectEqual(sliced.overflow, whole.overflow);
+        expectBe(sliced.zeroOperandMacs, whole.zeroOperandMacs);
+        if (whole.kernel !== 'simd') return;
+        simdRuns += 1;
+        expectBe(fractions.at(-1), 1);
+        expectBe(
+          fractions.every((fraction, index) => index === 0 || fraction > (fractions[index - 1] as number)),
+          true,
+        );
+      },
+      LAYER_CASES / 4,
+    );
+    expect(simdRuns).toBeGreaterThan(LAYER_CASES / 16);
+  });
+});
+
 describe('convolution: 16-bit operands whose sums can pass int32', () => {
   // The static bound fails for these layers, so the SIMD kernels take int32 lanes optimistically
   // and redo every output whose values left +-(2^30 - 1) (kernels/simd/convLayer.ts): some outputs

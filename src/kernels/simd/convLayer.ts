@@ -52,6 +52,9 @@ export function shiftZeroPoint(input: Int32Array, zeroPoint: number, target: Int
 }
 
 /** An output's status after the kernels requantized it: a bit set, 0 when nothing needs the caller. */
+/** How many times a layer run with a progress callback reports. */
+const PROGRESS_SLICES = 100;
+
 export const STATUS_REDO = 1;
 export const STATUS_CLIPPED = 2;
 export const STATUS_VECTOR_SATURATED = 4;
@@ -602,7 +605,7 @@ export class SimdConvLayer {
    * Runs every output row (row = n * outHeight + oh), split into contiguous ranges over the
    * threads, this one taking the first; returns how many outputs have a status other than 0.
    */
-  run(): number {
+  run(onProgress?: (fraction: number) => void): number {
     const g = this.layer.geometry;
     const rows = g.batch * g.outHeight;
     const threads = Math.min(this.paramsBytes.length, rows);
@@ -618,7 +621,15 @@ export class SimdConvLayer {
     kernels.resetZeroMacs();
     if (this.wideJob !== undefined) kernels.setWide(this.wideJob.registerMin, this.wideJob.registerMax, this.wideJob.int32Input);
     const [rowStart, rowEnd] = range(0);
-    let attention = kernels.layerRows(this.paramsBytes[0] as number, rowStart, rowEnd);
+    // With a progress callback this thread's rows go in slices (the other threads keep pace with
+    // it); the kernels add up over calls, so the result is the same.
+    const slice = onProgress === undefined ? rowEnd - rowStart : Math.max(1, Math.ceil((rowEnd - rowStart) / PROGRESS_SLICES));
+    let attention = 0;
+    for (let start = rowStart; start < rowEnd; start += slice) {
+      const end = Math.min(rowEnd, start + slice);
+      attention += kernels.layerRows(this.paramsBytes[0] as number, start, end);
+      onProgress?.((end - rowStart) / (rowEnd - rowStart));
+    }
     // A job whose thread did not start runs here, after this thread's own rows.
     jobs.forEach((job, index) => {
       if (started[index] !== true) attention += kernels.layerRows(job.params, job.rowStart, job.rowEnd);
