@@ -49,9 +49,9 @@ for source in "${SOURCES[@]}"; do
   OBJECTS+=("$object")
   [ "$object" -nt "$TFLM/$source" ] && continue
   g++ "${FLAGS[@]}" -c "$TFLM/$source" -o "$object" &
-  # Two compilers at a time.
+  # Two compilers at a time; a failed one stops the build (set -e on wait's status).
   while [ "$(jobs -r | wc -l)" -ge 2 ]; do wait -n; done
 done
-wait
+while [ "$(jobs -r | wc -l)" -gt 0 ]; do wait -n; done
 g++ "${FLAGS[@]}" "$HERE/dump.cc" "${OBJECTS[@]}" -o "$OUT/tflm-dump"
 echo "$OUT/tflm-dump"

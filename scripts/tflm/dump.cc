@@ -118,6 +118,7 @@ int main(int argc, char** argv) {
 
   const tflite::SubGraph* subgraph = model->subgraphs()->Get(0);
   std::ofstream blob(outDir + "/tensors.bin", std::ios::binary);
+  if (!blob) Fail("cannot write " + outDir + "/tensors.bin");
   std::ostringstream manifest;
   manifest << "{\"model\": " << JsonString(modelPath.substr(modelPath.find_last_of('/') + 1)) << ", \"inputs\": [";
   for (int i = 3; i < argc; ++i) {
@@ -155,6 +156,8 @@ int main(int argc, char** argv) {
     }
   }
   manifest << "\n]}\n";
-  std::ofstream(outDir + "/manifest.json") << manifest.str();
+  std::ofstream manifestFile(outDir + "/manifest.json");
+  manifestFile << manifest.str();
+  if (!blob.flush() || !manifestFile.flush()) Fail("cannot write the dump into " + outDir);
   return 0;
 }

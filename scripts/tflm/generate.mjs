@@ -12,7 +12,7 @@
  * Not part of the package or of CI: the fixtures it writes are committed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,8 @@ import { gzipSync } from 'node:zlib';
 
 const TFLM = process.env.TFLM ?? fail('set TFLM to a tensorflow/tflite-micro checkout');
 const DUMP = process.env.DUMP ?? fail('set DUMP to the tflm-dump binary scripts/tflm/build.sh built');
-const OUT = process.env.OUT ?? join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/tflm');
+// Not OUT, which build.sh takes for its build folder: this folder is replaced whole.
+const FIXTURES = process.env.FIXTURES ?? join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/tflm');
 const MODELS_PER_MODE = Number(process.env.MODELS ?? 8);
 const SEED = 20261204;
 
@@ -327,14 +328,19 @@ writeFileSync(
     .replace('= 205 (deprecated),', '= 205,')
     .replace(/^ {2}ReduceWindowOptions \(deprecated\),/m, '  ReduceWindowOptions,'),
 );
-rmSync(OUT, { recursive: true, force: true });
+// Replace only a folder of fixtures (or none): never one that holds anything else.
+if (existsSync(FIXTURES)) {
+  const strangers = readdirSync(FIXTURES).filter((name) => !/^int(8|16x8)_\d\d$/.test(name));
+  if (strangers.length > 0) fail(`${FIXTURES} holds ${strangers.join(', ')}, not only fixtures: set FIXTURES to a folder of its own`);
+}
+rmSync(FIXTURES, { recursive: true, force: true });
 const rng = random(SEED);
 for (const wide of [false, true]) {
   for (let made = 0; made < MODELS_PER_MODE; ) {
     const name = `${wide ? 'int16x8' : 'int8'}_${String(made).padStart(2, '0')}`;
     const model = makeModel(name, wide, rng);
     if (model === undefined) continue;
-    const folder = join(OUT, name);
+    const folder = join(FIXTURES, name);
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(work, `${name}.json`), JSON.stringify(model.json));
     execFileSync('flatc', ['-b', '-o', folder, schema, join(work, `${name}.json`)]);

@@ -185,6 +185,40 @@ function floatNpy(values: readonly number[], dims: readonly number[]): Uint8Arra
   return bytes;
 }
 
+describe('run --top on an ONNX model', () => {
+  it("ranks an NCHW output in the model's own order, the indices --dump and onnxruntime use", async () => {
+    // A 1x1 QLinearConv of a 2x2 image into 2 channels: y = [2x, x] per pixel, NCHW [1,2,2,2].
+    const model = write(
+      'nchw.onnx',
+      modelBytes({
+        nodes: [{ opType: 'QLinearConv', input: ['x', 'xs', 'xz', 'w', 'ws', 'wz', 'ys', 'yz'], output: ['y'], name: 'conv' }],
+        initializers: [
+          initializer('xs', DataType.FLOAT, [], [0.1]),
+          initializer('xz', DataType.UINT8, [], [0]),
+          initializer('w', DataType.INT8, [2, 1, 1, 1], [2, 1]),
+          initializer('ws', DataType.FLOAT, [], [0.5]),
+          initializer('wz', DataType.INT8, [], [0]),
+          initializer('ys', DataType.FLOAT, [], [0.05]),
+          initializer('yz', DataType.UINT8, [], [0]),
+        ],
+        inputs: [valueInfo('x', DataType.UINT8, [1, 1, 2, 2])],
+        outputs: [valueInfo('y', DataType.UINT8, [1, 2, 2, 2])],
+      }),
+    );
+    const input = write('x.npy', encodeNpy(Int32Array.from([10, 20, 30, 40]), [1, 1, 2, 2], '|u1'));
+    const dump = join(folder, 'nchw-dump');
+    const run = await runCli(['run', model, '--hw', hardware, '--input', input, '--top', '3', '--dump', dump]);
+    expect(run.exitCode).toBe(0);
+    const ort = await runOrt(
+      readFileSync(model),
+      { x: { type: 'uint8', dims: [1, 1, 2, 2], data: [10, 20, 30, 40] } },
+      { level: 'disabled' },
+    );
+    expect(ort.outputs.y?.data).toEqual([20, 40, 60, 80, 10, 20, 30, 40]);
+    expect(run.stdout.slice(run.stdout.indexOf('top 3'))).toBe('top 3 of output "y":\n  1. 3: 80  (4)\n  2. 2: 60  (3)\n  3. 1: 40  (2)\n');
+  });
+});
+
 describe('bad models: exit 2, one line naming the file', () => {
   const conv = (opType: string, extra: object = {}) => ({ opType, input: ['x', 'w'], output: ['y'], ...extra });
   const floatModel = () =>

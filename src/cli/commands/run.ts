@@ -217,12 +217,14 @@ function dumpFile(graph: Graph, dump: PlannedDump, values: Int32Array): Uint8Arr
 function topText(graph: Graph, tensors: ReadonlyMap<string, Int32Array>, count: number, labels: readonly string[] | undefined): string {
   return graph.outputs
     .map((output) => {
-      const values = tensors.get(output) ?? new Int32Array(0);
+      // Indices in the source model's layout (an ONNX model's NCHW), as --dump writes them and its runtime counts them.
+      const view = dumpView(graph, output);
+      const stored = tensors.get(output) ?? new Int32Array(0);
+      const values = view === undefined ? stored : toSourceOrder(stored, view);
       const quant = graph.tensors.get(output)?.quant;
       const affine = quant?.kind === 'affine' && quant.scales.length === 1 ? quant : undefined;
       const classes = topClasses(values, count, { scale: affine?.scales[0], zeroPoint: affine?.zeroPoints[0] ?? 0 }, labels);
-      const name = graph.source?.tensors.get(output)?.name ?? output;
-      return topClassesText(name, classes, labels?.length, values.length);
+      return topClassesText(view?.name ?? output, classes, labels?.length, values.length);
     })
     .join('\n');
 }

@@ -51,10 +51,10 @@ export function shiftZeroPoint(input: Int32Array, zeroPoint: number, target: Int
   return maxAbs;
 }
 
-/** An output's status after the kernels requantized it: a bit set, 0 when nothing needs the caller. */
 /** How many times a layer run with a progress callback reports. */
 const PROGRESS_SLICES = 100;
 
+/** An output's status after the kernels requantized it: a bit set, 0 when nothing needs the caller. */
 export const STATUS_REDO = 1;
 export const STATUS_CLIPPED = 2;
 export const STATUS_VECTOR_SATURATED = 4;
