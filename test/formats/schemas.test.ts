@@ -32,14 +32,35 @@ describe('published JSON Schemas', () => {
     expect(JSON.parse(run.stdout).$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   });
 
-  it('the five presets are there: default, Ethos-U55-like, Hexagon-like, Eyeriss-like, TPU-v1-like', () => {
+  it('the six presets are there: default, its onnxruntime twin, Ethos-U55-like, Hexagon-like, Eyeriss-like, TPU-v1-like', () => {
     expect(presets.map((file) => file.slice(file.lastIndexOf('/') + 1)).sort()).toEqual([
+      'edge-npu-ort.json',
       'edge-npu.json',
       'ethos-u55-like.json',
       'eyeriss-like.json',
       'hexagon-like.json',
       'tpu-v1-like.json',
     ]);
+  });
+
+  it('edge-npu-ort is edge-npu with only the requantization and the uint8 operand modes changed', () => {
+    const read = (name: string) =>
+      JSON.parse(readFileSync(join(REPO, 'configs', name), 'utf8')) as Record<string, unknown> & {
+        array: { operandModes: unknown[] };
+      };
+    const edge = read('edge-npu.json');
+    const ort = read('edge-npu-ort.json');
+    expect(ort.requant).toEqual({ mode: 'ort-float', unit: 'dedicated' });
+    expect(ort.array.operandModes).toEqual([
+      ...edge.array.operandModes,
+      { weights: 'u8', activations: 'u8', macsPerPePerCycle: 1 },
+      { weights: 'u8', activations: 's8', macsPerPePerCycle: 1 },
+    ]);
+    const rest = ({ name, description, sources, requant, array, ...others }: typeof edge) => ({
+      others,
+      array: { ...array, operandModes: undefined },
+    });
+    expect(rest(ort)).toEqual(rest(edge));
   });
 
   it.each(presets)('preset %s validates with npusim and against the JSON Schema it references', (file) => {

@@ -27,8 +27,15 @@ afterEach(() => {
 });
 
 describe('SIMD and plain kernels', () => {
-  it('ships five configs', () => {
-    expect(CONFIGS).toEqual(['edge-npu.json', 'ethos-u55-like.json', 'eyeriss-like.json', 'hexagon-like.json', 'tpu-v1-like.json']);
+  it('ships six configs', () => {
+    expect(CONFIGS).toEqual([
+      'edge-npu-ort.json',
+      'edge-npu.json',
+      'ethos-u55-like.json',
+      'eyeriss-like.json',
+      'hexagon-like.json',
+      'tpu-v1-like.json',
+    ]);
   });
 
   for (const config of CONFIGS) {

@@ -1,23 +1,17 @@
-/** The edge-npu preset under the ort-float requantization mode: what an ONNX model runs exactly on. */
+/** The edge-npu-ort preset (configs/edge-npu-ort.json): what an ONNX model runs exactly on. */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadHardwareData } from '../../src/formats/loadHardware.js';
 import type { Hardware } from '../../src/hardware/model.js';
+import { REPO } from './files.js';
 
+/** The preset as JSON data, without its $schema (tests write it elsewhere). */
 export function ortHardwareConfig(): Record<string, unknown> {
-  const config = JSON.parse(readFileSync('configs/edge-npu.json', 'utf8')) as Record<string, unknown> & {
-    array: { operandModes: unknown[] };
-  };
+  const config = JSON.parse(readFileSync(join(REPO, 'configs/edge-npu-ort.json'), 'utf8')) as Record<string, unknown>;
   delete config.$schema;
-  config.name = 'edge-npu-ort';
-  config.requant = { mode: 'ort-float', unit: 'dedicated' };
-  config.array.operandModes = [
-    ...config.array.operandModes,
-    { weights: 'u8', activations: 'u8', macsPerPePerCycle: 1 },
-    { weights: 'u8', activations: 's8', macsPerPePerCycle: 1 },
-  ];
   return config;
 }
 
 export function ortHardware(): Hardware {
-  return loadHardwareData(ortHardwareConfig(), 'edge-npu-ort', 'configs');
+  return loadHardwareData(ortHardwareConfig(), 'edge-npu-ort', join(REPO, 'configs'));
 }
