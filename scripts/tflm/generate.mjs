@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Makes the TFLite Micro fixtures under test/fixtures/tflm/: small random int8 and 16x8 TFLite
- * models npusim has never seen, each with a random input and every op's output as the real TFLite
- * Micro interpreter and reference kernels compute it (tflm-dump, built by build.sh).
+ * models npusim has never seen, each with a random input, and the real models of models/ on new
+ * random inputs, with every op's output as the real TFLite Micro interpreter and reference kernels
+ * compute it (tflm-dump, built by build.sh).
  *
  *   TFLM=<tensorflow/tflite-micro checkout> DUMP=<tflm-dump> node scripts/tflm/generate.mjs
  *
@@ -330,7 +331,7 @@ writeFileSync(
 );
 // Replace only a folder of fixtures (or none): never one that holds anything else.
 if (existsSync(FIXTURES)) {
-  const strangers = readdirSync(FIXTURES).filter((name) => !/^int(8|16x8)_\d\d$/.test(name));
+  const strangers = readdirSync(FIXTURES).filter((name) => !/^(int(8|16x8)_\d\d|real_[a-z0-9_]+_\d)$/.test(name));
   if (strangers.length > 0) fail(`${FIXTURES} holds ${strangers.join(', ')}, not only fixtures: set FIXTURES to a folder of its own`);
 }
 rmSync(FIXTURES, { recursive: true, force: true });
@@ -352,6 +353,44 @@ for (const wide of [false, true]) {
     rmSync(join(folder, 'tensors.bin'));
     made += 1;
     console.log(`${name}: ${model.json.subgraphs[0].operators.length} ops`);
+  }
+}
+
+/**
+ * The real models of models/ on inputs nobody chose: seeded uniform values over each input's whole
+ * range (the shared anchors hold one such input for the 16x8 layers; these are others). The model
+ * is not copied: the manifest names it, and the test reads it from models/.
+ */
+const MODELS = join(dirname(fileURLToPath(import.meta.url)), '../../models');
+const REAL_MODELS = [
+  ['person_detect', 2],
+  ['hello_world_int8', 1],
+  ['conv0', 1],
+  ['conv1', 1],
+  ['add0', 1],
+];
+const TYPE_BITS = { INT8: 8, INT16: 16 };
+for (const [model, inputs] of REAL_MODELS) {
+  const file = join(MODELS, `${model}.tflite`);
+  execFileSync('flatc', ['--json', '--strict-json', '--raw-binary', '-o', work, schema, '--', file]);
+  const subgraph = JSON.parse(readFileSync(join(work, `${model}.json`), 'utf8')).subgraphs[0];
+  for (let k = 1; k <= inputs; k += 1) {
+    const name = `real_${model}_${k}`;
+    const folder = join(FIXTURES, name);
+    mkdirSync(folder, { recursive: true });
+    const files = subgraph.inputs.map((index, slot) => {
+      const tensor = subgraph.tensors[index];
+      const bits = TYPE_BITS[tensor.type] ?? fail(`${model}: input ${tensor.name} is ${tensor.type}`);
+      const limit = 2 ** (bits - 1);
+      const values = Array.from({ length: tensor.shape.reduce((a, b) => a * b, 1) }, () => rng.int(-limit, limit - 1));
+      const input = join(folder, `input${slot}.npy`);
+      writeFileSync(input, npy(tensor.shape, bits === 16, values));
+      return input;
+    });
+    execFileSync(DUMP, [file, folder, ...files]);
+    writeFileSync(join(folder, 'tensors.bin.gz'), gzipSync(readFileSync(join(folder, 'tensors.bin')), { level: 9 }));
+    rmSync(join(folder, 'tensors.bin'));
+    console.log(`${name}: ${subgraph.operators.length} ops`);
   }
 }
 rmSync(work, { recursive: true, force: true });

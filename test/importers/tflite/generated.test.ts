@@ -2,11 +2,11 @@
  * TFLite models npusim has never seen: small random int8 and 16x8 models (conv with dilation and
  * per-tensor or per-channel weights, depthwise with a multiplier, add, pools, pad, concatenation,
  * quantize, mean, reshape, fully connected, softmax, every fused activation), each with a random
- * input, and every op's output as the real TFLite Micro interpreter and reference kernels compute
- * it. The fixtures under test/fixtures/tflm/ are made by scripts/tflm/ (build.sh compiles TFLM at
+ * input; and the real models of models/ on inputs nobody chose. Every op's output is as the real
+ * TFLite Micro interpreter and reference kernels compute it. The fixtures under test/fixtures/tflm/ are made by scripts/tflm/ (build.sh compiles TFLM at
  * 90b983c with g++, generate.mjs writes the models and runs them), never by npusim.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../../support/files.js';
@@ -16,14 +16,27 @@ const FIXTURES = join(REPO, 'test/fixtures/tflm');
 const CASES = readdirSync(FIXTURES).sort();
 
 describe('random TFLite models equal TFLite Micro on every op output', () => {
-  it('the fixtures hold eight int8 and eight 16x8 models', () => {
+  it('the fixtures hold eight int8 and eight 16x8 random models, and six runs of the real models', () => {
     expect(CASES.filter((name) => name.startsWith('int8_')).length).toBe(8);
     expect(CASES.filter((name) => name.startsWith('int16x8_')).length).toBe(8);
+    expect(CASES.filter((name) => name.startsWith('real_'))).toEqual([
+      'real_add0_1',
+      'real_conv0_1',
+      'real_conv1_1',
+      'real_hello_world_int8_1',
+      'real_person_detect_1',
+      'real_person_detect_2',
+    ]);
   });
 
   for (const name of CASES) {
     it(name, async () => {
-      await expectEqualsAnchor(join(FIXTURES, name, 'model.tflite'), join(FIXTURES, name));
+      const folder = join(FIXTURES, name);
+      // A random model is beside its tensors; a real one is named by the manifest and read from models/.
+      const model = existsSync(join(folder, 'model.tflite'))
+        ? join(folder, 'model.tflite')
+        : join(REPO, 'models', (JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { model: string }).model);
+      await expectEqualsAnchor(model, folder);
     });
   }
 });
