@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
   resolver.AddMaxPool2D();
   resolver.AddMean();
   resolver.AddPad();
+  resolver.AddPadV2();
   resolver.AddQuantize();
   resolver.AddRelu();
   resolver.AddRelu6();

@@ -90,11 +90,14 @@ class ModelBuilder {
   }
 
   json(input, output) {
+    const inputs = Array.isArray(input) ? input : [input];
     return {
       version: 3,
       description: `npusim test model ${this.name} (scripts/tflm/generate.mjs)`,
       operator_codes: this.codes,
-      subgraphs: [{ tensors: this.tensors, inputs: [input.index], outputs: [output.index], operators: this.operators, name: 'main' }],
+      subgraphs: [
+        { tensors: this.tensors, inputs: inputs.map((t) => t.index), outputs: [output.index], operators: this.operators, name: 'main' },
+      ],
       buffers: this.buffers,
     };
   }
@@ -108,7 +111,7 @@ const int64Bytes = (values) => new Uint8Array(BigInt64Array.from(values.map(BigI
  * Random layers whose scales keep most outputs inside the format (some clip, as real models do):
  * the output scale is the accumulator's expected spread in real units over a random target spread.
  */
-function makeModel(name, wide, rng) {
+function makeModel(name, wide, rng, layout = false) {
   const m = new ModelBuilder(name);
   const activationType = wide ? 'INT16' : 'INT8';
   const activationLimit = wide ? 32767 : 127;
@@ -282,6 +285,57 @@ function makeModel(name, wide, rng) {
     return output;
   };
 
+  const padV2 = (input) => {
+    const [, h, w, c] = input.shape;
+    const [top, bottom, left, right] = [rng.int(0, 2), rng.int(0, 2), rng.int(0, 2), rng.int(0, 2)];
+    const paddings = m.constant(`padv2${layer}/paddings`, 'INT32', [4, 2], int32Bytes([0, 0, top, bottom, left, right, 0, 0]));
+    // TFLite's converter pads with the zero point, the only constant npusim (and a real 0.0) takes.
+    const constant = m.constant(`padv2${layer}/constant`, 'INT8', [], int8Bytes([input.quantization.zeroPoints[0]]), input.quantization);
+    const output = sameQuantization(input, `padv2${layer++}`, [1, h + top + bottom, w + left + right, c]);
+    m.op(60, 'PADV2', [input, paddings, constant], [output], 'PadV2Options', {});
+    return output;
+  };
+
+  /** NHWC to NCHW, as a model exported from PyTorch flattens its features. */
+  const toChannelsFirst = (input) => {
+    const [n, h, w, c] = input.shape;
+    const perm = m.constant(`transpose${layer}/perm`, 'INT32', [4], int32Bytes([0, 3, 1, 2]));
+    const output = sameQuantization(input, `transpose${layer++}`, [n, c, h, w]);
+    m.op(39, 'TRANSPOSE', [input, perm], [output], 'TransposeOptions', {});
+    return output;
+  };
+
+  /** MEAN keeping its axes, then SQUEEZE of them. */
+  const meanSqueezed = (input) => {
+    const [, , , c] = input.shape;
+    const axes = m.constant(`mean${layer}/axes`, 'INT32', [2], int32Bytes([1, 2]));
+    const scale = f32(input.quantization.scales[0] * rng.uniform(0.3, 1.2));
+    const kept = m.tensor(`mean${layer++}/out`, activationType, [1, 1, 1, c], { scales: [scale], zeroPoints: [zeroPoint()] });
+    m.op(40, 'MEAN', [input, axes], [kept], 'ReducerOptions', { keep_dims: true });
+    const output = sameQuantization(kept, `squeeze${layer++}`, [1, c]);
+    m.op(43, 'SQUEEZE', [kept], [output], 'SqueezeOptions', { squeeze_dims: [1, 2] });
+    return output;
+  };
+
+  if (layout) {
+    // two inputs -> add -> padv2 -> conv -> transpose + reshape, or mean (kept) + squeeze -> fully connected -> [softmax]
+    const shape = [1, rng.int(4, 10), rng.int(4, 10), rng.int(1, 5)];
+    const inputs = [0, 1].map((slot) =>
+      m.tensor(`input${slot}`, activationType, shape, { scales: [f32(rng.uniform(0.01, 0.05))], zeroPoints: [zeroPoint()] }),
+    );
+    let z = add(inputs[0], inputs[1]);
+    z = padV2(z);
+    const size = rng.int(1, 3);
+    z = conv(z, rng.int(2, 8), size, 1, 1, rng.pick(['SAME', 'VALID']));
+    z = rng.next() < 0.5 ? flatten(toChannelsFirst(z)) : meanSqueezed(z);
+    z = fullyConnected(z, rng.int(3, 10));
+    if (rng.next() < 0.5) z = softmax(z);
+    const values = inputs.map(() =>
+      Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.int(-activationLimit - 1, activationLimit)),
+    );
+    return { json: m.json(inputs, z), inputs: values.map((v) => ({ shape, wide, values: v })) };
+  }
+
   // input -> [pad] -> conv -> depthwise (same shape) -> add(conv, depthwise) -> pool -> [concat]
   // -> [quantize] -> mean or reshape -> fully connected -> [softmax]
   const inputScale = f32(wide ? rng.uniform(0.0002, 0.002) : rng.uniform(0.01, 0.05));
@@ -331,7 +385,7 @@ writeFileSync(
 );
 // Replace only a folder of fixtures (or none): never one that holds anything else.
 if (existsSync(FIXTURES)) {
-  const strangers = readdirSync(FIXTURES).filter((name) => !/^(int(8|16x8)_\d\d|real_[a-z0-9_]+_\d)$/.test(name));
+  const strangers = readdirSync(FIXTURES).filter((name) => !/^((int8|int16x8|layout)_\d\d|real_[a-z0-9_]+_\d)$/.test(name));
   if (strangers.length > 0) fail(`${FIXTURES} holds ${strangers.join(', ')}, not only fixtures: set FIXTURES to a folder of its own`);
 }
 rmSync(FIXTURES, { recursive: true, force: true });
@@ -393,4 +447,26 @@ for (const [model, inputs] of REAL_MODELS) {
     console.log(`${name}: ${subgraph.operators.length} ops`);
   }
 }
+// Layout and two-input models (int8): TRANSPOSE before a flatten, MEAN with kept axes and SQUEEZE,
+// PADV2, an ADD of the two graph inputs. After the others, so their fixtures stay as they were.
+for (let made = 0; made < 4; ) {
+  const name = `layout_${String(made).padStart(2, '0')}`;
+  const model = makeModel(name, false, rng, true);
+  const folder = join(FIXTURES, name);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(work, `${name}.json`), JSON.stringify(model.json));
+  execFileSync('flatc', ['-b', '-o', folder, schema, join(work, `${name}.json`)]);
+  renameSync(join(folder, `${name}.tflite`), join(folder, 'model.tflite'));
+  const files = model.inputs.map((input, slot) => {
+    const file = join(folder, `input${slot}.npy`);
+    writeFileSync(file, npy(input.shape, false, input.values));
+    return file;
+  });
+  execFileSync(DUMP, [join(folder, 'model.tflite'), folder, ...files]);
+  writeFileSync(join(folder, 'tensors.bin.gz'), gzipSync(readFileSync(join(folder, 'tensors.bin')), { level: 9 }));
+  rmSync(join(folder, 'tensors.bin'));
+  made += 1;
+  console.log(`${name}: ${model.json.subgraphs[0].operators.length} ops`);
+}
+
 rmSync(work, { recursive: true, force: true });

@@ -2,7 +2,8 @@
  * TFLite models npusim has never seen: small random int8 and 16x8 models (conv with dilation and
  * per-tensor or per-channel weights, depthwise with a multiplier, add, pools, pad, concatenation,
  * quantize, mean, reshape, fully connected, softmax, every fused activation), each with a random
- * input; and the real models of models/ on inputs nobody chose. Every op's output is as the real
+ * input; two-input int8 models with PADV2, TRANSPOSE before a flatten, MEAN with kept axes and
+ * SQUEEZE; and the real models of models/ on inputs nobody chose. Every op's output is as the real
  * TFLite Micro interpreter and reference kernels compute it. The fixtures under test/fixtures/tflm/ are made by scripts/tflm/ (build.sh compiles TFLM at
  * 90b983c with g++, generate.mjs writes the models and runs them), never by npusim.
  */
@@ -16,9 +17,10 @@ const FIXTURES = join(REPO, 'test/fixtures/tflm');
 const CASES = readdirSync(FIXTURES).sort();
 
 describe('random TFLite models equal TFLite Micro on every op output', () => {
-  it('the fixtures hold eight int8 and eight 16x8 random models, and six runs of the real models', () => {
+  it('the fixtures hold eight int8, eight 16x8 and four two-input layout models, and six runs of the real models', () => {
     expect(CASES.filter((name) => name.startsWith('int8_')).length).toBe(8);
     expect(CASES.filter((name) => name.startsWith('int16x8_')).length).toBe(8);
+    expect(CASES.filter((name) => name.startsWith('layout_')).length).toBe(4);
     expect(CASES.filter((name) => name.startsWith('real_'))).toEqual([
       'real_add0_1',
       'real_conv0_1',
