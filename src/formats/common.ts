@@ -21,12 +21,16 @@ export const boundedNumber = (what: string, range: { readonly min: number; reado
     .min(range.min)
     .max(range.max)
     .describe(`${what}; range ${rangeText(range)}`);
-/** A whole number in min..max. */
+/**
+ * A whole number in min..max. The range is checked before wholeness, so 1e20 is refused with this
+ * field's own bound, not with the safe-integer bound z.int() would name first.
+ */
 export const boundedInt = (what: string, range: { readonly min: number; readonly max: number }) =>
   z
-    .int()
+    .number()
     .min(range.min)
     .max(range.max)
+    .int()
     .describe(`${what}; range ${rangeText(range)}`);
 
 /** Where a number or a design comes from: a paper, a datasheet, a table. */

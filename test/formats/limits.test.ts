@@ -98,6 +98,11 @@ describe('numeric fields stay within their documented bounds', () => {
       (c: Json) => (c.memory.dram.latencyCycles = 1e9),
       '$.memory.dram.latencyCycles: expected a value <= 1048576, got 1000000000',
     ],
+    [
+      'DRAM latency past the safe integers (its own bound, not 2^53)',
+      (c: Json) => (c.memory.dram.latencyCycles = 1e20),
+      '$.memory.dram.latencyCycles: expected a value <= 1048576, got 100000000000000000000',
+    ],
     ['vector op cycles', (c: Json) => (c.vector.opCycles.add = 4096), '$.vector.opCycles.add: expected a value <= 1024, got 4096'],
     [
       'dedicated requant rate',
