@@ -16,12 +16,19 @@ set -euo pipefail
 : "${RUY:?set RUY to a google/ruy checkout}"
 OUT=${OUT:-/tmp/tflm-build}
 HERE=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$OUT/obj"
 
 # The flags of TFLM's default host build (tools/make/Makefile: BUILD_TYPE=default, TARGET=linux):
 # reference kernels, static memory, double-rounding requantization; -O2 only for speed.
 FLAGS=(-O2 -std=c++17 -fno-rtti -fno-exceptions -fno-threadsafe-statics -DTF_LITE_STATIC_MEMORY
   -DTF_LITE_DISABLE_X86_NEON -DTF_LITE_USE_CTIME -I"$TFLM" -I"$FLATBUFFERS/include" -I"$GEMMLOWP" -I"$RUY" -w)
+# SINGLE_ROUNDING=1 builds TFLite's other requantization (TFLITE_SINGLE_ROUNDING), as tflm-dump-single.
+NAME=tflm-dump
+if [ "${SINGLE_ROUNDING:-0}" = 1 ]; then
+  FLAGS+=(-DTFLITE_SINGLE_ROUNDING=1)
+  NAME=tflm-dump-single
+  OUT="$OUT/single"
+fi
+mkdir -p "$OUT/obj"
 
 # The interpreter (tensorflow/lite/micro and its allocators), the shared TFLite sources TFLM builds
 # (sources.inc: everything under tensorflow/ but lite/micro and lite/experimental, without array.cc)
@@ -53,5 +60,5 @@ for source in "${SOURCES[@]}"; do
   while [ "$(jobs -r | wc -l)" -ge 2 ]; do wait -n; done
 done
 while [ "$(jobs -r | wc -l)" -gt 0 ]; do wait -n; done
-g++ "${FLAGS[@]}" "$HERE/dump.cc" "${OBJECTS[@]}" -o "$OUT/tflm-dump"
-echo "$OUT/tflm-dump"
+g++ "${FLAGS[@]}" "$HERE/dump.cc" "${OBJECTS[@]}" -o "$OUT/$NAME"
+echo "$OUT/$NAME"

@@ -5,7 +5,8 @@
  * random inputs, with every op's output as the real TFLite Micro interpreter and reference kernels
  * compute it (tflm-dump, built by build.sh).
  *
- *   TFLM=<tensorflow/tflite-micro checkout> DUMP=<tflm-dump> node scripts/tflm/generate.mjs
+ *   TFLM=<tensorflow/tflite-micro checkout> DUMP=<tflm-dump> [DUMP_SINGLE=<tflm-dump-single>] \
+ *     node scripts/tflm/generate.mjs
  *
  * Each model is written as flatbuffer JSON and turned into a .tflite by flatc with TFLM's own
  * schema.fbs (Debian's flatc 2.0.8 reads it once two `(deprecated)` markers on enum values, which
@@ -469,4 +470,27 @@ for (let made = 0; made < 4; ) {
   console.log(`${name}: ${model.json.subgraphs[0].operators.length} ops`);
 }
 
+/**
+ * With DUMP_SINGLE (build.sh's SINGLE_ROUNDING=1 binary): every fixture but the second person_detect
+ * run again under TFLite's single-rounding build, into <fixture>/single/, for tflite-single.
+ */
+const DUMP_SINGLE = process.env.DUMP_SINGLE;
+if (DUMP_SINGLE !== undefined) {
+  for (const name of readdirSync(FIXTURES).sort()) {
+    if (name === 'real_person_detect_2') continue;
+    const folder = join(FIXTURES, name);
+    const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
+    const model = existsSync(join(folder, 'model.tflite')) ? join(folder, 'model.tflite') : join(MODELS, manifest.model);
+    const inputs = readdirSync(folder)
+      .filter((file) => file.endsWith('.npy'))
+      .sort()
+      .map((file) => join(folder, file));
+    const single = join(folder, 'single');
+    mkdirSync(single);
+    execFileSync(DUMP_SINGLE, [model, single, ...inputs]);
+    writeFileSync(join(single, 'tensors.bin.gz'), gzipSync(readFileSync(join(single, 'tensors.bin')), { level: 9 }));
+    rmSync(join(single, 'tensors.bin'));
+    console.log(`${name}/single`);
+  }
+}
 rmSync(work, { recursive: true, force: true });

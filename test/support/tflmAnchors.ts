@@ -3,7 +3,7 @@
  * ../shared/anchors/tflite-models/FORMAT.md, and the fixtures scripts/tflm/generate.mjs makes in
  * the same format), and the check that `npusim run MODEL.tflite --dump DIR` equals every one.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { expect } from 'vitest';
@@ -41,14 +41,18 @@ function anchorValues(blob: Buffer, tensor: AnchorTensor): number[] {
   );
 }
 
-/** Runs the model on `inputs` through the CLI and returns the dump folder and its manifest. */
-export async function runWithDump(model: string, inputs: readonly string[]): Promise<{ folder: string; manifest: DumpEntry[] }> {
+/** Runs the model on `inputs` through the CLI (on edge-npu, or `hw`) and returns the dump folder and its manifest. */
+export async function runWithDump(
+  model: string,
+  inputs: readonly string[],
+  hw: string = HW,
+): Promise<{ folder: string; manifest: DumpEntry[] }> {
   const folder = join(temporaryDirectory(), 'dump');
   const run = await runCli([
     'run',
     model,
     '--hw',
-    HW,
+    hw,
     ...inputs.flatMap((input) => ['--input', input]),
     '--dump',
     folder,
@@ -60,19 +64,32 @@ export async function runWithDump(model: string, inputs: readonly string[]): Pro
   return { folder, manifest: JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as DumpEntry[] };
 }
 
+/** A config file of edge-npu under TFLite's single-rounding build, for anchors made by that build. */
+export function singleRoundingConfig(): string {
+  const file = join(temporaryDirectory(), 'edge-npu-single.json');
+  writeFileSync(file, readFileSync(HW, 'utf8').replace('"mode": "tflite-double"', '"mode": "tflite-single"'));
+  return file;
+}
+
 /**
- * `model` run on the inputs of the anchor `folder` (its .npy files in name order) dumps every op
- * output the anchor holds, found by its TFLite tensor name, with the anchor's shape, dtype and values.
+ * `model` run on the inputs of the anchor `folder` (its .npy files in name order, or those of
+ * `inputsFolder`) dumps every op output the anchor holds, found by its TFLite tensor name, with the
+ * anchor's shape, dtype and values; on edge-npu, or on `hw`.
  */
-export async function expectEqualsAnchor(model: string, folder: string): Promise<void> {
+export async function expectEqualsAnchor(
+  model: string,
+  folder: string,
+  options: { readonly hw?: string; readonly inputsFolder?: string } = {},
+): Promise<void> {
   const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { inputs: string[]; tensors: AnchorTensor[] };
-  const inputs = readdirSync(folder)
+  const inputsFolder = options.inputsFolder ?? folder;
+  const inputs = readdirSync(inputsFolder)
     .filter((name) => name.endsWith('.npy'))
     .sort()
-    .map((name) => join(folder, name));
+    .map((name) => join(inputsFolder, name));
   expect(inputs.length).toBe(manifest.inputs.length);
   const blob = gunzipSync(readFileSync(join(folder, 'tensors.bin.gz')));
-  const dump = await runWithDump(model, inputs);
+  const dump = await runWithDump(model, inputs, options.hw);
   expect(dump.manifest.length).toBe(manifest.tensors.length);
   for (const tensor of manifest.tensors) {
     const entry = dump.manifest.find((e) => e.sourceTensor === tensor.tensor);

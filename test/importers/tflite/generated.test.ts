@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../../support/files.js';
-import { expectEqualsAnchor } from '../../support/tflmAnchors.js';
+import { expectEqualsAnchor, singleRoundingConfig } from '../../support/tflmAnchors.js';
 
 const FIXTURES = join(REPO, 'test/fixtures/tflm');
 const CASES = readdirSync(FIXTURES).sort();
@@ -34,11 +34,27 @@ describe('random TFLite models equal TFLite Micro on every op output', () => {
   for (const name of CASES) {
     it(name, async () => {
       const folder = join(FIXTURES, name);
-      // A random model is beside its tensors; a real one is named by the manifest and read from models/.
-      const model = existsSync(join(folder, 'model.tflite'))
-        ? join(folder, 'model.tflite')
-        : join(REPO, 'models', (JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { model: string }).model);
-      await expectEqualsAnchor(model, folder);
+      await expectEqualsAnchor(modelOf(folder), folder);
     });
   }
 });
+
+describe("the same models equal TFLite Micro's single-rounding build under tflite-single", () => {
+  const singles = CASES.filter((name) => existsSync(join(FIXTURES, name, 'single')));
+  it('every fixture but the second person_detect run has a single-rounding twin', () => {
+    expect(singles).toEqual(CASES.filter((name) => name !== 'real_person_detect_2'));
+  });
+
+  for (const name of singles) {
+    it(name, async () => {
+      const folder = join(FIXTURES, name);
+      await expectEqualsAnchor(modelOf(folder), join(folder, 'single'), { hw: singleRoundingConfig(), inputsFolder: folder });
+    });
+  }
+});
+
+/** A random model is beside its tensors; a real one is named by the manifest and read from models/. */
+function modelOf(folder: string): string {
+  if (existsSync(join(folder, 'model.tflite'))) return join(folder, 'model.tflite');
+  return join(REPO, 'models', (JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { model: string }).model);
+}
