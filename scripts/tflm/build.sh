@@ -8,7 +8,10 @@
 #   FLATBUFFERS=<google/flatbuffers checkout at v25.9.23, the version TFLM's schema_generated.h pins> \
 #   GEMMLOWP=<google/gemmlowp checkout (fixedpoint/ headers)> \
 #   RUY=<google/ruy checkout (ruy/profiler/instrumentation.h, which the reference kernels include)> \
-#   OUT=<build folder> bash scripts/tflm/build.sh
+#   OUT=<build folder> [SINGLE_ROUNDING=1] bash scripts/tflm/build.sh
+#
+# Writes $OUT/tflm-dump (TFLM's default build: double rounding), or with SINGLE_ROUNDING=1
+# $OUT/single/tflm-dump-single (TFLITE_SINGLE_ROUNDING=1); generate.mjs takes both.
 set -euo pipefail
 : "${TFLM:?set TFLM to a tensorflow/tflite-micro checkout}"
 : "${FLATBUFFERS:?set FLATBUFFERS to a google/flatbuffers checkout at v25.9.23}"
@@ -23,6 +26,10 @@ FLAGS=(-O2 -std=c++17 -fno-rtti -fno-exceptions -fno-threadsafe-statics -DTF_LIT
   -DTF_LITE_DISABLE_X86_NEON -DTF_LITE_USE_CTIME -I"$TFLM" -I"$FLATBUFFERS/include" -I"$GEMMLOWP" -I"$RUY" -w)
 # SINGLE_ROUNDING=1 builds TFLite's other requantization (TFLITE_SINGLE_ROUNDING), as tflm-dump-single.
 NAME=tflm-dump
+case "${SINGLE_ROUNDING:-0}" in
+  0 | 1) ;;
+  *) echo "SINGLE_ROUNDING is 0 or 1, got ${SINGLE_ROUNDING}" >&2; exit 2 ;;
+esac
 if [ "${SINGLE_ROUNDING:-0}" = 1 ]; then
   FLAGS+=(-DTFLITE_SINGLE_ROUNDING=1)
   NAME=tflm-dump-single

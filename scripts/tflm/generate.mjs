@@ -5,7 +5,7 @@
  * random inputs, with every op's output as the real TFLite Micro interpreter and reference kernels
  * compute it (tflm-dump, built by build.sh).
  *
- *   TFLM=<tensorflow/tflite-micro checkout> DUMP=<tflm-dump> [DUMP_SINGLE=<tflm-dump-single>] \
+ *   TFLM=<tensorflow/tflite-micro checkout> DUMP=<tflm-dump> DUMP_SINGLE=<tflm-dump-single> \
  *     node scripts/tflm/generate.mjs
  *
  * Each model is written as flatbuffer JSON and turned into a .tflite by flatc with TFLM's own
@@ -22,6 +22,10 @@ import { gzipSync } from 'node:zlib';
 
 const TFLM = process.env.TFLM ?? fail('set TFLM to a tensorflow/tflite-micro checkout');
 const DUMP = process.env.DUMP ?? fail('set DUMP to the tflm-dump binary scripts/tflm/build.sh built');
+// Both builds, always: the fixtures folder is replaced whole, single/ folders included.
+const DUMP_SINGLE =
+  process.env.DUMP_SINGLE ?? fail('set DUMP_SINGLE to the tflm-dump-single binary SINGLE_ROUNDING=1 scripts/tflm/build.sh built');
+for (const binary of [DUMP, DUMP_SINGLE]) if (!existsSync(binary)) fail(`${binary} does not exist: build it with scripts/tflm/build.sh`);
 // Not OUT, which build.sh takes for its build folder: this folder is replaced whole.
 const FIXTURES = process.env.FIXTURES ?? join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/tflm');
 const MODELS_PER_MODE = Number(process.env.MODELS ?? 8);
@@ -471,11 +475,10 @@ for (let made = 0; made < 4; ) {
 }
 
 /**
- * With DUMP_SINGLE (build.sh's SINGLE_ROUNDING=1 binary): every fixture but the second person_detect
- * run again under TFLite's single-rounding build, into <fixture>/single/, for tflite-single.
+ * Every fixture but the second person_detect run again under TFLite's single-rounding build
+ * (build.sh's SINGLE_ROUNDING=1 binary), into <fixture>/single/, for tflite-single.
  */
-const DUMP_SINGLE = process.env.DUMP_SINGLE;
-if (DUMP_SINGLE !== undefined) {
+{
   for (const name of readdirSync(FIXTURES).sort()) {
     if (name === 'real_person_detect_2') continue;
     const folder = join(FIXTURES, name);

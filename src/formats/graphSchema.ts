@@ -36,7 +36,7 @@ export const quantSchema = z
       axis: boundedInt('the channel axis the scales run along', AXIS),
     }),
     z.strictObject({
-      fractionalBits: z.int().min(-64).max(64).describe('dynamic fixed point: value = q * 2^-fractionalBits; range -64..64'),
+      fractionalBits: z.number().min(-64).max(64).int().describe('dynamic fixed point: value = q * 2^-fractionalBits; range -64..64'),
       shiftBias: z
         .int()
         .min(-32)

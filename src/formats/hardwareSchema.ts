@@ -34,8 +34,8 @@ export const operandModeSchema = z
 
 export const arraySchema = z
   .strictObject({
-    rows: z.int().min(1).max(4096).describe('PE rows'),
-    columns: z.int().min(1).max(4096).describe('PE columns'),
+    rows: z.number().min(1).max(4096).int().describe('PE rows'),
+    columns: z.number().min(1).max(4096).int().describe('PE columns'),
     dataflow: z.enum(DATAFLOWS).describe(DATAFLOWS.map((name) => `${name}: ${DATAFLOW_SPECS[name].title}`).join(', ')),
     operandModes: z.array(operandModeSchema).min(1).describe('operand modes the array supports'),
     zeroGating: z.boolean().default(false).describe('MACs with a zero operand are gated (priced separately in energy)'),
@@ -45,9 +45,10 @@ export const arraySchema = z
 export const accumulatorSchema = z
   .strictObject({
     bits: z
-      .int()
+      .number()
       .min(MIN_ACCUMULATOR_BITS)
       .max(MAX_ACCUMULATOR_BITS)
+      .int()
       .describe(`accumulator width in bits (${MIN_ACCUMULATOR_BITS}..${MAX_ACCUMULATOR_BITS}); every add happens at this width`),
     overflow: z.enum(OVERFLOW_MODES).describe('what an add that leaves the range does'),
   })
@@ -61,8 +62,8 @@ export const requantSchema = z
       .default('dedicated')
       .describe('where requantization runs: a dedicated unit at the array edge, or the vector unit'),
     rounding: z.enum(ROUNDING_MODES).optional().describe('rounding, only for the hvx and shift-only modes (library modes fix their own)'),
-    shiftBias: z.int().min(-32).max(32).optional().describe('S-DFP exponent bias added to every shift-only shift'),
-    stochasticSeed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('seed of stochastic rounding'),
+    shiftBias: z.number().min(-32).max(32).int().optional().describe('S-DFP exponent bias added to every shift-only shift'),
+    stochasticSeed: z.number().min(0).max(Number.MAX_SAFE_INTEGER).int().optional().describe('seed of stochastic rounding'),
     outputsPerCycle: boundedInt(
       'outputs the dedicated unit requantizes per cycle (default: one per array column)',
       OUTPUTS_PER_CYCLE,
@@ -75,7 +76,7 @@ export const VECTOR_OPS = ['requant', 'relu', 'clamp', 'maxPool', 'avgPool', 'ad
 export const vectorSchema = z
   .strictObject({
     vectorBytes: z.literal([64, 128]).describe('bytes per vector register (HVX: 64 or 128)'),
-    issueSlots: z.int().min(1).max(8).describe('vector instructions issued per cycle'),
+    issueSlots: z.number().min(1).max(8).int().describe('vector instructions issued per cycle'),
     opCycles: z
       .strictObject(
         Object.fromEntries(VECTOR_OPS.map((op) => [op, boundedInt(`cycles per ${op} vector instruction`, OP_CYCLES).optional()])),

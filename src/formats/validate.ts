@@ -78,6 +78,8 @@ function literalsAgree(shape: Record<string, z.ZodType>, value: unknown): boolea
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
+  // JSON text such as 1e400 parses to Infinity, which JSON.stringify would show as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (a number past the float range)`;
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

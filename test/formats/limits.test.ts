@@ -4,7 +4,7 @@
  * lowering would round, and graphs whose run would not fit the memory limit, refused before any
  * work with the figure, the tensor and what to change. Exit 2, one line, files untouched.
  */
-import { closeSync, openSync, ftruncateSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -99,6 +99,16 @@ describe('numeric fields stay within their documented bounds', () => {
       '$.memory.dram.latencyCycles: expected a value <= 1048576, got 1000000000',
     ],
     [
+      'array rows past the safe integers',
+      (c: Json) => (c.array.rows = 1e20),
+      '$.array.rows: expected a value <= 4096, got 100000000000000000000',
+    ],
+    [
+      'vector issue slots past the safe integers',
+      (c: Json) => (c.vector.issueSlots = 1e20),
+      '$.vector.issueSlots: expected a value <= 8, got 100000000000000000000',
+    ],
+    [
       'DRAM latency past the safe integers (its own bound, not 2^53)',
       (c: Json) => (c.memory.dram.latencyCycles = 1e20),
       '$.memory.dram.latencyCycles: expected a value <= 1048576, got 100000000000000000000',
@@ -180,6 +190,19 @@ describe('numeric fields stay within their documented bounds', () => {
     (change as (graph: Json) => void)(json);
     writeJson(graph, json);
     await expectBadInput(directory, ['validate', graph], `${graph}:${message}`);
+  });
+
+  it('a number past the float range in the text (1e400 parses to Infinity) is named as written, not as null', async () => {
+    const directory = temporaryDirectory();
+    const hardware = join(directory, 'hw.json');
+    const text = readFileSync(join(REPO, 'configs/edge-npu.json'), 'utf8').replace('"bytesPerCycle": 16', '"bytesPerCycle": 1e400');
+    expect(text).toContain('1e400');
+    writeFileSync(hardware, text.replace('"../schemas/hardware.schema.json"', `"${join(REPO, 'schemas/hardware.schema.json')}"`));
+    await expectBadInput(
+      directory,
+      ['validate', hardware],
+      `${hardware}:$.memory.dram.bytesPerCycle: expected a number, got Infinity (a number past the float range)`,
+    );
   });
 });
 

@@ -67,7 +67,11 @@ export async function runWithDump(
 /** A config file of edge-npu under TFLite's single-rounding build, for anchors made by that build. */
 export function singleRoundingConfig(): string {
   const file = join(temporaryDirectory(), 'edge-npu-single.json');
-  writeFileSync(file, readFileSync(HW, 'utf8').replace('"mode": "tflite-double"', '"mode": "tflite-single"'));
+  const config = JSON.parse(readFileSync(HW, 'utf8')) as { $schema?: string; requant: { mode: string } };
+  expect(config.requant.mode).toBe('tflite-double');
+  config.requant.mode = 'tflite-single';
+  delete config.$schema;
+  writeFileSync(file, JSON.stringify(config));
   return file;
 }
 
