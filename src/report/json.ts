@@ -54,8 +54,8 @@ function layerReport(layer: LayerResult, index: number, result: SimulationResult
   };
 }
 
-/** The report as an object (what the JSON report prints and the HTML report draws). */
-export function reportRecord(result: SimulationResult): Report {
+/** The report as an object (what the JSON report prints and the HTML report draws); `top` with run --top. */
+export function reportRecord(result: SimulationResult, top?: Report['top']): Report {
   const total = totals(result);
   return {
     format: 'npusim-report',
@@ -80,9 +80,10 @@ export function reportRecord(result: SimulationResult): Report {
       overflow: total.overflow,
     },
     layers: result.layers.map((layer, index) => layerReport(layer, index, result)),
+    ...(top === undefined ? {} : { top }),
   };
 }
 
-export function jsonReport(result: SimulationResult): string {
-  return `${JSON.stringify(reportRecord(result), null, 2)}\n`;
+export function jsonReport(result: SimulationResult, top?: Report['top']): string {
+  return `${JSON.stringify(reportRecord(result, top), null, 2)}\n`;
 }

@@ -134,6 +134,22 @@ export const reportSchema = z
         overflow: layerOverflow,
       }),
     ),
+    top: z
+      .array(
+        z.strictObject({
+          output: z.string().describe("the output tensor, by the source model's name"),
+          classes: z.array(
+            z.strictObject({
+              index: count.describe("the element's index in the source model's layout"),
+              value: z.int().describe('the exact integer the graph wrote'),
+              real: z.number().nullable().describe('scale x (value - zero point); null without a scale'),
+              label: z.string().nullable().describe('its class name, when the labels have one'),
+            }),
+          ),
+        }),
+      )
+      .optional()
+      .describe("with run --top K: each output's K largest values, ties to the lower index"),
   })
   .describe('npusim run report');
 

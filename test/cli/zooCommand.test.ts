@@ -120,6 +120,40 @@ describe('npusim zoo: the real models', () => {
     );
   });
 
+  it('run --top with --format json: a top field with index, value, real value and label, which npusim report reads back', async () => {
+    const directory = temporaryDirectory();
+    const out = join(directory, 'dog.json');
+    const hw = join(REPO, 'configs/edge-npu.json');
+    const run = await runCli([
+      'run',
+      'zoo:mobilenet_v2_int8',
+      '--hw',
+      hw,
+      '--input',
+      join(REPO, 'models/dog.npy'),
+      '--top',
+      '2',
+      '--format',
+      'json',
+      '--out',
+      out,
+    ]);
+    expect(run.exitCode).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as { top: unknown };
+    expect(report.top).toEqual([
+      {
+        output: 'Xq.1',
+        classes: [
+          { index: 258, value: 101, real: expect.closeTo(14.2169, 4), label: 'Samoyed, Samoyede' },
+          { index: 259, value: 78, real: expect.closeTo(11.601, 3), label: 'Pomeranian' },
+        ],
+      },
+    ]);
+    expect((await runCli(['report', out, '--out', join(directory, 'dog.html')])).exitCode).toBe(0);
+    const without = await runCli(['run', 'zoo:person_detect', '--hw', hw, '--format', 'json']);
+    expect(Object.keys(JSON.parse(without.stdout) as object)).not.toContain('top');
+  });
+
   it('run --top takes a labels file or a built-in set, and refuses what it cannot print', async () => {
     const directory = temporaryDirectory();
     const hw = join(REPO, 'configs/edge-npu.json');
@@ -131,8 +165,8 @@ describe('npusim zoo: the real models', () => {
     expect(tiny.stdout).toMatch(/top 2 of output "[^"]+" \(the labels name 10 classes, the output has \d+ values\):\n/);
     const refusals = [
       [
-        ['--top', '2', '--format', 'json'],
-        'error: --top prints beside the table or Markdown report, not the json one; with --format json, read the outputs with --dump',
+        ['--top', '2', '--format', 'csv'],
+        'error: --top goes with the table, Markdown or JSON report, not the csv one; with --format csv, read the outputs with --dump',
       ],
       [['--labels', 'imagenet'], 'error: --labels names the classes --top prints: give --top K too'],
       [['--top', '0'], 'error: --top takes a whole number from 1 to 1000, got "0"'],

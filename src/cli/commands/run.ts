@@ -213,20 +213,18 @@ function dumpFile(graph: Graph, dump: PlannedDump, values: Int32Array): Uint8Arr
   return encodeNpy(toSourceOrder(values, view), view.shape, npyDtype(tensor.type.bits, tensor.type.signed));
 }
 
-/** The --top block: for each graph output, its largest values with their class names. */
-function topText(graph: Graph, tensors: ReadonlyMap<string, Int32Array>, count: number, labels: readonly string[] | undefined): string {
-  return graph.outputs
-    .map((output) => {
-      // Indices in the source model's layout (an ONNX model's NCHW), as --dump writes them and its runtime counts them.
-      const view = dumpView(graph, output);
-      const stored = tensors.get(output) ?? new Int32Array(0);
-      const values = view === undefined ? stored : toSourceOrder(stored, view);
-      const quant = graph.tensors.get(output)?.quant;
-      const affine = quant?.kind === 'affine' && quant.scales.length === 1 ? quant : undefined;
-      const classes = topClasses(values, count, { scale: affine?.scales[0], zeroPoint: affine?.zeroPoints[0] ?? 0 }, labels);
-      return topClassesText(view?.name ?? output, classes, labels?.length, values.length);
-    })
-    .join('\n');
+/** For --top: each graph output's largest values with their class names, in the source model's layout. */
+function topOutputs(graph: Graph, tensors: ReadonlyMap<string, Int32Array>, count: number, labels: readonly string[] | undefined) {
+  return graph.outputs.map((output) => {
+    // Indices in the source model's layout (an ONNX model's NCHW), as --dump writes them and its runtime counts them.
+    const view = dumpView(graph, output);
+    const stored = tensors.get(output) ?? new Int32Array(0);
+    const values = view === undefined ? stored : toSourceOrder(stored, view);
+    const quant = graph.tensors.get(output)?.quant;
+    const affine = quant?.kind === 'affine' && quant.scales.length === 1 ? quant : undefined;
+    const classes = topClasses(values, count, { scale: affine?.scales[0], zeroPoint: affine?.zeroPoints[0] ?? 0 }, labels);
+    return { output: view?.name ?? output, classes, size: values.length };
+  });
 }
 
 export async function runRunCommand(options: RunOptions, io: CliIO): Promise<number> {
@@ -240,9 +238,9 @@ export async function runRunCommand(options: RunOptions, io: CliIO): Promise<num
   const trace = plan.optionalFile(options.trace, '--trace');
   const dumpFolder = options.dump === undefined ? undefined : plan.folder(options.dump, '--dump');
 
-  if (options.top !== undefined && options.format !== 'table' && options.format !== 'md')
+  if (options.top !== undefined && options.format !== 'table' && options.format !== 'md' && options.format !== 'json')
     throw new InputError(
-      `--top prints beside the table or Markdown report, not the ${options.format} one; with --format ${options.format}, read the outputs with --dump`,
+      `--top goes with the table, Markdown or JSON report, not the ${options.format} one; with --format ${options.format}, read the outputs with --dump`,
     );
   if (options.labels !== undefined && options.top === undefined)
     throw new InputError('--labels names the classes --top prints: give --top K too');
@@ -294,9 +292,16 @@ export async function runRunCommand(options: RunOptions, io: CliIO): Promise<num
       chromeTraceJson(result, { detail: options.traceDetail ?? 'tile', maxTileEvents: options.traceMaxEvents ?? DEFAULT_MAX_TILE_EVENTS }),
     ]);
   }
+  const top = options.top === undefined ? undefined : topOutputs(graph, result.tensors, options.top, labels);
   const text =
     options.format === 'json'
-      ? jsonReport(result)
+      ? jsonReport(
+          result,
+          top?.map(({ output, classes }) => ({
+            output,
+            classes: classes.map((entry) => ({ ...entry, real: entry.real ?? null, label: entry.label ?? null })),
+          })),
+        )
       : options.format === 'html'
         ? await htmlReport(result)
         : options.format === 'csv'
@@ -304,7 +309,10 @@ export async function runRunCommand(options: RunOptions, io: CliIO): Promise<num
           : options.format === 'md'
             ? markdownReport(result)
             : tableReport(result, paint(out === undefined ? io : { ...io, colour: false }));
-  const report = options.top === undefined ? text : `${text}\n${topText(graph, result.tensors, options.top, labels)}`;
+  const report =
+    top === undefined || options.format === 'json'
+      ? text
+      : `${text}\n${top.map((entry) => topClassesText(entry.output, entry.classes, labels?.length, entry.size)).join('\n')}`;
   if (out !== undefined) files.push([out, report]);
   writeAll(plan, files);
   if (trace !== undefined) io.stderr(`wrote ${trace} (open it in https://ui.perfetto.dev)\n`);
