@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import type { Options } from 'yargs';
 import { DEFAULT_MAX_MEMORY_BYTES } from '../formats/bounds.js';
+import { type CliIO, paint } from './io.js';
 import { UsageError } from './usage.js';
 
 /** Seeds drive 32-bit generators: larger values would alias smaller ones, so they are refused. */
@@ -147,7 +148,12 @@ export function jobsWithinCores(jobs: number | undefined): { readonly jobs: numb
   return jobs > cores ? { jobs: cores, capped: true } : { jobs, capped: false };
 }
 
-/** The note a command prints when --jobs was capped at the cores. */
-export function cappedJobsNote(requested: number | undefined, jobs: number): string {
-  return `--jobs ${requested ?? ''} was capped at ${jobs}, the cores of this machine`;
+/** Says, on stderr, that --jobs was capped at the cores (nothing when it was not). */
+export function noteCappedJobs(
+  io: CliIO,
+  requested: number | undefined,
+  workers: { readonly jobs: number; readonly capped: boolean },
+): void {
+  if (workers.capped)
+    io.stderr(`${paint(io).yellow('note')}: --jobs ${requested ?? ''} was capped at ${workers.jobs}, the cores of this machine\n`);
 }

@@ -1,6 +1,6 @@
 /** A golden against a fresh record of the same run (or another golden): the inputs that changed and the numbers that moved. */
 import { differences } from './differences.js';
-import { asJson, type GoldenFile } from './format.js';
+import type { GoldenFile } from './format.js';
 import { inputChanges } from './inputChanges.js';
 import type { DiffSection } from './printDiff.js';
 
@@ -11,7 +11,7 @@ export interface GoldenComparison extends DiffSection {
 
 export function compareGoldens(title: string, golden: GoldenFile, fresh: GoldenFile): GoldenComparison {
   const inputs = inputChanges(golden, fresh);
-  const moved = differences(asJson(golden.result), asJson(fresh.result), {
+  const moved = differences(golden.result, fresh.result, {
     matchNamedRecords: true,
     realRelativeTolerance: golden.compare.realRelativeTolerance,
   });

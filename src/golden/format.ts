@@ -100,11 +100,3 @@ export type GoldenLayer = GoldenResult['layers'][number];
 type SharedTotals = 'macs' | 'cycles' | 'computeCycles' | 'memoryStallCycles' | 'vectorCycles' | 'energyPj';
 const totalsAreTheReports: Pick<Totals, SharedTotals> extends Pick<GoldenTotals, SharedTotals> ? true : never = true;
 void totalsAreTheReports;
-
-/**
- * A golden record as plain JSON. The record types are interfaces (no index signatures), but they
- * hold only strings, numbers, null, arrays and plain objects, so the view is exact.
- */
-export function asJson(record: GoldenFile | GoldenResult | JsonObject): Json {
-  return record as unknown as Json;
-}

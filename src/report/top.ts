@@ -6,9 +6,10 @@ export interface TopClass {
   readonly index: number;
   /** The exact integer the graph wrote. */
   readonly value: number;
-  /** scale * (value - zeroPoint), when the output has a scale. */
-  readonly real: number | undefined;
-  readonly label: string | undefined;
+  /** scale * (value - zeroPoint); null when the output has no scale. */
+  readonly real: number | null;
+  /** null when the labels do not name the index. */
+  readonly label: string | null;
 }
 
 export interface OutputQuantization {
@@ -28,8 +29,8 @@ export function topClasses(
     return {
       index,
       value,
-      real: quantization.scale === undefined ? undefined : quantization.scale * (value - quantization.zeroPoint),
-      label: labels?.[index],
+      real: quantization.scale === undefined ? null : quantization.scale * (value - quantization.zeroPoint),
+      label: labels?.[index] ?? null,
     };
   });
 }
@@ -39,8 +40,8 @@ export function topClassesText(output: string, classes: readonly TopClass[], lab
   const note =
     labelCount !== undefined && labelCount !== size ? ` (the labels name ${labelCount} classes, the output has ${size} values)` : '';
   const lines = classes.map((entry, rank) => {
-    const real = entry.real === undefined ? '' : `  (${Number(entry.real.toPrecision(6))})`;
-    const label = entry.label === undefined ? '' : ` ${entry.label}`;
+    const real = entry.real === null ? '' : `  (${Number(entry.real.toPrecision(6))})`;
+    const label = entry.label === null ? '' : ` ${entry.label}`;
     return `  ${rank + 1}. ${entry.index}${label}: ${entry.value}${real}`;
   });
   return `top ${classes.length} of output "${output}"${note}:\n${lines.join('\n')}\n`;

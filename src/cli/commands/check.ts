@@ -5,7 +5,7 @@
  */
 import { DEFAULT_MAX_MEMORY_BYTES } from '../../formats/bounds.js';
 import { compareGoldens } from '../../golden/compareGoldens.js';
-import { asJson, type GoldenFile } from '../../golden/format.js';
+import type { GoldenFile } from '../../golden/format.js';
 import { formatSection } from '../../golden/printDiff.js';
 import { readGoldenFile } from '../../golden/read.js';
 import { cachingLoader, rerunGolden } from '../../golden/rerun.js';
@@ -58,7 +58,7 @@ export function runCheckCommand(options: CheckOptions, io: CliIO): number {
       differing += 1;
       io.stdout(formatSection(comparison, chalk, options.limit));
       if (options.update) {
-        writeFileAtomically(file, serializeJson(asJson(rerun)));
+        writeFileAtomically(file, serializeJson(rerun));
         io.stdout(`${chalk.yellow('updated')} ${file}  ${headline(rerun)}\n`);
       }
     }

@@ -9,7 +9,7 @@ import { type Evaluation, evaluateInParallel, floatModelOf, loadFloatModel, load
 import { loadGraphArgument } from '../../pipeline/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
-import { cappedJobsNote, GRAPH_DESCRIPTION, htmlOption, jobsWithinCores, required, stringOption } from '../options.js';
+import { GRAPH_DESCRIPTION, htmlOption, jobsWithinCores, noteCappedJobs, required, stringOption } from '../options.js';
 import { type EvaluationFile, evaluationFile } from '../../lab/files.js';
 import { evaluationPage, renderPage } from '../../html/index.js';
 import { EVALUATION_OPTIONS, type LabFormat } from '../labOptions.js';
@@ -123,7 +123,7 @@ export async function runEvaluateCommand(options: EvaluateCommandOptions, io: Cl
   const data = loadLabData(options.data, float, 'test');
   const end = Math.min(options.limit ?? data.count, data.count);
   const workers = jobsWithinCores(options.jobs);
-  if (workers.capped) io.stderr(`${paint(io).yellow('note')}: ${cappedJobsNote(options.jobs, workers.jobs)}\n`);
+  noteCappedJobs(io, options.jobs, workers);
   const bar = progressBar(io, 'evaluate', 'images');
   const tally = await evaluateInParallel(
     {

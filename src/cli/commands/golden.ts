@@ -2,7 +2,6 @@
 import { existsSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { DEFAULT_MAX_MEMORY_BYTES } from '../../formats/bounds.js';
-import { asJson } from '../../golden/format.js';
 import { recordGolden } from '../../golden/record.js';
 import { serializeJson } from '../../golden/serialize.js';
 import { defineCommand } from '../command.js';
@@ -54,7 +53,7 @@ export function runGoldenCommand(options: GoldenOptions, io: CliIO): number {
     out,
     (argument) => loadGraphArgument(argument, { maxMemoryBytes }),
   );
-  writeAll(plan, [[out, serializeJson(asJson(golden))]]);
+  writeAll(plan, [[out, serializeJson(golden)]]);
   io.stdout(
     `wrote ${options.out}: ${golden.result.graph} on ${golden.result.hardware}, ${golden.result.layers.length} layers, ${golden.result.totals.cycles} cycles\n`,
   );

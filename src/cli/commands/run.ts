@@ -297,10 +297,7 @@ export async function runRunCommand(options: RunOptions, io: CliIO): Promise<num
     options.format === 'json'
       ? jsonReport(
           result,
-          top?.map(({ output, classes }) => ({
-            output,
-            classes: classes.map((entry) => ({ ...entry, real: entry.real ?? null, label: entry.label ?? null })),
-          })),
+          top?.map(({ output, classes }) => ({ output, classes })),
         )
       : options.format === 'html'
         ? await htmlReport(result)

@@ -20,7 +20,7 @@ import {
 } from '../../lab/index.js';
 import { defineCommand } from '../command.js';
 import { type CliIO, EXIT_OK, paint } from '../io.js';
-import { cappedJobsNote, htmlOption, jobsWithinCores, required, stringOption } from '../options.js';
+import { htmlOption, jobsWithinCores, noteCappedJobs, required, stringOption } from '../options.js';
 import { type StudyFile, studyFile } from '../../lab/files.js';
 import { journalPath, StudyJournal, studyId } from '../../lab/journal.js';
 import { renderPage, studyPage } from '../../html/index.js';
@@ -171,7 +171,7 @@ export interface LabRunArguments {
 /** What study and search share: the float model, calibration, data and hardware, loaded once. */
 export function studyRequest(args: LabRunArguments, io: CliIO, onRow?: (row: StudyRow) => void): StudyRequest {
   const workers = jobsWithinCores(args.jobs);
-  if (workers.capped) io.stderr(`${paint(io).yellow('note')}: ${cappedJobsNote(args.jobs, workers.jobs)}\n`);
+  noteCappedJobs(io, args.jobs, workers);
   const hardware = loadHardwareFile(args.hw);
   const float = loadFloatModel(args.model);
   const data = loadLabData(args.data, float, 'test');

@@ -14,7 +14,6 @@ import { defineCommand } from '../command.js';
 import { graphArgumentFiles } from '../../pipeline/graphArgument.js';
 import { type CliIO, EXIT_BAD_INPUT, EXIT_OK, paint } from '../io.js';
 import {
-  cappedJobsNote,
   forceOption,
   GRAPH_DESCRIPTION,
   hardwareOption,
@@ -22,6 +21,7 @@ import {
   jobsWithinCores,
   maxMemoryOf,
   maxMemoryOption,
+  noteCappedJobs,
   optionalWholeNumberOption,
   requiredStringOption,
   stringOption,
@@ -171,7 +171,7 @@ export async function runSweepCommand(options: SweepCommandOptions, io: CliIO): 
     running.stop();
     process.removeListener('SIGINT', onInterrupt);
   }
-  if (workers.capped) io.stderr(`${colour.yellow('note')}: ${cappedJobsNote(options.jobs, workers.jobs)}\n`);
+  noteCappedJobs(io, options.jobs, workers);
   const reuse =
     outcome.ran > 0 && !options.timingOnly
       ? `; ${outcome.valueRuns} values passes for ${outcome.ran} points (${outcome.families} value families)`
