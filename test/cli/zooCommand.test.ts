@@ -70,21 +70,22 @@ describe('npusim zoo', () => {
 });
 
 describe('npusim zoo: the real models', () => {
-  it('zoo:mobilenet_v2_int8 runs the vendored model on its dog image: top-1 258 (Samoyed), as TFLite Micro says', async () => {
-    const directory = temporaryDirectory();
-    const dump = join(directory, 'dump');
-    const run = await runCli([
+  /** `npusim run zoo:mobilenet_v2_int8` on edge-npu and its dog image, with `extra` options. */
+  const runOnDog = (...extra: string[]) =>
+    runCli([
       'run',
       'zoo:mobilenet_v2_int8',
       '--hw',
       join(REPO, 'configs/edge-npu.json'),
       '--input',
       join(REPO, 'models/dog.npy'),
-      '--dump',
-      dump,
-      '--format',
-      'json',
+      ...extra,
     ]);
+
+  it('zoo:mobilenet_v2_int8 runs the vendored model on its dog image: top-1 258 (Samoyed), as TFLite Micro says', async () => {
+    const directory = temporaryDirectory();
+    const dump = join(directory, 'dump');
+    const run = await runOnDog('--dump', dump, '--format', 'json');
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.stdout).requant).toEqual({ mode: 'tflite-double', quantizedFor: 'tflite-double' });
     const manifest = JSON.parse(readFileSync(join(dump, 'manifest.json'), 'utf8')) as { file: string; shape: number[] }[];
@@ -95,16 +96,7 @@ describe('npusim zoo: the real models', () => {
   });
 
   it("run --top 5 names the classes: the dog image gives TFLite Micro's top five, Samoyed first", async () => {
-    const run = await runCli([
-      'run',
-      'zoo:mobilenet_v2_int8',
-      '--hw',
-      join(REPO, 'configs/edge-npu.json'),
-      '--input',
-      join(REPO, 'models/dog.npy'),
-      '--top',
-      '5',
-    ]);
+    const run = await runOnDog('--top', '5');
     expect(run.exitCode).toBe(0);
     // TFLM's top-5 on this image: 258 259 261 203 279 (../shared/anchors/tflite-models/FORMAT.md).
     expect(run.stdout.slice(run.stdout.indexOf('top 5'))).toBe(
@@ -124,20 +116,7 @@ describe('npusim zoo: the real models', () => {
     const directory = temporaryDirectory();
     const out = join(directory, 'dog.json');
     const hw = join(REPO, 'configs/edge-npu.json');
-    const run = await runCli([
-      'run',
-      'zoo:mobilenet_v2_int8',
-      '--hw',
-      hw,
-      '--input',
-      join(REPO, 'models/dog.npy'),
-      '--top',
-      '2',
-      '--format',
-      'json',
-      '--out',
-      out,
-    ]);
+    const run = await runOnDog('--top', '2', '--format', 'json', '--out', out);
     expect(run.exitCode).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8')) as { top: unknown };
     expect(report.top).toEqual([

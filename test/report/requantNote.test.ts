@@ -1,9 +1,9 @@
 /** Every report names the run's requantization mode and, when the graph says, the one it was quantized for. */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { REPO, temporaryDirectory } from '../support/files.js';
+import { REPO } from '../support/files.js';
+import { edgeNpuUnder } from '../support/presets.js';
 
 const config = (name: string) => join(REPO, 'configs', `${name}.json`);
 
@@ -24,8 +24,7 @@ describe('the requantization a run used beside the one the graph was made for', 
   });
 
   it("a TFLite model under TFLite's single-rounding build: that build of the model's own library, not a difference by design", async () => {
-    const single = join(temporaryDirectory(), 'edge-npu-single.json');
-    writeFileSync(single, readFileSync(config('edge-npu'), 'utf8').replace('"mode": "tflite-double"', '"mode": "tflite-single"'));
+    const single = edgeNpuUnder('tflite-single');
     const table = await runCli(['run', join(REPO, 'models/person_detect.tflite'), '--hw', single]);
     expect(table.exitCode).toBe(0);
     expect(table.stdout.split('\n')[0]).toBe(

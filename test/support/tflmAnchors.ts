@@ -3,10 +3,11 @@
  * ../shared/anchors/tflite-models/FORMAT.md, and the fixtures scripts/tflm/generate.mjs makes in
  * the same format), and the check that `npusim run MODEL.tflite --dump DIR` equals every one.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { expect } from 'vitest';
+import type { DumpManifestEntry } from '../../src/cli/commands/run.js';
 import { decodeNpy } from '../../src/formats/npy.js';
 import { runCli } from './cli.js';
 import { REPO, temporaryDirectory } from './files.js';
@@ -20,15 +21,6 @@ export interface AnchorTensor {
   readonly shape: readonly number[];
   readonly offset: number;
   readonly bytes: number;
-}
-
-export interface DumpEntry {
-  readonly file: string;
-  readonly layer: string;
-  readonly sourceTensor: string;
-  readonly shape: readonly number[];
-  readonly dtype: string;
-  readonly layout: string;
 }
 
 const HW = join(REPO, 'configs/edge-npu.json');
@@ -46,7 +38,7 @@ export async function runWithDump(
   model: string,
   inputs: readonly string[],
   hw: string = HW,
-): Promise<{ folder: string; manifest: DumpEntry[] }> {
+): Promise<{ folder: string; manifest: DumpManifestEntry[] }> {
   const folder = join(temporaryDirectory(), 'dump');
   const run = await runCli([
     'run',
@@ -61,18 +53,7 @@ export async function runWithDump(
   ]);
   expect(run.stderr).toContain('layer outputs');
   expect(run.exitCode).toBe(0);
-  return { folder, manifest: JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as DumpEntry[] };
-}
-
-/** A config file of edge-npu under TFLite's single-rounding build, for anchors made by that build. */
-export function singleRoundingConfig(): string {
-  const file = join(temporaryDirectory(), 'edge-npu-single.json');
-  const config = JSON.parse(readFileSync(HW, 'utf8')) as { $schema?: string; requant: { mode: string } };
-  expect(config.requant.mode).toBe('tflite-double');
-  config.requant.mode = 'tflite-single';
-  delete config.$schema;
-  writeFileSync(file, JSON.stringify(config));
-  return file;
+  return { folder, manifest: JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as DumpManifestEntry[] };
 }
 
 /**

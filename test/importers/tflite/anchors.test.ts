@@ -7,10 +7,11 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { DumpManifestEntry } from '../../../src/cli/commands/run.js';
 import { decodeNpy, encodeNpy } from '../../../src/formats/npy.js';
 import { REPO, temporaryDirectory } from '../../support/files.js';
 import { sharedPath } from '../../support/sharedFolder.js';
-import { type DumpEntry, expectEqualsAnchor, runWithDump } from '../../support/tflmAnchors.js';
+import { expectEqualsAnchor, runWithDump } from '../../support/tflmAnchors.js';
 
 /** The model file: vendored in models/ when it is, else the shared copy. */
 function modelFile(model: string): string {
@@ -75,7 +76,7 @@ describe('person detection, from the BMP files in models/', () => {
       // The BMP's bytes are the anchor's input exactly.
       expect(readFileSync(npy)).toEqual(readFileSync(sharedPath('anchors/tflite-models/person_detect', image, `${image}.npy`)));
       const { folder, manifest } = await runWithDump(modelFile('person_detect'), [npy]);
-      const last = manifest[manifest.length - 1] as DumpEntry;
+      const last = manifest[manifest.length - 1] as DumpManifestEntry;
       expect(last.layer).toMatch(/softmax/);
       const [noPersonScore, personScore] = decodeNpy(new Uint8Array(readFileSync(join(folder, last.file))), last.file).values;
       // TFLM: person 113 vs -113; no person 57 vs -57 (output index 1 is "person").

@@ -11,7 +11,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../../support/files.js';
-import { expectEqualsAnchor, singleRoundingConfig } from '../../support/tflmAnchors.js';
+import { edgeNpuUnder } from '../../support/presets.js';
+import { expectEqualsAnchor } from '../../support/tflmAnchors.js';
 
 const FIXTURES = join(REPO, 'test/fixtures/tflm');
 const CASES = readdirSync(FIXTURES).sort();
@@ -48,7 +49,7 @@ describe("the same models equal TFLite Micro's single-rounding build under tflit
   for (const name of singles) {
     it(name, async () => {
       const folder = join(FIXTURES, name);
-      await expectEqualsAnchor(modelOf(folder), join(folder, 'single'), { hw: singleRoundingConfig(), inputsFolder: folder });
+      await expectEqualsAnchor(modelOf(folder), join(folder, 'single'), { hw: edgeNpuUnder('tflite-single'), inputsFolder: folder });
     });
   }
 });
