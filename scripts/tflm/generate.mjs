@@ -394,6 +394,21 @@ if (existsSync(FIXTURES)) {
   if (strangers.length > 0) fail(`${FIXTURES} holds ${strangers.join(', ')}, not only fixtures: set FIXTURES to a folder of its own`);
 }
 rmSync(FIXTURES, { recursive: true, force: true });
+
+/** Writes a model's flatbuffer JSON as folder/model.tflite (flatc names it after the JSON, with the schema's extension). */
+function writeModel(folder, name, json) {
+  writeFileSync(join(work, `${name}.json`), JSON.stringify(json));
+  execFileSync('flatc', ['-b', '-o', folder, schema, join(work, `${name}.json`)]);
+  renameSync(join(folder, `${name}.tflite`), join(folder, 'model.tflite'));
+  return join(folder, 'model.tflite');
+}
+
+/** Runs `model` on `inputs` with a TFLM build into `folder`: manifest.json and tensors.bin.gz. */
+function dump(binary, model, folder, inputs) {
+  execFileSync(binary, [model, folder, ...inputs]);
+  writeFileSync(join(folder, 'tensors.bin.gz'), gzipSync(readFileSync(join(folder, 'tensors.bin')), { level: 9 }));
+  rmSync(join(folder, 'tensors.bin'));
+}
 const rng = random(SEED);
 for (const wide of [false, true]) {
   for (let made = 0; made < MODELS_PER_MODE; ) {
@@ -402,14 +417,9 @@ for (const wide of [false, true]) {
     if (model === undefined) continue;
     const folder = join(FIXTURES, name);
     mkdirSync(folder, { recursive: true });
-    writeFileSync(join(work, `${name}.json`), JSON.stringify(model.json));
-    execFileSync('flatc', ['-b', '-o', folder, schema, join(work, `${name}.json`)]);
-    // flatc names the binary after the JSON file, with the schema's file_extension.
-    renameSync(join(folder, `${name}.tflite`), join(folder, 'model.tflite'));
+    const file = writeModel(folder, name, model.json);
     writeFileSync(join(folder, 'input.npy'), npy(model.input.shape, wide, model.input.values));
-    execFileSync(DUMP, [join(folder, 'model.tflite'), folder, join(folder, 'input.npy')]);
-    writeFileSync(join(folder, 'tensors.bin.gz'), gzipSync(readFileSync(join(folder, 'tensors.bin')), { level: 9 }));
-    rmSync(join(folder, 'tensors.bin'));
+    dump(DUMP, file, folder, [join(folder, 'input.npy')]);
     made += 1;
     console.log(`${name}: ${model.json.subgraphs[0].operators.length} ops`);
   }
@@ -446,9 +456,7 @@ for (const [model, inputs] of REAL_MODELS) {
       writeFileSync(input, npy(tensor.shape, bits === 16, values));
       return input;
     });
-    execFileSync(DUMP, [file, folder, ...files]);
-    writeFileSync(join(folder, 'tensors.bin.gz'), gzipSync(readFileSync(join(folder, 'tensors.bin')), { level: 9 }));
-    rmSync(join(folder, 'tensors.bin'));
+    dump(DUMP, file, folder, files);
     console.log(`${name}: ${subgraph.operators.length} ops`);
   }
 }
@@ -459,17 +467,13 @@ for (let made = 0; made < 4; ) {
   const model = makeModel(name, false, rng, true);
   const folder = join(FIXTURES, name);
   mkdirSync(folder, { recursive: true });
-  writeFileSync(join(work, `${name}.json`), JSON.stringify(model.json));
-  execFileSync('flatc', ['-b', '-o', folder, schema, join(work, `${name}.json`)]);
-  renameSync(join(folder, `${name}.tflite`), join(folder, 'model.tflite'));
-  const files = model.inputs.map((input, slot) => {
-    const file = join(folder, `input${slot}.npy`);
-    writeFileSync(file, npy(input.shape, false, input.values));
-    return file;
+  const file = writeModel(folder, name, model.json);
+  const inputs = model.inputs.map((input, slot) => {
+    const npyFile = join(folder, `input${slot}.npy`);
+    writeFileSync(npyFile, npy(input.shape, false, input.values));
+    return npyFile;
   });
-  execFileSync(DUMP, [join(folder, 'model.tflite'), folder, ...files]);
-  writeFileSync(join(folder, 'tensors.bin.gz'), gzipSync(readFileSync(join(folder, 'tensors.bin')), { level: 9 }));
-  rmSync(join(folder, 'tensors.bin'));
+  dump(DUMP, file, folder, inputs);
   made += 1;
   console.log(`${name}: ${model.json.subgraphs[0].operators.length} ops`);
 }
@@ -490,9 +494,7 @@ for (let made = 0; made < 4; ) {
       .map((file) => join(folder, file));
     const single = join(folder, 'single');
     mkdirSync(single);
-    execFileSync(DUMP_SINGLE, [model, single, ...inputs]);
-    writeFileSync(join(single, 'tensors.bin.gz'), gzipSync(readFileSync(join(single, 'tensors.bin')), { level: 9 }));
-    rmSync(join(single, 'tensors.bin'));
+    dump(DUMP_SINGLE, model, single, inputs);
     console.log(`${name}/single`);
   }
 }
